@@ -1,0 +1,396 @@
+/*
+ * modscore.h - the public face of libmodscore, a comment-moderation scorer.
+ *
+ * OWNERSHIP (one rule for the whole library): whatever the library returns
+ * through an OUT parameter or as a pointer, the library frees, through the
+ * free function named beside it (ms_discussion_free, ms_result_clear,
+ * ms_free, ...). Every free function accepts NULL and does nothing with it.
+ * Inputs are borrowed: the library copies what it keeps.
+ *
+ * Text inputs are pointer plus length and need not be NUL-terminated. Text
+ * the library returns is UTF-8 and NUL-terminated.
+ *
+ * Errors: every fallible call returns an ms_status (MS_OK == 0). Calls that
+ * parse something also fill an ms_error (may be NULL) with the source name,
+ * line and column of the fault and a message.
+ *
+ * Threads: ms_models and ms_policy are read-only after loading and may be
+ * shared by any number of threads; an ms_scorer is one thread's workspace.
+ */
+#ifndef MODSCORE_H
+#define MODSCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(MS_BUILDING_LIBRARY) && defined(__GNUC__)
+#define MS_API __attribute__((visibility("default")))
+#else
+#define MS_API
+#endif
+
+#define MS_VERSION "0.1.0"
+
+/* Limits (documented, enforced; exceeding one is MS_ERR_LIMIT naming it). */
+#define MS_MAX_COMMENT_BYTES (256u * 1024u)        /* one comment's text */
+#define MS_MAX_DOCUMENT_BYTES (256u * 1024u * 1024u) /* one JSON document / page */
+#define MS_MAX_JSON_DEPTH 64                        /* nesting in any JSON input */
+#define MS_MAX_COMMENTS 1000000u                    /* comments in one document */
+#define MS_MAX_LINE_BYTES (1024u * 1024u)           /* one JSON Lines line */
+
+/* Status codes. Never renumbered; new codes are appended. */
+typedef enum ms_status {
+    MS_OK = 0,
+    MS_ERR_NOMEM = 1,       /* out of memory */
+    MS_ERR_ARG = 2,         /* invalid argument from the caller */
+    MS_ERR_IO = 3,          /* read or write failed */
+    MS_ERR_NOT_FOUND = 4,   /* a named file or directory does not exist */
+    MS_ERR_PARSE = 5,       /* malformed input data */
+    MS_ERR_LIMIT = 6,       /* a documented cap was exceeded */
+    MS_ERR_MODEL = 7,       /* model missing parts, corrupt or wrong version */
+    MS_ERR_POLICY = 8,      /* policy file is invalid */
+    MS_ERR_UNSUPPORTED = 9, /* the request asks for something not available */
+    MS_ERR_INTERNAL = 10    /* a bug: please report it */
+} ms_status;
+
+/* A static English description of a status code. Never NULL. */
+MS_API const char *ms_strerror(ms_status code);
+
+/* Where and why something failed. Filled on failure by calls that take one. */
+typedef struct ms_error {
+    ms_status code;
+    char source[256];  /* file name, "<stdin>", or "" */
+    long line;         /* 1-based; 0 when unknown */
+    long column;       /* 1-based; 0 when unknown */
+    char message[256]; /* reason, without the location */
+} ms_error;
+
+/* Frees a string or buffer the library returned as plain memory. */
+MS_API void ms_free(void *ptr);
+
+/* ---------------------------------------------------------------- reader */
+
+typedef enum ms_format {
+    MS_FORMAT_AUTO = 0,
+    MS_FORMAT_JSON = 1,  /* {"article":{...}, "comments":[...]} */
+    MS_FORMAT_JSONL = 2, /* one comment (or {"article":...}) per line */
+    MS_FORMAT_PAGE = 3,  /* a captured page: article, then its thread */
+    MS_FORMAT_CSV = 4    /* training data with named columns */
+} ms_format;
+
+/* An article, the context comments are posted under. All fields may be
+ * NULL except tags when n_tags > 0. */
+typedef struct ms_article {
+    char *id;
+    char *title;
+    char *body;
+    char **tags;
+    size_t n_tags;
+} ms_article;
+
+/* One comment as read. text holds the original bytes (text_len of them,
+ * plus a NUL); it may contain invalid UTF-8, which scoring repairs. */
+typedef struct ms_comment {
+    char *id;          /* from the input, or "1", "2"... when it has none */
+    char *author;      /* may be NULL */
+    char *parent;      /* id of the comment it answers; may be NULL */
+    char *reply_to;    /* name of the author it answers; may be NULL */
+    char *created;     /* as given; may be NULL */
+    char *text;
+    size_t text_len;
+    char *parent_text; /* text of the comment it answers when the input
+                          carries it (JSON Lines "parent_text"); may be NULL */
+    const ms_article *article; /* borrowed from its discussion or reader */
+    long line;         /* input line where it starts; 0 when unknown */
+} ms_comment;
+
+/* A whole discussion: its articles (zero or more) and comments in input
+ * order. */
+typedef struct ms_discussion {
+    ms_article **articles;
+    size_t n_articles;
+    ms_comment *comments;
+    size_t n_comments;
+} ms_discussion;
+
+/* Guesses the format of a buffer from its first bytes: JSON, JSON Lines or
+ * a captured page. Never returns MS_FORMAT_AUTO. */
+MS_API ms_format ms_format_detect(const char *data, size_t len);
+
+/* Parses a whole discussion (JSON document, JSON Lines or captured page).
+ * source names the input in errors. OUT: *out, free with ms_discussion_free.
+ * For JSON Lines this stops at the first bad line; use ms_jsonl_reader to
+ * keep going. On failure *out is NULL and err says where and why. */
+MS_API ms_status ms_discussion_parse(const char *data, size_t len, ms_format format,
+                                     const char *source, ms_discussion **out,
+                                     ms_error *err);
+MS_API void ms_discussion_free(ms_discussion *d);
+
+/* Finds the comment a comment answers: by parent id, else by reply_to name
+ * (the latest earlier comment by that author). NULL when none. */
+MS_API const ms_comment *ms_discussion_parent(const ms_discussion *d, size_t index);
+
+/* A JSON Lines stream, read one line at a time in bounded memory. It
+ * remembers {"article":{...}} lines so later comments can name them by
+ * "article_id". */
+typedef struct ms_jsonl_reader ms_jsonl_reader;
+
+/* OUT: *out, free with ms_jsonl_reader_free. */
+MS_API ms_status ms_jsonl_reader_new(const char *source, ms_jsonl_reader **out);
+MS_API void ms_jsonl_reader_free(ms_jsonl_reader *r);
+
+/* Parses one line (without its newline). On MS_OK, *out is a comment (free
+ * with ms_comment_free) or NULL when the line only defined an article. On
+ * failure (MS_ERR_PARSE, MS_ERR_LIMIT, MS_ERR_NOMEM) *out is NULL and err
+ * has the line, column and reason; the reader stays usable. A blank line is
+ * an error ("empty line"). */
+MS_API ms_status ms_jsonl_reader_line(ms_jsonl_reader *r, const char *line, size_t len,
+                                      long lineno, ms_comment **out, ms_error *err);
+MS_API void ms_comment_free(ms_comment *c);
+
+/* Labelled training and evaluation data. */
+typedef struct ms_example {
+    char *text;
+    size_t text_len;
+    int label;          /* 1 positive (hostile / off-topic), 0 negative */
+    char *context;      /* article title + body + tags, or NULL */
+    char *parent_text;  /* the comment it answers, or NULL */
+} ms_example;
+
+typedef struct ms_dataset {
+    ms_example *items;
+    size_t n;
+    size_t cap;
+} ms_dataset;
+
+typedef struct ms_csv_options {
+    const char *text_column;  /* default "text" */
+    const char *label_column; /* default "label" */
+    const char *positive;     /* label value meaning 1; default: 1/true/yes */
+} ms_csv_options;
+
+/* Appends the examples in a JSON Lines or CSV buffer to *set (which starts
+ * zeroed). JSON Lines records carry "text" and "label" (0/1, true/false,
+ * yes/no, or the csv positive value), or a moderator's "decision"
+ * ("published"/"approved" = 0, "rejected" = 1) on a modscore record;
+ * optional context in "article" (object), "context" (string) and
+ * "parent_text". On failure nothing is appended. Free with
+ * ms_dataset_clear. */
+MS_API ms_status ms_dataset_read(const char *data, size_t len, ms_format format,
+                                 const ms_csv_options *csv, const char *source,
+                                 ms_dataset *set, ms_error *err);
+MS_API void ms_dataset_clear(ms_dataset *set);
+
+/* ---------------------------------------------------------------- policy */
+
+typedef enum ms_category {
+    MS_CAT_HOSTILITY = 0,
+    MS_CAT_OFF_TOPIC = 1,
+    MS_CAT_COUNT = 2
+} ms_category;
+
+/* "hostility", "off_topic". */
+MS_API const char *ms_category_name(ms_category c);
+
+typedef enum ms_action {
+    MS_ACTION_PUBLISH = 0,
+    MS_ACTION_REVIEW = 1,
+    MS_ACTION_REJECT = 2
+} ms_action;
+
+/* "publish", "review", "reject". */
+MS_API const char *ms_action_name(ms_action a);
+
+/* Community standards: per category a review and a reject threshold, allow
+ * terms (never count against a comment) and deny terms (always at least
+ * review, listed as a reason). */
+typedef struct ms_policy ms_policy;
+
+/* OUT: *out, free with ms_policy_free. */
+MS_API ms_status ms_policy_load(const char *path, ms_policy **out, ms_error *err);
+MS_API ms_status ms_policy_parse(const char *data, size_t len, const char *source,
+                                 ms_policy **out, ms_error *err);
+/* The built-in default (used when models/ has no policy.json). */
+MS_API ms_status ms_policy_default(ms_policy **out);
+MS_API void ms_policy_free(ms_policy *p);
+
+/* Applies an override such as "hostility=0.8" (the review threshold),
+ * "hostility.reject=0.95" or "off_topic.review=0.7". */
+MS_API ms_status ms_policy_override(ms_policy *p, const char *spec, ms_error *err);
+MS_API double ms_policy_review(const ms_policy *p, ms_category c);
+MS_API double ms_policy_reject(const ms_policy *p, ms_category c);
+
+/* ---------------------------------------------------------------- models */
+
+/* The loaded models and lexicons: read-only, shareable across threads. */
+typedef struct ms_models ms_models;
+
+/* Loads the model directories under dir (hostility/, off_topic/ when
+ * present, lexicons/). OUT: *out, free with ms_models_free. A missing
+ * directory or file is MS_ERR_NOT_FOUND with its path in err->source. */
+MS_API ms_status ms_models_load(const char *dir, ms_models **out, ms_error *err);
+MS_API void ms_models_free(ms_models *m);
+
+/* The version string of a loaded model ("hostility" -> its card's
+ * "version"), or NULL when that model is not loaded. */
+MS_API const char *ms_models_version(const ms_models *m, ms_category c);
+
+/* ---------------------------------------------------------------- scoring */
+
+/* One word or measurement that pushed a score up. */
+typedef struct ms_reason {
+    char *category;  /* "hostility", "off_topic" or "deny" */
+    char *term;      /* the words as written in the comment, or NULL */
+    char *detail;    /* a sentence for reasons that are not words, or NULL */
+    size_t start;    /* byte span [start, end) into the original text, */
+    size_t end;      /* valid when has_span */
+    int has_span;
+    double weight;   /* contribution to the model's decision value */
+} ms_reason;
+
+enum {
+    MS_FLAG_HOSTILITY = 1u << 0,
+    MS_FLAG_OFF_TOPIC = 1u << 1,
+    MS_FLAG_DENY = 1u << 2
+};
+
+enum {
+    MS_NOTE_INVALID_UTF8 = 1u << 0, /* bad bytes were replaced by U+FFFD */
+    MS_NOTE_EMPTY = 1u << 1,        /* no text after trimming */
+    MS_NOTE_TRUNCATED = 1u << 2     /* only the first MS_MAX_COMMENT_BYTES scored */
+};
+
+typedef struct ms_result {
+    double hostility;      /* probability in [0, 1] */
+    int has_hostility;
+    double off_topic;      /* probability in [0, 1] */
+    int has_off_topic;
+    const char *off_topic_missing; /* static text saying why, when !has_off_topic */
+    double sentiment;      /* VADER compound in [-1, 1] */
+    unsigned flags;        /* MS_FLAG_* */
+    unsigned notes;        /* MS_NOTE_* */
+    ms_action action;
+    ms_reason *reasons;    /* strongest first within each category */
+    size_t n_reasons;
+} ms_result;
+
+/* What one comment is scored with. article and parent_text may be NULL. */
+typedef struct ms_input {
+    const char *text;
+    size_t len;
+    const ms_article *article;
+    const char *parent_text;
+    size_t parent_len;
+} ms_input;
+
+/* A scorer: one thread's buffers over shared models and policy (borrowed;
+ * they must outlive it). OUT: *out, free with ms_scorer_free. */
+typedef struct ms_scorer ms_scorer;
+MS_API ms_status ms_scorer_new(const ms_models *models, const ms_policy *policy,
+                               ms_scorer **out);
+MS_API void ms_scorer_free(ms_scorer *s);
+
+/* Scores one comment. OUT: *result (zeroed or cleared by the caller first),
+ * release its contents with ms_result_clear. Invalid UTF-8 is replaced and
+ * noted, never an error. Fails only on MS_ERR_NOMEM or MS_ERR_INTERNAL. */
+MS_API ms_status ms_score(ms_scorer *s, const ms_input *in, ms_result *result);
+MS_API void ms_result_clear(ms_result *r);
+
+/* The VADER compound sentiment of a text, using the models' lexicon. */
+MS_API double ms_sentiment(const ms_models *m, const char *text, size_t len);
+
+/* ---------------------------------------------------------------- report */
+
+typedef enum ms_output {
+    MS_OUTPUT_TEXT = 0,
+    MS_OUTPUT_JSON = 1,
+    MS_OUTPUT_JSONL = 2,
+    MS_OUTPUT_CSV = 3,
+    MS_OUTPUT_HTML = 4
+} ms_output;
+
+/* Writes a report to a stream as comments arrive. JSON Lines and CSV write
+ * each record at once; JSON, text and HTML may hold records until
+ * ms_reporter_end. The stream is borrowed. OUT: *out, free with
+ * ms_reporter_free. */
+typedef struct ms_reporter ms_reporter;
+MS_API ms_status ms_reporter_new(ms_output format, FILE *stream, const ms_policy *policy,
+                                 ms_reporter **out);
+MS_API void ms_reporter_free(ms_reporter *r);
+/* Starts a discussion's report; article may be NULL. */
+MS_API ms_status ms_reporter_begin(ms_reporter *r, const ms_article *article);
+MS_API ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_result *res);
+/* A JSON Lines input line that could not be read: {"line":N,"error":"..."}. */
+MS_API ms_status ms_reporter_error(ms_reporter *r, long line, const char *message);
+/* Finishes the report (summary, closing brackets) and flushes the stream.
+ * MS_ERR_IO when any write failed. */
+MS_API ms_status ms_reporter_end(ms_reporter *r);
+
+/* One comment's verdict as a JSON object text ("id" omitted when c is
+ * NULL), as `modscore check` prints it. OUT: free with ms_free. NULL when
+ * out of memory. */
+MS_API char *ms_result_json(const ms_comment *c, const ms_result *res);
+
+/* ---------------------------------------------------------------- training */
+
+typedef enum ms_task {
+    MS_TASK_HOSTILITY = 0,
+    MS_TASK_OFF_TOPIC = 1
+} ms_task;
+
+typedef struct ms_train_progress {
+    const char *stage; /* "features", "cv", "final", "calibrate" */
+    int fold, folds;   /* current fold (1-based) during "cv" */
+    int grid_point, grid_points;
+    double c;
+    double elapsed_s;
+    double remaining_s; /* estimate; < 0 when unknown */
+} ms_train_progress;
+
+typedef struct ms_train_options {
+    ms_task task;
+    int folds;            /* cross-validation folds; default 5 */
+    uint64_t seed;        /* same seed, same data: the same model bit for bit */
+    const double *c_grid; /* NULL: the default grid */
+    size_t n_c;
+    int use_libsvm_solver; /* 1: libsvm's own svm_train (slow); 0: the primal
+                              linear solver, written as a libsvm model */
+    const char *lexicon_dir; /* lexicons to build lexicon features with */
+    void (*progress)(void *ud, const ms_train_progress *p);
+    void *progress_ud;
+} ms_train_options;
+
+/* Trains a model on set and writes the model directory out_dir atomically
+ * (a temporary directory beside it, then rename): when training fails, a
+ * model already at out_dir is untouched. */
+MS_API ms_status ms_train(const ms_dataset *set, const ms_train_options *opt,
+                          const char *out_dir, ms_error *err);
+
+/* Evaluation of a model on labelled data. */
+typedef struct ms_eval_report {
+    size_t n, positives;
+    double roc_auc, pr_auc, brier;
+    double threshold_review, threshold_reject;
+    /* at the review threshold */
+    double precision, recall, f1;
+    size_t tp, fp, tn, fn;
+    /* at the reject threshold */
+    double precision_reject, recall_reject;
+    /* reliability: 10 bins of predicted probability */
+    double bin_mean_pred[10], bin_frac_pos[10];
+    size_t bin_count[10];
+} ms_eval_report;
+
+MS_API ms_status ms_eval(const ms_models *models, ms_task task, const ms_policy *policy,
+                         const ms_dataset *set, ms_eval_report *out, ms_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MODSCORE_H */

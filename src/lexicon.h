@@ -1,0 +1,31 @@
+/* lexicon.h - word lists: VADER and AFINN valence, profanity and insult
+ * terms. Loaded once from a directory, then read-only (thread-safe). */
+#ifndef MS_LEXICON_H
+#define MS_LEXICON_H
+
+#include "modscore.h"
+
+typedef struct ms_lexicon ms_lexicon;
+
+/* Loads dir/vader_lexicon.txt, dir/AFINN-en-165.txt, dir/profanity.txt and
+ * dir/insults.txt. OUT: *out, free with ms_lexicon_free. A missing file is
+ * MS_ERR_NOT_FOUND naming it; a malformed line MS_ERR_PARSE with its line. */
+ms_status ms_lexicon_load(const char *dir, ms_lexicon **out, ms_error *err);
+void ms_lexicon_free(ms_lexicon *lx);
+
+/* Lookups take a case-folded word (bytes, not NUL-terminated). Each
+ * returns 1 and writes *value when the word is listed, else 0. */
+int ms_lexicon_vader(const ms_lexicon *lx, const char *w, size_t n, double *value);
+int ms_lexicon_afinn(const ms_lexicon *lx, const char *w, size_t n, double *value);
+/* 1 when the word is on the profanity list (ldnoobw) */
+int ms_lexicon_profane(const ms_lexicon *lx, const char *w, size_t n);
+/* 1 when the word is on the insult list (idiot, moron, ...) */
+int ms_lexicon_insult(const ms_lexicon *lx, const char *w, size_t n);
+/* 1 when the word is in any list: the dictionary obfuscation folding checks
+ * its guesses against (sh1t -> shit, stuuupid -> stupid). */
+int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n);
+
+/* A content hash of the loaded lists, for model cards. */
+uint64_t ms_lexicon_hash(const ms_lexicon *lx);
+
+#endif

@@ -1,0 +1,221 @@
+/* util.c - small shared helpers; see util.h. */
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+ms_status ms_fail(ms_error *err, ms_status code, const char *source, long line, long column,
+                  const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    err->code = code;
+    snprintf(err->source, sizeof err->source, "%s", source ? source : "");
+    err->line = line;
+    err->column = column;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+ms_status ms_buf_reserve(ms_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return MS_OK;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) {
+        if (cap > SIZE_MAX / 2)
+            return MS_ERR_NOMEM;
+        cap *= 2;
+    }
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return MS_ERR_NOMEM;
+    b->data = p;
+    b->cap = cap;
+    return MS_OK;
+}
+
+ms_status ms_buf_add(ms_buf *b, const char *s, size_t n)
+{
+    if (ms_buf_reserve(b, n) != MS_OK)
+        return MS_ERR_NOMEM;
+    if (n)
+        memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return MS_OK;
+}
+
+ms_status ms_buf_addc(ms_buf *b, char c) { return ms_buf_add(b, &c, 1); }
+
+ms_status ms_buf_adds(ms_buf *b, const char *s) { return ms_buf_add(b, s, strlen(s)); }
+
+ms_status ms_buf_printf(ms_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return MS_ERR_INTERNAL;
+    if (ms_buf_reserve(b, (size_t)n) != MS_OK)
+        return MS_ERR_NOMEM;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return MS_OK;
+}
+
+void ms_buf_free(ms_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+char *ms_strndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *ms_strdup0(const char *s) { return s ? ms_strndup(s, strlen(s)) : NULL; }
+
+ms_status ms_read_file(const char *path, size_t max, char **data, size_t *len, ms_error *err)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    *data = NULL;
+    *len = 0;
+    if (!f)
+        return ms_fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, name, 0, 0, "%s",
+                       strerror(errno));
+    ms_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    ms_status st = MS_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > max) {
+            st = ms_fail(err, MS_ERR_LIMIT, name, 0, 0, "input larger than the %zu-byte limit",
+                         max);
+            break;
+        }
+        if (ms_buf_add(&b, chunk, n) != MS_OK) {
+            st = ms_fail(err, MS_ERR_NOMEM, name, 0, 0, "out of memory");
+            break;
+        }
+    }
+    if (st == MS_OK && ferror(f))
+        st = ms_fail(err, MS_ERR_IO, name, 0, 0, "read error: %s", strerror(errno));
+    if (!is_stdin)
+        fclose(f);
+    if (st != MS_OK) {
+        ms_buf_free(&b);
+        return st;
+    }
+    if (!b.data && ms_buf_add(&b, "", 0) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, name, 0, 0, "out of memory");
+    *data = b.data;
+    *len = b.len;
+    return MS_OK;
+}
+
+ms_status ms_write_file_atomic(const char *path, const char *data, size_t len, ms_error *err)
+{
+    ms_buf tmp = {0};
+    if (ms_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid()) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) {
+        ms_status st = ms_fail(err, MS_ERR_IO, path, 0, 0, "cannot create %s: %s", tmp.data,
+                               strerror(errno));
+        ms_buf_free(&tmp);
+        return st;
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        off += (size_t)w;
+    }
+    int ok = off == len && fsync(fd) == 0;
+    int saved = errno;
+    ok = (close(fd) == 0) && ok;
+    if (!ok || rename(tmp.data, path) != 0) {
+        if (ok)
+            saved = errno;
+        unlink(tmp.data);
+        ms_buf_free(&tmp);
+        return ms_fail(err, MS_ERR_IO, path, 0, 0, "write failed: %s", strerror(saved));
+    }
+    ms_buf_free(&tmp);
+    return MS_OK;
+}
+
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static void make_c_locale(void) { c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
+
+int ms_parse_double(const char *s, size_t n, double *out)
+{
+    /* strtod_l with the "C" locale: a host program's setlocale() can never
+     * turn the '.' of a model file into something else. */
+    char tmp[64];
+    if (n == 0 || n >= sizeof tmp)
+        return -1;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    pthread_once(&c_locale_once, make_c_locale);
+    if (!c_locale)
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod_l(tmp, &end, c_locale);
+    while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
+        end++;
+    if (end == tmp || *end != '\0' || errno == ERANGE)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+uint64_t ms_hash64(const void *data, size_t len, uint64_t seed)
+{
+    const unsigned char *p = data;
+    uint64_t h = 1469598103934665603ULL ^ seed;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+double ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
