@@ -5,6 +5,8 @@
 
 #include "modscore.h"
 
+#include <stdint.h>
+
 typedef struct ms_lexicon ms_lexicon;
 
 /* Loads dir/vader_lexicon.txt, dir/AFINN-en-165.txt, dir/profanity.txt and

@@ -1,0 +1,1 @@
+/* features.c - placeholder until its module lands. */

@@ -1,0 +1,1 @@
+/* lexicon.c - placeholder until its module lands. */

@@ -1,0 +1,69 @@
+/* model.h - libsvm, wrapped: load a libsvm model and collapse a linear one
+ * to a weight vector (the fast path), predict calibrated probabilities
+ * exactly as svm_predict_probability does, train linear models (libsvm's
+ * own solver or a primal/dual linear solver that writes a model libsvm's
+ * loader and predictor use as is), and Platt calibration. libsvm's habits
+ * (its global print hook, its setlocale calls) stay inside model.c. */
+#ifndef MS_MODEL_H
+#define MS_MODEL_H
+
+#include "featurize.h"
+#include "modscore.h"
+
+#include <stdint.h>
+
+/* A linear model: decision(x) = w.x - rho, P(positive) from Platt's
+ * sigmoid 1 / (1 + exp(A * decision + B)) as libsvm computes it. */
+typedef struct ms_linear {
+    double *w;      /* dense, index = libsvm feature index (0 unused) */
+    int32_t dim;    /* entries in w: max feature index + 1 */
+    double rho;
+    double prob_a, prob_b;
+    int positive_first; /* 1 when libsvm's first label is the positive (1) class */
+} ms_linear;
+
+/* Loads a libsvm model file (must be C-SVC, linear kernel, two classes
+ * labelled 0/1, with probability estimates) and collapses it:
+ * w = sum_i sv_coef[i] * SV[i]. The file is checked before libsvm parses
+ * it, so a corrupt file is MS_ERR_MODEL, never a crash. OUT: *out, free
+ * with ms_linear_free. */
+ms_status ms_linear_load(const char *path, ms_linear **out, ms_error *err);
+void ms_linear_free(ms_linear *m);
+
+/* The decision value of the positive class for a sparse vector. */
+double ms_linear_decision(const ms_linear *m, const ms_fvec *x);
+/* P(label = 1) for a decision value, identical to libsvm's two-class
+ * svm_predict_probability. */
+double ms_linear_probability(const ms_linear *m, double decision);
+
+/* Training. */
+typedef struct ms_problem {
+    const ms_fvec *x; /* n vectors */
+    const int8_t *y;  /* labels 0/1 */
+    size_t n;
+    int32_t dim;      /* max feature index + 1 */
+} ms_problem;
+
+typedef struct ms_fit_params {
+    double c;
+    double weight_pos, weight_neg; /* class weights (C multipliers) */
+    int use_libsvm;                /* 1: svm_train, 0: dual coordinate descent */
+    double eps;                    /* stopping tolerance */
+    uint64_t seed;
+} ms_fit_params;
+
+/* Fits a linear C-SVC (hinge loss, L2 regularisation) on a subset of the
+ * problem (rows; NULL = all). OUT: m->w, m->dim, m->rho (prob_a/prob_b are
+ * left 0 for ms_platt_fit). */
+ms_status ms_linear_fit(const ms_problem *p, const size_t *rows, size_t n_rows,
+                        const ms_fit_params *params, ms_linear *m);
+
+/* Platt scaling on decision values (libsvm's sigmoid_train, Lin et al.
+ * 2007). OUT: *a, *b. */
+ms_status ms_platt_fit(const double *dec, const int8_t *y, size_t n, double *a, double *b);
+
+/* Writes m as a libsvm model file (svm_type c_svc, kernel_type linear,
+ * probA/probB, one support vector holding w), with %.17g numbers. */
+ms_status ms_linear_write_libsvm(const ms_linear *m, const char *path, ms_error *err);
+
+#endif

@@ -1,0 +1,1 @@
+/* normalise.c - placeholder until its module lands. */

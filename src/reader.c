@@ -1,0 +1,1 @@
+/* reader.c - placeholder until its module lands. */

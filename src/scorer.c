@@ -1,0 +1,1 @@
+/* scorer.c - placeholder until its module lands. */

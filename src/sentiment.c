@@ -1,0 +1,1 @@
+/* sentiment.c - placeholder until its module lands. */
