@@ -1,1 +1,685 @@
-/* policy.c - placeholder until its module lands. */
+/* policy.c - community standards: thresholds per category, allow and deny
+ * terms, overrides, and the decision rule. See modscore.h and policy.h.
+ *
+ * Policy file (JSON; every key optional, unknown keys are errors):
+ *   {"name": "default",
+ *    "thresholds": {"hostility": {"review": 0.5, "reject": 0.85},
+ *                   "off_topic": {"review": 0.7, "reject": 0.95}},
+ *    "allow": ["damn"], "deny": ["go back to your country"]}
+ * A category (or one of its two thresholds) that is not given keeps the
+ * built-in default. Terms are stored NFKC-case-folded with runs of white
+ * space collapsed to one space.
+ *
+ * Limits: a policy file is at most MS_POLICY_MAX_BYTES, a term at most
+ * MS_POLICY_MAX_TERM_BYTES, a name at most MS_POLICY_MAX_NAME_BYTES, and a
+ * list at most MS_POLICY_MAX_TERMS terms; exceeding one is MS_ERR_LIMIT. */
+#include "policy.h"
+#include "util.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#define MS_POLICY_MAX_BYTES (4u * 1024u * 1024u)
+#define MS_POLICY_MAX_TERM_BYTES 1024u
+#define MS_POLICY_MAX_NAME_BYTES 128u
+#define MS_POLICY_MAX_TERMS 100000u
+
+/* ------------------------------------------------------------------------
+ * Library-wide helpers. They live here rather than in util.c (another
+ * module's file) because policy is the first module that every program
+ * links; they are part of the public face, see modscore.h. */
+
+const char *ms_strerror(ms_status code)
+{
+    switch (code) {
+    case MS_OK: return "success";
+    case MS_ERR_NOMEM: return "out of memory";
+    case MS_ERR_ARG: return "invalid argument";
+    case MS_ERR_IO: return "input/output error";
+    case MS_ERR_NOT_FOUND: return "file or directory not found";
+    case MS_ERR_PARSE: return "malformed input data";
+    case MS_ERR_LIMIT: return "a size or count limit was exceeded";
+    case MS_ERR_MODEL: return "model missing, corrupt or of the wrong version";
+    case MS_ERR_POLICY: return "invalid policy";
+    case MS_ERR_UNSUPPORTED: return "not supported";
+    case MS_ERR_INTERNAL: return "internal error (please report it)";
+    }
+    return "unknown error code";
+}
+
+void ms_free(void *ptr) { free(ptr); }
+
+/* ------------------------------------------------------------------------ */
+
+static const char *const category_names[MS_CAT_COUNT] = {"hostility", "off_topic"};
+static const double default_review[MS_CAT_COUNT] = {0.5, 0.7};
+static const double default_reject[MS_CAT_COUNT] = {0.85, 0.95};
+
+struct ms_policy {
+    char *name;
+    double review[MS_CAT_COUNT];
+    double reject[MS_CAT_COUNT];
+    char **allow; /* sorted by bytes, no duplicates: binary search */
+    size_t n_allow;
+    char **deny; /* sorted, no duplicates */
+    size_t n_deny;
+};
+
+const char *ms_category_name(ms_category c)
+{
+    return (unsigned)c < MS_CAT_COUNT ? category_names[c] : "unknown";
+}
+
+const char *ms_action_name(ms_action a)
+{
+    switch (a) {
+    case MS_ACTION_PUBLISH: return "publish";
+    case MS_ACTION_REVIEW: return "review";
+    case MS_ACTION_REJECT: return "reject";
+    }
+    return "unknown";
+}
+
+static int category_from(const char *s, size_t n, ms_category *out)
+{
+    for (int i = 0; i < MS_CAT_COUNT; i++) {
+        if (strlen(category_names[i]) == n && memcmp(category_names[i], s, n) == 0) {
+            *out = (ms_category)i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void free_terms(char **t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(t[i]);
+    free(t);
+}
+
+void ms_policy_free(ms_policy *p)
+{
+    if (!p)
+        return;
+    free(p->name);
+    free_terms(p->allow, p->n_allow);
+    free_terms(p->deny, p->n_deny);
+    free(p);
+}
+
+static ms_policy *policy_new(void)
+{
+    ms_policy *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->name = ms_strdup0("default");
+    if (!p->name) {
+        free(p);
+        return NULL;
+    }
+    for (int i = 0; i < MS_CAT_COUNT; i++) {
+        p->review[i] = default_review[i];
+        p->reject[i] = default_reject[i];
+    }
+    return p;
+}
+
+ms_status ms_policy_default(ms_policy **out)
+{
+    if (!out)
+        return MS_ERR_ARG;
+    *out = policy_new();
+    return *out ? MS_OK : MS_ERR_NOMEM;
+}
+
+/* NFKC case fold of s[0..n) with white space trimmed and collapsed.
+ * OUT: *out (malloc'd). MS_ERR_PARSE for invalid UTF-8. */
+static ms_status fold_term(const char *s, size_t n, char **out)
+{
+    *out = NULL;
+    utf8proc_uint8_t *mapped = NULL;
+    utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &mapped,
+                                      UTF8PROC_STABLE | UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE |
+                                          UTF8PROC_COMPAT);
+    if (m < 0)
+        return m == UTF8PROC_ERROR_NOMEM ? MS_ERR_NOMEM : MS_ERR_PARSE;
+    if (!mapped)
+        return MS_ERR_NOMEM;
+    /* Collapse white space in place: the result is never longer. */
+    size_t w = 0;
+    int pending_space = 0;
+    for (utf8proc_ssize_t i = 0; i < m;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(mapped + i, m - i, &cp);
+        if (k <= 0) { /* cannot happen after utf8proc_map; be safe */
+            free(mapped);
+            return MS_ERR_PARSE;
+        }
+        utf8proc_category_t cat = utf8proc_category(cp);
+        int space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+                    cp == '\v' || cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+                    cat == UTF8PROC_CATEGORY_ZP;
+        if (space) {
+            pending_space = w > 0;
+        } else {
+            if (pending_space)
+                mapped[w++] = ' ';
+            pending_space = 0;
+            memmove(mapped + w, mapped + i, (size_t)k);
+            w += (size_t)k;
+        }
+        i += k;
+    }
+    mapped[w] = '\0';
+    *out = (char *)mapped;
+    return MS_OK;
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int allow_search(const ms_policy *p, const char *word, size_t n)
+{
+    size_t lo = 0, hi = p->n_allow;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *t = p->allow[mid];
+        size_t tl = strlen(t);
+        int c = memcmp(t, word, tl < n ? tl : n);
+        if (c == 0)
+            c = tl < n ? -1 : tl > n ? 1 : 0;
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+int ms_policy_allowed(const ms_policy *p, const char *word, size_t n)
+{
+    if (!p || !word || p->n_allow == 0)
+        return 0;
+    /* Callers pass folded words, so the exact search is the hot path. A word
+     * that may not be folded yet (upper case, non-ASCII, white space) is
+     * folded and searched once more. */
+    if (allow_search(p, word, n))
+        return 1;
+    int needs_fold = 0;
+    for (size_t i = 0; i < n && !needs_fold; i++) {
+        unsigned char ch = (unsigned char)word[i];
+        needs_fold = ch >= 0x80 || (ch >= 'A' && ch <= 'Z') || ch <= ' ';
+    }
+    char *folded;
+    if (!needs_fold || fold_term(word, n, &folded) != MS_OK)
+        return 0;
+    int hit = allow_search(p, folded, strlen(folded));
+    free(folded);
+    return hit;
+}
+
+size_t ms_policy_deny_count(const ms_policy *p) { return p ? p->n_deny : 0; }
+
+const char *ms_policy_deny_term(const ms_policy *p, size_t i)
+{
+    return p && i < p->n_deny ? p->deny[i] : NULL;
+}
+
+const char *ms_policy_name(const ms_policy *p) { return p && p->name ? p->name : "default"; }
+
+/* Returns -1.0 for a NULL policy or an unknown category. */
+double ms_policy_review(const ms_policy *p, ms_category c)
+{
+    return p && (unsigned)c < MS_CAT_COUNT ? p->review[c] : -1.0;
+}
+
+double ms_policy_reject(const ms_policy *p, ms_category c)
+{
+    return p && (unsigned)c < MS_CAT_COUNT ? p->reject[c] : -1.0;
+}
+
+ms_action ms_policy_decide(const ms_policy *p, ms_result *r)
+{
+    ms_action a = MS_ACTION_PUBLISH;
+    if (!r)
+        return a;
+    r->flags &= ~(unsigned)(MS_FLAG_HOSTILITY | MS_FLAG_OFF_TOPIC);
+    if (r->flags & MS_FLAG_DENY)
+        a = MS_ACTION_REVIEW;
+    if (!p)
+        return a;
+    const struct {
+        int has;
+        double score;
+        ms_category cat;
+        unsigned flag;
+    } cs[MS_CAT_COUNT] = {
+        {r->has_hostility, r->hostility, MS_CAT_HOSTILITY, MS_FLAG_HOSTILITY},
+        {r->has_off_topic, r->off_topic, MS_CAT_OFF_TOPIC, MS_FLAG_OFF_TOPIC},
+    };
+    for (int i = 0; i < MS_CAT_COUNT; i++) {
+        if (!cs[i].has)
+            continue;
+        if (cs[i].score >= p->review[cs[i].cat]) {
+            r->flags |= cs[i].flag;
+            if (a < MS_ACTION_REVIEW)
+                a = MS_ACTION_REVIEW;
+        }
+        if (cs[i].score >= p->reject[cs[i].cat])
+            a = MS_ACTION_REJECT;
+    }
+    return a;
+}
+
+/* ------------------------------------------------------------------------
+ * Parsing. jansson keeps no positions for values, so a validation error is
+ * located by walking the (already valid) JSON text along the value's path. */
+
+typedef struct path_step {
+    const char *key; /* object member, or NULL for an array index */
+    size_t index;
+} path_step;
+
+typedef struct scanner {
+    const char *s;
+    size_t n, i;
+} scanner;
+
+static void sc_ws(scanner *sc)
+{
+    while (sc->i < sc->n && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\t' ||
+                             sc->s[sc->i] == '\n' || sc->s[sc->i] == '\r'))
+        sc->i++;
+}
+
+/* Skips a string starting at its quote; leaves i after the closing quote. */
+static void sc_string(scanner *sc)
+{
+    sc->i++;
+    while (sc->i < sc->n && sc->s[sc->i] != '"')
+        sc->i += sc->s[sc->i] == '\\' ? 2 : 1;
+    sc->i++;
+}
+
+static void sc_value(scanner *sc, int depth)
+{
+    sc_ws(sc);
+    if (sc->i >= sc->n || depth > MS_MAX_JSON_DEPTH)
+        return;
+    char c = sc->s[sc->i];
+    if (c == '"') {
+        sc_string(sc);
+    } else if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        sc->i++;
+        for (;;) {
+            sc_ws(sc);
+            if (sc->i >= sc->n)
+                return;
+            if (sc->s[sc->i] == close) {
+                sc->i++;
+                return;
+            }
+            if (sc->s[sc->i] == ',') {
+                sc->i++;
+                continue;
+            }
+            if (c == '{') {
+                sc_string(sc);
+                sc_ws(sc);
+                sc->i++; /* ':' */
+            }
+            sc_value(sc, depth + 1);
+        }
+    } else {
+        while (sc->i < sc->n && !strchr(",]} \t\r\n", sc->s[sc->i]))
+            sc->i++;
+    }
+}
+
+/* Finds the byte offset of the value at path; 0 when not found. */
+static int locate(const char *s, size_t n, const path_step *path, size_t depth, size_t *pos)
+{
+    scanner sc = {s, n, 0};
+    for (size_t d = 0;; d++) {
+        sc_ws(&sc);
+        if (sc.i >= n)
+            return 0;
+        if (d == depth) {
+            *pos = sc.i;
+            return 1;
+        }
+        char open = sc.s[sc.i];
+        if (open != (path[d].key ? '{' : '['))
+            return 0;
+        sc.i++;
+        size_t idx = 0;
+        int found = 0;
+        while (!found) {
+            sc_ws(&sc);
+            if (sc.i >= n || sc.s[sc.i] == '}' || sc.s[sc.i] == ']')
+                return 0;
+            if (sc.s[sc.i] == ',') {
+                sc.i++;
+                continue;
+            }
+            if (path[d].key) {
+                size_t k0 = sc.i + 1;
+                sc_string(&sc);
+                size_t k1 = sc.i - 1;
+                sc_ws(&sc);
+                sc.i++; /* ':' */
+                size_t kl = strlen(path[d].key);
+                if (k1 >= k0 && k1 - k0 == kl && memcmp(s + k0, path[d].key, kl) == 0)
+                    found = 1;
+            } else if (idx++ == path[d].index) {
+                found = 1;
+            }
+            if (!found)
+                sc_value(&sc, 1);
+        }
+    }
+}
+
+typedef struct parse_ctx {
+    const char *data;
+    size_t len;
+    const char *source;
+    ms_error *err;
+} parse_ctx;
+
+static ms_status fail_at(parse_ctx *cx, ms_status code, const path_step *path, size_t depth,
+                         const char *fmt, ...) MS_PRINTF(5, 6);
+
+static ms_status fail_at(parse_ctx *cx, ms_status code, const path_step *path, size_t depth,
+                         const char *fmt, ...)
+{
+    long line = 0, col = 0;
+    size_t pos;
+    if (locate(cx->data, cx->len, path, depth, &pos)) {
+        line = 1;
+        col = 1;
+        for (size_t i = 0; i < pos; i++) {
+            unsigned char ch = (unsigned char)cx->data[i];
+            if (ch == '\n') {
+                line++;
+                col = 1;
+            } else if ((ch & 0xC0) != 0x80) {
+                col++;
+            }
+        }
+    }
+    char msg[sizeof cx->err->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return ms_fail(cx->err, code, cx->source, line, col, "%s", msg);
+}
+
+static ms_status parse_threshold(parse_ctx *cx, json_t *v, path_step *path, double *out)
+{
+    if (!json_is_number(v))
+        return fail_at(cx, MS_ERR_POLICY, path, 3, "thresholds.%s.%s: expected a number",
+                       path[1].key, path[2].key);
+    double d = json_number_value(v);
+    if (!(d >= 0.0 && d <= 1.0))
+        return fail_at(cx, MS_ERR_POLICY, path, 3,
+                       "thresholds.%s.%s: %g is outside [0, 1]", path[1].key, path[2].key, d);
+    *out = d;
+    return MS_OK;
+}
+
+static ms_status parse_thresholds(parse_ctx *cx, json_t *th, ms_policy *p)
+{
+    path_step path[3] = {{"thresholds", 0}, {NULL, 0}, {NULL, 0}};
+    if (!json_is_object(th))
+        return fail_at(cx, MS_ERR_POLICY, path, 1, "thresholds: expected an object");
+    const char *cname;
+    json_t *cv;
+    json_object_foreach(th, cname, cv) {
+        path[1].key = cname;
+        ms_category cat;
+        if (!category_from(cname, strlen(cname), &cat))
+            return fail_at(cx, MS_ERR_POLICY, path, 2,
+                           "thresholds: unknown category \"%s\" (expected hostility or off_topic)",
+                           cname);
+        if (!json_is_object(cv))
+            return fail_at(cx, MS_ERR_POLICY, path, 2,
+                           "thresholds.%s: expected an object with review and reject", cname);
+        const char *k;
+        json_t *v;
+        json_object_foreach(cv, k, v) {
+            path[2].key = k;
+            ms_status st;
+            if (strcmp(k, "review") == 0)
+                st = parse_threshold(cx, v, path, &p->review[cat]);
+            else if (strcmp(k, "reject") == 0)
+                st = parse_threshold(cx, v, path, &p->reject[cat]);
+            else
+                st = fail_at(cx, MS_ERR_POLICY, path, 3,
+                             "thresholds.%s: unknown key \"%s\" (expected review or reject)",
+                             cname, k);
+            if (st != MS_OK)
+                return st;
+        }
+        if (p->review[cat] > p->reject[cat])
+            return fail_at(cx, MS_ERR_POLICY, path, 2,
+                           "thresholds.%s: review threshold %g is above the reject threshold %g",
+                           cname, p->review[cat], p->reject[cat]);
+    }
+    return MS_OK;
+}
+
+static ms_status parse_terms(parse_ctx *cx, json_t *arr, const char *key, char ***out,
+                             size_t *n_out)
+{
+    path_step path[2] = {{key, 0}, {NULL, 0}};
+    if (!json_is_array(arr))
+        return fail_at(cx, MS_ERR_POLICY, path, 1, "%s: expected an array of strings", key);
+    size_t n = json_array_size(arr);
+    if (n > MS_POLICY_MAX_TERMS)
+        return fail_at(cx, MS_ERR_LIMIT, path, 1, "%s: more than %u terms", key,
+                       MS_POLICY_MAX_TERMS);
+    char **terms = calloc(n ? n : 1, sizeof *terms);
+    if (!terms)
+        return ms_fail(cx->err, MS_ERR_NOMEM, cx->source, 0, 0, "out of memory");
+    size_t count = 0;
+    ms_status st = MS_OK;
+    for (size_t i = 0; i < n && st == MS_OK; i++) {
+        json_t *v = json_array_get(arr, i);
+        path[1].index = i;
+        if (!json_is_string(v)) {
+            st = fail_at(cx, MS_ERR_POLICY, path, 2, "%s[%zu]: expected a string", key, i);
+            break;
+        }
+        size_t len = json_string_length(v);
+        if (len > MS_POLICY_MAX_TERM_BYTES) {
+            st = fail_at(cx, MS_ERR_LIMIT, path, 2, "%s[%zu]: term longer than %u bytes", key,
+                         i, MS_POLICY_MAX_TERM_BYTES);
+            break;
+        }
+        char *t;
+        st = fold_term(json_string_value(v), len, &t);
+        if (st == MS_ERR_NOMEM) {
+            st = ms_fail(cx->err, MS_ERR_NOMEM, cx->source, 0, 0, "out of memory");
+            break;
+        }
+        if (st != MS_OK || t[0] == '\0') {
+            if (st == MS_OK)
+                free(t);
+            st = fail_at(cx, MS_ERR_POLICY, path, 2, "%s[%zu]: %s", key, i,
+                         st == MS_OK ? "empty term" : "not a valid Unicode string");
+            break;
+        }
+        terms[count++] = t;
+    }
+    if (st != MS_OK) {
+        free_terms(terms, count);
+        return st;
+    }
+    *out = terms;
+    *n_out = count;
+    return MS_OK;
+}
+
+static void sort_unique(char **t, size_t *n)
+{
+    if (*n < 2)
+        return;
+    qsort(t, *n, sizeof *t, cmp_term);
+    size_t w = 1;
+    for (size_t i = 1; i < *n; i++) {
+        if (strcmp(t[i], t[w - 1]) == 0)
+            free(t[i]);
+        else
+            t[w++] = t[i];
+    }
+    *n = w;
+}
+
+ms_status ms_policy_parse(const char *data, size_t len, const char *source, ms_policy **out,
+                          ms_error *err)
+{
+    if (!out || (!data && len))
+        return ms_fail(err, MS_ERR_ARG, source, 0, 0, "no policy data");
+    *out = NULL;
+    if (len > MS_POLICY_MAX_BYTES)
+        return ms_fail(err, MS_ERR_LIMIT, source, 0, 0, "policy larger than the %u-byte limit",
+                       MS_POLICY_MAX_BYTES);
+    json_error_t jerr;
+    json_t *root = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return ms_fail(err, MS_ERR_POLICY, source, jerr.line > 0 ? (long)jerr.line : 0,
+                       jerr.column > 0 ? (long)jerr.column : 0, "%s", jerr.text);
+    parse_ctx cx = {data, len, source, err};
+    ms_policy *p = policy_new();
+    ms_status st = MS_OK;
+    if (!p) {
+        st = ms_fail(err, MS_ERR_NOMEM, source, 0, 0, "out of memory");
+        goto done;
+    }
+    if (!json_is_object(root)) {
+        st = fail_at(&cx, MS_ERR_POLICY, NULL, 0, "expected a JSON object");
+        goto done;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v) {
+        path_step path[1] = {{key, 0}};
+        if (strcmp(key, "name") == 0) {
+            if (!json_is_string(v) || json_string_length(v) == 0) {
+                st = fail_at(&cx, MS_ERR_POLICY, path, 1, "name: expected a non-empty string");
+            } else if (json_string_length(v) > MS_POLICY_MAX_NAME_BYTES ||
+                       strlen(json_string_value(v)) != json_string_length(v)) {
+                st = fail_at(&cx, MS_ERR_POLICY, path, 1,
+                             "name: longer than %u bytes or contains NUL",
+                             MS_POLICY_MAX_NAME_BYTES);
+            } else {
+                char *name = ms_strdup0(json_string_value(v));
+                if (!name) {
+                    st = ms_fail(err, MS_ERR_NOMEM, source, 0, 0, "out of memory");
+                } else {
+                    free(p->name);
+                    p->name = name;
+                }
+            }
+        } else if (strcmp(key, "thresholds") == 0) {
+            st = parse_thresholds(&cx, v, p);
+        } else if (strcmp(key, "allow") == 0) {
+            free_terms(p->allow, p->n_allow);
+            p->allow = NULL;
+            p->n_allow = 0;
+            st = parse_terms(&cx, v, "allow", &p->allow, &p->n_allow);
+            if (st == MS_OK)
+                sort_unique(p->allow, &p->n_allow);
+        } else if (strcmp(key, "deny") == 0) {
+            free_terms(p->deny, p->n_deny);
+            p->deny = NULL;
+            p->n_deny = 0;
+            st = parse_terms(&cx, v, "deny", &p->deny, &p->n_deny);
+            if (st == MS_OK)
+                sort_unique(p->deny, &p->n_deny);
+        } else {
+            st = fail_at(&cx, MS_ERR_POLICY, path, 1,
+                         "unknown key \"%s\" (expected name, thresholds, allow or deny)", key);
+        }
+        if (st != MS_OK)
+            break;
+    }
+done:
+    json_decref(root);
+    if (st != MS_OK) {
+        ms_policy_free(p);
+        return st;
+    }
+    *out = p;
+    return MS_OK;
+}
+
+ms_status ms_policy_load(const char *path, ms_policy **out, ms_error *err)
+{
+    if (!path || !out)
+        return ms_fail(err, MS_ERR_ARG, path, 0, 0, "no policy path");
+    *out = NULL;
+    char *data;
+    size_t len;
+    ms_status st = ms_read_file(path, MS_POLICY_MAX_BYTES, &data, &len, err);
+    if (st != MS_OK)
+        return st;
+    st = ms_policy_parse(data, len, strcmp(path, "-") == 0 ? "<stdin>" : path, out, err);
+    free(data);
+    return st;
+}
+
+ms_status ms_policy_override(ms_policy *p, const char *spec, ms_error *err)
+{
+    if (!p || !spec)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0, "no policy or override");
+    const char *eq = strchr(spec, '=');
+    if (!eq)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "override \"%s\": expected CATEGORY[.review|.reject]=VALUE", spec);
+    const char *dot = memchr(spec, '.', (size_t)(eq - spec));
+    size_t cat_len = (size_t)((dot ? dot : eq) - spec);
+    ms_category cat;
+    if (!category_from(spec, cat_len, &cat))
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "override \"%s\": unknown category \"%.*s\" (expected hostility or "
+                       "off_topic)",
+                       spec, (int)cat_len, spec);
+    int is_reject = 0;
+    if (dot) {
+        size_t kl = (size_t)(eq - dot - 1);
+        if (kl == 6 && memcmp(dot + 1, "reject", 6) == 0)
+            is_reject = 1;
+        else if (!(kl == 6 && memcmp(dot + 1, "review", 6) == 0))
+            return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                           "override \"%s\": unknown threshold \"%.*s\" (expected review or "
+                           "reject)",
+                           spec, (int)kl, dot + 1);
+    }
+    double v;
+    if (ms_parse_double(eq + 1, strlen(eq + 1), &v) != 0 || !(v >= 0.0 && v <= 1.0))
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "override \"%s\": value must be a number between 0 and 1", spec);
+    double review = is_reject ? p->review[cat] : v;
+    double reject = is_reject ? v : p->reject[cat];
+    if (review > reject)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "override \"%s\": review threshold %g would be above the reject "
+                       "threshold %g (change %s.%s first)",
+                       spec, review, reject, category_names[cat],
+                       is_reject ? "review" : "reject");
+    p->review[cat] = review;
+    p->reject[cat] = reject;
+    return MS_OK;
+}
