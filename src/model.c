@@ -1,1 +1,860 @@
-/* model.c - placeholder until its module lands. */
+/* model.c - libsvm, wrapped; see model.h.
+ *
+ * The linear fast path: a libsvm linear C-SVC model is collapsed to one
+ * weight vector, w = sum_i sv_coef[i] * SV[i], so a prediction costs one
+ * pass over the input's non-zeros. Probabilities follow libsvm 3.24's
+ * svm_predict_probability for two classes exactly (sigmoid_predict on the
+ * decision value of label[0], clamped to [1e-7, 1 - 1e-7]).
+ *
+ * libsvm's habits stay here: its print hook is pointed at a no-op before
+ * svm_train, and its loader (which trusts its input and calls setlocale)
+ * is never used: model files are parsed and checked by this file. */
+#define _GNU_SOURCE
+#include "model.h"
+#include "util.h"
+
+#include <libsvm/svm.h>
+
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A model file larger than this is refused (MS_ERR_LIMIT). */
+#define MS_MODEL_MAX_BYTES ((size_t)1 << 30)
+/* Largest feature index a model may use: 2^26 (hashed buckets up to 2^25
+ * plus dense blocks fit comfortably), so a corrupt index cannot make us
+ * allocate gigabytes. */
+#define MS_MODEL_MAX_INDEX ((int32_t)1 << 26)
+/* libsvm's clamp of pairwise probabilities (svm_predict_probability). */
+#define MS_MIN_PROB 1e-7
+
+/* ------------------------------------------------------------ predicting */
+
+double ms_linear_decision(const ms_linear *m, const ms_fvec *x)
+{
+    double sum = 0;
+    for (size_t k = 0; k < x->n; k++) {
+        int32_t j = x->idx[k];
+        if (j > 0 && j < m->dim)
+            sum += m->w[j] * x->val[k];
+    }
+    return sum - m->rho;
+}
+
+/* libsvm's sigmoid_predict: P(label[0]) for a decision value of label[0]. */
+static double sigmoid_predict(double dec, double a, double b)
+{
+    double fApB = dec * a + b;
+    /* 1 - p would lose precision when fApB is large */
+    if (fApB >= 0)
+        return exp(-fApB) / (1.0 + exp(-fApB));
+    return 1.0 / (1 + exp(fApB));
+}
+
+double ms_linear_probability(const ms_linear *m, double decision)
+{
+    /* libsvm's decision value is for its first label. */
+    double dec0 = m->positive_first ? decision : -decision;
+    double p = sigmoid_predict(dec0, m->prob_a, m->prob_b);
+    /* min(max(p, min_prob), 1 - min_prob), with libsvm's template
+     * semantics (a NaN p becomes min_prob). */
+    p = p > MS_MIN_PROB ? p : MS_MIN_PROB;
+    p = p < 1 - MS_MIN_PROB ? p : 1 - MS_MIN_PROB;
+    /* For two classes libsvm reports pairwise_prob[0][1] and
+     * pairwise_prob[1][0] = 1 - pairwise_prob[0][1] as they are. */
+    return m->positive_first ? p : 1 - p;
+}
+
+void ms_linear_free(ms_linear *m)
+{
+    if (!m)
+        return;
+    free(m->w);
+    free(m);
+}
+
+/* --------------------------------------------------------------- loading */
+
+typedef struct parser {
+    const char *src;   /* file name for errors */
+    const char *p;     /* current position */
+    const char *end;
+    long line;         /* 1-based number of the line at p */
+    int terminated;    /* the last line read ended with '\n' */
+    ms_error *err;
+} parser;
+
+static int is_sep(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Next line [*s, *e) without its '\n'. Returns 0 at end of input. */
+static int next_line(parser *ps, const char **s, const char **e)
+{
+    if (ps->p >= ps->end)
+        return 0;
+    const char *nl = memchr(ps->p, '\n', (size_t)(ps->end - ps->p));
+    *s = ps->p;
+    *e = nl ? nl : ps->end;
+    ps->p = nl ? nl + 1 : ps->end;
+    ps->terminated = nl != NULL;
+    ps->line++;
+    return 1;
+}
+
+/* Next whitespace-separated token in [*s, e). Returns its length, 0 at end. */
+static size_t next_token(const char **s, const char *e, const char **tok)
+{
+    const char *q = *s;
+    while (q < e && is_sep(*q))
+        q++;
+    const char *t = q;
+    while (q < e && !is_sep(*q))
+        q++;
+    *tok = t;
+    *s = q;
+    return (size_t)(q - t);
+}
+
+static int tok_is(const char *t, size_t n, const char *word)
+{
+    return n == strlen(word) && memcmp(t, word, n) == 0;
+}
+
+/* A decimal integer (optional '-'), no other characters. */
+static int parse_long(const char *t, size_t n, long lo, long hi, long *out)
+{
+    size_t i = 0;
+    int neg = 0;
+    if (n > 0 && t[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    if (i == n)
+        return -1;
+    long v = 0;
+    for (; i < n; i++) {
+        if (t[i] < '0' || t[i] > '9')
+            return -1;
+        if (v > (LONG_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (t[i] - '0');
+    }
+    if (neg)
+        v = -v;
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_finite(const char *t, size_t n, double *out)
+{
+    double v;
+    if (n == 0 || ms_parse_double(t, n, &v) != 0 || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+#define BAD(...) ms_fail(ps->err, MS_ERR_MODEL, ps->src, ps->line, 0, __VA_ARGS__)
+
+/* Reads the values of a header line: exactly n numbers after the key. */
+static ms_status header_doubles(parser *ps, const char *s, const char *e, const char *key,
+                                double *v, int n)
+{
+    const char *t;
+    size_t len;
+    for (int i = 0; i < n; i++) {
+        len = next_token(&s, e, &t);
+        if (len == 0)
+            return BAD("%s: expected %d value%s", key, n, n > 1 ? "s" : "");
+        if (parse_finite(t, len, &v[i]) != 0)
+            return BAD("%s: not a finite number: '%.*s'", key, (int)(len > 40 ? 40 : len), t);
+    }
+    if (next_token(&s, e, &t) != 0)
+        return BAD("%s: more than %d value%s", key, n, n > 1 ? "s" : "");
+    return MS_OK;
+}
+
+static ms_status header_longs(parser *ps, const char *s, const char *e, const char *key,
+                              long lo, long hi, long *v, int n)
+{
+    const char *t;
+    size_t len;
+    for (int i = 0; i < n; i++) {
+        len = next_token(&s, e, &t);
+        if (len == 0)
+            return BAD("%s: expected %d value%s", key, n, n > 1 ? "s" : "");
+        if (parse_long(t, len, lo, hi, &v[i]) != 0)
+            return BAD("%s: not an integer in [%ld, %ld]: '%.*s'", key, lo, hi,
+                       (int)(len > 40 ? 40 : len), t);
+    }
+    if (next_token(&s, e, &t) != 0)
+        return BAD("%s: more than %d value%s", key, n, n > 1 ? "s" : "");
+    return MS_OK;
+}
+
+static ms_status header_word(parser *ps, const char *s, const char *e, const char *key,
+                             const char *want)
+{
+    const char *t;
+    size_t len = next_token(&s, e, &t);
+    if (!tok_is(t, len, want))
+        return BAD("%s must be %s, not '%.*s'", key, want, (int)(len > 40 ? 40 : len), t);
+    if (next_token(&s, e, &t) != 0)
+        return BAD("%s: more than one value", key);
+    return MS_OK;
+}
+
+/* Grows w (zero-filled) so that index j fits. */
+static ms_status grow_w(double **w, int32_t *cap, int32_t j)
+{
+    if (j < *cap)
+        return MS_OK;
+    int64_t n = *cap ? *cap : 1024;
+    while (n <= j)
+        n *= 2;
+    if (n > (int64_t)MS_MODEL_MAX_INDEX + 1)
+        n = (int64_t)MS_MODEL_MAX_INDEX + 1;
+    double *p = realloc(*w, (size_t)n * sizeof *p);
+    if (!p)
+        return MS_ERR_NOMEM;
+    memset(p + *cap, 0, (size_t)(n - *cap) * sizeof *p);
+    *w = p;
+    *cap = (int32_t)n;
+    return MS_OK;
+}
+
+enum {
+    H_SVM_TYPE = 1 << 0,
+    H_KERNEL = 1 << 1,
+    H_NR_CLASS = 1 << 2,
+    H_TOTAL_SV = 1 << 3,
+    H_RHO = 1 << 4,
+    H_LABEL = 1 << 5,
+    H_PROBA = 1 << 6,
+    H_PROBB = 1 << 7,
+    H_NR_SV = 1 << 8,
+    H_ALL = (1 << 9) - 1
+};
+
+static ms_status parse_model(parser *ps, ms_linear *m, int32_t *cap)
+{
+    static const struct {
+        const char *key;
+        int bit;
+    } keys[] = {{"svm_type", H_SVM_TYPE}, {"kernel_type", H_KERNEL}, {"nr_class", H_NR_CLASS},
+                {"total_sv", H_TOTAL_SV}, {"rho", H_RHO},          {"label", H_LABEL},
+                {"probA", H_PROBA},       {"probB", H_PROBB},       {"nr_sv", H_NR_SV}};
+    const char *s, *e, *t;
+    size_t len;
+    int seen = 0;
+    long total_sv = 0, label[2] = {0, 0}, nr_sv[2] = {0, 0};
+    double rho = 0;
+    ms_status st;
+
+    if (memchr(ps->p, '\0', (size_t)(ps->end - ps->p))) {
+        /* name the line of the first NUL byte */
+        const char *z = memchr(ps->p, '\0', (size_t)(ps->end - ps->p));
+        for (const char *q = ps->p; q < z; q++)
+            if (*q == '\n')
+                ps->line++;
+        ps->line++;
+        return BAD("NUL byte: not a text model file");
+    }
+
+    /* Header: one "key values" line each, up to "SV". */
+    for (;;) {
+        if (!next_line(ps, &s, &e)) {
+            ps->line++;
+            return BAD("unexpected end of file in the header (no SV section)");
+        }
+        len = next_token(&s, e, &t);
+        if (len == 0)
+            return BAD("empty line in the header");
+        if (tok_is(t, len, "SV")) {
+            if (next_token(&s, e, &t) != 0)
+                return BAD("text after SV");
+            break;
+        }
+        int bit = 0;
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (tok_is(t, len, keys[k].key))
+                bit = keys[k].bit;
+        if (!bit)
+            return BAD("unknown header key '%.*s'", (int)(len > 40 ? 40 : len), t);
+        if (seen & bit)
+            return BAD("header key '%.*s' repeated", (int)len, t);
+        /* libsvm sizes rho/label/probA/probB/nr_sv by nr_class: it must
+         * come first or libsvm reads through an uninitialised count. */
+        if ((bit & (H_RHO | H_LABEL | H_PROBA | H_PROBB | H_NR_SV)) && !(seen & H_NR_CLASS))
+            return BAD("'%.*s' before nr_class", (int)len, t);
+        seen |= bit;
+        long v;
+        double a;
+        switch (bit) {
+        case H_SVM_TYPE:
+            st = header_word(ps, s, e, "svm_type", "c_svc");
+            break;
+        case H_KERNEL:
+            st = header_word(ps, s, e, "kernel_type", "linear");
+            break;
+        case H_NR_CLASS:
+            st = header_longs(ps, s, e, "nr_class", 2, 2, &v, 1);
+            break;
+        case H_TOTAL_SV:
+            st = header_longs(ps, s, e, "total_sv", 1, INT_MAX, &total_sv, 1);
+            break;
+        case H_RHO:
+            st = header_doubles(ps, s, e, "rho", &rho, 1);
+            break;
+        case H_LABEL:
+            st = header_longs(ps, s, e, "label", 0, 1, label, 2);
+            if (st == MS_OK && label[0] == label[1])
+                st = BAD("label must be 0 and 1 in some order");
+            break;
+        case H_PROBA:
+            st = header_doubles(ps, s, e, "probA", &a, 1);
+            m->prob_a = a;
+            break;
+        case H_PROBB:
+            st = header_doubles(ps, s, e, "probB", &a, 1);
+            m->prob_b = a;
+            break;
+        default: /* H_NR_SV */
+            st = header_longs(ps, s, e, "nr_sv", 0, INT_MAX, nr_sv, 2);
+            break;
+        }
+        if (st != MS_OK)
+            return st;
+    }
+    if (seen != H_ALL) {
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (!(seen & keys[k].bit))
+                return BAD("header lacks '%s' before SV", keys[k].key);
+    }
+    if (nr_sv[0] + nr_sv[1] != total_sv)
+        return BAD("nr_sv %ld + %ld does not add up to total_sv %ld", nr_sv[0], nr_sv[1],
+                   total_sv);
+
+    /* Support vectors: "coef idx:val idx:val ...", collapsed into w. */
+    for (long i = 0; i < total_sv; i++) {
+        if (!next_line(ps, &s, &e)) {
+            ps->line++;
+            return BAD("support vector %ld of %ld missing (file truncated)", i + 1, total_sv);
+        }
+        double coef;
+        len = next_token(&s, e, &t);
+        if (len == 0)
+            return BAD("support vector line without a coefficient");
+        if (parse_finite(t, len, &coef) != 0)
+            return BAD("coefficient is not a finite number: '%.*s'",
+                       (int)(len > 40 ? 40 : len), t);
+        long prev = 0;
+        while ((len = next_token(&s, e, &t)) != 0) {
+            const char *colon = memchr(t, ':', len);
+            if (!colon)
+                return BAD("expected index:value, got '%.*s'", (int)(len > 40 ? 40 : len), t);
+            long j;
+            double x;
+            size_t il = (size_t)(colon - t);
+            if (il == 0 || t[0] == '-' || parse_long(t, il, 1, MS_MODEL_MAX_INDEX, &j) != 0)
+                return BAD("feature index is not an integer in [1, %ld]: '%.*s'",
+                           (long)MS_MODEL_MAX_INDEX, (int)(il > 40 ? 40 : il), t);
+            if (j <= prev)
+                return BAD("feature index %ld not above the previous one (%ld)", j, prev);
+            if (parse_finite(colon + 1, len - il - 1, &x) != 0)
+                return BAD("value of feature %ld is not a finite number", j);
+            if (grow_w(&m->w, cap, (int32_t)j) != MS_OK)
+                return ms_fail(ps->err, MS_ERR_NOMEM, ps->src, ps->line, 0, "out of memory");
+            m->w[j] += coef * x;
+            if ((int32_t)j >= m->dim)
+                m->dim = (int32_t)j + 1;
+            prev = j;
+        }
+        if (!ps->terminated)
+            return BAD("support vector line not terminated by a newline (file truncated)");
+    }
+    /* Nothing but blank lines may follow. */
+    while (next_line(ps, &s, &e))
+        if (next_token(&s, e, &t) != 0)
+            return BAD("more support vector lines than total_sv (%ld)", total_sv);
+
+    /* Keep w and rho for the positive class: libsvm's decision value is
+     * for label[0]. */
+    m->positive_first = label[0] == 1;
+    if (!m->positive_first) {
+        for (int32_t j = 0; j < m->dim; j++)
+            m->w[j] = -m->w[j];
+        rho = -rho;
+    }
+    m->rho = rho;
+    return MS_OK;
+}
+
+#undef BAD
+
+ms_status ms_linear_load(const char *path, ms_linear **out, ms_error *err)
+{
+    if (!out)
+        return ms_fail(err, MS_ERR_ARG, path, 0, 0, "no output");
+    *out = NULL;
+    if (!path)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0, "no path");
+    char *data;
+    size_t len;
+    ms_status st = ms_read_file(path, MS_MODEL_MAX_BYTES, &data, &len, err);
+    if (st != MS_OK)
+        return st;
+    ms_linear *m = calloc(1, sizeof *m);
+    if (!m) {
+        free(data);
+        return ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    parser ps = {path, data, data + len, 0, 0, err};
+    int32_t cap = 0;
+    st = parse_model(&ps, m, &cap);
+    free(data);
+    if (st == MS_OK && m->dim == 0) {
+        /* no feature at all: keep w valid for w[0] */
+        if (grow_w(&m->w, &cap, 0) != MS_OK)
+            st = ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+        else
+            m->dim = 1;
+    }
+    if (st != MS_OK) {
+        ms_linear_free(m);
+        return st;
+    }
+    /* give back the slack of the doubling */
+    if (cap > m->dim) {
+        double *p = realloc(m->w, (size_t)m->dim * sizeof *p);
+        if (p)
+            m->w = p;
+    }
+    *out = m;
+    return MS_OK;
+}
+
+/* --------------------------------------------------------------- writing */
+
+ms_status ms_linear_write_libsvm(const ms_linear *m, const char *path, ms_error *err)
+{
+    if (!m || !path || (m->dim > 0 && !m->w))
+        return ms_fail(err, MS_ERR_ARG, path ? path : "", 0, 0, "no model or path");
+    /* The file always lists the positive class first, so the single
+     * support vector's coefficient is +1 and holds w itself. A model read
+     * with label "0 1" has its sigmoid on the other class's decision:
+     * P(1) = 1 - 1/(1+exp(-d*A+B)) = 1/(1+exp(d*A-B)), so B changes sign. */
+    double a = m->prob_a;
+    double b = m->positive_first ? m->prob_b : -m->prob_b;
+    if (!isfinite(a) || !isfinite(b) || !isfinite(m->rho))
+        return ms_fail(err, MS_ERR_ARG, path, 0, 0, "model has a non-finite rho, probA or probB");
+
+    /* %.17g must write '.' whatever the host program's locale: switch this
+     * thread (only) to "C" for the formatting. */
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (!c)
+        return ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "cannot create the C locale");
+    locale_t old = uselocale(c);
+
+    ms_status st = MS_OK;
+    ms_buf b_ = {0};
+    ms_buf *buf = &b_;
+    if (ms_buf_printf(buf,
+                      "svm_type c_svc\nkernel_type linear\nnr_class 2\ntotal_sv 1\n"
+                      "rho %.17g\nlabel 1 0\nprobA %.17g\nprobB %.17g\nnr_sv 1 0\nSV\n1",
+                      m->rho, a, b) != MS_OK)
+        st = MS_ERR_NOMEM;
+    for (int32_t j = 1; st == MS_OK && j < m->dim; j++) {
+        if (m->w[j] == 0)
+            continue;
+        if (!isfinite(m->w[j])) {
+            st = MS_ERR_ARG;
+            break;
+        }
+        if (ms_buf_printf(buf, " %d:%.17g", (int)j, m->w[j]) != MS_OK)
+            st = MS_ERR_NOMEM;
+    }
+    if (st == MS_OK && ms_buf_addc(buf, '\n') != MS_OK)
+        st = MS_ERR_NOMEM;
+    uselocale(old);
+    freelocale(c);
+
+    if (st == MS_ERR_ARG)
+        st = ms_fail(err, st, path, 0, 0, "model has a non-finite weight");
+    else if (st != MS_OK)
+        st = ms_fail(err, st, path, 0, 0, "out of memory");
+    else
+        st = ms_write_file_atomic(path, buf->data, buf->len, err);
+    ms_buf_free(buf);
+    return st;
+}
+
+/* -------------------------------------------------------------- training */
+
+/* splitmix64: a small, seedable PRNG whose state lives on the caller's
+ * stack (no global state, no rand()). */
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Checks the problem and the rows it names: labels 0/1, indices in
+ * [1, dim) and ascending, both classes present. */
+static ms_status check_problem(const ms_problem *p, const size_t *rows, size_t l)
+{
+    size_t npos = 0;
+    for (size_t r = 0; r < l; r++) {
+        size_t i = rows ? rows[r] : r;
+        if (i >= p->n)
+            return MS_ERR_ARG;
+        if (p->y[i] != 0 && p->y[i] != 1)
+            return MS_ERR_ARG;
+        npos += p->y[i] == 1;
+        const ms_fvec *x = &p->x[i];
+        int32_t prev = 0;
+        for (size_t k = 0; k < x->n; k++) {
+            if (x->idx[k] <= prev || x->idx[k] >= p->dim || !isfinite(x->val[k]))
+                return MS_ERR_ARG;
+            prev = x->idx[k];
+        }
+    }
+    if (npos == 0 || npos == l)
+        return MS_ERR_ARG; /* one class only: nothing to separate */
+    return MS_OK;
+}
+
+/* Dual coordinate descent for the L2-regularised L1-loss (hinge) SVM, as
+ * liblinear's solve_l2r_l1l2_svc (Hsieh et al., ICML 2008), with its
+ * shrinking, and a bias as an extra feature of constant value 1
+ * (liblinear's -B 1, so the bias is regularised too).
+ *
+ *   min_a 0.5 a'Qa - e'a,  0 <= a_i <= U_i,  Q_ij = y_i y_j x_i'x_j
+ *
+ * U_i is C*weight_pos for y=1 and C*weight_neg for y=0. */
+static ms_status fit_dcd(const ms_problem *p, const size_t *rows, size_t l,
+                         const ms_fit_params *params, ms_linear *m)
+{
+    const int max_iter = 1000;
+    double eps = params->eps > 0 ? params->eps : 0.1;
+    double cp = params->c * params->weight_pos, cn = params->c * params->weight_neg;
+    int32_t dim = p->dim;
+
+    double *w = calloc((size_t)dim, sizeof *w);
+    double *alpha = calloc(l, sizeof *alpha);
+    double *qd = malloc(l * sizeof *qd);
+    size_t *index = malloc(l * sizeof *index);
+    const ms_fvec **xs = malloc(l * sizeof *xs);
+    signed char *y = malloc(l);
+    if (!w || !alpha || !qd || !index || !xs || !y) {
+        free(w), free(alpha), free(qd), free(index), free(xs), free(y);
+        return MS_ERR_NOMEM;
+    }
+    double wb = 0; /* the bias feature's weight */
+    for (size_t r = 0; r < l; r++) {
+        size_t i = rows ? rows[r] : r;
+        xs[r] = &p->x[i];
+        y[r] = p->y[i] == 1 ? 1 : -1;
+        double q = 1.0; /* bias^2 */
+        for (size_t k = 0; k < xs[r]->n; k++)
+            q += xs[r]->val[k] * xs[r]->val[k];
+        qd[r] = q;
+        index[r] = r;
+    }
+
+    uint64_t rng = params->seed;
+    size_t active = l;
+    double pgmax_old = HUGE_VAL, pgmin_old = -HUGE_VAL;
+    for (int iter = 0; iter < max_iter; iter++) {
+        double pgmax_new = -HUGE_VAL, pgmin_new = HUGE_VAL;
+        for (size_t s = 0; s + 1 < active; s++) {
+            size_t j = s + (size_t)(splitmix64(&rng) % (active - s));
+            size_t tmp = index[s];
+            index[s] = index[j];
+            index[j] = tmp;
+        }
+        for (size_t s = 0; s < active; s++) {
+            size_t i = index[s];
+            const ms_fvec *x = xs[i];
+            double yi = y[i];
+            double g = wb;
+            for (size_t k = 0; k < x->n; k++)
+                g += w[x->idx[k]] * x->val[k];
+            g = g * yi - 1;
+            double ub = y[i] > 0 ? cp : cn;
+            double pg = 0;
+            if (alpha[i] == 0) {
+                if (g > pgmax_old) {
+                    active--;
+                    index[s] = index[active];
+                    index[active] = i;
+                    s--;
+                    continue;
+                }
+                if (g < 0)
+                    pg = g;
+            } else if (alpha[i] == ub) {
+                if (g < pgmin_old) {
+                    active--;
+                    index[s] = index[active];
+                    index[active] = i;
+                    s--;
+                    continue;
+                }
+                if (g > 0)
+                    pg = g;
+            } else {
+                pg = g;
+            }
+            if (pg > pgmax_new)
+                pgmax_new = pg;
+            if (pg < pgmin_new)
+                pgmin_new = pg;
+            if (fabs(pg) > 1.0e-12) {
+                double old = alpha[i];
+                double a = old - g / qd[i];
+                a = a < 0 ? 0 : a;
+                alpha[i] = a > ub ? ub : a;
+                double d = (alpha[i] - old) * yi;
+                for (size_t k = 0; k < x->n; k++)
+                    w[x->idx[k]] += d * x->val[k];
+                wb += d;
+            }
+        }
+        if (pgmax_new - pgmin_new <= eps) {
+            if (active == l)
+                break;
+            /* converged on the shrunk set: check everything once more */
+            active = l;
+            pgmax_old = HUGE_VAL;
+            pgmin_old = -HUGE_VAL;
+            continue;
+        }
+        pgmax_old = pgmax_new;
+        pgmin_old = pgmin_new;
+        if (pgmax_old <= 0)
+            pgmax_old = HUGE_VAL;
+        if (pgmin_old >= 0)
+            pgmin_old = -HUGE_VAL;
+    }
+
+    free(alpha), free(qd), free(index), free(xs), free(y);
+    m->w = w;
+    m->dim = dim;
+    m->rho = -wb;
+    return MS_OK;
+}
+
+static void print_nothing(const char *s) { (void)s; }
+
+/* libsvm's own SMO solver with a linear kernel, collapsed to w. */
+static ms_status fit_libsvm(const ms_problem *p, const size_t *rows, size_t l,
+                            const ms_fit_params *params, ms_linear *m)
+{
+    if (l > INT_MAX)
+        return MS_ERR_LIMIT;
+    size_t nodes = 0;
+    for (size_t r = 0; r < l; r++)
+        nodes += p->x[rows ? rows[r] : r].n + 1;
+    struct svm_node *space = malloc(nodes * sizeof *space);
+    struct svm_node **x = malloc(l * sizeof *x);
+    double *y = malloc(l * sizeof *y);
+    double *w = calloc((size_t)p->dim, sizeof *w);
+    if (!space || !x || !y || !w) {
+        free(space), free(x), free(y), free(w);
+        return MS_ERR_NOMEM;
+    }
+    struct svm_node *q = space;
+    for (size_t r = 0; r < l; r++) {
+        size_t i = rows ? rows[r] : r;
+        const ms_fvec *v = &p->x[i];
+        x[r] = q;
+        for (size_t k = 0; k < v->n; k++, q++) {
+            q->index = v->idx[k];
+            q->value = v->val[k];
+        }
+        q->index = -1;
+        q->value = 0;
+        q++;
+        y[r] = p->y[i];
+    }
+    struct svm_problem prob = {(int)l, y, x};
+    int weight_label[2] = {1, 0};
+    double weight[2] = {params->weight_pos, params->weight_neg};
+    struct svm_parameter par;
+    memset(&par, 0, sizeof par);
+    par.svm_type = C_SVC;
+    par.kernel_type = LINEAR;
+    par.degree = 3;
+    par.cache_size = 200;
+    par.eps = params->eps > 0 ? params->eps : 1e-3;
+    par.C = params->c;
+    par.nr_weight = 2;
+    par.weight_label = weight_label;
+    par.weight = weight;
+    par.nu = 0.5;
+    par.p = 0.1;
+    par.shrinking = 1;
+    par.probability = 0;
+
+    ms_status st = MS_OK;
+    if (svm_check_parameter(&prob, &par) != NULL) {
+        st = MS_ERR_ARG;
+    } else {
+        svm_set_print_string_function(print_nothing);
+        struct svm_model *model = svm_train(&prob, &par);
+        if (!model || model->nr_class != 2 || !model->label) {
+            st = MS_ERR_INTERNAL;
+        } else {
+            for (int i = 0; i < model->l; i++) {
+                double coef = model->sv_coef[0][i];
+                for (const struct svm_node *n = model->SV[i]; n->index != -1; n++)
+                    w[n->index] += coef * n->value;
+            }
+            /* libsvm's decision value is for its first label, which is
+             * whichever class the first training row has. */
+            double sign = model->label[0] == 1 ? 1.0 : -1.0;
+            for (int32_t j = 0; j < p->dim; j++)
+                w[j] *= sign;
+            m->rho = sign * model->rho[0];
+        }
+        if (model)
+            svm_free_and_destroy_model(&model);
+    }
+    free(space), free(x), free(y);
+    if (st != MS_OK) {
+        free(w);
+        return st;
+    }
+    m->w = w;
+    m->dim = p->dim;
+    return MS_OK;
+}
+
+ms_status ms_linear_fit(const ms_problem *p, const size_t *rows, size_t n_rows,
+                        const ms_fit_params *params, ms_linear *m)
+{
+    if (!p || !params || !m || !p->x || !p->y || p->dim < 1)
+        return MS_ERR_ARG;
+    size_t l = rows ? n_rows : p->n;
+    if (l < 2 || !(params->c > 0) || !(params->weight_pos > 0) || !(params->weight_neg > 0) ||
+        !isfinite(params->c) || !isfinite(params->weight_pos) || !isfinite(params->weight_neg))
+        return MS_ERR_ARG;
+    ms_status st = check_problem(p, rows, l);
+    if (st != MS_OK)
+        return st;
+    m->w = NULL;
+    m->dim = 0;
+    m->rho = 0;
+    m->prob_a = m->prob_b = 0;
+    m->positive_first = 1;
+    return params->use_libsvm ? fit_libsvm(p, rows, l, params, m) : fit_dcd(p, rows, l, params, m);
+}
+
+/* ----------------------------------------------------------- calibration */
+
+/* libsvm's sigmoid_train (Platt 2000, as improved by Lin, Lin and Weng
+ * 2007): Newton's method with backtracking on the regularised
+ * cross-entropy with prior-corrected targets. Ported operation for
+ * operation so it gives libsvm's A and B. */
+ms_status ms_platt_fit(const double *dec, const int8_t *y, size_t n, double *a, double *b)
+{
+    if (!dec || !y || !a || !b || n == 0)
+        return MS_ERR_ARG;
+    double prior1 = 0, prior0 = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(dec[i]))
+            return MS_ERR_ARG;
+        if (y[i] > 0)
+            prior1 += 1;
+        else
+            prior0 += 1;
+    }
+    const int max_iter = 100;     /* maximal number of iterations */
+    const double min_step = 1e-10; /* minimal step taken in line search */
+    const double sigma = 1e-12;   /* for numerically strict PD of Hessian */
+    const double eps = 1e-5;
+    double hi_target = (prior1 + 1.0) / (prior1 + 2.0);
+    double lo_target = 1 / (prior0 + 2.0);
+    double *t = malloc(n * sizeof *t);
+    if (!t)
+        return MS_ERR_NOMEM;
+    double fApB, p, q, h11, h22, h21, g1, g2, det, dA, dB, gd, stepsize;
+    double newA, newB, newf, d1, d2;
+    double A = 0.0, B = log((prior0 + 1.0) / (prior1 + 1.0));
+    double fval = 0.0;
+
+    for (size_t i = 0; i < n; i++) {
+        t[i] = y[i] > 0 ? hi_target : lo_target;
+        fApB = dec[i] * A + B;
+        if (fApB >= 0)
+            fval += t[i] * fApB + log(1 + exp(-fApB));
+        else
+            fval += (t[i] - 1) * fApB + log(1 + exp(fApB));
+    }
+    for (int iter = 0; iter < max_iter; iter++) {
+        /* gradient and Hessian (H' = H + sigma I) */
+        h11 = sigma;
+        h22 = sigma;
+        h21 = 0.0;
+        g1 = 0.0;
+        g2 = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            fApB = dec[i] * A + B;
+            if (fApB >= 0) {
+                p = exp(-fApB) / (1.0 + exp(-fApB));
+                q = 1.0 / (1.0 + exp(-fApB));
+            } else {
+                p = 1.0 / (1.0 + exp(fApB));
+                q = exp(fApB) / (1.0 + exp(fApB));
+            }
+            d2 = p * q;
+            h11 += dec[i] * dec[i] * d2;
+            h22 += d2;
+            h21 += dec[i] * d2;
+            d1 = t[i] - p;
+            g1 += dec[i] * d1;
+            g2 += d1;
+        }
+        if (fabs(g1) < eps && fabs(g2) < eps)
+            break;
+
+        /* Newton direction: -inv(H') * g */
+        det = h11 * h22 - h21 * h21;
+        dA = -(h22 * g1 - h21 * g2) / det;
+        dB = -(-h21 * g1 + h11 * g2) / det;
+        gd = g1 * dA + g2 * dB;
+
+        stepsize = 1; /* line search */
+        while (stepsize >= min_step) {
+            newA = A + stepsize * dA;
+            newB = B + stepsize * dB;
+            newf = 0.0;
+            for (size_t i = 0; i < n; i++) {
+                fApB = dec[i] * newA + newB;
+                if (fApB >= 0)
+                    newf += t[i] * fApB + log(1 + exp(-fApB));
+                else
+                    newf += (t[i] - 1) * fApB + log(1 + exp(fApB));
+            }
+            if (newf < fval + 0.0001 * stepsize * gd) {
+                A = newA;
+                B = newB;
+                fval = newf;
+                break;
+            }
+            stepsize = stepsize / 2.0;
+        }
+        if (stepsize < min_step)
+            break; /* line search failed: keep the last good point */
+    }
+    free(t);
+    *a = A;
+    *b = B;
+    return MS_OK;
+}
