@@ -1,0 +1,371 @@
+/* test_policy.c - community standards: defaults, policy files and their
+ * errors, overrides, allow/deny terms and the decision rule. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+#define POLICY_DATA MS_TEST_DATA "/policy"
+
+static ms_policy *parse_ok(const char *json)
+{
+    ms_policy *p = NULL;
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    ms_status st = ms_policy_parse(json, strlen(json), "test.json", &p, &err);
+    if (st != MS_OK)
+        fail_msg("parse failed: %s (line %ld col %ld)", err.message, err.line, err.column);
+    assert_non_null(p);
+    return p;
+}
+
+/* Parses json expecting a failure; returns the error for the caller to check. */
+static ms_error parse_bad(const char *json, ms_status want)
+{
+    ms_policy *p = (ms_policy *)0x1;
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ms_policy_parse(json, strlen(json), "bad.json", &p, &err), want);
+    assert_null(p);
+    assert_int_equal(err.code, want);
+    assert_string_equal(err.source, "bad.json");
+    return err;
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    assert_string_equal(ms_category_name(MS_CAT_HOSTILITY), "hostility");
+    assert_string_equal(ms_category_name(MS_CAT_OFF_TOPIC), "off_topic");
+    assert_string_equal(ms_category_name((ms_category)7), "unknown");
+    assert_string_equal(ms_action_name(MS_ACTION_PUBLISH), "publish");
+    assert_string_equal(ms_action_name(MS_ACTION_REVIEW), "review");
+    assert_string_equal(ms_action_name(MS_ACTION_REJECT), "reject");
+    assert_string_equal(ms_strerror(MS_OK), "success");
+    assert_string_equal(ms_strerror(MS_ERR_POLICY), "invalid policy");
+    /* Every code has its own text, and unknown codes still get one. */
+    for (int a = MS_OK; a <= MS_ERR_INTERNAL; a++)
+        for (int b = a + 1; b <= MS_ERR_INTERNAL; b++)
+            assert_string_not_equal(ms_strerror((ms_status)a), ms_strerror((ms_status)b));
+    assert_non_null(ms_strerror((ms_status)99));
+    ms_free(NULL);
+    ms_policy_free(NULL);
+}
+
+static void test_default_values(void **state)
+{
+    (void)state;
+    ms_policy *p = NULL;
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    assert_string_equal(ms_policy_name(p), "default");
+    assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == 0.5);
+    assert_true(ms_policy_reject(p, MS_CAT_HOSTILITY) == 0.85);
+    assert_true(ms_policy_review(p, MS_CAT_OFF_TOPIC) == 0.7);
+    assert_true(ms_policy_reject(p, MS_CAT_OFF_TOPIC) == 0.95);
+    assert_int_equal(ms_policy_deny_count(p), 0);
+    assert_null(ms_policy_deny_term(p, 0));
+    assert_false(ms_policy_allowed(p, "damn", 4));
+    ms_policy_free(p);
+}
+
+/* The shipped models/policy.json is the built-in default, value for value. */
+static void test_shipped_policy_matches_default(void **state)
+{
+    (void)state;
+    ms_policy *file = NULL, *def = NULL;
+    ms_error err;
+    assert_int_equal(ms_policy_load(MS_MODELS_DIR "/policy.json", &file, &err), MS_OK);
+    assert_int_equal(ms_policy_default(&def), MS_OK);
+    assert_string_equal(ms_policy_name(file), ms_policy_name(def));
+    for (int c = 0; c < MS_CAT_COUNT; c++) {
+        assert_true(ms_policy_review(file, (ms_category)c) == ms_policy_review(def, (ms_category)c));
+        assert_true(ms_policy_reject(file, (ms_category)c) == ms_policy_reject(def, (ms_category)c));
+    }
+    assert_int_equal(ms_policy_deny_count(file), 0);
+    ms_policy_free(file);
+    ms_policy_free(def);
+}
+
+static void test_fixture_file(void **state)
+{
+    (void)state;
+    ms_policy *p = NULL;
+    ms_error err;
+    assert_int_equal(ms_policy_load(POLICY_DATA "/community.json", &p, &err), MS_OK);
+    assert_string_equal(ms_policy_name(p), "gardening-forum");
+    assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == 0.4);
+    assert_true(ms_policy_reject(p, MS_CAT_HOSTILITY) == 0.8);
+    /* off_topic is not in the file: it keeps the defaults. */
+    assert_true(ms_policy_review(p, MS_CAT_OFF_TOPIC) == 0.7);
+    assert_true(ms_policy_reject(p, MS_CAT_OFF_TOPIC) == 0.95);
+    /* Terms are case-folded (NFKC: the "fi" ligature becomes "fi") with
+     * white space collapsed. */
+    assert_int_equal(ms_policy_deny_count(p), 2);
+    int saw_country = 0, saw_filthy = 0;
+    for (size_t i = 0; i < ms_policy_deny_count(p); i++) {
+        saw_country += strcmp(ms_policy_deny_term(p, i), "go back to your country") == 0;
+        saw_filthy += strcmp(ms_policy_deny_term(p, i), "filthy") == 0;
+    }
+    assert_int_equal(saw_country, 1);
+    assert_int_equal(saw_filthy, 1);
+    assert_true(ms_policy_allowed(p, "damn", 4));
+    assert_true(ms_policy_allowed(p, "bloody hell", 11));
+    assert_false(ms_policy_allowed(p, "bloody", 6));
+    ms_policy_free(p);
+}
+
+static void test_load_missing_file(void **state)
+{
+    (void)state;
+    ms_policy *p = NULL;
+    ms_error err;
+    assert_int_equal(ms_policy_load(POLICY_DATA "/no-such.json", &p, &err), MS_ERR_NOT_FOUND);
+    assert_null(p);
+}
+
+static void test_error_syntax_has_position(void **state)
+{
+    (void)state;
+    ms_policy *p = NULL;
+    ms_error err;
+    assert_int_equal(ms_policy_load(POLICY_DATA "/bad_syntax.json", &p, &err), MS_ERR_POLICY);
+    assert_null(p);
+    assert_string_equal(err.source, POLICY_DATA "/bad_syntax.json");
+    assert_int_equal(err.line, 3);
+    assert_true(err.column > 0);
+    assert_non_null(strstr(err.message, "expected"));
+}
+
+static void test_error_range_has_position(void **state)
+{
+    (void)state;
+    ms_policy *p = NULL;
+    ms_error err;
+    assert_int_equal(ms_policy_load(POLICY_DATA "/bad_range.json", &p, &err), MS_ERR_POLICY);
+    assert_null(p);
+    assert_string_equal(err.message, "thresholds.hostility.reject: 1.5 is outside [0, 1]");
+    assert_int_equal(err.line, 5);
+    assert_int_equal(err.column, 29);
+}
+
+static void test_validation_errors(void **state)
+{
+    (void)state;
+    ms_error e;
+
+    e = parse_bad("{\"thresholds\":{\"hostility\":{\"review\":-0.1}}}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "thresholds.hostility.review: -0.1 is outside [0, 1]");
+    assert_int_equal(e.line, 1);
+    assert_int_equal(e.column, 38);
+
+    e = parse_bad("{\"thresholds\":{\"hostility\":{\"review\":\"high\"}}}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "thresholds.hostility.review: expected a number");
+
+    e = parse_bad("{\"thresholds\":{\"off_topic\":{\"review\":0.9,\"reject\":0.8}}}",
+                  MS_ERR_POLICY);
+    assert_string_equal(e.message,
+                        "thresholds.off_topic: review threshold 0.9 is above the reject "
+                        "threshold 0.8");
+    /* review above the *default* reject is caught too */
+    e = parse_bad("{\"thresholds\":{\"hostility\":{\"review\":0.9}}}", MS_ERR_POLICY);
+    assert_non_null(strstr(e.message, "above the reject threshold 0.85"));
+
+    e = parse_bad("{\n  \"thresholds\": {\n    \"toxicity\": {\"review\": 0.5}}}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "thresholds: unknown category \"toxicity\" (expected "
+                                   "hostility or off_topic)");
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 17);
+
+    e = parse_bad("{\"thresholds\":{\"hostility\":{\"revue\":0.5}}}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "thresholds.hostility: unknown key \"revue\" (expected "
+                                   "review or reject)");
+
+    e = parse_bad("{\"name\":\"x\",\"colour\":\"red\"}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "unknown key \"colour\" (expected name, thresholds, allow "
+                                   "or deny)");
+    assert_int_equal(e.line, 1);
+    assert_int_equal(e.column, 22);
+
+    e = parse_bad("{\"allow\":[\"ok\",\n 3]}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "allow[1]: expected a string");
+    assert_int_equal(e.line, 2);
+    assert_int_equal(e.column, 2);
+
+    e = parse_bad("{\"deny\":\"idiot\"}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "deny: expected an array of strings");
+
+    e = parse_bad("{\"deny\":[\"  \"]}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "deny[0]: empty term");
+
+    e = parse_bad("{\"name\":42}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "name: expected a non-empty string");
+
+    e = parse_bad("[1,2]", MS_ERR_POLICY);
+    assert_string_equal(e.message, "expected a JSON object");
+
+    e = parse_bad("{\"name\":\"a\",\"name\":\"b\"}", MS_ERR_POLICY);
+    assert_non_null(strstr(e.message, "duplicate"));
+
+    e = parse_bad("", MS_ERR_POLICY);
+    assert_int_equal(e.code, MS_ERR_POLICY);
+}
+
+static void test_empty_object_is_default(void **state)
+{
+    (void)state;
+    ms_policy *p = parse_ok("{}");
+    assert_string_equal(ms_policy_name(p), "default");
+    assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == 0.5);
+    assert_true(ms_policy_reject(p, MS_CAT_OFF_TOPIC) == 0.95);
+    ms_policy_free(p);
+    /* Integers are numbers too, and the bounds are inclusive. */
+    p = parse_ok("{\"thresholds\":{\"hostility\":{\"review\":0,\"reject\":1}}}");
+    assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == 0.0);
+    assert_true(ms_policy_reject(p, MS_CAT_HOSTILITY) == 1.0);
+    ms_policy_free(p);
+}
+
+static void test_overrides(void **state)
+{
+    (void)state;
+    ms_policy *p = NULL;
+    ms_error err;
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    /* A comma-decimal locale must not change how "0.8" reads. */
+    setlocale(LC_NUMERIC, "de_DE.UTF-8");
+    assert_int_equal(ms_policy_override(p, "hostility=0.8", &err), MS_OK);
+    setlocale(LC_NUMERIC, "C");
+    assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == 0.8);
+    assert_true(ms_policy_reject(p, MS_CAT_HOSTILITY) == 0.85);
+    assert_int_equal(ms_policy_override(p, "hostility.reject=0.95", &err), MS_OK);
+    assert_true(ms_policy_reject(p, MS_CAT_HOSTILITY) == 0.95);
+    assert_int_equal(ms_policy_override(p, "hostility.review=0.6", &err), MS_OK);
+    assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == 0.6);
+    assert_int_equal(ms_policy_override(p, "off_topic=0.75", &err), MS_OK);
+    assert_true(ms_policy_review(p, MS_CAT_OFF_TOPIC) == 0.75);
+    assert_int_equal(ms_policy_override(p, "off_topic.reject=1", &err), MS_OK);
+    assert_true(ms_policy_reject(p, MS_CAT_OFF_TOPIC) == 1.0);
+
+    assert_int_equal(ms_policy_override(p, "toxicity=0.5", &err), MS_ERR_ARG);
+    assert_string_equal(err.message, "override \"toxicity=0.5\": unknown category \"toxicity\" "
+                                     "(expected hostility or off_topic)");
+    assert_int_equal(ms_policy_override(p, "hostility.block=0.5", &err), MS_ERR_ARG);
+    assert_non_null(strstr(err.message, "unknown threshold \"block\""));
+    assert_int_equal(ms_policy_override(p, "hostility=high", &err), MS_ERR_ARG);
+    assert_non_null(strstr(err.message, "between 0 and 1"));
+    assert_int_equal(ms_policy_override(p, "hostility=1.2", &err), MS_ERR_ARG);
+    assert_int_equal(ms_policy_override(p, "hostility=nan", &err), MS_ERR_ARG);
+    assert_int_equal(ms_policy_override(p, "hostility=0,8", &err), MS_ERR_ARG);
+    assert_int_equal(ms_policy_override(p, "hostility=", &err), MS_ERR_ARG);
+    assert_int_equal(ms_policy_override(p, "hostility", &err), MS_ERR_ARG);
+    assert_non_null(strstr(err.message, "expected CATEGORY"));
+    /* review above reject is refused and leaves the policy as it was */
+    assert_int_equal(ms_policy_override(p, "hostility=0.99", &err), MS_ERR_ARG);
+    assert_non_null(strstr(err.message, "above the reject threshold"));
+    assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == 0.6);
+    assert_true(ms_policy_reject(p, MS_CAT_HOSTILITY) == 0.95);
+    ms_policy_free(p);
+}
+
+static ms_action decide(const ms_policy *p, int has_h, double h, int has_o, double o,
+                        unsigned flags, unsigned *flags_out)
+{
+    ms_result r;
+    memset(&r, 0, sizeof r);
+    r.has_hostility = has_h;
+    r.hostility = h;
+    r.has_off_topic = has_o;
+    r.off_topic = o;
+    r.flags = flags;
+    ms_action a = ms_policy_decide(p, &r);
+    if (flags_out)
+        *flags_out = r.flags;
+    return a;
+}
+
+static void test_decide(void **state)
+{
+    (void)state;
+    ms_policy *p = NULL;
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    unsigned f;
+
+    assert_int_equal(decide(p, 1, 0.1, 1, 0.1, 0, &f), MS_ACTION_PUBLISH);
+    assert_int_equal(f, 0);
+    /* thresholds are inclusive */
+    assert_int_equal(decide(p, 1, 0.5, 1, 0.1, 0, &f), MS_ACTION_REVIEW);
+    assert_int_equal(f, MS_FLAG_HOSTILITY);
+    assert_int_equal(decide(p, 1, 0.4999, 1, 0.1, 0, &f), MS_ACTION_PUBLISH);
+    assert_int_equal(decide(p, 1, 0.85, 1, 0.1, 0, &f), MS_ACTION_REJECT);
+    assert_int_equal(f, MS_FLAG_HOSTILITY);
+    assert_int_equal(decide(p, 1, 0.1, 1, 0.7, 0, &f), MS_ACTION_REVIEW);
+    assert_int_equal(f, MS_FLAG_OFF_TOPIC);
+    assert_int_equal(decide(p, 1, 0.1, 1, 0.95, 0, &f), MS_ACTION_REJECT);
+    /* the strictest category wins, whichever it is */
+    assert_int_equal(decide(p, 1, 0.9, 1, 0.75, 0, &f), MS_ACTION_REJECT);
+    assert_int_equal(f, MS_FLAG_HOSTILITY | MS_FLAG_OFF_TOPIC);
+    assert_int_equal(decide(p, 1, 0.6, 1, 0.99, 0, &f), MS_ACTION_REJECT);
+    /* a deny term is at least review, and never lowers a reject */
+    assert_int_equal(decide(p, 1, 0.0, 1, 0.0, MS_FLAG_DENY, &f), MS_ACTION_REVIEW);
+    assert_int_equal(f, MS_FLAG_DENY);
+    assert_int_equal(decide(p, 1, 0.9, 0, 0.0, MS_FLAG_DENY, &f), MS_ACTION_REJECT);
+    assert_int_equal(f, MS_FLAG_DENY | MS_FLAG_HOSTILITY);
+    /* an off_topic score that is absent is ignored, whatever its value */
+    assert_int_equal(decide(p, 1, 0.1, 0, 0.99, 0, &f), MS_ACTION_PUBLISH);
+    assert_int_equal(f, 0);
+    assert_int_equal(decide(p, 0, 0.99, 0, 0.99, 0, &f), MS_ACTION_PUBLISH);
+    /* stale category flags from an earlier decision are recomputed */
+    assert_int_equal(decide(p, 1, 0.1, 1, 0.1, MS_FLAG_HOSTILITY | MS_FLAG_OFF_TOPIC, &f),
+                     MS_ACTION_PUBLISH);
+    assert_int_equal(f, 0);
+
+    /* an override moves the line */
+    ms_error err;
+    assert_int_equal(ms_policy_override(p, "hostility=0.3", &err), MS_OK);
+    assert_int_equal(decide(p, 1, 0.3, 0, 0, 0, NULL), MS_ACTION_REVIEW);
+    ms_policy_free(p);
+}
+
+static void test_allowed_is_case_insensitive(void **state)
+{
+    (void)state;
+    ms_policy *p = parse_ok("{\"allow\":[\"ÉCOLE\", \"damn\", \"Straße\"]}");
+    assert_true(ms_policy_allowed(p, "école", strlen("école")));
+    assert_true(ms_policy_allowed(p, "ÉCOLE", strlen("ÉCOLE")));
+    assert_true(ms_policy_allowed(p, "E\xcc\x81" "cole", 8)); /* decomposed É */
+    assert_true(ms_policy_allowed(p, "DAMN", 4));
+    assert_true(ms_policy_allowed(p, "strasse", 7)); /* full case folding */
+    assert_false(ms_policy_allowed(p, "ecole", 5));
+    assert_false(ms_policy_allowed(p, "dam", 3));
+    assert_false(ms_policy_allowed(p, "damned", 6));
+    /* the word is pointer plus length, not NUL-terminated */
+    assert_true(ms_policy_allowed(p, "damnation", 4));
+    assert_false(ms_policy_allowed(p, "\xff\xfe", 2));
+    ms_policy_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_default_values),
+        cmocka_unit_test(test_shipped_policy_matches_default),
+        cmocka_unit_test(test_fixture_file),
+        cmocka_unit_test(test_load_missing_file),
+        cmocka_unit_test(test_error_syntax_has_position),
+        cmocka_unit_test(test_error_range_has_position),
+        cmocka_unit_test(test_validation_errors),
+        cmocka_unit_test(test_empty_object_is_default),
+        cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_decide),
+        cmocka_unit_test(test_allowed_is_case_insensitive),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
