@@ -1,1 +1,913 @@
-/* features.c - placeholder until its module lands. */
+/* featurize.c - the "features" module: hashed n-gram TF-IDF, lexicon and
+ * context features. See featurize.h for the layout. */
+#include "featurize.h"
+
+#include "sentiment.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Character n-grams are taken from at most this many bytes of a word. */
+#define CHAR_SPAN_MAX 64
+
+enum { BLOCK_WORD = 0, BLOCK_CHAR = 1 };
+
+/* One occurrence of a hashed feature, for attribution. */
+typedef struct occurrence {
+    uint32_t slot;  /* table slot of its feature */
+    uint32_t token; /* token index; bigrams record both tokens */
+} occurrence;
+
+struct ms_featurizer {
+    const ms_feature_config *cfg;
+    const ms_lexicon *lx;
+    int (*skip)(void *ud, const char *w, size_t n);
+    void *skip_ud;
+    uint32_t mask;
+
+    ms_tokens tok;          /* the comment */
+    ms_tokens ctx_tok;      /* article or parent, for context features */
+    /* n-gram accumulation: open addressing keyed by bucket * 2 + block */
+    uint32_t *keys;
+    float *counts;
+    double *values;
+    uint32_t *stamp;
+    uint32_t gen;
+    size_t table_cap;
+    uint32_t *used;          /* slots in use, in first-seen order */
+    size_t n_used, used_cap;
+    occurrence *occ;         /* only while attributing */
+    size_t n_occ, occ_cap;
+    int recording;
+    /* dense features of the last build, and which tokens drove them */
+    double dense[MS_DENSE_COUNT];
+    uint32_t *dense_tok;     /* (feature << 24 | token) pairs */
+    size_t n_dense_tok, dense_tok_cap;
+    double sentiment;
+    /* context of the last build */
+    const ms_article *cached_article;
+    uint64_t cached_article_hash;
+    uint32_t *article_words; /* sorted distinct unigram buckets of the article */
+    size_t n_article_words, article_words_cap;
+    double *article_vec;     /* matching TF-IDF weights, L2-normalised */
+    size_t article_vec_cap;
+    ms_context_stats stats;
+    /* scratch */
+    double *contrib;
+    size_t contrib_cap;
+    uint32_t *buckets;
+    size_t buckets_cap;
+    const ms_input *last;
+};
+
+static ms_status grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return MS_OK;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * elem);
+    if (!q)
+        return MS_ERR_NOMEM;
+    *p = q;
+    *cap = c;
+    return MS_OK;
+}
+
+void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
+{
+    cfg->hash_bits = 20;
+    cfg->word_ngram_max = 2;
+    cfg->char_ngram_min = 2;
+    cfg->char_ngram_max = 5;
+    cfg->min_df = 2;
+    cfg->lexicon = 1;
+    cfg->context = task == MS_TASK_OFF_TOPIC;
+}
+
+void ms_fvec_free(ms_fvec *v)
+{
+    if (!v)
+        return;
+    free(v->idx);
+    free(v->val);
+    memset(v, 0, sizeof *v);
+}
+
+ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
+                            ms_featurizer **out)
+{
+    *out = NULL;
+    if (cfg->hash_bits < 8 || cfg->hash_bits > 26 || cfg->char_ngram_min < 1 ||
+        cfg->char_ngram_max > 8 || cfg->word_ngram_max < 1 || cfg->word_ngram_max > 3)
+        return MS_ERR_ARG;
+    ms_featurizer *f = calloc(1, sizeof *f);
+    if (!f)
+        return MS_ERR_NOMEM;
+    f->cfg = cfg;
+    f->lx = lx;
+    f->mask = (1u << cfg->hash_bits) - 1;
+    *out = f;
+    return MS_OK;
+}
+
+void ms_featurizer_free(ms_featurizer *f)
+{
+    if (!f)
+        return;
+    ms_tokens_free(&f->tok);
+    ms_tokens_free(&f->ctx_tok);
+    free(f->keys);
+    free(f->counts);
+    free(f->values);
+    free(f->stamp);
+    free(f->used);
+    free(f->occ);
+    free(f->dense_tok);
+    free(f->article_words);
+    free(f->article_vec);
+    free(f->contrib);
+    free(f->buckets);
+    free(f);
+}
+
+void ms_featurizer_set_skip(ms_featurizer *f, int (*skip)(void *ud, const char *w, size_t n),
+                            void *ud)
+{
+    f->skip = skip;
+    f->skip_ud = ud;
+}
+
+/* ------------------------------------------------------------ hashing */
+
+#define FNV_PRIME 16777619u
+static inline uint32_t fnv_step(uint32_t h, unsigned char c) { return (h ^ c) * FNV_PRIME; }
+
+static inline uint32_t fmix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+static uint32_t hash_bytes(uint32_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = fnv_step(h, (unsigned char)s[i]);
+    return h;
+}
+
+#define SEED_WORD1 2166136261u
+#define SEED_WORD2 0x9747b28cu
+#define SEED_CHAR 0x5bd1e995u
+
+/* ------------------------------------------------------------ table */
+
+static ms_status table_reset(ms_featurizer *f, size_t expected)
+{
+    size_t need = 64;
+    while (need < expected * 2)
+        need *= 2;
+    if (need > f->table_cap) {
+        free(f->keys);
+        free(f->counts);
+        free(f->values);
+        free(f->stamp);
+        f->keys = malloc(need * sizeof *f->keys);
+        f->counts = malloc(need * sizeof *f->counts);
+        f->values = malloc(need * sizeof *f->values);
+        f->stamp = calloc(need, sizeof *f->stamp);
+        f->table_cap = f->keys && f->counts && f->values && f->stamp ? need : 0;
+        f->gen = 0;
+        if (!f->table_cap)
+            return MS_ERR_NOMEM;
+    }
+    if (++f->gen == 0) { /* wrapped: clear stamps once every 2^32 builds */
+        memset(f->stamp, 0, f->table_cap * sizeof *f->stamp);
+        f->gen = 1;
+    }
+    f->n_used = 0;
+    f->n_occ = 0;
+    return grow((void **)&f->used, &f->used_cap, f->table_cap, sizeof *f->used);
+}
+
+/* Counts one occurrence of (bucket, block) made by token tk. */
+static inline ms_status table_add(ms_featurizer *f, uint32_t bucket, int block, uint32_t tk)
+{
+    uint32_t key = bucket * 2 + (uint32_t)block;
+    size_t m = f->table_cap - 1, s = fmix(key) & m;
+    while (f->stamp[s] == f->gen && f->keys[s] != key)
+        s = (s + 1) & m;
+    if (f->stamp[s] != f->gen) {
+        f->stamp[s] = f->gen;
+        f->keys[s] = key;
+        f->counts[s] = 0;
+        f->used[f->n_used++] = (uint32_t)s;
+    }
+    f->counts[s] += 1;
+    if (f->recording) {
+        if (grow((void **)&f->occ, &f->occ_cap, f->n_occ + 1, sizeof *f->occ) != MS_OK)
+            return MS_ERR_NOMEM;
+        f->occ[f->n_occ].slot = (uint32_t)s;
+        f->occ[f->n_occ++].token = tk;
+    }
+    return MS_OK;
+}
+
+/* ------------------------------------------------------------ n-grams */
+
+static int skipped(const ms_featurizer *f, const ms_tokens *t, size_t i)
+{
+    return f->skip && f->skip(f->skip_ud, ms_token_text(t, i), t->tok[i].fold_len);
+}
+
+/* Upper bound of table entries for tokens t. */
+static size_t expected_entries(const ms_featurizer *f, const ms_tokens *t)
+{
+    size_t span = (size_t)(f->cfg->char_ngram_max - f->cfg->char_ngram_min + 1);
+    size_t e = t->n * (size_t)f->cfg->word_ngram_max;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t n = t->tok[i].fold_len;
+        e += ((n < CHAR_SPAN_MAX ? n : CHAR_SPAN_MAX) + 2) * span;
+    }
+    return e + 16;
+}
+
+/* Adds every hashed n-gram of tokens t to the table. */
+static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
+{
+    const ms_feature_config *c = f->cfg;
+    uint32_t prev = 0;
+    int have_prev = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (skipped(f, t, i)) {
+            have_prev = 0;
+            continue;
+        }
+        const char *w = ms_token_text(t, i);
+        size_t n = t->tok[i].fold_len;
+        uint32_t hw = hash_bytes(SEED_WORD1, w, n);
+        if (table_add(f, fmix(hw) & f->mask, BLOCK_WORD, (uint32_t)i) != MS_OK)
+            return MS_ERR_NOMEM;
+        if (c->word_ngram_max >= 2 && have_prev) {
+            uint32_t hb = fmix(fnv_step(prev * 31u + SEED_WORD2, ' ') ^ fmix(hw));
+            if (table_add(f, hb & f->mask, BLOCK_WORD, (uint32_t)i) != MS_OK)
+                return MS_ERR_NOMEM;
+            if (f->recording &&
+                table_add(f, hb & f->mask, BLOCK_WORD, (uint32_t)(i - 1)) != MS_OK)
+                return MS_ERR_NOMEM;
+            if (f->recording) /* the bigram counted once, recorded for two */
+                f->counts[f->occ[f->n_occ - 1].slot] -= 1;
+        }
+        prev = fmix(hw);
+        have_prev = 1;
+        if (t->tok[i].flags & MS_TOK_URL)
+            continue;
+        /* character n-grams of " word " (word-bounded, as sklearn's char_wb) */
+        size_t L = n < CHAR_SPAN_MAX ? n : CHAR_SPAN_MAX;
+        size_t P = L + 2;
+        for (size_t p = 0; p + (size_t)c->char_ngram_min <= P; p++) {
+            uint32_t h = SEED_CHAR;
+            for (size_t k = 0; k < (size_t)c->char_ngram_max && p + k < P; k++) {
+                size_t q = p + k;
+                unsigned char ch = (q == 0 || q == P - 1) ? ' ' : (unsigned char)w[q - 1];
+                h = fnv_step(h, ch);
+                if (k + 1 >= (size_t)c->char_ngram_min &&
+                    table_add(f, fmix(h) & f->mask, BLOCK_CHAR, (uint32_t)i) != MS_OK)
+                    return MS_ERR_NOMEM;
+            }
+        }
+    }
+    return MS_OK;
+}
+
+ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
+                              const uint32_t **buckets, size_t *n)
+{
+    unsigned notes = 0;
+    if (ms_tokenize(text, len, f->lx, &f->tok, &notes) != MS_OK ||
+        table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
+        return MS_ERR_NOMEM;
+    if (grow((void **)&f->buckets, &f->buckets_cap, f->n_used, sizeof *f->buckets) != MS_OK)
+        return MS_ERR_NOMEM;
+    /* word and char blocks may share a bucket: report each bucket once */
+    size_t m = 0;
+    for (size_t i = 0; i < f->n_used; i++) {
+        uint32_t key = f->keys[f->used[i]];
+        if ((key & 1) == BLOCK_CHAR) {
+            uint32_t other = key - 1;
+            size_t mask = f->table_cap - 1, s = fmix(other) & mask;
+            int dup = 0;
+            while (f->stamp[s] == f->gen) {
+                if (f->keys[s] == other) {
+                    dup = 1;
+                    break;
+                }
+                s = (s + 1) & mask;
+            }
+            if (dup)
+                continue;
+        }
+        f->buckets[m++] = key >> 1;
+    }
+    *buckets = f->buckets;
+    *n = m;
+    return MS_OK;
+}
+
+/* ------------------------------------------------------------ dense */
+
+static double squash(double x, double k) { return x / (x + k); }
+
+static int is_you(const char *w, size_t n)
+{
+    static const char *const you[] = {"you", "your", "youre", "u", "ur", "yours",
+                                      "yourself", "ya", "yall", "thou"};
+    for (size_t k = 0; k < sizeof you / sizeof *you; k++)
+        if (strlen(you[k]) == n && memcmp(you[k], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int word_is(const ms_tokens *t, size_t i, const char *s)
+{
+    return i < t->n && t->tok[i].fold_len == strlen(s) && memcmp(ms_token_text(t, i), s, strlen(s)) == 0;
+}
+
+static ms_status dense_hit(ms_featurizer *f, int feature, size_t token)
+{
+    if (!f->recording)
+        return MS_OK;
+    if (grow((void **)&f->dense_tok, &f->dense_tok_cap, f->n_dense_tok + 1,
+             sizeof *f->dense_tok) != MS_OK)
+        return MS_ERR_NOMEM;
+    f->dense_tok[f->n_dense_tok++] = (uint32_t)feature << 24 | (uint32_t)token;
+    return MS_OK;
+}
+
+/* A word that insults when aimed at someone. */
+static int is_attack_word(const ms_lexicon *lx, const char *w, size_t n)
+{
+    double v;
+    return ms_lexicon_insult(lx, w, n) || ms_lexicon_profane(lx, w, n) ||
+           (ms_lexicon_afinn(lx, w, n, &v) && v <= -2);
+}
+
+static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
+{
+    const ms_tokens *t = &f->tok;
+    const ms_lexicon *lx = f->lx;
+    double afinn_neg = 0, afinn_pos = 0, profane = 0, insult = 0, you_are = 0, obf = 0;
+    size_t vader_neg = 0, second = 0, counted = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (skipped(f, t, i))
+            continue;
+        counted++;
+        const char *w = ms_token_text(t, i);
+        size_t n = t->tok[i].fold_len;
+        double v;
+        if (ms_lexicon_afinn(lx, w, n, &v)) {
+            if (v < 0) {
+                afinn_neg -= v;
+                if (dense_hit(f, MS_DENSE_AFINN_NEG, i) != MS_OK)
+                    return MS_ERR_NOMEM;
+            } else {
+                afinn_pos += v;
+            }
+        }
+        if (ms_lexicon_vader(lx, w, n, &v) && v < -1)
+            vader_neg++;
+        if (ms_lexicon_profane(lx, w, n)) {
+            profane++;
+            if (dense_hit(f, MS_DENSE_PROFANE, i) != MS_OK)
+                return MS_ERR_NOMEM;
+        }
+        if (ms_lexicon_insult(lx, w, n)) {
+            insult++;
+            if (dense_hit(f, MS_DENSE_INSULT, i) != MS_OK)
+                return MS_ERR_NOMEM;
+        }
+        if (t->tok[i].flags & MS_TOK_OBFUSCATED)
+            obf++;
+        if (!is_you(w, n))
+            continue;
+        second++;
+        /* "you idiot", "you are (a|an|so|such a|the) idiot", "your X is stupid" */
+        size_t j = i + 1;
+        if (word_is(t, j, "are") || word_is(t, j, "re") || word_is(t, j, "r"))
+            j++;
+        while (word_is(t, j, "a") || word_is(t, j, "an") || word_is(t, j, "so") ||
+               word_is(t, j, "such") || word_is(t, j, "the") || word_is(t, j, "such") ||
+               word_is(t, j, "total") || word_is(t, j, "complete") || word_is(t, j, "really") ||
+               word_is(t, j, "fucking") || word_is(t, j, "stupid"))
+            j++;
+        if (j < t->n && j <= i + 5 && is_attack_word(lx, ms_token_text(t, j), t->tok[j].fold_len)) {
+            you_are++;
+            if (dense_hit(f, MS_DENSE_YOU_ARE, j) != MS_OK || dense_hit(f, MS_DENSE_YOU_ARE, i))
+                return MS_ERR_NOMEM;
+        } else if (word_is(t, i, "your")) {
+            for (size_t k = i + 2; k < t->n && k <= i + 4; k++) {
+                if ((word_is(t, k - 1, "is") || word_is(t, k - 1, "are")) &&
+                    is_attack_word(lx, ms_token_text(t, k), t->tok[k].fold_len)) {
+                    you_are++;
+                    if (dense_hit(f, MS_DENSE_YOU_ARE, k) != MS_OK)
+                        return MS_ERR_NOMEM;
+                    break;
+                }
+            }
+        }
+    }
+    double *d = f->dense;
+    d[MS_DENSE_AFINN_NEG] = squash(afinn_neg, 5);
+    d[MS_DENSE_AFINN_POS] = squash(afinn_pos, 5);
+    d[MS_DENSE_VADER_NEG] = counted ? (double)vader_neg / (double)counted : 0;
+    f->sentiment = ms_vader_compound(lx, in->text, in->len);
+    d[MS_DENSE_VADER_COMPOUND] = f->sentiment;
+    d[MS_DENSE_PROFANE] = squash(profane, 1);
+    d[MS_DENSE_INSULT] = squash(insult, 1);
+    d[MS_DENSE_YOU_ARE] = squash(you_are, 1);
+    d[MS_DENSE_SECOND_PERSON] = counted ? (double)second / (double)counted : 0;
+    d[MS_DENSE_CAPS] = t->letters >= 4 ? (double)t->upper_letters / (double)t->letters : 0;
+    d[MS_DENSE_EXCLAIM] = squash((double)t->exclaims, 2);
+    d[MS_DENSE_OBFUSCATED] = squash(obf, 1);
+    return MS_OK;
+}
+
+/* ------------------------------------------------------------ context */
+
+static const char *const stopwords[] = {
+    "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was",
+    "one", "our", "out", "has", "him", "his", "how", "its", "may", "new", "now", "old", "see",
+    "two", "who", "did", "get", "let", "put", "say", "she", "too", "use", "that", "with",
+    "have", "this", "will", "your", "from", "they", "know", "want", "been", "good", "much",
+    "some", "time", "very", "when", "come", "here", "just", "like", "long", "make", "many",
+    "more", "only", "over", "such", "take", "than", "them", "well", "were", "what", "which",
+    "would", "there", "their", "about", "could", "other", "these", "those", "then", "into",
+    "also", "because", "should", "being", "does", "where", "while", "even", "most", "yes",
+    "dont", "its", "im", "thats", "really", "think", "said", "going", "still", "why", "lol",
+};
+
+static int content_word(const char *w, size_t n)
+{
+    if (n < 3)
+        return 0;
+    for (size_t k = 0; k < sizeof stopwords / sizeof *stopwords; k++)
+        if (strlen(stopwords[k]) == n && memcmp(stopwords[k], w, n) == 0)
+            return 0;
+    return 1;
+}
+
+static uint32_t word_bucket(const ms_featurizer *f, const char *w, size_t n)
+{
+    return fmix(hash_bytes(SEED_WORD1, w, n)) & f->mask;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorted distinct content-word buckets of t with L2-normalised TF-IDF
+ * weights: the bag a context cosine is taken over. */
+static ms_status context_bag(const ms_featurizer *f, const ms_idf *idf, const ms_tokens *t,
+                             uint32_t **words, size_t *n_words, size_t *words_cap,
+                             double **vec, size_t *vec_cap)
+{
+    if (grow((void **)words, words_cap, t->n + 1, sizeof **words) != MS_OK ||
+        grow((void **)vec, vec_cap, t->n + 1, sizeof **vec) != MS_OK)
+        return MS_ERR_NOMEM;
+    size_t m = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (content_word(ms_token_text(t, i), t->tok[i].fold_len))
+            (*words)[m++] = word_bucket(f, ms_token_text(t, i), t->tok[i].fold_len);
+    qsort(*words, m, sizeof **words, cmp_u32);
+    size_t u = 0;
+    double norm = 0;
+    for (size_t i = 0; i < m;) {
+        size_t j = i;
+        while (j < m && (*words)[j] == (*words)[i])
+            j++;
+        double w = (1 + log((double)(j - i))) * (idf ? idf->idf[(*words)[i]] : 1.0);
+        (*words)[u] = (*words)[i];
+        (*vec)[u++] = w;
+        norm += w * w;
+        i = j;
+    }
+    norm = sqrt(norm);
+    for (size_t i = 0; i < u; i++)
+        (*vec)[i] = norm > 0 ? (*vec)[i] / norm : 0;
+    *n_words = u;
+    return MS_OK;
+}
+
+/* Cosine of two sorted bags. */
+static double bag_cosine(const uint32_t *a, const double *av, size_t na, const uint32_t *b,
+                         const double *bv, size_t nb)
+{
+    double dot = 0;
+    for (size_t i = 0, j = 0; i < na && j < nb;) {
+        if (a[i] < b[j])
+            i++;
+        else if (a[i] > b[j])
+            j++;
+        else
+            dot += av[i++] * bv[j++];
+    }
+    return dot;
+}
+
+static int bag_has(const uint32_t *a, size_t n, uint32_t key)
+{
+    return bsearch(&key, a, n, sizeof *a, cmp_u32) != NULL;
+}
+
+static uint64_t article_hash(const ms_article *a)
+{
+    uint64_t h = 0;
+    if (a->title)
+        h = ms_hash64(a->title, strlen(a->title), h);
+    if (a->body)
+        h = ms_hash64(a->body, strlen(a->body), h);
+    for (size_t i = 0; i < a->n_tags; i++)
+        h = ms_hash64(a->tags[i], strlen(a->tags[i]), h);
+    return h;
+}
+
+static ms_status article_text(const ms_article *a, ms_buf *b)
+{
+    ms_status st = MS_OK;
+    if (a->title)
+        st = ms_buf_adds(b, a->title);
+    if (st == MS_OK && a->body)
+        st = ms_buf_addc(b, '\n') == MS_OK ? ms_buf_adds(b, a->body) : MS_ERR_NOMEM;
+    for (size_t i = 0; st == MS_OK && i < a->n_tags; i++)
+        st = ms_buf_addc(b, '\n') == MS_OK ? ms_buf_adds(b, a->tags[i]) : MS_ERR_NOMEM;
+    return st == MS_OK && ms_buf_add(b, "", 0) == MS_OK ? MS_OK : MS_ERR_NOMEM;
+}
+
+static const char *const linkbait[][3] = {
+    {"watch", "here", NULL}, {"check", "out", NULL}, {"click", NULL, NULL},
+    {"subscribe", NULL, NULL}, {"my", "channel", NULL}, {"my", "blog", NULL},
+    {"visit", "my", NULL}, {"follow", "me", NULL}, {"earn", NULL, NULL},
+    {"per", "hour", NULL}, {"work", "from", "home"}, {"buy", "now", NULL},
+};
+
+static ms_status context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
+{
+    ms_context_stats *st = &f->stats;
+    memset(st, 0, sizeof *st);
+    double *d = f->dense;
+    const ms_tokens *t = &f->tok;
+    /* the comment's own bag */
+    uint32_t *cw = NULL;
+    double *cv = NULL;
+    size_t ncw = 0, cwcap = 0, cvcap = 0;
+    if (context_bag(f, idf, t, &cw, &ncw, &cwcap, &cv, &cvcap) != MS_OK) {
+        free(cw);
+        free(cv);
+        return MS_ERR_NOMEM;
+    }
+    ms_status rc = MS_OK;
+    if (in->article) {
+        uint64_t h = article_hash(in->article);
+        if (f->cached_article != in->article || f->cached_article_hash != h) {
+            ms_buf b = {0};
+            unsigned notes = 0;
+            rc = article_text(in->article, &b);
+            if (rc == MS_OK)
+                rc = ms_tokenize(b.data, b.len, f->lx, &f->ctx_tok, &notes);
+            if (rc == MS_OK)
+                rc = context_bag(f, idf, &f->ctx_tok, &f->article_words, &f->n_article_words,
+                                 &f->article_words_cap, &f->article_vec, &f->article_vec_cap);
+            ms_buf_free(&b);
+            f->cached_article = rc == MS_OK ? in->article : NULL;
+            f->cached_article_hash = h;
+        }
+        if (rc == MS_OK) {
+            st->has_article = 1;
+            d[MS_DENSE_COS_ARTICLE] = st->cos_article =
+                bag_cosine(cw, cv, ncw, f->article_words, f->article_vec, f->n_article_words);
+            size_t named = 0, named_hit = 0;
+            for (size_t i = 0; i < t->n; i++) {
+                const char *w = ms_token_text(t, i);
+                size_t n = t->tok[i].fold_len;
+                uint32_t key = word_bucket(f, w, n);
+                int in_article = bag_has(f->article_words, f->n_article_words, key);
+                if (content_word(w, n)) {
+                    st->content_words++;
+                    st->shared_words += in_article;
+                }
+                if (t->tok[i].flags & (MS_TOK_CAPITALISED | MS_TOK_NUMBER) && n >= 2) {
+                    named++;
+                    named_hit += in_article;
+                }
+            }
+            d[MS_DENSE_SHARE_IN_ARTICLE] =
+                st->content_words ? (double)st->shared_words / (double)st->content_words : 0;
+            d[MS_DENSE_NAMED_OVERLAP] = named ? (double)named_hit / (double)named : 0;
+        }
+    }
+    if (rc == MS_OK && in->parent_text) {
+        uint32_t *pw = NULL;
+        double *pv = NULL;
+        size_t npw = 0, pwcap = 0, pvcap = 0;
+        unsigned notes = 0;
+        /* the parent is tokenised into ctx_tok: the article's bag is cached */
+        rc = ms_tokenize(in->parent_text, in->parent_len, f->lx, &f->ctx_tok, &notes);
+        if (rc == MS_OK)
+            rc = context_bag(f, idf, &f->ctx_tok, &pw, &npw, &pwcap, &pv, &pvcap);
+        if (rc == MS_OK) {
+            st->has_parent = 1;
+            d[MS_DENSE_COS_PARENT] = st->cos_parent = bag_cosine(cw, cv, ncw, pw, pv, npw);
+            d[MS_DENSE_HAS_PARENT] = 1;
+        }
+        free(pw);
+        free(pv);
+    }
+    free(cw);
+    free(cv);
+    if (rc != MS_OK)
+        return rc;
+    d[MS_DENSE_LENGTH] = fmin(1.0, log1p((double)t->n) / log1p(500.0));
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->tok[i].flags & MS_TOK_URL) {
+            st->links++;
+            if (dense_hit(f, MS_DENSE_LINKS, i) != MS_OK)
+                return MS_ERR_NOMEM;
+        }
+        for (size_t k = 0; k < sizeof linkbait / sizeof *linkbait; k++) {
+            size_t m = 0;
+            while (m < 3 && linkbait[k][m] && word_is(t, i + m, linkbait[k][m]))
+                m++;
+            if (m == 3 || (m > 0 && !linkbait[k][m])) {
+                st->linkbait++;
+                if (!st->linkbait_end) {
+                    st->linkbait_start = t->tok[i].start;
+                    st->linkbait_end = t->tok[i + m - 1].end;
+                }
+                if (dense_hit(f, MS_DENSE_LINKBAIT, i) != MS_OK)
+                    return MS_ERR_NOMEM;
+            }
+        }
+    }
+    d[MS_DENSE_LINKS] = squash((double)st->links, 1);
+    d[MS_DENSE_LINKBAIT] = squash((double)st->linkbait, 1);
+    return MS_OK;
+}
+
+const ms_context_stats *ms_features_context(const ms_featurizer *f) { return &f->stats; }
+
+/* ------------------------------------------------------------ vector */
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const int32_t *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+/* Tokenises, counts and weighs the input; leaves values in the table. */
+static ms_status compute(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
+                         unsigned *notes)
+{
+    f->last = in;
+    f->n_dense_tok = 0;
+    memset(f->dense, 0, sizeof f->dense);
+    memset(&f->stats, 0, sizeof f->stats);
+    if (ms_tokenize(in->text, in->len, f->lx, &f->tok, notes) != MS_OK ||
+        table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
+        return MS_ERR_NOMEM;
+    double norm[2] = {0, 0};
+    for (size_t i = 0; i < f->n_used; i++) {
+        uint32_t s = f->used[i], key = f->keys[s];
+        double w = idf->idf[key >> 1];
+        double v = w > 0 ? (1 + log(f->counts[s])) * w : 0;
+        f->values[s] = v;
+        norm[key & 1] += v * v;
+    }
+    norm[0] = norm[0] > 0 ? 1 / sqrt(norm[0]) : 0;
+    norm[1] = norm[1] > 0 ? 1 / sqrt(norm[1]) : 0;
+    for (size_t i = 0; i < f->n_used; i++) {
+        uint32_t s = f->used[i];
+        f->values[s] *= norm[f->keys[s] & 1];
+    }
+    if (f->cfg->lexicon && lexicon_block(f, in) != MS_OK)
+        return MS_ERR_NOMEM;
+    if (f->cfg->context && context_block(f, idf, in) != MS_OK)
+        return MS_ERR_NOMEM;
+    return MS_OK;
+}
+
+static int n_dense(const ms_feature_config *cfg)
+{
+    return cfg->context ? MS_DENSE_COUNT : cfg->lexicon ? MS_DENSE_LEXICON_COUNT : 0;
+}
+
+ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
+                            int sorted, ms_fvec *out, unsigned *notes)
+{
+    unsigned local = 0;
+    f->recording = 0;
+    ms_status st = compute(f, idf, in, notes ? notes : &local);
+    if (st != MS_OK)
+        return st;
+    size_t need = f->n_used + MS_DENSE_COUNT;
+    if (grow((void **)&out->idx, &out->cap, need, sizeof *out->idx) != MS_OK)
+        return MS_ERR_NOMEM;
+    out->cap = 0; /* grow the values alongside */
+    if (grow((void **)&out->val, &out->cap, need, sizeof *out->val) != MS_OK)
+        return MS_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_used; i++) {
+        uint32_t s = f->used[i];
+        if (f->values[s] == 0)
+            continue;
+        out->idx[n] = (int32_t)(f->keys[s] >> 1) + 1;
+        out->val[n++] = f->values[s];
+    }
+    if (sorted && n > 1) {
+        /* sort (idx, val) pairs by idx, then merge word/char collisions */
+        struct pair { int32_t idx; int32_t pad; double val; } *p = malloc(n * sizeof *p);
+        if (!p)
+            return MS_ERR_NOMEM;
+        for (size_t i = 0; i < n; i++) {
+            p[i].idx = out->idx[i];
+            p[i].pad = 0;
+            p[i].val = out->val[i];
+        }
+        qsort(p, n, sizeof *p, cmp_entry);
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (m && out->idx[m - 1] == p[i].idx) {
+                out->val[m - 1] += p[i].val;
+            } else {
+                out->idx[m] = p[i].idx;
+                out->val[m++] = p[i].val;
+            }
+        }
+        free(p);
+        n = m;
+    }
+    int32_t base = (int32_t)(1u << f->cfg->hash_bits) + 1;
+    for (int k = 0; k < n_dense(f->cfg); k++) {
+        if (f->dense[k] == 0)
+            continue;
+        out->idx[n] = base + k;
+        out->val[n++] = f->dense[k];
+    }
+    out->n = n;
+    return MS_OK;
+}
+
+double ms_features_sentiment(const ms_featurizer *f) { return f->sentiment; }
+
+const ms_tokens *ms_featurizer_tokens(const ms_featurizer *f) { return &f->tok; }
+
+ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const double *w,
+                                int32_t dim, const ms_tokens **tokens, const double **contrib)
+{
+    const ms_input *in = f->last;
+    unsigned notes = 0;
+    if (!in)
+        return MS_ERR_ARG;
+    f->recording = 1;
+    ms_status st = compute(f, idf, in, &notes);
+    f->recording = 0;
+    if (st != MS_OK)
+        return st;
+    const ms_tokens *t = &f->tok;
+    if (grow((void **)&f->contrib, &f->contrib_cap, t->n + 1, sizeof *f->contrib) != MS_OK)
+        return MS_ERR_NOMEM;
+    memset(f->contrib, 0, (t->n + 1) * sizeof *f->contrib);
+    /* occurrences per slot, so a feature's w*x is split over them */
+    for (size_t i = 0; i < f->n_occ; i++)
+        f->counts[f->occ[i].slot] = 0;
+    for (size_t i = 0; i < f->n_occ; i++)
+        f->counts[f->occ[i].slot] += 1;
+    for (size_t i = 0; i < f->n_occ; i++) {
+        uint32_t s = f->occ[i].slot;
+        int32_t idx = (int32_t)(f->keys[s] >> 1) + 1;
+        if (idx < dim)
+            f->contrib[f->occ[i].token] += w[idx] * f->values[s] / f->counts[s];
+    }
+    int32_t base = (int32_t)(1u << f->cfg->hash_bits) + 1;
+    size_t hits[MS_DENSE_COUNT] = {0};
+    for (size_t i = 0; i < f->n_dense_tok; i++)
+        hits[f->dense_tok[i] >> 24]++;
+    for (size_t i = 0; i < f->n_dense_tok; i++) {
+        uint32_t k = f->dense_tok[i] >> 24, tk = f->dense_tok[i] & 0xFFFFFF;
+        if (base + (int32_t)k < dim)
+            f->contrib[tk] += w[base + (int32_t)k] * f->dense[k] / (double)hits[k];
+    }
+    *tokens = t;
+    *contrib = f->contrib;
+    return MS_OK;
+}
+
+/* ------------------------------------------------------------ idf */
+
+ms_status ms_idf_from_df(const uint32_t *df, int bits, uint64_t n_docs, int min_df,
+                         ms_idf *idf)
+{
+    size_t n = (size_t)1 << bits;
+    idf->idf = calloc(n, sizeof *idf->idf);
+    if (!idf->idf)
+        return MS_ERR_NOMEM;
+    idf->bits = bits;
+    idf->n_docs = n_docs;
+    for (size_t i = 0; i < n; i++)
+        if (df[i] >= (uint32_t)min_df && df[i] > 0)
+            idf->idf[i] = (float)(log((1.0 + (double)n_docs) / (1.0 + df[i])) + 1.0);
+    return MS_OK;
+}
+
+/* File layout (little-endian): "MSIDF001", u32 bits, u64 n_docs, u32 count,
+ * count x (u32 bucket, f32 idf), u64 FNV-1a of everything before it. */
+static const char IDF_MAGIC[8] = {'M', 'S', 'I', 'D', 'F', '0', '0', '1'};
+
+ms_status ms_idf_write(const ms_idf *idf, const char *path, ms_error *err)
+{
+    size_t n = (size_t)1 << idf->bits;
+    uint32_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += idf->idf[i] != 0;
+    ms_buf b = {0};
+    uint32_t bits = (uint32_t)idf->bits;
+    ms_status st = ms_buf_reserve(&b, 8 + 4 + 8 + 4 + (size_t)count * 8 + 8);
+    if (st != MS_OK)
+        return ms_fail(err, st, path, 0, 0, "out of memory");
+    ms_buf_add(&b, IDF_MAGIC, 8);
+    ms_buf_add(&b, (const char *)&bits, 4);
+    ms_buf_add(&b, (const char *)&idf->n_docs, 8);
+    ms_buf_add(&b, (const char *)&count, 4);
+    for (uint32_t i = 0; i < n; i++) {
+        if (idf->idf[i] == 0)
+            continue;
+        ms_buf_add(&b, (const char *)&i, 4);
+        ms_buf_add(&b, (const char *)&idf->idf[i], 4);
+    }
+    uint64_t sum = ms_hash64(b.data, b.len, 0);
+    ms_buf_add(&b, (const char *)&sum, 8);
+    st = ms_write_file_atomic(path, b.data, b.len, err);
+    ms_buf_free(&b);
+    return st;
+}
+
+ms_status ms_idf_read(const char *path, ms_idf *idf, ms_error *err)
+{
+    char *data;
+    size_t len;
+    memset(idf, 0, sizeof *idf);
+    ms_status st = ms_read_file(path, (size_t)1 << 30, &data, &len, err);
+    if (st != MS_OK)
+        return st;
+    uint32_t bits = 0, count = 0;
+    uint64_t sum = 0;
+    st = MS_ERR_MODEL;
+    if (len < 32 || memcmp(data, IDF_MAGIC, 8) != 0) {
+        ms_fail(err, st, path, 0, 0, "not an idf table (bad magic)");
+        goto out;
+    }
+    memcpy(&bits, data + 8, 4);
+    memcpy(&idf->n_docs, data + 12, 8);
+    memcpy(&count, data + 20, 4);
+    if (bits < 8 || bits > 26 || len != 24 + (size_t)count * 8 + 8) {
+        ms_fail(err, st, path, 0, 0, "idf table size does not match its header");
+        goto out;
+    }
+    memcpy(&sum, data + len - 8, 8);
+    if (sum != ms_hash64(data, len - 8, 0)) {
+        ms_fail(err, st, path, 0, 0, "idf table checksum mismatch (corrupt file)");
+        goto out;
+    }
+    idf->bits = (int)bits;
+    idf->idf = calloc((size_t)1 << bits, sizeof *idf->idf);
+    if (!idf->idf) {
+        st = ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+        goto out;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t bucket;
+        float v;
+        memcpy(&bucket, data + 24 + (size_t)i * 8, 4);
+        memcpy(&v, data + 28 + (size_t)i * 8, 4);
+        if (bucket >> bits) {
+            free(idf->idf);
+            idf->idf = NULL;
+            ms_fail(err, st, path, 0, 0, "idf bucket %u out of range", bucket);
+            goto out;
+        }
+        idf->idf[bucket] = v;
+    }
+    st = MS_OK;
+out:
+    free(data);
+    return st;
+}

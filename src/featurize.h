@@ -6,6 +6,7 @@
 #define MS_FEATURIZE_H
 
 #include "lexicon.h"
+#include "normalise.h"
 #include "modscore.h"
 
 #include <stdint.h>
@@ -68,14 +69,6 @@ typedef struct ms_fvec {
 
 void ms_fvec_free(ms_fvec *v);
 
-/* Where a hashed feature came from, for reasons: feature idx got `share`
- * of its value from the original-text span [start, end). */
-typedef struct ms_provenance {
-    int32_t idx;
-    uint32_t start, end;
-    float share;
-} ms_provenance;
-
 /* One thread's feature extractor: owns reusable buffers, so building a
  * vector does not allocate once warmed up. Borrows cfg and lexicon. */
 typedef struct ms_featurizer ms_featurizer;
@@ -83,18 +76,52 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
                             ms_featurizer **out);
 void ms_featurizer_free(ms_featurizer *f);
 
+/* Words for which skip() returns 1 are left out of every feature (a
+ * policy's allow terms). skip gets a case-folded word. */
+void ms_featurizer_set_skip(ms_featurizer *f, int (*skip)(void *ud, const char *w, size_t n),
+                            void *ud);
+
 /* The distinct hashed buckets (0-based) of a text, for counting document
  * frequencies at training time. The array is the featurizer's; valid until
  * its next call. */
 ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
                               const uint32_t **buckets, size_t *n);
 
-/* The full vector for one input. OUT: *out (reused; grows as needed). When
- * prov is not NULL it receives the provenance of each hashed feature
- * (reused likewise). notes receives MS_NOTE_* about the text. */
+/* The full vector for one input. OUT: *out (reused; grows as needed).
+ * sorted: 1 gives strictly ascending indices (libsvm's order), 0 any order
+ * with possible repeats (enough for a dot product, and faster). notes
+ * receives MS_NOTE_* about the text. The input is borrowed until the next
+ * build. */
 ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
-                            ms_fvec *out, ms_provenance **prov, size_t *n_prov,
-                            size_t *prov_cap, unsigned *notes);
+                            int sorted, ms_fvec *out, unsigned *notes);
+
+/* The comment's tokens as the last build saw them (the featurizer's). */
+const ms_tokens *ms_featurizer_tokens(const ms_featurizer *f);
+
+/* The VADER compound of the last built input (computed for the lexicon
+ * block; 0 when the block is off). */
+double ms_features_sentiment(const ms_featurizer *f);
+
+/* Explains the last build: how much each token contributed to w.x, for
+ * w of dim entries (features of the last build split evenly over the
+ * occurrences that made them; lexicon features over the words that hit
+ * them). OUT: *tokens and *contrib (one per token), both the featurizer's,
+ * valid until its next call. */
+ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const double *w,
+                                int32_t dim, const struct ms_tokens **tokens,
+                                const double **contrib);
+
+/* What the context block measured in the last build (off-topic reasons). */
+typedef struct ms_context_stats {
+    int has_article, has_parent;
+    size_t content_words;   /* the comment's content words... */
+    size_t shared_words;    /* ...and how many occur in the article */
+    double cos_article, cos_parent;
+    size_t links, linkbait;
+    uint32_t linkbait_start, linkbait_end; /* first link-bait phrase's span */
+} ms_context_stats;
+
+const ms_context_stats *ms_features_context(const ms_featurizer *f);
 
 /* Builds an idf table from document frequencies: idf = ln((1+N)/(1+df))+1
  * for buckets with df >= min_df, else 0. OUT: idf->idf (free with free()). */

@@ -1,0 +1,111 @@
+/* card.c - reading a model card and checking the files it vouches for. */
+#include "card.h"
+
+#include "util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ms_hex64(uint64_t v, char out[17]) { snprintf(out, 17, "%016llx", (unsigned long long)v); }
+
+int ms_parse_hex64(const char *s, uint64_t *v)
+{
+    uint64_t x = 0;
+    size_t i = 0;
+    for (; s[i]; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0 || i >= 16)
+            return -1;
+        x = x << 4 | (uint64_t)d;
+    }
+    if (i != 16)
+        return -1;
+    *v = x;
+    return 0;
+}
+
+void ms_card_clear(ms_card *card)
+{
+    if (!card)
+        return;
+    free(card->task);
+    free(card->version);
+    memset(card, 0, sizeof *card);
+}
+
+static int get_int(json_t *obj, const char *key, int lo, int hi, int *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return -1;
+    *out = (int)json_integer_value(v);
+    return 0;
+}
+
+ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
+{
+    memset(card, 0, sizeof *card);
+    char *data;
+    size_t len;
+    ms_status st = ms_read_file(path, 1u << 24, &data, &len, err);
+    if (st != MS_OK)
+        return st;
+    json_error_t je;
+    json_t *root = json_loadb(data, len, 0, &je);
+    free(data);
+    if (!root)
+        return ms_fail(err, MS_ERR_MODEL, path, je.line, je.column, "%s", je.text);
+    st = MS_ERR_MODEL;
+    json_t *feat = json_object_get(root, "features");
+    const char *task = json_string_value(json_object_get(root, "task"));
+    const char *version = json_string_value(json_object_get(root, "version"));
+    const char *mh = json_string_value(json_object_get(root, "model_hash"));
+    const char *ih = json_string_value(json_object_get(root, "idf_hash"));
+    ms_feature_config *f = &card->features;
+    if (get_int(root, "format", 0, 1000, &card->format) != 0) {
+        ms_fail(err, st, path, 0, 0, "card has no \"format\"");
+    } else if (card->format != MS_CARD_FORMAT) {
+        ms_fail(err, st, path, 0, 0,
+                "model card format %d, this modscore reads format %d: retrain the model",
+                card->format, MS_CARD_FORMAT);
+    } else if (!task || !version || !mh || !ih) {
+        ms_fail(err, st, path, 0, 0, "card lacks task, version, model_hash or idf_hash");
+    } else if (!json_is_object(feat) || get_int(feat, "hash_bits", 8, 26, &f->hash_bits) ||
+               get_int(feat, "word_ngram_max", 1, 3, &f->word_ngram_max) ||
+               get_int(feat, "char_ngram_min", 1, 8, &f->char_ngram_min) ||
+               get_int(feat, "char_ngram_max", f->char_ngram_min, 8, &f->char_ngram_max) ||
+               get_int(feat, "min_df", 0, 1 << 30, &f->min_df) ||
+               get_int(feat, "lexicon", 0, 1, &f->lexicon) ||
+               get_int(feat, "context", 0, 1, &f->context)) {
+        ms_fail(err, st, path, 0, 0, "card's \"features\" are missing or out of range");
+    } else if (ms_parse_hex64(mh, &card->model_hash) || ms_parse_hex64(ih, &card->idf_hash)) {
+        ms_fail(err, st, path, 0, 0, "card's hashes are not 16 hex digits");
+    } else {
+        card->task = ms_strdup0(task);
+        card->version = ms_strdup0(version);
+        st = card->task && card->version ? MS_OK
+                                         : ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    json_decref(root);
+    if (st != MS_OK)
+        ms_card_clear(card);
+    return st;
+}
+
+ms_status ms_card_check_file(const char *path, uint64_t expected, ms_error *err)
+{
+    char *data;
+    size_t len;
+    ms_status st = ms_read_file(path, 1u << 30, &data, &len, err);
+    if (st != MS_OK)
+        return st;
+    uint64_t h = ms_hash64(data, len, 0);
+    free(data);
+    if (h != expected)
+        return ms_fail(err, MS_ERR_MODEL, path, 0, 0,
+                       "checksum mismatch: the file is not the one its card describes");
+    return MS_OK;
+}

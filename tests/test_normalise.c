@@ -1,0 +1,123 @@
+/* test_normalise.c - folding and spans: what the features and the reasons
+ * rely on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalise.h"
+
+/* Tokenises s and returns the folded tokens joined by '|'. */
+static const char *fold(const char *s, ms_tokens *t, unsigned *notes)
+{
+    static char out[1024];
+    *notes = 0;
+    assert_int_equal(ms_tokenize(s, strlen(s), NULL, t, notes), MS_OK);
+    size_t o = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const char *w = ms_token_text(t, i);
+        size_t n = t->tok[i].fold_len;
+        if (i)
+            out[o++] = '|';
+        memcpy(out + o, w, n);
+        o += n;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+static void test_case_and_nfkc(void **state)
+{
+    (void)state;
+    ms_tokens t = {0};
+    unsigned notes;
+    assert_string_equal(fold("Hello WORLD, naïve Café!", &t, &notes), "hello|world|naive|cafe");
+    /* fullwidth and mathematical letters are NFKC-folded */
+    assert_string_equal(fold("\xef\xbd\x89\xef\xbd\x84\xef\xbd\x89\xef\xbd\x8f\xef\xbd\x94", &t, &notes),
+                        "idiot");
+    assert_true(t.tok[0].start == 0 && t.tok[0].end == 15);
+    ms_tokens_free(&t);
+}
+
+static void test_obfuscation(void **state)
+{
+    (void)state;
+    ms_tokens t = {0};
+    unsigned notes;
+    assert_string_equal(fold("you f*ck off", &t, &notes), "you|fuck|off");
+    assert_true(t.tok[1].flags & MS_TOK_OBFUSCATED);
+    assert_string_equal(fold("sh1t and a$$", &t, &notes), "shit|and|ass");
+    assert_string_equal(fold("i d i o t", &t, &notes), "idiot");
+    assert_int_equal(t.tok[0].start, 0);
+    assert_int_equal(t.tok[0].end, 9);
+    assert_string_equal(fold("s.t.u.p.i.d!", &t, &notes), "stupid");
+    /* zero-width joiner inside a word is dropped; Cyrillic o in a Latin word */
+    assert_string_equal(fold("id\xe2\x80\x8diot m\xd0\xberon", &t, &notes), "idiot|moron");
+    assert_int_equal(t.tok[1].end, strlen("id\xe2\x80\x8diot m\xd0\xberon"));
+    /* plain Russian stays Russian */
+    assert_string_equal(fold("\xd0\xbe\xd0\xbd", &t, &notes), "\xd0\xbe\xd0\xbd");
+    ms_tokens_free(&t);
+}
+
+static void test_spans_point_into_original(void **state)
+{
+    (void)state;
+    ms_tokens t = {0};
+    unsigned notes;
+    const char *s = "Ok, “Plan B” was STUPID!!";
+    fold(s, &t, &notes);
+    assert_int_equal(t.n, 5);
+    assert_memory_equal(s + t.tok[4].start, "STUPID", 6);
+    assert_int_equal(t.tok[4].end - t.tok[4].start, 6);
+    assert_true(t.tok[4].flags & MS_TOK_UPPER);
+    assert_true(t.tok[2].flags & MS_TOK_CAPITALISED);
+    assert_int_equal(t.exclaims, 2);
+    ms_tokens_free(&t);
+}
+
+static void test_invalid_utf8_and_links(void **state)
+{
+    (void)state;
+    ms_tokens t = {0};
+    unsigned notes;
+    assert_string_equal(fold("bad \xff\xfe bytes", &t, &notes), "bad|bytes");
+    assert_true(notes & MS_NOTE_INVALID_UTF8);
+    assert_string_equal(fold("watch here: https://x.example/v?id=1 now", &t, &notes),
+                        "watch|here|<url>|now");
+    assert_true(t.tok[2].flags & MS_TOK_URL);
+    assert_string_equal(fold("", &t, &notes), "");
+    assert_int_equal(t.n, 0);
+    ms_tokens_free(&t);
+}
+
+static void test_huge_token(void **state)
+{
+    (void)state;
+    size_t n = 1 << 20;
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    memset(s, 'a', n);
+    s[n] = '\0';
+    ms_tokens t = {0};
+    unsigned notes = 0;
+    assert_int_equal(ms_tokenize(s, n, NULL, &t, &notes), MS_OK);
+    assert_int_equal(t.n, 1);
+    assert_int_equal(t.tok[0].end, n);
+    free(s);
+    ms_tokens_free(&t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_case_and_nfkc),
+        cmocka_unit_test(test_obfuscation),
+        cmocka_unit_test(test_spans_point_into_original),
+        cmocka_unit_test(test_invalid_utf8_and_links),
+        cmocka_unit_test(test_huge_token),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
