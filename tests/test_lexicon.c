@@ -1,0 +1,256 @@
+/* test_lexicon.c - loading the shipped word lists and looking words up. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lexicon.h"
+
+#define LEX_DIR MS_MODELS_DIR "/lexicons"
+#define FIX(name) MS_TEST_DATA "/lexicon/" name
+
+#define S(lit) lit, sizeof(lit) - 1
+
+static int setup(void **state)
+{
+    ms_lexicon *lx = NULL;
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    if (ms_lexicon_load(LEX_DIR, &lx, &err) != MS_OK) {
+        fprintf(stderr, "load %s: %s:%ld: %s\n", LEX_DIR, err.source, err.line, err.message);
+        return -1;
+    }
+    *state = lx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    ms_lexicon_free(*state);
+    return 0;
+}
+
+static void test_vader_values(void **state)
+{
+    const ms_lexicon *lx = *state;
+    double v = 0;
+    assert_true(ms_lexicon_vader(lx, S("good"), &v));
+    assert_true(v == 1.9);
+    assert_true(ms_lexicon_vader(lx, S("horrible"), &v));
+    assert_true(v == -2.5);
+    assert_true(ms_lexicon_vader(lx, S("sux"), &v));
+    assert_true(v == -1.5);
+    assert_true(ms_lexicon_vader(lx, S(":)"), &v));
+    assert_true(v == 2.0);
+    assert_true(ms_lexicon_vader(lx, S(":d"), &v));
+    assert_true(v == 2.3);
+    /* kept as written: the upper-case entry exists, lookups are folded */
+    assert_true(ms_lexicon_vader(lx, S(":D"), &v));
+    /* the first entry and the last line (no blank line after it) */
+    assert_true(ms_lexicon_vader(lx, S("$:"), &v));
+    assert_true(v == -1.5);
+    /* a prefix of a word is not the word */
+    assert_false(ms_lexicon_vader(lx, S("goo"), &v));
+    /* AFINN-only word */
+    assert_false(ms_lexicon_vader(lx, S("best damn"), &v));
+}
+
+static void test_afinn_values(void **state)
+{
+    const ms_lexicon *lx = *state;
+    double v = 0;
+    assert_true(ms_lexicon_afinn(lx, S("abandon"), &v));
+    assert_true(v == -2);
+    assert_true(ms_lexicon_afinn(lx, S("breathtaking"), &v));
+    assert_true(v == 5);
+    assert_true(ms_lexicon_afinn(lx, S("can't stand"), &v));
+    assert_true(v == -3);
+    assert_true(ms_lexicon_afinn(lx, S("na\xc3\xafve"), &v)); /* naïve */
+    assert_true(v == -2);
+    assert_false(ms_lexicon_afinn(lx, S("can't"), &v));
+}
+
+static void test_term_lists(void **state)
+{
+    const ms_lexicon *lx = *state;
+    assert_true(ms_lexicon_insult(lx, S("idiot")));
+    assert_true(ms_lexicon_insult(lx, S("morons")));
+    assert_true(ms_lexicon_insult(lx, S("scumbag")));
+    assert_false(ms_lexicon_insult(lx, S("kitten")));
+    assert_false(ms_lexicon_insult(lx, S("# insults.txt - English personal-attack words common in comment threads.")));
+    assert_true(ms_lexicon_profane(lx, S("asshole")));
+    assert_true(ms_lexicon_profane(lx, S("2 girls 1 cup"))); /* phrases are whole lines */
+    assert_false(ms_lexicon_profane(lx, S("idiot")));
+    assert_false(ms_lexicon_insult(lx, S("asshole")));
+}
+
+static void test_known_is_any_list(void **state)
+{
+    const ms_lexicon *lx = *state;
+    assert_true(ms_lexicon_known(lx, S("stupid")));    /* insult and VADER */
+    assert_true(ms_lexicon_known(lx, S("shit")));      /* profanity */
+    assert_true(ms_lexicon_known(lx, S("can't stand"))); /* AFINN phrase */
+    assert_true(ms_lexicon_known(lx, S("nitwit")));    /* insult only */
+    assert_false(ms_lexicon_known(lx, S("the")));
+    assert_false(ms_lexicon_known(lx, S("")));
+    assert_false(ms_lexicon_known(lx, S("zzzzqqq")));
+    assert_false(ms_lexicon_known(NULL, S("good")));
+}
+
+static void test_unknown_word_writes_nothing(void **state)
+{
+    const ms_lexicon *lx = *state;
+    double v = 42;
+    assert_false(ms_lexicon_vader(lx, S("notaword"), &v));
+    assert_false(ms_lexicon_afinn(lx, S("notaword"), &v));
+    assert_true(v == 42);
+    /* a word is its bytes: no NUL termination is assumed */
+    assert_true(ms_lexicon_vader(lx, "goodbye", 4, &v));
+    assert_true(v == 1.9);
+}
+
+static void test_hash_is_stable_and_content_based(void **state)
+{
+    const ms_lexicon *lx = *state;
+    ms_lexicon *again = NULL, *mini = NULL;
+    assert_int_equal(ms_lexicon_load(LEX_DIR, &again, NULL), MS_OK);
+    assert_int_equal(ms_lexicon_load(FIX("mini"), &mini, NULL), MS_OK);
+    assert_true(ms_lexicon_hash(lx) != 0);
+    assert_true(ms_lexicon_hash(lx) == ms_lexicon_hash(again));
+    assert_true(ms_lexicon_hash(lx) != ms_lexicon_hash(mini));
+    ms_lexicon_free(again);
+    ms_lexicon_free(mini);
+}
+
+static void test_non_vader_lists_are_folded(void **state)
+{
+    (void)state;
+    ms_lexicon *lx = NULL;
+    ms_error err;
+    assert_int_equal(ms_lexicon_load(FIX("mini"), &lx, &err), MS_OK);
+    double v = 0;
+    assert_true(ms_lexicon_afinn(lx, S("good"), &v));
+    assert_true(v == 3);
+    assert_true(ms_lexicon_afinn(lx, S("can't stand"), &v));
+    assert_true(ms_lexicon_insult(lx, S("idiot")));  /* "Idiot" in the file */
+    assert_true(ms_lexicon_insult(lx, S("moron")));  /* CRLF line */
+    assert_false(ms_lexicon_insult(lx, S("# insults")));
+    assert_true(ms_lexicon_vader(lx, S(":D"), &v));   /* VADER as written */
+    assert_false(ms_lexicon_vader(lx, S(":d"), &v));
+    ms_lexicon_free(lx);
+}
+
+static void test_missing_dir_names_file(void **state)
+{
+    (void)state;
+    ms_lexicon *lx = (ms_lexicon *)&lx; /* must be reset to NULL */
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ms_lexicon_load("/nonexistent/lexicons", &lx, &err), MS_ERR_NOT_FOUND);
+    assert_null(lx);
+    assert_int_equal(err.code, MS_ERR_NOT_FOUND);
+    assert_non_null(strstr(err.source, "vader_lexicon.txt"));
+    assert_non_null(strstr(err.message, "vader_lexicon.txt"));
+    /* NULL error struct is allowed */
+    assert_int_equal(ms_lexicon_load("/nonexistent/lexicons", &lx, NULL), MS_ERR_NOT_FOUND);
+    assert_int_equal(ms_lexicon_load(NULL, &lx, NULL), MS_ERR_ARG);
+}
+
+static void test_missing_one_file_names_it(void **state)
+{
+    (void)state;
+    ms_lexicon *lx = NULL;
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ms_lexicon_load(FIX("no_insults"), &lx, &err), MS_ERR_NOT_FOUND);
+    assert_null(lx);
+    assert_non_null(strstr(err.source, "no_insults/insults.txt"));
+    assert_non_null(strstr(err.message, "insults.txt"));
+}
+
+static void test_malformed_vader_line(void **state)
+{
+    (void)state;
+    ms_lexicon *lx = NULL;
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ms_lexicon_load(FIX("bad_vader"), &lx, &err), MS_ERR_PARSE);
+    assert_null(lx);
+    assert_int_equal(err.code, MS_ERR_PARSE);
+    assert_non_null(strstr(err.source, "bad_vader/vader_lexicon.txt"));
+    assert_int_equal(err.line, 3);
+}
+
+static void test_malformed_afinn_line(void **state)
+{
+    (void)state;
+    ms_lexicon *lx = NULL;
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ms_lexicon_load(FIX("bad_afinn"), &lx, &err), MS_ERR_PARSE);
+    assert_non_null(strstr(err.source, "bad_afinn/AFINN-en-165.txt"));
+    assert_int_equal(err.line, 4); /* blank line 3 counted, not an error */
+    assert_int_equal(err.column, 7); /* "three" */
+    assert_non_null(strstr(err.message, "number"));
+}
+
+static void test_malformed_term_line(void **state)
+{
+    (void)state;
+    ms_lexicon *lx = NULL;
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ms_lexicon_load(FIX("bad_terms"), &lx, &err), MS_ERR_PARSE);
+    assert_non_null(strstr(err.source, "bad_terms/insults.txt"));
+    assert_int_equal(err.line, 4);
+    assert_non_null(strstr(err.message, "UTF-8"));
+}
+
+static void test_shipped_lists_are_clean(void **state)
+{
+    /* Every line of the shipped term lists is a key that finds itself: a
+     * stray tab, space or capital would make a term unreachable. */
+    const ms_lexicon *lx = *state;
+    const char *files[] = {LEX_DIR "/insults.txt", LEX_DIR "/profanity.txt"};
+    for (size_t f = 0; f < 2; f++) {
+        FILE *fp = fopen(files[f], "rb");
+        assert_non_null(fp);
+        char line[512];
+        int n = 0;
+        while (fgets(line, sizeof line, fp)) {
+            size_t len = strcspn(line, "\r\n");
+            if (len == 0 || line[0] == '#')
+                continue;
+            int found = f == 0 ? ms_lexicon_insult(lx, line, len) : ms_lexicon_profane(lx, line, len);
+            if (!found)
+                fail_msg("%s: '%.*s' not found", files[f], (int)len, line);
+            n++;
+        }
+        fclose(fp);
+        assert_true(n >= 150);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vader_values),
+        cmocka_unit_test(test_afinn_values),
+        cmocka_unit_test(test_term_lists),
+        cmocka_unit_test(test_known_is_any_list),
+        cmocka_unit_test(test_unknown_word_writes_nothing),
+        cmocka_unit_test(test_hash_is_stable_and_content_based),
+        cmocka_unit_test(test_non_vader_lists_are_folded),
+        cmocka_unit_test(test_missing_dir_names_file),
+        cmocka_unit_test(test_missing_one_file_names_it),
+        cmocka_unit_test(test_malformed_vader_line),
+        cmocka_unit_test(test_malformed_afinn_line),
+        cmocka_unit_test(test_malformed_term_line),
+        cmocka_unit_test(test_shipped_lists_are_clean),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
