@@ -54,7 +54,11 @@ typedef struct ms_fit_params {
 
 /* Fits a linear C-SVC (hinge loss, L2 regularisation) on a subset of the
  * problem (rows; NULL = all). OUT: m->w, m->dim, m->rho (prob_a/prob_b are
- * left 0 for ms_platt_fit). */
+ * left 0 for ms_platt_fit; positive_first is 1). *m is overwritten, not
+ * freed; on success the caller frees m->w with free(). Both classes must
+ * be present, labels 0/1, indices in [1, dim): else MS_ERR_ARG. eps <= 0
+ * means the solver's default (libsvm 1e-3, dual coordinate descent 0.1).
+ * The same seed gives the same model, bit for bit. */
 ms_status ms_linear_fit(const ms_problem *p, const size_t *rows, size_t n_rows,
                         const ms_fit_params *params, ms_linear *m);
 
