@@ -1249,21 +1249,19 @@ static ms_example *dataset_push(ms_dataset *set)
     return e;
 }
 
-/* 1, 0, or -1 when the value is not a label. With a positive value set, that
- * value is 1 and anything else 0. */
+/* 1, 0, or -1 when the value is not a label. The positive value, when set,
+ * is 1; then 0/1, true/false and yes/no; with a positive value set, any
+ * other non-empty value is 0 ("toxic" against "clean"). */
 static int label_word(const char *s, size_t n, const char *positive)
 {
     trim(&s, &n);
-    if (positive && *positive) {
-        if (!n)
-            return -1;
-        return mem_eq(s, n, positive) ? 1 : 0;
-    }
+    if (positive && *positive && mem_eq(s, n, positive))
+        return 1;
     if (mem_eq(s, n, "1") || mem_ieq(s, n, "true") || mem_ieq(s, n, "yes"))
         return 1;
     if (mem_eq(s, n, "0") || mem_ieq(s, n, "false") || mem_ieq(s, n, "no"))
         return 0;
-    return -1;
+    return positive && *positive && n ? 0 : -1;
 }
 
 static int decision_label(const char *s, size_t n)
