@@ -236,6 +236,12 @@ typedef struct ms_models ms_models;
 MS_API ms_status ms_models_load(const char *dir, ms_models **out, ms_error *err);
 MS_API void ms_models_free(ms_models *m);
 
+/* Loads a single model directory (e.g. models/hostility) with the lexicons
+ * in lexicon_dir, as `modscore eval --model DIR` does. OUT: *out (free
+ * with ms_models_free) and *category, the one its card names. */
+MS_API ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir,
+                                       ms_models **out, ms_category *category, ms_error *err);
+
 /* The version string of a loaded model ("hostility" -> its card's
  * "version"), or NULL when that model is not loaded. */
 MS_API const char *ms_models_version(const ms_models *m, ms_category c);

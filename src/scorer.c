@@ -78,20 +78,77 @@ static ms_status load_one(const char *dir, const char *name, loaded_model *lm, i
     return st;
 }
 
+static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
+{
+    ms_models *m = calloc(1, sizeof *m);
+    if (!m) {
+        ms_fail(err, MS_ERR_NOMEM, lexicon_dir, 0, 0, "out of memory");
+        return NULL;
+    }
+    if (ms_lexicon_load(lexicon_dir, &m->lx, err) != MS_OK) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
 ms_status ms_models_load(const char *dir, ms_models **out, ms_error *err)
 {
     *out = NULL;
-    ms_models *m = calloc(1, sizeof *m);
-    if (!m)
-        return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
     ms_buf path = {0};
-    ms_status st = ms_buf_printf(&path, "%s/lexicons", dir);
-    if (st == MS_OK)
-        st = ms_lexicon_load(path.data, &m->lx, err);
+    if (ms_buf_printf(&path, "%s/lexicons", dir) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    ms_models *m = models_with_lexicon(path.data, err);
     ms_buf_free(&path);
+    if (!m)
+        return err ? err->code : MS_ERR_NOT_FOUND;
     /* the hostility model is required; the off-topic one is optional */
+    ms_status st = MS_OK;
     for (int c = 0; st == MS_OK && c < MS_CAT_COUNT; c++)
         st = load_one(dir, model_dirs[c], &m->m[c], c == MS_CAT_HOSTILITY, err);
+    if (st != MS_OK) {
+        ms_models_free(m);
+        return st;
+    }
+    *out = m;
+    return MS_OK;
+}
+
+ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir, ms_models **out,
+                                ms_category *cat, ms_error *err)
+{
+    *out = NULL;
+    ms_card card;
+    ms_buf path = {0};
+    if (ms_buf_printf(&path, "%s/card.json", model_dir) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, model_dir, 0, 0, "out of memory");
+    ms_status st = ms_card_read(path.data, &card, err);
+    ms_buf_free(&path);
+    if (st != MS_OK)
+        return st;
+    *cat = strcmp(card.task, "hostility") == 0 ? MS_CAT_HOSTILITY : MS_CAT_OFF_TOPIC;
+    ms_card_clear(&card);
+    ms_models *m = models_with_lexicon(lexicon_dir, err);
+    if (!m)
+        return err ? err->code : MS_ERR_NOT_FOUND;
+    /* load_one wants DIR/NAME: split model_dir at its last slash */
+    char *dir = ms_strdup0(model_dir);
+    if (!dir) {
+        ms_models_free(m);
+        return ms_fail(err, MS_ERR_NOMEM, model_dir, 0, 0, "out of memory");
+    }
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        dir[--n] = '\0';
+    char *slash = strrchr(dir, '/');
+    const char *parent = ".", *name = dir;
+    if (slash) {
+        *slash = '\0';
+        parent = slash == dir ? "/" : dir;
+        name = slash + 1;
+    }
+    st = load_one(parent, name, &m->m[*cat], 1, err);
+    free(dir);
     if (st != MS_OK) {
         ms_models_free(m);
         return st;
@@ -368,12 +425,18 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
     if (k == in.len)
         r->notes |= MS_NOTE_EMPTY;
 
-    ms_status st = predict(s, MS_CAT_HOSTILITY, &in, &r->hostility, &r->notes);
-    if (st != MS_OK)
-        goto fail;
-    r->has_hostility = 1;
-    r->sentiment = ms_features_sentiment(s->fz[MS_CAT_HOSTILITY]);
-    st = deny_terms(s, &in, ms_featurizer_tokens(s->fz[MS_CAT_HOSTILITY]), r);
+    ms_status st = MS_OK;
+    if (s->fz[MS_CAT_HOSTILITY]) {
+        st = predict(s, MS_CAT_HOSTILITY, &in, &r->hostility, &r->notes);
+        if (st != MS_OK)
+            goto fail;
+        r->has_hostility = 1;
+        r->sentiment = ms_features_sentiment(s->fz[MS_CAT_HOSTILITY]);
+        st = deny_terms(s, &in, ms_featurizer_tokens(s->fz[MS_CAT_HOSTILITY]), r);
+    } else {
+        /* a model set without a hostility model (evaluating one model) */
+        r->sentiment = ms_vader_compound(s->models->lx, in.text, in.len);
+    }
     if (st != MS_OK)
         goto fail;
     if (!s->fz[MS_CAT_OFF_TOPIC]) {

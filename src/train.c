@@ -1,1 +1,492 @@
-/* train.c - placeholder until its module lands. */
+/* train.c - training and evaluation: features with idf from the training
+ * data, stratified k-fold cross-validation over a grid of C, Platt
+ * calibration on the cross-validated decision values, a final fit on all
+ * data, and a model directory written atomically with its card. */
+#define _GNU_SOURCE
+#include "card.h"
+#include "featurize.h"
+#include "lexicon.h"
+#include "metrics.h"
+#include "model.h"
+#include "modscore.h"
+#include "policy.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const double default_grid[] = {0.03, 0.1, 0.3, 1.0, 3.0};
+
+/* A seeded generator (splitmix64): no global state, same seed same run. */
+static uint64_t next_random(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* The input an example is scored as: its context becomes an article. */
+static ms_input example_input(const ms_example *e, ms_article *scratch)
+{
+    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0};
+    if (e->parent_text)
+        in.parent_len = strlen(e->parent_text);
+    if (e->context) {
+        memset(scratch, 0, sizeof *scratch);
+        scratch->body = e->context;
+        in.article = scratch;
+    }
+    return in;
+}
+
+/* Features of every example, idf from the same examples. */
+typedef struct featured {
+    ms_feature_config cfg;
+    ms_idf idf;
+    ms_fvec *x;
+    int8_t *y;
+    size_t n;
+    int32_t dim;
+} featured;
+
+static void featured_clear(featured *d)
+{
+    for (size_t i = 0; d->x && i < d->n; i++)
+        ms_fvec_free(&d->x[i]);
+    free(d->x);
+    free(d->y);
+    free(d->idf.idf);
+    memset(d, 0, sizeof *d);
+}
+
+static ms_status vectorise(const ms_dataset *set, const ms_lexicon *lx, const ms_idf *idf,
+                           featured *d, ms_featurizer *fz)
+{
+    d->x = calloc(set->n, sizeof *d->x);
+    d->y = malloc(set->n ? set->n : 1);
+    if (!d->x || !d->y)
+        return MS_ERR_NOMEM;
+    (void)lx;
+    ms_article scratch;
+    d->n = set->n;
+    for (size_t i = 0; i < set->n; i++) {
+        ms_input in = example_input(&set->items[i], &scratch);
+        ms_status st = ms_features_build(fz, idf, &in, 1, &d->x[i], NULL);
+        if (st != MS_OK)
+            return st;
+        d->y[i] = (int8_t)(set->items[i].label ? 1 : 0);
+    }
+    d->dim = (int32_t)(1u << d->cfg.hash_bits) + 1 + MS_DENSE_COUNT;
+    return MS_OK;
+}
+
+static ms_status build_features(const ms_dataset *set, ms_task task, const ms_lexicon *lx,
+                                featured *d)
+{
+    ms_feature_config_default(&d->cfg, task);
+    ms_featurizer *fz;
+    ms_status st = ms_featurizer_new(&d->cfg, lx, &fz);
+    if (st != MS_OK)
+        return st;
+    size_t nb = (size_t)1 << d->cfg.hash_bits;
+    uint32_t *df = calloc(nb, sizeof *df);
+    if (!df) {
+        ms_featurizer_free(fz);
+        return MS_ERR_NOMEM;
+    }
+    for (size_t i = 0; st == MS_OK && i < set->n; i++) {
+        const uint32_t *b;
+        size_t n;
+        st = ms_features_buckets(fz, set->items[i].text, set->items[i].text_len, &b, &n);
+        for (size_t k = 0; st == MS_OK && k < n; k++)
+            df[b[k]]++;
+    }
+    if (st == MS_OK)
+        st = ms_idf_from_df(df, d->cfg.hash_bits, set->n, d->cfg.min_df, &d->idf);
+    free(df);
+    if (st == MS_OK)
+        st = vectorise(set, lx, &d->idf, d, fz);
+    ms_featurizer_free(fz);
+    return st;
+}
+
+/* Stratified folds: fold[i] in [0, k). */
+static void make_folds(const int8_t *y, size_t n, int k, uint64_t seed, int *fold)
+{
+    size_t *order = malloc(n * sizeof *order);
+    if (!order) {
+        for (size_t i = 0; i < n; i++)
+            fold[i] = (int)(i % (size_t)k);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    uint64_t s = seed;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(next_random(&s) % i);
+        size_t t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+    size_t next[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        size_t r = order[i];
+        fold[r] = (int)(next[y[r]]++ % (size_t)k);
+    }
+    free(order);
+}
+
+typedef struct cv_result {
+    double c;
+    double roc_auc;
+} cv_result;
+
+static void report(const ms_train_options *o, const char *stage, int fold, int folds, int gp,
+                   int gps, double c, double t0, double done_share)
+{
+    if (!o->progress)
+        return;
+    double el = ms_now() - t0;
+    ms_train_progress p = {stage, fold, folds, gp, gps, c, el,
+                           done_share > 0.01 ? el / done_share - el : -1};
+    o->progress(o->progress_ud, &p);
+}
+
+/* Cross-validated decision values for one C. */
+static ms_status cross_validate(const featured *d, const ms_problem *prob, const int *fold,
+                                int k, const ms_fit_params *fp, double *dec,
+                                const ms_train_options *o, int gp, int gps, double t0)
+{
+    size_t *rows = malloc(d->n * sizeof *rows);
+    if (!rows)
+        return MS_ERR_NOMEM;
+    ms_status st = MS_OK;
+    for (int f = 0; st == MS_OK && f < k; f++) {
+        report(o, "cv", f + 1, k, gp + 1, gps, fp->c, t0,
+               ((double)gp * k + f) / ((double)gps * k + 1));
+        size_t m = 0;
+        for (size_t i = 0; i < d->n; i++)
+            if (fold[i] != f)
+                rows[m++] = i;
+        ms_linear lin = {0};
+        st = ms_linear_fit(prob, rows, m, fp, &lin);
+        for (size_t i = 0; st == MS_OK && i < d->n; i++)
+            if (fold[i] == f)
+                dec[i] = ms_linear_decision(&lin, &d->x[i]);
+        free(lin.w);
+    }
+    free(rows);
+    return st;
+}
+
+static uint64_t data_hash(const ms_dataset *set)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const ms_example *e = &set->items[i];
+        h = ms_hash64(e->text, e->text_len, h);
+        char l = (char)('0' + (e->label != 0));
+        h = ms_hash64(&l, 1, h);
+        if (e->context)
+            h = ms_hash64(e->context, strlen(e->context), h);
+        if (e->parent_text)
+            h = ms_hash64(e->parent_text, strlen(e->parent_text), h);
+    }
+    return h;
+}
+
+static json_t *metrics_json(const double *prob, const int8_t *y, size_t n)
+{
+    double auc = 0, ap = 0, brier = 0;
+    ms_roc_auc(prob, y, n, &auc);
+    ms_average_precision(prob, y, n, &ap);
+    ms_brier(prob, y, n, &brier);
+    ms_confusion c;
+    ms_confusion_at(prob, y, n, 0.5, &c);
+    ms_threshold_row rows[MS_THRESHOLD_ROWS];
+    json_t *table = json_array();
+    if (ms_threshold_table(prob, y, n, rows) == MS_OK)
+        for (int i = 0; i < MS_THRESHOLD_ROWS; i++)
+            json_array_append_new(table, json_pack("{s:f,s:f,s:f}", "threshold", rows[i].threshold,
+                                                   "precision", rows[i].precision, "recall",
+                                                   rows[i].recall));
+    return json_pack("{s:f,s:f,s:f,s:f,s:o}", "roc_auc", auc, "pr_auc", ap, "f1_at_0.5",
+                     ms_f1(&c), "brier", brier, "thresholds", table);
+}
+
+static ms_status remove_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? MS_OK : MS_ERR_IO;
+    struct dirent *e;
+    ms_buf p = {0};
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        p.len = 0;
+        ms_buf_printf(&p, "%s/%s", dir, e->d_name);
+        unlink(p.data);
+    }
+    closedir(d);
+    ms_buf_free(&p);
+    return rmdir(dir) == 0 ? MS_OK : MS_ERR_IO;
+}
+
+/* Puts the finished directory tmp at out: an exchange when out exists, so
+ * a reader sees the old model or the new one, never a mix. */
+static ms_status publish_dir(const char *tmp, const char *out, ms_error *err)
+{
+    struct stat sb;
+    if (stat(out, &sb) == 0) {
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) != 0)
+            return ms_fail(err, MS_ERR_IO, out, 0, 0, "cannot replace the model: %s",
+                           strerror(errno));
+        remove_tree(tmp); /* now the old model */
+        return MS_OK;
+    }
+    if (rename(tmp, out) != 0)
+        return ms_fail(err, MS_ERR_IO, out, 0, 0, "cannot create the model: %s", strerror(errno));
+    return MS_OK;
+}
+
+static ms_status file_hash(const char *path, uint64_t *h, ms_error *err)
+{
+    char *data;
+    size_t len;
+    ms_status st = ms_read_file(path, 1u << 30, &data, &len, err);
+    if (st == MS_OK)
+        *h = ms_hash64(data, len, 0);
+    free(data);
+    return st;
+}
+
+static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, const featured *d,
+                                 json_t *card, ms_error *err)
+{
+    ms_buf tmp = {0}, path = {0};
+    ms_status st = ms_buf_printf(&tmp, "%s.tmp.%ld", out_dir, (long)getpid());
+    if (st != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
+    remove_tree(tmp.data);
+    if (mkdir(tmp.data, 0755) != 0) {
+        st = ms_fail(err, MS_ERR_IO, tmp.data, 0, 0, "cannot create: %s", strerror(errno));
+        goto out;
+    }
+    uint64_t mh = 0, ih = 0;
+    char hex[17];
+    ms_buf_printf(&path, "%s/model.svm", tmp.data);
+    st = ms_linear_write_libsvm(lin, path.data, err);
+    if (st == MS_OK)
+        st = file_hash(path.data, &mh, err);
+    path.len = 0;
+    ms_buf_printf(&path, "%s/idf.bin", tmp.data);
+    if (st == MS_OK)
+        st = ms_idf_write(&d->idf, path.data, err);
+    if (st == MS_OK)
+        st = file_hash(path.data, &ih, err);
+    if (st == MS_OK) {
+        ms_hex64(mh, hex);
+        json_object_set_new(card, "model_hash", json_string(hex));
+        ms_hex64(ih, hex);
+        json_object_set_new(card, "idf_hash", json_string(hex));
+        char *text = json_dumps(card, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+        path.len = 0;
+        ms_buf_printf(&path, "%s/card.json", tmp.data);
+        st = text ? ms_write_file_atomic(path.data, text, strlen(text), err)
+                  : ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
+        free(text);
+    }
+    if (st == MS_OK)
+        st = publish_dir(tmp.data, out_dir, err);
+    if (st != MS_OK)
+        remove_tree(tmp.data);
+out:
+    ms_buf_free(&tmp);
+    ms_buf_free(&path);
+    return st;
+}
+
+ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char *out_dir,
+                   ms_error *err)
+{
+    double t0 = ms_now();
+    int k = o->folds > 1 ? o->folds : 5;
+    size_t pos = 0;
+    for (size_t i = 0; i < set->n; i++)
+        pos += set->items[i].label != 0;
+    if (set->n < (size_t)k * 2 || pos < (size_t)k || set->n - pos < (size_t)k)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "need at least %d positive and %d negative examples (have %zu and %zu)", k,
+                       k, pos, set->n - pos);
+    ms_lexicon *lx = NULL;
+    ms_status st = ms_lexicon_load(o->lexicon_dir ? o->lexicon_dir : "models/lexicons", &lx, err);
+    if (st != MS_OK)
+        return st;
+    featured d = {0};
+    report(o, "features", 0, k, 0, 0, 0, t0, 0);
+    st = build_features(set, o->task, lx, &d);
+    if (st != MS_OK) {
+        ms_lexicon_free(lx);
+        featured_clear(&d);
+        return ms_fail(err, st, "", 0, 0, "feature extraction failed: %s", ms_strerror(st));
+    }
+    const double *grid = o->c_grid && o->n_c ? o->c_grid : default_grid;
+    size_t n_grid = o->c_grid && o->n_c ? o->n_c : sizeof default_grid / sizeof *default_grid;
+    ms_problem prob = {d.x, d.y, d.n, d.dim};
+    ms_fit_params fp = {0};
+    fp.weight_pos = (double)d.n / (2.0 * (double)pos);
+    fp.weight_neg = (double)d.n / (2.0 * (double)(d.n - pos));
+    fp.use_libsvm = o->use_libsvm_solver;
+    fp.eps = 0.1;
+    fp.seed = o->seed;
+    int *fold = malloc(d.n * sizeof *fold);
+    double *dec = malloc(d.n * sizeof *dec), *best_dec = malloc(d.n * sizeof *best_dec);
+    json_t *grid_json = json_array();
+    double best_auc = -1, best_c = grid[0];
+    if (!fold || !dec || !best_dec)
+        st = MS_ERR_NOMEM;
+    if (st == MS_OK)
+        make_folds(d.y, d.n, k, o->seed, fold);
+    for (size_t g = 0; st == MS_OK && g < n_grid; g++) {
+        fp.c = grid[g];
+        st = cross_validate(&d, &prob, fold, k, &fp, dec, o, (int)g, (int)n_grid, t0);
+        double auc = 0;
+        if (st == MS_OK)
+            st = ms_roc_auc(dec, d.y, d.n, &auc);
+        json_array_append_new(grid_json, json_pack("{s:f,s:f}", "c", grid[g], "roc_auc", auc));
+        if (st == MS_OK && auc > best_auc) {
+            best_auc = auc;
+            best_c = grid[g];
+            memcpy(best_dec, dec, d.n * sizeof *dec);
+        }
+    }
+    ms_linear lin = {0};
+    json_t *card = NULL;
+    if (st == MS_OK) {
+        report(o, "calibrate", 0, k, (int)n_grid, (int)n_grid, best_c, t0, 0.95);
+        st = ms_platt_fit(best_dec, d.y, d.n, &lin.prob_a, &lin.prob_b);
+    }
+    if (st == MS_OK) {
+        report(o, "final", 0, k, (int)n_grid, (int)n_grid, best_c, t0, 0.97);
+        fp.c = best_c;
+        double a = lin.prob_a, b = lin.prob_b;
+        st = ms_linear_fit(&prob, NULL, d.n, &fp, &lin);
+        lin.prob_a = a;
+        lin.prob_b = b;
+    }
+    if (st == MS_OK) {
+        /* cross-validated probabilities: each from a model that did not see it */
+        for (size_t i = 0; i < d.n; i++)
+            dec[i] = ms_linear_probability(&lin, best_dec[i]);
+        uint64_t dh = data_hash(set);
+        char hex[17], version[64], date[32], day[16];
+        ms_hex64(dh, hex);
+        time_t now = time(NULL);
+        struct tm tmv;
+        gmtime_r(&now, &tmv);
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+        strftime(day, sizeof day, "%Y%m%d", &tmv);
+        snprintf(version, sizeof version, "%s-%s-%.8s",
+                 o->task == MS_TASK_HOSTILITY ? "hostility" : "off_topic", day, hex);
+        char lh[17];
+        ms_hex64(ms_lexicon_hash(lx), lh);
+        card = json_pack(
+            "{s:i,s:s,s:s,s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i},s:s,"
+            "s:{s:s,s:I,s:I,s:I},s:{s:s,s:f,s:f,s:f,s:i,s:I,s:o,s:f,s:f},s:o}",
+            "format", MS_CARD_FORMAT, "task",
+            o->task == MS_TASK_HOSTILITY ? "hostility" : "off_topic", "version", version,
+            "created", date, "modscore_version", MS_VERSION, "features", "hash_bits",
+            d.cfg.hash_bits, "word_ngram_max", d.cfg.word_ngram_max, "char_ngram_min",
+            d.cfg.char_ngram_min, "char_ngram_max", d.cfg.char_ngram_max, "min_df",
+            d.cfg.min_df, "lexicon", d.cfg.lexicon, "context", d.cfg.context, "lexicon_hash", lh,
+            "data", "hash", hex, "examples", (json_int_t)d.n, "positives", (json_int_t)pos,
+            "negatives", (json_int_t)(d.n - pos), "training", "solver",
+            o->use_libsvm_solver ? "libsvm svm_train (C-SVC, linear kernel)"
+                                 : "dual coordinate descent (L2-regularised hinge loss)",
+            "c", best_c, "class_weight_positive", fp.weight_pos, "class_weight_negative",
+            fp.weight_neg, "folds", k, "seed", (json_int_t)o->seed, "grid", grid_json,
+            "platt_a", lin.prob_a, "platt_b", lin.prob_b, "cross_validation",
+            metrics_json(dec, d.y, d.n));
+        grid_json = NULL;
+        if (!card)
+            st = MS_ERR_NOMEM;
+    }
+    if (st == MS_OK)
+        st = write_model_dir(out_dir, &lin, &d, card, err);
+    else
+        ms_fail(err, st, out_dir, 0, 0, "training failed: %s", ms_strerror(st));
+    json_decref(card);
+    json_decref(grid_json);
+    free(lin.w);
+    free(fold);
+    free(dec);
+    free(best_dec);
+    featured_clear(&d);
+    ms_lexicon_free(lx);
+    return st;
+}
+
+ms_status ms_eval(const ms_models *models, ms_task task, const ms_policy *policy,
+                  const ms_dataset *set, ms_eval_report *out, ms_error *err)
+{
+    memset(out, 0, sizeof *out);
+    ms_category cat = task == MS_TASK_HOSTILITY ? MS_CAT_HOSTILITY : MS_CAT_OFF_TOPIC;
+    if (!ms_models_version(models, cat))
+        return ms_fail(err, MS_ERR_MODEL, "", 0, 0, "the %s model is not loaded",
+                       ms_category_name(cat));
+    ms_scorer *s;
+    ms_status st = ms_scorer_new(models, policy, &s);
+    if (st != MS_OK)
+        return ms_fail(err, st, "", 0, 0, "%s", ms_strerror(st));
+    double *p = malloc((set->n + 1) * sizeof *p);
+    int8_t *y = malloc(set->n + 1);
+    if (!p || !y)
+        st = MS_ERR_NOMEM;
+    ms_article scratch;
+    for (size_t i = 0; st == MS_OK && i < set->n; i++) {
+        ms_input in = example_input(&set->items[i], &scratch);
+        ms_result r;
+        st = ms_score(s, &in, &r);
+        if (st == MS_OK && cat == MS_CAT_OFF_TOPIC && !r.has_off_topic)
+            st = ms_fail(err, MS_ERR_ARG, "", 0, 0, "example %zu has no context to score", i + 1);
+        p[i] = cat == MS_CAT_HOSTILITY ? r.hostility : r.off_topic;
+        y[i] = (int8_t)(set->items[i].label != 0);
+        ms_result_clear(&r);
+    }
+    if (st == MS_OK) {
+        out->n = set->n;
+        for (size_t i = 0; i < set->n; i++)
+            out->positives += (size_t)y[i];
+        out->threshold_review = ms_policy_review(policy, cat);
+        out->threshold_reject = ms_policy_reject(policy, cat);
+        ms_confusion c, cr;
+        ms_roc_auc(p, y, set->n, &out->roc_auc);
+        ms_average_precision(p, y, set->n, &out->pr_auc);
+        ms_brier(p, y, set->n, &out->brier);
+        ms_confusion_at(p, y, set->n, out->threshold_review, &c);
+        ms_confusion_at(p, y, set->n, out->threshold_reject, &cr);
+        out->precision = ms_precision(&c);
+        out->recall = ms_recall(&c);
+        out->f1 = ms_f1(&c);
+        out->tp = c.tp, out->fp = c.fp, out->tn = c.tn, out->fn = c.fn;
+        out->precision_reject = ms_precision(&cr);
+        out->recall_reject = ms_recall(&cr);
+        ms_reliability(p, y, set->n, out->bin_mean_pred, out->bin_frac_pos, out->bin_count);
+    } else if (st == MS_ERR_NOMEM) {
+        ms_fail(err, st, "", 0, 0, "out of memory");
+    }
+    free(p);
+    free(y);
+    ms_scorer_free(s);
+    return st;
+}

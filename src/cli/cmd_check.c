@@ -1,1 +1,115 @@
-/* placeholder */
+/* cmd_check.c - `modscore check`: one comment before it is published; the
+ * verdict as JSON on stdout and as the exit status. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: modscore check [OPTION]...\n"
+    "Score one comment (from --text, else stdin) before it is published. Prints one\n"
+    "JSON verdict and exits 0 publish, 1 review, 2 reject.\n"
+    "\n"
+    "      --text TEXT       the comment (default: read stdin)\n"
+    "      --article FILE    the article it is posted under (JSON document, JSON\n"
+    "                        {\"article\":{...}} or a captured page)\n"
+    "      --parent TEXT     the comment it answers\n"
+    "      --id ID           an id to echo in the verdict\n"
+    "      --models DIR      model directory (default: the shipped models)\n"
+    "      --policy FILE     community standards (default: DIR/policy.json)\n"
+    "      --threshold SPEC  override a threshold: hostility=0.8, hostility.reject=0.95\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 publish, 1 review, 2 reject; 64 usage, 65 bad input, 66 missing\n"
+    "input or models, 70 internal error, 74 I/O error.\n";
+
+int cmd_check(int argc, char **argv)
+{
+    enum { OPT_TEXT = 1, OPT_ARTICLE, OPT_PARENT, OPT_ID };
+    static const struct option longopts[] = {
+        {"text", required_argument, NULL, OPT_TEXT},
+        {"article", required_argument, NULL, OPT_ARTICLE},
+        {"parent", required_argument, NULL, OPT_PARENT},
+        {"id", required_argument, NULL, OPT_ID},
+        {"help", no_argument, NULL, 'h'},
+        CLI_COMMON_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    cli_common common = {0};
+    const char *text = NULL, *article_path = NULL, *parent = NULL, *id = NULL;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int c = cli_common_option(&common, opt, optarg);
+        if (c < 0)
+            return EXIT_USAGE;
+        if (c)
+            continue;
+        switch (opt) {
+        case OPT_TEXT: text = optarg; break;
+        case OPT_ARTICLE: article_path = optarg; break;
+        case OPT_PARENT: parent = optarg; break;
+        case OPT_ID: id = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_errorf("check takes no file operands (use --text or stdin)");
+        return EXIT_USAGE;
+    }
+    char *input = NULL;
+    size_t len = 0;
+    int rc = 0;
+    if (text) {
+        len = strlen(text);
+    } else {
+        rc = cli_read_file("-", MS_MAX_DOCUMENT_BYTES, &input, &len);
+        if (rc)
+            return rc;
+        text = input;
+    }
+    ms_discussion *article_doc = NULL;
+    if (article_path) {
+        rc = cli_read_discussion(article_path, MS_FORMAT_AUTO, &article_doc);
+        if (!rc && !article_doc->n_articles) {
+            cli_errorf("%s: no article found", article_path);
+            rc = EXIT_DATAERR;
+        }
+    }
+    ms_models *models = NULL;
+    ms_policy *policy = NULL;
+    ms_scorer *scorer = NULL;
+    if (!rc)
+        rc = cli_load(&common, &models, &policy);
+    if (!rc && ms_scorer_new(models, policy, &scorer) != MS_OK)
+        rc = EXIT_SOFTWARE;
+    if (!rc) {
+        ms_input in = {text, len, article_doc ? article_doc->articles[0] : NULL, parent,
+                       parent ? strlen(parent) : 0};
+        ms_result r;
+        ms_status st = ms_score(scorer, &in, &r);
+        if (st != MS_OK) {
+            cli_errorf("scoring failed: %s", ms_strerror(st));
+            rc = cli_exit_code(st);
+        } else {
+            ms_comment c = {0};
+            c.id = (char *)id;
+            char *json = ms_result_json(id ? &c : NULL, &r);
+            if (!json) {
+                rc = EXIT_SOFTWARE;
+            } else {
+                puts(json);
+                rc = fflush(stdout) == 0 ? (int)r.action : EXIT_IOERR;
+                ms_free(json);
+            }
+            ms_result_clear(&r);
+        }
+    }
+    ms_scorer_free(scorer);
+    ms_models_free(models);
+    ms_policy_free(policy);
+    ms_discussion_free(article_doc);
+    free(input);
+    return rc;
+}

@@ -1,1 +1,394 @@
-/* placeholder */
+/* cmd_score.c - `modscore score`: discussion files in, a report out. JSON
+ * Lines are scored as a stream (one line in, one record out, in order, in
+ * bounded memory); documents and captured pages are read whole. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "Usage: modscore score [OPTION]... [FILE]...\n"
+    "Score every comment of each discussion FILE (JSON document, JSON Lines or a\n"
+    "captured page; detected from its first bytes; '-' or none is stdin).\n"
+    "\n"
+    "  -f, --format FMT      auto (default), json, jsonl or page\n"
+    "  -o, --output FMT      text (default on a terminal), json, jsonl (default\n"
+    "                        otherwise), csv or html\n"
+    "      --out FILE        write the report to FILE atomically (temp file, then rename)\n"
+    "      --models DIR      model directory (default: the shipped models)\n"
+    "      --policy FILE     community standards (default: DIR/policy.json)\n"
+    "      --threshold SPEC  override a threshold: hostility=0.8, hostility.reject=0.95\n"
+    "  -q, --quiet           no progress line on stderr\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 all scored; 65 some input was bad (JSON Lines: its lines became\n"
+    "{\"line\":N,\"error\":...} records, the rest were scored); 66 a file or the\n"
+    "models are missing; 74 the report could not be written.\n";
+
+/* Lines of a stream, the first bytes of which were read ahead to detect its
+ * format. Lines longer than MS_MAX_LINE_BYTES are cut (and reported) so
+ * memory stays bounded. */
+typedef struct line_reader {
+    FILE *f;
+    const char *head;
+    size_t head_len, head_pos;
+    char *line;
+    size_t len, cap;
+    int too_long;
+    int eof;
+} line_reader;
+
+static int next_byte(line_reader *r)
+{
+    if (r->head_pos < r->head_len)
+        return (unsigned char)r->head[r->head_pos++];
+    return getc_unlocked(r->f);
+}
+
+/* Reads one line without its newline (and CR). 0 at end of input, 1 with a
+ * line, -1 out of memory. */
+static int next_line(line_reader *r)
+{
+    r->len = 0;
+    r->too_long = 0;
+    int c, any = 0;
+    while ((c = next_byte(r)) != EOF) {
+        any = 1;
+        if (c == '\n')
+            break;
+        if (r->len >= MS_MAX_LINE_BYTES) {
+            r->too_long = 1;
+            continue;
+        }
+        if (r->len + 1 >= r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 4096;
+            char *p = realloc(r->line, cap);
+            if (!p)
+                return -1;
+            r->line = p;
+            r->cap = cap;
+        }
+        r->line[r->len++] = (char)c;
+    }
+    if (!any)
+        return 0;
+    if (r->len && r->line[r->len - 1] == '\r')
+        r->len--;
+    return 1;
+}
+
+typedef struct score_run {
+    ms_scorer *scorer;
+    ms_reporter *rep;
+    size_t scored;
+    int progress;
+    double last_progress;
+    double started;
+} score_run;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void progress(score_run *run, int final)
+{
+    if (!run->progress)
+        return;
+    double t = now_s();
+    if (!final && t - run->last_progress < 0.5)
+        return;
+    run->last_progress = t;
+    double el = t - run->started;
+    fprintf(stderr, "\rmodscore: scored %zu comments (%.0f/s)%s", run->scored,
+            el > 0 ? (double)run->scored / el : 0.0, final ? "\n" : "");
+}
+
+/* Scores one comment and reports it; returns an exit code (0 ok). */
+static int score_one(score_run *run, const ms_comment *c, const ms_input *in)
+{
+    ms_result r;
+    ms_status st = ms_score(run->scorer, in, &r);
+    if (st != MS_OK) {
+        cli_errorf("scoring comment %s failed: %s", c->id ? c->id : "?", ms_strerror(st));
+        return cli_exit_code(st);
+    }
+    st = ms_reporter_comment(run->rep, c, &r);
+    ms_result_clear(&r);
+    if (st != MS_OK)
+        return cli_exit_code(st);
+    run->scored++;
+    progress(run, 0);
+    return 0;
+}
+
+static int score_stream(score_run *run, line_reader *lr, const char *name)
+{
+    ms_jsonl_reader *jr;
+    if (ms_jsonl_reader_new(name, &jr) != MS_OK)
+        return EXIT_SOFTWARE;
+    int rc = 0, got;
+    long lineno = 0;
+    ms_reporter_begin(run->rep, NULL);
+    while (rc != EXIT_IOERR && (got = next_line(lr)) > 0) {
+        lineno++;
+        ms_error err = {0};
+        ms_comment *c = NULL;
+        ms_status st;
+        if (lr->too_long) {
+            st = MS_ERR_LIMIT;
+            snprintf(err.message, sizeof err.message,
+                     "line longer than %u bytes (MS_MAX_LINE_BYTES)", MS_MAX_LINE_BYTES);
+        } else
+            st = ms_jsonl_reader_line(jr, lr->line, lr->len, lineno, &c, &err);
+        if (st != MS_OK) {
+            if (st == MS_ERR_NOMEM) {
+                rc = EXIT_SOFTWARE;
+                break;
+            }
+            if (ms_reporter_error(run->rep, lineno, err.message) != MS_OK)
+                rc = EXIT_IOERR;
+            else if (!rc)
+                rc = EXIT_DATAERR;
+            continue;
+        }
+        if (!c)
+            continue; /* an article line */
+        ms_input in = {c->text, c->text_len, c->article, c->parent_text,
+                       c->parent_text ? strlen(c->parent_text) : 0};
+        int r = score_one(run, c, &in);
+        ms_comment_free(c);
+        if (r && (r != EXIT_DATAERR || !rc))
+            rc = r;
+    }
+    if (got < 0)
+        rc = EXIT_SOFTWARE;
+    ms_jsonl_reader_free(jr);
+    return rc;
+}
+
+static int score_document(score_run *run, const ms_discussion *d)
+{
+    int rc = 0;
+    ms_reporter_begin(run->rep, d->n_articles ? d->articles[0] : NULL);
+    for (size_t i = 0; i < d->n_comments && rc == 0; i++) {
+        ms_input in = cli_comment_input(d, i);
+        rc = score_one(run, &d->comments[i], &in);
+    }
+    return rc;
+}
+
+static int score_file(score_run *run, const char *path, ms_format format)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        cli_errorf("%s: %s", path, strerror(errno));
+        return EXIT_NOINPUT;
+    }
+    /* read ahead to detect the format without needing to seek */
+    size_t cap = 65536;
+    char *head = malloc(cap + 1);
+    if (!head) {
+        if (!is_stdin)
+            fclose(f);
+        return EXIT_SOFTWARE;
+    }
+    size_t n = fread(head, 1, cap, f);
+    head[n] = '\0';
+    if (format == MS_FORMAT_AUTO)
+        format = ms_format_detect(head, n);
+    int rc;
+    if (format == MS_FORMAT_JSONL) {
+        line_reader lr = {f, head, n, 0, NULL, 0, 0, 0, 0};
+        rc = score_stream(run, &lr, name);
+        free(lr.line);
+    } else {
+        /* whole document: the head, then the rest */
+        size_t len = n;
+        while (n == cap || !feof(f)) {
+            if (len + 65536 + 1 > cap) {
+                if (cap >= MS_MAX_DOCUMENT_BYTES) {
+                    break;
+                }
+                cap *= 2;
+                char *p = realloc(head, cap + 1);
+                if (!p) {
+                    free(head);
+                    if (!is_stdin)
+                        fclose(f);
+                    return EXIT_SOFTWARE;
+                }
+                head = p;
+            }
+            n = fread(head + len, 1, 65536, f);
+            len += n;
+            if (n == 0)
+                break;
+            n = cap; /* keep going until fread says end */
+        }
+        ms_discussion *d = NULL;
+        ms_error err = {0};
+        ms_status st = len > MS_MAX_DOCUMENT_BYTES
+                           ? (err.code = MS_ERR_LIMIT,
+                              snprintf(err.source, sizeof err.source, "%s", name),
+                              snprintf(err.message, sizeof err.message,
+                                       "document larger than %u bytes (MS_MAX_DOCUMENT_BYTES)",
+                                       MS_MAX_DOCUMENT_BYTES),
+                              MS_ERR_LIMIT)
+                           : ms_discussion_parse(head, len, format, name, &d, &err);
+        if (st != MS_OK) {
+            cli_error(&err);
+            rc = cli_exit_code(st);
+        } else {
+            rc = score_document(run, d);
+        }
+        ms_discussion_free(d);
+    }
+    free(head);
+    if (!is_stdin)
+        fclose(f);
+    return rc;
+}
+
+static int parse_output(const char *s, ms_output *out)
+{
+    static const struct { const char *name; ms_output v; } names[] = {
+        {"text", MS_OUTPUT_TEXT}, {"json", MS_OUTPUT_JSON}, {"jsonl", MS_OUTPUT_JSONL},
+        {"csv", MS_OUTPUT_CSV},   {"html", MS_OUTPUT_HTML},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(s, names[i].name) == 0) {
+            *out = names[i].v;
+            return 0;
+        }
+    return -1;
+}
+
+int cli_parse_format(const char *s, ms_format *out)
+{
+    static const struct { const char *name; ms_format v; } names[] = {
+        {"auto", MS_FORMAT_AUTO}, {"json", MS_FORMAT_JSON}, {"jsonl", MS_FORMAT_JSONL},
+        {"page", MS_FORMAT_PAGE},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(s, names[i].name) == 0) {
+            *out = names[i].v;
+            return 0;
+        }
+    return -1;
+}
+
+int cmd_score(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"out", required_argument, NULL, 'O'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         CLI_COMMON_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    cli_common common = {0};
+    ms_format format = MS_FORMAT_AUTO;
+    ms_output output = isatty(STDOUT_FILENO) ? MS_OUTPUT_TEXT : MS_OUTPUT_JSONL;
+    const char *out_path = NULL;
+    int quiet = 0, opt;
+    while ((opt = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
+        int c = cli_common_option(&common, opt, optarg);
+        if (c < 0)
+            return EXIT_USAGE;
+        if (c)
+            continue;
+        switch (opt) {
+        case 'f':
+            if (cli_parse_format(optarg, &format)) {
+                cli_errorf("unknown --format '%s' (auto, json, jsonl, page)", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'o':
+            if (parse_output(optarg, &output)) {
+                cli_errorf("unknown --output '%s' (text, json, jsonl, csv, html)", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'O': out_path = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return EXIT_USAGE;
+        }
+    }
+    ms_models *models;
+    ms_policy *policy;
+    int rc = cli_load(&common, &models, &policy);
+    if (rc)
+        return rc;
+    FILE *out = stdout;
+    char *tmp = NULL;
+    if (out_path) {
+        size_t n = strlen(out_path) + 32;
+        tmp = malloc(n);
+        if (tmp)
+            snprintf(tmp, n, "%s.tmp.%ld", out_path, (long)getpid());
+        out = tmp ? fopen(tmp, "w") : NULL;
+        if (!out) {
+            cli_errorf("%s: %s", out_path, strerror(errno));
+            free(tmp);
+            ms_models_free(models);
+            ms_policy_free(policy);
+            return EXIT_IOERR;
+        }
+    }
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, reported */
+    score_run run = {0};
+    run.progress = !quiet && isatty(STDERR_FILENO);
+    run.started = now_s();
+    ms_status st = ms_scorer_new(models, policy, &run.scorer);
+    if (st == MS_OK)
+        st = ms_reporter_new(output, out, policy, &run.rep);
+    if (st != MS_OK) {
+        cli_errorf("%s", st == MS_ERR_UNSUPPORTED ? "this output format is not available yet"
+                                                  : ms_strerror(st));
+        rc = st == MS_ERR_UNSUPPORTED ? EXIT_USAGE : EXIT_SOFTWARE;
+    }
+    int nfiles = argc - optind;
+    for (int i = 0; run.rep && i < (nfiles ? nfiles : 1); i++) {
+        const char *path = nfiles ? argv[optind + i] : "-";
+        int r = score_file(&run, path, format);
+        if (ms_reporter_end(run.rep) != MS_OK)
+            r = EXIT_IOERR;
+        if (r && (!rc || r == EXIT_IOERR))
+            rc = r;
+        if (rc == EXIT_IOERR)
+            break;
+    }
+    progress(&run, 1);
+    if (out != stdout) {
+        if (fclose(out) != 0 && !rc)
+            rc = EXIT_IOERR;
+        if (rc == EXIT_IOERR || rc == EXIT_SOFTWARE || rc == EXIT_USAGE ||
+            rename(tmp, out_path) != 0) {
+            if (!rc)
+                rc = EXIT_IOERR;
+            unlink(tmp);
+        }
+    } else if (fflush(stdout) != 0 || ferror(stdout)) {
+        rc = EXIT_IOERR;
+    }
+    if (rc == EXIT_IOERR)
+        cli_errorf("writing the report failed: %s", strerror(errno ? errno : EIO));
+    free(tmp);
+    ms_reporter_free(run.rep);
+    ms_scorer_free(run.scorer);
+    ms_models_free(models);
+    ms_policy_free(policy);
+    return rc;
+}

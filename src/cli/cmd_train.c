@@ -1,1 +1,330 @@
-/* placeholder */
+/* cmd_train.c - `modscore train` and `modscore eval`: labelled data in (JSON
+ * Lines or CSV), a model directory or a measurement out. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char train_usage[] =
+    "Usage: modscore train --task TASK --data FILE... --out DIR [OPTION]...\n"
+    "Train a model on labelled comments and write it to DIR atomically (a failed run\n"
+    "leaves a model already at DIR untouched).\n"
+    "\n"
+    "      --task TASK         hostility or off-topic\n"
+    "      --data FILE         JSON Lines (text, label; or a modscore record with a\n"
+    "                          moderator's decision) or CSV; repeatable, '-' is stdin\n"
+    "      --out DIR           the model directory to write\n"
+    "      --text-column C     CSV text column (default: text)\n"
+    "      --label-column C    CSV label column (default: label)\n"
+    "      --positive VALUE    the label value meaning hostile / off-topic\n"
+    "      --folds K           cross-validation folds (default 5)\n"
+    "      --c LIST            C values to search, comma-separated (default\n"
+    "                          0.03,0.1,0.3,1,3)\n"
+    "      --seed N            random seed; the same seed and data give the same model\n"
+    "      --solver S          dcd (default: dual coordinate descent, written as a\n"
+    "                          libsvm model) or libsvm (libsvm's svm_train; slow)\n"
+    "      --models DIR        where the lexicons are (DIR/lexicons)\n"
+    "  -q, --quiet             no progress on stderr\n"
+    "  -h, --help              show this help\n";
+
+static const char eval_usage[] =
+    "Usage: modscore eval --model DIR --data FILE [OPTION]...\n"
+    "Measure a model directory on labelled data: ROC AUC, PR AUC, precision, recall\n"
+    "and F1 at the policy's thresholds, the confusion matrix and calibration.\n"
+    "\n"
+    "      --model DIR         a model directory (e.g. models/hostility)\n"
+    "      --data FILE         JSON Lines or CSV, as for train; repeatable\n"
+    "      --text-column C, --label-column C, --positive VALUE   as for train\n"
+    "      --json              machine-readable output\n"
+    "      --models DIR        where the lexicons and the default policy are\n"
+    "      --policy FILE       thresholds to measure at\n"
+    "      --threshold SPEC    override a threshold\n"
+    "  -h, --help              show this help\n";
+
+enum {
+    OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
+    OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON
+};
+
+/* Reads every --data file into set; prints errors; returns an exit code. */
+static int read_data(const char **files, int n, const ms_csv_options *csv, ms_dataset *set)
+{
+    for (int i = 0; i < n; i++) {
+        char *data;
+        size_t len;
+        int rc = cli_read_file(files[i], (size_t)4 << 30, &data, &len);
+        if (rc)
+            return rc;
+        size_t k = 0;
+        while (k < len && (data[k] == ' ' || data[k] == '\n' || data[k] == '\r' || data[k] == '\t'))
+            k++;
+        ms_format fmt = k < len && data[k] == '{' ? MS_FORMAT_JSONL : MS_FORMAT_CSV;
+        ms_error err = {0};
+        ms_status st = ms_dataset_read(data, len, fmt, csv,
+                                       strcmp(files[i], "-") ? files[i] : "<stdin>", set, &err);
+        free(data);
+        if (st != MS_OK) {
+            cli_error(&err);
+            return cli_exit_code(st);
+        }
+    }
+    return 0;
+}
+
+static void show_progress(void *ud, const ms_train_progress *p)
+{
+    (void)ud;
+    if (!strcmp(p->stage, "cv"))
+        fprintf(stderr, "\rmodscore: C=%-6g (grid %d/%d) fold %d/%d  %5.1fs elapsed", p->c,
+                p->grid_point, p->grid_points, p->fold, p->folds, p->elapsed_s);
+    else
+        fprintf(stderr, "\rmodscore: %-10s %38s %5.1fs elapsed", p->stage, "", p->elapsed_s);
+    if (p->remaining_s >= 0)
+        fprintf(stderr, ", about %.0fs left ", p->remaining_s);
+    fflush(stderr);
+}
+
+static int parse_c_list(const char *s, double *grid, size_t max, size_t *n)
+{
+    *n = 0;
+    while (*s) {
+        char *end;
+        double v = strtod(s, &end);
+        if (end == s || !(v > 0) || *n == max)
+            return -1;
+        grid[(*n)++] = v;
+        s = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',')
+            return -1;
+    }
+    return *n ? 0 : -1;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"task", required_argument, NULL, OPT_TASK},
+        {"data", required_argument, NULL, OPT_DATA},
+        {"out", required_argument, NULL, OPT_OUT},
+        {"text-column", required_argument, NULL, OPT_TEXTCOL},
+        {"label-column", required_argument, NULL, OPT_LABELCOL},
+        {"positive", required_argument, NULL, OPT_POSITIVE},
+        {"folds", required_argument, NULL, OPT_FOLDS},
+        {"c", required_argument, NULL, OPT_C},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"solver", required_argument, NULL, OPT_SOLVER},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        CLI_COMMON_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    cli_common common = {0};
+    const char *files[64];
+    int n_files = 0, quiet = 0, opt;
+    const char *out = NULL, *task = NULL;
+    ms_csv_options csv = {NULL, NULL, NULL};
+    ms_train_options o = {0};
+    double grid[32];
+    o.folds = 5;
+    o.seed = 1;
+    while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+        int c = cli_common_option(&common, opt, optarg);
+        if (c < 0)
+            return EXIT_USAGE;
+        if (c)
+            continue;
+        switch (opt) {
+        case OPT_TASK: task = optarg; break;
+        case OPT_DATA:
+            if (n_files == 64) {
+                cli_errorf("too many --data files (64 at most)");
+                return EXIT_USAGE;
+            }
+            files[n_files++] = optarg;
+            break;
+        case OPT_OUT: out = optarg; break;
+        case OPT_TEXTCOL: csv.text_column = optarg; break;
+        case OPT_LABELCOL: csv.label_column = optarg; break;
+        case OPT_POSITIVE: csv.positive = optarg; break;
+        case OPT_FOLDS:
+            o.folds = atoi(optarg);
+            if (o.folds < 2 || o.folds > 100) {
+                cli_errorf("--folds must be between 2 and 100");
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_C:
+            if (parse_c_list(optarg, grid, 32, &o.n_c)) {
+                cli_errorf("--c wants positive numbers separated by commas, e.g. 0.1,0.3,1");
+                return EXIT_USAGE;
+            }
+            o.c_grid = grid;
+            break;
+        case OPT_SEED: o.seed = strtoull(optarg, NULL, 10); break;
+        case OPT_SOLVER:
+            if (strcmp(optarg, "dcd") && strcmp(optarg, "libsvm")) {
+                cli_errorf("--solver is dcd or libsvm");
+                return EXIT_USAGE;
+            }
+            o.use_libsvm_solver = !strcmp(optarg, "libsvm");
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(train_usage, stdout); return 0;
+        default: fputs(train_usage, stderr); return EXIT_USAGE;
+        }
+    }
+    if (!task || !n_files || !out) {
+        cli_errorf("train needs --task, --data and --out");
+        fputs(train_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(task, "hostility")) {
+        o.task = MS_TASK_HOSTILITY;
+    } else if (!strcmp(task, "off-topic") || !strcmp(task, "off_topic")) {
+        o.task = MS_TASK_OFF_TOPIC;
+    } else {
+        cli_errorf("--task is hostility or off-topic");
+        return EXIT_USAGE;
+    }
+    char lexicons[4096];
+    snprintf(lexicons, sizeof lexicons, "%s/lexicons", cli_models_dir(&common));
+    o.lexicon_dir = lexicons;
+    if (!quiet && isatty(STDERR_FILENO))
+        o.progress = show_progress;
+    ms_dataset set = {0};
+    int rc = read_data(files, n_files, &csv, &set);
+    if (!rc) {
+        if (!quiet)
+            fprintf(stderr, "modscore: training %s on %zu examples\n", task, set.n);
+        ms_error err = {0};
+        ms_status st = ms_train(&set, &o, out, &err);
+        if (o.progress)
+            fputc('\n', stderr);
+        if (st != MS_OK) {
+            cli_error(&err);
+            rc = cli_exit_code(st);
+        } else if (!quiet) {
+            fprintf(stderr, "modscore: wrote %s (see %s/card.json)\n", out, out);
+        }
+    }
+    ms_dataset_clear(&set);
+    return rc;
+}
+
+static void print_eval(const ms_eval_report *r, const char *name, int json)
+{
+    if (json) {
+        printf("{\"model\":\"%s\",\"examples\":%zu,\"positives\":%zu,\"roc_auc\":%.6f,"
+               "\"pr_auc\":%.6f,\"brier\":%.6f,\"review_threshold\":%.4f,"
+               "\"precision\":%.6f,\"recall\":%.6f,\"f1\":%.6f,"
+               "\"confusion\":{\"tp\":%zu,\"fp\":%zu,\"tn\":%zu,\"fn\":%zu},"
+               "\"reject_threshold\":%.4f,\"precision_at_reject\":%.6f,"
+               "\"recall_at_reject\":%.6f,\"reliability\":[",
+               name, r->n, r->positives, r->roc_auc, r->pr_auc, r->brier, r->threshold_review,
+               r->precision, r->recall, r->f1, r->tp, r->fp, r->tn, r->fn, r->threshold_reject,
+               r->precision_reject, r->recall_reject);
+        for (int i = 0; i < 10; i++)
+            printf("%s{\"bin\":%d,\"count\":%zu,\"mean_predicted\":%.6f,\"fraction_positive\":%.6f}",
+                   i ? "," : "", i, r->bin_count[i], r->bin_mean_pred[i], r->bin_frac_pos[i]);
+        printf("]}\n");
+        return;
+    }
+    printf("model       %s\n", name);
+    printf("examples    %zu (%zu positive)\n", r->n, r->positives);
+    printf("ROC AUC     %.4f\n", r->roc_auc);
+    printf("PR AUC      %.4f\n", r->pr_auc);
+    printf("Brier       %.4f\n", r->brier);
+    printf("at review threshold %.2f: precision %.4f  recall %.4f  F1 %.4f\n",
+           r->threshold_review, r->precision, r->recall, r->f1);
+    printf("at reject threshold %.2f: precision %.4f  recall %.4f\n", r->threshold_reject,
+           r->precision_reject, r->recall_reject);
+    printf("confusion at review:  predicted+  predicted-\n");
+    printf("  actual+             %10zu  %10zu\n", r->tp, r->fn);
+    printf("  actual-             %10zu  %10zu\n", r->fp, r->tn);
+    printf("calibration (predicted -> observed):\n");
+    for (int i = 0; i < 10; i++)
+        if (r->bin_count[i])
+            printf("  %.1f-%.1f  n=%-6zu mean predicted %.3f  observed %.3f\n", i / 10.0,
+                   (i + 1) / 10.0, r->bin_count[i], r->bin_mean_pred[i], r->bin_frac_pos[i]);
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"model", required_argument, NULL, OPT_MODEL},
+        {"data", required_argument, NULL, OPT_DATA},
+        {"text-column", required_argument, NULL, OPT_TEXTCOL},
+        {"label-column", required_argument, NULL, OPT_LABELCOL},
+        {"positive", required_argument, NULL, OPT_POSITIVE},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        CLI_COMMON_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    cli_common common = {0};
+    const char *files[64], *model = NULL;
+    int n_files = 0, json = 0, opt;
+    ms_csv_options csv = {NULL, NULL, NULL};
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int c = cli_common_option(&common, opt, optarg);
+        if (c < 0)
+            return EXIT_USAGE;
+        if (c)
+            continue;
+        switch (opt) {
+        case OPT_MODEL: model = optarg; break;
+        case OPT_DATA:
+            if (n_files == 64)
+                return EXIT_USAGE;
+            files[n_files++] = optarg;
+            break;
+        case OPT_TEXTCOL: csv.text_column = optarg; break;
+        case OPT_LABELCOL: csv.label_column = optarg; break;
+        case OPT_POSITIVE: csv.positive = optarg; break;
+        case OPT_JSON: json = 1; break;
+        case 'h': fputs(eval_usage, stdout); return 0;
+        default: fputs(eval_usage, stderr); return EXIT_USAGE;
+        }
+    }
+    if (!model || !n_files) {
+        cli_errorf("eval needs --model and --data");
+        fputs(eval_usage, stderr);
+        return EXIT_USAGE;
+    }
+    /* the policy and lexicons come from the models directory */
+    ms_policy *policy;
+    int rc = cli_load_policy(&common, &policy);
+    if (rc)
+        return rc;
+    char lexicons[4096];
+    snprintf(lexicons, sizeof lexicons, "%s/lexicons", cli_models_dir(&common));
+    ms_models *models = NULL;
+    ms_category cat;
+    ms_error err = {0};
+    ms_status st = ms_models_load_single(lexicons, model, &models, &cat, &err);
+    if (st != MS_OK) {
+        cli_error(&err);
+        ms_policy_free(policy);
+        return cli_exit_code(st);
+    }
+    ms_dataset set = {0};
+    rc = read_data(files, n_files, &csv, &set);
+    if (!rc) {
+        ms_eval_report r;
+        st = ms_eval(models, cat == MS_CAT_HOSTILITY ? MS_TASK_HOSTILITY : MS_TASK_OFF_TOPIC,
+                     policy, &set, &r, &err);
+        if (st != MS_OK) {
+            cli_error(&err);
+            rc = cli_exit_code(st);
+        } else {
+            print_eval(&r, ms_models_version(models, cat), json);
+        }
+    }
+    ms_dataset_clear(&set);
+    ms_models_free(models);
+    ms_policy_free(policy);
+    return rc;
+}

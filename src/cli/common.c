@@ -1,1 +1,222 @@
-/* placeholder */
+/* common.c - model and policy loading, errors and exit codes for the CLI. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cli_exit_code(ms_status st)
+{
+    switch (st) {
+    case MS_OK: return 0;
+    case MS_ERR_ARG: return EXIT_USAGE;
+    case MS_ERR_PARSE: case MS_ERR_LIMIT: case MS_ERR_POLICY: return EXIT_DATAERR;
+    case MS_ERR_NOT_FOUND: case MS_ERR_MODEL: return EXIT_NOINPUT;
+    case MS_ERR_IO: return EXIT_IOERR;
+    default: return EXIT_SOFTWARE;
+    }
+}
+
+void cli_error(const ms_error *err)
+{
+    fputs("modscore: ", stderr);
+    if (err->source[0]) {
+        fputs(err->source, stderr);
+        if (err->line > 0)
+            fprintf(stderr, ":%ld", err->line);
+        if (err->column > 0)
+            fprintf(stderr, ":%ld", err->column);
+        fputs(": ", stderr);
+    }
+    fprintf(stderr, "%s\n", err->message[0] ? err->message : ms_strerror(err->code));
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("modscore: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_common_option(cli_common *c, int opt, const char *arg)
+{
+    switch (opt) {
+    case CLI_OPT_MODELS: c->models_dir = arg; return 1;
+    case CLI_OPT_POLICY: c->policy_path = arg; return 1;
+    case CLI_OPT_THRESHOLD:
+        if (c->n_thresholds == (int)(sizeof c->thresholds / sizeof *c->thresholds)) {
+            cli_errorf("too many --threshold options");
+            return -1;
+        }
+        c->thresholds[c->n_thresholds++] = arg;
+        return 1;
+    default: return 0;
+    }
+}
+
+static int is_dir(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+const char *cli_models_dir(const cli_common *c)
+{
+    static char found[PATH_MAX + 64];
+    if (c->models_dir)
+        return c->models_dir;
+    const char *env = getenv("MODSCORE_MODELS");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX / 2];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        const char *rel[] = {"../share/modscore/models", "../models"};
+        for (size_t i = 0; i < 2; i++) {
+            snprintf(found, sizeof found, "%s/%s/hostility", exe, rel[i]);
+            if (is_dir(found)) {
+                snprintf(found, sizeof found, "%s/%s", exe, rel[i]);
+                return found;
+            }
+        }
+    }
+    return is_dir(MS_DEFAULT_MODELS) ? MS_DEFAULT_MODELS : MS_SOURCE_MODELS;
+}
+
+int cli_load_policy(const cli_common *c, ms_policy **policy)
+{
+    ms_error err = {0};
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/policy.json", cli_models_dir(c));
+    ms_status st;
+    if (c->policy_path)
+        st = ms_policy_load(c->policy_path, policy, &err);
+    else if (access(path, R_OK) == 0)
+        st = ms_policy_load(path, policy, &err);
+    else
+        st = ms_policy_default(policy);
+    for (int i = 0; st == MS_OK && i < c->n_thresholds; i++)
+        st = ms_policy_override(*policy, c->thresholds[i], &err);
+    if (st != MS_OK) {
+        if (err.code == MS_OK)
+            err.code = st;
+        cli_error(&err);
+        ms_policy_free(*policy);
+        *policy = NULL;
+        return cli_exit_code(st);
+    }
+    return 0;
+}
+
+int cli_load(const cli_common *c, ms_models **models, ms_policy **policy)
+{
+    ms_error err = {0};
+    *models = NULL;
+    *policy = NULL;
+    int rc = cli_load_policy(c, policy);
+    if (rc)
+        return rc;
+    ms_status st = ms_models_load(cli_models_dir(c), models, &err);
+    if (st != MS_OK) {
+        cli_error(&err);
+        ms_policy_free(*policy);
+        *policy = NULL;
+        return cli_exit_code(st);
+    }
+    return 0;
+}
+
+int cli_read_file(const char *path, size_t max, char **data, size_t *len)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    *data = NULL;
+    *len = 0;
+    if (!f) {
+        cli_errorf("%s: %s", path, strerror(errno));
+        return errno == ENOENT || errno == EACCES ? EXIT_NOINPUT : EXIT_IOERR;
+    }
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
+    int rc = 0;
+    for (;;) {
+        if (n + 65536 + 1 > cap) {
+            cap = cap ? cap * 2 : 131072;
+            char *p = realloc(buf, cap);
+            if (!p) {
+                cli_errorf("%s: out of memory", path);
+                rc = EXIT_SOFTWARE;
+                break;
+            }
+            buf = p;
+        }
+        size_t got = fread(buf + n, 1, 65536, f);
+        n += got;
+        if (n > max) {
+            cli_errorf("%s: larger than the %zu-byte limit (MS_MAX_DOCUMENT_BYTES)",
+                       is_stdin ? "<stdin>" : path, max);
+            rc = EXIT_DATAERR;
+            break;
+        }
+        if (got < 65536) {
+            if (ferror(f)) {
+                cli_errorf("%s: read error: %s", path, strerror(errno));
+                rc = EXIT_IOERR;
+            }
+            break;
+        }
+    }
+    if (!is_stdin)
+        fclose(f);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+int cli_read_discussion(const char *path, ms_format format, ms_discussion **out)
+{
+    ms_error err = {0};
+    char *data;
+    size_t len;
+    int rc = cli_read_file(path, MS_MAX_DOCUMENT_BYTES, &data, &len);
+    if (rc)
+        return rc;
+    ms_status st =
+        ms_discussion_parse(data, len, format, strcmp(path, "-") ? path : "<stdin>", out, &err);
+    free(data);
+    if (st != MS_OK) {
+        cli_error(&err);
+        return cli_exit_code(st);
+    }
+    return 0;
+}
+
+ms_input cli_comment_input(const ms_discussion *d, size_t i)
+{
+    const ms_comment *c = &d->comments[i];
+    const ms_comment *parent = ms_discussion_parent(d, i);
+    ms_input in = {c->text, c->text_len, c->article, c->parent_text, 0};
+    if (!in.parent_text && parent)
+        in.parent_text = parent->text;
+    if (in.parent_text)
+        in.parent_len = parent && in.parent_text == parent->text ? parent->text_len
+                                                                  : strlen(in.parent_text);
+    return in;
+}
