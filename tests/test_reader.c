@@ -106,6 +106,24 @@ static void test_page_golden(void **state)
     }
     /* the first comment keeps its quoted paragraph and the blank line */
     assert_non_null(strstr(d->comments[0].text, "journalists . . . .\n\nBut the US"));
+
+    /* the same page saved with CRLF line ends reads the same */
+    ms_buf crlf = {0};
+    for (size_t i = 0; i < len; i++)
+        assert_int_equal(data[i] == '\n' ? ms_buf_add(&crlf, "\r\n", 2) : ms_buf_addc(&crlf, data[i]),
+                         MS_OK);
+    ms_discussion *d2;
+    assert_int_equal(ms_discussion_parse(crlf.data, crlf.len, MS_FORMAT_AUTO, "crlf", &d2, &err),
+                     MS_OK);
+    assert_string_equal(d2->articles[0]->title, a->title);
+    assert_string_equal(d2->articles[0]->body, a->body);
+    assert_int_equal(d2->n_comments, 12);
+    for (size_t i = 0; i < 12; i++) {
+        assert_string_equal(d2->comments[i].text, d->comments[i].text);
+        assert_int_equal(d2->comments[i].line, d->comments[i].line);
+    }
+    ms_discussion_free(d2);
+    ms_buf_free(&crlf);
     ms_discussion_free(d);
     free(data);
 }
