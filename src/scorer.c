@@ -332,18 +332,21 @@ static ms_status word_reasons(ms_scorer *s, ms_category c, const ms_input *in, m
     /* the sign of w is for the positive class; ms_linear keeps that */
     int picked[MAX_REASONS];
     size_t n = 0;
+    double floor = 0.05; /* then a quarter of the strongest word's push */
     for (; n < MAX_REASONS; n++) {
         int best = -1;
         for (size_t i = 0; i < t->n; i++) {
             int used = 0;
             for (size_t k = 0; k < n; k++)
                 used |= picked[k] == (int)i;
-            if (!used && contrib[i] > 0.05 && (best < 0 || contrib[i] > contrib[best]))
+            if (!used && contrib[i] > floor && (best < 0 || contrib[i] > contrib[best]))
                 best = (int)i;
         }
         if (best < 0)
             break;
         picked[n] = best;
+        if (n == 0 && contrib[best] / 4 > floor)
+            floor = contrib[best] / 4;
         st = add_reason(r, ms_category_name(c), in->text, t->tok[best].start, t->tok[best].end,
                         1, NULL, contrib[best]);
         if (st != MS_OK)

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Turn the public data sets in ../shared/data into JSON Lines for `modscore train`.
+
+Usage: train/prepare.py DATA_DIR OUT_DIR
+
+Writes OUT_DIR/*.jsonl (never committed: several sets are dev-only text):
+  impermium-train.jsonl, impermium-test.jsonl   Kaggle 2012 insults (Insult 1 = hostile)
+  olid-train.jsonl, olid-test.jsonl              OffensEval 2019 subtask A (OFF = hostile)
+  davidson.jsonl                                 Davidson 2017 (hate or offensive = hostile)
+  identity-civil.jsonl                           civil sentences about identity groups (label 0)
+Only the Python standard library is used.
+"""
+import csv
+import json
+import os
+import re
+import sys
+
+ESC = re.compile(rb"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|n|t|r|'|\"|\\)")
+
+
+def unescape_once(raw: bytes) -> bytes:
+    def sub(m):
+        e = m.group(1)
+        if e[:1] == b"x":
+            return bytes([int(e[1:], 16)])
+        if e[:1] == b"u":
+            return chr(int(e[1:], 16)).encode("utf-8")
+        return {b"n": b"\n", b"t": b"\t", b"r": b"\r", b"'": b"'", b'"': b'"', b"\\": b"\\"}[e]
+    return ESC.sub(sub, raw)
+
+
+def impermium_text(value: str) -> str:
+    """Strip the literal quote pair, unescape until stable, decode bytes
+    (UTF-8 where valid, Latin-1 for stray bytes such as a lone \\xa0)."""
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        value = value[1:-1]
+    raw = value.encode("utf-8")
+    for _ in range(5):
+        nxt = unescape_once(raw)
+        if nxt == raw:
+            break
+        raw = nxt
+    text = raw.decode("utf-8", errors="surrogateescape")
+    return "".join(chr(ord(c) - 0xDC00) if 0xDC80 <= ord(c) <= 0xDCFF else c for c in text)
+
+
+def write(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        for text, label in rows:
+            f.write(json.dumps({"text": text, "label": label}, ensure_ascii=False) + "\n")
+    print(f"prepare: {path}: {len(rows)} examples, {sum(l for _, l in rows)} positive",
+          file=sys.stderr)
+
+
+def impermium(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return [(impermium_text(r["Comment"]), int(r["Insult"])) for r in csv.DictReader(f)]
+
+
+def olid_train(path):
+    with open(path, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [(r["tweet"], 1 if r["subtask_a"] == "OFF" else 0) for r in rows]
+
+
+def olid_test(tweets, labels):
+    with open(labels, encoding="utf-8") as f:
+        lab = {row[0]: row[1] for row in csv.reader(f)}
+    with open(tweets, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [(r["tweet"], 1 if lab[r["id"]] == "OFF" else 0) for r in rows]
+
+
+def davidson(path):
+    out = []
+    with open(path, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            t = r["tweet"].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+            t = re.sub(r"^(RT\s+)?(@\w+:?\s*)+", "", t)
+            out.append((t, 1 if r["class"] in ("0", "1") else 0))
+    return out
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    data, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    write(f"{out}/impermium-train.jsonl", impermium(f"{data}/impermium/train.csv"))
+    write(f"{out}/impermium-test.jsonl", impermium(f"{data}/impermium/test_with_solutions.csv"))
+    write(f"{out}/olid-train.jsonl", olid_train(f"{data}/olid/olid-training-v1.0.tsv"))
+    write(f"{out}/olid-test.jsonl",
+          olid_test(f"{data}/olid/testset-levela.tsv", f"{data}/olid/labels-levela.csv"))
+    write(f"{out}/davidson.jsonl", davidson(f"{data}/davidson/labeled_data.csv"))
+
+
+if __name__ == "__main__":
+    main()
