@@ -93,6 +93,12 @@ typedef struct ms_article {
     size_t n_tags;
 } ms_article;
 
+enum {
+    MS_NOTE_INVALID_UTF8 = 1u << 0, /* bad bytes were replaced by U+FFFD */
+    MS_NOTE_EMPTY = 1u << 1,        /* no text after trimming */
+    MS_NOTE_TRUNCATED = 1u << 2     /* only the first MS_MAX_COMMENT_BYTES scored */
+};
+
 /* One comment as read. text holds the original bytes (text_len of them,
  * plus a NUL); it may contain invalid UTF-8, which scoring repairs. */
 typedef struct ms_comment {
@@ -107,6 +113,8 @@ typedef struct ms_comment {
                           carries it (JSON Lines "parent_text"); may be NULL */
     const ms_article *article; /* borrowed from its discussion or reader */
     long line;         /* input line where it starts; 0 when unknown */
+    unsigned notes;    /* MS_NOTE_* the reader found (MS_NOTE_INVALID_UTF8 when
+                          it replaced bytes the input's JSON could not hold) */
 } ms_comment;
 
 /* A whole discussion: its articles (zero or more) and comments in input
@@ -265,11 +273,6 @@ enum {
     MS_FLAG_DENY = 1u << 2
 };
 
-enum {
-    MS_NOTE_INVALID_UTF8 = 1u << 0, /* bad bytes were replaced by U+FFFD */
-    MS_NOTE_EMPTY = 1u << 1,        /* no text after trimming */
-    MS_NOTE_TRUNCATED = 1u << 2     /* only the first MS_MAX_COMMENT_BYTES scored */
-};
 
 typedef struct ms_result {
     double hostility;      /* probability in [0, 1] */
@@ -285,13 +288,15 @@ typedef struct ms_result {
     size_t n_reasons;
 } ms_result;
 
-/* What one comment is scored with. article and parent_text may be NULL. */
+/* What one comment is scored with. article and parent_text may be NULL;
+ * notes (MS_NOTE_*) are passed through to the result (a comment's notes). */
 typedef struct ms_input {
     const char *text;
     size_t len;
     const ms_article *article;
     const char *parent_text;
     size_t parent_len;
+    unsigned notes;
 } ms_input;
 
 /* A scorer: one thread's buffers over shared models and policy (borrowed;

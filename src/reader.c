@@ -233,13 +233,67 @@ static ms_status json_prescan(const char *d, size_t n, long line0, const char *s
     return MS_OK;
 }
 
+/* 1 when d holds only valid UTF-8. */
+static int valid_utf8(const char *d, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)d[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)d + i, (utf8proc_ssize_t)(n - i), &c);
+        if (k < 1)
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
+/* A copy of d with every invalid UTF-8 byte replaced by U+FFFD. */
+static char *repair_utf8(const char *d, size_t n, size_t *out_len)
+{
+    ms_buf b = {0};
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = (unsigned char)d[i] < 0x80 ? 1
+                             : utf8proc_iterate((const utf8proc_uint8_t *)d + i,
+                                                (utf8proc_ssize_t)(n - i), &c);
+        ms_status st = k < 1 ? ms_buf_add(&b, "\xEF\xBF\xBD", 3) : ms_buf_add(&b, d + i, (size_t)k);
+        if (st != MS_OK) {
+            ms_buf_free(&b);
+            return NULL;
+        }
+        i += k < 1 ? 1 : (size_t)k;
+    }
+    if (ms_buf_add(&b, "", 0) != MS_OK) {
+        ms_buf_free(&b);
+        return NULL;
+    }
+    *out_len = b.len;
+    return b.data;
+}
+
 /* Runs jansson on a buffer (after the pre-scan). line0 shifts jansson's line
- * numbers for a JSON Lines line. */
+ * numbers for a JSON Lines line. Invalid UTF-8 is not a reason to lose a
+ * comment: the bytes are replaced by U+FFFD and *repaired is set, so the
+ * comments can say so. */
 static ms_status json_load(const char *d, size_t n, long line0, const char *source,
-                           json_t **out, ms_error *err)
+                           json_t **out, int *repaired, ms_error *err)
 {
     json_error_t je;
+    char *fixed = NULL;
+    *repaired = 0;
+    if (!valid_utf8(d, n)) {
+        fixed = repair_utf8(d, n, &n);
+        if (!fixed)
+            return ms_fail(err, MS_ERR_NOMEM, source, 0, 0, "out of memory");
+        d = fixed;
+        *repaired = 1;
+    }
     *out = json_loadb(d, n, JSON_ALLOW_NUL, &je);
+    free(fixed);
     if (*out)
         return MS_OK;
     if (json_error_code(&je) == json_error_out_of_memory)
@@ -357,7 +411,7 @@ static ms_status article_from_json(json_t *o, ms_article **out, const char *sour
 /* Fills c from a comment object. position > 0 names the comment in messages
  * (JSON documents); JSON Lines messages carry the line instead. */
 static ms_status comment_from_json(json_t *o, ms_comment *c, const char *source, long line,
-                                   size_t position, ms_error *err)
+                                   size_t position, int repaired, ms_error *err)
 {
     char prefix[48] = "";
     if (position)
@@ -391,6 +445,8 @@ static ms_status comment_from_json(json_t *o, ms_comment *c, const char *source,
         comment_clear(c);
         return ms_fail(err, MS_ERR_NOMEM, source, line, 0, "out of memory");
     }
+    if (repaired && mem_find(c->text, c->text_len, "\xEF\xBF\xBD") < c->text_len)
+        c->notes |= MS_NOTE_INVALID_UTF8;
     return MS_OK;
 }
 
@@ -415,8 +471,9 @@ static ms_status parse_json_document(const char *data, size_t len, const char *s
     scan_info si = {.track = 1};
     ms_status st = json_prescan(data, len, 1, source, &si, err);
     json_t *root = NULL;
+    int repaired = 0;
     if (st == MS_OK)
-        st = json_load(data, len, 1, source, &root, err);
+        st = json_load(data, len, 1, source, &root, &repaired, err);
     if (st != MS_OK)
         goto done;
     if (!json_is_object(root)) {
@@ -456,7 +513,8 @@ static ms_status parse_json_document(const char *data, size_t len, const char *s
     for (size_t i = 0; i < n; i++) {
         ms_comment *c = &d->comments[i];
         long line = have_lines ? si.lines[i] : 0;
-        if ((st = comment_from_json(json_array_get(cs, i), c, source, line, i + 1, err)) != MS_OK)
+        if ((st = comment_from_json(json_array_get(cs, i), c, source, line, i + 1, repaired,
+                                    err)) != MS_OK)
             goto done;
         d->n_comments++;
         c->article = d->n_articles ? d->articles[0] : NULL;
@@ -546,9 +604,10 @@ ms_status ms_jsonl_reader_line(ms_jsonl_reader *r, const char *line, size_t len,
         return ms_fail(err, MS_ERR_PARSE, src, lineno, 0, "empty line");
     scan_info si = {0};
     json_t *o = NULL;
+    int repaired = 0;
     ms_status st = json_prescan(line, len, lineno, src, &si, err);
     if (st == MS_OK)
-        st = json_load(line, len, lineno, src, &o, err);
+        st = json_load(line, len, lineno, src, &o, &repaired, err);
     if (st != MS_OK)
         return st;
     ms_comment *c = NULL;
@@ -574,7 +633,7 @@ ms_status ms_jsonl_reader_line(ms_jsonl_reader *r, const char *line, size_t len,
         st = ms_fail(err, MS_ERR_NOMEM, src, lineno, 0, "out of memory");
         goto done;
     }
-    if ((st = comment_from_json(o, c, src, lineno, 0, err)) != MS_OK)
+    if ((st = comment_from_json(o, c, src, lineno, 0, repaired, err)) != MS_OK)
         goto done;
     if (!c->id && !(c->id = number_text((size_t)(lineno > 0 ? lineno : 0)))) {
         st = ms_fail(err, MS_ERR_NOMEM, src, lineno, 0, "out of memory");
@@ -1279,9 +1338,10 @@ static ms_status jsonl_example(const char *line, size_t len, long lineno, const 
 {
     scan_info si = {0};
     json_t *o = NULL;
+    int repaired = 0;
     ms_status st = json_prescan(line, len, lineno, source, &si, err);
     if (st == MS_OK)
-        st = json_load(line, len, lineno, source, &o, err);
+        st = json_load(line, len, lineno, source, &o, &repaired, err);
     if (st != MS_OK)
         return st;
     ms_buf ctx = {0};

@@ -413,6 +413,7 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
 {
     memset(r, 0, sizeof *r);
     ms_input in = *orig;
+    r->notes = in.notes;
     if (!in.text)
         in.len = 0, in.text = "";
     if (in.len > MS_MAX_COMMENT_BYTES) {

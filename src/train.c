@@ -37,7 +37,7 @@ static uint64_t next_random(uint64_t *s)
 /* The input an example is scored as: its context becomes an article. */
 static ms_input example_input(const ms_example *e, ms_article *scratch)
 {
-    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0};
+    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0, 0};
     if (e->parent_text)
         in.parent_len = strlen(e->parent_text);
     if (e->context) {

@@ -1,0 +1,99 @@
+#!/bin/bash
+# e2e.sh - the modscore command end to end: every input and output format,
+# exit codes, errors with positions, nothing lost or half-written.
+# Usage: e2e.sh MODSCORE TESTS_DIR [--update]   (--update rewrites goldens)
+set -u
+bin=$1
+tests=$2
+update=${3:-}
+data=$tests/data/e2e
+example=$tests/../examples/sputnik-syria-ceasefire.txt
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect CODE CMD...: runs CMD, checks its exit status
+expect() {
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" = "$want" ]; then ok; else bad "$* exited $got, want $want: $(head -c 300 "$tmp/err")"; fi
+}
+golden() { # golden NAME FILE
+  if [ "$update" = --update ]; then cp "$2" "$data/$1"; fi
+  if cmp -s "$2" "$data/$1"; then ok; else bad "$1 differs from its golden file"; diff "$data/$1" "$2" | head -5; fi
+}
+has() { if grep -q -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; fi; }
+
+# --- every output format of the example page, against golden files
+for fmt in jsonl json csv text; do
+  expect 0 "$bin" score -q --output $fmt "$example"
+  golden "example.$fmt" "$tmp/out"
+done
+[ "$(wc -l <"$data/example.jsonl")" = 12 ] && ok || bad "example.jsonl does not have 12 lines"
+
+# the two plainly hostile comments (3: "Unlimited Savagery", 8: "Kerry lies")
+# score above every plainly civil one (1, 4, 6, 9, 10, 12)
+python3 - "$data/example.jsonl" <<'PY' && ok || bad "hostile comments do not outrank civil ones"
+import json, sys
+s = {r["id"]: r["scores"]["hostility"] for r in map(json.loads, open(sys.argv[1]))}
+assert min(s["3"], s["8"]) > max(s[i] for i in ["1", "4", "6", "9", "10", "12"]), s
+PY
+
+# --- JSON document and JSON Lines input, stdin, --format
+expect 0 "$bin" score -q -o jsonl "$data/discussion.json"
+golden discussion.jsonl "$tmp/out"
+expect 0 "$bin" score -q -o jsonl - <"$data/discussion.json"
+cmp -s "$tmp/out" "$data/discussion.jsonl" && ok || bad "stdin differs from file input"
+expect 0 "$bin" score -q -o jsonl --format json "$data/discussion.json"
+
+# --- a JSON Lines stream with bad lines: one output line per input line, in order
+expect 65 "$bin" score -q -o jsonl "$data/mixed.jsonl"
+[ "$(wc -l <"$tmp/out")" = "$(grep -vc '^{"article"' "$data/mixed.jsonl")" ] && ok || bad "mixed.jsonl: line count"
+golden mixed.out.jsonl "$tmp/out"
+has "$tmp/out" '{"line":3,"error":'
+has "$tmp/out" '"invalid_utf8"'
+has "$tmp/out" '"empty"'
+
+# --- invalid JSON: exit 65 and FILE:LINE:COL on stderr
+expect 65 "$bin" score -q "$data/broken.json"
+has "$tmp/err" "broken.json:4:"
+
+# --- missing input and missing models: 66, naming the path
+expect 66 "$bin" score -q /nonexistent/thread.json
+has "$tmp/err" "/nonexistent/thread.json"
+expect 66 "$bin" score -q --models /nonexistent/models "$example"
+has "$tmp/err" "/nonexistent/models"
+
+# --- --out writes atomically; a failed write leaves nothing behind
+expect 0 "$bin" score -q -o jsonl --out "$tmp/report.jsonl" "$example"
+cmp -s "$tmp/report.jsonl" "$data/example.jsonl" && ok || bad "--out differs from stdout"
+expect 74 "$bin" score -q -o jsonl --out "$tmp/nodir/report.jsonl" "$example"
+[ ! -e "$tmp/nodir" ] && ok || bad "--out left something behind"
+expect 74 sh -c "'$bin' score -q -o jsonl '$example' >/dev/full"
+
+# --- check: verdict JSON and exit codes
+expect 0 "$bin" check --text "Thanks for the clear summary of the ceasefire talks."
+has "$tmp/out" '"action":"publish"'
+expect 2 "$bin" check --text "You are a pathetic idiot and a liar, shut up you moron."
+has "$tmp/out" '"term":"idiot"'
+echo "You stupid moron" | "$bin" check >"$tmp/out"; [ $? -ge 1 ] && ok || bad "check from stdin"
+expect 1 "$bin" check --threshold hostility.reject=0.9999 --threshold hostility=0.01 --text "meh, whatever"
+expect 64 "$bin" check --bogus
+expect 66 "$bin" check --article /nonexistent --text hi
+
+# --- policy: deny terms, allow terms
+expect 1 "$bin" check --policy "$data/policy.json" --text "Go back to where you came from."
+has "$tmp/out" '"deny"'
+expect 0 "$bin" score -q -o jsonl --policy "$data/policy.json" "$data/discussion.json"
+
+# --- help and version
+expect 0 "$bin" --version
+has "$tmp/out" "modscore "
+for c in score check train eval serve; do expect 0 "$bin" $c --help; done
+expect 64 "$bin" frobnicate
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" = 0 ]
