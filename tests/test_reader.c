@@ -227,10 +227,16 @@ static void test_json_syntax_error_has_position(void **state)
     assert_int_equal(err.line, 3);
     assert_int_equal(err.column, 5);
     assert_non_null(strstr(err.message, "invalid token"));
-    /* invalid UTF-8 in the document is a parse error at its place */
-    assert_int_equal(parse_json("{\"comments\":[\n{\"text\":\"\xff\"}]}", &err), MS_ERR_PARSE);
-    assert_int_equal(err.line, 2);
-    assert_true(err.column > 0);
+    /* invalid UTF-8 in a comment is repaired (U+FFFD) and noted, not fatal */
+    ms_discussion *d = NULL;
+    const char *bad = "{\"comments\":[\n{\"text\":\"a\xff\"},{\"text\":\"b\"}]}";
+    assert_int_equal(ms_discussion_parse(bad, strlen(bad), MS_FORMAT_JSON, "in.json", &d, &err),
+                     MS_OK);
+    assert_int_equal(d->n_comments, 2);
+    assert_string_equal(d->comments[0].text, "a\xef\xbf\xbd");
+    assert_true(d->comments[0].notes & MS_NOTE_INVALID_UTF8);
+    assert_false(d->comments[1].notes & MS_NOTE_INVALID_UTF8);
+    ms_discussion_free(d);
     /* not an object */
     assert_int_equal(parse_json("[1,2]", &err), MS_ERR_PARSE);
 }
