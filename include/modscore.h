@@ -372,6 +372,9 @@ typedef struct ms_train_options {
     int use_libsvm_solver; /* 1: libsvm's own svm_train (slow); 0: the primal
                               linear solver, written as a libsvm model */
     const char *lexicon_dir; /* lexicons to build lexicon features with */
+    /* Feature settings; 0 keeps the task's default (char 2-5, words 1-2,
+     * min_df 2, 2^20 buckets). */
+    int char_ngram_min, char_ngram_max, word_ngram_max, min_df, hash_bits;
     void (*progress)(void *ud, const ms_train_progress *p);
     void *progress_ud;
 } ms_train_options;

@@ -74,7 +74,7 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
     } else if (!task || !version || !mh || !ih) {
         ms_fail(err, st, path, 0, 0, "card lacks task, version, model_hash or idf_hash");
     } else if (!json_is_object(feat) || get_int(feat, "hash_bits", 8, 26, &f->hash_bits) ||
-               get_int(feat, "word_ngram_max", 1, 3, &f->word_ngram_max) ||
+               get_int(feat, "word_ngram_max", 1, 2, &f->word_ngram_max) ||
                get_int(feat, "char_ngram_min", 1, 8, &f->char_ngram_min) ||
                get_int(feat, "char_ngram_max", f->char_ngram_min, 8, &f->char_ngram_max) ||
                get_int(feat, "min_df", 0, 1 << 30, &f->min_df) ||

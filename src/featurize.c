@@ -103,7 +103,7 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
 {
     *out = NULL;
     if (cfg->hash_bits < 8 || cfg->hash_bits > 26 || cfg->char_ngram_min < 1 ||
-        cfg->char_ngram_max > 8 || cfg->word_ngram_max < 1 || cfg->word_ngram_max > 3)
+        cfg->char_ngram_max > 8 || cfg->word_ngram_max < 1 || cfg->word_ngram_max > 2)
         return MS_ERR_ARG;
     ms_featurizer *f = calloc(1, sizeof *f);
     if (!f)

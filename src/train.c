@@ -89,10 +89,20 @@ static ms_status vectorise(const ms_dataset *set, const ms_lexicon *lx, const ms
     return MS_OK;
 }
 
-static ms_status build_features(const ms_dataset *set, ms_task task, const ms_lexicon *lx,
-                                featured *d)
+static ms_status build_features(const ms_dataset *set, const ms_train_options *o,
+                                const ms_lexicon *lx, featured *d)
 {
-    ms_feature_config_default(&d->cfg, task);
+    ms_feature_config_default(&d->cfg, o->task);
+    if (o->char_ngram_min > 0)
+        d->cfg.char_ngram_min = o->char_ngram_min;
+    if (o->char_ngram_max > 0)
+        d->cfg.char_ngram_max = o->char_ngram_max;
+    if (o->word_ngram_max > 0)
+        d->cfg.word_ngram_max = o->word_ngram_max;
+    if (o->min_df > 0)
+        d->cfg.min_df = o->min_df;
+    if (o->hash_bits > 0)
+        d->cfg.hash_bits = o->hash_bits;
     ms_featurizer *fz;
     ms_status st = ms_featurizer_new(&d->cfg, lx, &fz);
     if (st != MS_OK)
@@ -334,7 +344,7 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
         return st;
     featured d = {0};
     report(o, "features", 0, k, 0, 0, 0, t0, 0);
-    st = build_features(set, o->task, lx, &d);
+    st = build_features(set, o, lx, &d);
     if (st != MS_OK) {
         ms_lexicon_free(lx);
         featured_clear(&d);

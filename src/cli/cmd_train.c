@@ -26,6 +26,10 @@ static const char train_usage[] =
     "      --seed N            random seed; the same seed and data give the same model\n"
     "      --solver S          dcd (default: dual coordinate descent, written as a\n"
     "                          libsvm model) or libsvm (libsvm's svm_train; slow)\n"
+    "      --char-ngrams MIN,MAX   character n-gram lengths (default 2,5)\n"
+    "      --word-ngrams N     word n-grams 1..N (default 2)\n"
+    "      --min-df N          drop n-grams seen in fewer than N texts (default 2)\n"
+    "      --hash-bits B       2^B hashed feature buckets (default 20)\n"
     "      --models DIR        where the lexicons are (DIR/lexicons)\n"
     "  -q, --quiet             no progress on stderr\n"
     "  -h, --help              show this help\n";
@@ -46,8 +50,22 @@ static const char eval_usage[] =
 
 enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
-    OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON
+    OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS
 };
+
+/* "2,5" -> 2 and 5 */
+static int parse_range(const char *s, int *lo, int *hi)
+{
+    char *end;
+    long a = strtol(s, &end, 10), b = a;
+    if (*end == ',')
+        b = strtol(end + 1, &end, 10);
+    if (*end || a < 1 || b < a || b > 8)
+        return -1;
+    *lo = (int)a;
+    *hi = (int)b;
+    return 0;
+}
 
 /* Reads every --data file into set; prints errors; returns an exit code. */
 static int read_data(const char **files, int n, const ms_csv_options *csv, ms_dataset *set)
@@ -116,6 +134,10 @@ int cmd_train(int argc, char **argv)
         {"c", required_argument, NULL, OPT_C},
         {"seed", required_argument, NULL, OPT_SEED},
         {"solver", required_argument, NULL, OPT_SOLVER},
+        {"char-ngrams", required_argument, NULL, OPT_CHARS},
+        {"word-ngrams", required_argument, NULL, OPT_WORDS},
+        {"min-df", required_argument, NULL, OPT_MINDF},
+        {"hash-bits", required_argument, NULL, OPT_BITS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
@@ -170,6 +192,27 @@ int cmd_train(int argc, char **argv)
                 return EXIT_USAGE;
             }
             o.use_libsvm_solver = !strcmp(optarg, "libsvm");
+            break;
+        case OPT_CHARS:
+            if (parse_range(optarg, &o.char_ngram_min, &o.char_ngram_max)) {
+                cli_errorf("--char-ngrams wants MIN,MAX between 1 and 8, e.g. 2,5");
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_WORDS:
+            o.word_ngram_max = atoi(optarg);
+            if (o.word_ngram_max < 1 || o.word_ngram_max > 2) {
+                cli_errorf("--word-ngrams is 1 or 2");
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_MINDF: o.min_df = atoi(optarg); break;
+        case OPT_BITS:
+            o.hash_bits = atoi(optarg);
+            if (o.hash_bits < 8 || o.hash_bits > 26) {
+                cli_errorf("--hash-bits is between 8 and 26");
+                return EXIT_USAGE;
+            }
             break;
         case 'q': quiet = 1; break;
         case 'h': fputs(train_usage, stdout); return 0;
