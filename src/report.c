@@ -1,4 +1,5 @@
-/* report.c - writes verdicts as JSON Lines, JSON, a text table or CSV.
+/* report.c - writes verdicts as JSON Lines, JSON, a text table or CSV (HTML:
+ * report_html.c, dispatched from here).
  *
  * One record builder serves JSON Lines, JSON and ms_result_json:
  *   {"id":"c2","author":"bob","scores":{"hostility":0.91,"off_topic":0.12,
@@ -19,6 +20,7 @@
  * U+2028/U+2029; the text table replaces control characters so a comment
  * cannot drive the terminal. */
 #include "policy.h"
+#include "report_html.h"
 #include "util.h"
 
 #include <math.h>
@@ -368,6 +370,7 @@ struct ms_reporter {
     /* JSON and text: input errors, held until the end */
     held_error *errors;
     size_t n_errors, cap_errors;
+    ms_html *html; /* HTML: report_html.c holds and writes everything */
 };
 
 /* Writes the buffer and, for streaming formats, flushes at once. */
@@ -414,14 +417,20 @@ ms_status ms_reporter_new(ms_output format, FILE *stream, const ms_policy *polic
     if (!out)
         return MS_ERR_ARG;
     *out = NULL;
-    if (format == MS_OUTPUT_HTML)
-        return MS_ERR_UNSUPPORTED;
     if (!stream || (format != MS_OUTPUT_TEXT && format != MS_OUTPUT_JSON &&
-                    format != MS_OUTPUT_JSONL && format != MS_OUTPUT_CSV))
+                    format != MS_OUTPUT_JSONL && format != MS_OUTPUT_CSV &&
+                    format != MS_OUTPUT_HTML))
         return MS_ERR_ARG;
     ms_reporter *r = calloc(1, sizeof *r);
     if (!r)
         return MS_ERR_NOMEM;
+    if (format == MS_OUTPUT_HTML) {
+        ms_status st = ms_html_new(stream, policy, &r->html);
+        if (st != MS_OK) {
+            free(r);
+            return st;
+        }
+    }
     r->format = format;
     r->f = stream;
     r->policy = policy;
@@ -434,6 +443,7 @@ void ms_reporter_free(ms_reporter *r)
     if (!r)
         return;
     clear_held(r);
+    ms_html_free(r->html);
     free(r);
 }
 
@@ -537,6 +547,10 @@ ms_status ms_reporter_begin(ms_reporter *r, const ms_article *article)
         if (!r->title && !(r->title = ms_strdup0("")))
             return MS_ERR_NOMEM;
         return st;
+    case MS_OUTPUT_HTML: {
+        ms_status st2 = ms_html_begin(r->html, article);
+        return st != MS_OK ? st : st2;
+    }
     default:
         break;
     }
@@ -771,6 +785,8 @@ ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_resu
         ms_status st = text_add_row(r, c, res);
         return st != MS_OK ? st : (r->io_failed ? MS_ERR_IO : MS_OK);
     }
+    case MS_OUTPUT_HTML:
+        return ms_html_comment(r->html, c, res);
     default:
         return MS_ERR_INTERNAL;
     }
@@ -812,6 +828,8 @@ ms_status ms_reporter_error(ms_reporter *r, long line, const char *message)
         w_adds(&w, "\r\n");
         return emit(r, &w, 1);
     }
+    if (r->format == MS_OUTPUT_HTML)
+        return ms_html_error(r->html, line, message);
     /* JSON and text: held and written at the end. */
     if (r->n_errors == r->cap_errors) {
         size_t cap = r->cap_errors ? r->cap_errors * 2 : 8;
@@ -966,6 +984,10 @@ ms_status ms_reporter_end(ms_reporter *r)
     else if (r->format == MS_OUTPUT_TEXT)
         text_table(r, &w);
     r->open = 0;
+    if (r->format == MS_OUTPUT_HTML && (st = ms_html_end(r->html)) != MS_OK) {
+        clear_held(r);
+        return st;
+    }
     st = emit(r, &w, 1);
     clear_held(r);
     return st;

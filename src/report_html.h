@@ -20,6 +20,7 @@
 #define MS_REPORT_HTML_H
 
 #include "modscore.h"
+#include "util.h"
 
 #include <stdio.h>
 
@@ -48,6 +49,6 @@ ms_status ms_html_end(ms_html *h);
 /* Appends s[0..n) to b as HTML text: & < > " ' become entities, invalid
  * UTF-8 and control characters U+FFFD, and line breaks "<br>" when br is
  * set (else a space). Exposed for the tests. */
-ms_status ms_html_escape(struct ms_buf *b, const char *s, size_t n, int br);
+ms_status ms_html_escape(ms_buf *b, const char *s, size_t n, int br);
 
 #endif
