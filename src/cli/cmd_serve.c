@@ -1,10 +1,172 @@
-/* cmd_serve.c - `modscore serve`: to be replaced by the HTTP service. */
+/* cmd_serve.c - `modscore serve`: the HTTP service (server.h) with its
+ * signals: SIGHUP reloads models and policies, SIGTERM and SIGINT drain and
+ * exit. Signals are taken by sigwait in the main thread; the server's
+ * threads start with them blocked. */
+#define _GNU_SOURCE
 #include "cli.h"
+#include "server.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: modscore serve [OPTION]...\n"
+    "Answer check and score requests over HTTP (JSON in and out).\n"
+    "\n"
+    "  POST /v1/check                   one comment: {\"text\", \"id\"?, \"article\"?,\n"
+    "                                   \"parent_text\"?, \"communityId\"?} -> the verdict\n"
+    "                                   `modscore check` prints\n"
+    "  POST /v1/score                   a JSON discussion document -> the report of\n"
+    "                                   `modscore score --output json`\n"
+    "  POST /v1alpha1/comments:analyze  Perspective's AnalyzeComment (TOXICITY, INSULT,\n"
+    "                                   OFF_TOPIC)\n"
+    "  GET  /healthz, GET /metrics      health; Prometheus metrics\n"
+    "\n"
+    "      --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
+    "                          picks a free one, printed on stderr)\n"
+    "      --models DIR        model directory (default: the shipped models)\n"
+    "      --policy FILE       default community standards (default: DIR/policy.json)\n"
+    "      --threshold SPEC    override a default threshold: hostility=0.8\n"
+    "      --policy-dir DIR    a request's communityId ID selects DIR/ID.json\n"
+    "                          (ID: [A-Za-z0-9_-]{1,64})\n"
+    "      --max-body BYTES    largest request body (default 1048576); larger is 413\n"
+    "      --timeout SECONDS   close connections idle this long (default 10)\n"
+    "      --threads N         worker threads (default: one per core)\n"
+    "      --drain SECONDS     on SIGTERM, wait this long for requests in flight (default 10)\n"
+    "      --log-text          include comment text in the request log\n"
+    "  -h, --help              show this help\n"
+    "\n"
+    "Signals: SIGHUP reloads models and policies (a set that fails to load is refused\n"
+    "and the running one stays); SIGTERM or SIGINT stops accepting, drains, exits 0.\n"
+    "One line per request is logged to stderr.\n";
+
+static int parse_uint(const char *opt, const char *arg, unsigned long long max,
+                      unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] == '-' || v > max) {
+        cli_errorf("bad %s '%s'", opt, arg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
 
 int cmd_serve(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_errorf("serve: the HTTP service is not built into this version");
-    return EXIT_SOFTWARE;
+    enum {
+        OPT_LISTEN = 1,
+        OPT_POLICY_DIR,
+        OPT_MAX_BODY,
+        OPT_TIMEOUT,
+        OPT_THREADS,
+        OPT_DRAIN,
+        OPT_LOG_TEXT
+    };
+    static const struct option longopts[] = {
+        {"listen", required_argument, NULL, OPT_LISTEN},
+        {"policy-dir", required_argument, NULL, OPT_POLICY_DIR},
+        {"max-body", required_argument, NULL, OPT_MAX_BODY},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"drain", required_argument, NULL, OPT_DRAIN},
+        {"log-text", no_argument, NULL, OPT_LOG_TEXT},
+        {"help", no_argument, NULL, 'h'},
+        CLI_COMMON_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    cli_common common = {0};
+    ms_server_config cfg = {0};
+    unsigned long long v, drain_s = 10;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        int c = cli_common_option(&common, opt, optarg);
+        if (c < 0)
+            return EXIT_USAGE;
+        if (c)
+            continue;
+        switch (opt) {
+        case OPT_LISTEN: cfg.listen = optarg; break;
+        case OPT_POLICY_DIR: cfg.policy_dir = optarg; break;
+        case OPT_MAX_BODY:
+            if (parse_uint("--max-body", optarg, MS_MAX_DOCUMENT_BYTES, &v) || v == 0)
+                return EXIT_USAGE;
+            cfg.max_body = (size_t)v;
+            break;
+        case OPT_TIMEOUT:
+            if (parse_uint("--timeout", optarg, 86400, &v) || v == 0)
+                return EXIT_USAGE;
+            cfg.timeout_s = (unsigned)v;
+            break;
+        case OPT_THREADS:
+            if (parse_uint("--threads", optarg, 1024, &v) || v == 0)
+                return EXIT_USAGE;
+            cfg.threads = (unsigned)v;
+            break;
+        case OPT_DRAIN:
+            if (parse_uint("--drain", optarg, 3600, &drain_s))
+                return EXIT_USAGE;
+            break;
+        case OPT_LOG_TEXT: cfg.log_text = 1; break;
+        case 'h': fputs(usage, stdout); return 0;
+        default: fputs(usage, stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cli_errorf("serve takes no operands");
+        return EXIT_USAGE;
+    }
+    cfg.models_dir = cli_models_dir(&common);
+    cfg.policy_path = common.policy_path;
+    cfg.thresholds = common.thresholds;
+    cfg.n_thresholds = (size_t)common.n_thresholds;
+
+    /* the server's threads inherit this mask: only sigwait below sees them */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    ms_server *srv;
+    ms_error err = {0};
+    ms_status st = ms_server_start(&cfg, &srv, &err);
+    if (st != MS_OK) {
+        cli_error(&err);
+        return st == MS_ERR_IO ? EXIT_IOERR : cli_exit_code(st);
+    }
+    const char *addr = cfg.listen ? cfg.listen : MS_SERVER_DEFAULT_LISTEN;
+    const char *colon = strrchr(addr, ':');
+    fprintf(stderr, "modscore: listening on %.*s:%u (models %s)\n",
+            (int)(colon ? colon - addr : (long)strlen(addr)), addr, ms_server_port(srv),
+            cfg.models_dir);
+    for (;;) {
+        int sig;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            memset(&err, 0, sizeof err);
+            st = ms_server_reload(srv, &err);
+            if (st == MS_OK) {
+                fprintf(stderr, "modscore: reloaded models and policies\n");
+            } else {
+                fputs("modscore: reload refused, keeping the running models: ", stderr);
+                cli_error(&err);
+            }
+            continue;
+        }
+        fprintf(stderr, "modscore: %s: draining and stopping\n",
+                sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        break;
+    }
+    ms_server_stop(srv, (unsigned)(drain_s * 1000));
+    fprintf(stderr, "modscore: stopped\n");
+    return 0;
 }

@@ -1,0 +1,1544 @@
+/* server.c - the HTTP service: libmicrohttpd in thread-pool mode, JSON
+ * requests parsed with jansson, scoring and reports through modscore.h
+ * only. See server.h for the endpoints.
+ *
+ * Perspective AnalyzeComment mapping (POST /v1alpha1/comments:analyze):
+ *   TOXICITY   -> hostility probability (the hostility model: insults and
+ *                 abuse aimed at people, trained on the Impermium insult data)
+ *   INSULT     -> hostility probability (the same score: that model is an
+ *                 insult detector first)
+ *   OFF_TOPIC  -> off_topic probability, only when an off-topic model is
+ *                 loaded and the request has context (context.entries[].text,
+ *                 context.articleAndParentComment, or the modscore extension
+ *                 "article":{id,title,body,tags})
+ *   anything else (SEVERE_TOXICITY, PROFANITY, IDENTITY_ATTACK, THREAT, ...)
+ *              -> Perspective's error shape, HTTP 400 INVALID_ARGUMENT: no
+ *                 modscore model scores it, so no number is made up.
+ * spanScores (spanAnnotations: true): for a comment the hostility model
+ * flags, one span per word that pushed the score up (the verdict's reasons),
+ * each scored on its own; otherwise one span over the whole comment with
+ * the summary score. begin/end count Unicode code points, not bytes.
+ * modscore scores English only: languages other than "en" are refused the
+ * way Perspective refuses them. doNotStore is accepted; nothing is stored.
+ */
+#define _GNU_SOURCE
+#include "server.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ generation */
+
+typedef struct community {
+    char id[72];
+    ms_policy *policy;
+} community;
+
+/* Models and policies, read-only once built, freed with the last
+ * reference. */
+typedef struct generation {
+    atomic_int refs;
+    unsigned long serial;
+    ms_models *models;
+    ms_policy *policy;
+    community *comm; /* sorted by id */
+    size_t n_comm;
+} generation;
+
+static void gen_free(generation *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->n_comm; i++)
+        ms_policy_free(g->comm[i].policy);
+    free(g->comm);
+    ms_policy_free(g->policy);
+    ms_models_free(g->models);
+    free(g);
+}
+
+static void gen_release(generation *g)
+{
+    if (g && atomic_fetch_sub(&g->refs, 1) == 1)
+        gen_free(g);
+}
+
+static ms_status fail(ms_error *err, ms_status st, const char *source, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static ms_status fail(ms_error *err, ms_status st, const char *source, const char *fmt, ...)
+{
+    if (err) {
+        memset(err, 0, sizeof *err);
+        err->code = st;
+        snprintf(err->source, sizeof err->source, "%s", source ? source : "");
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+/* [A-Za-z0-9_-]{1,64} */
+static int valid_community_id(const char *id, size_t n)
+{
+    if (n < 1 || n > 64)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static int comm_cmp(const void *a, const void *b)
+{
+    return strcmp(((const community *)a)->id, ((const community *)b)->id);
+}
+
+/* Every DIR/ID.json with a valid ID; one that fails to load fails them all. */
+static ms_status load_communities(const char *dir, generation *g, ms_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, dir, "%s",
+                    strerror(errno));
+    ms_status st = MS_OK;
+    size_t cap = 0;
+    struct dirent *e;
+    while (st == MS_OK && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n <= 5 || strcmp(e->d_name + n - 5, ".json") != 0 ||
+            !valid_community_id(e->d_name, n - 5))
+            continue;
+        if (g->n_comm == MS_SERVER_MAX_COMMUNITIES) {
+            st = fail(err, MS_ERR_LIMIT, dir, "more than %u community policies",
+                      MS_SERVER_MAX_COMMUNITIES);
+            break;
+        }
+        if (g->n_comm == cap) {
+            cap = cap ? cap * 2 : 16;
+            community *p = realloc(g->comm, cap * sizeof *p);
+            if (!p) {
+                st = fail(err, MS_ERR_NOMEM, dir, "out of memory");
+                break;
+            }
+            g->comm = p;
+        }
+        community *c = &g->comm[g->n_comm];
+        memset(c, 0, sizeof *c);
+        memcpy(c->id, e->d_name, n - 5);
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        st = ms_policy_load(path, &c->policy, err);
+        if (st == MS_OK)
+            g->n_comm++;
+    }
+    closedir(d);
+    if (st == MS_OK && g->n_comm)
+        qsort(g->comm, g->n_comm, sizeof *g->comm, comm_cmp);
+    return st;
+}
+
+static ms_status gen_build(const ms_server_config *cfg, unsigned long serial, generation **out,
+                           ms_error *err)
+{
+    *out = NULL;
+    generation *g = calloc(1, sizeof *g);
+    if (!g)
+        return fail(err, MS_ERR_NOMEM, "", "out of memory");
+    atomic_init(&g->refs, 1);
+    g->serial = serial;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/policy.json", cfg->models_dir);
+    ms_status st;
+    if (cfg->policy_path)
+        st = ms_policy_load(cfg->policy_path, &g->policy, err);
+    else if (access(path, R_OK) == 0)
+        st = ms_policy_load(path, &g->policy, err);
+    else
+        st = ms_policy_default(&g->policy);
+    for (size_t i = 0; st == MS_OK && i < cfg->n_thresholds; i++)
+        st = ms_policy_override(g->policy, cfg->thresholds[i], err);
+    if (st == MS_OK)
+        st = ms_models_load(cfg->models_dir, &g->models, err);
+    if (st == MS_OK && cfg->policy_dir)
+        st = load_communities(cfg->policy_dir, g, err);
+    if (st != MS_OK) {
+        if (err && err->code == MS_OK)
+            err->code = st;
+        gen_free(g);
+        return st;
+    }
+    *out = g;
+    return MS_OK;
+}
+
+/* ------------------------------------------------------------ metrics */
+
+enum { EP_CHECK, EP_SCORE, EP_ANALYZE, EP_HEALTHZ, EP_METRICS, EP_OTHER, EP_COUNT };
+static const char *const ep_path[EP_COUNT] = {
+    "/v1/check", "/v1/score", "/v1alpha1/comments:analyze", "/healthz", "/metrics", "other",
+};
+static const char *const ep_method[EP_COUNT] = {"POST", "POST", "POST", "GET", "GET", NULL};
+
+static const unsigned codes[] = {200, 400, 404, 405, 413, 500, 503};
+#define N_CODES (sizeof codes / sizeof *codes)
+static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                 0.05,   0.1,   0.25,   0.5,   1,    2.5};
+#define N_BUCKETS (sizeof buckets / sizeof *buckets)
+
+typedef struct metrics {
+    pthread_mutex_t lock;
+    unsigned long requests[EP_COUNT][N_CODES + 1]; /* last: any other code */
+    unsigned long errors;
+    unsigned long hist[EP_COUNT][N_BUCKETS + 1];   /* last: +Inf only */
+    double sum[EP_COUNT];
+    unsigned long count[EP_COUNT];
+    unsigned long actions[3];
+    unsigned long reloads_ok, reloads_failed;
+} metrics;
+
+/* ------------------------------------------------------------ server */
+
+#define TC_SLOTS 8
+
+/* One worker thread's scorers for one generation: the default policy's
+ * and the last few communities'. Holds a reference to the generation. */
+typedef struct tcache {
+    generation *gen;
+    struct {
+        const ms_policy *policy;
+        ms_scorer *scorer;
+    } slot[TC_SLOTS];
+    unsigned next;
+} tcache;
+
+struct ms_server {
+    ms_server_config cfg;
+    char *listen, *models_dir, *policy_path, *policy_dir;
+    char **thresholds;
+    struct MHD_Daemon *daemon;
+    MHD_socket quiesced;
+    unsigned port;
+    FILE *log;
+
+    pthread_mutex_t lock; /* current, serial, in_flight */
+    pthread_cond_t idle;
+    generation *current;
+    unsigned long serial;
+    unsigned long in_flight;
+    atomic_int draining;
+
+    pthread_key_t tkey;
+    metrics m;
+};
+
+static void tcache_clear(tcache *tc)
+{
+    for (int i = 0; i < TC_SLOTS; i++) {
+        ms_scorer_free(tc->slot[i].scorer);
+        tc->slot[i].scorer = NULL;
+        tc->slot[i].policy = NULL;
+    }
+    gen_release(tc->gen);
+    tc->gen = NULL;
+    tc->next = 0;
+}
+
+static void tcache_destroy(void *p)
+{
+    tcache *tc = p;
+    tcache_clear(tc);
+    free(tc);
+}
+
+static generation *gen_acquire(ms_server *s)
+{
+    pthread_mutex_lock(&s->lock);
+    generation *g = s->current;
+    atomic_fetch_add(&g->refs, 1);
+    pthread_mutex_unlock(&s->lock);
+    return g;
+}
+
+/* This thread's scorer for policy p of generation g (NULL on no memory). */
+static ms_scorer *scorer_for(ms_server *s, generation *g, const ms_policy *p)
+{
+    tcache *tc = pthread_getspecific(s->tkey);
+    if (!tc) {
+        tc = calloc(1, sizeof *tc);
+        if (!tc || pthread_setspecific(s->tkey, tc) != 0) {
+            free(tc);
+            return NULL;
+        }
+    }
+    if (tc->gen != g) {
+        tcache_clear(tc);
+        atomic_fetch_add(&g->refs, 1);
+        tc->gen = g;
+    }
+    for (int i = 0; i < TC_SLOTS; i++)
+        if (tc->slot[i].scorer && tc->slot[i].policy == p)
+            return tc->slot[i].scorer;
+    ms_scorer *sc;
+    if (ms_scorer_new(g->models, p, &sc) != MS_OK)
+        return NULL;
+    unsigned k = tc->next++ % TC_SLOTS;
+    ms_scorer_free(tc->slot[k].scorer);
+    tc->slot[k].scorer = sc;
+    tc->slot[k].policy = p;
+    return sc;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------------ requests */
+
+typedef struct request {
+    int endpoint;
+    double t0;
+    char method[16];
+    char path[128];
+    char *body;
+    size_t len, cap;
+    int too_large;
+    unsigned status;
+    size_t out_bytes;
+    char community[72];
+    char *log_text; /* JSON string of the comment text, with --log-text */
+} request;
+
+/* A JSON body, or NULL on no memory; takes nothing. */
+typedef struct reply {
+    unsigned status;
+    char *body; /* malloc'd */
+    size_t len;
+    const char *ctype;
+} reply;
+
+static const char *status_name(unsigned code)
+{
+    switch (code) {
+    case 400: return "INVALID_ARGUMENT";
+    case 404: return "NOT_FOUND";
+    case 405: return "METHOD_NOT_ALLOWED";
+    case 413: return "PAYLOAD_TOO_LARGE";
+    case 503: return "UNAVAILABLE";
+    default: return "INTERNAL";
+    }
+}
+
+static void set_json(reply *rp, unsigned status, json_t *j)
+{
+    rp->status = status;
+    rp->ctype = "application/json; charset=utf-8";
+    rp->body = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (rp->body) {
+        rp->len = strlen(rp->body);
+        /* one JSON text per line, as the CLI prints it */
+        char *p = realloc(rp->body, rp->len + 2);
+        if (p) {
+            rp->body = p;
+            rp->body[rp->len++] = '\n';
+            rp->body[rp->len] = '\0';
+        }
+    } else {
+        rp->status = 500;
+    }
+}
+
+static void set_error(reply *rp, unsigned code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_error(reply *rp, unsigned code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    free(rp->body);
+    rp->body = NULL;
+    set_json(rp, code,
+             json_pack("{s:{s:i,s:s,s:s}}", "error", "code", (int)code, "message", msg, "status",
+                       status_name(code)));
+}
+
+static void set_text(reply *rp, unsigned status, const char *ctype, char *body, size_t len)
+{
+    rp->status = status;
+    rp->ctype = ctype;
+    rp->body = body;
+    rp->len = len;
+    if (!body)
+        set_error(rp, 500, "out of memory");
+}
+
+/* Parses a request body as one JSON object; sets a 400 reply otherwise. */
+static json_t *parse_body(const request *rq, reply *rp)
+{
+    if (rq->len == 0) {
+        set_error(rp, 400, "malformed JSON: empty request body");
+        return NULL;
+    }
+    json_error_t je;
+    json_t *j = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        set_error(rp, 400, "malformed JSON at line %d column %d: %s", je.line, je.column,
+                  je.text);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        set_error(rp, 400, "the request body must be a JSON object");
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* A string member, or NULL; sets a 400 reply (and *bad) when present and not
+ * a string. */
+static const char *str_member(const json_t *o, const char *key, const char *where, reply *rp,
+                              int *bad)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_string(v)) {
+        set_error(rp, 400, "%s%s must be a string", where, key);
+        *bad = 1;
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+/* An article from {"id","title","body","tags"} (strings borrowed from o;
+ * tags allocated). Returns 0, or -1 with a 400 reply. */
+static int article_from_json(const json_t *o, ms_article *a, reply *rp)
+{
+    memset(a, 0, sizeof *a);
+    if (!json_is_object(o)) {
+        set_error(rp, 400, "article must be an object");
+        return -1;
+    }
+    int bad = 0;
+    a->id = (char *)str_member(o, "id", "article.", rp, &bad);
+    if (!bad)
+        a->title = (char *)str_member(o, "title", "article.", rp, &bad);
+    if (!bad)
+        a->body = (char *)str_member(o, "body", "article.", rp, &bad);
+    if (bad)
+        return -1;
+    json_t *tags = json_object_get(o, "tags");
+    if (tags && !json_is_null(tags)) {
+        if (!json_is_array(tags)) {
+            set_error(rp, 400, "article.tags must be an array of strings");
+            return -1;
+        }
+        size_t n = json_array_size(tags);
+        a->tags = n ? calloc(n, sizeof *a->tags) : NULL;
+        if (n && !a->tags) {
+            set_error(rp, 500, "out of memory");
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            json_t *t = json_array_get(tags, i);
+            if (!json_is_string(t)) {
+                free(a->tags);
+                a->tags = NULL;
+                set_error(rp, 400, "article.tags must be an array of strings");
+                return -1;
+            }
+            a->tags[i] = (char *)json_string_value(t);
+        }
+        a->n_tags = n;
+    }
+    return 0;
+}
+
+/* The policy for a community id (NULL or "" for the default). Returns NULL
+ * with a 400 reply when the id is invalid or unknown. */
+static const ms_policy *policy_for(ms_server *s, const generation *g, const char *id,
+                                   request *rq, reply *rp)
+{
+    if (!id || !*id)
+        return g->policy;
+    size_t n = strlen(id);
+    if (!valid_community_id(id, n)) {
+        set_error(rp, 400, "invalid communityId: it must match [A-Za-z0-9_-]{1,64}");
+        return NULL;
+    }
+    snprintf(rq->community, sizeof rq->community, "%s", id);
+    if (!s->cfg.policy_dir) {
+        set_error(rp, 400, "communityId '%s' given, but this server has no --policy-dir", id);
+        return NULL;
+    }
+    community key;
+    snprintf(key.id, sizeof key.id, "%s", id);
+    const community *c = bsearch(&key, g->comm, g->n_comm, sizeof *g->comm, comm_cmp);
+    if (!c) {
+        set_error(rp, 400, "unknown communityId '%s': no policy file %s/%s.json", id,
+                  s->cfg.policy_dir, id);
+        return NULL;
+    }
+    return c->policy;
+}
+
+static void count_action(ms_server *s, ms_action a)
+{
+    pthread_mutex_lock(&s->m.lock);
+    if ((unsigned)a < 3)
+        s->m.actions[a]++;
+    pthread_mutex_unlock(&s->m.lock);
+}
+
+static void keep_log_text(ms_server *s, request *rq, const char *text, size_t len)
+{
+    if (!s->cfg.log_text || rq->log_text)
+        return;
+    json_t *j = json_stringn(text, len);
+    rq->log_text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+}
+
+/* The community named by the ?communityId= query argument, a body member
+ * "communityId" or "community_id", in that order of precedence. */
+static const char *community_arg(struct MHD_Connection *con, const json_t *body, reply *rp,
+                                 int *bad)
+{
+    const char *q = MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "communityId");
+    if (q)
+        return q;
+    const char *v = body ? str_member(body, "communityId", "", rp, bad) : NULL;
+    if (!v && body && !*bad)
+        v = str_member(body, "community_id", "", rp, bad);
+    return v;
+}
+
+/* POST /v1/check: {"text", "id"?, "article"?, "parent_text"?, "communityId"?}
+ * -> the verdict `modscore check` prints. */
+static void handle_check(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
+{
+    json_t *j = parse_body(rq, rp);
+    if (!j)
+        return;
+    generation *g = NULL;
+    ms_article art;
+    int has_article = 0, bad = 0;
+    json_t *text = json_object_get(j, "text");
+    if (!json_is_string(text)) {
+        set_error(rp, 400, "text is required and must be a string");
+        goto out;
+    }
+    const char *id = str_member(j, "id", "", rp, &bad);
+    const char *parent = bad ? NULL : str_member(j, "parent_text", "", rp, &bad);
+    const char *cid = bad ? NULL : community_arg(con, j, rp, &bad);
+    if (bad)
+        goto out;
+    json_t *ja = json_object_get(j, "article");
+    if (ja && !json_is_null(ja)) {
+        if (article_from_json(ja, &art, rp) != 0)
+            goto out;
+        has_article = 1;
+    }
+    keep_log_text(s, rq, json_string_value(text), json_string_length(text));
+    g = gen_acquire(s);
+    const ms_policy *p = policy_for(s, g, cid, rq, rp);
+    if (!p)
+        goto out;
+    ms_scorer *sc = scorer_for(s, g, p);
+    if (!sc) {
+        set_error(rp, 500, "out of memory");
+        goto out;
+    }
+    ms_input in = {.text = json_string_value(text),
+                   .len = json_string_length(text),
+                   .article = has_article ? &art : NULL,
+                   .parent_text = parent,
+                   .parent_len = parent ? strlen(parent) : 0};
+    ms_result r;
+    ms_status st = ms_score(sc, &in, &r);
+    if (st != MS_OK) {
+        set_error(rp, 500, "scoring failed: %s", ms_strerror(st));
+        goto out;
+    }
+    ms_comment c = {0};
+    c.id = (char *)id;
+    char *out = ms_result_json(id ? &c : NULL, &r);
+    count_action(s, r.action);
+    ms_result_clear(&r);
+    if (!out) {
+        set_error(rp, 500, "out of memory");
+        goto out;
+    }
+    size_t n = strlen(out);
+    char *body = malloc(n + 2);
+    if (body) {
+        memcpy(body, out, n);
+        body[n++] = '\n';
+        body[n] = '\0';
+    }
+    ms_free(out);
+    set_text(rp, 200, "application/json; charset=utf-8", body, n);
+out:
+    if (has_article)
+        free(art.tags);
+    gen_release(g);
+    json_decref(j);
+}
+
+/* POST /v1/score: a JSON discussion document -> `modscore score --output
+ * json`. The community comes from ?communityId= or a top-level
+ * "communityId". */
+static void handle_score(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
+{
+    json_t *j = parse_body(rq, rp); /* for a precise 400 and the community */
+    if (!j)
+        return;
+    int bad = 0;
+    const char *cid = community_arg(con, j, rp, &bad);
+    generation *g = NULL;
+    ms_discussion *d = NULL;
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *f = NULL;
+    ms_reporter *rep = NULL;
+    if (bad)
+        goto out;
+    ms_error err = {0};
+    ms_status st = ms_discussion_parse(rq->body, rq->len, MS_FORMAT_JSON, "request", &d, &err);
+    if (st != MS_OK) {
+        unsigned code = st == MS_ERR_NOMEM ? 500 : 400;
+        if (err.line > 0)
+            set_error(rp, code, "bad discussion document at line %ld column %ld: %s", err.line,
+                      err.column, err.message[0] ? err.message : ms_strerror(st));
+        else
+            set_error(rp, code, "bad discussion document: %s",
+                      err.message[0] ? err.message : ms_strerror(st));
+        goto out;
+    }
+    g = gen_acquire(s);
+    const ms_policy *p = policy_for(s, g, cid, rq, rp);
+    if (!p)
+        goto out;
+    ms_scorer *sc = scorer_for(s, g, p);
+    f = open_memstream(&buf, &blen);
+    if (!sc || !f || ms_reporter_new(MS_OUTPUT_JSON, f, p, &rep) != MS_OK) {
+        set_error(rp, 500, "out of memory");
+        goto out;
+    }
+    ms_reporter_begin(rep, d->n_articles ? d->articles[0] : NULL);
+    unsigned long acts[3] = {0, 0, 0};
+    for (size_t i = 0; st == MS_OK && i < d->n_comments; i++) {
+        const ms_comment *c = &d->comments[i];
+        const ms_comment *parent = ms_discussion_parent(d, i);
+        ms_input in = {.text = c->text,
+                       .len = c->text_len,
+                       .article = c->article,
+                       .parent_text = c->parent_text,
+                       .notes = c->notes};
+        if (!in.parent_text && parent)
+            in.parent_text = parent->text;
+        if (in.parent_text)
+            in.parent_len = parent && in.parent_text == parent->text ? parent->text_len
+                                                                      : strlen(in.parent_text);
+        ms_result r;
+        st = ms_score(sc, &in, &r);
+        if (st == MS_OK) {
+            st = ms_reporter_comment(rep, c, &r);
+            acts[r.action < 3 ? r.action : 0]++;
+            ms_result_clear(&r);
+        }
+    }
+    if (st == MS_OK)
+        st = ms_reporter_end(rep);
+    if (st != MS_OK) {
+        set_error(rp, 500, "scoring failed: %s", ms_strerror(st));
+        goto out;
+    }
+    pthread_mutex_lock(&s->m.lock);
+    for (int a = 0; a < 3; a++)
+        s->m.actions[a] += acts[a];
+    pthread_mutex_unlock(&s->m.lock);
+    ms_reporter_free(rep);
+    rep = NULL;
+    if (fclose(f) != 0) {
+        f = NULL;
+        set_error(rp, 500, "writing the report failed");
+        goto out;
+    }
+    f = NULL;
+    set_text(rp, 200, "application/json; charset=utf-8", buf, blen);
+    buf = NULL;
+out:
+    ms_reporter_free(rep);
+    if (f)
+        fclose(f);
+    free(buf);
+    ms_discussion_free(d);
+    gen_release(g);
+    json_decref(j);
+}
+
+/* ---------------------------------------------------- Perspective API */
+
+enum { ATTR_HOSTILITY, ATTR_OFF_TOPIC, ATTR_NONE };
+
+/* Perspective's attribute names and the modscore score that serves each;
+ * ATTR_NONE: a known Perspective attribute no modscore model scores. */
+static const struct {
+    const char *name;
+    int kind;
+} perspective_attrs[] = {
+    {"TOXICITY", ATTR_HOSTILITY},
+    {"INSULT", ATTR_HOSTILITY},
+    {"OFF_TOPIC", ATTR_OFF_TOPIC},
+    {"SEVERE_TOXICITY", ATTR_NONE},
+    {"PROFANITY", ATTR_NONE},
+    {"IDENTITY_ATTACK", ATTR_NONE},
+    {"THREAT", ATTR_NONE},
+    {"SEXUALLY_EXPLICIT", ATTR_NONE},
+    {"FLIRTATION", ATTR_NONE},
+    {"ATTACK_ON_AUTHOR", ATTR_NONE},
+    {"ATTACK_ON_COMMENTER", ATTR_NONE},
+    {"INCOHERENT", ATTR_NONE},
+    {"INFLAMMATORY", ATTR_NONE},
+    {"LIKELY_TO_REJECT", ATTR_NONE},
+    {"OBSCENE", ATTR_NONE},
+    {"SPAM", ATTR_NONE},
+    {"UNSUBSTANTIAL", ATTR_NONE},
+};
+#define N_ATTRS (sizeof perspective_attrs / sizeof *perspective_attrs)
+
+/* Unicode code points in text[0, byte): what Perspective's begin/end count.
+ * Continuation bytes do not start a code point. */
+static size_t cp_offset(const char *text, size_t byte)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < byte; i++)
+        n += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return n;
+}
+
+static json_t *prob(double v)
+{
+    return json_pack("{s:f,s:s}", "value", v, "type", "PROBABILITY");
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const ms_reason *x = *(const ms_reason *const *)a, *y = *(const ms_reason *const *)b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* spanScores for a hostility attribute: see the mapping at the top. */
+static json_t *hostility_spans(ms_scorer *sc, const char *text, size_t len, const ms_result *r)
+{
+    json_t *spans = json_array();
+    if (!spans)
+        return NULL;
+    const ms_reason *words[16];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_reasons && n < 16; i++)
+        if (r->reasons[i].has_span && strcmp(r->reasons[i].category, "hostility") == 0 &&
+            r->reasons[i].end <= len)
+            words[n++] = &r->reasons[i];
+    qsort(words, n, sizeof *words, by_start);
+    for (size_t i = 0; i < n; i++) {
+        ms_input in = {.text = text + words[i]->start, .len = words[i]->end - words[i]->start};
+        ms_result one;
+        if (ms_score(sc, &in, &one) != MS_OK) {
+            json_decref(spans);
+            return NULL;
+        }
+        json_array_append_new(spans, json_pack("{s:I,s:I,s:o}", "begin",
+                                               (json_int_t)cp_offset(text, words[i]->start),
+                                               "end", (json_int_t)cp_offset(text, words[i]->end),
+                                               "score", prob(one.hostility)));
+        ms_result_clear(&one);
+    }
+    if (n == 0)
+        json_array_append_new(spans, json_pack("{s:I,s:I,s:o}", "begin", (json_int_t)0, "end",
+                                               (json_int_t)cp_offset(text, len), "score",
+                                               prob(r->hostility)));
+    return spans;
+}
+
+/* Perspective's own error: HTTP 400 {"error":{"code":400,"message","status":
+ * "INVALID_ARGUMENT"}}. */
+static void handle_analyze(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
+{
+    json_t *j = parse_body(rq, rp);
+    if (!j)
+        return;
+    generation *g = NULL;
+    ms_article art;
+    int has_article = 0, bad = 0;
+    char *ctx_text = NULL;
+    json_t *resp = NULL;
+    ms_result r;
+    int scored = 0;
+
+    json_t *comment = json_object_get(j, "comment");
+    json_t *text = json_is_object(comment) ? json_object_get(comment, "text") : NULL;
+    if (!json_is_string(text)) {
+        set_error(rp, 400, "comment.text is required and must be a string");
+        goto out;
+    }
+    const char *ctype = str_member(comment, "type", "comment.", rp, &bad);
+    if (bad)
+        goto out;
+    if (ctype && strcmp(ctype, "PLAIN_TEXT") != 0) {
+        set_error(rp, 400, "comment.type %s is not supported; only PLAIN_TEXT is", ctype);
+        goto out;
+    }
+    json_t *req_attrs = json_object_get(j, "requestedAttributes");
+    if (!json_is_object(req_attrs) || json_object_size(req_attrs) == 0) {
+        set_error(rp, 400, "requestedAttributes is required: an object naming at least one "
+                           "attribute, e.g. {\"TOXICITY\":{}}");
+        goto out;
+    }
+    /* languages: modscore's models are English */
+    json_t *langs = json_object_get(j, "languages");
+    if (langs && !json_is_null(langs)) {
+        if (!json_is_array(langs)) {
+            set_error(rp, 400, "languages must be an array of language codes");
+            goto out;
+        }
+        for (size_t i = 0; i < json_array_size(langs); i++) {
+            const char *l = json_string_value(json_array_get(langs, i));
+            if (!l) {
+                set_error(rp, 400, "languages must be an array of language codes");
+                goto out;
+            }
+            if (strcmp(l, "en") != 0 && strncmp(l, "en-", 3) != 0) {
+                const char *a = NULL;
+                json_t *v;
+                json_object_foreach(req_attrs, a, v) break;
+                set_error(rp, 400, "Attribute %s does not support request languages: %s", a, l);
+                goto out;
+            }
+        }
+    }
+    json_t *dns = json_object_get(j, "doNotStore"), *spa = json_object_get(j, "spanAnnotations");
+    if ((dns && !json_is_boolean(dns)) || (spa && !json_is_boolean(spa))) {
+        set_error(rp, 400, "doNotStore and spanAnnotations must be true or false");
+        goto out;
+    }
+    int want_spans = json_is_true(spa);
+    const char *token = str_member(j, "clientToken", "", rp, &bad);
+    const char *cid = bad ? NULL : community_arg(con, j, rp, &bad);
+    if (bad)
+        goto out;
+
+    /* context: Perspective's context.entries[].text and
+     * context.articleAndParentComment, or modscore's "article" */
+    const char *parent = NULL;
+    json_t *ja = json_object_get(j, "article");
+    json_t *ctx = json_object_get(j, "context");
+    if (ja && !json_is_null(ja)) {
+        if (article_from_json(ja, &art, rp) != 0)
+            goto out;
+        has_article = 1;
+    }
+    if (ctx && !json_is_null(ctx)) {
+        if (!json_is_object(ctx)) {
+            set_error(rp, 400, "context must be an object");
+            goto out;
+        }
+        json_t *entries = json_object_get(ctx, "entries");
+        if (entries && !json_is_array(entries)) {
+            set_error(rp, 400, "context.entries must be an array");
+            goto out;
+        }
+        size_t total = 0;
+        for (size_t i = 0; i < json_array_size(entries); i++) {
+            json_t *t = json_object_get(json_array_get(entries, i), "text");
+            if (!json_is_string(t)) {
+                set_error(rp, 400, "context.entries[%zu].text must be a string", i);
+                goto out;
+            }
+            total += json_string_length(t) + 2;
+        }
+        if (total) {
+            ctx_text = malloc(total + 1);
+            if (!ctx_text) {
+                set_error(rp, 500, "out of memory");
+                goto out;
+            }
+            size_t k = 0;
+            for (size_t i = 0; i < json_array_size(entries); i++) {
+                json_t *t = json_object_get(json_array_get(entries, i), "text");
+                memcpy(ctx_text + k, json_string_value(t), json_string_length(t));
+                k += json_string_length(t);
+                ctx_text[k++] = '\n';
+                ctx_text[k++] = '\n';
+            }
+            ctx_text[k] = '\0';
+        }
+        json_t *ap = json_object_get(ctx, "articleAndParentComment");
+        const char *atext = NULL;
+        if (json_is_object(ap)) {
+            atext = json_string_value(json_object_get(json_object_get(ap, "article"), "text"));
+            parent = json_string_value(json_object_get(json_object_get(ap, "parentComment"),
+                                                       "text"));
+        }
+        if (!has_article && (ctx_text || atext)) {
+            memset(&art, 0, sizeof art);
+            art.body = ctx_text ? ctx_text : (char *)atext;
+            has_article = 1;
+        }
+    }
+
+    /* every requested attribute must be one modscore scores */
+    g = gen_acquire(s);
+    int kinds[64];
+    size_t n_req = 0;
+    const char *name;
+    json_t *cfg;
+    json_object_foreach(req_attrs, name, cfg) {
+        int kind = -1;
+        for (size_t i = 0; i < N_ATTRS; i++)
+            if (strcmp(name, perspective_attrs[i].name) == 0)
+                kind = perspective_attrs[i].kind;
+        if (kind < 0) {
+            set_error(rp, 400, "Unknown attribute: %s", name);
+            goto out;
+        }
+        if (kind == ATTR_NONE) {
+            set_error(rp, 400,
+                      "Attribute %s is not supported by modscore: no modscore model scores it "
+                      "(supported: TOXICITY, INSULT, and OFF_TOPIC with an off-topic model "
+                      "and context)",
+                      name);
+            goto out;
+        }
+        if (!json_is_object(cfg)) {
+            set_error(rp, 400, "requestedAttributes.%s must be an object", name);
+            goto out;
+        }
+        const char *stype = json_string_value(json_object_get(cfg, "scoreType"));
+        if (json_object_get(cfg, "scoreType") && (!stype || strcmp(stype, "PROBABILITY"))) {
+            set_error(rp, 400, "requestedAttributes.%s.scoreType: only PROBABILITY is supported",
+                      name);
+            goto out;
+        }
+        json_t *th = json_object_get(cfg, "scoreThreshold");
+        if (th && !json_is_number(th)) {
+            set_error(rp, 400, "requestedAttributes.%s.scoreThreshold must be a number", name);
+            goto out;
+        }
+        if (kind == ATTR_OFF_TOPIC && !ms_models_version(g->models, MS_CAT_OFF_TOPIC)) {
+            set_error(rp, 400, "Attribute OFF_TOPIC is not available: no off-topic model is "
+                               "loaded");
+            goto out;
+        }
+        if (kind == ATTR_OFF_TOPIC && !has_article && !parent) {
+            set_error(rp, 400, "Attribute OFF_TOPIC needs context: context.entries, "
+                               "context.articleAndParentComment or article");
+            goto out;
+        }
+        if (n_req == sizeof kinds / sizeof *kinds) {
+            set_error(rp, 400, "too many requestedAttributes");
+            goto out;
+        }
+        kinds[n_req++] = kind;
+    }
+
+    const ms_policy *p = policy_for(s, g, cid, rq, rp);
+    if (!p)
+        goto out;
+    ms_scorer *sc = scorer_for(s, g, p);
+    if (!sc) {
+        set_error(rp, 500, "out of memory");
+        goto out;
+    }
+    const char *tx = json_string_value(text);
+    size_t tlen = json_string_length(text);
+    keep_log_text(s, rq, tx, tlen);
+    ms_input in = {.text = tx,
+                   .len = tlen,
+                   .article = has_article ? &art : NULL,
+                   .parent_text = parent,
+                   .parent_len = parent ? strlen(parent) : 0};
+    ms_status st = ms_score(sc, &in, &r);
+    if (st != MS_OK) {
+        set_error(rp, 500, "scoring failed: %s", ms_strerror(st));
+        goto out;
+    }
+    scored = 1;
+
+    json_t *scores = json_object();
+    resp = json_object();
+    if (!scores || !resp) {
+        json_decref(scores);
+        set_error(rp, 500, "out of memory");
+        goto out;
+    }
+    json_object_set_new(resp, "attributeScores", scores);
+    json_t *hspans = NULL;
+    size_t k = 0;
+    json_object_foreach(req_attrs, name, cfg) {
+        int kind = kinds[k++];
+        double v = kind == ATTR_HOSTILITY ? r.hostility : r.off_topic;
+        if (kind == ATTR_OFF_TOPIC && !r.has_off_topic) {
+            set_error(rp, 400, "Attribute OFF_TOPIC is not available: %s",
+                      r.off_topic_missing ? r.off_topic_missing : "no score");
+            goto out;
+        }
+        json_t *th = json_object_get(cfg, "scoreThreshold");
+        if (th && v < json_number_value(th))
+            continue;
+        json_t *a = json_pack("{s:o}", "summaryScore", prob(v));
+        if (a && want_spans && kind == ATTR_HOSTILITY) {
+            if (!hspans)
+                hspans = hostility_spans(sc, tx, tlen, &r);
+            if (hspans)
+                json_object_set(a, "spanScores", hspans);
+        }
+        json_object_set_new(scores, name, a);
+    }
+    json_decref(hspans);
+    if (langs && json_array_size(langs))
+        json_object_set(resp, "languages", langs);
+    else
+        json_object_set_new(resp, "languages", json_pack("[s]", "en"));
+    if (token)
+        json_object_set_new(resp, "clientToken", json_string(token));
+    set_json(rp, 200, resp);
+    resp = NULL;
+out:
+    if (scored)
+        ms_result_clear(&r);
+    json_decref(resp);
+    if (has_article && art.tags)
+        free(art.tags);
+    free(ctx_text);
+    gen_release(g);
+    json_decref(j);
+}
+
+/* ------------------------------------------------------------ health, metrics */
+
+static void handle_healthz(ms_server *s, reply *rp)
+{
+    generation *g = gen_acquire(s);
+    const char *h = ms_models_version(g->models, MS_CAT_HOSTILITY);
+    const char *o = ms_models_version(g->models, MS_CAT_OFF_TOPIC);
+    int draining = atomic_load(&s->draining);
+    set_json(rp, draining ? 503 : 200,
+             json_pack("{s:s,s:{s:s?,s:s?},s:i}", "status", draining ? "draining" : "ok",
+                       "models", "hostility", h, "off_topic", o, "communities",
+                       (int)g->n_comm));
+    gen_release(g);
+}
+
+static void prom_escape(FILE *f, const char *v)
+{
+    for (; *v; v++) {
+        if (*v == '\\' || *v == '"')
+            fputc('\\', f);
+        if (*v == '\n') {
+            fputs("\\n", f);
+            continue;
+        }
+        fputc(*v, f);
+    }
+}
+
+static void handle_metrics(ms_server *s, reply *rp)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        set_error(rp, 500, "out of memory");
+        return;
+    }
+    metrics m;
+    pthread_mutex_lock(&s->m.lock);
+    memcpy(&m, &s->m, sizeof m);
+    pthread_mutex_unlock(&s->m.lock);
+    fputs("# HELP modscore_requests_total HTTP requests answered, by endpoint and status code.\n"
+          "# TYPE modscore_requests_total counter\n",
+          f);
+    for (int e = 0; e < EP_COUNT; e++)
+        for (size_t c = 0; c <= N_CODES; c++) {
+            if (!m.requests[e][c])
+                continue;
+            fprintf(f, "modscore_requests_total{endpoint=\"%s\",code=\"", ep_path[e]);
+            if (c < N_CODES)
+                fprintf(f, "%u", codes[c]);
+            else
+                fputs("other", f);
+            fprintf(f, "\"} %lu\n", m.requests[e][c]);
+        }
+    fprintf(f,
+            "# HELP modscore_request_errors_total Requests answered with a 4xx or 5xx status.\n"
+            "# TYPE modscore_request_errors_total counter\n"
+            "modscore_request_errors_total %lu\n",
+            m.errors);
+    fputs("# HELP modscore_request_duration_seconds Time from the request's headers to its "
+          "response.\n# TYPE modscore_request_duration_seconds histogram\n",
+          f);
+    for (int e = 0; e < EP_COUNT; e++) {
+        if (!m.count[e])
+            continue;
+        unsigned long cum = 0;
+        for (size_t b = 0; b < N_BUCKETS; b++) {
+            cum += m.hist[e][b];
+            fprintf(f,
+                    "modscore_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} %lu\n",
+                    ep_path[e], buckets[b], cum);
+        }
+        fprintf(f,
+                "modscore_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} %lu\n"
+                "modscore_request_duration_seconds_sum{endpoint=\"%s\"} %.9g\n"
+                "modscore_request_duration_seconds_count{endpoint=\"%s\"} %lu\n",
+                ep_path[e], m.count[e], ep_path[e], m.sum[e], ep_path[e], m.count[e]);
+    }
+    fputs("# HELP modscore_actions_total Verdicts returned by /v1/check and /v1/score.\n"
+          "# TYPE modscore_actions_total counter\n",
+          f);
+    for (int a = 0; a < 3; a++)
+        fprintf(f, "modscore_actions_total{action=\"%s\"} %lu\n", ms_action_name((ms_action)a),
+                m.actions[a]);
+    fprintf(f,
+            "# HELP modscore_reloads_total Model and policy reloads, by result.\n"
+            "# TYPE modscore_reloads_total counter\n"
+            "modscore_reloads_total{result=\"ok\"} %lu\n"
+            "modscore_reloads_total{result=\"failed\"} %lu\n",
+            m.reloads_ok, m.reloads_failed);
+    generation *g = gen_acquire(s);
+    fputs("# HELP modscore_model_info The loaded models' versions.\n"
+          "# TYPE modscore_model_info gauge\n",
+          f);
+    for (int c = 0; c < MS_CAT_COUNT; c++) {
+        const char *v = ms_models_version(g->models, (ms_category)c);
+        if (!v)
+            continue;
+        fprintf(f, "modscore_model_info{category=\"%s\",version=\"", ms_category_name(c));
+        prom_escape(f, v);
+        fputs("\"} 1\n", f);
+    }
+    fprintf(f,
+            "# HELP modscore_policy_communities Community policies loaded.\n"
+            "# TYPE modscore_policy_communities gauge\n"
+            "modscore_policy_communities %zu\n",
+            g->n_comm);
+    gen_release(g);
+    pthread_mutex_lock(&s->lock);
+    unsigned long inflight = s->in_flight;
+    pthread_mutex_unlock(&s->lock);
+    fprintf(f,
+            "# HELP modscore_requests_in_flight Requests being handled.\n"
+            "# TYPE modscore_requests_in_flight gauge\n"
+            "modscore_requests_in_flight %lu\n",
+            inflight);
+    if (fclose(f) != 0) {
+        free(buf);
+        set_error(rp, 500, "out of memory");
+        return;
+    }
+    set_text(rp, 200, "text/plain; version=0.0.4; charset=utf-8", buf, len);
+}
+
+/* ------------------------------------------------------------ MHD glue */
+
+static enum MHD_Result send_reply(ms_server *s, struct MHD_Connection *con, request *rq,
+                                  reply *rp, const char *allow)
+{
+    if (!rp->body)
+        set_error(rp, 500, "out of memory");
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(rp->len, rp->body ? rp->body : (void *)"",
+                                        MHD_RESPMEM_MUST_COPY);
+    free(rp->body);
+    rp->body = NULL;
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rp->ctype);
+    if (allow)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    if (atomic_load(&s->draining))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    rq->status = rp->status;
+    rq->out_bytes = rp->len;
+    enum MHD_Result ret = MHD_queue_response(con, rp->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static int route(const char *url)
+{
+    for (int e = 0; e < EP_OTHER; e++)
+        if (strcmp(url, ep_path[e]) == 0)
+            return e;
+    return EP_OTHER;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)version;
+    ms_server *s = cls;
+    request *rq = *con_cls;
+    reply rp = {0};
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq)
+            return MHD_NO;
+        rq->t0 = now_s();
+        snprintf(rq->method, sizeof rq->method, "%s", method);
+        snprintf(rq->path, sizeof rq->path, "%s", url);
+        rq->endpoint = route(url);
+        *con_cls = rq;
+        pthread_mutex_lock(&s->lock);
+        s->in_flight++;
+        pthread_mutex_unlock(&s->lock);
+        if (rq->endpoint == EP_OTHER) {
+            set_error(&rp, 404, "no such endpoint: %s", rq->path);
+            return send_reply(s, con, rq, &rp, NULL);
+        }
+        const char *want = ep_method[rq->endpoint];
+        int ok = strcmp(method, want) == 0 ||
+                 (strcmp(want, "GET") == 0 && strcmp(method, "HEAD") == 0);
+        if (!ok) {
+            set_error(&rp, 405, "%s %s is not allowed; use %s", method, url, want);
+            return send_reply(s, con, rq, &rp, strcmp(want, "GET") ? want : "GET, HEAD");
+        }
+        const char *cl =
+            MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno == 0 && end != cl && n > s->cfg.max_body) {
+                set_error(&rp, 413, "request body of %llu bytes is over the %zu-byte limit", n,
+                          s->cfg.max_body);
+                return send_reply(s, con, rq, &rp, NULL);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (rq->too_large)
+            return MHD_YES;
+        if (rq->len + n > s->cfg.max_body) {
+            rq->too_large = 1; /* keep reading, answer 413 at the end */
+            free(rq->body);
+            rq->body = NULL;
+            rq->len = rq->cap = 0;
+            return MHD_YES;
+        }
+        if (rq->len + n + 1 > rq->cap) {
+            size_t cap = rq->cap ? rq->cap : 4096;
+            while (cap < rq->len + n + 1)
+                cap *= 2;
+            if (cap > s->cfg.max_body + 1)
+                cap = s->cfg.max_body + 1;
+            char *p = realloc(rq->body, cap);
+            if (!p)
+                return MHD_NO;
+            rq->body = p;
+            rq->cap = cap;
+        }
+        memcpy(rq->body + rq->len, upload_data, n);
+        rq->len += n;
+        rq->body[rq->len] = '\0';
+        return MHD_YES;
+    }
+    if (rq->too_large) {
+        set_error(&rp, 413, "request body is over the %zu-byte limit", s->cfg.max_body);
+        return send_reply(s, con, rq, &rp, NULL);
+    }
+    switch (rq->endpoint) {
+    case EP_CHECK: handle_check(s, con, rq, &rp); break;
+    case EP_SCORE: handle_score(s, con, rq, &rp); break;
+    case EP_ANALYZE: handle_analyze(s, con, rq, &rp); break;
+    case EP_HEALTHZ: handle_healthz(s, &rp); break;
+    case EP_METRICS: handle_metrics(s, &rp); break;
+    default: set_error(&rp, 404, "no such endpoint"); break;
+    }
+    return send_reply(s, con, rq, &rp, NULL);
+}
+
+static void log_request(ms_server *s, const request *rq, double dt)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    char status[8];
+    if (rq->status)
+        snprintf(status, sizeof status, "%u", rq->status);
+    else
+        snprintf(status, sizeof status, "-");
+    flockfile(s->log);
+    fprintf(s->log, "%s.%03ldZ %s %s %s %.3fms in=%zu out=%zu", when, ts.tv_nsec / 1000000,
+            rq->method, rq->path, status, dt * 1e3, rq->len, rq->out_bytes);
+    if (rq->community[0])
+        fprintf(s->log, " community=%s", rq->community);
+    if (rq->log_text)
+        fprintf(s->log, " text=%s", rq->log_text);
+    fputc('\n', s->log);
+    fflush(s->log);
+    funlockfile(s->log);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)con;
+    (void)toe;
+    ms_server *s = cls;
+    request *rq = *con_cls;
+    if (!rq)
+        return;
+    *con_cls = NULL;
+    double dt = now_s() - rq->t0;
+    if (rq->status) {
+        size_t c = 0;
+        while (c < N_CODES && codes[c] != rq->status)
+            c++;
+        size_t b = 0;
+        while (b < N_BUCKETS && dt > buckets[b])
+            b++;
+        pthread_mutex_lock(&s->m.lock);
+        s->m.requests[rq->endpoint][c]++;
+        if (rq->status >= 400)
+            s->m.errors++;
+        s->m.hist[rq->endpoint][b]++;
+        s->m.sum[rq->endpoint] += dt;
+        s->m.count[rq->endpoint]++;
+        pthread_mutex_unlock(&s->m.lock);
+    }
+    log_request(s, rq, dt);
+    free(rq->body);
+    free(rq->log_text);
+    free(rq);
+    pthread_mutex_lock(&s->lock);
+    if (--s->in_flight == 0)
+        pthread_cond_broadcast(&s->idle);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static ms_status parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sl,
+                              int *v6, ms_error *err)
+{
+    char host[256];
+    const char *colon = strrchr(spec, ':');
+    const char *h = spec;
+    size_t hl;
+    if (!colon)
+        return fail(err, MS_ERR_ARG, spec, "--listen wants ADDR:PORT");
+    hl = (size_t)(colon - spec);
+    if (hl >= 2 && spec[0] == '[' && spec[hl - 1] == ']') {
+        h++;
+        hl -= 2;
+    }
+    if (hl == 0 || hl >= sizeof host)
+        return fail(err, MS_ERR_ARG, spec, "--listen wants ADDR:PORT");
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    char *end;
+    errno = 0;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (errno || end == colon + 1 || *end || port > 65535)
+        return fail(err, MS_ERR_ARG, spec, "bad port '%s'", colon + 1);
+    struct addrinfo hints = {0}, *ai = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    int rc = getaddrinfo(host, NULL, &hints, &ai);
+    if (rc != 0 || !ai)
+        return fail(err, MS_ERR_ARG, spec, "cannot resolve '%s': %s", host, gai_strerror(rc));
+    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+    *sl = ai->ai_addrlen;
+    *v6 = ai->ai_family == AF_INET6;
+    freeaddrinfo(ai);
+    if (*v6)
+        ((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+    else
+        ((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+    return MS_OK;
+}
+
+static char *dup0(const char *s) { return s ? strdup(s) : NULL; }
+
+static void server_free(ms_server *s)
+{
+    if (!s)
+        return;
+    free(s->listen);
+    free(s->models_dir);
+    free(s->policy_path);
+    free(s->policy_dir);
+    for (size_t i = 0; s->thresholds && i < s->cfg.n_thresholds; i++)
+        free(s->thresholds[i]);
+    free(s->thresholds);
+    gen_release(s->current);
+    pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->m.lock);
+    pthread_cond_destroy(&s->idle);
+    free(s);
+}
+
+ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error *err)
+{
+    *out = NULL;
+    if (!cfg || !cfg->models_dir)
+        return fail(err, MS_ERR_ARG, "", "no models directory");
+    ms_server *s = calloc(1, sizeof *s);
+    if (!s)
+        return fail(err, MS_ERR_NOMEM, "", "out of memory");
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->m.lock, NULL);
+    pthread_cond_init(&s->idle, NULL);
+    atomic_init(&s->draining, 0);
+    s->quiesced = MHD_INVALID_SOCKET;
+    s->cfg = *cfg;
+    s->listen = strdup(cfg->listen ? cfg->listen : MS_SERVER_DEFAULT_LISTEN);
+    s->models_dir = strdup(cfg->models_dir);
+    s->policy_path = dup0(cfg->policy_path);
+    s->policy_dir = dup0(cfg->policy_dir);
+    s->thresholds = cfg->n_thresholds ? calloc(cfg->n_thresholds, sizeof *s->thresholds) : NULL;
+    int oom = !s->listen || !s->models_dir || (cfg->policy_path && !s->policy_path) ||
+              (cfg->policy_dir && !s->policy_dir) || (cfg->n_thresholds && !s->thresholds);
+    for (size_t i = 0; !oom && i < cfg->n_thresholds; i++)
+        oom = !(s->thresholds[i] = strdup(cfg->thresholds[i]));
+    s->cfg.listen = s->listen;
+    s->cfg.models_dir = s->models_dir;
+    s->cfg.policy_path = s->policy_path;
+    s->cfg.policy_dir = s->policy_dir;
+    s->cfg.thresholds = (const char *const *)s->thresholds;
+    if (!s->cfg.max_body)
+        s->cfg.max_body = MS_SERVER_DEFAULT_MAX_BODY;
+    if (!s->cfg.timeout_s)
+        s->cfg.timeout_s = MS_SERVER_DEFAULT_TIMEOUT;
+    if (!s->cfg.threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        s->cfg.threads = n > 0 ? (unsigned)n : 1;
+    }
+    s->log = cfg->log ? cfg->log : stderr;
+    if (oom) {
+        server_free(s);
+        return fail(err, MS_ERR_NOMEM, "", "out of memory");
+    }
+    ms_status st = gen_build(&s->cfg, ++s->serial, &s->current, err);
+    struct sockaddr_storage ss;
+    socklen_t sl = 0;
+    int v6 = 0;
+    if (st == MS_OK)
+        st = parse_listen(s->listen, &ss, &sl, &v6, err);
+    if (st == MS_OK && pthread_key_create(&s->tkey, tcache_destroy) != 0)
+        st = fail(err, MS_ERR_NOMEM, "", "no thread key");
+    if (st != MS_OK) {
+        server_free(s);
+        return st;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
+    if (v6)
+        flags |= MHD_USE_IPv6;
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->cfg.threads > 1 ? s->cfg.threads : 0),
+        MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    if (!s->daemon) {
+        int e = errno;
+        pthread_key_delete(s->tkey);
+        st = fail(err, MS_ERR_IO, s->listen, "cannot listen: %s",
+                  e ? strerror(e) : "libmicrohttpd refused to start");
+        server_free(s);
+        return st;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : 0;
+    *out = s;
+    return MS_OK;
+}
+
+unsigned ms_server_port(const ms_server *s) { return s ? s->port : 0; }
+
+ms_status ms_server_reload(ms_server *s, ms_error *err)
+{
+    pthread_mutex_lock(&s->lock);
+    unsigned long serial = ++s->serial;
+    pthread_mutex_unlock(&s->lock);
+    generation *g;
+    ms_status st = gen_build(&s->cfg, serial, &g, err);
+    pthread_mutex_lock(&s->m.lock);
+    if (st == MS_OK)
+        s->m.reloads_ok++;
+    else
+        s->m.reloads_failed++;
+    pthread_mutex_unlock(&s->m.lock);
+    if (st != MS_OK)
+        return st;
+    pthread_mutex_lock(&s->lock);
+    generation *old = s->current;
+    s->current = g;
+    pthread_mutex_unlock(&s->lock);
+    gen_release(old); /* freed when the last request using it lets go */
+    return MS_OK;
+}
+
+void ms_server_stop(ms_server *s, unsigned drain_ms)
+{
+    if (!s)
+        return;
+    if (drain_ms) {
+        atomic_store(&s->draining, 1);
+        s->quiesced = MHD_quiesce_daemon(s->daemon);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += drain_ms / 1000;
+        until.tv_nsec += (long)(drain_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&s->lock);
+        while (s->in_flight > 0)
+            if (pthread_cond_timedwait(&s->idle, &s->lock, &until) == ETIMEDOUT)
+                break;
+        pthread_mutex_unlock(&s->lock);
+    }
+    MHD_stop_daemon(s->daemon); /* joins the workers: their caches go */
+    if (s->quiesced != MHD_INVALID_SOCKET)
+        close(s->quiesced);
+    pthread_key_delete(s->tkey);
+    server_free(s);
+}

@@ -1,0 +1,71 @@
+/* server.h - the HTTP service behind `modscore serve` (libmicrohttpd).
+ *
+ * A module of the command-line side, not of libmodscore: it parses HTTP and
+ * JSON requests, calls the public API (modscore.h) and writes responses. It
+ * holds no scoring logic of its own.
+ *
+ * Endpoints (JSON in and out; errors are {"error":{"code","message","status"}}):
+ *   POST /v1/check                    one comment -> the verdict `modscore check` prints
+ *   POST /v1/score                    a discussion document -> `modscore score --output json`
+ *   POST /v1alpha1/comments:analyze   Perspective's AnalyzeComment request and response
+ *   GET  /healthz                     {"status":"ok",...}; 503 while draining
+ *   GET  /metrics                     Prometheus text format
+ *
+ * Models and policies form a "generation": loaded once, shared read-only by
+ * the worker threads, refcounted. ms_server_reload builds a whole new
+ * generation and swaps it in; requests already running keep the one they
+ * started with. A generation that fails to load is refused and the old one
+ * stays.
+ *
+ * OWNERSHIP: ms_server_start returns a server freed by ms_server_stop. The
+ * config is copied.
+ */
+#ifndef MS_SERVER_H
+#define MS_SERVER_H
+
+#include "modscore.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define MS_SERVER_DEFAULT_LISTEN "127.0.0.1:8080"
+#define MS_SERVER_DEFAULT_MAX_BODY (1024u * 1024u)
+#define MS_SERVER_DEFAULT_TIMEOUT 10u
+#define MS_SERVER_MAX_COMMUNITIES 4096u
+
+typedef struct ms_server_config {
+    const char *listen;       /* "ADDR:PORT" ("[::1]:8080" for IPv6); port 0 picks
+                                 a free one. NULL: MS_SERVER_DEFAULT_LISTEN */
+    const char *models_dir;   /* required */
+    const char *policy_path;  /* NULL: models_dir/policy.json, else the default */
+    const char *const *thresholds; /* --threshold overrides of the default policy */
+    size_t n_thresholds;
+    const char *policy_dir;   /* communityId ID -> policy_dir/ID.json; NULL: none */
+    size_t max_body;          /* request body cap in bytes; 0: the default (1 MiB) */
+    unsigned timeout_s;       /* idle connection timeout; 0: the default (10 s) */
+    unsigned threads;         /* worker threads; 0: one per online core */
+    int log_text;             /* include comment text in the request log */
+    FILE *log;                /* request log; NULL: stderr */
+} ms_server_config;
+
+typedef struct ms_server ms_server;
+
+/* Loads the first generation and starts listening. OUT: *out, free with
+ * ms_server_stop. On failure *out is NULL and err says why (a model or
+ * policy that does not load, or an address that cannot be bound:
+ * MS_ERR_IO). */
+ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error *err);
+
+/* The port the server listens on (useful after port 0). */
+unsigned ms_server_port(const ms_server *s);
+
+/* Loads models and policies again from the configured paths and swaps them
+ * in atomically. On failure the running generation stays and err says why. */
+ms_status ms_server_reload(ms_server *s, ms_error *err);
+
+/* Stops the server and frees it. With drain_ms > 0 it first stops
+ * accepting connections and waits up to drain_ms for requests in flight to
+ * finish. NULL is a no-op. */
+void ms_server_stop(ms_server *s, unsigned drain_ms);
+
+#endif
