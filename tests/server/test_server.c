@@ -1,0 +1,820 @@
+/* test_server.c - the HTTP service, run in-process on a loopback port and
+ * spoken to over real sockets: every endpoint, every error, reload, the
+ * request log, slow clients and concurrent good and bad requests. */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "modscore.h"
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ a client */
+
+typedef struct resp {
+    int status;
+    char *head; /* status line and headers */
+    char *body;
+    size_t len;
+} resp;
+
+static void resp_free(resp *r)
+{
+    free(r->head);
+    free(r->body);
+    memset(r, 0, sizeof *r);
+}
+
+static int dial(unsigned port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    return fd;
+}
+
+static void send_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return; /* the server may close early (413): read its answer */
+        p += k;
+        n -= (size_t)k;
+    }
+}
+
+/* One request on its own connection (Connection: close); extra is more
+ * header lines, each ending in \r\n. */
+static resp http(unsigned port, const char *method, const char *path, const char *extra,
+                 const char *body, size_t len)
+{
+    int fd = dial(port);
+    char head[1024];
+    int n = snprintf(head, sizeof head,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s", method,
+                     path, extra ? extra : "");
+    if (body && !(extra && strstr(extra, "chunked")))
+        n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n", len);
+    n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
+    send_all(fd, head, (size_t)n);
+    if (body)
+        send_all(fd, body, len);
+    size_t cap = 65536, got = 0;
+    char *buf = malloc(cap + 1);
+    for (;;) {
+        if (got == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+        }
+        ssize_t k = recv(fd, buf + got, cap - got, 0);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fd);
+    buf[got] = '\0';
+    resp r = {0};
+    char *sep = strstr(buf, "\r\n\r\n");
+    assert_non_null(sep);
+    *sep = '\0';
+    r.head = strdup(buf);
+    sscanf(buf, "HTTP/1.%*d %d", &r.status);
+    r.len = got - (size_t)(sep + 4 - buf);
+    r.body = malloc(r.len + 1);
+    memcpy(r.body, sep + 4, r.len);
+    r.body[r.len] = '\0';
+    free(buf);
+    return r;
+}
+
+static resp post(unsigned port, const char *path, const char *body)
+{
+    return http(port, "POST", path, "Content-Type: application/json\r\n", body, strlen(body));
+}
+
+static json_t *body_json(const resp *r)
+{
+    json_error_t je;
+    json_t *j = json_loadb(r->body, r->len, 0, &je);
+    if (!j)
+        fprintf(stderr, "not JSON (%s): %s\n", je.text, r->body);
+    assert_non_null(j);
+    return j;
+}
+
+/* The error shape every endpoint answers with. */
+static void assert_error(const resp *r, int code, const char *status, const char *in_message)
+{
+    if (r->status != code)
+        fprintf(stderr, "got %d: %s\n", r->status, r->body);
+    assert_int_equal(r->status, code);
+    json_t *j = body_json(r);
+    json_t *e = json_object_get(j, "error");
+    assert_true(json_is_object(e));
+    assert_int_equal(json_integer_value(json_object_get(e, "code")), code);
+    assert_string_equal(json_string_value(json_object_get(e, "status")), status);
+    const char *msg = json_string_value(json_object_get(e, "message"));
+    assert_non_null(msg);
+    if (in_message && !strstr(msg, in_message)) {
+        fprintf(stderr, "message '%s' lacks '%s'\n", msg, in_message);
+        fail();
+    }
+    json_decref(j);
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+typedef struct fixture {
+    ms_server *srv;
+    unsigned port;
+    char dir[64];       /* a temporary directory */
+    char models[128];   /* a copy of the shipped models in it */
+    char policies[128]; /* community policies */
+    char log_path[128];
+    FILE *log;
+    ms_models *models_ref; /* the library, to compute expected answers */
+    ms_policy *policy_ref;
+    ms_scorer *scorer_ref;
+} fixture;
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&buf, &cap, '\0', f);
+    fclose(f);
+    if (n < 0) {
+        free(buf);
+        return strdup("");
+    }
+    return buf;
+}
+
+static const char strict_policy[] =
+    "{\"name\":\"strict\",\"thresholds\":{\"hostility\":{\"review\":0.01,\"reject\":0.02}},"
+    "\"allow\":[],\"deny\":[\"turtles\"]}\n";
+
+static int start(fixture *fx, unsigned timeout_s, int log_text)
+{
+    ms_server_config cfg = {0};
+    cfg.listen = "127.0.0.1:0";
+    cfg.models_dir = fx->models;
+    cfg.policy_dir = fx->policies;
+    cfg.max_body = 64 * 1024;
+    cfg.timeout_s = timeout_s;
+    cfg.threads = 4;
+    cfg.log_text = log_text;
+    cfg.log = fx->log;
+    ms_error err = {0};
+    ms_status st = ms_server_start(&cfg, &fx->srv, &err);
+    if (st != MS_OK)
+        fprintf(stderr, "start: %s: %s\n", err.source, err.message);
+    assert_int_equal(st, MS_OK);
+    fx->port = ms_server_port(fx->srv);
+    assert_true(fx->port > 0);
+    return 0;
+}
+
+static int setup_opts(void **state, unsigned timeout_s, int log_text)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/ms_server_test.XXXXXX");
+    assert_non_null(mkdtemp(fx->dir));
+    snprintf(fx->models, sizeof fx->models, "%s/models", fx->dir);
+    snprintf(fx->policies, sizeof fx->policies, "%s/policies", fx->dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", MS_MODELS_DIR, fx->models);
+    assert_int_equal(system(cmd), 0);
+    /* the test runs on the hostility model alone unless one is shipped */
+    assert_int_equal(mkdir(fx->policies, 0700), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/strict.json", fx->policies);
+    write_file(path, strict_policy);
+    snprintf(path, sizeof path, "%s/gardening-forum.json", fx->policies);
+    char *community = read_all(MS_TEST_DATA "/policy/community.json");
+    write_file(path, community);
+    free(community);
+    snprintf(fx->log_path, sizeof fx->log_path, "%s/requests.log", fx->dir);
+    fx->log = fopen(fx->log_path, "w");
+    assert_non_null(fx->log);
+    ms_error err = {0};
+    assert_int_equal(ms_models_load(fx->models, &fx->models_ref, &err), MS_OK);
+    snprintf(path, sizeof path, "%s/policy.json", fx->models);
+    assert_int_equal(ms_policy_load(path, &fx->policy_ref, &err), MS_OK);
+    assert_int_equal(ms_scorer_new(fx->models_ref, fx->policy_ref, &fx->scorer_ref), MS_OK);
+    start(fx, timeout_s, log_text);
+    *state = fx;
+    return 0;
+}
+
+static int setup(void **state) { return setup_opts(state, 5, 0); }
+static int setup_short_timeout(void **state) { return setup_opts(state, 1, 0); }
+static int setup_log_text(void **state) { return setup_opts(state, 5, 1); }
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    ms_server_stop(fx->srv, 2000);
+    fclose(fx->log);
+    ms_scorer_free(fx->scorer_ref);
+    ms_policy_free(fx->policy_ref);
+    ms_models_free(fx->models_ref);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+    assert_int_equal(system(cmd), 0);
+    free(fx);
+    return 0;
+}
+
+/* The verdict `modscore check` prints for text, with the library. */
+static char *expected_check(fixture *fx, const char *text, const char *id)
+{
+    ms_input in = {.text = text, .len = strlen(text)};
+    ms_result r;
+    assert_int_equal(ms_score(fx->scorer_ref, &in, &r), MS_OK);
+    ms_comment c = {0};
+    c.id = (char *)id;
+    char *j = ms_result_json(id ? &c : NULL, &r);
+    ms_result_clear(&r);
+    char *out;
+    assert_true(asprintf(&out, "%s\n", j) > 0);
+    ms_free(j);
+    return out;
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void test_healthz(void **state)
+{
+    fixture *fx = *state;
+    resp r = http(fx->port, "GET", "/healthz", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "ok");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(j, "models"), "hostility")),
+        ms_models_version(fx->models_ref, MS_CAT_HOSTILITY));
+    assert_int_equal(json_integer_value(json_object_get(j, "communities")), 2);
+    json_decref(j);
+    resp_free(&r);
+}
+
+static void test_check_is_the_cli_verdict(void **state)
+{
+    fixture *fx = *state;
+    static const char *texts[] = {"Thanks, this was a clear and useful article.",
+                                  "You are an idiot and a moron.",
+                                  "Héllo 😀 you stupid idiot", ""};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        json_t *req = json_pack("{s:s}", "text", texts[i]);
+        char *body = json_dumps(req, 0);
+        resp r = post(fx->port, "/v1/check", body);
+        assert_int_equal(r.status, 200);
+        char *want = expected_check(fx, texts[i], NULL);
+        assert_string_equal(r.body, want);
+        assert_non_null(strstr(r.head, "application/json"));
+        free(want);
+        free(body);
+        json_decref(req);
+        resp_free(&r);
+    }
+    /* with an id, an article and a parent */
+    resp r = post(fx->port, "/v1/check",
+                  "{\"id\":\"c9\",\"text\":\"You are an idiot.\",\"parent_text\":\"I agree.\","
+                  "\"article\":{\"id\":\"a1\",\"title\":\"Rates\",\"body\":\"Rates rose.\","
+                  "\"tags\":[\"economy\"]}}");
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "id")), "c9");
+    assert_string_equal(json_string_value(json_object_get(j, "action")), "reject");
+    assert_true(json_array_size(json_object_get(j, "reasons")) > 0);
+    json_decref(j);
+    resp_free(&r);
+}
+
+static void test_check_bad_requests(void **state)
+{
+    fixture *fx = *state;
+    resp r = post(fx->port, "/v1/check", "{\"text\": 12}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "text");
+    resp_free(&r);
+    r = post(fx->port, "/v1/check", "{\"txt\": \"hello\"}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "text is required");
+    resp_free(&r);
+    r = post(fx->port, "/v1/check", "[1,2]");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "object");
+    resp_free(&r);
+    r = post(fx->port, "/v1/check", "{\"text\":\"a\",\"article\":{\"tags\":[1]}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "article.tags");
+    resp_free(&r);
+    r = http(fx->port, "POST", "/v1/check", NULL, "", 0);
+    assert_error(&r, 400, "INVALID_ARGUMENT", "empty");
+    resp_free(&r);
+}
+
+static void test_score_is_the_cli_report(void **state)
+{
+    fixture *fx = *state;
+    const char *doc =
+        "{\"article\":{\"id\":\"a1\",\"title\":\"Rates\",\"body\":\"The central bank raised "
+        "rates.\",\"tags\":[\"economy\"]},\"comments\":[{\"id\":\"c1\",\"text\":\"Good "
+        "analysis of rates.\"},{\"id\":\"c2\",\"parent\":\"c1\",\"text\":\"You are an idiot "
+        "and a moron.\"}]}";
+    resp r = post(fx->port, "/v1/score", doc);
+    assert_int_equal(r.status, 200);
+    /* what `modscore score --output json` writes, through the library */
+    ms_discussion *d;
+    ms_error err = {0};
+    assert_int_equal(ms_discussion_parse(doc, strlen(doc), MS_FORMAT_JSON, "t", &d, &err), MS_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ms_reporter *rep;
+    assert_int_equal(ms_reporter_new(MS_OUTPUT_JSON, f, fx->policy_ref, &rep), MS_OK);
+    ms_reporter_begin(rep, d->articles[0]);
+    for (size_t i = 0; i < d->n_comments; i++) {
+        const ms_comment *c = &d->comments[i];
+        const ms_comment *p = ms_discussion_parent(d, i);
+        ms_input in = {.text = c->text,
+                       .len = c->text_len,
+                       .article = c->article,
+                       .parent_text = p ? p->text : NULL,
+                       .parent_len = p ? p->text_len : 0};
+        ms_result res;
+        assert_int_equal(ms_score(fx->scorer_ref, &in, &res), MS_OK);
+        ms_reporter_comment(rep, c, &res);
+        ms_result_clear(&res);
+    }
+    assert_int_equal(ms_reporter_end(rep), MS_OK);
+    ms_reporter_free(rep);
+    fclose(f);
+    assert_string_equal(r.body, buf);
+    free(buf);
+    ms_discussion_free(d);
+    resp_free(&r);
+
+    r = post(fx->port, "/v1/score", "{\"comments\": 5}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "discussion");
+    resp_free(&r);
+    r = post(fx->port, "/v1/score", "{\"comments\": [");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "malformed JSON");
+    resp_free(&r);
+}
+
+/* Code point offset -> byte offset, to check spans against the text. */
+static size_t cp_to_byte(const char *s, size_t cp)
+{
+    size_t b = 0;
+    while (s[b] && cp) {
+        b++;
+        while (((unsigned char)s[b] & 0xC0) == 0x80)
+            b++;
+        cp--;
+    }
+    return b;
+}
+
+static void test_analyze_toxicity(void **state)
+{
+    fixture *fx = *state;
+    const char *text = "Héllo 😀 you stupid idiot";
+    json_t *req = json_pack("{s:{s:s},s:{s:{},s:{}},s:b,s:b,s:s,s:[s]}", "comment", "text", text,
+                            "requestedAttributes", "TOXICITY", "INSULT", "spanAnnotations", 1,
+                            "doNotStore", 1, "clientToken", "tok-1", "languages", "en");
+    char *body = json_dumps(req, 0);
+    resp r = post(fx->port, "/v1alpha1/comments:analyze", body);
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    ms_input in = {.text = text, .len = strlen(text)};
+    ms_result res;
+    assert_int_equal(ms_score(fx->scorer_ref, &in, &res), MS_OK);
+    json_t *scores = json_object_get(j, "attributeScores");
+    json_t *tox = json_object_get(scores, "TOXICITY");
+    json_t *sum = json_object_get(tox, "summaryScore");
+    assert_true(json_real_value(json_object_get(sum, "value")) == res.hostility);
+    assert_string_equal(json_string_value(json_object_get(sum, "type")), "PROBABILITY");
+    assert_true(json_equal(json_object_get(json_object_get(scores, "INSULT"), "summaryScore"),
+                           sum));
+    /* spans: the words that pushed the score up, in code points */
+    json_t *spans = json_object_get(tox, "spanScores");
+    assert_true(json_array_size(spans) >= 2);
+    int saw_idiot = 0;
+    long last_end = -1;
+    for (size_t i = 0; i < json_array_size(spans); i++) {
+        json_t *sp = json_array_get(spans, i);
+        long b = (long)json_integer_value(json_object_get(sp, "begin"));
+        long e = (long)json_integer_value(json_object_get(sp, "end"));
+        assert_true(b >= last_end && e > b);
+        last_end = e;
+        size_t bb = cp_to_byte(text, (size_t)b), eb = cp_to_byte(text, (size_t)e);
+        if (eb - bb == 5 && memcmp(text + bb, "idiot", 5) == 0)
+            saw_idiot = 1;
+        json_t *sc = json_object_get(sp, "score");
+        double v = json_real_value(json_object_get(sc, "value"));
+        assert_true(v >= 0 && v <= 1);
+        assert_string_equal(json_string_value(json_object_get(sc, "type")), "PROBABILITY");
+    }
+    assert_true(saw_idiot);
+    /* "idiot" begins at code point 19 (byte 23: é is 2 bytes, 😀 is 4) */
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(spans, 2), "begin")), 19);
+    assert_string_equal(json_string_value(json_object_get(j, "clientToken")), "tok-1");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(j, "languages"), 0)),
+                        "en");
+    ms_result_clear(&res);
+    json_decref(j);
+    json_decref(req);
+    free(body);
+    resp_free(&r);
+
+    /* a benign comment: one span over the whole text; no spans unless asked */
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"Lovely garden, ça va\"},\"requestedAttributes\":"
+             "{\"TOXICITY\":{}},\"spanAnnotations\":true}");
+    assert_int_equal(r.status, 200);
+    j = body_json(&r);
+    spans = json_object_get(json_object_get(json_object_get(j, "attributeScores"), "TOXICITY"),
+                            "spanScores");
+    assert_int_equal(json_array_size(spans), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(spans, 0), "end")), 20);
+    assert_null(json_object_get(j, "clientToken"));
+    json_decref(j);
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"Lovely garden\"},\"requestedAttributes\":"
+             "{\"TOXICITY\":{}}}");
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "spanScores"));
+    resp_free(&r);
+    /* scoreThreshold: scores below it are left out */
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"Lovely garden\"},\"requestedAttributes\":"
+             "{\"TOXICITY\":{\"scoreThreshold\":0.99,\"scoreType\":\"PROBABILITY\"}}}");
+    assert_int_equal(r.status, 200);
+    j = body_json(&r);
+    assert_int_equal(json_object_size(json_object_get(j, "attributeScores")), 0);
+    json_decref(j);
+    resp_free(&r);
+}
+
+static void test_analyze_errors(void **state)
+{
+    fixture *fx = *state;
+    static const char *unscored[] = {"SEVERE_TOXICITY", "PROFANITY", "IDENTITY_ATTACK",
+                                     "THREAT"};
+    for (size_t i = 0; i < 4; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"comment\":{\"text\":\"hello\"},\"requestedAttributes\":{\"TOXICITY\":{},"
+                 "\"%s\":{}}}",
+                 unscored[i]);
+        resp r = post(fx->port, "/v1alpha1/comments:analyze", body);
+        assert_error(&r, 400, "INVALID_ARGUMENT", unscored[i]);
+        assert_null(strstr(r.body, "attributeScores"));
+        resp_free(&r);
+    }
+    resp r = post(fx->port, "/v1alpha1/comments:analyze",
+                  "{\"comment\":{\"text\":\"hello\"},\"requestedAttributes\":{\"FOO\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown attribute: FOO");
+    resp_free(&r);
+    /* OFF_TOPIC: a number only with an off-topic model and context */
+    const char *ot = "{\"comment\":{\"text\":\"Watch my channel\"},\"context\":{\"entries\":"
+                     "[{\"text\":\"The central bank raised interest rates.\"}]},"
+                     "\"requestedAttributes\":{\"OFF_TOPIC\":{}}}";
+    r = post(fx->port, "/v1alpha1/comments:analyze", ot);
+    if (ms_models_version(fx->models_ref, MS_CAT_OFF_TOPIC)) {
+        assert_int_equal(r.status, 200);
+        assert_non_null(strstr(r.body, "\"OFF_TOPIC\":{\"summaryScore\""));
+    } else {
+        assert_error(&r, 400, "INVALID_ARGUMENT", "no off-topic model");
+    }
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"OFF_TOPIC\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "OFF_TOPIC");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"hallo\"},\"languages\":[\"de\"],"
+             "\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "does not support request languages: de");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze", "{\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "comment.text");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze", "{\"comment\":{\"text\":\"hi\"}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "requestedAttributes");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":"
+             "{\"scoreType\":\"STD_DEV_SCORE\"}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "PROBABILITY");
+    resp_free(&r);
+}
+
+static void test_http_errors(void **state)
+{
+    fixture *fx = *state;
+    resp r = post(fx->port, "/v1/check", "{\"text\": \"unterminated");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "malformed JSON at line 1");
+    resp_free(&r);
+    r = http(fx->port, "GET", "/v2/nothing", NULL, NULL, 0);
+    assert_error(&r, 404, "NOT_FOUND", "/v2/nothing");
+    resp_free(&r);
+    r = http(fx->port, "GET", "/v1/check", NULL, NULL, 0);
+    assert_error(&r, 405, "METHOD_NOT_ALLOWED", NULL);
+    assert_non_null(strstr(r.head, "Allow: POST"));
+    resp_free(&r);
+    r = post(fx->port, "/healthz", "{}");
+    assert_error(&r, 405, "METHOD_NOT_ALLOWED", NULL);
+    resp_free(&r);
+    /* over --max-body (64 KiB here), by Content-Length and chunked */
+    size_t big = 200 * 1024;
+    char *body = malloc(big);
+    memset(body, 'a', big);
+    r = http(fx->port, "POST", "/v1/check", NULL, body, big);
+    assert_error(&r, 413, "PAYLOAD_TOO_LARGE", "limit");
+    resp_free(&r);
+    /* chunked: 4 chunks of 32 KiB */
+    size_t clen = 0;
+    char *chunked = malloc(big + 1024);
+    for (int i = 0; i < 4; i++) {
+        clen += (size_t)sprintf(chunked + clen, "8000\r\n");
+        memset(chunked + clen, 'b', 0x8000);
+        clen += 0x8000;
+        clen += (size_t)sprintf(chunked + clen, "\r\n");
+    }
+    clen += (size_t)sprintf(chunked + clen, "0\r\n\r\n");
+    r = http(fx->port, "POST", "/v1/check", "Transfer-Encoding: chunked\r\n", chunked, clen);
+    assert_error(&r, 413, "PAYLOAD_TOO_LARGE", "limit");
+    resp_free(&r);
+    free(chunked);
+    free(body);
+    /* and the server still answers */
+    r = post(fx->port, "/v1/check", "{\"text\":\"fine\"}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+static void test_communities(void **state)
+{
+    fixture *fx = *state;
+    const char *text = "I like turtles and gardens.";
+    resp r = post(fx->port, "/v1/check", "{\"text\":\"I like turtles and gardens.\"}");
+    assert_int_equal(r.status, 200);
+    char *want = expected_check(fx, text, NULL);
+    assert_string_equal(r.body, want);
+    free(want);
+    assert_non_null(strstr(r.body, "\"action\":\"publish\""));
+    resp_free(&r);
+    r = post(fx->port, "/v1/check",
+             "{\"text\":\"I like turtles and gardens.\",\"communityId\":\"strict\"}");
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "\"action\":\"publish\""));
+    assert_non_null(strstr(r.body, "\"category\":\"deny\""));
+    resp_free(&r);
+    /* the query argument works too, for /v1/score as well */
+    r = post(fx->port, "/v1/score?communityId=strict",
+             "{\"comments\":[{\"id\":\"1\",\"text\":\"I like turtles.\"}]}");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"policy\": \"strict\""));
+    resp_free(&r);
+    r = post(fx->port, "/v1/check", "{\"text\":\"x\",\"communityId\":\"../../etc/passwd\"}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "invalid communityId");
+    resp_free(&r);
+    r = post(fx->port, "/v1/check", "{\"text\":\"x\",\"communityId\":\"nosuch\"}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "unknown communityId");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"hi\"},\"communityId\":\"gardening-forum\","
+             "\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+static void test_reload(void **state)
+{
+    fixture *fx = *state;
+    const char *req = "{\"text\":\"I like turtles.\"}";
+    resp r = post(fx->port, "/v1/check", req);
+    assert_non_null(strstr(r.body, "\"action\":\"publish\""));
+    resp_free(&r);
+    /* a new default policy, picked up by SIGHUP's reload */
+    char path[256];
+    snprintf(path, sizeof path, "%s/policy.json", fx->models);
+    write_file(path, strict_policy);
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    r = post(fx->port, "/v1/check", req);
+    assert_null(strstr(r.body, "\"action\":\"publish\""));
+    resp_free(&r);
+    /* a broken model is refused; the running one stays */
+    snprintf(path, sizeof path, "%s/hostility/card.json", fx->models);
+    write_file(path, "{\"format\": 1, \"task\": \"hostility\", ");
+    assert_int_not_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    assert_true(err.message[0] != '\0');
+    r = post(fx->port, "/v1/check", req);
+    assert_int_equal(r.status, 200);
+    assert_null(strstr(r.body, "\"action\":\"publish\""));
+    resp_free(&r);
+    r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
+    assert_non_null(strstr(r.body, "modscore_reloads_total{result=\"ok\"} 1\n"));
+    assert_non_null(strstr(r.body, "modscore_reloads_total{result=\"failed\"} 1\n"));
+    resp_free(&r);
+}
+
+static void test_broken_community_policy_refused(void **state)
+{
+    fixture *fx = *state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/broken.json", fx->policies);
+    write_file(path, "{\"name\":\"broken\",\"allow\":[\"a\" \"b\"]}");
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_ERR_POLICY);
+    assert_non_null(strstr(err.source, "broken.json"));
+    resp r = post(fx->port, "/v1/check", "{\"text\":\"x\",\"communityId\":\"strict\"}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+static void test_metrics(void **state)
+{
+    fixture *fx = *state;
+    for (int i = 0; i < 3; i++) {
+        resp r = post(fx->port, "/v1/check", "{\"text\":\"You are an idiot.\"}");
+        resp_free(&r);
+    }
+    resp r = post(fx->port, "/v1/check", "{");
+    resp_free(&r);
+    r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.head, "text/plain; version=0.0.4"));
+    const char *want[] = {
+        "modscore_requests_total{endpoint=\"/v1/check\",code=\"200\"} 3\n",
+        "modscore_requests_total{endpoint=\"/v1/check\",code=\"400\"} 1\n",
+        "modscore_request_errors_total 1\n",
+        "# TYPE modscore_request_duration_seconds histogram\n",
+        "modscore_request_duration_seconds_bucket{endpoint=\"/v1/check\",le=\"+Inf\"} 4\n",
+        "modscore_request_duration_seconds_count{endpoint=\"/v1/check\"} 4\n",
+        "modscore_actions_total{action=\"reject\"} 3\n",
+        "modscore_model_info{category=\"hostility\",version=\"",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        if (!strstr(r.body, want[i])) {
+            fprintf(stderr, "metrics lack %s\n%s", want[i], r.body);
+            fail();
+        }
+    }
+    resp_free(&r);
+}
+
+static void test_log_lines(void **state)
+{
+    fixture *fx = *state;
+    resp r = post(fx->port, "/v1/check", "{\"text\":\"secret words here\"}");
+    resp_free(&r);
+    r = http(fx->port, "GET", "/nowhere", NULL, NULL, 0);
+    resp_free(&r);
+    ms_server_stop(fx->srv, 1000); /* flushes every line */
+    fx->srv = NULL;
+    fflush(fx->log);
+    char *log = read_all(fx->log_path);
+    assert_non_null(strstr(log, " POST /v1/check 200 "));
+    assert_non_null(strstr(log, " GET /nowhere 404 "));
+    assert_null(strstr(log, "secret"));
+    free(log);
+}
+
+static void test_log_text_when_asked(void **state)
+{
+    fixture *fx = *state;
+    resp r = post(fx->port, "/v1/check", "{\"text\":\"secret words here\"}");
+    resp_free(&r);
+    ms_server_stop(fx->srv, 1000);
+    fx->srv = NULL;
+    fflush(fx->log);
+    char *log = read_all(fx->log_path);
+    assert_non_null(strstr(log, "text=\"secret words here\""));
+    free(log);
+}
+
+static void test_slow_client_times_out(void **state)
+{
+    fixture *fx = *state; /* 1 s timeout */
+    int slow = dial(fx->port);
+    const char *partial = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"te";
+    send_all(slow, partial, strlen(partial));
+    /* others are served meanwhile */
+    resp r = post(fx->port, "/v1/check", "{\"text\":\"hello\"}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    /* and the slow one is closed after the timeout */
+    struct pollfd pf = {slow, POLLIN, 0};
+    assert_int_equal(poll(&pf, 1, 5000), 1);
+    char buf[256];
+    ssize_t n = recv(slow, buf, sizeof buf, 0);
+    assert_true(n <= 0 || strncmp(buf, "HTTP/1.1 200", 12) != 0);
+    close(slow);
+}
+
+typedef struct worker_arg {
+    unsigned port;
+    int id;
+    const char *want; /* the good answer */
+    int failures;
+} worker_arg;
+
+static void *worker(void *p)
+{
+    worker_arg *a = p;
+    for (int i = 0; i < 40; i++) {
+        resp r;
+        if ((i + a->id) % 3 == 0) {
+            r = post(a->port, "/v1/check", "{\"text\": [bad json");
+            if (r.status != 400)
+                a->failures++;
+        } else {
+            r = post(a->port, "/v1/check", "{\"text\":\"You are an idiot and a moron.\"}");
+            if (r.status != 200 || strcmp(r.body, a->want) != 0)
+                a->failures++;
+        }
+        resp_free(&r);
+    }
+    return NULL;
+}
+
+static void test_concurrent_bad_requests_affect_no_one(void **state)
+{
+    fixture *fx = *state;
+    char *want = expected_check(fx, "You are an idiot and a moron.", NULL);
+    pthread_t t[8];
+    worker_arg a[8];
+    for (int i = 0; i < 8; i++) {
+        a[i] = (worker_arg){fx->port, i, want, 0};
+        pthread_create(&t[i], NULL, worker, &a[i]);
+    }
+    /* a reload in the middle: requests in flight finish on the old models */
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(a[i].failures, 0);
+    }
+    free(want);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_healthz, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_is_the_cli_verdict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_bad_requests, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_score_is_the_cli_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_analyze_toxicity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_analyze_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_http_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_communities, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_broken_community_policy_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_text_when_asked, setup_log_text, teardown),
+        cmocka_unit_test_setup_teardown(test_slow_client_times_out, setup_short_timeout,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_bad_requests_affect_no_one, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
