@@ -621,11 +621,6 @@ static int tree_build(const ms_html *h, tree *t)
 enum { KEY_HOSTILITY, KEY_OFF_TOPIC, KEY_SENTIMENT, N_KEYS };
 static const char *const key_names[N_KEYS] = {"hostility", "off-topic", "sentiment"};
 
-typedef struct rank_ctx {
-    const h_item *items;
-    int key;
-} rank_ctx;
-
 static double key_value(const h_item *it, int key, int *has)
 {
     switch (key) {
@@ -819,7 +814,7 @@ static const char *const page_css[] = {
     ".meta{margin:0;color:var(--muted);font-size:13px}\n",
     ".tag{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 8px;",
     "margin:2px 4px 0 0;background:var(--card)}\n",
-    "section.summary{display:grid;grid-template-columns:minmax(220px,1fr) 2fr;gap:18px;",
+    "section.summary{display:grid;grid-template-columns:minmax(220px,1fr) 2fr;gap:18px;align-items:start;",
     "margin-bottom:22px}\n",
     ".panel{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px}\n",
     ".counts{list-style:none;margin:0 0 10px;padding:0;display:flex;flex-direction:column;gap:6px}\n",

@@ -15,8 +15,10 @@
 
 /* ---- fixtures ---- */
 
-static ms_article article = {"a1", "Rates <b>rise</b> & \"fall\"", NULL,
-                             (char *[]){"economy", "<i>x</i>"}, 1};
+static ms_article article = {.id = "a1",
+                             .title = "Rates <b>rise</b> & \"fall\"",
+                             .tags = (char *[]){"<i>x</i>"},
+                             .n_tags = 1};
 
 /* c1: a script and a slur; the author breaks out of an attribute */
 #define T1 "<script>alert(1)</script> you idiot"
