@@ -597,10 +597,12 @@ static int tree_build(const ms_html *h, tree *t)
                 /* push children in reverse so the first is visited first */
                 size_t k = 0;
                 for (size_t c = t->first_child[v]; c != NONE; c = t->next[c])
-                    k++;
+                    k += !seen[c];
                 sp += k;
                 size_t j = sp;
                 for (size_t c = t->first_child[v]; c != NONE; c = t->next[c]) {
+                    if (seen[c]) /* the root of a cycle */
+                        continue;
                     stack[--j] = c;
                     t->depth[c] = t->depth[v] + 1;
                 }

@@ -340,6 +340,34 @@ static void test_empty_and_no_off_topic(void **state)
     free(c.buf);
 }
 
+/* Parent ids that loop (or point at the comment itself) still show every
+ * comment once: the first of a loop becomes a root. */
+static void test_parent_cycle(void **state)
+{
+    (void)state;
+    ms_comment x1 = {.id = "x1", .parent = "x2", .text = "a", .text_len = 1};
+    ms_comment x2 = {.id = "x2", .parent = "x1", .text = "b", .text_len = 1};
+    ms_comment x3 = {.id = "x3", .parent = "x3", .text = "c", .text_len = 1};
+    capture c;
+    cap_open(&c, NULL);
+    assert_int_equal(ms_reporter_comment(c.r, &x1, &res_ok), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &x2, &res_ok), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &x3, &res_ok), MS_OK);
+    cap_close(&c);
+    assert_int_equal(count(c.buf, "<li class=\"comment\""), 3);
+    char *li1 = comment_li(c.buf, "x1");
+    char *li2 = comment_li(c.buf, "x2");
+    char *li3 = comment_li(c.buf, "x3");
+    assert_non_null(strstr(li1, "data-depth=\"0\" style"));
+    assert_non_null(strstr(li2, "data-depth=\"1\" data-parent=\"x1\""));
+    assert_non_null(strstr(li3, "data-depth=\"0\" style"));
+    assert_true(strstr(c.buf, "data-id=\"x1\"") < strstr(c.buf, "data-id=\"x2\""));
+    free(li1);
+    free(li2);
+    free(li3);
+    free(c.buf);
+}
+
 static void test_write_error(void **state)
 {
     (void)state;
@@ -363,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_thread_tree),
         cmocka_unit_test(test_summary_and_thresholds),
         cmocka_unit_test(test_empty_and_no_off_topic),
+        cmocka_unit_test(test_parent_cycle),
         cmocka_unit_test(test_write_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
