@@ -87,6 +87,7 @@ typedef enum ms_format {
  * NULL except tags when n_tags > 0. */
 typedef struct ms_article {
     char *id;
+    char *author;  /* who wrote it (a forum thread's starter); may be NULL */
     char *title;
     char *body;
     char **tags;
@@ -168,6 +169,8 @@ typedef struct ms_example {
     int label;          /* 1 positive (hostile / off-topic), 0 negative */
     char *context;      /* article title + body + tags, or NULL */
     char *parent_text;  /* the comment it answers, or NULL */
+    char *author;          /* the comment's author, or NULL */
+    char *context_author;  /* the article's (thread starter's) author, or NULL */
 } ms_example;
 
 typedef struct ms_dataset {
@@ -297,6 +300,8 @@ typedef struct ms_input {
     const char *parent_text;
     size_t parent_len;
     unsigned notes;
+    const char *author; /* the comment's author, or NULL: a comment by the
+                           article's own author is a context feature */
 } ms_input;
 
 /* A scorer: one thread's buffers over shared models and policy (borrowed;
@@ -375,6 +380,8 @@ typedef struct ms_train_options {
     /* Feature settings; 0 keeps the task's default (char 2-5, words 1-2,
      * min_df 2, 2^20 buckets). */
     int char_ngram_min, char_ngram_max, word_ngram_max, min_df, hash_bits;
+    int no_context;  /* 1: the off-topic task without its context features
+                        (the comment's words alone; a baseline) */
     void (*progress)(void *ud, const ms_train_progress *p);
     void *progress_ud;
 } ms_train_options;

@@ -10,6 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Context features are few against a million n-gram buckets: scaled up,
+ * the L2 penalty lets them carry the off-topic model (measured on the
+ * SemEval training split's cross-validation). */
+#ifndef CONTEXT_SCALE
+#define CONTEXT_SCALE 12.0
+#endif
+
 /* Character n-grams are taken from at most this many bytes of a word. */
 #define CHAR_SPAN_MAX 64
 
@@ -637,6 +644,10 @@ static ms_status context_block(ms_featurizer *f, const ms_idf *idf, const ms_inp
     if (rc != MS_OK)
         return rc;
     d[MS_DENSE_LENGTH] = fmin(1.0, log1p((double)t->n) / log1p(500.0));
+    if (in->author && in->article && in->article->author && *in->author &&
+        strcmp(in->author, in->article->author) == 0)
+        d[MS_DENSE_BY_ARTICLE_AUTHOR] = st->by_article_author = 1;
+    d[MS_DENSE_QUESTION] = memchr(in->text, '?', in->len) != NULL;
     for (size_t i = 0; i < t->n; i++) {
         if (t->tok[i].flags & MS_TOK_URL) {
             st->links++;
@@ -705,6 +716,12 @@ static ms_status compute(ms_featurizer *f, const ms_idf *idf, const ms_input *in
     return MS_OK;
 }
 
+/* Dense feature k as it goes into the vector. */
+static double dense_value(const ms_featurizer *f, int k)
+{
+    return f->dense[k] * (k >= MS_DENSE_LEXICON_COUNT ? CONTEXT_SCALE : 1.0);
+}
+
 static int n_dense(const ms_feature_config *cfg)
 {
     return cfg->context ? MS_DENSE_COUNT : cfg->lexicon ? MS_DENSE_LEXICON_COUNT : 0;
@@ -760,7 +777,7 @@ ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input 
         if (f->dense[k] == 0)
             continue;
         out->idx[n] = base + k;
-        out->val[n++] = f->dense[k];
+        out->val[n++] = dense_value(f, k);
     }
     out->n = n;
     return MS_OK;
@@ -804,7 +821,7 @@ ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const doubl
     for (size_t i = 0; i < f->n_dense_tok; i++) {
         uint32_t k = f->dense_tok[i] >> 24, tk = f->dense_tok[i] & 0xFFFFFF;
         if (base + (int32_t)k < dim)
-            f->contrib[tk] += w[base + (int32_t)k] * f->dense[k] / (double)hits[k];
+            f->contrib[tk] += w[base + (int32_t)k] * dense_value(f, (int)k) / (double)hits[k];
     }
     *tokens = t;
     *contrib = f->contrib;

@@ -49,6 +49,8 @@ enum {
     MS_DENSE_LINKS,           /* URLs */
     MS_DENSE_LINKBAIT,        /* "watch here", "check out my", "click" */
     MS_DENSE_HAS_PARENT,
+    MS_DENSE_BY_ARTICLE_AUTHOR, /* written by the article's (thread's) author */
+    MS_DENSE_QUESTION,        /* the comment asks ('?') */
     MS_DENSE_COUNT
 };
 
@@ -118,6 +120,7 @@ typedef struct ms_context_stats {
     size_t shared_words;    /* ...and how many occur in the article */
     double cos_article, cos_parent;
     size_t links, linkbait;
+    int by_article_author;
     uint32_t linkbait_start, linkbait_end; /* first link-bait phrase's span */
 } ms_context_stats;
 

@@ -101,6 +101,7 @@ static void article_free(ms_article *a)
     if (!a)
         return;
     free(a->id);
+    free(a->author);
     free(a->title);
     free(a->body);
     for (size_t i = 0; i < a->n_tags; i++)
@@ -369,6 +370,7 @@ static ms_status article_from_json(json_t *o, ms_article **out, const char *sour
         return ms_fail(err, MS_ERR_NOMEM, source, line, 0, "out of memory");
     ms_status st;
     if ((st = field_text(o, "id", &a->id, source, line, "article: ", err)) ||
+        (st = field_text(o, "author", &a->author, source, line, "article: ", err)) ||
         (st = field_string(o, "title", &a->title, source, line, "article: ", err)) ||
         (st = field_string(o, "body", &a->body, source, line, "article: ", err))) {
         article_free(a);
@@ -1280,6 +1282,8 @@ static void example_clear(ms_example *e)
     free(e->text);
     free(e->context);
     free(e->parent_text);
+    free(e->author);
+    free(e->context_author);
     memset(e, 0, sizeof *e);
 }
 
@@ -1403,6 +1407,8 @@ static ms_status jsonl_example(const char *line, size_t len, long lineno, const 
                   ms_buf_addc(&ctx, '\n') != MS_OK;
         for (size_t i = 0; !bad && i < a->n_tags; i++)
             bad = (i && ms_buf_addc(&ctx, ' ') != MS_OK) || ms_buf_adds(&ctx, a->tags[i]) != MS_OK;
+        ex.context_author = a->author;
+        a->author = NULL;
         article_free(a);
         if (bad) {
             st = ms_fail(err, MS_ERR_NOMEM, source, lineno, 0, "out of memory");
@@ -1420,7 +1426,8 @@ static ms_status jsonl_example(const char *line, size_t len, long lineno, const 
             goto done;
         }
     }
-    if ((st = field_string(o, "parent_text", &ex.parent_text, source, lineno, "", err)) != MS_OK)
+    if ((st = field_string(o, "parent_text", &ex.parent_text, source, lineno, "", err)) != MS_OK ||
+        (st = field_text(o, "author", &ex.author, source, lineno, "", err)) != MS_OK)
         goto done;
     ex.text_len = json_string_length(text);
     ex.text = ms_strndup(json_string_value(text), ex.text_len);

@@ -37,12 +37,13 @@ static uint64_t next_random(uint64_t *s)
 /* The input an example is scored as: its context becomes an article. */
 static ms_input example_input(const ms_example *e, ms_article *scratch)
 {
-    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0, 0};
+    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0, 0, e->author};
     if (e->parent_text)
         in.parent_len = strlen(e->parent_text);
     if (e->context) {
         memset(scratch, 0, sizeof *scratch);
         scratch->body = e->context;
+        scratch->author = e->context_author;
         in.article = scratch;
     }
     return in;
@@ -103,6 +104,8 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
         d->cfg.min_df = o->min_df;
     if (o->hash_bits > 0)
         d->cfg.hash_bits = o->hash_bits;
+    if (o->no_context)
+        d->cfg.context = 0;
     ms_featurizer *fz;
     ms_status st = ms_featurizer_new(&d->cfg, lx, &fz);
     if (st != MS_OK)

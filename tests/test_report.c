@@ -15,7 +15,7 @@
 
 /* ---- fixtures: comments and results built by hand ---- */
 
-static ms_article article = {"a1", "Rates rise", NULL, (char *[]){"economy", "rates"}, 2};
+static ms_article article = {.id = "a1", .title = "Rates rise", .tags = (char *[]){"economy", "rates"}, .n_tags = 2};
 
 static ms_comment c1 = {.id = "c1", .text = "Nice piece \xff", .text_len = 12, .line = 1};
 static ms_reason r1_none[1];

@@ -7,7 +7,11 @@ Writes OUT_DIR/*.jsonl (never committed: several sets are dev-only text):
   impermium-train.jsonl, impermium-test.jsonl   Kaggle 2012 insults (Insult 1 = hostile)
   olid-train.jsonl, olid-test.jsonl              OffensEval 2019 subtask A (OFF = hostile)
   davidson.jsonl                                 Davidson 2017 (hate or offensive = hostile)
-  identity-civil.jsonl                           civil sentences about identity groups (label 0)
+  semeval-train.jsonl, semeval-test.jsonl        SemEval-2016 3A: comment vs its thread's question
+                                                 (Bad = off-topic 1, Good = 0; PotentiallyUseful
+                                                 left out); test = threads whose id hashes to 0-19 of 100
+  globe-train.jsonl, globe-test.jsonl            Globe and Mail comments with their own article (0)
+                                                 and with another article (1); test = article 28659297
 Only the Python standard library is used.
 """
 import csv
@@ -82,6 +86,69 @@ def davidson(path):
     return out
 
 
+def stable_bucket(key: str) -> int:
+    """0..99 from a key, the same on every machine (no Python hash seed)."""
+    h = 2166136261
+    for b in key.encode("utf-8"):
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return h % 100
+
+
+def write_ctx(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"prepare: {path}: {len(rows)} examples, {sum(r['label'] for r in rows)} off-topic",
+          file=sys.stderr)
+
+
+def semeval(path):
+    import xml.etree.ElementTree as ET
+    train, test = [], []
+    root = ET.parse(path).getroot()
+    for thread in root.iter("Thread"):
+        if thread.get("SubtaskA_Skip_Because_Same_As_RelQuestion_ID"):
+            continue
+        q = thread.find("RelQuestion")
+        out = test if stable_bucket(thread.get("THREAD_SEQUENCE")) < 20 else train
+        for c in thread.findall("RelComment"):
+            rel = c.get("RELC_RELEVANCE2RELQ")
+            text = (c.findtext("RelCText") or "").strip()
+            if rel not in ("Good", "Bad") or not text:
+                continue
+            out.append({"text": text, "label": 1 if rel == "Bad" else 0,
+                        "author": c.get("RELC_USERID"),
+                        "article": {"author": q.get("RELQ_USERID"),
+                                    "title": q.findtext("RelQSubject") or "",
+                                    "body": q.findtext("RelQBody") or ""}})
+    return train, test
+
+
+def globe(data):
+    import random
+    with open(f"{data}/globe-and-mail/articles_flat.csv", newline="", encoding="utf-8") as f:
+        arts = {r["article_id"]: r for r in csv.DictReader(f)}
+    with open(f"{data}/globe-and-mail/comments_flat.csv", newline="", encoding="utf-8") as f:
+        comments = list(csv.DictReader(f))
+    rng = random.Random(2016)
+    ids = sorted(arts)
+    held_out = "28659297"
+    train, test = [], []
+    for c in comments:
+        text = c["comment_text"].strip()
+        if not text or c["article_id"] not in arts:
+            continue
+        own = arts[c["article_id"]]
+        other = arts[rng.choice([i for i in ids if i != c["article_id"]])]
+        out = test if c["article_id"] == held_out else train
+        for art, label in ((own, 0), (other, 1)):
+            r = {"text": text, "label": label,
+                 "article": {"title": art["title"].replace(" - The Globe and Mail", ""),
+                             "body": art["article_text"]}}
+            out.append(r)
+    return train, test
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -93,6 +160,12 @@ def main():
     write(f"{out}/olid-test.jsonl",
           olid_test(f"{data}/olid/testset-levela.tsv", f"{data}/olid/labels-levela.csv"))
     write(f"{out}/davidson.jsonl", davidson(f"{data}/davidson/labeled_data.csv"))
+    tr, te = semeval(f"{data}/semeval2016-cqa/SemEval2016-Task3-CQA-QL-train-part2.xml")
+    write_ctx(f"{out}/semeval-train.jsonl", tr)
+    write_ctx(f"{out}/semeval-test.jsonl", te)
+    tr, te = globe(data)
+    write_ctx(f"{out}/globe-train.jsonl", tr)
+    write_ctx(f"{out}/globe-test.jsonl", te)
 
 
 if __name__ == "__main__":

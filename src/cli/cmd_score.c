@@ -163,7 +163,7 @@ static int score_stream(score_run *run, line_reader *lr, const char *name)
         if (!c)
             continue; /* an article line */
         ms_input in = {c->text, c->text_len, c->article, c->parent_text,
-                       c->parent_text ? strlen(c->parent_text) : 0, c->notes};
+                       c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author};
         int r = score_one(run, c, &in);
         ms_comment_free(c);
         if (r && (r != EXIT_DATAERR || !rc))

@@ -30,6 +30,7 @@ static const char train_usage[] =
     "      --word-ngrams N     word n-grams 1..N (default 2)\n"
     "      --min-df N          drop n-grams seen in fewer than N texts (default 2)\n"
     "      --hash-bits B       2^B hashed feature buckets (default 20)\n"
+    "      --no-context        off-topic: the comment's words alone (a baseline)\n"
     "      --models DIR        where the lexicons are (DIR/lexicons)\n"
     "  -q, --quiet             no progress on stderr\n"
     "  -h, --help              show this help\n";
@@ -50,7 +51,7 @@ static const char eval_usage[] =
 
 enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
-    OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS
+    OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS, OPT_NOCTX
 };
 
 /* "2,5" -> 2 and 5 */
@@ -138,6 +139,7 @@ int cmd_train(int argc, char **argv)
         {"word-ngrams", required_argument, NULL, OPT_WORDS},
         {"min-df", required_argument, NULL, OPT_MINDF},
         {"hash-bits", required_argument, NULL, OPT_BITS},
+        {"no-context", no_argument, NULL, OPT_NOCTX},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
@@ -214,6 +216,7 @@ int cmd_train(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case OPT_NOCTX: o.no_context = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(train_usage, stdout); return 0;
         default: fputs(train_usage, stderr); return EXIT_USAGE;
