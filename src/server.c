@@ -1297,7 +1297,7 @@ static void log_request(ms_server *s, const request *rq, double dt)
     gmtime_r(&ts.tv_sec, &tm);
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-    char status[8];
+    char status[16];
     if (rq->status)
         snprintf(status, sizeof status, "%u", rq->status);
     else
