@@ -10,6 +10,7 @@
 #include "sentiment.h"
 #include "util.h"
 #include "card.h"
+#include "compiled.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -54,6 +55,20 @@ static ms_status load_one(const char *dir, const char *name, loaded_model *lm, i
     if (st == MS_ERR_NOT_FOUND && !required) {
         ms_buf_free(&path);
         return MS_OK;
+    }
+    if (st == MS_OK) {
+        /* model.bin, when it is there and compiled from the card's files,
+         * spares parsing model.svm; a damaged one is refused */
+        path.len = 0;
+        ms_buf_printf(&path, "%s/%s/model.bin", dir, name);
+        st = ms_compiled_load(path.data, lm->card.model_hash, lm->card.idf_hash,
+                              lm->card.features.hash_bits, &lm->linear, &lm->idf, err);
+        if (st != MS_ERR_NOT_FOUND) {
+            ms_buf_free(&path);
+            lm->present = st == MS_OK;
+            return st;
+        }
+        st = MS_OK;
     }
     if (st == MS_OK) {
         path.len = 0;

@@ -4,6 +4,7 @@
  * data, and a model directory written atomically with its card. */
 #define _GNU_SOURCE
 #include "card.h"
+#include "compiled.h"
 #include "featurize.h"
 #include "lexicon.h"
 #include "metrics.h"
@@ -319,6 +320,8 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
                   : ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
         free(text);
     }
+    if (st == MS_OK)
+        st = ms_compiled_write_dir(tmp.data, err);
     if (st == MS_OK)
         st = publish_dir(tmp.data, out_dir, err);
     if (st != MS_OK)

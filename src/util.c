@@ -179,8 +179,43 @@ static locale_t c_locale;
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 static void make_c_locale(void) { c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
 
+/* Short plain decimals ("-1.5", "0.25", "3"): up to 15 digits make an
+ * exact integer and 10^k (k <= 15) is exact, so one IEEE division gives
+ * the correctly rounded value, the one strtod returns (Clinger's fast
+ * path). Returns 0 on success, -1 to leave the text to strtod. */
+static int parse_short_decimal(const char *s, size_t n, double *out)
+{
+    static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = 0;
+    int neg = 0, digits = 0, frac = -1;
+    uint64_t m = 0;
+    if (n > 0 && (s[0] == '-' || s[0] == '+'))
+        neg = s[0] == '-', i = 1;
+    for (; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            if (++digits > 15)
+                return -1;
+            m = m * 10 + (uint64_t)(s[i] - '0');
+            if (frac >= 0)
+                frac++;
+        } else if (s[i] == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            return -1;
+        }
+    }
+    if (digits == 0)
+        return -1;
+    double v = (double)m / p10[frac > 0 ? frac : 0];
+    *out = neg ? -v : v;
+    return 0;
+}
+
 int ms_parse_double(const char *s, size_t n, double *out)
 {
+    if (parse_short_decimal(s, n, out) == 0)
+        return 0;
     /* strtod_l with the "C" locale: a host program's setlocale() can never
      * turn the '.' of a model file into something else. */
     char tmp[64];

@@ -14,6 +14,7 @@ static const char usage[] =
     "  train             train a model on labelled data (JSON Lines or CSV)\n"
     "  eval              measure a model on labelled data\n"
     "  serve             answer check and score requests over HTTP\n"
+    "  compile DIR...    rebuild a model directory's model.bin (fast loading)\n"
     "\n"
     "  -h, --help        show this help ('modscore COMMAND --help' for a command)\n"
     "  -V, --version     show the version\n";
@@ -25,7 +26,7 @@ int main(int argc, char **argv)
         int (*run)(int, char **);
     } commands[] = {
         {"score", cmd_score}, {"check", cmd_check}, {"train", cmd_train},
-        {"eval", cmd_eval},   {"serve", cmd_serve},
+        {"eval", cmd_eval},   {"serve", cmd_serve}, {"compile", cmd_compile},
     };
     if (argc < 2) {
         fputs(usage, stderr);
