@@ -4,8 +4,11 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
+#include "util.h"
+
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,9 @@ static const char usage[] =
     "      --models DIR      model directory (default: the shipped models)\n"
     "      --policy FILE     community standards (default: DIR/policy.json)\n"
     "      --threshold SPEC  override a threshold: hostility=0.8, hostility.reject=0.95\n"
+    "  -j, --jobs N          score JSON Lines (in and out) with N threads (default:\n"
+    "                        the number of cores); output order is input order,\n"
+    "                        the same bytes whatever N; other formats use one\n"
     "  -q, --quiet           no progress line on stderr\n"
     "  -h, --help            show this help\n"
     "\n"
@@ -86,6 +92,10 @@ static int next_line(line_reader *r)
 typedef struct score_run {
     ms_scorer *scorer;
     ms_reporter *rep;
+    int jobs;                 /* > 1: JSON Lines in and out on this many threads */
+    const ms_models *models;
+    const ms_policy *policy;
+    FILE *out;
     size_t scored;
     int progress;
     double last_progress;
@@ -175,6 +185,244 @@ static int score_stream(score_run *run, line_reader *lr, const char *name)
     return rc;
 }
 
+/* --jobs N: the JSON Lines stream scored by N threads. This thread reads
+ * and parses lines in order (the reader resolves article_id references, so
+ * it is sequential) into batches; N workers, each with its own scorer
+ * (models and policy are shared read-only), render a batch's records into
+ * memory; a worker writes its batch when every earlier batch is written,
+ * so the output is the single-threaded output, byte for byte. At most
+ * SLOTS_PER_JOB * N batches of at most BATCH_ITEMS lines or BATCH_BYTES
+ * bytes are in flight, so memory stays flat whatever the input's length. */
+#define BATCH_ITEMS 256
+#define BATCH_BYTES (256u * 1024u)
+#define SLOTS_PER_JOB 3
+
+typedef struct par_item {
+    ms_comment *c;   /* NULL: an error line */
+    long lineno;
+    char *error;     /* the reader's message for an error line */
+} par_item;
+
+typedef struct par_batch {
+    par_item items[BATCH_ITEMS];
+    size_t n;
+} par_batch;
+
+typedef struct par_state {
+    score_run *run;
+    const ms_models *models;
+    const ms_policy *policy;
+    FILE *out;
+    par_batch *slots;
+    size_t n_slots;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_space, cv_turn;
+    size_t produced, taken, written; /* batch sequence numbers */
+    int eof;
+    int rc; /* the run's exit code so far (under mu) */
+} par_state;
+
+static void batch_clear(par_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        ms_comment_free(b->items[i].c);
+        free(b->items[i].error);
+    }
+    b->n = 0;
+}
+
+/* The {"line":N,"error":...} record, exactly as the reporter writes it. */
+static int render_error(const ms_policy *policy, long lineno, const char *msg, ms_buf *out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    ms_reporter *rep = NULL;
+    if (!mem)
+        return EXIT_SOFTWARE;
+    ms_status st = ms_reporter_new(MS_OUTPUT_JSONL, mem, policy, &rep);
+    if (st == MS_OK)
+        st = ms_reporter_error(rep, lineno, msg);
+    ms_reporter_free(rep);
+    fclose(mem);
+    if (st == MS_OK && ms_buf_add(out, buf, len) != MS_OK)
+        st = MS_ERR_NOMEM;
+    free(buf);
+    return st == MS_OK ? 0 : EXIT_SOFTWARE;
+}
+
+static void *par_worker(void *arg)
+{
+    par_state *ps = arg;
+    ms_scorer *scorer = NULL;
+    ms_buf out = {0};
+    int rc0 = ms_scorer_new(ps->models, ps->policy, &scorer) == MS_OK ? 0 : EXIT_SOFTWARE;
+    for (;;) {
+        pthread_mutex_lock(&ps->mu);
+        while (ps->taken == ps->produced && !ps->eof)
+            pthread_cond_wait(&ps->cv_work, &ps->mu);
+        if (ps->taken == ps->produced) {
+            pthread_mutex_unlock(&ps->mu);
+            break;
+        }
+        size_t seq = ps->taken++;
+        pthread_mutex_unlock(&ps->mu);
+
+        par_batch *b = &ps->slots[seq % ps->n_slots];
+        int rc = rc0;
+        size_t scored = 0;
+        out.len = 0;
+        for (size_t i = 0; i < b->n && !rc0; i++) {
+            par_item *it = &b->items[i];
+            if (!it->c) {
+                int r = render_error(ps->policy, it->lineno, it->error, &out);
+                if (r || !rc)
+                    rc = r ? r : EXIT_DATAERR;
+                continue;
+            }
+            const ms_comment *c = it->c;
+            ms_input in = {c->text, c->text_len, c->article, c->parent_text,
+                           c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author};
+            ms_result r;
+            ms_status st = ms_score(scorer, &in, &r);
+            if (st != MS_OK) {
+                cli_errorf("scoring comment %s failed: %s", c->id ? c->id : "?",
+                           ms_strerror(st));
+                if (!rc || rc == EXIT_DATAERR)
+                    rc = cli_exit_code(st);
+                continue;
+            }
+            char *json = ms_result_json(c, &r);
+            ms_result_clear(&r);
+            if (!json || ms_buf_add(&out, json, strlen(json)) != MS_OK ||
+                ms_buf_addc(&out, '\n') != MS_OK)
+                rc = EXIT_SOFTWARE;
+            free(json);
+            scored++;
+        }
+        batch_clear(b);
+
+        /* wait for this batch's turn, then write it */
+        pthread_mutex_lock(&ps->mu);
+        while (ps->written != seq)
+            pthread_cond_wait(&ps->cv_turn, &ps->mu);
+        int failed = ps->rc == EXIT_IOERR || ps->rc == EXIT_SOFTWARE;
+        pthread_mutex_unlock(&ps->mu);
+        if (!failed && out.len &&
+            (fwrite(out.data, 1, out.len, ps->out) != out.len || fflush(ps->out) != 0))
+            rc = EXIT_IOERR;
+        pthread_mutex_lock(&ps->mu);
+        ps->run->scored += scored;
+        progress(ps->run, 0);
+        if (rc && (!ps->rc || ps->rc == EXIT_DATAERR || rc == EXIT_IOERR))
+            ps->rc = rc;
+        ps->written++;
+        pthread_cond_broadcast(&ps->cv_turn);
+        pthread_cond_broadcast(&ps->cv_space);
+        pthread_mutex_unlock(&ps->mu);
+    }
+    ms_buf_free(&out);
+    ms_scorer_free(scorer);
+    return NULL;
+}
+
+static int score_stream_parallel(score_run *run, line_reader *lr, const char *name)
+{
+    ms_jsonl_reader *jr;
+    if (ms_jsonl_reader_new(name, &jr) != MS_OK)
+        return EXIT_SOFTWARE;
+    par_state ps = {0};
+    ps.run = run;
+    ps.models = run->models;
+    ps.policy = run->policy;
+    ps.out = run->out;
+    ps.n_slots = (size_t)run->jobs * SLOTS_PER_JOB;
+    ps.slots = calloc(ps.n_slots, sizeof *ps.slots);
+    pthread_t *th = calloc((size_t)run->jobs, sizeof *th);
+    if (!ps.slots || !th) {
+        free(ps.slots), free(th);
+        ms_jsonl_reader_free(jr);
+        return EXIT_SOFTWARE;
+    }
+    pthread_mutex_init(&ps.mu, NULL);
+    pthread_cond_init(&ps.cv_work, NULL);
+    pthread_cond_init(&ps.cv_space, NULL);
+    pthread_cond_init(&ps.cv_turn, NULL);
+    int started = 0;
+    for (; started < run->jobs; started++)
+        if (pthread_create(&th[started], NULL, par_worker, &ps) != 0)
+            break;
+    int rc = started ? 0 : EXIT_SOFTWARE, got = 1;
+    long lineno = 0;
+    ms_reporter_begin(run->rep, NULL); /* nothing for JSON Lines; keeps end() balanced */
+    while (!rc && got > 0) {
+        /* a free slot: the batch that used it last is written */
+        pthread_mutex_lock(&ps.mu);
+        while (ps.produced - ps.written >= ps.n_slots)
+            pthread_cond_wait(&ps.cv_space, &ps.mu);
+        int stop = ps.rc == EXIT_IOERR || ps.rc == EXIT_SOFTWARE;
+        pthread_mutex_unlock(&ps.mu);
+        if (stop)
+            break;
+        par_batch *b = &ps.slots[ps.produced % ps.n_slots];
+        size_t bytes = 0;
+        while (b->n < BATCH_ITEMS && bytes < BATCH_BYTES && (got = next_line(lr)) > 0) {
+            lineno++;
+            ms_error err = {0};
+            ms_comment *c = NULL;
+            ms_status st;
+            if (lr->too_long) {
+                st = MS_ERR_LIMIT;
+                snprintf(err.message, sizeof err.message,
+                         "line longer than %u bytes (MS_MAX_LINE_BYTES)", MS_MAX_LINE_BYTES);
+            } else
+                st = ms_jsonl_reader_line(jr, lr->line, lr->len, lineno, &c, &err);
+            if (st == MS_ERR_NOMEM) {
+                rc = EXIT_SOFTWARE;
+                break;
+            }
+            if (st == MS_OK && !c)
+                continue; /* an article line */
+            par_item *it = &b->items[b->n++];
+            it->c = c;
+            it->lineno = lineno;
+            it->error = st == MS_OK ? NULL : ms_strdup0(err.message);
+            if (st != MS_OK && !it->error) {
+                rc = EXIT_SOFTWARE;
+                break;
+            }
+            bytes += lr->len;
+        }
+        if (got < 0)
+            rc = EXIT_SOFTWARE;
+        if (b->n == 0)
+            continue;
+        pthread_mutex_lock(&ps.mu);
+        ps.produced++;
+        pthread_cond_signal(&ps.cv_work);
+        pthread_mutex_unlock(&ps.mu);
+    }
+    pthread_mutex_lock(&ps.mu);
+    ps.eof = 1;
+    pthread_cond_broadcast(&ps.cv_work);
+    pthread_mutex_unlock(&ps.mu);
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    /* batches no worker took (none unless every worker failed to start) */
+    for (size_t i = 0; i < ps.n_slots; i++)
+        batch_clear(&ps.slots[i]);
+    if (ps.rc && (!rc || rc == EXIT_DATAERR))
+        rc = ps.rc;
+    pthread_cond_destroy(&ps.cv_turn);
+    pthread_cond_destroy(&ps.cv_space);
+    pthread_cond_destroy(&ps.cv_work);
+    pthread_mutex_destroy(&ps.mu);
+    free(ps.slots);
+    free(th);
+    ms_jsonl_reader_free(jr);
+    return rc;
+}
+
 static int score_document(score_run *run, const ms_discussion *d)
 {
     int rc = 0;
@@ -210,7 +458,8 @@ static int score_file(score_run *run, const char *path, ms_format format)
     int rc;
     if (format == MS_FORMAT_JSONL) {
         line_reader lr = {f, head, n, 0, NULL, 0, 0, 0, 0};
-        rc = score_stream(run, &lr, name);
+        rc = run->jobs > 1 ? score_stream_parallel(run, &lr, name)
+                           : score_stream(run, &lr, name);
         free(lr.line);
     } else {
         /* whole document: the head, then the rest */
@@ -293,7 +542,8 @@ int cmd_score(int argc, char **argv)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"out", required_argument, NULL, 'O'},    {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         CLI_COMMON_LONG_OPTIONS,
+        {"help", no_argument, NULL, 'h'},         {"jobs", required_argument, NULL, 'j'},
+        CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     cli_common common = {0};
@@ -301,7 +551,8 @@ int cmd_score(int argc, char **argv)
     ms_output output = isatty(STDOUT_FILENO) ? MS_OUTPUT_TEXT : MS_OUTPUT_JSONL;
     const char *out_path = NULL;
     int quiet = 0, opt;
-    while ((opt = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    while ((opt = getopt_long(argc, argv, "f:o:j:qh", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
         if (c < 0)
             return EXIT_USAGE;
@@ -321,6 +572,15 @@ int cmd_score(int argc, char **argv)
             }
             break;
         case 'O': out_path = optarg; break;
+        case 'j': {
+            char *end;
+            jobs = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 1024) {
+                cli_errorf("--jobs wants a number from 1 to 1024, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return EXIT_USAGE;
@@ -351,6 +611,10 @@ int cmd_score(int argc, char **argv)
     score_run run = {0};
     run.progress = !quiet && isatty(STDERR_FILENO);
     run.started = now_s();
+    run.jobs = output == MS_OUTPUT_JSONL && jobs > 1 ? (int)jobs : 1;
+    run.models = models;
+    run.policy = policy;
+    run.out = out;
     ms_status st = ms_scorer_new(models, policy, &run.scorer);
     if (st == MS_OK)
         st = ms_reporter_new(output, out, policy, &run.rep);
