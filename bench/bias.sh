@@ -4,7 +4,8 @@
 # `modscore score`; per group the civil false-positive rate at the policy's review
 # threshold, the hostile true-positive rate and the subgroup / BPSN / BNSP AUCs.
 #
-# Usage: bench/bias.sh [--bin MODSCORE] [--models DIR] [--data FILE] [--max-fpr X] [--json]
+# Usage: bench/bias.sh [--bin MODSCORE] [--models DIR] [--data FILE] [--max-fpr X]
+#                      [--min-tpr Y] [--json]
 #   --bin MODSCORE  the modscore binary (default build/modscore)
 #   --models DIR    a models directory (DIR/hostility, DIR/lexicons, DIR/policy.json;
 #                   default the shipped models/); the threshold is DIR/policy.json
@@ -12,6 +13,7 @@
 #   --data FILE     the sentences (default tests/data/bias/identity.jsonl, made by
 #                   train/identity/make_templates.py)
 #   --max-fpr X     exit 1 if any group's civil false-positive rate exceeds X
+#   --min-tpr Y     exit 1 if any group's hostile true-positive rate is under Y
 #   --json          the figures as one JSON object
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,8 +27,9 @@ while [ $# -gt 0 ]; do
     --models) models=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
     --max-fpr) extra="$extra --max-fpr $2"; shift 2 ;;
+    --min-tpr) extra="$extra --min-tpr $2"; shift 2 ;;
     --json) extra="$extra --json"; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bias.sh: unknown argument $1 (see --help)" >&2; exit 64 ;;
   esac
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Identity-term bias figures for bench/bias.sh (Dixon et al. 2018; Borkan et al. 2019).
 
-Usage: bench/bias_report.py SET.jsonl SCORES.jsonl THRESHOLD [--max-fpr X] [--json]
+Usage: bench/bias_report.py SET.jsonl SCORES.jsonl THRESHOLD [--max-fpr X] [--min-tpr Y] [--json]
 
 SET.jsonl     {"id","group","label","text"} lines (tests/data/bias/identity.jsonl)
 SCORES.jsonl  `modscore score --output jsonl` of SET.jsonl (one line per input, same order)
@@ -13,7 +13,8 @@ subgroup AUC (the group's hostile vs the group's civil), BPSN AUC (other groups'
 this group's civil: low when civil mentions of the group look hostile) and BNSP AUC (this
 group's hostile vs other groups' civil). Overall: the pooled figures and the generalised
 mean (p = -5) of each per-group AUC, as in the Jigsaw unintended-bias metric.
-With --max-fpr X it exits 1 when any group's FPR exceeds X (the ctest bias test).
+With --max-fpr X / --min-tpr Y it exits 1 when any group's FPR exceeds X or its TPR is
+under Y (the ctest bias test).
 Only the Python standard library is used.
 """
 import argparse
@@ -48,6 +49,7 @@ def main():
     ap.add_argument("scores")
     ap.add_argument("threshold", type=float)
     ap.add_argument("--max-fpr", type=float, default=None)
+    ap.add_argument("--min-tpr", type=float, default=None)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     rows = [json.loads(l) for l in open(a.set, encoding="utf-8") if l.strip()]
@@ -102,13 +104,17 @@ def main():
               f" BPSN {overall['mean_bpsn_auc']:.3f} BNSP {overall['mean_bnsp_auc']:.3f}")
         print(f"threshold {t:g} (policy hostility.review); highest group FPR "
               f"{overall['max_group_fpr']:.2f}")
-    if a.max_fpr is not None:
-        bad = [r for r in out if r["fpr"] > a.max_fpr]
-        for r in bad:
-            print(f"bias: group {r['group']}: civil false-positive rate {r['fpr']:.2f} "
+    bad = 0
+    for r in out:
+        if a.max_fpr is not None and r["fpr"] > a.max_fpr:
+            bad += 1
+            print(f"bias: group {r['group']}: civil false-positive rate {r['fpr']:.3f} "
                   f"exceeds {a.max_fpr:g}", file=sys.stderr)
-        return 1 if bad else 0
-    return 0
+        if a.min_tpr is not None and r["tpr"] < a.min_tpr:
+            bad += 1
+            print(f"bias: group {r['group']}: hostile true-positive rate {r['tpr']:.3f} "
+                  f"is under {a.min_tpr:g}", file=sys.stderr)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
