@@ -17,6 +17,10 @@
 #define CONTEXT_SCALE 12.0
 #endif
 
+/* An article with this many distinct content words is a story, not a
+ * forum question. */
+#define LONG_ARTICLE_WORDS 80
+
 /* Character n-grams are taken from at most this many bytes of a word. */
 #define CHAR_SPAN_MAX 64
 
@@ -620,6 +624,11 @@ static ms_status context_block(ms_featurizer *f, const ms_idf *idf, const ms_inp
             d[MS_DENSE_SHARE_IN_ARTICLE] =
                 st->content_words ? (double)st->shared_words / (double)st->content_words : 0;
             d[MS_DENSE_NAMED_OVERLAP] = named ? (double)named_hit / (double)named : 0;
+            if (f->n_article_words >= LONG_ARTICLE_WORDS) {
+                d[MS_DENSE_COS_ARTICLE_LONG] = d[MS_DENSE_COS_ARTICLE];
+                d[MS_DENSE_SHARE_IN_ARTICLE_LONG] = d[MS_DENSE_SHARE_IN_ARTICLE];
+                d[MS_DENSE_NAMED_OVERLAP_LONG] = d[MS_DENSE_NAMED_OVERLAP];
+            }
         }
     }
     if (rc == MS_OK && in->parent_text) {

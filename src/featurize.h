@@ -51,6 +51,11 @@ enum {
     MS_DENSE_HAS_PARENT,
     MS_DENSE_BY_ARTICLE_AUTHOR, /* written by the article's (thread's) author */
     MS_DENSE_QUESTION,        /* the comment asks ('?') */
+    /* the article features again when the article is long (a news story,
+     * not a forum question): their scale differs, so they get own weights */
+    MS_DENSE_COS_ARTICLE_LONG,
+    MS_DENSE_SHARE_IN_ARTICLE_LONG,
+    MS_DENSE_NAMED_OVERLAP_LONG,
     MS_DENSE_COUNT
 };
 
