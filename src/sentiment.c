@@ -25,6 +25,8 @@
 #include "sentiment.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -89,6 +91,46 @@ static const phrase_value SPECIAL_CASES[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The tables above, bucketed by first byte (in table order within a
+ * bucket, so the first match is the table's first match): a token is only
+ * compared with the entries that start with its first letter. Built once
+ * per process; read-only after. */
+typedef struct first_index {
+    uint16_t start[257];
+    uint16_t order[128];
+} first_index;
+
+static first_index IX_BOOSTERS, IX_SPECIAL, IX_NEGATE;
+static pthread_once_t ix_once = PTHREAD_ONCE_INIT;
+
+static void index_build(first_index *ix, const char *(*name)(size_t), size_t n)
+{
+    uint16_t count[256] = {0};
+    for (size_t k = 0; k < n; k++)
+        count[(unsigned char)name(k)[0]]++;
+    ix->start[0] = 0;
+    for (int c = 0; c < 256; c++)
+        ix->start[c + 1] = (uint16_t)(ix->start[c] + count[c]);
+    uint16_t fill[256];
+    memcpy(fill, ix->start, sizeof fill);
+    for (size_t k = 0; k < n; k++)
+        ix->order[fill[(unsigned char)name(k)[0]]++] = (uint16_t)k;
+}
+
+static const char *booster_name(size_t k) { return BOOSTERS[k].phrase; }
+static const char *special_name(size_t k) { return SPECIAL_CASES[k].phrase; }
+static const char *negate_name(size_t k) { return NEGATE[k]; }
+
+static void indexes_build(void)
+{
+    index_build(&IX_BOOSTERS, booster_name, COUNT(BOOSTERS));
+    index_build(&IX_SPECIAL, special_name, COUNT(SPECIAL_CASES));
+    index_build(&IX_NEGATE, negate_name, COUNT(NEGATE));
+}
+
+_Static_assert(COUNT(BOOSTERS) <= 128 && COUNT(SPECIAL_CASES) <= 128 && COUNT(NEGATE) <= 128,
+               "first_index holds 128 entries");
+
 typedef struct token {
     const char *p; /* the token as VADER keeps it (punctuation stripped or not) */
     size_t n;
@@ -126,6 +168,9 @@ static int is(const vader *v, size_t i, const char *w) { return eq_lower(v->t[i]
 static int seq_is(const vader *v, size_t first, size_t count, const char *phrase)
 {
     const char *p = phrase;
+    /* most phrases differ in their first letter: skip them cheaply */
+    if (v->t[first].n == 0 || lower_ascii((unsigned char)v->t[first].p[0]) != (unsigned char)p[0])
+        return 0;
     for (size_t k = 0; k < count; k++) {
         const char *sp = strchr(p, ' ');
         size_t wn = sp ? (size_t)(sp - p) : strlen(p);
@@ -145,9 +190,14 @@ static int seq_is(const vader *v, size_t first, size_t count, const char *phrase
 static const phrase_value *seq_find(const vader *v, size_t first, size_t count,
                                     const phrase_value *table, size_t nt)
 {
-    for (size_t k = 0; k < nt; k++)
-        if (seq_is(v, first, count, table[k].phrase))
-            return &table[k];
+    (void)nt;
+    const first_index *ix = table == BOOSTERS ? &IX_BOOSTERS : &IX_SPECIAL;
+    if (v->t[first].n == 0)
+        return NULL;
+    unsigned char c = lower_ascii((unsigned char)v->t[first].p[0]);
+    for (size_t b = ix->start[c]; b < ix->start[c + 1]; b++)
+        if (seq_is(v, first, count, table[ix->order[b]].phrase))
+            return &table[ix->order[b]];
     return NULL;
 }
 
@@ -226,9 +276,14 @@ static int is_upper(const char *p, size_t n)
 /* negated([word]): the word is in NEGATE or contains "n't". */
 static int is_negation(const char *p, size_t n)
 {
-    for (size_t k = 0; k < COUNT(NEGATE); k++)
-        if (eq_lower(p, n, NEGATE[k], strlen(NEGATE[k])))
-            return 1;
+    if (n) {
+        unsigned char c = lower_ascii((unsigned char)p[0]);
+        for (size_t b = IX_NEGATE.start[c]; b < IX_NEGATE.start[c + 1]; b++) {
+            const char *w = NEGATE[IX_NEGATE.order[b]];
+            if (eq_lower(p, n, w, strlen(w)))
+                return 1;
+        }
+    }
     for (size_t i = 0; i + 3 <= n; i++)
         if (lower_ascii((unsigned char)p[i]) == 'n' && p[i + 1] == '\'' &&
             lower_ascii((unsigned char)p[i + 2]) == 't')
@@ -249,7 +304,10 @@ static void classify(vader *v, token *t)
             t->in_lex = 1;
             t->lexval = val;
         }
-        for (size_t k = 0; k < COUNT(BOOSTERS); k++) {
+        unsigned char c0 = t->n ? (unsigned char)low[0] : 0;
+        for (size_t b = t->n ? IX_BOOSTERS.start[c0] : 0; t->n && b < IX_BOOSTERS.start[c0 + 1];
+             b++) {
+            size_t k = IX_BOOSTERS.order[b];
             if (t->n == strlen(BOOSTERS[k].phrase) && memcmp(low, BOOSTERS[k].phrase, t->n) == 0) {
                 t->is_booster = 1;
                 t->booster = BOOSTERS[k].value;
@@ -507,5 +565,6 @@ double ms_vader_compound(const ms_lexicon *lx, const char *text, size_t len)
         return 0.0;
     vader v; /* about 50 KB of stack; no heap */
     v.lx = lx;
+    pthread_once(&ix_once, indexes_build);
     return compound(&v, text, len);
 }
