@@ -14,7 +14,7 @@
 # training progress (run under script(1) so stderr is a terminal):
 #   read   reading and parsing the JSON Lines, and writing the model directory
 #   feat   feature extraction (tokens, hashed n-grams, df/idf, TF-IDF, lexicon)
-#   cv     the 25 cross-validation fits
+#   cv     the 25 cross-validation fits (and per C value: its 5 folds)
 #   final  Platt fit and the final fit on all the data
 # The libsvm solver (--solver libsvm) runs at LIBSVM_SIZES with the default grid, and
 # at 5000 with one C and two folds (--c 0.3 --folds 2) beside the default solver on
@@ -63,12 +63,14 @@ import re, sys
 log = open(sys.argv[1], encoding="utf-8", errors="replace").read().replace("\r", "\n")
 wall = float(sys.argv[3]) - float(sys.argv[2])
 rc, limit, label, n, rows = int(sys.argv[4]), sys.argv[5], sys.argv[6], int(sys.argv[7]), int(sys.argv[8])
-stages = {}
+stages, cstart = {}, {}
 for line in log.split("\n"):
     m = re.match(r"modscore: (C=\S+|features|calibrate|final)\b.*?([0-9.]+)s elapsed", line)
     if m:
         key = "cv" if m.group(1).startswith("C=") else m.group(1)
         stages.setdefault(key, float(m.group(2)))   # first report of each stage
+        if key == "cv":
+            cstart.setdefault(m.group(1)[2:], float(m.group(2)))
 size = f"{rows}" + (f" (all; asked {n})" if rows < n else "")
 if rc == 124:
     print(f"{label:<34} {size:>20} {'>' + limit + ' s':>9}   (timed out)")
@@ -78,12 +80,13 @@ if rc != 0:
     sys.exit(0)
 feat_end = stages.get("cv", 0.0)
 cv_end = stages.get("calibrate", feat_end)
-inside = stages and max(stages.values())
-final = (stages.get("final", cv_end) - cv_end)
-# everything after the final fit starts, and before training starts, is in the wall time only
-rest = wall - stages.get("final", cv_end)
+# the progress clock starts after the data is read: reading, Platt, the final fit and
+# writing the model are what the wall time has beyond the end of cross-validation
+rest = wall - cv_end
+cs = list(cstart.items()) + [("end", cv_end)]
+per_c = " ".join(f"{c}:{cs[i + 1][1] - t:.1f}" for i, (c, t) in enumerate(cs[:-1]))
 print(f"{label:<34} {size:>20} {wall:8.1f}s   feat {feat_end:6.1f}  cv {cv_end - feat_end:6.1f}  "
-      f"final+read+write {rest + final:6.1f}")
+      f"final+read+write {rest:5.1f}   cv per C: {per_c}")
 PY
 }
 
