@@ -117,8 +117,9 @@ ms_status ms_compiled_write_dir(const char *dir, ms_error *err)
         wn += lin->w[j] != 0;
     for (size_t k = 0; k < nb; k++)
         in += idf.idf[k] != 0;
-    size_t size = HEADER + up8((size_t)wn * 4) + (size_t)wn * 8 + (size_t)in * 4 +
-                  up8((size_t)in * 4) + 8;
+    /* weights: indices (padded to 8), values; idf: indices and values
+     * (padded to 8 together); checksum */
+    size_t size = HEADER + up8((size_t)wn * 4) + (size_t)wn * 8 + up8((size_t)in * 8) + 8;
     if (ms_buf_reserve(&b, size) != MS_OK) {
         st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
         goto done;
