@@ -135,12 +135,17 @@ rows = [("modscore score, 1 thread", "modscore_1"),
         ("libsvm svm-predict -b 1 (features given), slice", "svm_predict")]
 ms1 = get("modscore_1")
 ms1_rate = ms1[2] / ms1[0]
+sl = get("modscore_slice")
+slice_rate = sl[2] / sl[0]
+# ratios: the full file against modscore on the full file, a slice
+# against modscore on the same slice
 print("| engine | comments | seconds | comments/s | peak RSS MB | modscore 1 thread / engine |")
 print("|---|---:|---:|---:|---:|---:|")
 for label, name in rows:
     s, kb, n = get(name)
     rate = n / s
-    print("| %s | %d | %.2f | %.0f | %.1f | %.2f |" % (label, n, s, rate, kb / 1024, ms1_rate / rate))
+    base = slice_rate if name in ("sklearn", "svm_predict", "modscore_slice") else ms1_rate
+    print("| %s | %d | %.2f | %.0f | %.1f | %.2f |" % (label, n, s, rate, kb / 1024, base / rate))
 print()
 print("modscore, 1 thread: %.0f comments/minute" % (ms1_rate * 60))
 d = json.load(open(tmp + "/check.json"))["results"]
