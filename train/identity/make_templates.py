@@ -120,6 +120,12 @@ TRAIN_CIVIL = [
     "Since you are {pred}, what do you think?",
     "Are you {sg}? Just curious.",
     "You told me you are {pred}, thanks for explaining.",
+    "You're {pred}, and so is my sister.",
+    "You are {sg}, right? Me too.",
+    "So you are {sg} and you live nearby.",
+    "You are {pred}; I did not know that.",
+    "Oh, you are {sg} as well.",
+    "You are {pred} and a good writer.",
 ]
 
 
