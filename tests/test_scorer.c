@@ -1,0 +1,176 @@
+/* test_scorer.c - the scorer end to end on real comments with the shipped
+ * models: the fast linear path (the compiled, collapsed weight vector)
+ * gives the probability libsvm's own svm_predict_probability gives on the
+ * libsvm model file, for every comment of the test fixtures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <libsvm/svm.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "card.h"
+#include "featurize.h"
+#include "lexicon.h"
+#include "modscore.h"
+#include "util.h"
+
+typedef struct fixture {
+    ms_models *models;
+    ms_policy *policy;
+    ms_scorer *scorer;
+    ms_discussion *docs[2];
+} fixture;
+
+static const char *const docs[2] = {MS_TEST_DATA "/reader/page_example.txt",
+                                    MS_TEST_DATA "/e2e/discussion.json"};
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    ms_error err;
+    if (!fx || ms_models_load(MS_MODELS_DIR, &fx->models, &err) != MS_OK ||
+        ms_policy_default(&fx->policy) != MS_OK ||
+        ms_scorer_new(fx->models, fx->policy, &fx->scorer) != MS_OK)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        char *data;
+        size_t len;
+        if (ms_read_file(docs[i], 1 << 24, &data, &len, &err) != MS_OK)
+            return -1;
+        ms_status st = ms_discussion_parse(data, len, MS_FORMAT_AUTO, docs[i], &fx->docs[i], &err);
+        free(data);
+        if (st != MS_OK)
+            return -1;
+    }
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    for (int i = 0; i < 2; i++)
+        ms_discussion_free(fx->docs[i]);
+    ms_scorer_free(fx->scorer);
+    ms_policy_free(fx->policy);
+    ms_models_free(fx->models);
+    free(fx);
+    return 0;
+}
+
+/* Builds the hostility features of a text the way the model was trained
+ * (card settings, shipped idf) and asks libsvm for P(label 1). */
+static double libsvm_probability(struct svm_model *m, ms_featurizer *fz, const ms_idf *idf,
+                                 const char *text, size_t len)
+{
+    ms_fvec v = {0};
+    ms_input in = {.text = text, .len = len};
+    assert_int_equal(ms_features_build(fz, idf, &in, 1, &v, NULL), MS_OK);
+    struct svm_node *x = malloc((v.n + 1) * sizeof *x);
+    assert_non_null(x);
+    for (size_t i = 0; i < v.n; i++) {
+        x[i].index = v.idx[i];
+        x[i].value = v.val[i];
+    }
+    x[v.n].index = -1;
+    double prob[2];
+    svm_predict_probability(m, x, prob);
+    int labels[2];
+    svm_get_labels(m, labels);
+    free(x);
+    ms_fvec_free(&v);
+    return labels[0] == 1 ? prob[0] : prob[1];
+}
+
+static void test_fast_path_equals_libsvm(void **state)
+{
+    fixture *fx = *state;
+    ms_card card;
+    ms_idf idf;
+    ms_error err;
+    assert_int_equal(ms_card_read(MS_MODELS_DIR "/hostility/card.json", &card, &err), MS_OK);
+    assert_int_equal(ms_idf_read(MS_MODELS_DIR "/hostility/idf.bin", &idf, &err), MS_OK);
+    struct svm_model *m = svm_load_model(MS_MODELS_DIR "/hostility/model.svm");
+    assert_non_null(m);
+    assert_int_equal(svm_check_probability_model(m), 1);
+    ms_featurizer *fz;
+    assert_int_equal(ms_featurizer_new(&card.features, ms_models_lexicon(fx->models), &fz), MS_OK);
+    size_t compared = 0;
+    for (int d = 0; d < 2; d++) {
+        for (size_t i = 0; i < fx->docs[d]->n_comments; i++) {
+            const ms_comment *c = &fx->docs[d]->comments[i];
+            ms_input in = {.text = c->text, .len = c->text_len};
+            ms_result r;
+            assert_int_equal(ms_score(fx->scorer, &in, &r), MS_OK);
+            double want = libsvm_probability(m, fz, &idf, c->text, c->text_len);
+            if (fabs(r.hostility - want) > 1e-9)
+                fail_msg("comment %s: fast path %.17g, libsvm %.17g", c->id, r.hostility, want);
+            ms_result_clear(&r);
+            compared++;
+        }
+    }
+    assert_int_equal(compared, 16);
+    ms_featurizer_free(fz);
+    svm_free_and_destroy_model(&m);
+    free(idf.idf);
+    ms_card_clear(&card);
+}
+
+/* The two plainly hostile comments of the example outrank every plainly
+ * civil one (the spine issue's acceptance check). */
+static void test_example_ranking(void **state)
+{
+    fixture *fx = *state;
+    const ms_discussion *d = fx->docs[0];
+    assert_int_equal(d->n_comments, 12);
+    double s[12];
+    for (size_t i = 0; i < 12; i++) {
+        ms_input in = {.text = d->comments[i].text, .len = d->comments[i].text_len};
+        ms_result r;
+        assert_int_equal(ms_score(fx->scorer, &in, &r), MS_OK);
+        s[i] = r.hostility;
+        ms_result_clear(&r);
+    }
+    const int hostile[] = {3, 8}, civil[] = {1, 4, 6, 9, 10, 12};
+    for (size_t h = 0; h < 2; h++)
+        for (size_t c = 0; c < 6; c++)
+            if (!(s[hostile[h] - 1] > s[civil[c] - 1]))
+                fail_msg("comment %d (%.3f) does not outrank civil comment %d (%.3f)", hostile[h],
+                         s[hostile[h] - 1], civil[c], s[civil[c] - 1]);
+}
+
+/* Context changes the off-topic score and only that. */
+static void test_off_topic_needs_context(void **state)
+{
+    fixture *fx = *state;
+    const ms_discussion *d = fx->docs[1];
+    const ms_comment *spam = &d->comments[3];
+    ms_input bare = {.text = spam->text, .len = spam->text_len};
+    ms_input ctx = bare;
+    ctx.article = d->articles[0];
+    ms_result a, b;
+    assert_int_equal(ms_score(fx->scorer, &bare, &a), MS_OK);
+    assert_int_equal(ms_score(fx->scorer, &ctx, &b), MS_OK);
+    assert_false(a.has_off_topic);
+    assert_non_null(a.off_topic_missing);
+    assert_true(b.has_off_topic);
+    assert_true(b.off_topic >= 0 && b.off_topic <= 1);
+    assert_true(a.hostility == b.hostility);
+    ms_result_clear(&a);
+    ms_result_clear(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fast_path_equals_libsvm),
+        cmocka_unit_test(test_example_ranking),
+        cmocka_unit_test(test_off_topic_needs_context),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
