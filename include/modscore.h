@@ -171,6 +171,9 @@ typedef struct ms_example {
     char *parent_text;  /* the comment it answers, or NULL */
     char *author;          /* the comment's author, or NULL */
     char *context_author;  /* the article's (thread starter's) author, or NULL */
+    int train_only;        /* 1: always in the training folds, never scored in
+                              cross-validation (augmentation such as
+                              template sentences; `modscore train --augment`) */
 } ms_example;
 
 typedef struct ms_dataset {

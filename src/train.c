@@ -133,8 +133,10 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
     return st;
 }
 
-/* Stratified folds: fold[i] in [0, k). */
-static void make_folds(const int8_t *y, size_t n, int k, uint64_t seed, int *fold)
+/* Stratified folds: fold[i] in [0, k), or -1 for train-only examples,
+ * which are in every fold's training rows and never scored. */
+static void make_folds(const ms_dataset *set, const int8_t *y, size_t n, int k, uint64_t seed,
+                       int *fold)
 {
     size_t *order = malloc(n * sizeof *order);
     if (!order) {
@@ -154,9 +156,23 @@ static void make_folds(const int8_t *y, size_t n, int k, uint64_t seed, int *fol
     size_t next[2] = {0, 0};
     for (size_t i = 0; i < n; i++) {
         size_t r = order[i];
-        fold[r] = (int)(next[y[r]]++ % (size_t)k);
+        fold[r] = set->items[r].train_only ? -1 : (int)(next[y[r]]++ % (size_t)k);
     }
     free(order);
+}
+
+/* Keeps the scored rows (fold >= 0) of dec and y, in order; returns how
+ * many. */
+static size_t scored_rows(const double *dec, const int8_t *y, const int *fold, size_t n,
+                          double *out_dec, int8_t *out_y)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fold[i] >= 0) {
+            out_dec[m] = dec[i];
+            out_y[m++] = y[i];
+        }
+    return m;
 }
 
 typedef struct cv_result {
@@ -337,13 +353,17 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
 {
     double t0 = ms_now();
     int k = o->folds > 1 ? o->folds : 5;
-    size_t pos = 0;
-    for (size_t i = 0; i < set->n; i++)
+    size_t pos = 0, scored_pos = 0, scored = 0;
+    for (size_t i = 0; i < set->n; i++) {
         pos += set->items[i].label != 0;
-    if (set->n < (size_t)k * 2 || pos < (size_t)k || set->n - pos < (size_t)k)
+        scored += !set->items[i].train_only;
+        scored_pos += !set->items[i].train_only && set->items[i].label != 0;
+    }
+    if (scored_pos < (size_t)k || scored - scored_pos < (size_t)k)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0,
-                       "need at least %d positive and %d negative examples (have %zu and %zu)", k,
-                       k, pos, set->n - pos);
+                       "need at least %d positive and %d negative examples outside --augment "
+                       "(have %zu and %zu)",
+                       k, k, scored_pos, scored - scored_pos);
     ms_lexicon *lx = NULL;
     ms_status st = ms_lexicon_load(o->lexicon_dir ? o->lexicon_dir : "models/lexicons", &lx, err);
     if (st != MS_OK)
@@ -363,34 +383,39 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
     fp.weight_pos = (double)d.n / (2.0 * (double)pos);
     fp.weight_neg = (double)d.n / (2.0 * (double)(d.n - pos));
     fp.use_libsvm = o->use_libsvm_solver;
-    fp.eps = 0.1;
+    fp.eps = o->use_libsvm_solver ? 1e-3 : 0.1; /* each solver's own default */
     fp.seed = o->seed;
     int *fold = malloc(d.n * sizeof *fold);
     double *dec = malloc(d.n * sizeof *dec), *best_dec = malloc(d.n * sizeof *best_dec);
+    double *cdec = malloc(d.n * sizeof *cdec);
+    int8_t *cy = malloc(d.n ? d.n : 1);
+    size_t m = 0; /* scored rows: cross-validation figures are over these */
     json_t *grid_json = json_array();
     double best_auc = -1, best_c = grid[0];
-    if (!fold || !dec || !best_dec)
+    if (!fold || !dec || !best_dec || !cdec || !cy)
         st = MS_ERR_NOMEM;
     if (st == MS_OK)
-        make_folds(d.y, d.n, k, o->seed, fold);
+        make_folds(set, d.y, d.n, k, o->seed, fold);
     for (size_t g = 0; st == MS_OK && g < n_grid; g++) {
         fp.c = grid[g];
         st = cross_validate(&d, &prob, fold, k, &fp, dec, o, (int)g, (int)n_grid, t0);
         double auc = 0;
-        if (st == MS_OK)
-            st = ms_roc_auc(dec, d.y, d.n, &auc);
+        if (st == MS_OK) {
+            m = scored_rows(dec, d.y, fold, d.n, cdec, cy);
+            st = ms_roc_auc(cdec, cy, m, &auc);
+        }
         json_array_append_new(grid_json, json_pack("{s:f,s:f}", "c", grid[g], "roc_auc", auc));
         if (st == MS_OK && auc > best_auc) {
             best_auc = auc;
             best_c = grid[g];
-            memcpy(best_dec, dec, d.n * sizeof *dec);
+            memcpy(best_dec, cdec, m * sizeof *cdec);
         }
     }
     ms_linear lin = {0};
     json_t *card = NULL;
     if (st == MS_OK) {
         report(o, "calibrate", 0, k, (int)n_grid, (int)n_grid, best_c, t0, 0.95);
-        st = ms_platt_fit(best_dec, d.y, d.n, &lin.prob_a, &lin.prob_b);
+        st = ms_platt_fit(best_dec, cy, m, &lin.prob_a, &lin.prob_b);
     }
     if (st == MS_OK) {
         report(o, "final", 0, k, (int)n_grid, (int)n_grid, best_c, t0, 0.97);
@@ -402,7 +427,7 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
     }
     if (st == MS_OK) {
         /* cross-validated probabilities: each from a model that did not see it */
-        for (size_t i = 0; i < d.n; i++)
+        for (size_t i = 0; i < m; i++)
             dec[i] = ms_linear_probability(&lin, best_dec[i]);
         uint64_t dh = data_hash(set);
         char hex[17], version[64], date[32], day[16];
@@ -418,7 +443,7 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
         ms_hex64(ms_lexicon_hash(lx), lh);
         card = json_pack(
             "{s:i,s:s,s:s,s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i},s:s,"
-            "s:{s:s,s:I,s:I,s:I},s:{s:s,s:f,s:f,s:f,s:i,s:I,s:o,s:f,s:f},s:o}",
+            "s:{s:s,s:I,s:I,s:I,s:I},s:{s:s,s:f,s:f,s:f,s:i,s:I,s:o,s:f,s:f},s:o}",
             "format", MS_CARD_FORMAT, "task",
             o->task == MS_TASK_HOSTILITY ? "hostility" : "off_topic", "version", version,
             "created", date, "modscore_version", MS_VERSION, "features", "hash_bits",
@@ -426,16 +451,23 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
             d.cfg.char_ngram_min, "char_ngram_max", d.cfg.char_ngram_max, "min_df",
             d.cfg.min_df, "lexicon", d.cfg.lexicon, "context", d.cfg.context, "lexicon_hash", lh,
             "data", "hash", hex, "examples", (json_int_t)d.n, "positives", (json_int_t)pos,
-            "negatives", (json_int_t)(d.n - pos), "training", "solver",
+            "negatives", (json_int_t)(d.n - pos), "augment_examples",
+            (json_int_t)(d.n - scored), "training", "solver",
             o->use_libsvm_solver ? "libsvm svm_train (C-SVC, linear kernel)"
                                  : "dual coordinate descent (L2-regularised hinge loss)",
             "c", best_c, "class_weight_positive", fp.weight_pos, "class_weight_negative",
             fp.weight_neg, "folds", k, "seed", (json_int_t)o->seed, "grid", grid_json,
             "platt_a", lin.prob_a, "platt_b", lin.prob_b, "cross_validation",
-            metrics_json(dec, d.y, d.n));
+            metrics_json(dec, cy, m));
         grid_json = NULL;
         if (!card)
             st = MS_ERR_NOMEM;
+        else
+            json_object_set_new(
+                json_object_get(card, "cross_validation"), "note",
+                json_sprintf("over the %zu examples outside --augment; idf and min_df come from "
+                             "all training examples before the folds are made",
+                             m));
     }
     if (st == MS_OK)
         st = write_model_dir(out_dir, &lin, &d, card, err);
@@ -447,6 +479,8 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
     free(fold);
     free(dec);
     free(best_dec);
+    free(cdec);
+    free(cy);
     featured_clear(&d);
     ms_lexicon_free(lx);
     return st;

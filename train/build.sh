@@ -25,7 +25,7 @@ python3 "$here/train/prepare.py" "$data" "$prep"
 "$build/modscore" train --task hostility --seed 1 --models "$here/models" --out "$here/models/hostility" \
   --data "$prep/impermium-train.jsonl" --data "$prep/impermium-test.jsonl" \
   --data "$prep/olid-train.jsonl" \
-  --data "$here/train/identity/civil_train.jsonl"
+  --augment "$here/train/identity/civil_train.jsonl"
 "$build/modscore" train --task off-topic --seed 1 --models "$here/models" --out "$here/models/off_topic" \
   --data "$prep/semeval-train.jsonl" --data "$prep/semeval-test.jsonl" \
   --data "$prep/globe-train.jsonl" --data "$prep/globe-test.jsonl"

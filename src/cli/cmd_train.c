@@ -31,6 +31,9 @@ static const char train_usage[] =
     "      --min-df N          drop n-grams seen in fewer than N texts (default 2)\n"
     "      --hash-bits B       2^B hashed feature buckets (default 20)\n"
     "      --no-context        off-topic: the comment's words alone (a baseline)\n"
+    "      --augment FILE      extra training examples that are never held out or\n"
+    "                          scored in cross-validation (e.g. template sentences);\n"
+    "                          repeatable\n"
     "      --models DIR        where the lexicons are (DIR/lexicons)\n"
     "  -q, --quiet             no progress on stderr\n"
     "  -h, --help              show this help\n";
@@ -51,7 +54,7 @@ static const char eval_usage[] =
 
 enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
-    OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS, OPT_NOCTX
+    OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS, OPT_NOCTX, OPT_AUGMENT
 };
 
 /* "2,5" -> 2 and 5 */
@@ -140,14 +143,15 @@ int cmd_train(int argc, char **argv)
         {"min-df", required_argument, NULL, OPT_MINDF},
         {"hash-bits", required_argument, NULL, OPT_BITS},
         {"no-context", no_argument, NULL, OPT_NOCTX},
+        {"augment", required_argument, NULL, OPT_AUGMENT},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     cli_common common = {0};
-    const char *files[64];
-    int n_files = 0, quiet = 0, opt;
+    const char *files[64], *augment[64];
+    int n_files = 0, n_augment = 0, quiet = 0, opt;
     const char *out = NULL, *task = NULL;
     ms_csv_options csv = {NULL, NULL, NULL};
     ms_train_options o = {0};
@@ -217,6 +221,13 @@ int cmd_train(int argc, char **argv)
             }
             break;
         case OPT_NOCTX: o.no_context = 1; break;
+        case OPT_AUGMENT:
+            if (n_augment == 64) {
+                cli_errorf("too many --augment files (64 at most)");
+                return EXIT_USAGE;
+            }
+            augment[n_augment++] = optarg;
+            break;
         case 'q': quiet = 1; break;
         case 'h': fputs(train_usage, stdout); return 0;
         default: fputs(train_usage, stderr); return EXIT_USAGE;
@@ -242,9 +253,15 @@ int cmd_train(int argc, char **argv)
         o.progress = show_progress;
     ms_dataset set = {0};
     int rc = read_data(files, n_files, &csv, &set);
+    size_t n_main = set.n;
+    if (!rc)
+        rc = read_data(augment, n_augment, &csv, &set);
+    for (size_t i = n_main; i < set.n; i++)
+        set.items[i].train_only = 1;
     if (!rc) {
         if (!quiet)
-            fprintf(stderr, "modscore: training %s on %zu examples\n", task, set.n);
+            fprintf(stderr, "modscore: training %s on %zu examples (%zu from --augment)\n", task,
+                    set.n, set.n - n_main);
         ms_error err = {0};
         ms_status st = ms_train(&set, &o, out, &err);
         if (o.progress)
