@@ -54,7 +54,8 @@ static const char eval_usage[] =
 
 enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
-    OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS, OPT_NOCTX, OPT_AUGMENT
+    OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS,
+    OPT_NOCTX, OPT_AUGMENT
 };
 
 /* "2,5" -> 2 and 5 */
@@ -71,8 +72,45 @@ static int parse_range(const char *s, int *lo, int *hi)
     return 0;
 }
 
+/* The labelled-data options train and eval share. */
+typedef struct data_args {
+    const char *files[64];
+    int n_files;
+    const char *augment[64];
+    int n_augment;
+    ms_csv_options csv;
+} data_args;
+
+#define DATA_LONG_OPTIONS                                                                          \
+    {"data", required_argument, NULL, OPT_DATA},                                                   \
+        {"text-column", required_argument, NULL, OPT_TEXTCOL},                                     \
+        {"label-column", required_argument, NULL, OPT_LABELCOL},                                   \
+        {"positive", required_argument, NULL, OPT_POSITIVE}
+
+/* Handles --data, --augment and the CSV column options: 1 when opt was one
+ * of them, -1 on an error (printed), 0 otherwise. */
+static int data_option(data_args *d, int opt, const char *arg)
+{
+    const char **list = opt == OPT_DATA ? d->files : d->augment;
+    int *n = opt == OPT_DATA ? &d->n_files : &d->n_augment;
+    switch (opt) {
+    case OPT_DATA:
+    case OPT_AUGMENT:
+        if (*n == 64) {
+            cli_errorf("too many data files (64 at most)");
+            return -1;
+        }
+        list[(*n)++] = arg;
+        return 1;
+    case OPT_TEXTCOL: d->csv.text_column = arg; return 1;
+    case OPT_LABELCOL: d->csv.label_column = arg; return 1;
+    case OPT_POSITIVE: d->csv.positive = arg; return 1;
+    default: return 0;
+    }
+}
+
 /* Reads every --data file into set; prints errors; returns an exit code. */
-static int read_data(const char **files, int n, const ms_csv_options *csv, ms_dataset *set)
+static int read_data(const char *const *files, int n, const ms_csv_options *csv, ms_dataset *set)
 {
     for (int i = 0; i < n; i++) {
         char *data;
@@ -129,11 +167,8 @@ int cmd_train(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"task", required_argument, NULL, OPT_TASK},
-        {"data", required_argument, NULL, OPT_DATA},
         {"out", required_argument, NULL, OPT_OUT},
-        {"text-column", required_argument, NULL, OPT_TEXTCOL},
-        {"label-column", required_argument, NULL, OPT_LABELCOL},
-        {"positive", required_argument, NULL, OPT_POSITIVE},
+        DATA_LONG_OPTIONS,
         {"folds", required_argument, NULL, OPT_FOLDS},
         {"c", required_argument, NULL, OPT_C},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -150,33 +185,24 @@ int cmd_train(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_common common = {0};
-    const char *files[64], *augment[64];
-    int n_files = 0, n_augment = 0, quiet = 0, opt;
+    data_args data = {0};
+    int quiet = 0, opt;
     const char *out = NULL, *task = NULL;
-    ms_csv_options csv = {NULL, NULL, NULL};
     ms_train_options o = {0};
     double grid[32];
     o.folds = 5;
     o.seed = 1;
     while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
+        if (!c)
+            c = data_option(&data, opt, optarg);
         if (c < 0)
             return EXIT_USAGE;
         if (c)
             continue;
         switch (opt) {
         case OPT_TASK: task = optarg; break;
-        case OPT_DATA:
-            if (n_files == 64) {
-                cli_errorf("too many --data files (64 at most)");
-                return EXIT_USAGE;
-            }
-            files[n_files++] = optarg;
-            break;
         case OPT_OUT: out = optarg; break;
-        case OPT_TEXTCOL: csv.text_column = optarg; break;
-        case OPT_LABELCOL: csv.label_column = optarg; break;
-        case OPT_POSITIVE: csv.positive = optarg; break;
         case OPT_FOLDS:
             o.folds = atoi(optarg);
             if (o.folds < 2 || o.folds > 100) {
@@ -221,19 +247,12 @@ int cmd_train(int argc, char **argv)
             }
             break;
         case OPT_NOCTX: o.no_context = 1; break;
-        case OPT_AUGMENT:
-            if (n_augment == 64) {
-                cli_errorf("too many --augment files (64 at most)");
-                return EXIT_USAGE;
-            }
-            augment[n_augment++] = optarg;
-            break;
         case 'q': quiet = 1; break;
         case 'h': fputs(train_usage, stdout); return 0;
         default: fputs(train_usage, stderr); return EXIT_USAGE;
         }
     }
-    if (!task || !n_files || !out) {
+    if (!task || !data.n_files || !out) {
         cli_errorf("train needs --task, --data and --out");
         fputs(train_usage, stderr);
         return EXIT_USAGE;
@@ -252,10 +271,10 @@ int cmd_train(int argc, char **argv)
     if (!quiet && isatty(STDERR_FILENO))
         o.progress = show_progress;
     ms_dataset set = {0};
-    int rc = read_data(files, n_files, &csv, &set);
+    int rc = read_data(data.files, data.n_files, &data.csv, &set);
     size_t n_main = set.n;
     if (!rc)
-        rc = read_data(augment, n_augment, &csv, &set);
+        rc = read_data(data.augment, data.n_augment, &data.csv, &set);
     for (size_t i = n_main; i < set.n; i++)
         set.items[i].train_only = 1;
     if (!rc) {
@@ -318,41 +337,32 @@ int cmd_eval(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"model", required_argument, NULL, OPT_MODEL},
-        {"data", required_argument, NULL, OPT_DATA},
-        {"text-column", required_argument, NULL, OPT_TEXTCOL},
-        {"label-column", required_argument, NULL, OPT_LABELCOL},
-        {"positive", required_argument, NULL, OPT_POSITIVE},
+        DATA_LONG_OPTIONS,
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     cli_common common = {0};
-    const char *files[64], *model = NULL;
-    int n_files = 0, json = 0, opt;
-    ms_csv_options csv = {NULL, NULL, NULL};
+    data_args data = {0};
+    const char *model = NULL;
+    int json = 0, opt;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
+        if (!c)
+            c = data_option(&data, opt, optarg);
         if (c < 0)
             return EXIT_USAGE;
         if (c)
             continue;
         switch (opt) {
         case OPT_MODEL: model = optarg; break;
-        case OPT_DATA:
-            if (n_files == 64)
-                return EXIT_USAGE;
-            files[n_files++] = optarg;
-            break;
-        case OPT_TEXTCOL: csv.text_column = optarg; break;
-        case OPT_LABELCOL: csv.label_column = optarg; break;
-        case OPT_POSITIVE: csv.positive = optarg; break;
         case OPT_JSON: json = 1; break;
         case 'h': fputs(eval_usage, stdout); return 0;
         default: fputs(eval_usage, stderr); return EXIT_USAGE;
         }
     }
-    if (!model || !n_files) {
+    if (!model || !data.n_files) {
         cli_errorf("eval needs --model and --data");
         fputs(eval_usage, stderr);
         return EXIT_USAGE;
@@ -374,7 +384,7 @@ int cmd_eval(int argc, char **argv)
         return cli_exit_code(st);
     }
     ms_dataset set = {0};
-    rc = read_data(files, n_files, &csv, &set);
+    rc = read_data(data.files, data.n_files, &data.csv, &set);
     if (!rc) {
         ms_eval_report r;
         st = ms_eval(models, cat == MS_CAT_HOSTILITY ? MS_TASK_HOSTILITY : MS_TASK_OFF_TOPIC,
