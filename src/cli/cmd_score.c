@@ -586,6 +586,10 @@ int cmd_score(int argc, char **argv)
         default: fputs(usage, stderr); return EXIT_USAGE;
         }
     }
+    if (output == MS_OUTPUT_HTML && argc - optind > 1) {
+        cli_errorf("--output html makes one page per discussion: give one FILE");
+        return EXIT_USAGE;
+    }
     ms_models *models;
     ms_policy *policy;
     int rc = cli_load(&common, &models, &policy);
