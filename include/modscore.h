@@ -248,6 +248,21 @@ typedef struct ms_models ms_models;
  * present, lexicons/). OUT: *out, free with ms_models_free. A missing
  * directory or file is MS_ERR_NOT_FOUND with its path in err->source. */
 MS_API ms_status ms_models_load(const char *dir, ms_models **out, ms_error *err);
+
+/* Flags of ms_models_load_flags (0 is ms_models_load). */
+enum {
+    /* Trust a model directory's compiled model.bin once its header, size
+     * and the card's file hashes check out, without checksumming its 12 MB
+     * of weights: its pages are then read only as scoring touches them.
+     * For short-lived processes (modscore check), where the checksum would
+     * cost more than the scoring; damage inside the weights then gives
+     * wrong scores instead of MS_ERR_MODEL. ms_models_load verifies. */
+    MS_LOAD_TRUST_COMPILED = 1
+};
+
+/* ms_models_load with flags (MS_LOAD_*). */
+MS_API ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out,
+                                      ms_error *err);
 MS_API void ms_models_free(ms_models *m);
 
 /* Loads a single model directory (e.g. models/hostility) with the lexicons

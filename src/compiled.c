@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #define MAGIC "MSMODBIN"
-#define HEADER 96
+#define HEADER 128
+#define ALIGN 4096
+#define HSUM 120 /* header checksum offset: it covers the bytes before it */
 /* Same caps as the loaders of the text forms. */
 #define MAX_DIM ((int32_t)1 << 26)
 #define MAX_BYTES ((size_t)1 << 30)
@@ -68,18 +70,13 @@ static int little_endian(void)
     return c == 1;
 }
 
-static size_t up8(size_t n) { return (n + 7) & ~(size_t)7; }
+static size_t up_page(size_t n) { return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1); }
 
 /* ------------------------------------------------------------- writing */
 
-static void put32(ms_buf *b, uint32_t v) { ms_buf_add(b, (const char *)&v, 4); }
-static void put64(ms_buf *b, uint64_t v) { ms_buf_add(b, (const char *)&v, 8); }
-static void putf64(ms_buf *b, double v) { ms_buf_add(b, (const char *)&v, 8); }
-static void pad8(ms_buf *b)
-{
-    while (b->len % 8)
-        ms_buf_addc(b, 0);
-}
+static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static void putf64(unsigned char *p, double v) { memcpy(p, &v, 8); }
 
 static ms_status file_fnv(const char *path, uint64_t *h, ms_error *err)
 {
@@ -96,9 +93,11 @@ ms_status ms_compiled_write_dir(const char *dir, ms_error *err)
 {
     if (!little_endian())
         return ms_fail(err, MS_ERR_ARG, dir, 0, 0, "model.bin is little-endian only");
-    ms_buf svm = {0}, idfp = {0}, out = {0}, b = {0};
-    ms_linear *lin = NULL;
-    ms_idf idf = {0};
+    ms_buf svm = {0}, idfp = {0}, out = {0};
+    unsigned char *b = NULL;
+    ms_linear *lin = NULL, *back = NULL;
+    ms_idf idf = {0}, back_idf;
+    ms_compiled_map map = {0};
     uint64_t mh = 0, ih = 0;
     ms_status st = MS_ERR_NOMEM;
     if (ms_buf_printf(&svm, "%s/model.svm", dir) || ms_buf_printf(&idfp, "%s/idf.bin", dir) ||
@@ -111,94 +110,75 @@ ms_status ms_compiled_write_dir(const char *dir, ms_error *err)
         (st = file_fnv(idfp.data, &ih, err)) != MS_OK ||
         (st = ms_idf_read(idfp.data, &idf, err)) != MS_OK)
         goto done;
-    uint32_t wn = 0, in = 0;
     size_t nb = (size_t)1 << idf.bits;
-    for (int32_t j = 0; j < lin->dim; j++)
-        wn += lin->w[j] != 0;
-    for (size_t k = 0; k < nb; k++)
-        in += idf.idf[k] != 0;
-    /* weights: indices (padded to 8), values; idf: indices and values
-     * (padded to 8 together); checksum */
-    size_t size = HEADER + up8((size_t)wn * 4) + (size_t)wn * 8 + up8((size_t)in * 8) + 8;
-    if (ms_buf_reserve(&b, size) != MS_OK) {
+    size_t woff = ALIGN, ioff = woff + up_page((size_t)lin->dim * 8),
+           size = ioff + up_page(nb * 4);
+    b = calloc(1, size);
+    if (!b) {
         st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
         goto done;
     }
-    ms_buf_add(&b, MAGIC, 8);
-    put32(&b, MS_COMPILED_VERSION);
-    put32(&b, HEADER);
-    put64(&b, mh);
-    put64(&b, ih);
-    put32(&b, (uint32_t)lin->dim);
-    put32(&b, (uint32_t)lin->positive_first);
-    putf64(&b, lin->rho);
-    putf64(&b, lin->prob_a);
-    putf64(&b, lin->prob_b);
-    put64(&b, idf.n_docs);
-    put32(&b, wn);
-    put32(&b, in);
-    put32(&b, (uint32_t)idf.bits);
-    put32(&b, 0);
-    put64(&b, size);
-    for (int32_t j = 0; j < lin->dim; j++)
-        if (lin->w[j] != 0)
-            put32(&b, (uint32_t)j);
-    pad8(&b);
-    for (int32_t j = 0; j < lin->dim; j++)
-        if (lin->w[j] != 0)
-            putf64(&b, lin->w[j]);
-    for (size_t k = 0; k < nb; k++)
-        if (idf.idf[k] != 0)
-            put32(&b, (uint32_t)k);
-    for (size_t k = 0; k < nb; k++)
-        if (idf.idf[k] != 0)
-            ms_buf_add(&b, (const char *)&idf.idf[k], 4);
-    pad8(&b);
-    put64(&b, ms_hash64_fast(b.data, b.len, 0));
-    st = b.len == size ? ms_write_file_atomic(out.data, b.data, b.len, err)
-                       : ms_fail(err, MS_ERR_INTERNAL, out.data, 0, 0, "size mismatch");
+    memcpy(b, MAGIC, 8);
+    put32(b + 8, MS_COMPILED_VERSION);
+    put32(b + 12, HEADER);
+    put64(b + 16, mh);
+    put64(b + 24, ih);
+    put32(b + 32, (uint32_t)lin->dim);
+    put32(b + 36, (uint32_t)lin->positive_first);
+    putf64(b + 40, lin->rho);
+    putf64(b + 48, lin->prob_a);
+    putf64(b + 56, lin->prob_b);
+    put64(b + 64, idf.n_docs);
+    put32(b + 72, (uint32_t)idf.bits);
+    put32(b + 76, ALIGN);
+    put64(b + 80, woff);
+    put64(b + 88, ioff);
+    put64(b + 96, size);
+    memcpy(b + woff, lin->w, (size_t)lin->dim * 8);
+    memcpy(b + ioff, idf.idf, nb * 4);
+    put64(b + 104, ms_hash64_fast(b + HEADER, size - HEADER, 0));
+    put64(b + HSUM, ms_hash64_fast(b, HSUM, 0));
+    if ((st = ms_write_file_atomic(out.data, (const char *)b, size, err)) != MS_OK)
+        goto done;
+    /* read back what was written, verified, as the text forms' twin */
+    st = ms_compiled_load(out.data, mh, ih, idf.bits, MS_COMPILED_VERIFY, &back, &back_idf, &map,
+                          err);
+    if (st == MS_OK && (back->dim != lin->dim ||
+                        memcmp(back->w, lin->w, (size_t)lin->dim * 8) != 0 ||
+                        memcmp(back_idf.idf, idf.idf, nb * 4) != 0))
+        st = ms_fail(err, MS_ERR_IO, out.data, 0, 0, "compiled model reads back different");
+    else if (st != MS_OK)
+        st = ms_fail(err, MS_ERR_IO, out.data, 0, 0, "compiled model does not read back: %s",
+                     err ? err->message : ms_strerror(st));
 done:
+    ms_linear_free(back);
+    ms_compiled_unmap(&map);
     ms_linear_free(lin);
     free(idf.idf);
+    free(b);
     ms_buf_free(&svm);
     ms_buf_free(&idfp);
     ms_buf_free(&out);
-    ms_buf_free(&b);
     return st;
 }
 
 /* ------------------------------------------------------------- loading */
 
-/* A zeroed array for dense lookups, freed with free(). Large ones are
- * 2 MB aligned and asked for transparent huge pages: filling 12 MB of
- * small pages costs thousands of page faults at start-up, and the random
- * lookups of scoring miss the TLB far less on huge pages. */
-static void *dense_alloc(size_t bytes)
+void ms_compiled_unmap(ms_compiled_map *map)
 {
-    /* calloc of a large block is a fresh mapping, zero without a memset */
-    void *p = calloc(1, bytes);
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), b = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (p && b > a)
-        madvise((void *)a, b - a, MADV_HUGEPAGE);
-#endif
-#ifdef MADV_POPULATE_WRITE
-    /* one call maps every page, instead of a fault per page on first
-     * write (costly in a virtual machine); harmless where unsupported */
-    if (p) {
-        uintptr_t s = (uintptr_t)p & ~(uintptr_t)4095;
-        madvise((void *)s, (uintptr_t)p + bytes - s, MADV_POPULATE_WRITE);
-    }
-#endif
-    return p;
+    if (map && map->base)
+        munmap(map->base, map->len);
+    if (map)
+        map->base = NULL, map->len = 0;
 }
 
 ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_hash,
-                           int hash_bits, ms_linear **lin, ms_idf *idf, ms_error *err)
+                           int hash_bits, unsigned flags, ms_linear **lin, ms_idf *idf,
+                           ms_compiled_map *map, ms_error *err)
 {
     *lin = NULL;
     memset(idf, 0, sizeof *idf);
+    memset(map, 0, sizeof *map);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return ms_fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, path, 0, 0, "%s",
@@ -210,30 +190,33 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
     }
 #define BAD(...) ms_fail(err, MS_ERR_MODEL, path, 0, 0, __VA_ARGS__)
     size_t len = (size_t)sb.st_size;
-    if (len < HEADER + 8 || len > MAX_BYTES || len % 8) {
+    if (len < 2 * ALIGN || len > MAX_BYTES || len % ALIGN) {
         close(fd);
-        return BAD("compiled model has a bad size (damaged): delete it or run modscore compile");
+        return BAD("compiled model has a bad size (damaged or of an older format): delete it "
+                   "or run modscore compile");
     }
-    const unsigned char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    /* no MAP_POPULATE: pages come in as the scorer touches them */
+    unsigned char *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
     close(fd);
     if (p == MAP_FAILED)
         return ms_fail(err, MS_ERR_IO, path, 0, 0, "mmap: %s", strerror(errno));
     ms_status st = MS_ERR_MODEL;
-    uint32_t version, header, pos, wn, in, bits;
+    uint32_t version, header, pos, bits, align;
     int32_t dim;
-    uint64_t mh, ih, size;
+    uint64_t mh, ih, woff, ioff, size, dsum, hsum;
     memcpy(&version, p + 8, 4);
     memcpy(&header, p + 12, 4);
     memcpy(&mh, p + 16, 8);
     memcpy(&ih, p + 24, 8);
     memcpy(&dim, p + 32, 4);
     memcpy(&pos, p + 36, 4);
-    memcpy(&wn, p + 72, 4);
-    memcpy(&in, p + 76, 4);
-    memcpy(&bits, p + 80, 4);
-    memcpy(&size, p + 88, 8);
-    size_t widx = HEADER, wval = widx + up8((size_t)wn * 4), iidx = wval + (size_t)wn * 8,
-           ival = iidx + (size_t)in * 4;
+    memcpy(&bits, p + 72, 4);
+    memcpy(&align, p + 76, 4);
+    memcpy(&woff, p + 80, 8);
+    memcpy(&ioff, p + 88, 8);
+    memcpy(&size, p + 96, 8);
+    memcpy(&dsum, p + 104, 8);
+    memcpy(&hsum, p + HSUM, 8);
     if (!little_endian() || memcmp(p, MAGIC, 8) != 0) {
         BAD("not a compiled modscore model (bad magic)");
         goto out;
@@ -243,20 +226,18 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
             MS_COMPILED_VERSION);
         goto out;
     }
-    if (size != len || (uint64_t)ival + (uint64_t)in * 4 > len ||
-        up8(ival + (size_t)in * 4) + 8 != len) {
-        BAD("compiled model size does not match its header (truncated or damaged)");
+    if (hsum != ms_hash64_fast(p, HSUM, 0)) {
+        BAD("compiled model header checksum mismatch (damaged): delete it or run modscore "
+            "compile");
         goto out;
     }
-    uint64_t sum;
-    memcpy(&sum, p + len - 8, 8);
-    if (sum != ms_hash64_fast(p, len - 8, 0)) {
-        BAD("compiled model checksum mismatch (damaged): delete it or run modscore compile");
-        goto out;
-    }
-    if (dim < 1 || dim > MAX_DIM + 1 || pos > 1 || bits < 8 || bits > 26 || wn > (uint32_t)dim ||
-        in > (1u << bits)) {
+    if (dim < 1 || dim > MAX_DIM + 1 || pos > 1 || bits < 8 || bits > 26 || align != ALIGN) {
         BAD("compiled model header out of range");
+        goto out;
+    }
+    if (size != len || woff != ALIGN || ioff != woff + up_page((size_t)dim * 8) ||
+        size != ioff + up_page(((size_t)1 << bits) * 4)) {
+        BAD("compiled model size does not match its header (truncated or damaged)");
         goto out;
     }
     if (mh != model_hash || ih != idf_hash || (int)bits != hash_bits) {
@@ -264,53 +245,52 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
         st = ms_fail(err, MS_ERR_NOT_FOUND, path, 0, 0, "compiled model is stale");
         goto out;
     }
+    double rho, pa, pb;
+    memcpy(&rho, p + 40, 8);
+    memcpy(&pa, p + 48, 8);
+    memcpy(&pb, p + 56, 8);
+    if (!isfinite(rho) || !isfinite(pa) || !isfinite(pb)) {
+        BAD("compiled model holds a value out of range");
+        goto out;
+    }
+    const double *w = (const double *)(p + woff);
+    const float *tab = (const float *)(p + ioff);
+    if (flags & MS_COMPILED_VERIFY) {
+        if (dsum != ms_hash64_fast(p + HEADER, len - HEADER, 0)) {
+            BAD("compiled model checksum mismatch (damaged): delete it or run modscore compile");
+            goto out;
+        }
+        for (int32_t j = 0; j < dim; j++)
+            if (!isfinite(w[j]))
+                goto range;
+        for (size_t k = 0; k < (size_t)1 << bits; k++)
+            if (!isfinite(tab[k]))
+                goto range;
+    }
     ms_linear *m = calloc(1, sizeof *m);
-    float *tab = dense_alloc(((size_t)1 << bits) * sizeof *tab);
-    double *w = m ? dense_alloc((size_t)dim * sizeof *w) : NULL;
-    if (!m || !tab || !w) {
-        free(m), free(tab), free(w);
+    if (!m) {
         st = ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
         goto out;
     }
-    int32_t prev = -1;
-    for (uint32_t k = 0; k < wn; k++) {
-        uint32_t j;
-        double v;
-        memcpy(&j, p + widx + (size_t)k * 4, 4);
-        memcpy(&v, p + wval + (size_t)k * 8, 8);
-        if ((int32_t)j <= prev || (int32_t)j >= dim || !isfinite(v))
-            goto range;
-        w[j] = v;
-        prev = (int32_t)j;
-    }
-    prev = -1;
-    for (uint32_t k = 0; k < in; k++) {
-        uint32_t j;
-        float v;
-        memcpy(&j, p + iidx + (size_t)k * 4, 4);
-        memcpy(&v, p + ival + (size_t)k * 4, 4);
-        if ((int32_t)j <= prev || (j >> bits) || !isfinite(v))
-            goto range;
-        tab[j] = v;
-        prev = (int32_t)j;
-    }
-    m->w = w;
+    /* read-only and owned by the mapping */
+    m->w = (double *)w;
+    m->borrowed = 1;
     m->dim = dim;
-    memcpy(&m->rho, p + 40, 8);
-    memcpy(&m->prob_a, p + 48, 8);
-    memcpy(&m->prob_b, p + 56, 8);
+    m->rho = rho;
+    m->prob_a = pa;
+    m->prob_b = pb;
     m->positive_first = (int)pos;
     memcpy(&idf->n_docs, p + 64, 8);
     idf->bits = (int)bits;
-    idf->idf = tab;
+    idf->idf = (float *)tab;
     *lin = m;
-    st = MS_OK;
-    goto out;
+    map->base = p;
+    map->len = len;
+    return MS_OK;
 range:
-    free(m), free(tab), free(w);
-    BAD("compiled model holds an index or value out of range");
+    BAD("compiled model holds a value out of range");
 out:
 #undef BAD
-    munmap((void *)p, len);
+    munmap(p, len);
     return st;
 }

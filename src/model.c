@@ -71,7 +71,8 @@ void ms_linear_free(ms_linear *m)
 {
     if (!m)
         return;
-    free(m->w);
+    if (!m->borrowed)
+        free(m->w);
     free(m);
 }
 

@@ -20,6 +20,7 @@ typedef struct ms_linear {
     double rho;
     double prob_a, prob_b;
     int positive_first; /* 1 when libsvm's first label is the positive (1) class */
+    int borrowed;       /* 1: w belongs to someone else (a model.bin mapping); read-only */
 } ms_linear;
 
 /* Loads a libsvm model file (must be C-SVC, linear kernel, two classes
@@ -28,6 +29,7 @@ typedef struct ms_linear {
  * it, so a corrupt file is MS_ERR_MODEL, never a crash. OUT: *out, free
  * with ms_linear_free. */
 ms_status ms_linear_load(const char *path, ms_linear **out, ms_error *err);
+/* Frees m and, unless m->borrowed, m->w. NULL is a no-op. */
 void ms_linear_free(ms_linear *m);
 
 /* The decision value of the positive class for a sparse vector. */

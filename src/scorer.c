@@ -25,6 +25,7 @@ typedef struct loaded_model {
     ms_card card;
     ms_idf idf;
     ms_linear *linear;
+    ms_compiled_map map; /* model.bin, when linear->w and idf.idf point into it */
 } loaded_model;
 
 struct ms_models {
@@ -45,7 +46,7 @@ struct ms_scorer {
 static const char *const model_dirs[MS_CAT_COUNT] = {"hostility", "off_topic"};
 
 static ms_status load_one(const char *dir, const char *name, loaded_model *lm, int required,
-                          ms_error *err)
+                          unsigned flags, ms_error *err)
 {
     ms_buf path = {0};
     ms_status st = ms_buf_printf(&path, "%s/%s/card.json", dir, name);
@@ -62,7 +63,9 @@ static ms_status load_one(const char *dir, const char *name, loaded_model *lm, i
         path.len = 0;
         ms_buf_printf(&path, "%s/%s/model.bin", dir, name);
         st = ms_compiled_load(path.data, lm->card.model_hash, lm->card.idf_hash,
-                              lm->card.features.hash_bits, &lm->linear, &lm->idf, err);
+                              lm->card.features.hash_bits,
+                              flags & MS_LOAD_TRUST_COMPILED ? 0 : MS_COMPILED_VERIFY,
+                              &lm->linear, &lm->idf, &lm->map, err);
         if (st != MS_ERR_NOT_FOUND) {
             ms_buf_free(&path);
             lm->present = st == MS_OK;
@@ -109,6 +112,11 @@ static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
 
 ms_status ms_models_load(const char *dir, ms_models **out, ms_error *err)
 {
+    return ms_models_load_flags(dir, 0, out, err);
+}
+
+ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out, ms_error *err)
+{
     *out = NULL;
     ms_buf path = {0};
     if (ms_buf_printf(&path, "%s/lexicons", dir) != MS_OK)
@@ -120,7 +128,7 @@ ms_status ms_models_load(const char *dir, ms_models **out, ms_error *err)
     /* the hostility model is required; the off-topic one is optional */
     ms_status st = MS_OK;
     for (int c = 0; st == MS_OK && c < MS_CAT_COUNT; c++)
-        st = load_one(dir, model_dirs[c], &m->m[c], c == MS_CAT_HOSTILITY, err);
+        st = load_one(dir, model_dirs[c], &m->m[c], c == MS_CAT_HOSTILITY, flags, err);
     if (st != MS_OK) {
         ms_models_free(m);
         return st;
@@ -162,7 +170,7 @@ ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir, 
         parent = slash == dir ? "/" : dir;
         name = slash + 1;
     }
-    st = load_one(parent, name, &m->m[*cat], 1, err);
+    st = load_one(parent, name, &m->m[*cat], 1, 0, err);
     free(dir);
     if (st != MS_OK) {
         ms_models_free(m);
@@ -178,7 +186,9 @@ void ms_models_free(ms_models *m)
         return;
     for (int c = 0; c < MS_CAT_COUNT; c++) {
         ms_linear_free(m->m[c].linear);
-        free(m->m[c].idf.idf);
+        if (!m->m[c].map.base)
+            free(m->m[c].idf.idf);
+        ms_compiled_unmap(&m->m[c].map);
         ms_card_clear(&m->m[c].card);
     }
     ms_lexicon_free(m->lx);

@@ -1,11 +1,13 @@
 /* test_compiled.c - model.bin: the compiled form loads the same weights and
  * idf as the text forms, bit for bit; a stale one is passed over, a
- * damaged one is refused; the shipped model's model.bin is fresh. */
+ * damaged one is refused (its header always, its data when verified); the
+ * shipped models' model.bin files are fresh. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +77,8 @@ static int teardown(void **state)
 }
 
 /* Loads d's model.bin against d's own text files; returns the status. */
-static ms_status load_dir(const char *d, ms_linear **lin, ms_idf *idf, ms_error *err)
+static ms_status load_dir(const char *d, unsigned flags, ms_linear **lin, ms_idf *idf,
+                          ms_compiled_map *map, ms_error *err)
 {
     char svm[256], ib[256], bin[256];
     path_of(svm, sizeof svm, d, "model.svm");
@@ -85,7 +88,7 @@ static ms_status load_dir(const char *d, ms_linear **lin, ms_idf *idf, ms_error 
     assert_int_equal(ms_idf_read(ib, &text_idf, NULL), MS_OK);
     int bits = text_idf.bits;
     free(text_idf.idf);
-    return ms_compiled_load(bin, file_fnv(svm), file_fnv(ib), bits, lin, idf, err);
+    return ms_compiled_load(bin, file_fnv(svm), file_fnv(ib), bits, flags, lin, idf, map, err);
 }
 
 static void same_as_text(const char *d)
@@ -95,9 +98,11 @@ static void same_as_text(const char *d)
     path_of(ib, sizeof ib, d, "idf.bin");
     ms_linear *a, *b;
     ms_idf ia, ib2;
+    ms_compiled_map map;
     assert_int_equal(ms_linear_load(svm, &a, NULL), MS_OK);
     assert_int_equal(ms_idf_read(ib, &ia, NULL), MS_OK);
-    assert_int_equal(load_dir(d, &b, &ib2, NULL), MS_OK);
+    assert_int_equal(load_dir(d, MS_COMPILED_VERIFY, &b, &ib2, &map, NULL), MS_OK);
+    assert_true(b->borrowed);
     assert_int_equal(a->dim, b->dim);
     assert_memory_equal(a->w, b->w, (size_t)a->dim * sizeof *a->w);
     assert_memory_equal(&a->rho, &b->rho, sizeof a->rho);
@@ -110,7 +115,8 @@ static void same_as_text(const char *d)
     ms_linear_free(a);
     ms_linear_free(b);
     free(ia.idf);
-    free(ib2.idf);
+    ms_compiled_unmap(&map);
+    ms_compiled_unmap(&map); /* twice is harmless */
 }
 
 static void loads_what_the_text_forms_hold(void **state)
@@ -122,11 +128,18 @@ static void loads_what_the_text_forms_hold(void **state)
 static void shipped_model_bin_is_fresh(void **state)
 {
     (void)state;
-    ms_card card;
-    assert_int_equal(ms_card_read(MS_MODELS_DIR "/hostility/card.json", &card, NULL), MS_OK);
-    assert_true(card.model_hash == file_fnv(MS_MODELS_DIR "/hostility/model.svm"));
-    ms_card_clear(&card);
-    same_as_text(MS_MODELS_DIR "/hostility");
+    const char *names[] = {"hostility", "off_topic"};
+    for (size_t i = 0; i < 2; i++) {
+        char d[512], p[600];
+        snprintf(d, sizeof d, "%s/%s", MS_MODELS_DIR, names[i]);
+        ms_card card;
+        snprintf(p, sizeof p, "%s/card.json", d);
+        assert_int_equal(ms_card_read(p, &card, NULL), MS_OK);
+        snprintf(p, sizeof p, "%s/model.svm", d);
+        assert_true(card.model_hash == file_fnv(p));
+        ms_card_clear(&card);
+        same_as_text(d);
+    }
 }
 
 static void stale_is_not_found(void **state)
@@ -136,15 +149,20 @@ static void stale_is_not_found(void **state)
     path_of(bin, sizeof bin, dir, "model.bin");
     ms_linear *lin;
     ms_idf idf;
+    ms_compiled_map map;
     ms_error err = {0};
-    assert_int_equal(ms_compiled_load(bin, 1, 2, 10, &lin, &idf, &err), MS_ERR_NOT_FOUND);
+    assert_int_equal(ms_compiled_load(bin, 1, 2, 10, 0, &lin, &idf, &map, &err),
+                     MS_ERR_NOT_FOUND);
     assert_null(lin);
+    assert_null(map.base);
     path_of(bin, sizeof bin, dir, "no-such.bin");
-    assert_int_equal(ms_compiled_load(bin, 1, 2, 10, &lin, &idf, &err), MS_ERR_NOT_FOUND);
+    assert_int_equal(ms_compiled_load(bin, 1, 2, 10, 0, &lin, &idf, &map, &err),
+                     MS_ERR_NOT_FOUND);
 }
 
 /* Copies dir to a sibling, changes model.bin with edit, and loads it. */
-static ms_status load_damaged(void (*edit)(char *data, size_t *len), ms_error *err)
+static ms_status load_damaged(void (*edit)(char *data, size_t *len), unsigned flags,
+                              ms_error *err)
 {
     char d2[64], cmd[256], bin[128];
     snprintf(d2, sizeof d2, "%s.damaged", dir);
@@ -162,31 +180,70 @@ static ms_status load_damaged(void (*edit)(char *data, size_t *len), ms_error *e
     free(data);
     ms_linear *lin = NULL;
     ms_idf idf;
-    ms_status st = load_dir(d2, &lin, &idf, err);
+    ms_compiled_map map;
+    ms_status st = load_dir(d2, flags, &lin, &idf, &map, err);
     if (st == MS_OK) {
         ms_linear_free(lin);
-        free(idf.idf);
+        ms_compiled_unmap(&map);
+    } else {
+        assert_null(lin);
+        assert_null(map.base);
     }
     snprintf(cmd, sizeof cmd, "rm -rf %s", d2);
     assert_int_equal(system(cmd), 0);
     return st;
 }
 
-static void flip_weight(char *d, size_t *n) { d[*n / 2] ^= 0x10; }
+/* damage to the data: found by the data checksum */
+static void flip_weight(char *d, size_t *n) { (void)n, d[4096 + 7 * 8 + 3] ^= 0x10; }
+static void flip_idf(char *d, size_t *n) { d[*n - 4096 + 5] ^= 1; }
+static void flip_padding(char *d, size_t *n) { (void)n, d[200] ^= 1; }
+static void nan_weight(char *d, size_t *n)
+{
+    /* a NaN weight with the data checksum made to match: the value check */
+    double v = NAN;
+    memcpy(d + 4096 + 8, &v, 8);
+    uint64_t sum = ms_hash64_fast(d + 128, *n - 128, 0);
+    memcpy(d + 104, &sum, 8);
+    uint64_t hsum = ms_hash64_fast(d, 120, 0);
+    memcpy(d + 120, &hsum, 8);
+}
+/* damage to the header or the size: found by every load */
 static void flip_magic(char *d, size_t *n) { (void)n, d[0] = 'X'; }
 static void bump_version(char *d, size_t *n) { (void)n, d[8]++; }
+static void flip_rho(char *d, size_t *n) { (void)n, d[40] ^= 1; }
+static void flip_header_sum(char *d, size_t *n) { (void)n, d[120] ^= 1; }
+static void flip_data_sum(char *d, size_t *n) { (void)n, d[104] ^= 1; }
 static void truncate8(char *d, size_t *n) { (void)d, *n -= 8; }
-static void flip_sum(char *d, size_t *n) { d[*n - 1] ^= 1; }
+static void truncate_page(char *d, size_t *n) { (void)d, *n -= 4096; }
+static void version1(char *d, size_t *n)
+{
+    /* an old, sparse model.bin: version 1, 96-byte header, any size */
+    d[8] = 1;
+    d[12] = 96;
+    *n = 96 + 8 * 10;
+}
 
 static void damaged_is_refused(void **state)
 {
     (void)state;
-    void (*edits[])(char *, size_t *) = {flip_weight, flip_magic, bump_version, truncate8,
-                                         flip_sum};
-    for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
+    void (*always[])(char *, size_t *) = {flip_magic, bump_version, flip_rho, flip_header_sum,
+                                          flip_data_sum, truncate8, truncate_page, version1};
+    for (size_t i = 0; i < sizeof always / sizeof *always; i++) {
+        for (unsigned flags = 0; flags <= MS_COMPILED_VERIFY; flags += MS_COMPILED_VERIFY) {
+            ms_error err = {0};
+            assert_int_equal(load_damaged(always[i], flags, &err), MS_ERR_MODEL);
+            assert_true(strlen(err.message) > 0);
+        }
+    }
+    /* inside the data: refused when verified; trusted (the documented
+     * trade-off of MS_LOAD_TRUST_COMPILED) when not */
+    void (*data[])(char *, size_t *) = {flip_weight, flip_idf, flip_padding, nan_weight};
+    for (size_t i = 0; i < sizeof data / sizeof *data; i++) {
         ms_error err = {0};
-        assert_int_equal(load_damaged(edits[i], &err), MS_ERR_MODEL);
+        assert_int_equal(load_damaged(data[i], MS_COMPILED_VERIFY, &err), MS_ERR_MODEL);
         assert_true(strlen(err.message) > 0);
+        assert_int_equal(load_damaged(data[i], 0, &err), MS_OK);
     }
 }
 
@@ -219,6 +276,22 @@ static void scorer_uses_refuses_and_falls_back(void **state)
     assert_int_equal(system(cmd), 0);
     assert_int_equal(ms_models_load(d2, &m, &err), MS_ERR_MODEL);
     assert_non_null(strstr(err.message, "checksum"));
+    /* ... which a trusting load (modscore check) does not read */
+    assert_int_equal(ms_models_load_flags(d2, MS_LOAD_TRUST_COMPILED, &m, &err), MS_OK);
+    ms_models_free(m);
+    /* damaged in the header: refused by every load */
+    snprintf(cmd, sizeof cmd,
+             "printf 'X' | dd of=%s/hostility/model.bin bs=1 seek=44 conv=notrunc 2>/dev/null",
+             d2);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(ms_models_load_flags(d2, MS_LOAD_TRUST_COMPILED, &m, &err), MS_ERR_MODEL);
+    assert_non_null(strstr(err.message, "header checksum"));
+    /* an old format: refused too (modscore compile rewrites it) */
+    snprintf(cmd, sizeof cmd, "printf 'MSMODBIN\001' > %s/hostility/model.bin && "
+             "head -c 8184 /dev/zero >> %s/hostility/model.bin", d2, d2);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(ms_models_load_flags(d2, MS_LOAD_TRUST_COMPILED, &m, &err), MS_ERR_MODEL);
+    assert_non_null(strstr(err.message, "modscore compile"));
     /* missing: the text forms */
     snprintf(cmd, sizeof cmd, "rm %s/hostility/model.bin", d2);
     assert_int_equal(system(cmd), 0);

@@ -33,6 +33,7 @@ typedef struct cli_common {
     const char *policy_path;
     const char *thresholds[16];
     int n_thresholds;
+    unsigned load_flags;    /* MS_LOAD_*, for ms_models_load_flags */
 } cli_common;
 
 /* Handles --models, --policy and --threshold; returns 1 when opt was one

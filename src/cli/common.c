@@ -128,7 +128,7 @@ int cli_load(const cli_common *c, ms_models **models, ms_policy **policy)
     int rc = cli_load_policy(c, policy);
     if (rc)
         return rc;
-    ms_status st = ms_models_load(cli_models_dir(c), models, &err);
+    ms_status st = ms_models_load_flags(cli_models_dir(c), c->load_flags, models, &err);
     if (st != MS_OK) {
         cli_error(&err);
         ms_policy_free(*policy);
