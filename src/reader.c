@@ -1149,12 +1149,13 @@ static ms_status parse_page(const char *data, size_t len, const char *source, ms
 
 /* Where the first line's JSON value ends when it is a complete object that
  * ends the line; 0 otherwise. Sets *comments when its top level has a
- * "comments" key. */
-static size_t first_line_object(const char *d, size_t n, int *comments)
+ * "comments" key, and *text when it has a "text" key. */
+static size_t first_line_object(const char *d, size_t n, int *comments, int *text)
 {
     int depth = 0, in_str = 0, esc = 0;
     size_t key_s = 0, str_s = 0, str_n = 0;
     *comments = 0;
+    *text = 0;
     for (size_t i = 0; i < n; i++) {
         char c = d[i];
         if (c == '\n')
@@ -1176,6 +1177,8 @@ static size_t first_line_object(const char *d, size_t n, int *comments)
             key_s = i + 1;
         } else if (c == ':' && depth == 1 && mem_eq(d + str_s, str_n, "comments")) {
             *comments = 1;
+        } else if (c == ':' && depth == 1 && mem_eq(d + str_s, str_n, "text")) {
+            *text = 1;
         } else if (c == '{' || c == '[') {
             depth++;
         } else if (c == '}' || c == ']') {
@@ -1199,10 +1202,14 @@ ms_format ms_format_detect(const char *data, size_t len)
         i++;
     if (i >= len || data[i] != '{')
         return MS_FORMAT_PAGE;
-    int comments;
-    size_t end = first_line_object(data + i, len - i, &comments);
-    if (!end)
-        return MS_FORMAT_JSON;
+    int comments, text;
+    size_t end = first_line_object(data + i, len - i, &comments, &text);
+    if (!end) {
+        /* a first line longer than the bytes given (a reader's look-ahead):
+         * a comment's "text" says JSON Lines, whose lines may be that long */
+        int cut = !memchr(data + i, '\n', len - i);
+        return (cut && text && !comments) ? MS_FORMAT_JSONL : MS_FORMAT_JSON;
+    }
     size_t k = i + end;
     while (k < len && is_blank_char(data[k]))
         k++;

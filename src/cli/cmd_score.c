@@ -467,6 +467,11 @@ static int score_file(score_run *run, const char *path, ms_format format)
         while (n == cap || !feof(f)) {
             if (len + 65536 + 1 > cap) {
                 if (cap >= MS_MAX_DOCUMENT_BYTES) {
+                    /* fill up to the cap; a byte beyond it is too much,
+                     * never a silently shortened document */
+                    len += fread(head + len, 1, cap - len, f);
+                    if (len == cap && getc(f) != EOF)
+                        len = cap + 1;
                     break;
                 }
                 cap *= 2;
