@@ -42,7 +42,11 @@ struct ms_lexicon {
     size_t count;
     char *keys;
     size_t keys_len, keys_cap;
-    uint64_t content_hash;
+    /* the files as read, kept for ms_lexicon_hash: hashing 470 KB at every
+     * load would cost more than the rest of `modscore check`, and only
+     * training asks for the hash */
+    char *data[4];
+    size_t len[4];
 };
 
 static const char *const FILES[4] = {"vader_lexicon.txt", "AFINN-en-165.txt", "profanity.txt",
@@ -336,14 +340,13 @@ ms_status ms_lexicon_load(const char *dir, ms_lexicon **out, ms_error *err)
     }
     lx->mask = cap - 1;
 
-    uint64_t h = 0;
     for (int i = 0; i < 4; i++) {
         if ((st = parse_file(lx, i, &files[i], err)) != MS_OK)
             goto done;
-        h = ms_hash64(FILES[i], strlen(FILES[i]) + 1, h);
-        h = ms_hash64(files[i].data, files[i].len, h);
+        lx->data[i] = files[i].data;
+        lx->len[i] = files[i].len;
+        files[i].data = NULL;
     }
-    lx->content_hash = h;
 
 done:
     for (int i = 0; i < 4; i++) {
@@ -364,6 +367,8 @@ void ms_lexicon_free(ms_lexicon *lx)
         return;
     free(lx->slots);
     free(lx->keys);
+    for (int i = 0; i < 4; i++)
+        free(lx->data[i]);
     free(lx);
 }
 
@@ -401,4 +406,14 @@ int ms_lexicon_insult(const ms_lexicon *lx, const char *w, size_t n)
 
 int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n) { return find(lx, w, n) != NULL; }
 
-uint64_t ms_lexicon_hash(const ms_lexicon *lx) { return lx ? lx->content_hash : 0; }
+uint64_t ms_lexicon_hash(const ms_lexicon *lx)
+{
+    if (!lx)
+        return 0;
+    uint64_t h = 0;
+    for (int i = 0; i < 4; i++) {
+        h = ms_hash64(FILES[i], strlen(FILES[i]) + 1, h);
+        h = ms_hash64(lx->data[i], lx->len[i], h);
+    }
+    return h;
+}

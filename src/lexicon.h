@@ -27,7 +27,8 @@ int ms_lexicon_insult(const ms_lexicon *lx, const char *w, size_t n);
  * its guesses against (sh1t -> shit, stuuupid -> stupid). */
 int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n);
 
-/* A content hash of the loaded lists, for model cards. */
+/* A content hash of the loaded lists, for model cards: computed at each
+ * call (about a millisecond), not at load. */
 uint64_t ms_lexicon_hash(const ms_lexicon *lx);
 
 #endif

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "card.h"
 #include "lexicon.h"
+#include "util.h"
 
 #define LEX_DIR MS_MODELS_DIR "/lexicons"
 #define FIX(name) MS_TEST_DATA "/lexicon/" name
@@ -122,8 +124,21 @@ static void test_hash_is_stable_and_content_based(void **state)
     assert_true(ms_lexicon_hash(lx) != 0);
     assert_true(ms_lexicon_hash(lx) == ms_lexicon_hash(again));
     assert_true(ms_lexicon_hash(lx) != ms_lexicon_hash(mini));
+    assert_true(ms_lexicon_hash(NULL) == 0);
     ms_lexicon_free(again);
     ms_lexicon_free(mini);
+    /* the value the shipped cards record (computed at load before it was
+     * made lazy): the same lists give the same hash */
+    char *card = NULL;
+    size_t n;
+    assert_int_equal(ms_read_file(MS_MODELS_DIR "/hostility/card.json", 1u << 20, &card, &n,
+                                  NULL), MS_OK);
+    char hex[17];
+    ms_hex64(ms_lexicon_hash(lx), hex);
+    char want[64];
+    snprintf(want, sizeof want, "\"lexicon_hash\": \"%s\"", hex);
+    assert_non_null(strstr(card, want));
+    free(card);
 }
 
 static void test_non_vader_lists_are_folded(void **state)
