@@ -295,8 +295,10 @@ static ms_status emit(ms_tokens *t, const ms_lexicon *lx, size_t a, size_t b, ui
 }
 
 /* Joins runs of 3+ single-letter tokens separated by at most two of
- * " .-_*" ("i d i o t", "s.t.u.p.i.d") into one token. */
-static ms_status join_spaced(ms_tokens *t, const char *text)
+ * " .-_*" ("i d i o t", "s.t.u.p.i.d") into one token. A leading letter
+ * stays a word of its own when the lexicon knows the run only without it
+ * ("what a m o r o n" -> "a", "moron"). */
+static ms_status join_spaced(ms_tokens *t, const char *text, const ms_lexicon *lx)
 {
     size_t out = 0;
     for (size_t i = 0; i < t->n;) {
@@ -311,6 +313,13 @@ static ms_status join_spaced(ms_tokens *t, const char *text)
                     break;
             }
             j++;
+        }
+        if (j - i >= 4 && j - i <= FOLD_MAX) {
+            char w[FOLD_MAX];
+            for (size_t k = i; k < j; k++)
+                w[k - i] = t->fold[t->tok[k].fold_off];
+            if (!known(lx, w, j - i) && known(lx, w + 1, j - i - 1))
+                t->tok[out++] = t->tok[i++];
         }
         if (j - i >= 3) {
             ms_token merged = t->tok[i];
@@ -407,5 +416,5 @@ ms_status ms_tokenize(const char *text, size_t len, const ms_lexicon *lx, ms_tok
             return MS_ERR_NOMEM;
         a = b;
     }
-    return join_spaced(t, text);
+    return join_spaced(t, text, lx);
 }
