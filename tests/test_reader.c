@@ -493,6 +493,12 @@ static void test_format_detect(void **state)
     assert_int_equal(DETECT("{\"text\":\"}\\\" {\"}\n{\"text\":\"b\"}"), MS_FORMAT_JSONL);
     assert_int_equal(DETECT("07:30 GMT\n  A title\n"), MS_FORMAT_PAGE);
     assert_int_equal(DETECT(""), MS_FORMAT_PAGE);
+    /* a reader's look-ahead that ends inside a long first line: a comment
+     * ("text") is JSON Lines, a document ("comments") JSON */
+    assert_int_equal(DETECT("{\"id\":\"1\",\"text\":\"aaaaaaaa"), MS_FORMAT_JSONL);
+    assert_int_equal(DETECT("{\"comments\":[{\"text\":\"aaaaaaaa"), MS_FORMAT_JSON);
+    assert_int_equal(DETECT("{\"article\":{\"body\":\"aaaaaaaa"), MS_FORMAT_JSON);
+    assert_int_equal(DETECT("{\"text\":\"a\",\n\"comments\":[]"), MS_FORMAT_JSON);
 #undef DETECT
 }
 
