@@ -45,6 +45,19 @@ static int get_int(json_t *obj, const char *key, int lo, int hi, int *out)
     return 0;
 }
 
+/* An optional positive weight; absent is 1 (cards before it was written). */
+static int get_weight(json_t *obj, const char *key, double *out)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = 1.0;
+    if (!v)
+        return 0;
+    if (!json_is_number(v) || !(json_number_value(v) > 0) || json_number_value(v) > 100)
+        return -1;
+    *out = json_number_value(v);
+    return 0;
+}
+
 ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
 {
     memset(card, 0, sizeof *card);
@@ -81,6 +94,8 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
                get_int(feat, "lexicon", 0, 1, &f->lexicon) ||
                get_int(feat, "context", 0, 1, &f->context)) {
         ms_fail(err, st, path, 0, 0, "card's \"features\" are missing or out of range");
+    } else if (get_weight(feat, "char_weight", &f->char_weight)) {
+        ms_fail(err, st, path, 0, 0, "card's \"char_weight\" is not a number in (0, 100]");
     } else if (ms_parse_hex64(mh, &card->model_hash) || ms_parse_hex64(ih, &card->idf_hash)) {
         ms_fail(err, st, path, 0, 0, "card's hashes are not 16 hex digits");
     } else {

@@ -98,6 +98,7 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
     cfg->min_df = 2;
     cfg->lexicon = 1;
     cfg->context = task == MS_TASK_OFF_TOPIC;
+    cfg->char_weight = 1.0;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -713,7 +714,7 @@ static ms_status compute(ms_featurizer *f, const ms_idf *idf, const ms_input *in
         norm[key & 1] += v * v;
     }
     norm[0] = norm[0] > 0 ? 1 / sqrt(norm[0]) : 0;
-    norm[1] = norm[1] > 0 ? 1 / sqrt(norm[1]) : 0;
+    norm[1] = norm[1] > 0 ? f->cfg->char_weight / sqrt(norm[1]) : 0;
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i];
         f->values[s] *= norm[f->keys[s] & 1];

@@ -20,6 +20,8 @@ typedef struct ms_feature_config {
     int min_df;         /* buckets seen in fewer training texts are dropped */
     int lexicon;        /* 1: append the dense lexicon block */
     int context;        /* 1: append the dense context block (off-topic) */
+    double char_weight; /* the char block's L2 norm, the word block's being 1
+                           (default 1; card "char_weight", absent = 1) */
 } ms_feature_config;
 
 void ms_feature_config_default(ms_feature_config *cfg, ms_task task);

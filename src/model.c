@@ -651,6 +651,117 @@ static ms_status fit_dcd(const ms_problem *p, const size_t *rows, size_t l,
     return MS_OK;
 }
 
+/* Dual coordinate descent for L2-regularised logistic regression, as
+ * liblinear's solve_l2r_lr_dual (Yu, Huang and Lin, Machine Learning 2011,
+ * Algorithm 5), with the same bias feature as fit_dcd.
+ *
+ *   min_a 0.5 a'Qa + sum_i a_i log a_i + (U_i - a_i) log(U_i - a_i),
+ *   0 <= a_i <= U_i
+ *
+ * Each pair (a_i, U_i - a_i) is kept strictly inside the box; a
+ * one-variable Newton method solves each sub-problem. */
+static ms_status fit_dcd_lr(const ms_problem *p, const size_t *rows, size_t l,
+                            const ms_fit_params *params, ms_linear *m)
+{
+    const int max_iter = 1000, max_inner_iter = 100;
+    double eps = params->eps > 0 ? params->eps : 0.1;
+    double innereps = 1e-2, innereps_min = eps < 1e-8 ? eps : 1e-8;
+    double cp = params->c * params->weight_pos, cn = params->c * params->weight_neg;
+    int32_t dim = p->dim;
+
+    double *w = calloc((size_t)dim, sizeof *w);
+    double *alpha = malloc(2 * l * sizeof *alpha);
+    double *xtx = malloc(l * sizeof *xtx);
+    size_t *index = malloc(l * sizeof *index);
+    const ms_fvec **xs = malloc(l * sizeof *xs);
+    signed char *y = malloc(l);
+    if (!w || !alpha || !xtx || !index || !xs || !y) {
+        free(w), free(alpha), free(xtx), free(index), free(xs), free(y);
+        return MS_ERR_NOMEM;
+    }
+    double wb = 0; /* the bias feature's weight */
+    for (size_t r = 0; r < l; r++) {
+        size_t i = rows ? rows[r] : r;
+        xs[r] = &p->x[i];
+        y[r] = p->y[i] == 1 ? 1 : -1;
+        double ub = y[r] > 0 ? cp : cn;
+        double a0 = 0.001 * ub < 1e-8 ? 0.001 * ub : 1e-8;
+        alpha[2 * r] = a0;
+        alpha[2 * r + 1] = ub - a0;
+        double q = 1.0; /* bias^2 */
+        for (size_t k = 0; k < xs[r]->n; k++) {
+            q += xs[r]->val[k] * xs[r]->val[k];
+            w[xs[r]->idx[k]] += y[r] * a0 * xs[r]->val[k];
+        }
+        wb += y[r] * a0;
+        xtx[r] = q;
+        index[r] = r;
+    }
+
+    uint64_t rng = params->seed;
+    for (int iter = 0; iter < max_iter; iter++) {
+        for (size_t s = 0; s + 1 < l; s++) {
+            size_t j = s + (size_t)(splitmix64(&rng) % (l - s));
+            size_t tmp = index[s];
+            index[s] = index[j];
+            index[j] = tmp;
+        }
+        size_t newton_iter = 0;
+        double gmax = 0;
+        for (size_t s = 0; s < l; s++) {
+            size_t i = index[s];
+            const ms_fvec *x = xs[i];
+            double yi = y[i];
+            double c = yi > 0 ? cp : cn;
+            double ywx = wb;
+            for (size_t k = 0; k < x->n; k++)
+                ywx += w[x->idx[k]] * x->val[k];
+            ywx *= yi;
+            double a = xtx[i], b = ywx;
+            size_t ind1 = 2 * i, ind2 = 2 * i + 1;
+            double sign = 1;
+            if (0.5 * a * (alpha[ind2] - alpha[ind1]) + b < 0) {
+                ind1 = 2 * i + 1;
+                ind2 = 2 * i;
+                sign = -1;
+            }
+            double alpha_old = alpha[ind1], z = alpha_old;
+            if (c - z < 0.5 * c)
+                z *= 0.1;
+            double gp = a * (z - alpha_old) + sign * b + log(z / (c - z));
+            if (fabs(gp) > gmax)
+                gmax = fabs(gp);
+            int inner = 0;
+            while (inner <= max_inner_iter && fabs(gp) >= innereps) {
+                double gpp = a + c / (c - z) / z;
+                double tz = z - gp / gpp;
+                z = tz <= 0 ? z * 0.1 : tz;
+                gp = a * (z - alpha_old) + sign * b + log(z / (c - z));
+                newton_iter++;
+                inner++;
+            }
+            if (inner > 0) {
+                alpha[ind1] = z;
+                alpha[ind2] = c - z;
+                double d = sign * (z - alpha_old) * yi;
+                for (size_t k = 0; k < x->n; k++)
+                    w[x->idx[k]] += d * x->val[k];
+                wb += d;
+            }
+        }
+        if (gmax < eps)
+            break;
+        if (newton_iter < l / 10)
+            innereps = 0.1 * innereps > innereps_min ? 0.1 * innereps : innereps_min;
+    }
+
+    free(alpha), free(xtx), free(index), free(xs), free(y);
+    m->w = w;
+    m->dim = dim;
+    m->rho = -wb;
+    return MS_OK;
+}
+
 static void print_nothing(const char *s) { (void)s; }
 
 /* libsvm's own SMO solver with a linear kernel, collapsed to w. */
@@ -737,6 +848,61 @@ static ms_status fit_libsvm(const ms_problem *p, const size_t *rows, size_t l,
     return MS_OK;
 }
 
+static ms_status fit_any(const ms_problem *p, const size_t *rows, size_t l,
+                         const ms_fit_params *params, ms_linear *m)
+{
+    if (params->use_libsvm)
+        return fit_libsvm(p, rows, l, params, m);
+    return params->loss == MS_LOSS_LOGISTIC ? fit_dcd_lr(p, rows, l, params, m)
+                                            : fit_dcd(p, rows, l, params, m);
+}
+
+/* Fits on a scaled copy of the rows (features scaled to 0 left out), then
+ * folds the scale into w: w_j * scale_j applies to the unscaled x_j. */
+static ms_status fit_scaled(const ms_problem *p, const size_t *rows, size_t l,
+                            const ms_fit_params *params, ms_linear *m)
+{
+    for (int32_t j = 0; j < p->dim; j++)
+        if (!isfinite(params->scale[j]))
+            return MS_ERR_ARG;
+    size_t nnz = 0;
+    for (size_t r = 0; r < l; r++)
+        nnz += p->x[rows ? rows[r] : r].n;
+    ms_fvec *xs = calloc(l, sizeof *xs);
+    int8_t *ys = malloc(l);
+    int32_t *idx = malloc((nnz ? nnz : 1) * sizeof *idx);
+    double *val = malloc((nnz ? nnz : 1) * sizeof *val);
+    if (!xs || !ys || !idx || !val) {
+        free(xs), free(ys), free(idx), free(val);
+        return MS_ERR_NOMEM;
+    }
+    size_t at = 0;
+    for (size_t r = 0; r < l; r++) {
+        const ms_fvec *v = &p->x[rows ? rows[r] : r];
+        xs[r].idx = idx + at;
+        xs[r].val = val + at;
+        for (size_t k = 0; k < v->n; k++) {
+            double sv = v->val[k] * params->scale[v->idx[k]];
+            if (sv == 0)
+                continue;
+            idx[at] = v->idx[k];
+            val[at++] = sv;
+            xs[r].n++;
+        }
+        xs[r].cap = xs[r].n;
+        ys[r] = p->y[rows ? rows[r] : r];
+    }
+    ms_problem sp = {xs, ys, l, p->dim};
+    ms_fit_params sub = *params;
+    sub.scale = NULL;
+    ms_status st = fit_any(&sp, NULL, l, &sub, m);
+    if (st == MS_OK)
+        for (int32_t j = 0; j < m->dim && j < p->dim; j++)
+            m->w[j] *= params->scale[j];
+    free(xs), free(ys), free(idx), free(val);
+    return st;
+}
+
 ms_status ms_linear_fit(const ms_problem *p, const size_t *rows, size_t n_rows,
                         const ms_fit_params *params, ms_linear *m)
 {
@@ -754,7 +920,11 @@ ms_status ms_linear_fit(const ms_problem *p, const size_t *rows, size_t n_rows,
     m->rho = 0;
     m->prob_a = m->prob_b = 0;
     m->positive_first = 1;
-    return params->use_libsvm ? fit_libsvm(p, rows, l, params, m) : fit_dcd(p, rows, l, params, m);
+    if (params->use_libsvm && params->loss == MS_LOSS_LOGISTIC)
+        return MS_ERR_ARG;
+    if (params->scale)
+        return fit_scaled(p, rows, l, params, m);
+    return fit_any(p, rows, l, params, m);
 }
 
 /* ----------------------------------------------------------- calibration */

@@ -50,16 +50,25 @@ typedef struct ms_fit_params {
     double c;
     double weight_pos, weight_neg; /* class weights (C multipliers) */
     int use_libsvm;                /* 1: svm_train, 0: dual coordinate descent */
+    ms_loss loss;                  /* MS_LOSS_LOGISTIC needs use_libsvm 0 */
+    /* NULL, or dim factors: the fit sees x_j * scale_j (a per-feature
+     * weight, as NB-SVM's log-count ratios or a block weight) and returns
+     * w already multiplied by scale, i.e. the model of the unscaled x. */
+    const double *scale;
     double eps;                    /* stopping tolerance */
     uint64_t seed;
 } ms_fit_params;
 
-/* Fits a linear C-SVC (hinge loss, L2 regularisation) on a subset of the
- * problem (rows; NULL = all). OUT: m->w, m->dim, m->rho (prob_a/prob_b are
+/* Fits a linear C-SVC (hinge loss, L2 regularisation), or with
+ * params->loss MS_LOSS_LOGISTIC an L2-regularised logistic regression
+ * (liblinear's solve_l2r_lr_dual), on a subset of the problem (rows;
+ * NULL = all). Either way the result is a linear w and rho that libsvm's
+ * predictor uses as is. OUT: m->w, m->dim, m->rho (prob_a/prob_b are
  * left 0 for ms_platt_fit; positive_first is 1). *m is overwritten, not
  * freed; on success the caller frees m->w with free(). Both classes must
  * be present, labels 0/1, indices in [1, dim): else MS_ERR_ARG. eps <= 0
- * means the solver's default (libsvm 1e-3, dual coordinate descent 0.1).
+ * means the solver's default (libsvm 1e-3, dual coordinate descent 0.1 for
+ * either loss). libsvm with the logistic loss is MS_ERR_ARG.
  * The same seed gives the same model, bit for bit. */
 ms_status ms_linear_fit(const ms_problem *p, const size_t *rows, size_t n_rows,
                         const ms_fit_params *params, ms_linear *m);

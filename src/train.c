@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,8 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
         d->cfg.hash_bits = o->hash_bits;
     if (o->no_context)
         d->cfg.context = 0;
+    if (o->char_weight > 0)
+        d->cfg.char_weight = o->char_weight;
     ms_featurizer *fz;
     ms_status st = ms_featurizer_new(&d->cfg, lx, &fz);
     if (st != MS_OK)
@@ -191,14 +194,55 @@ static void report(const ms_train_options *o, const char *stage, int fold, int f
     o->progress(o->progress_ud, &p);
 }
 
+/* Per-feature weights for a fit on rows (NULL = all): lexicon block
+ * weight on the dense lexicon features, and with nb_scale > 0 each hashed
+ * bucket's NB-SVM weight |r_j|^nb_scale (Wang and Manning 2012), where
+ * r_j = log((p_j + 1) / (P + 2)) - log((q_j + 1) / (Q + 2)) with p_j, q_j
+ * the positive and negative rows that have the feature and P, Q the
+ * positive and negative rows: the log ratio of the feature's document
+ * rates in the two classes, from these rows' labels only. OUT: scale (dim
+ * entries); count is scratch of 2 * dim. */
+static void fit_scale(const featured *d, const ms_train_options *o, const size_t *rows,
+                      size_t n, double *scale, uint32_t *count)
+{
+    int32_t base = (int32_t)(1u << d->cfg.hash_bits) + 1;
+    double lw = o->lexicon_weight > 0 ? o->lexicon_weight : 1.0;
+    for (int32_t j = 0; j < d->dim; j++)
+        scale[j] = j >= base && j < base + MS_DENSE_LEXICON_COUNT ? lw : 1.0;
+    if (!(o->nb_scale > 0))
+        return;
+    memset(count, 0, 2 * (size_t)base * sizeof *count);
+    double np = 0, nn = 0;
+    for (size_t r = 0; r < n; r++) {
+        size_t i = rows ? rows[r] : r;
+        const ms_fvec *x = &d->x[i];
+        int c = d->y[i] ? 1 : 0;
+        np += c;
+        nn += !c;
+        for (size_t k = 0; k < x->n && x->idx[k] < base; k++)
+            count[2 * (size_t)x->idx[k] + (size_t)c]++;
+    }
+    for (int32_t j = 1; j < base; j++) {
+        double r = log((count[2 * (size_t)j + 1] + 1.0) / (np + 2.0)) -
+                   log((count[2 * (size_t)j] + 1.0) / (nn + 2.0));
+        scale[j] = pow(fabs(r), o->nb_scale);
+    }
+}
+
 /* Cross-validated decision values for one C. */
 static ms_status cross_validate(const featured *d, const ms_problem *prob, const int *fold,
                                 int k, const ms_fit_params *fp, double *dec,
                                 const ms_train_options *o, int gp, int gps, double t0)
 {
     size_t *rows = malloc(d->n * sizeof *rows);
-    if (!rows)
+    double *scale = malloc((size_t)d->dim * sizeof *scale);
+    uint32_t *count = malloc(2 * (size_t)d->dim * sizeof *count);
+    ms_fit_params f_fp = *fp;
+    f_fp.scale = scale;
+    if (!rows || !scale || !count) {
+        free(rows), free(scale), free(count);
         return MS_ERR_NOMEM;
+    }
     ms_status st = MS_OK;
     for (int f = 0; st == MS_OK && f < k; f++) {
         report(o, "cv", f + 1, k, gp + 1, gps, fp->c, t0,
@@ -208,13 +252,14 @@ static ms_status cross_validate(const featured *d, const ms_problem *prob, const
             if (fold[i] != f)
                 rows[m++] = i;
         ms_linear lin = {0};
-        st = ms_linear_fit(prob, rows, m, fp, &lin);
+        fit_scale(d, o, rows, m, scale, count);
+        st = ms_linear_fit(prob, rows, m, &f_fp, &lin);
         for (size_t i = 0; st == MS_OK && i < d->n; i++)
             if (fold[i] == f)
                 dec[i] = ms_linear_decision(&lin, &d->x[i]);
         free(lin.w);
     }
-    free(rows);
+    free(rows), free(scale), free(count);
     return st;
 }
 
@@ -380,9 +425,10 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
     size_t n_grid = o->c_grid && o->n_c ? o->n_c : sizeof default_grid / sizeof *default_grid;
     ms_problem prob = {d.x, d.y, d.n, d.dim};
     ms_fit_params fp = {0};
-    fp.weight_pos = (double)d.n / (2.0 * (double)pos);
-    fp.weight_neg = (double)d.n / (2.0 * (double)(d.n - pos));
+    fp.weight_pos = o->no_class_weight ? 1.0 : (double)d.n / (2.0 * (double)pos);
+    fp.weight_neg = o->no_class_weight ? 1.0 : (double)d.n / (2.0 * (double)(d.n - pos));
     fp.use_libsvm = o->use_libsvm_solver;
+    fp.loss = o->loss;
     fp.eps = o->use_libsvm_solver ? 1e-3 : 0.1; /* each solver's own default */
     fp.seed = o->seed;
     int *fold = malloc(d.n * sizeof *fold);
@@ -421,7 +467,17 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
         report(o, "final", 0, k, (int)n_grid, (int)n_grid, best_c, t0, 0.97);
         fp.c = best_c;
         double a = lin.prob_a, b = lin.prob_b;
-        st = ms_linear_fit(&prob, NULL, d.n, &fp, &lin);
+        double *scale = malloc((size_t)d.dim * sizeof *scale);
+        uint32_t *count = malloc(2 * (size_t)d.dim * sizeof *count);
+        if (scale && count) {
+            fit_scale(&d, o, NULL, d.n, scale, count);
+            fp.scale = scale;
+            st = ms_linear_fit(&prob, NULL, d.n, &fp, &lin);
+            fp.scale = NULL;
+        } else {
+            st = MS_ERR_NOMEM;
+        }
+        free(scale), free(count);
         lin.prob_a = a;
         lin.prob_b = b;
     }
@@ -453,8 +509,10 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
             "data", "hash", hex, "examples", (json_int_t)d.n, "positives", (json_int_t)pos,
             "negatives", (json_int_t)(d.n - pos), "augment_examples",
             (json_int_t)(d.n - scored), "training", "solver",
-            o->use_libsvm_solver ? "libsvm svm_train (C-SVC, linear kernel)"
-                                 : "dual coordinate descent (L2-regularised hinge loss)",
+            o->use_libsvm_solver        ? "libsvm svm_train (C-SVC, linear kernel)"
+            : o->loss == MS_LOSS_LOGISTIC ? "dual coordinate descent (L2-regularised logistic "
+                                            "regression)"
+                                          : "dual coordinate descent (L2-regularised hinge loss)",
             "c", best_c, "class_weight_positive", fp.weight_pos, "class_weight_negative",
             fp.weight_neg, "folds", k, "seed", (json_int_t)o->seed, "grid", grid_json,
             "platt_a", lin.prob_a, "platt_b", lin.prob_b, "cross_validation",
@@ -468,6 +526,18 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *o, const char 
                 json_sprintf("over the %zu examples outside --augment; idf and min_df come from "
                              "all training examples before the folds are made",
                              m));
+    }
+    if (st == MS_OK) {
+        json_t *feat = json_object_get(card, "features"), *tr = json_object_get(card, "training");
+        if (json_object_set_new(feat, "char_weight", json_real(d.cfg.char_weight)) ||
+            json_object_set_new(tr, "loss",
+                                json_string(o->loss == MS_LOSS_LOGISTIC ? "logistic" : "hinge")) ||
+            json_object_set_new(tr, "nb_scale", json_real(o->nb_scale > 0 ? o->nb_scale : 0)) ||
+            json_object_set_new(tr, "lexicon_weight",
+                                json_real(o->lexicon_weight > 0 ? o->lexicon_weight : 1)) ||
+            json_object_set_new(tr, "class_weight",
+                                json_string(o->no_class_weight ? "none" : "balanced")))
+            st = MS_ERR_NOMEM;
     }
     if (st == MS_OK)
         st = write_model_dir(out_dir, &lin, &d, card, err);

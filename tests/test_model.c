@@ -556,6 +556,117 @@ static void test_fit_rejects_bad_input(void **state)
     free_problem(&s);
 }
 
+/* The logistic loss: separates a separable problem, the same seed gives
+ * the same model, and the answer is the optimum of
+ * 0.5 |w|^2 + C sum_i U_i log(1 + exp(-y_i (w.x_i + b))) (bias regularised
+ * as a feature of value 1): its gradient w - C sum_i U_i y_i s_i x_i,
+ * s_i = 1 / (1 + exp(y_i f_i)), is ~0. */
+static void test_logistic_fit(void **state)
+{
+    (void)state;
+    synth s;
+    make_problem(&s, 400, 60, 10, 0, 0.5, 5);
+    ms_problem p = as_problem(&s);
+    ms_fit_params fp = {.c = 100, .weight_pos = 1, .weight_neg = 1, .use_libsvm = 0,
+                        .loss = MS_LOSS_LOGISTIC, .eps = 0.01, .seed = 99};
+    ms_linear a = {0}, b = {0}, h = {0};
+    assert_int_equal(ms_linear_fit(&p, NULL, 0, &fp, &a), MS_OK);
+    assert_true(accuracy(&a, &s) == 1.0);
+    assert_int_equal(ms_linear_fit(&p, NULL, 0, &fp, &b), MS_OK);
+    assert_int_equal(memcmp(a.w, b.w, (size_t)a.dim * sizeof *a.w), 0);
+    assert_int_equal(memcmp(&a.rho, &b.rho, sizeof a.rho), 0);
+    /* not the hinge loss's answer */
+    fp.loss = MS_LOSS_HINGE;
+    assert_int_equal(ms_linear_fit(&p, NULL, 0, &fp, &h), MS_OK);
+    assert_true(memcmp(a.w, h.w, (size_t)a.dim * sizeof *a.w) != 0);
+    free(a.w), free(b.w), free(h.w);
+
+    /* optimality on an overlapping problem, with class weights */
+    synth o;
+    make_problem(&o, 300, 30, 6, 1.0, 0, 17);
+    p = as_problem(&o);
+    fp = (ms_fit_params){.c = 0.5, .weight_pos = 2, .weight_neg = 1, .use_libsvm = 0,
+                         .loss = MS_LOSS_LOGISTIC, .eps = 1e-6, .seed = 4};
+    assert_int_equal(ms_linear_fit(&p, NULL, 0, &fp, &a), MS_OK);
+    double *g = calloc((size_t)o.dim + 1, sizeof *g); /* g[dim]: the bias */
+    assert_non_null(g);
+    double bias = -a.rho, worst = 0, scale = 0;
+    for (int32_t j = 0; j < o.dim; j++)
+        g[j] = a.w[j];
+    g[o.dim] = bias;
+    for (size_t i = 0; i < o.n; i++) {
+        double y = o.y[i] ? 1 : -1, u = fp.c * (o.y[i] ? fp.weight_pos : fp.weight_neg);
+        double f = ms_linear_decision(&a, &o.x[i]);
+        double si = u * y / (1 + exp(y * f));
+        for (size_t k = 0; k < o.x[i].n; k++)
+            g[o.x[i].idx[k]] -= si * o.x[i].val[k];
+        g[o.dim] -= si;
+    }
+    for (int32_t j = 0; j <= o.dim; j++) {
+        worst = fmax(worst, fabs(g[j]));
+        scale = fmax(scale, fabs(j < o.dim ? a.w[j] : bias));
+    }
+    if (!(worst < 1e-3 * (1 + scale)))
+        fail_msg("gradient %g at |w|_inf %g", worst, scale);
+    free(g), free(a.w);
+    free_problem(&o);
+
+    /* libsvm's own solver has no logistic loss */
+    fp.use_libsvm = 1;
+    p = as_problem(&s);
+    assert_int_equal(ms_linear_fit(&p, NULL, 0, &fp, &a), MS_ERR_ARG);
+    free_problem(&s);
+}
+
+/* A fit with a per-feature scale is the fit on scaled x, with the scale
+ * folded into w: the same decision values on the unscaled x. */
+static void test_fit_scale_folds_into_w(void **state)
+{
+    (void)state;
+    synth s;
+    make_problem(&s, 200, 40, 8, 0.5, 0, 41);
+    double *scale = malloc(40 * sizeof *scale);
+    assert_non_null(scale);
+    uint64_t r = 7;
+    for (int32_t j = 0; j < 40; j++)
+        scale[j] = 0.25 + 4 * rng_unit(&r);
+    synth t = s; /* the same rows, scaled by hand */
+    t.x = calloc(s.n, sizeof *t.x);
+    assert_non_null(t.x);
+    for (size_t i = 0; i < s.n; i++) {
+        t.x[i].n = t.x[i].cap = s.x[i].n;
+        t.x[i].idx = malloc(s.x[i].n * sizeof *t.x[i].idx + 1);
+        t.x[i].val = malloc(s.x[i].n * sizeof *t.x[i].val + 1);
+        assert_true(t.x[i].idx && t.x[i].val);
+        for (size_t k = 0; k < s.x[i].n; k++) {
+            t.x[i].idx[k] = s.x[i].idx[k];
+            t.x[i].val[k] = s.x[i].val[k] * scale[s.x[i].idx[k]];
+        }
+    }
+    for (int loss = 0; loss < 2; loss++) {
+        ms_problem p = as_problem(&s), q = as_problem(&t);
+        ms_fit_params fp = {.c = 1, .weight_pos = 1, .weight_neg = 1, .use_libsvm = 0,
+                            .loss = (ms_loss)loss, .eps = 0, .seed = 3};
+        ms_linear hand = {0}, folded = {0};
+        assert_int_equal(ms_linear_fit(&q, NULL, 0, &fp, &hand), MS_OK);
+        fp.scale = scale;
+        assert_int_equal(ms_linear_fit(&p, NULL, 0, &fp, &folded), MS_OK);
+        assert_true(folded.rho == hand.rho);
+        for (int32_t j = 0; j < 40; j++)
+            assert_true(folded.w[j] == hand.w[j] * scale[j]);
+        for (size_t i = 0; i < s.n; i++) {
+            double a = ms_linear_decision(&hand, &t.x[i]), b = ms_linear_decision(&folded, &s.x[i]);
+            assert_true(fabs(a - b) < 1e-9 * (1 + fabs(a)));
+        }
+        free(hand.w), free(folded.w);
+    }
+    for (size_t i = 0; i < t.n; i++)
+        free_fvec(&t.x[i]);
+    free(t.x);
+    free(scale);
+    free_problem(&s);
+}
+
 /* ----------------------------------------------------------------- Platt */
 
 static void test_platt(void **state)
@@ -626,27 +737,29 @@ static void test_fit_write_load_roundtrip(void **state)
     synth s;
     make_problem(&s, 300, 500, 12, 0.5, 0, 31);
     ms_problem p = as_problem(&s);
-    ms_fit_params fp = {.c = 1, .weight_pos = 2, .weight_neg = 1, .use_libsvm = 0, .eps = 0,
-                        .seed = 3};
-    ms_linear m = {0};
-    assert_int_equal(ms_linear_fit(&p, NULL, 0, &fp, &m), MS_OK);
-    double *dec = malloc(s.n * sizeof *dec);
-    assert_non_null(dec);
-    for (size_t i = 0; i < s.n; i++)
-        dec[i] = ms_linear_decision(&m, &s.x[i]);
-    assert_int_equal(ms_platt_fit(dec, s.y, s.n, &m.prob_a, &m.prob_b), MS_OK);
-    const char *path = tmp_path(&t, "fit.model");
-    assert_int_equal(ms_linear_write_libsvm(&m, path, NULL), MS_OK);
-    assert_agrees(path, &m, 5, 500, 12, 300);
-    ms_linear *back = NULL;
-    assert_int_equal(ms_linear_load(path, &back, NULL), MS_OK);
-    for (size_t i = 0; i < s.n; i++)
-        assert_true(ms_linear_decision(back, &s.x[i]) == dec[i]);
-    ms_linear_free(back);
-    free(dec);
-    free(m.w);
-    free_problem(&s);
+    for (int loss = 0; loss < 2; loss++) { /* hinge, then logistic */
+        ms_fit_params fp = {.c = 1, .weight_pos = 2, .weight_neg = 1, .use_libsvm = 0, .eps = 0,
+                            .seed = 3, .loss = (ms_loss)loss};
+        ms_linear m = {0};
+        assert_int_equal(ms_linear_fit(&p, NULL, 0, &fp, &m), MS_OK);
+        double *dec = malloc(s.n * sizeof *dec);
+        assert_non_null(dec);
+        for (size_t i = 0; i < s.n; i++)
+            dec[i] = ms_linear_decision(&m, &s.x[i]);
+        assert_int_equal(ms_platt_fit(dec, s.y, s.n, &m.prob_a, &m.prob_b), MS_OK);
+        const char *path = tmp_path(&t, "fit.model");
+        assert_int_equal(ms_linear_write_libsvm(&m, path, NULL), MS_OK);
+        assert_agrees(path, &m, 5, 500, 12, 300);
+        ms_linear *back = NULL;
+        assert_int_equal(ms_linear_load(path, &back, NULL), MS_OK);
+        for (size_t i = 0; i < s.n; i++)
+            assert_true(ms_linear_decision(back, &s.x[i]) == dec[i]);
+        ms_linear_free(back);
+        free(dec);
+        free(m.w);
+    }
     tmp_clean(&t, "fit.model");
+    free_problem(&s);
 }
 
 int main(void)
@@ -662,6 +775,8 @@ int main(void)
         cmocka_unit_test(test_libsvm_fit_separable),
         cmocka_unit_test(test_class_weights_shift_decision),
         cmocka_unit_test(test_fit_rejects_bad_input),
+        cmocka_unit_test(test_logistic_fit),
+        cmocka_unit_test(test_fit_scale_folds_into_w),
         cmocka_unit_test(test_platt),
         cmocka_unit_test(test_fit_write_load_roundtrip),
     };

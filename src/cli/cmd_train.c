@@ -26,6 +26,14 @@ static const char train_usage[] =
     "      --seed N            random seed; the same seed and data give the same model\n"
     "      --solver S          dcd (default: dual coordinate descent, written as a\n"
     "                          libsvm model) or libsvm (libsvm's svm_train; slow)\n"
+    "      --loss L            hinge (C-SVC) or logistic (logistic regression; dcd\n"
+    "                          only); either way a libsvm linear model (default hinge)\n"
+    "      --nb-scale B        weigh each n-gram by |r|^B, r its log ratio of\n"
+    "                          document rates in the two classes (NB-SVM), computed\n"
+    "                          within each fold; 0 is off (default 0)\n"
+    "      --char-weight W     char n-gram block against the word block (default 1)\n"
+    "      --lexicon-weight W  dense lexicon features' scale (default 1)\n"
+    "      --class-weight M    balanced (default) or none\n"
     "      --char-ngrams MIN,MAX   character n-gram lengths (default 2,5)\n"
     "      --word-ngrams N     word n-grams 1..N (default 2)\n"
     "      --min-df N          drop n-grams seen in fewer than N texts (default 2)\n"
@@ -55,7 +63,7 @@ static const char eval_usage[] =
 enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
     OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS,
-    OPT_NOCTX, OPT_AUGMENT
+    OPT_NOCTX, OPT_AUGMENT, OPT_LOSS, OPT_NB, OPT_CHARW, OPT_LEXW, OPT_CLASSW
 };
 
 /* "2,5" -> 2 and 5 */
@@ -179,6 +187,11 @@ int cmd_train(int argc, char **argv)
         {"hash-bits", required_argument, NULL, OPT_BITS},
         {"no-context", no_argument, NULL, OPT_NOCTX},
         {"augment", required_argument, NULL, OPT_AUGMENT},
+        {"loss", required_argument, NULL, OPT_LOSS},
+        {"nb-scale", required_argument, NULL, OPT_NB},
+        {"char-weight", required_argument, NULL, OPT_CHARW},
+        {"lexicon-weight", required_argument, NULL, OPT_LEXW},
+        {"class-weight", required_argument, NULL, OPT_CLASSW},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
@@ -247,6 +260,38 @@ int cmd_train(int argc, char **argv)
             }
             break;
         case OPT_NOCTX: o.no_context = 1; break;
+        case OPT_LOSS:
+            if (strcmp(optarg, "hinge") && strcmp(optarg, "logistic")) {
+                cli_errorf("--loss is hinge or logistic");
+                return EXIT_USAGE;
+            }
+            o.loss = !strcmp(optarg, "logistic") ? MS_LOSS_LOGISTIC : MS_LOSS_HINGE;
+            break;
+        case OPT_NB:
+        case OPT_CHARW:
+        case OPT_LEXW: {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (end == optarg || *end || !(v >= 0) || v > 100 || (opt != OPT_NB && v == 0)) {
+                cli_errorf("--%s wants a number in %s100", opt == OPT_NB ? "nb-scale"
+                           : opt == OPT_CHARW ? "char-weight" : "lexicon-weight",
+                           opt == OPT_NB ? "[0, " : "(0, ");
+                return EXIT_USAGE;
+            }
+            /* nb-scale 0 is off: kept as a tiny negative so 0 is "the default" */
+            *(opt == OPT_NB ? &o.nb_scale : opt == OPT_CHARW ? &o.char_weight
+                                                               : &o.lexicon_weight) = v;
+            if (opt == OPT_NB && v == 0)
+                o.nb_scale = -1;
+            break;
+        }
+        case OPT_CLASSW:
+            if (strcmp(optarg, "balanced") && strcmp(optarg, "none")) {
+                cli_errorf("--class-weight is balanced or none");
+                return EXIT_USAGE;
+            }
+            o.no_class_weight = !strcmp(optarg, "none");
+            break;
         case 'q': quiet = 1; break;
         case 'h': fputs(train_usage, stdout); return 0;
         default: fputs(train_usage, stderr); return EXIT_USAGE;
