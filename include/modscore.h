@@ -389,9 +389,10 @@ typedef struct ms_train_progress {
 /* The training loss (ms_train_options.loss). Either way the model is
  * linear, written as a libsvm linear C-SVC model with Platt's sigmoid. */
 typedef enum ms_loss {
-    MS_LOSS_HINGE = 0, /* L2-regularised hinge loss (C-SVC) */
-    MS_LOSS_LOGISTIC   /* L2-regularised logistic regression (liblinear's dual solver);
-                          not with use_libsvm_solver */
+    MS_LOSS_DEFAULT = 0, /* the task's default (see ms_train_options) */
+    MS_LOSS_HINGE,       /* L2-regularised hinge loss (C-SVC) */
+    MS_LOSS_LOGISTIC     /* L2-regularised logistic regression (liblinear's dual
+                            solver); not with use_libsvm_solver */
 } ms_loss;
 
 typedef struct ms_train_options {
@@ -408,15 +409,20 @@ typedef struct ms_train_options {
     int char_ngram_min, char_ngram_max, word_ngram_max, min_df, hash_bits;
     int no_context;  /* 1: the off-topic task without its context features
                         (the comment's words alone; a baseline) */
-    ms_loss loss;    /* MS_LOSS_HINGE (0) or MS_LOSS_LOGISTIC */
+    /* Model settings; 0 keeps the task's default, chosen by 5-fold
+     * cross-validated ROC AUC on the training split (hostility: Impermium
+     * train; the card records what was used): */
+    ms_loss loss;    /* hostility: logistic (hinge with use_libsvm_solver);
+                        off-topic: hinge */
     /* NB-SVM scaling (Wang and Manning 2012): each hashed feature weighted
      * by |r_j|^nb_scale, r_j the log ratio of its document rates in the
      * positive and negative training texts (computed inside each
-     * cross-validation fold from that fold's training rows). 0: off. */
+     * cross-validation fold from that fold's training rows only).
+     * Default: hostility 0.5, off-topic off; < 0: off. */
     double nb_scale;
-    /* Block weights relative to the word block; 0 keeps 1. */
-    double char_weight, lexicon_weight;
-    int no_class_weight; /* 1: both classes weigh the same (default: balanced) */
+    double char_weight;    /* char n-gram block's norm, the word block's being 1 (1) */
+    double lexicon_weight; /* dense lexicon features' scale: hostility 0.15, off-topic 1 */
+    int no_class_weight;   /* 1: both classes weigh the same (default: balanced) */
     void (*progress)(void *ud, const ms_train_progress *p);
     void *progress_ud;
 } ms_train_options;

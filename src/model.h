@@ -50,7 +50,7 @@ typedef struct ms_fit_params {
     double c;
     double weight_pos, weight_neg; /* class weights (C multipliers) */
     int use_libsvm;                /* 1: svm_train, 0: dual coordinate descent */
-    ms_loss loss;                  /* MS_LOSS_LOGISTIC needs use_libsvm 0 */
+    ms_loss loss;                  /* DEFAULT is the hinge; LOGISTIC needs use_libsvm 0 */
     /* NULL, or dim factors: the fit sees x_j * scale_j (a per-feature
      * weight, as NB-SVM's log-count ratios or a block weight) and returns
      * w already multiplied by scale, i.e. the model of the unscaled x. */

@@ -22,17 +22,21 @@ static const char train_usage[] =
     "      --positive VALUE    the label value meaning hostile / off-topic\n"
     "      --folds K           cross-validation folds (default 5)\n"
     "      --c LIST            C values to search, comma-separated (default\n"
-    "                          0.03,0.1,0.3,1,3)\n"
+    "                          0.3,1,2,3,5,10,30 for logistic, 0.03,0.1,0.3,1,3 for\n"
+    "                          hinge)\n"
     "      --seed N            random seed; the same seed and data give the same model\n"
     "      --solver S          dcd (default: dual coordinate descent, written as a\n"
     "                          libsvm model) or libsvm (libsvm's svm_train; slow)\n"
     "      --loss L            hinge (C-SVC) or logistic (logistic regression; dcd\n"
-    "                          only); either way a libsvm linear model (default hinge)\n"
+    "                          only); either way a libsvm linear model (default:\n"
+    "                          hostility logistic, off-topic hinge)\n"
     "      --nb-scale B        weigh each n-gram by |r|^B, r its log ratio of\n"
     "                          document rates in the two classes (NB-SVM), computed\n"
-    "                          within each fold; 0 is off (default 0)\n"
+    "                          within each fold; 0 is off (default: hostility 0.5,\n"
+    "                          off-topic 0)\n"
     "      --char-weight W     char n-gram block against the word block (default 1)\n"
-    "      --lexicon-weight W  dense lexicon features' scale (default 1)\n"
+    "      --lexicon-weight W  dense lexicon features' scale (default: hostility\n"
+    "                          0.15, off-topic 1)\n"
     "      --class-weight M    balanced (default) or none\n"
     "      --char-ngrams MIN,MAX   character n-gram lengths (default 2,5)\n"
     "      --word-ngrams N     word n-grams 1..N (default 2)\n"
@@ -278,7 +282,7 @@ int cmd_train(int argc, char **argv)
                            opt == OPT_NB ? "[0, " : "(0, ");
                 return EXIT_USAGE;
             }
-            /* nb-scale 0 is off: kept as a tiny negative so 0 is "the default" */
+            /* --nb-scale 0 is off, which the library spells < 0 (0 is "the default") */
             *(opt == OPT_NB ? &o.nb_scale : opt == OPT_CHARW ? &o.char_weight
                                                                : &o.lexicon_weight) = v;
             if (opt == OPT_NB && v == 0)
@@ -300,6 +304,10 @@ int cmd_train(int argc, char **argv)
     if (!task || !data.n_files || !out) {
         cli_errorf("train needs --task, --data and --out");
         fputs(train_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (o.use_libsvm_solver && o.loss == MS_LOSS_LOGISTIC) {
+        cli_errorf("--loss logistic needs --solver dcd (libsvm has no logistic loss)");
         return EXIT_USAGE;
     }
     if (!strcmp(task, "hostility")) {
