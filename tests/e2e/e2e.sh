@@ -89,6 +89,29 @@ expect 1 "$bin" check --policy "$data/policy.json" --text "Go back to where you 
 has "$tmp/out" '"deny"'
 expect 0 "$bin" score -q -o jsonl --policy "$data/policy.json" "$data/discussion.json"
 
+# --- training: supervised feature weights (NB-SVM) come from each fold's
+# training rows only, so random labels cross-validate to chance (~0.5;
+# weights taken from all rows, held-out ones included, gave 0.95)
+python3 - "$tmp/noise.jsonl" <<'PY'
+import json, random, sys
+r = random.Random(7)
+with open(sys.argv[1], "w") as f:
+    for i in range(400):
+        text = " ".join("w%d" % r.randrange(3000) for _ in range(12))
+        f.write(json.dumps({"text": text, "label": r.randint(0, 1)}) + "\n")
+PY
+expect 0 "$bin" train -q --task hostility --models "$tests/../models" --data "$tmp/noise.jsonl" \
+  --out "$tmp/noise-model"
+python3 - "$tmp/noise-model/card.json" <<'PY' && ok || bad "random labels cross-validate above chance (leakage)"
+import json, sys
+card = json.load(open(sys.argv[1]))
+assert card["training"]["nb_scale"] > 0 and card["training"]["loss"] == "logistic", card["training"]
+auc = card["cross_validation"]["roc_auc"]
+sys.exit(0 if 0.35 < auc < 0.65 else f"CV ROC AUC {auc} on random labels")
+PY
+expect 64 "$bin" train -q --task hostility --solver libsvm --loss logistic --data "$tmp/noise.jsonl" \
+  --out "$tmp/noise-model"
+
 # --- help and version
 expect 0 "$bin" --version
 has "$tmp/out" "modscore "
