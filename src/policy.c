@@ -332,15 +332,19 @@ static void sc_value(scanner *sc, int depth)
                 sc->i++;
                 continue;
             }
+            size_t at = sc->i;
             if (c == '{') {
                 sc_string(sc);
                 sc_ws(sc);
                 sc->i++; /* ':' */
             }
             sc_value(sc, depth + 1);
+            if (sc->i == at)
+                sc->i++; /* always move on (too deep, or a byte no value starts with) */
         }
     } else {
-        while (sc->i < sc->n && !strchr(",]} \t\r\n", sc->s[sc->i]))
+        /* a NUL byte is not a delimiter (strchr would find the terminator) */
+        while (sc->i < sc->n && (sc->s[sc->i] == '\0' || !strchr(",]} \t\r\n", sc->s[sc->i])))
             sc->i++;
     }
 }
@@ -383,8 +387,12 @@ static int locate(const char *s, size_t n, const path_step *path, size_t depth, 
             } else if (idx++ == path[d].index) {
                 found = 1;
             }
-            if (!found)
+            if (!found) {
+                size_t at = sc.i;
                 sc_value(&sc, 1);
+                if (sc.i == at)
+                    sc.i++;
+            }
         }
     }
 }
