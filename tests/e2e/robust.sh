@@ -108,10 +108,23 @@ for i in range(6000):
     print('{\"text\":\"%s\",\"label\":%d}' % (' '.join(w), y))" >"$tmp/train.jsonl"
 head -200 "$tmp/train.jsonl" >"$tmp/eval.jsonl"
 loadable() { # loadable WHEN: the model at $tmp/m/hostility is whole and loads
-  (cd "$tmp/m/hostility" && sha256sum -c --quiet "$tmp/before.sha") >/dev/null 2>&1 &&
-    ok || bad "$1: the old model's files changed"
   "$bin" eval --model "$tmp/m/hostility" --models "$models" --data "$tmp/eval.jsonl" \
-    >"$tmp/eval.out" 2>"$tmp/eval.err" && ok || bad "$1: the old model does not load: $(head -c 300 "$tmp/eval.err")"
+    >"$tmp/eval.out" 2>"$tmp/eval.err" && ok || bad "$1: the model does not load: $(head -c 300 "$tmp/eval.err")"
+  if (cd "$tmp/m/hostility" && sha256sum -c --quiet "$tmp/before.sha") >/dev/null 2>&1; then
+    ok
+  else
+    # killed after the exchange (while deleting the old model it swapped
+    # out): then the whole new model is in place, with its card's hashes
+    python3 - "$tmp/m/hostility" <<'PY' && ok || bad "$1: the old model's files changed"
+import json, os, sys
+d = sys.argv[1]
+card = json.load(open(os.path.join(d, "card.json")))
+assert card.get("model_hash") and card.get("idf_hash"), card
+assert sorted(os.listdir(d)) == ["card.json", "idf.bin", "model.bin", "model.svm"], os.listdir(d)
+PY
+    echo "note: killed after publishing: the new model is in place"
+    (cd "$tmp/m/hostility" && sha256sum ./* >"$tmp/before.sha")
+  fi
 }
 # killed at several moments (libsvm's solver, slow enough to be caught):
 # early (features or cross-validation), and as
