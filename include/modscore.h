@@ -271,6 +271,11 @@ MS_API void ms_models_free(ms_models *m);
 MS_API ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir,
                                        ms_models **out, ms_category *category, ms_error *err);
 
+/* (Re)writes model_dir/model.bin, the compiled form of its model.svm and
+ * idf.bin that loads without parsing (training writes it too), atomically.
+ * MS_ERR_MODEL when the sources are damaged. */
+MS_API ms_status ms_model_compile(const char *model_dir, ms_error *err);
+
 /* The version string of a loaded model ("hostility" -> its card's
  * "version"), or NULL when that model is not loaded. */
 MS_API const char *ms_models_version(const ms_models *m, ms_category c);

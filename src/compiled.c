@@ -294,3 +294,8 @@ out:
     munmap(p, len);
     return st;
 }
+
+ms_status ms_model_compile(const char *model_dir, ms_error *err)
+{
+    return ms_compiled_write_dir(model_dir, err);
+}

@@ -74,21 +74,6 @@ struct ms_featurizer {
     const ms_input *last;
 };
 
-static ms_status grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return MS_OK;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (!q)
-        return MS_ERR_NOMEM;
-    *p = q;
-    *cap = c;
-    return MS_OK;
-}
-
 void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
 {
     cfg->hash_bits = 20;
@@ -207,7 +192,7 @@ static ms_status table_reset(ms_featurizer *f, size_t expected)
     }
     f->n_used = 0;
     f->n_occ = 0;
-    return grow((void **)&f->used, &f->used_cap, f->table_cap, sizeof *f->used);
+    return ms_grow((void **)&f->used, &f->used_cap, f->table_cap, sizeof *f->used);
 }
 
 /* Counts one occurrence of (bucket, block) made by token tk. */
@@ -225,7 +210,7 @@ static inline ms_status table_add(ms_featurizer *f, uint32_t bucket, int block, 
     }
     f->counts[s] += 1;
     if (f->recording) {
-        if (grow((void **)&f->occ, &f->occ_cap, f->n_occ + 1, sizeof *f->occ) != MS_OK)
+        if (ms_grow((void **)&f->occ, &f->occ_cap, f->n_occ + 1, sizeof *f->occ) != MS_OK)
             return MS_ERR_NOMEM;
         f->occ[f->n_occ].slot = (uint32_t)s;
         f->occ[f->n_occ++].token = tk;
@@ -307,7 +292,7 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
     if (ms_tokenize(text, len, f->lx, &f->tok, &notes) != MS_OK ||
         table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
-    if (grow((void **)&f->buckets, &f->buckets_cap, f->n_used, sizeof *f->buckets) != MS_OK)
+    if (ms_grow((void **)&f->buckets, &f->buckets_cap, f->n_used, sizeof *f->buckets) != MS_OK)
         return MS_ERR_NOMEM;
     /* word and char blocks may share a bucket: report each bucket once */
     size_t m = 0;
@@ -357,7 +342,7 @@ static ms_status dense_hit(ms_featurizer *f, int feature, size_t token)
 {
     if (!f->recording)
         return MS_OK;
-    if (grow((void **)&f->dense_tok, &f->dense_tok_cap, f->n_dense_tok + 1,
+    if (ms_grow((void **)&f->dense_tok, &f->dense_tok_cap, f->n_dense_tok + 1,
              sizeof *f->dense_tok) != MS_OK)
         return MS_ERR_NOMEM;
     f->dense_tok[f->n_dense_tok++] = (uint32_t)feature << 24 | (uint32_t)token;
@@ -493,8 +478,8 @@ static ms_status context_bag(const ms_featurizer *f, const ms_idf *idf, const ms
                              uint32_t **words, size_t *n_words, size_t *words_cap,
                              double **vec, size_t *vec_cap)
 {
-    if (grow((void **)words, words_cap, t->n + 1, sizeof **words) != MS_OK ||
-        grow((void **)vec, vec_cap, t->n + 1, sizeof **vec) != MS_OK)
+    if (ms_grow((void **)words, words_cap, t->n + 1, sizeof **words) != MS_OK ||
+        ms_grow((void **)vec, vec_cap, t->n + 1, sizeof **vec) != MS_OK)
         return MS_ERR_NOMEM;
     size_t m = 0;
     for (size_t i = 0; i < t->n; i++)
@@ -746,10 +731,10 @@ ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input 
     if (st != MS_OK)
         return st;
     size_t need = f->n_used + MS_DENSE_COUNT;
-    if (grow((void **)&out->idx, &out->cap, need, sizeof *out->idx) != MS_OK)
+    if (ms_grow((void **)&out->idx, &out->cap, need, sizeof *out->idx) != MS_OK)
         return MS_ERR_NOMEM;
     out->cap = 0; /* grow the values alongside */
-    if (grow((void **)&out->val, &out->cap, need, sizeof *out->val) != MS_OK)
+    if (ms_grow((void **)&out->val, &out->cap, need, sizeof *out->val) != MS_OK)
         return MS_ERR_NOMEM;
     size_t n = 0;
     for (size_t i = 0; i < f->n_used; i++) {
@@ -810,7 +795,7 @@ ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const doubl
     if (st != MS_OK)
         return st;
     const ms_tokens *t = &f->tok;
-    if (grow((void **)&f->contrib, &f->contrib_cap, t->n + 1, sizeof *f->contrib) != MS_OK)
+    if (ms_grow((void **)&f->contrib, &f->contrib_cap, t->n + 1, sizeof *f->contrib) != MS_OK)
         return MS_ERR_NOMEM;
     memset(f->contrib, 0, (t->n + 1) * sizeof *f->contrib);
     /* occurrences per slot, so a feature's w*x is split over them */

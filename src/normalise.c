@@ -2,6 +2,8 @@
  * tokens with original byte spans. See normalise.h for the rules. */
 #include "normalise.h"
 
+#include "util.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -9,21 +11,6 @@
 /* Longest token that folding heuristics look at; longer ones are only
  * lower-cased (a 1 MB "word" is not an insult in disguise). */
 #define FOLD_MAX 64
-
-static ms_status grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return MS_OK;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (!q)
-        return MS_ERR_NOMEM;
-    *p = q;
-    *cap = c;
-    return MS_OK;
-}
 
 void ms_tokens_free(ms_tokens *t)
 {
@@ -163,7 +150,7 @@ static int unmask(char *w, size_t n)
 
 static ms_status add_fold(ms_tokens *t, const char *s, size_t n)
 {
-    if (grow((void **)&t->fold, &t->fold_cap, t->fold_len + n + 1, 1) != MS_OK)
+    if (ms_grow((void **)&t->fold, &t->fold_cap, t->fold_len + n + 1, 1) != MS_OK)
         return MS_ERR_NOMEM;
     memcpy(t->fold + t->fold_len, s, n);
     t->fold_len += n;
@@ -174,7 +161,7 @@ static ms_status add_fold(ms_tokens *t, const char *s, size_t n)
 /* Appends code point c as UTF-8 to t->fold. */
 static ms_status add_cp(ms_tokens *t, int32_t c)
 {
-    if (grow((void **)&t->fold, &t->fold_cap, t->fold_len + 5, 1) != MS_OK)
+    if (ms_grow((void **)&t->fold, &t->fold_cap, t->fold_len + 5, 1) != MS_OK)
         return MS_ERR_NOMEM;
     t->fold_len += (size_t)utf8proc_encode_char(c, (utf8proc_uint8_t *)t->fold + t->fold_len);
     return MS_OK;
@@ -200,7 +187,7 @@ static int is_url_start(const ms_cp *c, size_t n)
 static ms_status emit(ms_tokens *t, const ms_lexicon *lx, size_t a, size_t b, uint32_t flags,
                       const char *text)
 {
-    if (grow((void **)&t->tok, &t->cap, t->n + 1, sizeof *t->tok) != MS_OK)
+    if (ms_grow((void **)&t->tok, &t->cap, t->n + 1, sizeof *t->tok) != MS_OK)
         return MS_ERR_NOMEM;
     ms_token *tk = &t->tok[t->n];
     tk->start = t->cps[a].start;
@@ -327,7 +314,7 @@ static ms_status join_spaced(ms_tokens *t, const char *text, const ms_lexicon *l
             merged.fold_len = (uint32_t)(j - i);
             merged.end = t->tok[j - 1].end;
             merged.flags = MS_TOK_OBFUSCATED;
-            if (grow((void **)&t->fold, &t->fold_cap, t->fold_len + (j - i) + 1, 1) != MS_OK)
+            if (ms_grow((void **)&t->fold, &t->fold_cap, t->fold_len + (j - i) + 1, 1) != MS_OK)
                 return MS_ERR_NOMEM;
             for (size_t k = i; k < j; k++)
                 t->fold[t->fold_len++] = t->fold[t->tok[k].fold_off];
@@ -377,7 +364,7 @@ ms_status ms_tokenize(const char *text, size_t len, const ms_lexicon *lx, ms_tok
             out[0] = c;
             m = 1;
         }
-        if (grow((void **)&t->cps, &t->cps_cap, t->n_cps + (size_t)m, sizeof *t->cps) != MS_OK)
+        if (ms_grow((void **)&t->cps, &t->cps_cap, t->n_cps + (size_t)m, sizeof *t->cps) != MS_OK)
             return MS_ERR_NOMEM;
         for (utf8proc_ssize_t q = 0; q < m; q++) {
             ms_cp *p = &t->cps[t->n_cps++];

@@ -86,6 +86,24 @@ void ms_buf_free(ms_buf *b)
     b->len = b->cap = 0;
 }
 
+ms_status ms_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return MS_OK;
+    size_t c = *cap ? *cap : 64;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / elem)
+            return MS_ERR_NOMEM;
+        c *= 2;
+    }
+    void *q = realloc(*p, c * elem);
+    if (!q)
+        return MS_ERR_NOMEM;
+    *p = q;
+    *cap = c;
+    return MS_OK;
+}
+
 char *ms_strndup(const char *s, size_t n)
 {
     char *p = malloc(n + 1);

@@ -32,6 +32,10 @@ ms_status ms_buf_adds(ms_buf *b, const char *s);
 ms_status ms_buf_printf(ms_buf *b, const char *fmt, ...) MS_PRINTF(2, 3);
 void ms_buf_free(ms_buf *b);
 
+/* Makes the array *p (of *cap elements of elem bytes) hold at least need
+ * elements, doubling; MS_ERR_NOMEM leaves it as it was. */
+ms_status ms_grow(void **p, size_t *cap, size_t need, size_t elem);
+
 /* Copies n bytes into a new NUL-terminated string; NULL when out of memory. */
 char *ms_strndup(const char *s, size_t n);
 /* ms_strndup of a NUL-terminated string; NULL in, NULL out. */

@@ -2,7 +2,6 @@
  * model.bin from its model.svm and idf.bin (training does this itself;
  * this is for a model.bin that is stale, damaged or missing). */
 #include "cli.h"
-#include "compiled.h"
 
 #include <string.h>
 
@@ -23,7 +22,7 @@ int cmd_compile(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         ms_error err = {0};
-        ms_status st = ms_compiled_write_dir(argv[i], &err);
+        ms_status st = ms_model_compile(argv[i], &err);
         if (st != MS_OK) {
             cli_error(&err);
             return cli_exit_code(st);

@@ -4,7 +4,6 @@
 #define _GNU_SOURCE
 #include "cli.h"
 
-#include "util.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -140,6 +139,19 @@ static int score_one(score_run *run, const ms_comment *c, const ms_input *in)
     return 0;
 }
 
+/* Parses the line just read: a comment, NULL with MS_OK for an article
+ * line, or an error with its message in err. */
+static ms_status parse_line(ms_jsonl_reader *jr, const line_reader *lr, long lineno,
+                            ms_comment **c, ms_error *err)
+{
+    *c = NULL;
+    if (!lr->too_long)
+        return ms_jsonl_reader_line(jr, lr->line, lr->len, lineno, c, err);
+    snprintf(err->message, sizeof err->message, "line longer than %u bytes (MS_MAX_LINE_BYTES)",
+             MS_MAX_LINE_BYTES);
+    return MS_ERR_LIMIT;
+}
+
 static int score_stream(score_run *run, line_reader *lr, const char *name)
 {
     ms_jsonl_reader *jr;
@@ -151,14 +163,8 @@ static int score_stream(score_run *run, line_reader *lr, const char *name)
     while (rc != EXIT_IOERR && (got = next_line(lr)) > 0) {
         lineno++;
         ms_error err = {0};
-        ms_comment *c = NULL;
-        ms_status st;
-        if (lr->too_long) {
-            st = MS_ERR_LIMIT;
-            snprintf(err.message, sizeof err.message,
-                     "line longer than %u bytes (MS_MAX_LINE_BYTES)", MS_MAX_LINE_BYTES);
-        } else
-            st = ms_jsonl_reader_line(jr, lr->line, lr->len, lineno, &c, &err);
+        ms_comment *c;
+        ms_status st = parse_line(jr, lr, lineno, &c, &err);
         if (st != MS_OK) {
             if (st == MS_ERR_NOMEM) {
                 rc = EXIT_SOFTWARE;
@@ -231,31 +237,52 @@ static void batch_clear(par_batch *b)
     b->n = 0;
 }
 
-/* The {"line":N,"error":...} record, exactly as the reporter writes it. */
-static int render_error(const ms_policy *policy, long lineno, const char *msg, ms_buf *out)
+/* Scores one batch into memory with a JSON Lines reporter of its own, so
+ * the bytes are the single-threaded ones. OUT: *buf, *len (free *buf).
+ * Returns an exit code; *scored counts the comments. */
+static int render_batch(ms_scorer *scorer, const ms_policy *policy, par_batch *b, char **buf,
+                        size_t *len, size_t *scored)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
+    FILE *mem = open_memstream(buf, len);
     ms_reporter *rep = NULL;
     if (!mem)
         return EXIT_SOFTWARE;
-    ms_status st = ms_reporter_new(MS_OUTPUT_JSONL, mem, policy, &rep);
-    if (st == MS_OK)
-        st = ms_reporter_error(rep, lineno, msg);
+    int rc = ms_reporter_new(MS_OUTPUT_JSONL, mem, policy, &rep) == MS_OK ? 0 : EXIT_SOFTWARE;
+    for (size_t i = 0; i < b->n && rc != EXIT_SOFTWARE; i++) {
+        par_item *it = &b->items[i];
+        if (!it->c) {
+            if (ms_reporter_error(rep, it->lineno, it->error) != MS_OK)
+                rc = EXIT_SOFTWARE;
+            else if (!rc)
+                rc = EXIT_DATAERR;
+            continue;
+        }
+        const ms_comment *c = it->c;
+        ms_input in = {c->text, c->text_len, c->article, c->parent_text,
+                       c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author};
+        ms_result r;
+        ms_status st = ms_score(scorer, &in, &r);
+        if (st != MS_OK) {
+            cli_errorf("scoring comment %s failed: %s", c->id ? c->id : "?", ms_strerror(st));
+            if (!rc || rc == EXIT_DATAERR)
+                rc = cli_exit_code(st);
+            continue;
+        }
+        if (ms_reporter_comment(rep, c, &r) != MS_OK)
+            rc = EXIT_SOFTWARE;
+        ms_result_clear(&r);
+        (*scored)++;
+    }
     ms_reporter_free(rep);
-    fclose(mem);
-    if (st == MS_OK && ms_buf_add(out, buf, len) != MS_OK)
-        st = MS_ERR_NOMEM;
-    free(buf);
-    return st == MS_OK ? 0 : EXIT_SOFTWARE;
+    if (fclose(mem) != 0)
+        rc = EXIT_SOFTWARE;
+    return rc;
 }
 
 static void *par_worker(void *arg)
 {
     par_state *ps = arg;
     ms_scorer *scorer = NULL;
-    ms_buf out = {0};
     int rc0 = ms_scorer_new(ps->models, ps->policy, &scorer) == MS_OK ? 0 : EXIT_SOFTWARE;
     for (;;) {
         pthread_mutex_lock(&ps->mu);
@@ -269,37 +296,9 @@ static void *par_worker(void *arg)
         pthread_mutex_unlock(&ps->mu);
 
         par_batch *b = &ps->slots[seq % ps->n_slots];
-        int rc = rc0;
-        size_t scored = 0;
-        out.len = 0;
-        for (size_t i = 0; i < b->n && !rc0; i++) {
-            par_item *it = &b->items[i];
-            if (!it->c) {
-                int r = render_error(ps->policy, it->lineno, it->error, &out);
-                if (r || !rc)
-                    rc = r ? r : EXIT_DATAERR;
-                continue;
-            }
-            const ms_comment *c = it->c;
-            ms_input in = {c->text, c->text_len, c->article, c->parent_text,
-                           c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author};
-            ms_result r;
-            ms_status st = ms_score(scorer, &in, &r);
-            if (st != MS_OK) {
-                cli_errorf("scoring comment %s failed: %s", c->id ? c->id : "?",
-                           ms_strerror(st));
-                if (!rc || rc == EXIT_DATAERR)
-                    rc = cli_exit_code(st);
-                continue;
-            }
-            char *json = ms_result_json(c, &r);
-            ms_result_clear(&r);
-            if (!json || ms_buf_add(&out, json, strlen(json)) != MS_OK ||
-                ms_buf_addc(&out, '\n') != MS_OK)
-                rc = EXIT_SOFTWARE;
-            free(json);
-            scored++;
-        }
+        char *out = NULL;
+        size_t len = 0, scored = 0;
+        int rc = rc0 ? rc0 : render_batch(scorer, ps->policy, b, &out, &len, &scored);
         batch_clear(b);
 
         /* wait for this batch's turn, then write it */
@@ -308,9 +307,9 @@ static void *par_worker(void *arg)
             pthread_cond_wait(&ps->cv_turn, &ps->mu);
         int failed = ps->rc == EXIT_IOERR || ps->rc == EXIT_SOFTWARE;
         pthread_mutex_unlock(&ps->mu);
-        if (!failed && out.len &&
-            (fwrite(out.data, 1, out.len, ps->out) != out.len || fflush(ps->out) != 0))
+        if (!failed && len && (fwrite(out, 1, len, ps->out) != len || fflush(ps->out) != 0))
             rc = EXIT_IOERR;
+        free(out);
         pthread_mutex_lock(&ps->mu);
         ps->run->scored += scored;
         progress(ps->run, 0);
@@ -321,7 +320,6 @@ static void *par_worker(void *arg)
         pthread_cond_broadcast(&ps->cv_space);
         pthread_mutex_unlock(&ps->mu);
     }
-    ms_buf_free(&out);
     ms_scorer_free(scorer);
     return NULL;
 }
@@ -369,14 +367,8 @@ static int score_stream_parallel(score_run *run, line_reader *lr, const char *na
         while (b->n < BATCH_ITEMS && bytes < BATCH_BYTES && (got = next_line(lr)) > 0) {
             lineno++;
             ms_error err = {0};
-            ms_comment *c = NULL;
-            ms_status st;
-            if (lr->too_long) {
-                st = MS_ERR_LIMIT;
-                snprintf(err.message, sizeof err.message,
-                         "line longer than %u bytes (MS_MAX_LINE_BYTES)", MS_MAX_LINE_BYTES);
-            } else
-                st = ms_jsonl_reader_line(jr, lr->line, lr->len, lineno, &c, &err);
+            ms_comment *c;
+            ms_status st = parse_line(jr, lr, lineno, &c, &err);
             if (st == MS_ERR_NOMEM) {
                 rc = EXIT_SOFTWARE;
                 break;
@@ -386,7 +378,7 @@ static int score_stream_parallel(score_run *run, line_reader *lr, const char *na
             par_item *it = &b->items[b->n++];
             it->c = c;
             it->lineno = lineno;
-            it->error = st == MS_OK ? NULL : ms_strdup0(err.message);
+            it->error = st == MS_OK ? NULL : strdup(err.message);
             if (st != MS_OK && !it->error) {
                 rc = EXIT_SOFTWARE;
                 break;
