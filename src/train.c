@@ -476,6 +476,10 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
         st = MS_ERR_NOMEM;
     if (st == MS_OK)
         make_folds(set, d.y, d.n, k, o->seed, fold);
+    int ascending = 1;
+    for (size_t g = 1; g < n_grid; g++)
+        ascending &= grid[g] > grid[g - 1];
+    size_t best_g = 0;
     for (size_t g = 0; st == MS_OK && g < n_grid; g++) {
         fp.c = grid[g];
         st = cross_validate(&d, &prob, fold, k, &fp, dec, o, (int)g, (int)n_grid, t0);
@@ -488,8 +492,14 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
         if (st == MS_OK && auc > best_auc) {
             best_auc = auc;
             best_c = grid[g];
+            best_g = g;
             memcpy(best_dec, cdec, m * sizeof *cdec);
         }
+        /* On an ascending grid, two points past the best that did not beat
+         * it end the search: larger C only costs more (the solver's time
+         * grows with C) and, past the peak, fits the folds worse. */
+        if (ascending && g >= best_g + 2)
+            break;
     }
     ms_linear lin = {0};
     json_t *card = NULL;
