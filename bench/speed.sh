@@ -3,7 +3,7 @@
 # run on one file. Usage: bench/speed.sh [BUILD_DIR] [N]
 #   BUILD_DIR  a Release build of modscore (default: build; built if absent)
 #   N          comments in the generated file (default 1000000)
-# Needs /work/shared/data (or $MS_DATA), Debian fasttext, python3-sklearn,
+# Needs ../shared/data beside the checkout (or $MS_DATA), Debian fasttext, python3-sklearn,
 # libsvm-tools (svm-predict), hyperfine. Work files go to $MS_BENCH_TMP
 # (default /tmp/modscore-speed). Prints a markdown table; ratios are
 # modscore (1 thread) over each peer, so > 1 means modscore is faster.

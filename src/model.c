@@ -293,7 +293,7 @@ static ms_status parse_model(parser *ps, ms_linear *m, int32_t *cap)
             return BAD("'%.*s' before nr_class", (int)len, t);
         seen |= bit;
         long v;
-        double a;
+        double a = 0;
         switch (bit) {
         case H_SVM_TYPE:
             st = header_word(ps, s, e, "svm_type", "c_svc");
