@@ -405,13 +405,15 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
                word_is(t, j, "total") || word_is(t, j, "complete") || word_is(t, j, "really") ||
                word_is(t, j, "fucking") || word_is(t, j, "stupid"))
             j++;
-        if (j < t->n && j <= i + 5 && is_attack_word(lx, ms_token_text(t, j), t->tok[j].fold_len)) {
+        if (j < t->n && j <= i + 5 && !skipped(f, t, j) &&
+            is_attack_word(lx, ms_token_text(t, j), t->tok[j].fold_len)) {
             you_are++;
             if (dense_hit(f, MS_DENSE_YOU_ARE, j) != MS_OK || dense_hit(f, MS_DENSE_YOU_ARE, i))
                 return MS_ERR_NOMEM;
         } else if (word_is(t, i, "your")) {
             for (size_t k = i + 2; k < t->n && k <= i + 4; k++) {
                 if ((word_is(t, k - 1, "is") || word_is(t, k - 1, "are")) &&
+                    !skipped(f, t, k) &&
                     is_attack_word(lx, ms_token_text(t, k), t->tok[k].fold_len)) {
                     you_are++;
                     if (dense_hit(f, MS_DENSE_YOU_ARE, k) != MS_OK)

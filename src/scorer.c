@@ -38,8 +38,7 @@ struct ms_scorer {
     const ms_policy *policy;
     ms_featurizer *fz[MS_CAT_COUNT];
     ms_fvec vec;
-    ms_tokens deny;      /* every deny term's words, back to back */
-    size_t *deny_first;  /* first token of deny term i in deny; n+1 entries */
+    ms_tokens *deny;     /* each deny term's words, folded as comments are */
     size_t n_deny;
 };
 
@@ -235,48 +234,13 @@ ms_status ms_scorer_new(const ms_models *models, const ms_policy *policy, ms_sco
     /* Deny terms are folded the way comments are, so "f*ck" in a comment
      * matches "fuck" on the list. */
     s->n_deny = ms_policy_deny_count(policy);
-    s->deny_first = calloc(s->n_deny + 1, sizeof *s->deny_first);
-    if (st == MS_OK && !s->deny_first)
+    s->deny = calloc(s->n_deny ? s->n_deny : 1, sizeof *s->deny);
+    if (st == MS_OK && !s->deny)
         st = MS_ERR_NOMEM;
-    ms_tokens one = {0};
     for (size_t i = 0; st == MS_OK && i < s->n_deny; i++) {
         const char *term = ms_policy_deny_term(policy, i);
-        s->deny_first[i] = s->deny.n;
-        st = ms_tokenize(term, strlen(term), models->lx, &one, NULL);
-        for (size_t k = 0; st == MS_OK && k < one.n; k++) {
-            /* append token k of `one` to s->deny */
-            ms_tokens *d = &s->deny;
-            if (d->n == d->cap) {
-                size_t cap = d->cap ? d->cap * 2 : 16;
-                ms_token *p = realloc(d->tok, cap * sizeof *p);
-                if (!p) {
-                    st = MS_ERR_NOMEM;
-                    break;
-                }
-                d->tok = p;
-                d->cap = cap;
-            }
-            size_t need = d->fold_len + one.tok[k].fold_len + 1;
-            if (need > d->fold_cap) {
-                char *p = realloc(d->fold, need * 2);
-                if (!p) {
-                    st = MS_ERR_NOMEM;
-                    break;
-                }
-                d->fold = p;
-                d->fold_cap = need * 2;
-            }
-            d->tok[d->n] = one.tok[k];
-            d->tok[d->n].fold_off = (uint32_t)d->fold_len;
-            memcpy(d->fold + d->fold_len, ms_token_text(&one, k), one.tok[k].fold_len);
-            d->fold_len += one.tok[k].fold_len;
-            d->fold[d->fold_len++] = '\0';
-            d->n++;
-        }
+        st = ms_tokenize(term, strlen(term), models->lx, &s->deny[i], NULL);
     }
-    if (s->deny_first)
-        s->deny_first[s->n_deny] = s->deny.n;
-    ms_tokens_free(&one);
     if (st != MS_OK) {
         ms_scorer_free(s);
         return st;
@@ -292,8 +256,9 @@ void ms_scorer_free(ms_scorer *s)
     for (int c = 0; c < MS_CAT_COUNT; c++)
         ms_featurizer_free(s->fz[c]);
     ms_fvec_free(&s->vec);
-    ms_tokens_free(&s->deny);
-    free(s->deny_first);
+    for (size_t i = 0; s->deny && i < s->n_deny; i++)
+        ms_tokens_free(&s->deny[i]);
+    free(s->deny);
     free(s);
 }
 
@@ -407,25 +372,25 @@ static ms_status off_topic_reasons(ms_scorer *s, const ms_input *in, ms_result *
     return st;
 }
 
-/* Marks deny terms found in the comment's tokens (the hostility
- * featurizer's, or a fresh tokenisation when there is none). */
+/* Marks the deny terms found in the comment's tokens t. */
 static ms_status deny_terms(ms_scorer *s, const ms_input *in, const ms_tokens *t, ms_result *r)
 {
     for (size_t d = 0; d < s->n_deny; d++) {
-        size_t a = s->deny_first[d], b = s->deny_first[d + 1];
-        if (a == b)
+        const ms_tokens *term = &s->deny[d];
+        size_t n = term->n;
+        if (n == 0)
             continue;
-        for (size_t i = 0; i + (b - a) <= t->n; i++) {
+        for (size_t i = 0; i + n <= t->n; i++) {
             size_t k = 0;
-            while (a + k < b && t->tok[i + k].fold_len == s->deny.tok[a + k].fold_len &&
-                   memcmp(ms_token_text(t, i + k), ms_token_text(&s->deny, a + k),
-                          t->tok[i + k].fold_len) == 0)
+            while (k < n && t->tok[i + k].fold_len == term->tok[k].fold_len &&
+                   memcmp(ms_token_text(t, i + k), ms_token_text(term, k),
+                          term->tok[k].fold_len) == 0)
                 k++;
-            if (a + k < b)
+            if (k < n)
                 continue;
             r->flags |= MS_FLAG_DENY;
             ms_status st = add_reason(r, "deny", in->text, t->tok[i].start,
-                                      t->tok[i + (b - a) - 1].end, 1, NULL, 1);
+                                      t->tok[i + n - 1].end, 1, NULL, 1);
             if (st != MS_OK)
                 return st;
             break;

@@ -165,12 +165,55 @@ static void test_off_topic_needs_context(void **state)
     ms_result_clear(&b);
 }
 
+/* Deny terms match after folding ("f*ck" is "fuck"), several words long,
+ * with the span of the words in the original text; allow terms stop a
+ * word from counting at all. */
+static void test_deny_and_allow_terms(void **state)
+{
+    fixture *fx = *state;
+    const char *json = "{\"deny\":[\"fuck\",\"go back to your country\"],\"allow\":[\"idiot\"]}";
+    ms_policy *p;
+    ms_error err;
+    assert_int_equal(ms_policy_parse(json, strlen(json), "inline", &p, &err), MS_OK);
+    ms_scorer *s;
+    assert_int_equal(ms_scorer_new(fx->models, p, &s), MS_OK);
+    const char *text = "Well f*ck that, GO BACK TO your country!";
+    ms_input in = {.text = text, .len = strlen(text)};
+    ms_result r;
+    assert_int_equal(ms_score(s, &in, &r), MS_OK);
+    assert_true(r.flags & MS_FLAG_DENY);
+    assert_true(r.action >= MS_ACTION_REVIEW);
+    int spans = 0;
+    for (size_t i = 0; i < r.n_reasons; i++) {
+        if (strcmp(r.reasons[i].category, "deny"))
+            continue;
+        assert_true(r.reasons[i].has_span);
+        spans |= !strcmp(r.reasons[i].term, "f*ck") ? 1 : 0;
+        spans |= !strcmp(r.reasons[i].term, "GO BACK TO your country") ? 2 : 0;
+    }
+    assert_int_equal(spans, 3);
+    ms_result_clear(&r);
+
+    /* "idiot" is allowed: the comment scores as if the word were absent */
+    const char *with = "You idiot, read the article.", *without = "You , read the article.";
+    ms_input a = {.text = with, .len = strlen(with)}, b = {.text = without, .len = strlen(without)};
+    ms_result ra, rb;
+    assert_int_equal(ms_score(s, &a, &ra), MS_OK);
+    assert_int_equal(ms_score(s, &b, &rb), MS_OK);
+    assert_true(fabs(ra.hostility - rb.hostility) < 0.05);
+    ms_result_clear(&ra);
+    ms_result_clear(&rb);
+    ms_scorer_free(s);
+    ms_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fast_path_equals_libsvm),
         cmocka_unit_test(test_example_ranking),
         cmocka_unit_test(test_off_topic_needs_context),
+        cmocka_unit_test(test_deny_and_allow_terms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
