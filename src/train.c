@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <dirent.h>
 #include <jansson.h>
@@ -370,6 +371,38 @@ static ms_status file_hash(const char *path, uint64_t *h, ms_error *err)
     return st;
 }
 
+/* Removes OUT.tmp.PID directories that a killed training run left beside
+ * out_dir (PID no longer running). */
+static void remove_stale_tmp(const char *out_dir)
+{
+    ms_buf dir = {0}, path = {0};
+    const char *slash = strrchr(out_dir, '/');
+    const char *base = slash ? slash + 1 : out_dir;
+    if (ms_buf_add(&dir, out_dir, slash ? (size_t)(slash - out_dir) : 0) != MS_OK ||
+        (!slash && ms_buf_adds(&dir, ".") != MS_OK) || (slash == out_dir && ms_buf_adds(&dir, "/")))
+        goto out;
+    DIR *d = opendir(dir.data);
+    if (!d)
+        goto out;
+    size_t n = strlen(base);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, base, n) || strncmp(e->d_name + n, ".tmp.", 5))
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + n + 5, &end, 10);
+        if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        path.len = 0;
+        if (ms_buf_printf(&path, "%s/%s", dir.data, e->d_name) == MS_OK)
+            remove_tree(path.data);
+    }
+    closedir(d);
+out:
+    ms_buf_free(&dir);
+    ms_buf_free(&path);
+}
+
 static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, const featured *d,
                                  json_t *card, ms_error *err)
 {
@@ -377,6 +410,7 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
     ms_status st = ms_buf_printf(&tmp, "%s.tmp.%ld", out_dir, (long)getpid());
     if (st != MS_OK)
         return ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
+    remove_stale_tmp(out_dir);
     remove_tree(tmp.data);
     if (mkdir(tmp.data, 0755) != 0) {
         st = ms_fail(err, MS_ERR_IO, tmp.data, 0, 0, "cannot create: %s", strerror(errno));

@@ -156,6 +156,8 @@ done
 status $? 0 "training after the killed runs"
 "$bin" eval --model "$tmp/m/hostility" --models "$models" --data "$tmp/eval.jsonl" >/dev/null 2>&1 &&
   ok || bad "the new model does not load"
+# and it clears the temporary directories the killed runs left behind
+if ls -d "$tmp/m/hostility.tmp."* >/dev/null 2>&1; then bad "killed runs' temporary directories remain"; else ok; fi
 
 echo "robust: $pass passed, $fail failed"
 [ "$fail" = 0 ]
