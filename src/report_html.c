@@ -1062,11 +1062,14 @@ static void write_chart(hw *w, const ms_html *h, ms_category cat, const char *la
         hw_int(w, T + ph);
         hw_s(w, j ? "\" stroke=\"#b3261e\" stroke-width=\"2\"/>"
                   : "\" stroke=\"#d99a00\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>");
+        /* the review label ends at its line; the reject label starts at
+         * its line unless it would run off the chart's right edge */
+        int after = j && x + 60 <= W;
         hw_s(w, "<text x=\"");
-        hw_int(w, x + (j ? 3 : -3));
+        hw_int(w, x + (after ? 3 : -3));
         hw_s(w, "\" y=\"");
         hw_int(w, T - 8);
-        hw_s(w, j ? "\" text-anchor=\"start\"" : "\" text-anchor=\"end\"");
+        hw_s(w, after ? "\" text-anchor=\"start\"" : "\" text-anchor=\"end\"");
         hw_s(w, " font-size=\"10\" font-family=\"sans-serif\" fill=\"");
         hw_s(w, j ? "#b3261e\">reject " : "#8a5a00\">review ");
         hw_fixed(w, j ? rj : rv, 2, 0, 0);
