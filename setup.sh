@@ -11,10 +11,11 @@ build=${BUILD_DIR:-build}
 
 # Build and run: compiler, CMake, libsvm, jansson, utf8proc, libmicrohttpd.
 # Tests: cmocka, curl (server over loopback), chromium (HTML report check),
-# valgrind (memcheck build type), python3 (train/ recipe).
+# valgrind (memcheck build type), python3 (train/ recipe, e2e checks), GNU
+# parallel (the stateless-filter contract test).
 need="build-essential cmake pkg-config libsvm-dev libjansson-dev libutf8proc-dev libmicrohttpd-dev"
 [ "$what" = example ] || need="$need libcmocka-dev curl python3 valgrind clang libclang-rt-14-dev"
-[ "$what" != test ] || need="$need chromium"
+[ "$what" != test ] || need="$need chromium parallel"
 
 missing=""
 for p in $need; do
