@@ -4,7 +4,8 @@
 # Splits (train/prepare.py): SemEval-2016 3A threads hashing to 20 of 100 are
 # held out; Globe and Mail article 28659297 is held out. All three systems are
 # trained on the same training splits and measured on the same held-out ones:
-#   context model  modscore train --task off-topic (words + context features)
+#   context model  modscore train --task off-topic (words + context features),
+#                  with train/offtopic/linkbait.jsonl as --augment as the shipped model
 #   words alone    the same with --no-context
 #   cosine alone   TF-IDF cosine of comment and article (scikit-learn), as a score
 set -eu
@@ -14,7 +15,7 @@ data=${2:-$here/../shared/data}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 python3 "$here/train/prepare.py" "$data" "$tmp/prep" 2>/dev/null
-train="--data $tmp/prep/semeval-train.jsonl --data $tmp/prep/globe-train.jsonl"
+train="--data $tmp/prep/semeval-train.jsonl --data $tmp/prep/globe-train.jsonl --augment $here/train/offtopic/linkbait.jsonl"
 "$bin" train -q --task off-topic $train --out "$tmp/context" --models "$here/models"
 "$bin" train -q --task off-topic --no-context $train --out "$tmp/words" --models "$here/models"
 auc() { "$bin" eval --json --model "$1" --data "$2" --models "$here/models" |

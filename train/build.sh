@@ -14,7 +14,9 @@
 #              and added nothing on OLID's test set.
 #   off_topic  SemEval-2016 3A (Bad vs Good against the thread's question,
 #              PotentiallyUseful left out) and Globe and Mail comments with
-#              their own / another article; seed 1
+#              their own / another article, plus train/offtopic/linkbait.jsonl
+#              (our own link-bait and spam comments, as --augment: the public
+#              data has almost none); seed 1
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=${1:-$here/../shared/data}
@@ -28,4 +30,5 @@ python3 "$here/train/prepare.py" "$data" "$prep"
   --augment "$here/train/identity/civil_train.jsonl"
 "$build/modscore" train --task off-topic --seed 1 --models "$here/models" --out "$here/models/off_topic" \
   --data "$prep/semeval-train.jsonl" --data "$prep/semeval-test.jsonl" \
-  --data "$prep/globe-train.jsonl" --data "$prep/globe-test.jsonl"
+  --data "$prep/globe-train.jsonl" --data "$prep/globe-test.jsonl" \
+  --augment "$here/train/offtopic/linkbait.jsonl"
