@@ -110,15 +110,23 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
     return st;
 }
 
-ms_status ms_card_check_file(const char *path, uint64_t expected, ms_error *err)
+ms_status ms_card_file_hash(const char *path, uint64_t *h, ms_error *err)
 {
     char *data;
     size_t len;
-    ms_status st = ms_read_file(path, 1u << 30, &data, &len, err);
+    ms_status st = ms_read_file(path, (size_t)1 << 30, &data, &len, err);
+    if (st == MS_OK)
+        *h = ms_hash64(data, len, 0);
+    free(data);
+    return st;
+}
+
+ms_status ms_card_check_file(const char *path, uint64_t expected, ms_error *err)
+{
+    uint64_t h = 0;
+    ms_status st = ms_card_file_hash(path, &h, err);
     if (st != MS_OK)
         return st;
-    uint64_t h = ms_hash64(data, len, 0);
-    free(data);
     if (h != expected)
         return ms_fail(err, MS_ERR_MODEL, path, 0, 0,
                        "checksum mismatch: the file is not the one its card describes");

@@ -26,6 +26,10 @@ typedef struct ms_card {
 ms_status ms_card_read(const char *path, ms_card *card, ms_error *err);
 void ms_card_clear(ms_card *card);
 
+/* The hash a card records for a file: FNV-1a of its bytes (ms_hash64,
+ * seed 0). OUT: *h. */
+ms_status ms_card_file_hash(const char *path, uint64_t *h, ms_error *err);
+
 /* MS_OK when the file's FNV-1a hash is expected, else MS_ERR_MODEL naming
  * the file ("checksum mismatch"). */
 ms_status ms_card_check_file(const char *path, uint64_t expected, ms_error *err);

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "compiled.h"
 
+#include "card.h"
+
 #include "util.h"
 
 #include <errno.h>
@@ -78,17 +80,6 @@ static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
 static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
 static void putf64(unsigned char *p, double v) { memcpy(p, &v, 8); }
 
-static ms_status file_fnv(const char *path, uint64_t *h, ms_error *err)
-{
-    char *data;
-    size_t len;
-    ms_status st = ms_read_file(path, MAX_BYTES, &data, &len, err);
-    if (st == MS_OK)
-        *h = ms_hash64(data, len, 0);
-    free(data);
-    return st;
-}
-
 ms_status ms_compiled_write_dir(const char *dir, ms_error *err)
 {
     if (!little_endian())
@@ -105,9 +96,9 @@ ms_status ms_compiled_write_dir(const char *dir, ms_error *err)
         st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
         goto done;
     }
-    if ((st = file_fnv(svm.data, &mh, err)) != MS_OK ||
+    if ((st = ms_card_file_hash(svm.data, &mh, err)) != MS_OK ||
         (st = ms_linear_load(svm.data, &lin, err)) != MS_OK ||
-        (st = file_fnv(idfp.data, &ih, err)) != MS_OK ||
+        (st = ms_card_file_hash(idfp.data, &ih, err)) != MS_OK ||
         (st = ms_idf_read(idfp.data, &idf, err)) != MS_OK)
         goto done;
     size_t nb = (size_t)1 << idf.bits;

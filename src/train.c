@@ -360,17 +360,6 @@ static ms_status publish_dir(const char *tmp, const char *out, ms_error *err)
     return MS_OK;
 }
 
-static ms_status file_hash(const char *path, uint64_t *h, ms_error *err)
-{
-    char *data;
-    size_t len;
-    ms_status st = ms_read_file(path, 1u << 30, &data, &len, err);
-    if (st == MS_OK)
-        *h = ms_hash64(data, len, 0);
-    free(data);
-    return st;
-}
-
 /* Removes OUT.tmp.PID directories that a killed training run left beside
  * out_dir (PID no longer running). */
 static void remove_stale_tmp(const char *out_dir)
@@ -421,13 +410,13 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
     ms_buf_printf(&path, "%s/model.svm", tmp.data);
     st = ms_linear_write_libsvm(lin, path.data, err);
     if (st == MS_OK)
-        st = file_hash(path.data, &mh, err);
+        st = ms_card_file_hash(path.data, &mh, err);
     path.len = 0;
     ms_buf_printf(&path, "%s/idf.bin", tmp.data);
     if (st == MS_OK)
         st = ms_idf_write(&d->idf, path.data, err);
     if (st == MS_OK)
-        st = file_hash(path.data, &ih, err);
+        st = ms_card_file_hash(path.data, &ih, err);
     if (st == MS_OK) {
         ms_hex64(mh, hex);
         json_object_set_new(card, "model_hash", json_string(hex));
