@@ -95,45 +95,6 @@ static entry *upsert(ms_lexicon *lx, const char *w, size_t n)
 
 static int is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
-/* 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or values
- * past U+10FFFF). */
-static int valid_utf8(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (n - i <= k)
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
-}
-
 /* One list file's text and what kind of list it is. */
 typedef struct list_file {
     char *path;
@@ -162,7 +123,7 @@ static ms_status add_key(const line_ctx *c, const char *line, const char *w, siz
         return bad_line(c, col, "empty term");
     if (n > LEX_MAX_KEY_BYTES)
         return bad_line(c, col, "term longer than 1024 bytes");
-    if (!valid_utf8((const unsigned char *)w, n))
+    if (!ms_utf8_valid(w, n))
         return bad_line(c, col, "term is not valid UTF-8");
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)w[i] < 0x20 || w[i] == 0x7f)

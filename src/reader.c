@@ -234,24 +234,6 @@ static ms_status json_prescan(const char *d, size_t n, long line0, const char *s
     return MS_OK;
 }
 
-/* 1 when d holds only valid UTF-8. */
-static int valid_utf8(const char *d, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        if ((unsigned char)d[i] < 0x80) {
-            i++;
-            continue;
-        }
-        utf8proc_int32_t c;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)d + i, (utf8proc_ssize_t)(n - i), &c);
-        if (k < 1)
-            return 0;
-        i += (size_t)k;
-    }
-    return 1;
-}
-
 /* A copy of d with every invalid UTF-8 byte replaced by U+FFFD. */
 static char *repair_utf8(const char *d, size_t n, size_t *out_len)
 {
@@ -286,7 +268,7 @@ static ms_status json_load(const char *d, size_t n, long line0, const char *sour
     json_error_t je;
     char *fixed = NULL;
     *repaired = 0;
-    if (!valid_utf8(d, n)) {
+    if (!ms_utf8_valid(d, n)) {
         fixed = repair_utf8(d, n, &n);
         if (!fixed)
             return ms_fail(err, MS_ERR_NOMEM, source, 0, 0, "out of memory");

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <utf8proc.h>
 
 ms_status ms_fail(ms_error *err, ms_status code, const char *source, long line, long column,
                   const char *fmt, ...)
@@ -102,6 +103,23 @@ ms_status ms_grow(void **p, size_t *cap, size_t need, size_t elem)
     *p = q;
     *cap = c;
     return MS_OK;
+}
+
+int ms_utf8_valid(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+        if (k < 1)
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
 }
 
 char *ms_strndup(const char *s, size_t n)

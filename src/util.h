@@ -36,6 +36,10 @@ void ms_buf_free(ms_buf *b);
  * elements, doubling; MS_ERR_NOMEM leaves it as it was. */
 ms_status ms_grow(void **p, size_t *cap, size_t need, size_t elem);
 
+/* 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or
+ * values past U+10FFFF), else 0. */
+int ms_utf8_valid(const char *s, size_t n);
+
 /* Copies n bytes into a new NUL-terminated string; NULL when out of memory. */
 char *ms_strndup(const char *s, size_t n);
 /* ms_strndup of a NUL-terminated string; NULL in, NULL out. */

@@ -71,6 +71,19 @@ static void test_read_file_limits(void **state)
     assert_null(data);
 }
 
+static void test_utf8_valid(void **state)
+{
+    (void)state;
+    assert_true(ms_utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80", 10));
+    assert_true(ms_utf8_valid("", 0));
+    assert_false(ms_utf8_valid("\xff", 1));                /* never a lead byte */
+    assert_false(ms_utf8_valid("\xc3", 1));                /* cut short */
+    assert_false(ms_utf8_valid("\xc0\xaf", 2));           /* overlong '/' */
+    assert_false(ms_utf8_valid("\xe0\x80\xaf", 3));       /* overlong, 3 bytes */
+    assert_false(ms_utf8_valid("\xed\xa0\x80", 3));       /* a surrogate */
+    assert_false(ms_utf8_valid("\xf4\x90\x80\x80", 4));   /* past U+10FFFF */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -78,6 +91,7 @@ int main(void)
         cmocka_unit_test(test_parse_double_ignores_locale),
         cmocka_unit_test(test_atomic_write_replaces_whole_file),
         cmocka_unit_test(test_read_file_limits),
+        cmocka_unit_test(test_utf8_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
