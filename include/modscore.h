@@ -412,6 +412,10 @@ typedef struct ms_train_options {
     /* Feature settings; 0 keeps the task's default (char 2-5, words 1-2,
      * min_df 2, 2^20 buckets). */
     int char_ngram_min, char_ngram_max, word_ngram_max, min_df, hash_bits;
+    /* Words at most you_window tokens from a second-person word (you, your,
+     * u, ...) also count as "aimed" words. 0 keeps the task's default
+     * (hostility 4, off-topic off); < 0 is off. */
+    int you_window;
     int no_context;  /* 1: the off-topic task without its context features
                         (the comment's words alone; a baseline) */
     /* Model settings; 0 keeps the task's default, chosen by 5-fold

@@ -84,6 +84,7 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
     cfg->lexicon = 1;
     cfg->context = task == MS_TASK_OFF_TOPIC;
     cfg->char_weight = 1.0;
+    cfg->you_window = task == MS_TASK_HOSTILITY ? 4 : 0;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -100,7 +101,8 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
 {
     *out = NULL;
     if (cfg->hash_bits < 8 || cfg->hash_bits > 26 || cfg->char_ngram_min < 1 ||
-        cfg->char_ngram_max > 8 || cfg->word_ngram_max < 1 || cfg->word_ngram_max > 2)
+        cfg->char_ngram_max > 8 || cfg->word_ngram_max < 1 || cfg->word_ngram_max > 2 ||
+        cfg->you_window < 0 || cfg->you_window > MS_YOU_WINDOW_MAX)
         return MS_ERR_ARG;
     ms_featurizer *f = calloc(1, sizeof *f);
     if (!f)
@@ -164,6 +166,7 @@ static uint32_t hash_bytes(uint32_t h, const char *s, size_t n)
 #define SEED_WORD1 2166136261u
 #define SEED_WORD2 0x9747b28cu
 #define SEED_CHAR 0x5bd1e995u
+#define SEED_AIMED 0x1234567u
 
 /* ------------------------------------------------------------ table */
 
@@ -225,11 +228,28 @@ static int skipped(const ms_featurizer *f, const ms_tokens *t, size_t i)
     return f->skip && f->skip(f->skip_ud, ms_token_text(t, i), t->tok[i].fold_len);
 }
 
+/* A second-person word: what an insult is aimed with. */
+static int is_you(const char *w, size_t n)
+{
+    static const char *const you[] = {"you", "your", "youre", "u", "ur", "yours",
+                                      "yourself", "ya", "yall", "thou"};
+    for (size_t k = 0; k < sizeof you / sizeof *you; k++)
+        if (strlen(you[k]) == n && memcmp(you[k], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether token i is a second-person word that features may use. */
+static int is_you_token(const ms_featurizer *f, const ms_tokens *t, size_t i)
+{
+    return !skipped(f, t, i) && is_you(ms_token_text(t, i), t->tok[i].fold_len);
+}
+
 /* Upper bound of table entries for tokens t. */
 static size_t expected_entries(const ms_featurizer *f, const ms_tokens *t)
 {
     size_t span = (size_t)(f->cfg->char_ngram_max - f->cfg->char_ngram_min + 1);
-    size_t e = t->n * (size_t)f->cfg->word_ngram_max;
+    size_t e = t->n * (size_t)(f->cfg->word_ngram_max + (f->cfg->you_window > 0));
     for (size_t i = 0; i < t->n; i++) {
         size_t n = t->tok[i].fold_len;
         e += ((n < CHAR_SPAN_MAX ? n : CHAR_SPAN_MAX) + 2) * span;
@@ -243,7 +263,19 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
     const ms_feature_config *c = f->cfg;
     uint32_t prev = 0;
     int have_prev = 0;
+    size_t win = (size_t)c->you_window;
+    /* the nearest second-person words before and from token i (SIZE_MAX:
+     * none); tokens before scan have been looked at */
+    size_t last_you = SIZE_MAX, next_you = SIZE_MAX, scan = 0;
     for (size_t i = 0; i < t->n; i++) {
+        if (win && (next_you == SIZE_MAX || next_you < i)) {
+            next_you = SIZE_MAX;
+            for (scan = scan > i ? scan : i; scan < t->n && scan <= i + win; scan++)
+                if (is_you_token(f, t, scan)) {
+                    next_you = scan;
+                    break;
+                }
+        }
         if (skipped(f, t, i)) {
             have_prev = 0;
             continue;
@@ -253,6 +285,14 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
         uint32_t hw = hash_bytes(SEED_WORD1, w, n);
         if (table_add(f, fmix(hw) & f->mask, BLOCK_WORD, (uint32_t)i) != MS_OK)
             return MS_ERR_NOMEM;
+        if (next_you == i) {
+            last_you = i;
+        } else if (win && ((last_you != SIZE_MAX && i - last_you <= win) ||
+                           (next_you != SIZE_MAX && next_you - i <= win))) {
+            if (table_add(f, fmix(hash_bytes(SEED_AIMED, w, n)) & f->mask, BLOCK_WORD,
+                          (uint32_t)i) != MS_OK)
+                return MS_ERR_NOMEM;
+        }
         if (c->word_ngram_max >= 2 && have_prev) {
             uint32_t hb = fmix(fnv_step(prev * 31u + SEED_WORD2, ' ') ^ fmix(hw));
             if (table_add(f, hb & f->mask, BLOCK_WORD, (uint32_t)i) != MS_OK)
@@ -322,16 +362,6 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
 /* ------------------------------------------------------------ dense */
 
 static double squash(double x, double k) { return x / (x + k); }
-
-static int is_you(const char *w, size_t n)
-{
-    static const char *const you[] = {"you", "your", "youre", "u", "ur", "yours",
-                                      "yourself", "ya", "yall", "thou"};
-    for (size_t k = 0; k < sizeof you / sizeof *you; k++)
-        if (strlen(you[k]) == n && memcmp(you[k], w, n) == 0)
-            return 1;
-    return 0;
-}
 
 static int word_is(const ms_tokens *t, size_t i, const char *s)
 {

@@ -22,7 +22,14 @@ typedef struct ms_feature_config {
     int context;        /* 1: append the dense context block (off-topic) */
     double char_weight; /* the char block's L2 norm, the word block's being 1
                            (default 1; card "char_weight", absent = 1) */
+    int you_window;     /* words at most this many tokens from a second-person
+                           word (you, your, u, ur, ...) also count as "aimed"
+                           unigrams, a second hashed copy in the word block:
+                           an insult is aimed at someone (hostility 4, off-topic
+                           0 = off; card "you_window", absent = 0) */
 } ms_feature_config;
+
+#define MS_YOU_WINDOW_MAX 16
 
 void ms_feature_config_default(ms_feature_config *cfg, ms_task task);
 

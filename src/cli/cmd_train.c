@@ -43,6 +43,9 @@ static const char train_usage[] =
     "      --word-ngrams N     word n-grams 1..N (default 2)\n"
     "      --min-df N          drop n-grams seen in fewer than N texts (default 2)\n"
     "      --hash-bits B       2^B hashed feature buckets (default 20)\n"
+    "      --you-window N      words within N tokens of you/your/u/ur also count\n"
+    "                          as aimed at someone, a feature of their own; 0 is\n"
+    "                          off (default: hostility 4, off-topic 0)\n"
     "      --no-context        off-topic: the comment's words alone (a baseline)\n"
     "      --augment FILE      extra training examples that are never held out or\n"
     "                          scored in cross-validation (e.g. template sentences);\n"
@@ -68,7 +71,8 @@ static const char eval_usage[] =
 enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
     OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS,
-    OPT_NOCTX, OPT_AUGMENT, OPT_LOSS, OPT_NB, OPT_CHARW, OPT_LEXW, OPT_CLASSW
+    OPT_NOCTX, OPT_AUGMENT, OPT_LOSS, OPT_NB, OPT_CHARW, OPT_LEXW, OPT_CLASSW,
+    OPT_YOUW
 };
 
 /* "2,5" -> 2 and 5 */
@@ -197,6 +201,7 @@ int cmd_train(int argc, char **argv)
         {"char-weight", required_argument, NULL, OPT_CHARW},
         {"lexicon-weight", required_argument, NULL, OPT_LEXW},
         {"class-weight", required_argument, NULL, OPT_CLASSW},
+        {"you-window", required_argument, NULL, OPT_YOUW},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
@@ -264,6 +269,16 @@ int cmd_train(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case OPT_YOUW: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 0 || v > 16) {
+                cli_errorf("--you-window is between 0 (off) and 16");
+                return EXIT_USAGE;
+            }
+            o.you_window = v ? (int)v : -1; /* the library spells off < 0 */
+            break;
+        }
         case OPT_NOCTX: o.no_context = 1; break;
         case OPT_LOSS:
             if (strcmp(optarg, "hinge") && strcmp(optarg, "logistic")) {
