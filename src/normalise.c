@@ -284,7 +284,9 @@ static ms_status emit(ms_tokens *t, const ms_lexicon *lx, size_t a, size_t b, ui
 /* Joins runs of 3+ single-letter tokens separated by at most two of
  * " .-_*" ("i d i o t", "s.t.u.p.i.d") into one token. A leading letter
  * stays a word of its own when the lexicon knows the run only without it
- * ("what a m o r o n" -> "a", "moron"). */
+ * ("what a m o r o n" -> "a", "moron"). A run of three is joined only
+ * into a word the lexicon knows ("a s s"): text-speak such as "u r a"
+ * is three words. */
 static ms_status join_spaced(ms_tokens *t, const char *text, const ms_lexicon *lx)
 {
     size_t out = 0;
@@ -307,6 +309,12 @@ static ms_status join_spaced(ms_tokens *t, const char *text, const ms_lexicon *l
                 w[k - i] = t->fold[t->tok[k].fold_off];
             if (!known(lx, w, j - i) && known(lx, w + 1, j - i - 1))
                 t->tok[out++] = t->tok[i++];
+        }
+        if (j - i == 3) {
+            char w[3] = {t->fold[t->tok[i].fold_off], t->fold[t->tok[i + 1].fold_off],
+                         t->fold[t->tok[i + 2].fold_off]};
+            if (!known(lx, w, 3))
+                j = i + 1; /* not a run: copy token i as it is */
         }
         if (j - i >= 3) {
             ms_token merged = t->tok[i];

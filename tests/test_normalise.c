@@ -59,6 +59,9 @@ static void test_obfuscation(void **state)
     assert_int_equal(t.tok[0].start, 0);
     assert_int_equal(t.tok[0].end, 9);
     assert_string_equal(fold("s.t.u.p.i.d!", &t, &notes), "stupid");
+    /* three letters join only into a known word: text-speak stays words */
+    assert_string_equal(fold("a s s", &t, &notes), "ass");
+    assert_string_equal(fold("u r a moron", &t, &notes), "u|r|a|moron");
     /* zero-width joiner inside a word is dropped; Cyrillic o in a Latin word */
     assert_string_equal(fold("id\xe2\x80\x8diot m\xd0\xberon", &t, &notes), "idiot|moron");
     assert_int_equal(t.tok[1].end, strlen("id\xe2\x80\x8diot m\xd0\xberon"));
