@@ -432,6 +432,9 @@ typedef struct ms_train_options {
     double char_weight;    /* char n-gram block's norm, the word block's being 1 (1) */
     double lexicon_weight; /* dense lexicon features' scale: hostility 0.15, off-topic 1 */
     int no_class_weight;   /* 1: both classes weigh the same (default: balanced) */
+    int no_warm_start;     /* 1: every cross-validation fit starts from zero
+                              (default: from the same fold's fit at the
+                              previous C; for measuring what that saves) */
     void (*progress)(void *ud, const ms_train_progress *p);
     void *progress_ud;
 } ms_train_options;

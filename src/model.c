@@ -538,6 +538,25 @@ static ms_status check_problem(const ms_problem *p, const size_t *rows, size_t l
  *   min_a 0.5 a'Qa - e'a,  0 <= a_i <= U_i,  Q_ij = y_i y_j x_i'x_j
  *
  * U_i is C*weight_pos for y=1 and C*weight_neg for y=0. */
+/* params' warm start when it holds a solution for these l rows, else NULL. */
+static const ms_warm *usable_warm(const ms_fit_params *params, size_t l)
+{
+    const ms_warm *w = params->warm;
+    return w && w->alpha && w->n == l && w->c > 0 ? w : NULL;
+}
+
+/* Leaves a fit's dual solution (every stride-th of alpha) in params' warm
+ * start. */
+static void keep_warm(const ms_fit_params *params, const double *alpha, size_t stride, size_t l)
+{
+    ms_warm *w = params->warm;
+    if (!w || !w->alpha || w->n != l)
+        return;
+    for (size_t r = 0; r < l; r++)
+        w->alpha[r] = alpha[stride * r];
+    w->c = params->c;
+}
+
 static ms_status fit_dcd(const ms_problem *p, const size_t *rows, size_t l,
                          const ms_fit_params *params, ms_linear *m)
 {
@@ -557,13 +576,22 @@ static ms_status fit_dcd(const ms_problem *p, const size_t *rows, size_t l,
         return MS_ERR_NOMEM;
     }
     double wb = 0; /* the bias feature's weight */
+    const ms_warm *warm = usable_warm(params, l);
     for (size_t r = 0; r < l; r++) {
         size_t i = rows ? rows[r] : r;
         xs[r] = &p->x[i];
         y[r] = p->y[i] == 1 ? 1 : -1;
+        double ub = y[r] > 0 ? cp : cn;
+        if (warm) {
+            double a = warm->alpha[r] * (params->c / warm->c);
+            alpha[r] = a < 0 ? 0 : a > ub ? ub : a;
+        }
         double q = 1.0; /* bias^2 */
-        for (size_t k = 0; k < xs[r]->n; k++)
+        for (size_t k = 0; k < xs[r]->n; k++) {
             q += xs[r]->val[k] * xs[r]->val[k];
+            w[xs[r]->idx[k]] += y[r] * alpha[r] * xs[r]->val[k];
+        }
+        wb += y[r] * alpha[r];
         qd[r] = q;
         index[r] = r;
     }
@@ -644,6 +672,7 @@ static ms_status fit_dcd(const ms_problem *p, const size_t *rows, size_t l,
             pgmin_old = -HUGE_VAL;
     }
 
+    keep_warm(params, alpha, 1, l);
     free(alpha), free(qd), free(index), free(xs), free(y);
     m->w = w;
     m->dim = dim;
@@ -680,12 +709,17 @@ static ms_status fit_dcd_lr(const ms_problem *p, const size_t *rows, size_t l,
         return MS_ERR_NOMEM;
     }
     double wb = 0; /* the bias feature's weight */
+    const ms_warm *warm = usable_warm(params, l);
     for (size_t r = 0; r < l; r++) {
         size_t i = rows ? rows[r] : r;
         xs[r] = &p->x[i];
         y[r] = p->y[i] == 1 ? 1 : -1;
         double ub = y[r] > 0 ? cp : cn;
         double a0 = 0.001 * ub < 1e-8 ? 0.001 * ub : 1e-8;
+        if (warm) { /* strictly inside (0, ub), as the solver needs */
+            double a = warm->alpha[r] * (params->c / warm->c);
+            a0 = a < a0 ? a0 : a > ub - a0 ? ub - a0 : a;
+        }
         alpha[2 * r] = a0;
         alpha[2 * r + 1] = ub - a0;
         double q = 1.0; /* bias^2 */
@@ -755,6 +789,7 @@ static ms_status fit_dcd_lr(const ms_problem *p, const size_t *rows, size_t l,
             innereps = 0.1 * innereps > innereps_min ? 0.1 * innereps : innereps_min;
     }
 
+    keep_warm(params, alpha, 2, l);
     free(alpha), free(xtx), free(index), free(xs), free(y);
     m->w = w;
     m->dim = dim;

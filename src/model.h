@@ -46,6 +46,14 @@ typedef struct ms_problem {
     int32_t dim;      /* max feature index + 1 */
 } ms_problem;
 
+/* A dual solution carried along a path of C values (warm start): one
+ * alpha per training row, in the rows' order, for the fit at c. */
+typedef struct ms_warm {
+    double *alpha; /* n entries, the caller's */
+    size_t n;
+    double c;      /* 0: nothing yet (a cold start) */
+} ms_warm;
+
 typedef struct ms_fit_params {
     double c;
     double weight_pos, weight_neg; /* class weights (C multipliers) */
@@ -57,6 +65,12 @@ typedef struct ms_fit_params {
     const double *scale;
     double eps;                    /* stopping tolerance */
     uint64_t seed;
+    /* NULL, or a warm start for the dual coordinate descent solvers (the
+     * same rows as the fit's): with warm->c > 0 the fit starts from
+     * warm->alpha scaled by c / warm->c (each alpha's share of its bound
+     * kept), and either way leaves its own solution and c there. Moving up
+     * a C grid this way saves most of the later fits' iterations. */
+    ms_warm *warm;
 } ms_fit_params;
 
 /* Fits a linear C-SVC (hinge loss, L2 regularisation), or with

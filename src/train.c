@@ -257,9 +257,32 @@ static void fit_scale(const featured *d, const ms_train_options *o, const size_t
     }
 }
 
+/* Per-fold warm starts along the C grid: fold f's fit starts from its
+ * solution at the previous C. NULL (libsvm's solver, --no-warm-start) or
+ * an entry without alpha means cold starts. */
+static ms_warm *warm_starts(const int *fold, size_t n, int k, const ms_train_options *o)
+{
+    if (o->use_libsvm_solver || o->no_warm_start)
+        return NULL;
+    ms_warm *warm = calloc((size_t)k, sizeof *warm);
+    for (int f = 0; warm && f < k; f++) {
+        for (size_t i = 0; i < n; i++)
+            warm[f].n += fold[i] != f;
+        warm[f].alpha = malloc((warm[f].n ? warm[f].n : 1) * sizeof *warm[f].alpha);
+    }
+    return warm;
+}
+
+static void warm_starts_free(ms_warm *warm, int k)
+{
+    for (int f = 0; warm && f < k; f++)
+        free(warm[f].alpha);
+    free(warm);
+}
+
 /* Cross-validated decision values for one C. */
 static ms_status cross_validate(const featured *d, const ms_problem *prob, const int *fold,
-                                int k, const ms_fit_params *fp, double *dec,
+                                int k, const ms_fit_params *fp, ms_warm *warm, double *dec,
                                 const ms_train_options *o, int gp, int gps, double t0)
 {
     size_t *rows = malloc(d->n * sizeof *rows);
@@ -281,6 +304,7 @@ static ms_status cross_validate(const featured *d, const ms_problem *prob, const
                 rows[m++] = i;
         ms_linear lin = {0};
         fit_scale(d, o, rows, m, scale, count);
+        f_fp.warm = warm ? &warm[f] : NULL;
         st = ms_linear_fit(prob, rows, m, &f_fp, &lin);
         for (size_t i = 0; st == MS_OK && i < d->n; i++)
             if (fold[i] == f)
@@ -501,13 +525,14 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
         st = MS_ERR_NOMEM;
     if (st == MS_OK)
         make_folds(set, d.y, d.n, k, o->seed, fold);
+    ms_warm *warm = st == MS_OK ? warm_starts(fold, d.n, k, o) : NULL;
     int ascending = 1;
     for (size_t g = 1; g < n_grid; g++)
         ascending &= grid[g] > grid[g - 1];
     size_t best_g = 0;
     for (size_t g = 0; st == MS_OK && g < n_grid; g++) {
         fp.c = grid[g];
-        st = cross_validate(&d, &prob, fold, k, &fp, dec, o, (int)g, (int)n_grid, t0);
+        st = cross_validate(&d, &prob, fold, k, &fp, warm, dec, o, (int)g, (int)n_grid, t0);
         double auc = 0;
         if (st == MS_OK) {
             m = scored_rows(dec, d.y, fold, d.n, cdec, cy);
@@ -616,6 +641,7 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
     json_decref(grid_json);
     free(lin.w);
     free(fold);
+    warm_starts_free(warm, k);
     free(dec);
     free(best_dec);
     free(cdec);

@@ -24,7 +24,9 @@ static const char train_usage[] =
     "      --c LIST            C values to search, comma-separated (default\n"
     "                          0.3,1,2,3,5,10,30 for logistic, 0.03,0.1,0.3,1,3 for\n"
     "                          hinge); an ascending grid stops two points past the\n"
-    "                          best cross-validated ROC AUC\n"
+    "                          best cross-validated ROC AUC; each fold's fit starts\n"
+    "                          from its solution at the previous C\n"
+    "      --no-warm-start     start every fit from zero (to measure the saving)\n"
     "      --seed N            random seed; the same seed and data give the same model\n"
     "      --solver S          dcd (default: dual coordinate descent, written as a\n"
     "                          libsvm model) or libsvm (libsvm's svm_train; slow)\n"
@@ -72,7 +74,7 @@ enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
     OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS,
     OPT_NOCTX, OPT_AUGMENT, OPT_LOSS, OPT_NB, OPT_CHARW, OPT_LEXW, OPT_CLASSW,
-    OPT_YOUW
+    OPT_YOUW, OPT_COLD
 };
 
 /* "2,5" -> 2 and 5 */
@@ -202,6 +204,7 @@ int cmd_train(int argc, char **argv)
         {"lexicon-weight", required_argument, NULL, OPT_LEXW},
         {"class-weight", required_argument, NULL, OPT_CLASSW},
         {"you-window", required_argument, NULL, OPT_YOUW},
+        {"no-warm-start", no_argument, NULL, OPT_COLD},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
@@ -280,6 +283,7 @@ int cmd_train(int argc, char **argv)
             break;
         }
         case OPT_NOCTX: o.no_context = 1; break;
+        case OPT_COLD: o.no_warm_start = 1; break;
         case OPT_LOSS:
             if (strcmp(optarg, "hinge") && strcmp(optarg, "logistic")) {
                 cli_errorf("--loss is hinge or logistic");
