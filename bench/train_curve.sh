@@ -6,7 +6,8 @@
 #   DATA_DIR  the public data (default ../shared/data)
 #   SIZES     comment counts for the default solver (default "1000 2000 5000 10000 20000 50000";
 #             a size above the pool means the whole pool, ~45k: the table says so)
-# Environment: LIBSVM_SIZES (default "1000 2000"), LIBSVM_TIMEOUT seconds (default 120).
+# Environment: LIBSVM_SIZES (default "1000 2000"; "none" skips), LIBSVM_TIMEOUT seconds
+# (default 120).
 #
 # The pool is Impermium train+test, OLID train+test and Davidson, shuffled with a fixed
 # seed; size n is its first n comments. Each run is the default configuration (5 folds x
@@ -16,16 +17,20 @@
 #   feat   feature extraction (tokens, hashed n-grams, df/idf, TF-IDF, lexicon)
 #   cv     the 25 cross-validation fits (and per C value: its 5 folds)
 #   final  Platt fit and the final fit on all the data
+# At the largest size two more runs measure the cuts against a baseline in the same
+# script: one thread (-j 1), and one thread with every fit started from zero
+# (-j 1 --no-warm-start), the way training ran before warm starts and fold threads.
 # The libsvm solver (--solver libsvm) runs at LIBSVM_SIZES with the default grid, and
 # at 5000 with one C and two folds (--c 0.3 --folds 2) beside the default solver on
 # the same settings; each libsvm run is capped at LIBSVM_TIMEOUT seconds.
-# One run at a time, one core; the 45k run takes a minute or two.
+# One run at a time; the curve uses every processor (-j), the 45k run takes under a minute.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$here/build/modscore}
 data=${2:-$here/../shared/data}
 sizes=${3:-1000 2000 5000 10000 20000 50000}
 libsvm_sizes=${LIBSVM_SIZES:-1000 2000}
+[ "$libsvm_sizes" = none ] && libsvm_sizes=
 cap=${LIBSVM_TIMEOUT:-120}
 [ -x "$bin" ] || { echo "train_curve.sh: no modscore binary at $bin" >&2; exit 1; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -93,10 +98,15 @@ PY
 echo "modscore train timings ($(basename "$bin"), $(date -u +%Y-%m-%d), $(nproc) cores shared)"
 printf '%-34s %20s %9s   %s\n' "run" "comments" "seconds" "where the time goes (s)"
 for n in $sizes; do
-  run "dcd, 5 folds x 5 C" "$n" 100000
+  run "dcd, 5 folds x 5 C, -j $(nproc)" "$n" 100000
+  largest=$n
 done
+run "dcd, -j 1" "$largest" 100000 -j 1
+run "dcd, -j 1 --no-warm-start" "$largest" 100000 -j 1 --no-warm-start
 for n in $libsvm_sizes; do
   run "libsvm, 5 folds x 5 C" "$n" "$cap" --solver libsvm
 done
-run "dcd, --c 0.3 --folds 2" 5000 100000 --c 0.3 --folds 2
-run "libsvm, --c 0.3 --folds 2" 5000 "$cap" --c 0.3 --folds 2 --solver libsvm
+if [ -n "$libsvm_sizes" ]; then
+  run "dcd, --c 0.3 --folds 2" 5000 100000 --c 0.3 --folds 2
+  run "libsvm, --c 0.3 --folds 2" 5000 "$cap" --c 0.3 --folds 2 --solver libsvm
+fi

@@ -400,6 +400,8 @@ typedef enum ms_loss {
                             solver); not with use_libsvm_solver */
 } ms_loss;
 
+#define MS_TRAIN_JOBS_MAX 64
+
 typedef struct ms_train_options {
     ms_task task;
     int folds;            /* cross-validation folds; default 5 */
@@ -435,6 +437,12 @@ typedef struct ms_train_options {
     int no_warm_start;     /* 1: every cross-validation fit starts from zero
                               (default: from the same fold's fit at the
                               previous C; for measuring what that saves) */
+    int jobs;              /* threads for the cross-validation folds (0 or 1:
+                              one; at most MS_TRAIN_JOBS_MAX); each holds a
+                              copy of its fold's training rows. The model is
+                              the same for any number. */
+    /* Called as training goes on; with jobs > 1 from the fold threads too,
+     * never two calls at once. */
     void (*progress)(void *ud, const ms_train_progress *p);
     void *progress_ud;
 } ms_train_options;

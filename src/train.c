@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,10 @@ static ms_train_options resolve_options(const ms_train_options *o)
         r.lexicon_weight = host ? 0.15 : 1.0;
     if (!(r.char_weight > 0))
         r.char_weight = 1.0;
+    if (r.jobs < 1)
+        r.jobs = 1;
+    if (r.jobs > MS_TRAIN_JOBS_MAX)
+        r.jobs = MS_TRAIN_JOBS_MAX;
     return r;
 }
 
@@ -280,39 +285,91 @@ static void warm_starts_free(ms_warm *warm, int k)
     free(warm);
 }
 
-/* Cross-validated decision values for one C. */
+/* One C's cross-validation, shared by the threads that run its folds. */
+typedef struct cv_run {
+    const featured *d;
+    const ms_problem *prob;
+    const int *fold;
+    int k;
+    const ms_fit_params *fp;
+    ms_warm *warm;
+    double *dec; /* each fold writes its own rows */
+    const ms_train_options *o;
+    int gp, gps;
+    double t0;
+    pthread_mutex_t lock; /* next, st, and progress reports */
+    int next;
+    ms_status st;
+} cv_run;
+
+/* Fits fold f's training rows and scores its held-out rows into dec. */
+static ms_status cv_fold(cv_run *r, int f, size_t *rows, double *scale, uint32_t *count)
+{
+    const featured *d = r->d;
+    ms_fit_params fp = *r->fp;
+    fp.scale = scale;
+    fp.warm = r->warm ? &r->warm[f] : NULL;
+    size_t m = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (r->fold[i] != f)
+            rows[m++] = i;
+    ms_linear lin = {0};
+    fit_scale(d, r->o, rows, m, scale, count);
+    ms_status st = ms_linear_fit(r->prob, rows, m, &fp, &lin);
+    for (size_t i = 0; st == MS_OK && i < d->n; i++)
+        if (r->fold[i] == f)
+            r->dec[i] = ms_linear_decision(&lin, &d->x[i]);
+    free(lin.w);
+    return st;
+}
+
+/* A thread's share: folds taken in turn until none is left or one failed. */
+static void *cv_worker(void *arg)
+{
+    cv_run *r = arg;
+    const featured *d = r->d;
+    size_t *rows = malloc(d->n * sizeof *rows);
+    double *scale = malloc((size_t)d->dim * sizeof *scale);
+    uint32_t *count = malloc(2 * (size_t)d->dim * sizeof *count);
+    ms_status st = rows && scale && count ? MS_OK : MS_ERR_NOMEM;
+    while (st == MS_OK) {
+        pthread_mutex_lock(&r->lock);
+        int f = r->st == MS_OK && r->next < r->k ? r->next++ : -1;
+        if (f >= 0)
+            report(r->o, "cv", f + 1, r->k, r->gp + 1, r->gps, r->fp->c, r->t0,
+                   ((double)r->gp * r->k + f) / ((double)r->gps * r->k + 1));
+        pthread_mutex_unlock(&r->lock);
+        if (f < 0)
+            break;
+        st = cv_fold(r, f, rows, scale, count);
+    }
+    pthread_mutex_lock(&r->lock);
+    if (st != MS_OK && r->st == MS_OK)
+        r->st = st;
+    pthread_mutex_unlock(&r->lock);
+    free(rows), free(scale), free(count);
+    return NULL;
+}
+
+/* Cross-validated decision values for one C, the folds on up to o->jobs
+ * threads. Each fold is fitted alone from the same inputs, so the result
+ * does not depend on the number of threads. */
 static ms_status cross_validate(const featured *d, const ms_problem *prob, const int *fold,
                                 int k, const ms_fit_params *fp, ms_warm *warm, double *dec,
                                 const ms_train_options *o, int gp, int gps, double t0)
 {
-    size_t *rows = malloc(d->n * sizeof *rows);
-    double *scale = malloc((size_t)d->dim * sizeof *scale);
-    uint32_t *count = malloc(2 * (size_t)d->dim * sizeof *count);
-    ms_fit_params f_fp = *fp;
-    f_fp.scale = scale;
-    if (!rows || !scale || !count) {
-        free(rows), free(scale), free(count);
-        return MS_ERR_NOMEM;
-    }
-    ms_status st = MS_OK;
-    for (int f = 0; st == MS_OK && f < k; f++) {
-        report(o, "cv", f + 1, k, gp + 1, gps, fp->c, t0,
-               ((double)gp * k + f) / ((double)gps * k + 1));
-        size_t m = 0;
-        for (size_t i = 0; i < d->n; i++)
-            if (fold[i] != f)
-                rows[m++] = i;
-        ms_linear lin = {0};
-        fit_scale(d, o, rows, m, scale, count);
-        f_fp.warm = warm ? &warm[f] : NULL;
-        st = ms_linear_fit(prob, rows, m, &f_fp, &lin);
-        for (size_t i = 0; st == MS_OK && i < d->n; i++)
-            if (fold[i] == f)
-                dec[i] = ms_linear_decision(&lin, &d->x[i]);
-        free(lin.w);
-    }
-    free(rows), free(scale), free(count);
-    return st;
+    cv_run r = {d, prob, fold, k, fp, warm, dec, o, gp, gps, t0,
+                PTHREAD_MUTEX_INITIALIZER, 0, MS_OK};
+    int n = o->jobs < k ? o->jobs : k;
+    pthread_t th[MS_TRAIN_JOBS_MAX];
+    int started = 0;
+    while (started + 1 < n && pthread_create(&th[started], NULL, cv_worker, &r) == 0)
+        started++;
+    cv_worker(&r); /* this thread takes a share too */
+    for (int t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    pthread_mutex_destroy(&r.lock);
+    return r.st;
 }
 
 static uint64_t data_hash(const ms_dataset *set)

@@ -53,6 +53,9 @@ static const char train_usage[] =
     "                          scored in cross-validation (e.g. template sentences);\n"
     "                          repeatable\n"
     "      --models DIR        where the lexicons are (DIR/lexicons)\n"
+    "  -j, --jobs N            cross-validation folds on N threads (default: the\n"
+    "                          number of processors); each holds a copy of its\n"
+    "                          fold's training rows; the model is the same\n"
     "  -q, --quiet             no progress on stderr\n"
     "  -h, --help              show this help\n";
 
@@ -206,6 +209,7 @@ int cmd_train(int argc, char **argv)
         {"you-window", required_argument, NULL, OPT_YOUW},
         {"no-warm-start", no_argument, NULL, OPT_COLD},
         {"quiet", no_argument, NULL, 'q'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -218,7 +222,9 @@ int cmd_train(int argc, char **argv)
     double grid[32];
     o.folds = 5;
     o.seed = 1;
-    while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o.jobs = cpus > 1 ? (int)(cpus < MS_TRAIN_JOBS_MAX ? cpus : MS_TRAIN_JOBS_MAX) : 1;
+    while ((opt = getopt_long(argc, argv, "qhj:", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
         if (!c)
             c = data_option(&data, opt, optarg);
@@ -317,6 +323,17 @@ int cmd_train(int argc, char **argv)
             o.no_class_weight = !strcmp(optarg, "none");
             break;
         case 'q': quiet = 1; break;
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > MS_TRAIN_JOBS_MAX) {
+                cli_errorf("--jobs wants a number from 1 to %d, not '%s'", MS_TRAIN_JOBS_MAX,
+                           optarg);
+                return EXIT_USAGE;
+            }
+            o.jobs = (int)v;
+            break;
+        }
         case 'h': fputs(train_usage, stdout); return 0;
         default: fputs(train_usage, stderr); return EXIT_USAGE;
         }
