@@ -111,6 +111,13 @@ sys.exit(0 if 0.35 < auc < 0.65 else f"CV ROC AUC {auc} on random labels")
 PY
 expect 64 "$bin" train -q --task hostility --solver libsvm --loss logistic --data "$tmp/noise.jsonl" \
   --out "$tmp/noise-model"
+# the folds on threads give the same model, byte for byte, as on one
+for j in 1 3; do
+  expect 0 "$bin" train -q --jobs $j --seed 5 --task hostility --models "$tests/../models" \
+    --data "$tmp/noise.jsonl" --out "$tmp/jobs$j"
+done
+cmp -s "$tmp/jobs1/model.svm" "$tmp/jobs3/model.svm" && ok || bad "train --jobs 3 differs from --jobs 1"
+expect 64 "$bin" train -q --jobs 0 --task hostility --data "$tmp/noise.jsonl" --out "$tmp/jobs0"
 
 # --- help and version
 expect 0 "$bin" --version
