@@ -84,6 +84,9 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
     cfg->lexicon = 1;
     cfg->context = task == MS_TASK_OFF_TOPIC;
     cfg->char_weight = 1.0;
+    /* Chosen by 5-fold cross-validated ROC AUC on Impermium's train split
+     * (3 seeds): 0.9209 without, 0.9240 with 4 tokens either side; windows
+     * after "you" only of 2..1000 tokens gave 0.9216..0.9233. */
     cfg->you_window = task == MS_TASK_HOSTILITY ? 4 : 0;
 }
 
