@@ -495,16 +495,6 @@ ms_status ms_linear_write_libsvm(const ms_linear *m, const char *path, ms_error 
 
 /* -------------------------------------------------------------- training */
 
-/* splitmix64: a small, seedable PRNG whose state lives on the caller's
- * stack (no global state, no rand()). */
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 /* Checks the problem and the rows it names: labels 0/1, indices in
  * [1, dim) and ascending, both classes present. */
 static ms_status check_problem(const ms_problem *p, const size_t *rows, size_t l)
@@ -530,14 +520,6 @@ static ms_status check_problem(const ms_problem *p, const size_t *rows, size_t l
     return MS_OK;
 }
 
-/* Dual coordinate descent for the L2-regularised L1-loss (hinge) SVM, as
- * liblinear's solve_l2r_l1l2_svc (Hsieh et al., ICML 2008), with its
- * shrinking, and a bias as an extra feature of constant value 1
- * (liblinear's -B 1, so the bias is regularised too).
- *
- *   min_a 0.5 a'Qa - e'a,  0 <= a_i <= U_i,  Q_ij = y_i y_j x_i'x_j
- *
- * U_i is C*weight_pos for y=1 and C*weight_neg for y=0. */
 /* params' warm start when it holds a solution for these l rows, else NULL. */
 static const ms_warm *usable_warm(const ms_fit_params *params, size_t l)
 {
@@ -557,65 +539,109 @@ static void keep_warm(const ms_fit_params *params, const double *alpha, size_t s
     w->c = params->c;
 }
 
+/* What both dual solvers start from: the rows (xs, y = +-1), each row's
+ * bound ub = U_i, q = Q_ii = 1 + |x_i|^2 (the 1 is the bias feature), its
+ * starting alpha and w, wb = sum_i y_i alpha_i x_i (wb the bias feature's
+ * weight), and index = 0..l-1 for the solver to shuffle. */
+typedef struct dual_start {
+    const ms_fvec **xs;
+    signed char *y;
+    double *ub, *q, *alpha, *w;
+    double wb;
+    size_t *index;
+} dual_start;
+
+static void dual_start_free(dual_start *d)
+{
+    free(d->xs), free(d->y), free(d->ub), free(d->q), free(d->alpha), free(d->w), free(d->index);
+}
+
+/* Sets d up for the rows of p. Each alpha starts at params' warm start
+ * scaled to this C, or else at 0, and is kept in [lo, ub - lo]: lo is 0
+ * for the hinge (a closed box); with interior, lo = min(0.001 ub, 1e-8),
+ * strictly inside as the logistic solver needs. */
+static ms_status dual_setup(const ms_problem *p, const size_t *rows, size_t l,
+                            const ms_fit_params *params, int interior, dual_start *d)
+{
+    memset(d, 0, sizeof *d);
+    d->xs = malloc(l * sizeof *d->xs);
+    d->y = malloc(l);
+    d->ub = malloc(l * sizeof *d->ub);
+    d->q = malloc(l * sizeof *d->q);
+    d->alpha = malloc(l * sizeof *d->alpha);
+    d->w = calloc((size_t)p->dim, sizeof *d->w);
+    d->index = malloc(l * sizeof *d->index);
+    if (!d->xs || !d->y || !d->ub || !d->q || !d->alpha || !d->w || !d->index) {
+        dual_start_free(d);
+        return MS_ERR_NOMEM;
+    }
+    double cp = params->c * params->weight_pos, cn = params->c * params->weight_neg;
+    const ms_warm *warm = usable_warm(params, l);
+    for (size_t r = 0; r < l; r++) {
+        size_t i = rows ? rows[r] : r;
+        const ms_fvec *x = d->xs[r] = &p->x[i];
+        double y = d->y[r] = p->y[i] == 1 ? 1 : -1;
+        double ub = d->ub[r] = y > 0 ? cp : cn;
+        double lo = !interior ? 0 : 0.001 * ub < 1e-8 ? 0.001 * ub : 1e-8;
+        double a = warm ? warm->alpha[r] * (params->c / warm->c) : lo;
+        a = d->alpha[r] = a < lo ? lo : a > ub - lo ? ub - lo : a;
+        double q = 1.0;
+        for (size_t k = 0; k < x->n; k++) {
+            q += x->val[k] * x->val[k];
+            d->w[x->idx[k]] += y * a * x->val[k];
+        }
+        d->wb += y * a;
+        d->q[r] = q;
+        d->index[r] = r;
+    }
+    return MS_OK;
+}
+
+/* Shuffles index[0..n) in place (Fisher-Yates, forward). */
+static void shuffle(size_t *index, size_t n, uint64_t *rng)
+{
+    for (size_t s = 0; s + 1 < n; s++) {
+        size_t j = s + (size_t)(ms_random_next(rng) % (n - s));
+        size_t tmp = index[s];
+        index[s] = index[j];
+        index[j] = tmp;
+    }
+}
+
+/* Dual coordinate descent for the L2-regularised L1-loss (hinge) SVM, as
+ * liblinear's solve_l2r_l1l2_svc (Hsieh et al., ICML 2008), with its
+ * shrinking, and a bias as an extra feature of constant value 1
+ * (liblinear's -B 1, so the bias is regularised too).
+ *
+ *   min_a 0.5 a'Qa - e'a,  0 <= a_i <= U_i,  Q_ij = y_i y_j x_i'x_j
+ *
+ * U_i is C*weight_pos for y=1 and C*weight_neg for y=0. */
 static ms_status fit_dcd(const ms_problem *p, const size_t *rows, size_t l,
                          const ms_fit_params *params, ms_linear *m)
 {
     const int max_iter = 1000;
     double eps = params->eps > 0 ? params->eps : 0.1;
-    double cp = params->c * params->weight_pos, cn = params->c * params->weight_neg;
-    int32_t dim = p->dim;
-
-    double *w = calloc((size_t)dim, sizeof *w);
-    double *alpha = calloc(l, sizeof *alpha);
-    double *qd = malloc(l * sizeof *qd);
-    size_t *index = malloc(l * sizeof *index);
-    const ms_fvec **xs = malloc(l * sizeof *xs);
-    signed char *y = malloc(l);
-    if (!w || !alpha || !qd || !index || !xs || !y) {
-        free(w), free(alpha), free(qd), free(index), free(xs), free(y);
+    dual_start d;
+    if (dual_setup(p, rows, l, params, 0, &d) != MS_OK)
         return MS_ERR_NOMEM;
-    }
-    double wb = 0; /* the bias feature's weight */
-    const ms_warm *warm = usable_warm(params, l);
-    for (size_t r = 0; r < l; r++) {
-        size_t i = rows ? rows[r] : r;
-        xs[r] = &p->x[i];
-        y[r] = p->y[i] == 1 ? 1 : -1;
-        double ub = y[r] > 0 ? cp : cn;
-        if (warm) {
-            double a = warm->alpha[r] * (params->c / warm->c);
-            alpha[r] = a < 0 ? 0 : a > ub ? ub : a;
-        }
-        double q = 1.0; /* bias^2 */
-        for (size_t k = 0; k < xs[r]->n; k++) {
-            q += xs[r]->val[k] * xs[r]->val[k];
-            w[xs[r]->idx[k]] += y[r] * alpha[r] * xs[r]->val[k];
-        }
-        wb += y[r] * alpha[r];
-        qd[r] = q;
-        index[r] = r;
-    }
+    double *w = d.w, *alpha = d.alpha, *qd = d.q, wb = d.wb;
+    size_t *index = d.index;
 
     uint64_t rng = params->seed;
     size_t active = l;
     double pgmax_old = HUGE_VAL, pgmin_old = -HUGE_VAL;
     for (int iter = 0; iter < max_iter; iter++) {
         double pgmax_new = -HUGE_VAL, pgmin_new = HUGE_VAL;
-        for (size_t s = 0; s + 1 < active; s++) {
-            size_t j = s + (size_t)(splitmix64(&rng) % (active - s));
-            size_t tmp = index[s];
-            index[s] = index[j];
-            index[j] = tmp;
-        }
+        shuffle(index, active, &rng);
         for (size_t s = 0; s < active; s++) {
             size_t i = index[s];
-            const ms_fvec *x = xs[i];
-            double yi = y[i];
+            const ms_fvec *x = d.xs[i];
+            double yi = d.y[i];
             double g = wb;
             for (size_t k = 0; k < x->n; k++)
                 g += w[x->idx[k]] * x->val[k];
             g = g * yi - 1;
-            double ub = y[i] > 0 ? cp : cn;
+            double ub = d.ub[i];
             double pg = 0;
             if (alpha[i] == 0) {
                 if (g > pgmax_old) {
@@ -673,10 +699,11 @@ static ms_status fit_dcd(const ms_problem *p, const size_t *rows, size_t l,
     }
 
     keep_warm(params, alpha, 1, l);
-    free(alpha), free(qd), free(index), free(xs), free(y);
     m->w = w;
-    m->dim = dim;
+    m->dim = p->dim;
     m->rho = -wb;
+    d.w = NULL; /* now m's */
+    dual_start_free(&d);
     return MS_OK;
 }
 
@@ -695,58 +722,32 @@ static ms_status fit_dcd_lr(const ms_problem *p, const size_t *rows, size_t l,
     const int max_iter = 1000, max_inner_iter = 100;
     double eps = params->eps > 0 ? params->eps : 0.1;
     double innereps = 1e-2, innereps_min = eps < 1e-8 ? eps : 1e-8;
-    double cp = params->c * params->weight_pos, cn = params->c * params->weight_neg;
-    int32_t dim = p->dim;
-
-    double *w = calloc((size_t)dim, sizeof *w);
+    dual_start d;
+    if (dual_setup(p, rows, l, params, 1, &d) != MS_OK)
+        return MS_ERR_NOMEM;
+    /* the pairs (a_i, U_i - a_i) */
     double *alpha = malloc(2 * l * sizeof *alpha);
-    double *xtx = malloc(l * sizeof *xtx);
-    size_t *index = malloc(l * sizeof *index);
-    const ms_fvec **xs = malloc(l * sizeof *xs);
-    signed char *y = malloc(l);
-    if (!w || !alpha || !xtx || !index || !xs || !y) {
-        free(w), free(alpha), free(xtx), free(index), free(xs), free(y);
+    if (!alpha) {
+        dual_start_free(&d);
         return MS_ERR_NOMEM;
     }
-    double wb = 0; /* the bias feature's weight */
-    const ms_warm *warm = usable_warm(params, l);
     for (size_t r = 0; r < l; r++) {
-        size_t i = rows ? rows[r] : r;
-        xs[r] = &p->x[i];
-        y[r] = p->y[i] == 1 ? 1 : -1;
-        double ub = y[r] > 0 ? cp : cn;
-        double a0 = 0.001 * ub < 1e-8 ? 0.001 * ub : 1e-8;
-        if (warm) { /* strictly inside (0, ub), as the solver needs */
-            double a = warm->alpha[r] * (params->c / warm->c);
-            a0 = a < a0 ? a0 : a > ub - a0 ? ub - a0 : a;
-        }
-        alpha[2 * r] = a0;
-        alpha[2 * r + 1] = ub - a0;
-        double q = 1.0; /* bias^2 */
-        for (size_t k = 0; k < xs[r]->n; k++) {
-            q += xs[r]->val[k] * xs[r]->val[k];
-            w[xs[r]->idx[k]] += y[r] * a0 * xs[r]->val[k];
-        }
-        wb += y[r] * a0;
-        xtx[r] = q;
-        index[r] = r;
+        alpha[2 * r] = d.alpha[r];
+        alpha[2 * r + 1] = d.ub[r] - d.alpha[r];
     }
+    double *w = d.w, *xtx = d.q, wb = d.wb;
+    size_t *index = d.index;
 
     uint64_t rng = params->seed;
     for (int iter = 0; iter < max_iter; iter++) {
-        for (size_t s = 0; s + 1 < l; s++) {
-            size_t j = s + (size_t)(splitmix64(&rng) % (l - s));
-            size_t tmp = index[s];
-            index[s] = index[j];
-            index[j] = tmp;
-        }
+        shuffle(index, l, &rng);
         size_t newton_iter = 0;
         double gmax = 0;
         for (size_t s = 0; s < l; s++) {
             size_t i = index[s];
-            const ms_fvec *x = xs[i];
-            double yi = y[i];
-            double c = yi > 0 ? cp : cn;
+            const ms_fvec *x = d.xs[i];
+            double yi = d.y[i];
+            double c = d.ub[i];
             double ywx = wb;
             for (size_t k = 0; k < x->n; k++)
                 ywx += w[x->idx[k]] * x->val[k];
@@ -790,10 +791,12 @@ static ms_status fit_dcd_lr(const ms_problem *p, const size_t *rows, size_t l,
     }
 
     keep_warm(params, alpha, 2, l);
-    free(alpha), free(xtx), free(index), free(xs), free(y);
+    free(alpha);
     m->w = w;
-    m->dim = dim;
+    m->dim = p->dim;
     m->rho = -wb;
+    d.w = NULL; /* now m's */
+    dual_start_free(&d);
     return MS_OK;
 }
 

@@ -58,15 +58,6 @@ static ms_train_options resolve_options(const ms_train_options *o)
     return r;
 }
 
-/* A seeded generator (splitmix64): no global state, same seed same run. */
-static uint64_t next_random(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
 /* The input an example is scored as: its context becomes an article. */
 static ms_input example_input(const ms_example *e, ms_article *scratch)
 {
@@ -184,7 +175,7 @@ static void make_folds(const ms_dataset *set, const int8_t *y, size_t n, int k, 
         order[i] = i;
     uint64_t s = seed;
     for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(next_random(&s) % i);
+        size_t j = (size_t)(ms_random_next(&s) % i);
         size_t t = order[i - 1];
         order[i - 1] = order[j];
         order[j] = t;

@@ -273,6 +273,14 @@ int ms_parse_double(const char *s, size_t n, double *out)
     return 0;
 }
 
+uint64_t ms_random_next(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
 uint64_t ms_hash64(const void *data, size_t len, uint64_t seed)
 {
     const unsigned char *p = data;

@@ -58,6 +58,10 @@ ms_status ms_write_file_atomic(const char *path, const char *data, size_t len, m
  * Returns 0 on success. */
 int ms_parse_double(const char *s, size_t n, double *out);
 
+/* splitmix64: a small seedable generator whose state is the caller's (no
+ * global state, no rand()): the same seed gives the same sequence. */
+uint64_t ms_random_next(uint64_t *state);
+
 /* 64-bit FNV-1a, for content hashes in model cards. */
 uint64_t ms_hash64(const void *data, size_t len, uint64_t seed);
 
