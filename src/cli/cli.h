@@ -73,6 +73,13 @@ ms_input cli_comment_input(const ms_discussion *d, size_t i);
 /* "auto", "json", "jsonl", "page" -> *out; -1 when unknown. */
 int cli_parse_format(const char *s, ms_format *out);
 
+/* A whole decimal integer in [lo, hi] -> *out; -1 (nothing printed) when
+ * s is not one. */
+int cli_parse_long(const char *s, long lo, long hi, long *out);
+
+/* The processors online, at least 1 and at most max: the default --jobs. */
+int cli_processors(int max);
+
 int cmd_score(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_train(int argc, char **argv);

@@ -548,7 +548,7 @@ int cmd_score(int argc, char **argv)
     ms_output output = isatty(STDOUT_FILENO) ? MS_OUTPUT_TEXT : MS_OUTPUT_JSONL;
     const char *out_path = NULL;
     int quiet = 0, opt;
-    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    long jobs = cli_processors(1024);
     while ((opt = getopt_long(argc, argv, "f:o:j:qh", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
         if (c < 0)
@@ -569,15 +569,12 @@ int cmd_score(int argc, char **argv)
             }
             break;
         case 'O': out_path = optarg; break;
-        case 'j': {
-            char *end;
-            jobs = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 1024) {
+        case 'j':
+            if (cli_parse_long(optarg, 1, 1024, &jobs)) {
                 cli_errorf("--jobs wants a number from 1 to 1024, not '%s'", optarg);
                 return EXIT_USAGE;
             }
             break;
-        }
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return EXIT_USAGE;

@@ -222,8 +222,7 @@ int cmd_train(int argc, char **argv)
     double grid[32];
     o.folds = 5;
     o.seed = 1;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    o.jobs = cpus > 1 ? (int)(cpus < MS_TRAIN_JOBS_MAX ? cpus : MS_TRAIN_JOBS_MAX) : 1;
+    o.jobs = cli_processors(MS_TRAIN_JOBS_MAX);
     while ((opt = getopt_long(argc, argv, "qhj:", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
         if (!c)
@@ -279,9 +278,8 @@ int cmd_train(int argc, char **argv)
             }
             break;
         case OPT_YOUW: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 0 || v > 16) {
+            long v;
+            if (cli_parse_long(optarg, 0, 16, &v)) {
                 cli_errorf("--you-window is between 0 (off) and 16");
                 return EXIT_USAGE;
             }
@@ -324,9 +322,8 @@ int cmd_train(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'j': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > MS_TRAIN_JOBS_MAX) {
+            long v;
+            if (cli_parse_long(optarg, 1, MS_TRAIN_JOBS_MAX, &v)) {
                 cli_errorf("--jobs wants a number from 1 to %d, not '%s'", MS_TRAIN_JOBS_MAX,
                            optarg);
                 return EXIT_USAGE;

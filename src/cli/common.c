@@ -220,3 +220,19 @@ ms_input cli_comment_input(const ms_discussion *d, size_t i)
                                                                   : strlen(in.parent_text);
     return in;
 }
+
+int cli_parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_processors(int max)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > max ? max : (int)n;
+}
