@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #define MARGIN 0.10
 
 static double hostility(ms_scorer *s, const char *text)
@@ -37,14 +39,7 @@ static double hostility(ms_scorer *s, const char *text)
 
 static void test_obfuscation_margin(void **state)
 {
-    (void)state;
-    ms_error err;
-    ms_models *m = NULL;
-    ms_policy *p = NULL;
-    ms_scorer *s = NULL;
-    assert_int_equal(ms_models_load(MS_MODELS_DIR, &m, &err), MS_OK);
-    assert_int_equal(ms_policy_default(&p), MS_OK);
-    assert_int_equal(ms_scorer_new(m, p, &s), MS_OK);
+    ms_scorer *s = ((scoring *)*state)->scorer;
 
     FILE *f = fopen(MS_TEST_DATA "/adversarial/insults.jsonl", "r");
     assert_non_null(f);
@@ -78,28 +73,15 @@ static void test_obfuscation_margin(void **state)
                   n ? sum / (double)n : 0.0, MARGIN);
     assert_true(n >= 40);
     assert_int_equal(over, 0);
-    ms_scorer_free(s);
-    ms_policy_free(p);
-    ms_models_free(m);
 }
 
 /* The spaced-letter fold keeps the article in front of a spaced word: "a m
  * o r o n" is "a" and "moron", not "amoron". */
 static void test_spaced_after_article(void **state)
 {
-    (void)state;
-    ms_error err;
-    ms_models *m = NULL;
-    ms_policy *p = NULL;
-    ms_scorer *s = NULL;
-    assert_int_equal(ms_models_load(MS_MODELS_DIR, &m, &err), MS_OK);
-    assert_int_equal(ms_policy_default(&p), MS_OK);
-    assert_int_equal(ms_scorer_new(m, p, &s), MS_OK);
+    ms_scorer *s = ((scoring *)*state)->scorer;
     double plain = hostility(s, "What a moron."), spaced = hostility(s, "What a m o r o n.");
     assert_true(fabs(plain - spaced) <= MARGIN);
-    ms_scorer_free(s);
-    ms_policy_free(p);
-    ms_models_free(m);
 }
 
 int main(void)
@@ -108,5 +90,5 @@ int main(void)
         cmocka_unit_test(test_obfuscation_margin),
         cmocka_unit_test(test_spaced_after_article),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
 }

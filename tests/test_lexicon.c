@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,25 +18,6 @@
 #define FIX(name) MS_TEST_DATA "/lexicon/" name
 
 #define S(lit) lit, sizeof(lit) - 1
-
-static int setup(void **state)
-{
-    ms_lexicon *lx = NULL;
-    ms_error err;
-    memset(&err, 0, sizeof err);
-    if (ms_lexicon_load(LEX_DIR, &lx, &err) != MS_OK) {
-        fprintf(stderr, "load %s: %s:%ld: %s\n", LEX_DIR, err.source, err.line, err.message);
-        return -1;
-    }
-    *state = lx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ms_lexicon_free(*state);
-    return 0;
-}
 
 static void test_vader_values(void **state)
 {
@@ -267,5 +250,5 @@ int main(void)
         cmocka_unit_test(test_malformed_term_line),
         cmocka_unit_test(test_shipped_lists_are_clean),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lexicon_setup, lexicon_teardown);
 }

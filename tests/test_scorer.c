@@ -14,15 +14,14 @@
 #include <string.h>
 
 #include "card.h"
+#include "fixtures.h"
 #include "featurize.h"
 #include "lexicon.h"
 #include "modscore.h"
 #include "util.h"
 
 typedef struct fixture {
-    ms_models *models;
-    ms_policy *policy;
-    ms_scorer *scorer;
+    scoring sc;
     ms_discussion *docs[2];
 } fixture;
 
@@ -33,9 +32,7 @@ static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof *fx);
     ms_error err;
-    if (!fx || ms_models_load(MS_MODELS_DIR, &fx->models, &err) != MS_OK ||
-        ms_policy_default(&fx->policy) != MS_OK ||
-        ms_scorer_new(fx->models, fx->policy, &fx->scorer) != MS_OK)
+    if (!fx || scoring_open(&fx->sc) != 0)
         return -1;
     for (int i = 0; i < 2; i++) {
         char *data;
@@ -56,9 +53,7 @@ static int teardown(void **state)
     fixture *fx = *state;
     for (int i = 0; i < 2; i++)
         ms_discussion_free(fx->docs[i]);
-    ms_scorer_free(fx->scorer);
-    ms_policy_free(fx->policy);
-    ms_models_free(fx->models);
+    scoring_close(&fx->sc);
     free(fx);
     return 0;
 }
@@ -99,14 +94,14 @@ static void test_fast_path_equals_libsvm(void **state)
     assert_non_null(m);
     assert_int_equal(svm_check_probability_model(m), 1);
     ms_featurizer *fz;
-    assert_int_equal(ms_featurizer_new(&card.features, ms_models_lexicon(fx->models), &fz), MS_OK);
+    assert_int_equal(ms_featurizer_new(&card.features, ms_models_lexicon(fx->sc.models), &fz), MS_OK);
     size_t compared = 0;
     for (int d = 0; d < 2; d++) {
         for (size_t i = 0; i < fx->docs[d]->n_comments; i++) {
             const ms_comment *c = &fx->docs[d]->comments[i];
             ms_input in = {.text = c->text, .len = c->text_len};
             ms_result r;
-            assert_int_equal(ms_score(fx->scorer, &in, &r), MS_OK);
+            assert_int_equal(ms_score(fx->sc.scorer, &in, &r), MS_OK);
             double want = libsvm_probability(m, fz, &idf, c->text, c->text_len);
             if (fabs(r.hostility - want) > 1e-9)
                 fail_msg("comment %s: fast path %.17g, libsvm %.17g", c->id, r.hostility, want);
@@ -132,7 +127,7 @@ static void test_example_ranking(void **state)
     for (size_t i = 0; i < 12; i++) {
         ms_input in = {.text = d->comments[i].text, .len = d->comments[i].text_len};
         ms_result r;
-        assert_int_equal(ms_score(fx->scorer, &in, &r), MS_OK);
+        assert_int_equal(ms_score(fx->sc.scorer, &in, &r), MS_OK);
         s[i] = r.hostility;
         ms_result_clear(&r);
     }
@@ -154,8 +149,8 @@ static void test_off_topic_needs_context(void **state)
     ms_input ctx = bare;
     ctx.article = d->articles[0];
     ms_result a, b;
-    assert_int_equal(ms_score(fx->scorer, &bare, &a), MS_OK);
-    assert_int_equal(ms_score(fx->scorer, &ctx, &b), MS_OK);
+    assert_int_equal(ms_score(fx->sc.scorer, &bare, &a), MS_OK);
+    assert_int_equal(ms_score(fx->sc.scorer, &ctx, &b), MS_OK);
     assert_false(a.has_off_topic);
     assert_non_null(a.off_topic_missing);
     assert_true(b.has_off_topic);
@@ -176,7 +171,7 @@ static void test_deny_and_allow_terms(void **state)
     ms_error err;
     assert_int_equal(ms_policy_parse(json, strlen(json), "inline", &p, &err), MS_OK);
     ms_scorer *s;
-    assert_int_equal(ms_scorer_new(fx->models, p, &s), MS_OK);
+    assert_int_equal(ms_scorer_new(fx->sc.models, p, &s), MS_OK);
     const char *text = "Well f*ck that, GO BACK TO your country!";
     ms_input in = {.text = text, .len = strlen(text)};
     ms_result r;

@@ -4,33 +4,14 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sentiment.h"
-
-#define LEX_DIR MS_MODELS_DIR "/lexicons"
-
-static int setup(void **state)
-{
-    ms_lexicon *lx = NULL;
-    ms_error err;
-    memset(&err, 0, sizeof err);
-    if (ms_lexicon_load(LEX_DIR, &lx, &err) != MS_OK) {
-        fprintf(stderr, "load %s: %s:%ld: %s\n", LEX_DIR, err.source, err.line, err.message);
-        return -1;
-    }
-    *state = lx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ms_lexicon_free(*state);
-    return 0;
-}
 
 static double score(const ms_lexicon *lx, const char *s) { return ms_vader_compound(lx, s, strlen(s)); }
 
@@ -201,5 +182,5 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_huge_input),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, lexicon_setup, lexicon_teardown);
 }
