@@ -2,27 +2,13 @@
  * requests parsed with jansson, scoring and reports through modscore.h
  * only. See server.h for the endpoints.
  *
- * Perspective AnalyzeComment mapping (POST /v1alpha1/comments:analyze):
- *   TOXICITY   -> hostility probability (the hostility model: insults and
- *                 abuse aimed at people, trained on the Impermium insult data)
- *   INSULT     -> hostility probability (the same score: that model is an
- *                 insult detector first)
- *   OFF_TOPIC  -> off_topic probability, only when an off-topic model is
- *                 loaded and the request has context (context.entries[].text,
- *                 context.articleAndParentComment, or the modscore extension
- *                 "article":{id,title,body,tags})
- *   anything else (SEVERE_TOXICITY, PROFANITY, IDENTITY_ATTACK, THREAT, ...)
- *              -> Perspective's error shape, HTTP 400 INVALID_ARGUMENT: no
- *                 modscore model scores it, so no number is made up.
- * spanScores (spanAnnotations: true): for a comment the hostility model
- * flags, one span per word that pushed the score up (the verdict's reasons),
- * each scored on its own; otherwise one span over the whole comment with
- * the summary score. begin/end count Unicode code points, not bytes.
- * modscore scores English only: languages other than "en" are refused the
- * way Perspective refuses them. doNotStore is accepted; nothing is stored.
+ * The Perspective mapping (requests, attributes, responses, errors) is
+ * perspective.c; this file keeps the transport.
  */
 #define _GNU_SOURCE
 #include "server.h"
+
+#include "perspective.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -338,18 +324,6 @@ typedef struct reply {
     const char *ctype;
 } reply;
 
-static const char *status_name(unsigned code)
-{
-    switch (code) {
-    case 400: return "INVALID_ARGUMENT";
-    case 404: return "NOT_FOUND";
-    case 405: return "METHOD_NOT_ALLOWED";
-    case 413: return "PAYLOAD_TOO_LARGE";
-    case 503: return "UNAVAILABLE";
-    default: return "INTERNAL";
-    }
-}
-
 static void set_json(reply *rp, unsigned status, json_t *j)
 {
     rp->status = status;
@@ -381,9 +355,12 @@ static void set_error(reply *rp, unsigned code, const char *fmt, ...)
     va_end(ap);
     free(rp->body);
     rp->body = NULL;
-    set_json(rp, code,
-             json_pack("{s:{s:i,s:s,s:s}}", "error", "code", (int)code, "message", msg, "status",
-                       status_name(code)));
+    set_json(rp, code, persp_error_json(code, msg));
+}
+
+static void set_persp_error(reply *rp, const persp_error *e)
+{
+    set_error(rp, e->status, "%s", e->message);
 }
 
 static void set_text(reply *rp, unsigned status, const char *ctype, char *body, size_t len)
@@ -416,66 +393,6 @@ static json_t *parse_body(const request *rq, reply *rp)
         return NULL;
     }
     return j;
-}
-
-/* A string member, or NULL; sets a 400 reply (and *bad) when present and not
- * a string. */
-static const char *str_member(const json_t *o, const char *key, const char *where, reply *rp,
-                              int *bad)
-{
-    json_t *v = json_object_get(o, key);
-    if (!v || json_is_null(v))
-        return NULL;
-    if (!json_is_string(v)) {
-        set_error(rp, 400, "%s%s must be a string", where, key);
-        *bad = 1;
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
-/* An article from {"id","title","body","tags"} (strings borrowed from o;
- * tags allocated). Returns 0, or -1 with a 400 reply. */
-static int article_from_json(const json_t *o, ms_article *a, reply *rp)
-{
-    memset(a, 0, sizeof *a);
-    if (!json_is_object(o)) {
-        set_error(rp, 400, "article must be an object");
-        return -1;
-    }
-    int bad = 0;
-    a->id = (char *)str_member(o, "id", "article.", rp, &bad);
-    if (!bad)
-        a->title = (char *)str_member(o, "title", "article.", rp, &bad);
-    if (!bad)
-        a->body = (char *)str_member(o, "body", "article.", rp, &bad);
-    if (bad)
-        return -1;
-    json_t *tags = json_object_get(o, "tags");
-    if (tags && !json_is_null(tags)) {
-        if (!json_is_array(tags)) {
-            set_error(rp, 400, "article.tags must be an array of strings");
-            return -1;
-        }
-        size_t n = json_array_size(tags);
-        a->tags = n ? calloc(n, sizeof *a->tags) : NULL;
-        if (n && !a->tags) {
-            set_error(rp, 500, "out of memory");
-            return -1;
-        }
-        for (size_t i = 0; i < n; i++) {
-            json_t *t = json_array_get(tags, i);
-            if (!json_is_string(t)) {
-                free(a->tags);
-                a->tags = NULL;
-                set_error(rp, 400, "article.tags must be an array of strings");
-                return -1;
-            }
-            a->tags[i] = (char *)json_string_value(t);
-        }
-        a->n_tags = n;
-    }
-    return 0;
 }
 
 /* The policy for a community id (NULL or "" for the default). Returns NULL
@@ -531,9 +448,10 @@ static const char *community_arg(struct MHD_Connection *con, const json_t *body,
     const char *q = MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "communityId");
     if (q)
         return q;
-    const char *v = body ? str_member(body, "communityId", "", rp, bad) : NULL;
-    if (!v && body && !*bad)
-        v = str_member(body, "community_id", "", rp, bad);
+    persp_error pe;
+    const char *v = body ? persp_community_id(body, &pe, bad) : NULL;
+    if (*bad)
+        set_persp_error(rp, &pe);
     return v;
 }
 
@@ -552,15 +470,22 @@ static void handle_check(ms_server *s, struct MHD_Connection *con, request *rq, 
         set_error(rp, 400, "text is required and must be a string");
         goto out;
     }
-    const char *id = str_member(j, "id", "", rp, &bad);
-    const char *parent = bad ? NULL : str_member(j, "parent_text", "", rp, &bad);
-    const char *cid = bad ? NULL : community_arg(con, j, rp, &bad);
+    persp_error pe;
+    const char *id = persp_str_member(j, "id", "", &pe, &bad);
+    const char *parent = bad ? NULL : persp_str_member(j, "parent_text", "", &pe, &bad);
+    if (bad) {
+        set_persp_error(rp, &pe);
+        goto out;
+    }
+    const char *cid = community_arg(con, j, rp, &bad);
     if (bad)
         goto out;
     json_t *ja = json_object_get(j, "article");
     if (ja && !json_is_null(ja)) {
-        if (article_from_json(ja, &art, rp) != 0)
+        if (persp_article_from_json(ja, &art, &pe) != 0) {
+            set_persp_error(rp, &pe);
             goto out;
+        }
         has_article = 1;
     }
     keep_log_text(s, rq, json_string_value(text), json_string_length(text));
@@ -704,270 +629,23 @@ out:
 
 /* ---------------------------------------------------- Perspective API */
 
-enum { ATTR_HOSTILITY, ATTR_OFF_TOPIC, ATTR_NONE };
-
-/* Perspective's attribute names and the modscore score that serves each;
- * ATTR_NONE: a known Perspective attribute no modscore model scores. */
-static const struct {
-    const char *name;
-    int kind;
-} perspective_attrs[] = {
-    {"TOXICITY", ATTR_HOSTILITY},
-    {"INSULT", ATTR_HOSTILITY},
-    {"OFF_TOPIC", ATTR_OFF_TOPIC},
-    {"SEVERE_TOXICITY", ATTR_NONE},
-    {"PROFANITY", ATTR_NONE},
-    {"IDENTITY_ATTACK", ATTR_NONE},
-    {"THREAT", ATTR_NONE},
-    {"SEXUALLY_EXPLICIT", ATTR_NONE},
-    {"FLIRTATION", ATTR_NONE},
-    {"ATTACK_ON_AUTHOR", ATTR_NONE},
-    {"ATTACK_ON_COMMENTER", ATTR_NONE},
-    {"INCOHERENT", ATTR_NONE},
-    {"INFLAMMATORY", ATTR_NONE},
-    {"LIKELY_TO_REJECT", ATTR_NONE},
-    {"OBSCENE", ATTR_NONE},
-    {"SPAM", ATTR_NONE},
-    {"UNSUBSTANTIAL", ATTR_NONE},
-};
-#define N_ATTRS (sizeof perspective_attrs / sizeof *perspective_attrs)
-
-/* Unicode code points in text[0, byte): what Perspective's begin/end count.
- * Continuation bytes do not start a code point. */
-static size_t cp_offset(const char *text, size_t byte)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < byte; i++)
-        n += ((unsigned char)text[i] & 0xC0) != 0x80;
-    return n;
-}
-
-static json_t *prob(double v)
-{
-    return json_pack("{s:f,s:s}", "value", v, "type", "PROBABILITY");
-}
-
-static int by_start(const void *a, const void *b)
-{
-    const ms_reason *x = *(const ms_reason *const *)a, *y = *(const ms_reason *const *)b;
-    return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* spanScores for a hostility attribute: see the mapping at the top. */
-static json_t *hostility_spans(ms_scorer *sc, const char *text, size_t len, const ms_result *r)
-{
-    json_t *spans = json_array();
-    if (!spans)
-        return NULL;
-    const ms_reason *words[16];
-    size_t n = 0;
-    for (size_t i = 0; i < r->n_reasons && n < 16; i++)
-        if (r->reasons[i].has_span && strcmp(r->reasons[i].category, "hostility") == 0 &&
-            r->reasons[i].end <= len)
-            words[n++] = &r->reasons[i];
-    qsort(words, n, sizeof *words, by_start);
-    for (size_t i = 0; i < n; i++) {
-        ms_input in = {.text = text + words[i]->start, .len = words[i]->end - words[i]->start};
-        ms_result one;
-        if (ms_score(sc, &in, &one) != MS_OK) {
-            json_decref(spans);
-            return NULL;
-        }
-        json_array_append_new(spans, json_pack("{s:I,s:I,s:o}", "begin",
-                                               (json_int_t)cp_offset(text, words[i]->start),
-                                               "end", (json_int_t)cp_offset(text, words[i]->end),
-                                               "score", prob(one.hostility)));
-        ms_result_clear(&one);
-    }
-    if (n == 0)
-        json_array_append_new(spans, json_pack("{s:I,s:I,s:o}", "begin", (json_int_t)0, "end",
-                                               (json_int_t)cp_offset(text, len), "score",
-                                               prob(r->hostility)));
-    return spans;
-}
-
-/* Perspective's own error: HTTP 400 {"error":{"code":400,"message","status":
- * "INVALID_ARGUMENT"}}. */
+/* POST /v1alpha1/comments:analyze: see perspective.h. */
 static void handle_analyze(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
 {
     json_t *j = parse_body(rq, rp);
     if (!j)
         return;
-    generation *g = NULL;
-    ms_article art;
-    int has_article = 0, bad = 0;
-    char *ctx_text = NULL;
-    json_t *resp = NULL;
+    generation *g = gen_acquire(s);
+    persp_analyze a;
+    persp_error pe;
     ms_result r;
     int scored = 0;
-
-    json_t *comment = json_object_get(j, "comment");
-    json_t *text = json_is_object(comment) ? json_object_get(comment, "text") : NULL;
-    if (!json_is_string(text)) {
-        set_error(rp, 400, "comment.text is required and must be a string");
+    if (persp_parse_analyze(j, g->models, &a, &pe) != 0) {
+        set_persp_error(rp, &pe);
         goto out;
     }
-    const char *ctype = str_member(comment, "type", "comment.", rp, &bad);
-    if (bad)
-        goto out;
-    if (ctype && strcmp(ctype, "PLAIN_TEXT") != 0) {
-        set_error(rp, 400, "comment.type %s is not supported; only PLAIN_TEXT is", ctype);
-        goto out;
-    }
-    json_t *req_attrs = json_object_get(j, "requestedAttributes");
-    if (!json_is_object(req_attrs) || json_object_size(req_attrs) == 0) {
-        set_error(rp, 400, "requestedAttributes is required: an object naming at least one "
-                           "attribute, e.g. {\"TOXICITY\":{}}");
-        goto out;
-    }
-    /* languages: modscore's models are English */
-    json_t *langs = json_object_get(j, "languages");
-    if (langs && !json_is_null(langs)) {
-        if (!json_is_array(langs)) {
-            set_error(rp, 400, "languages must be an array of language codes");
-            goto out;
-        }
-        for (size_t i = 0; i < json_array_size(langs); i++) {
-            const char *l = json_string_value(json_array_get(langs, i));
-            if (!l) {
-                set_error(rp, 400, "languages must be an array of language codes");
-                goto out;
-            }
-            if (strcmp(l, "en") != 0 && strncmp(l, "en-", 3) != 0) {
-                const char *a = NULL;
-                json_t *v;
-                json_object_foreach(req_attrs, a, v) break;
-                set_error(rp, 400, "Attribute %s does not support request languages: %s", a, l);
-                goto out;
-            }
-        }
-    }
-    json_t *dns = json_object_get(j, "doNotStore"), *spa = json_object_get(j, "spanAnnotations");
-    if ((dns && !json_is_boolean(dns)) || (spa && !json_is_boolean(spa))) {
-        set_error(rp, 400, "doNotStore and spanAnnotations must be true or false");
-        goto out;
-    }
-    int want_spans = json_is_true(spa);
-    const char *token = str_member(j, "clientToken", "", rp, &bad);
-    const char *cid = bad ? NULL : community_arg(con, j, rp, &bad);
-    if (bad)
-        goto out;
-
-    /* context: Perspective's context.entries[].text and
-     * context.articleAndParentComment, or modscore's "article" */
-    const char *parent = NULL;
-    json_t *ja = json_object_get(j, "article");
-    json_t *ctx = json_object_get(j, "context");
-    if (ja && !json_is_null(ja)) {
-        if (article_from_json(ja, &art, rp) != 0)
-            goto out;
-        has_article = 1;
-    }
-    if (ctx && !json_is_null(ctx)) {
-        if (!json_is_object(ctx)) {
-            set_error(rp, 400, "context must be an object");
-            goto out;
-        }
-        json_t *entries = json_object_get(ctx, "entries");
-        if (entries && !json_is_array(entries)) {
-            set_error(rp, 400, "context.entries must be an array");
-            goto out;
-        }
-        size_t total = 0;
-        for (size_t i = 0; i < json_array_size(entries); i++) {
-            json_t *t = json_object_get(json_array_get(entries, i), "text");
-            if (!json_is_string(t)) {
-                set_error(rp, 400, "context.entries[%zu].text must be a string", i);
-                goto out;
-            }
-            total += json_string_length(t) + 2;
-        }
-        if (total) {
-            ctx_text = malloc(total + 1);
-            if (!ctx_text) {
-                set_error(rp, 500, "out of memory");
-                goto out;
-            }
-            size_t k = 0;
-            for (size_t i = 0; i < json_array_size(entries); i++) {
-                json_t *t = json_object_get(json_array_get(entries, i), "text");
-                memcpy(ctx_text + k, json_string_value(t), json_string_length(t));
-                k += json_string_length(t);
-                ctx_text[k++] = '\n';
-                ctx_text[k++] = '\n';
-            }
-            ctx_text[k] = '\0';
-        }
-        json_t *ap = json_object_get(ctx, "articleAndParentComment");
-        const char *atext = NULL;
-        if (json_is_object(ap)) {
-            atext = json_string_value(json_object_get(json_object_get(ap, "article"), "text"));
-            parent = json_string_value(json_object_get(json_object_get(ap, "parentComment"),
-                                                       "text"));
-        }
-        if (!has_article && (ctx_text || atext)) {
-            memset(&art, 0, sizeof art);
-            art.body = ctx_text ? ctx_text : (char *)atext;
-            has_article = 1;
-        }
-    }
-
-    /* every requested attribute must be one modscore scores */
-    g = gen_acquire(s);
-    int kinds[64];
-    size_t n_req = 0;
-    const char *name;
-    json_t *cfg;
-    json_object_foreach(req_attrs, name, cfg) {
-        int kind = -1;
-        for (size_t i = 0; i < N_ATTRS; i++)
-            if (strcmp(name, perspective_attrs[i].name) == 0)
-                kind = perspective_attrs[i].kind;
-        if (kind < 0) {
-            set_error(rp, 400, "Unknown attribute: %s", name);
-            goto out;
-        }
-        if (kind == ATTR_NONE) {
-            set_error(rp, 400,
-                      "Attribute %s is not supported by modscore: no modscore model scores it "
-                      "(supported: TOXICITY, INSULT, and OFF_TOPIC with an off-topic model "
-                      "and context)",
-                      name);
-            goto out;
-        }
-        if (!json_is_object(cfg)) {
-            set_error(rp, 400, "requestedAttributes.%s must be an object", name);
-            goto out;
-        }
-        const char *stype = json_string_value(json_object_get(cfg, "scoreType"));
-        if (json_object_get(cfg, "scoreType") && (!stype || strcmp(stype, "PROBABILITY"))) {
-            set_error(rp, 400, "requestedAttributes.%s.scoreType: only PROBABILITY is supported",
-                      name);
-            goto out;
-        }
-        json_t *th = json_object_get(cfg, "scoreThreshold");
-        if (th && !json_is_number(th)) {
-            set_error(rp, 400, "requestedAttributes.%s.scoreThreshold must be a number", name);
-            goto out;
-        }
-        if (kind == ATTR_OFF_TOPIC && !ms_models_version(g->models, MS_CAT_OFF_TOPIC)) {
-            set_error(rp, 400, "Attribute OFF_TOPIC is not available: no off-topic model is "
-                               "loaded");
-            goto out;
-        }
-        if (kind == ATTR_OFF_TOPIC && !has_article && !parent) {
-            set_error(rp, 400, "Attribute OFF_TOPIC needs context: context.entries, "
-                               "context.articleAndParentComment or article");
-            goto out;
-        }
-        if (n_req == sizeof kinds / sizeof *kinds) {
-            set_error(rp, 400, "too many requestedAttributes");
-            goto out;
-        }
-        kinds[n_req++] = kind;
-    }
-
-    const ms_policy *p = policy_for(s, g, cid, rq, rp);
+    const char *q = MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "communityId");
+    const ms_policy *p = policy_for(s, g, q ? q : a.community_id, rq, rp);
     if (!p)
         goto out;
     ms_scorer *sc = scorer_for(s, g, p);
@@ -975,67 +653,24 @@ static void handle_analyze(ms_server *s, struct MHD_Connection *con, request *rq
         set_error(rp, 500, "out of memory");
         goto out;
     }
-    const char *tx = json_string_value(text);
-    size_t tlen = json_string_length(text);
-    keep_log_text(s, rq, tx, tlen);
-    ms_input in = {.text = tx,
-                   .len = tlen,
-                   .article = has_article ? &art : NULL,
-                   .parent_text = parent,
-                   .parent_len = parent ? strlen(parent) : 0};
+    keep_log_text(s, rq, a.text, a.len);
+    ms_input in = persp_input(&a);
     ms_status st = ms_score(sc, &in, &r);
     if (st != MS_OK) {
         set_error(rp, 500, "scoring failed: %s", ms_strerror(st));
         goto out;
     }
     scored = 1;
-
-    json_t *scores = json_object();
-    resp = json_object();
-    if (!scores || !resp) {
-        json_decref(scores);
-        set_error(rp, 500, "out of memory");
+    json_t *resp = persp_analyze_response(&a, sc, &r, &pe);
+    if (!resp) {
+        set_persp_error(rp, &pe);
         goto out;
     }
-    json_object_set_new(resp, "attributeScores", scores);
-    json_t *hspans = NULL;
-    size_t k = 0;
-    json_object_foreach(req_attrs, name, cfg) {
-        int kind = kinds[k++];
-        double v = kind == ATTR_HOSTILITY ? r.hostility : r.off_topic;
-        if (kind == ATTR_OFF_TOPIC && !r.has_off_topic) {
-            set_error(rp, 400, "Attribute OFF_TOPIC is not available: %s",
-                      r.off_topic_missing ? r.off_topic_missing : "no score");
-            goto out;
-        }
-        json_t *th = json_object_get(cfg, "scoreThreshold");
-        if (th && v < json_number_value(th))
-            continue;
-        json_t *a = json_pack("{s:o}", "summaryScore", prob(v));
-        if (a && want_spans && kind == ATTR_HOSTILITY) {
-            if (!hspans)
-                hspans = hostility_spans(sc, tx, tlen, &r);
-            if (hspans)
-                json_object_set(a, "spanScores", hspans);
-        }
-        json_object_set_new(scores, name, a);
-    }
-    json_decref(hspans);
-    if (langs && json_array_size(langs))
-        json_object_set(resp, "languages", langs);
-    else
-        json_object_set_new(resp, "languages", json_pack("[s]", "en"));
-    if (token)
-        json_object_set_new(resp, "clientToken", json_string(token));
     set_json(rp, 200, resp);
-    resp = NULL;
 out:
     if (scored)
         ms_result_clear(&r);
-    json_decref(resp);
-    if (has_article && art.tags)
-        free(art.tags);
-    free(ctx_text);
+    persp_analyze_clear(&a);
     gen_release(g);
     json_decref(j);
 }

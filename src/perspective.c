@@ -1,0 +1,422 @@
+/* perspective.c - Perspective API v1alpha1 on top of modscore. See
+ * perspective.h for the mapping. */
+#define _GNU_SOURCE
+#include "perspective.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int persp_fail(persp_error *e, unsigned status, const char *fmt, ...)
+{
+    if (e) {
+        e->status = status;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->message, sizeof e->message, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+const char *persp_status_name(unsigned status)
+{
+    switch (status) {
+    case 400: return "INVALID_ARGUMENT";
+    case 404: return "NOT_FOUND";
+    case 405: return "METHOD_NOT_ALLOWED";
+    case 413: return "PAYLOAD_TOO_LARGE";
+    case 503: return "UNAVAILABLE";
+    default: return "INTERNAL";
+    }
+}
+
+json_t *persp_error_json(unsigned status, const char *message)
+{
+    return json_pack("{s:{s:i,s:s,s:s}}", "error", "code", (int)status, "message",
+                     message ? message : "", "status", persp_status_name(status));
+}
+
+const char *persp_str_member(const json_t *o, const char *key, const char *where,
+                             persp_error *e, int *bad)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_string(v)) {
+        persp_fail(e, 400, "%s%s must be a string", where, key);
+        *bad = 1;
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+int persp_article_from_json(const json_t *o, ms_article *a, persp_error *e)
+{
+    memset(a, 0, sizeof *a);
+    if (!json_is_object(o))
+        return persp_fail(e, 400, "article must be an object");
+    int bad = 0;
+    a->id = (char *)persp_str_member(o, "id", "article.", e, &bad);
+    if (!bad)
+        a->title = (char *)persp_str_member(o, "title", "article.", e, &bad);
+    if (!bad)
+        a->body = (char *)persp_str_member(o, "body", "article.", e, &bad);
+    if (bad)
+        return -1;
+    json_t *tags = json_object_get(o, "tags");
+    if (!tags || json_is_null(tags))
+        return 0;
+    if (!json_is_array(tags))
+        return persp_fail(e, 400, "article.tags must be an array of strings");
+    size_t n = json_array_size(tags);
+    a->tags = n ? calloc(n, sizeof *a->tags) : NULL;
+    if (n && !a->tags)
+        return persp_fail(e, 500, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        json_t *t = json_array_get(tags, i);
+        if (!json_is_string(t)) {
+            free(a->tags);
+            a->tags = NULL;
+            return persp_fail(e, 400, "article.tags must be an array of strings");
+        }
+        a->tags[i] = (char *)json_string_value(t);
+    }
+    a->n_tags = n;
+    return 0;
+}
+
+const char *persp_community_id(const json_t *body, persp_error *e, int *bad)
+{
+    const char *v = persp_str_member(body, "communityId", "", e, bad);
+    if (!v && !*bad)
+        v = persp_str_member(body, "community_id", "", e, bad);
+    return v;
+}
+
+/* ------------------------------------------------------------ attributes */
+
+/* Perspective's attribute names and the modscore score that serves each;
+ * PERSP_NONE: a known Perspective attribute no modscore model scores. */
+static const struct {
+    const char *name;
+    persp_kind kind;
+} attr_table[] = {
+    {"TOXICITY", PERSP_HOSTILITY},
+    {"INSULT", PERSP_HOSTILITY},
+    {"OFF_TOPIC", PERSP_OFF_TOPIC},
+    {"SEVERE_TOXICITY", PERSP_NONE},
+    {"PROFANITY", PERSP_NONE},
+    {"IDENTITY_ATTACK", PERSP_NONE},
+    {"THREAT", PERSP_NONE},
+    {"SEXUALLY_EXPLICIT", PERSP_NONE},
+    {"FLIRTATION", PERSP_NONE},
+    {"ATTACK_ON_AUTHOR", PERSP_NONE},
+    {"ATTACK_ON_COMMENTER", PERSP_NONE},
+    {"INCOHERENT", PERSP_NONE},
+    {"INFLAMMATORY", PERSP_NONE},
+    {"LIKELY_TO_REJECT", PERSP_NONE},
+    {"OBSCENE", PERSP_NONE},
+    {"SPAM", PERSP_NONE},
+    {"UNSUBSTANTIAL", PERSP_NONE},
+};
+#define N_ATTRS (sizeof attr_table / sizeof *attr_table)
+
+persp_kind persp_attribute(const ms_models *m, const char *name)
+{
+    (void)m;
+    for (size_t i = 0; i < N_ATTRS; i++)
+        if (strcmp(name, attr_table[i].name) == 0)
+            return attr_table[i].kind;
+    return PERSP_UNKNOWN;
+}
+
+/* ------------------------------------------------------------ requests */
+
+void persp_analyze_clear(persp_analyze *a)
+{
+    if (!a)
+        return;
+    free(a->article.tags);
+    free(a->ctx_text);
+    memset(a, 0, sizeof *a);
+}
+
+/* languages: modscore's models are English. */
+static int parse_languages(const json_t *body, persp_analyze *a, persp_error *e)
+{
+    json_t *langs = json_object_get(body, "languages");
+    if (!langs || json_is_null(langs))
+        return 0;
+    if (!json_is_array(langs))
+        return persp_fail(e, 400, "languages must be an array of language codes");
+    for (size_t i = 0; i < json_array_size(langs); i++) {
+        const char *l = json_string_value(json_array_get(langs, i));
+        if (!l)
+            return persp_fail(e, 400, "languages must be an array of language codes");
+        if (strcmp(l, "en") != 0 && strncmp(l, "en-", 3) != 0) {
+            const char *name = NULL;
+            json_t *v;
+            json_object_foreach(json_object_get(body, "requestedAttributes"), name, v) break;
+            return persp_fail(e, 400, "Attribute %s does not support request languages: %s",
+                              name, l);
+        }
+    }
+    a->languages = langs;
+    return 0;
+}
+
+/* context: Perspective's context.entries[].text and
+ * context.articleAndParentComment, or modscore's "article". */
+static int parse_context(const json_t *body, persp_analyze *a, persp_error *e)
+{
+    json_t *ja = json_object_get(body, "article");
+    json_t *ctx = json_object_get(body, "context");
+    if (ja && !json_is_null(ja)) {
+        if (persp_article_from_json(ja, &a->article, e) != 0)
+            return -1;
+        a->has_article = 1;
+    }
+    if (!ctx || json_is_null(ctx))
+        return 0;
+    if (!json_is_object(ctx))
+        return persp_fail(e, 400, "context must be an object");
+    json_t *entries = json_object_get(ctx, "entries");
+    if (entries && !json_is_array(entries))
+        return persp_fail(e, 400, "context.entries must be an array");
+    size_t total = 0;
+    for (size_t i = 0; i < json_array_size(entries); i++) {
+        json_t *t = json_object_get(json_array_get(entries, i), "text");
+        if (!json_is_string(t))
+            return persp_fail(e, 400, "context.entries[%zu].text must be a string", i);
+        total += json_string_length(t) + 2;
+    }
+    if (total) {
+        a->ctx_text = malloc(total + 1);
+        if (!a->ctx_text)
+            return persp_fail(e, 500, "out of memory");
+        size_t k = 0;
+        for (size_t i = 0; i < json_array_size(entries); i++) {
+            json_t *t = json_object_get(json_array_get(entries, i), "text");
+            memcpy(a->ctx_text + k, json_string_value(t), json_string_length(t));
+            k += json_string_length(t);
+            a->ctx_text[k++] = '\n';
+            a->ctx_text[k++] = '\n';
+        }
+        a->ctx_text[k] = '\0';
+    }
+    json_t *ap = json_object_get(ctx, "articleAndParentComment");
+    const char *atext = NULL;
+    if (json_is_object(ap)) {
+        atext = json_string_value(json_object_get(json_object_get(ap, "article"), "text"));
+        a->parent =
+            json_string_value(json_object_get(json_object_get(ap, "parentComment"), "text"));
+    }
+    if (!a->has_article && (a->ctx_text || atext)) {
+        memset(&a->article, 0, sizeof a->article);
+        a->article.body = a->ctx_text ? a->ctx_text : (char *)atext;
+        a->has_article = 1;
+    }
+    return 0;
+}
+
+/* Every requested attribute must be one modscore scores. */
+static int parse_attributes(const json_t *req_attrs, const ms_models *m, persp_analyze *a,
+                            persp_error *e)
+{
+    const char *name;
+    json_t *cfg;
+    json_object_foreach((json_t *)req_attrs, name, cfg) {
+        persp_kind kind = persp_attribute(m, name);
+        if (kind == PERSP_UNKNOWN)
+            return persp_fail(e, 400, "Unknown attribute: %s", name);
+        if (kind == PERSP_NONE)
+            return persp_fail(e, 400,
+                              "Attribute %s is not supported by modscore: no modscore model "
+                              "scores it (supported: TOXICITY, INSULT, and OFF_TOPIC with an "
+                              "off-topic model and context)",
+                              name);
+        if (!json_is_object(cfg))
+            return persp_fail(e, 400, "requestedAttributes.%s must be an object", name);
+        json_t *st = json_object_get(cfg, "scoreType");
+        const char *stype = json_string_value(st);
+        if (st && (!stype || strcmp(stype, "PROBABILITY")))
+            return persp_fail(e, 400,
+                              "requestedAttributes.%s.scoreType: only PROBABILITY is supported",
+                              name);
+        json_t *th = json_object_get(cfg, "scoreThreshold");
+        if (th && !json_is_number(th))
+            return persp_fail(e, 400, "requestedAttributes.%s.scoreThreshold must be a number",
+                              name);
+        if (kind == PERSP_OFF_TOPIC && !ms_models_version(m, MS_CAT_OFF_TOPIC))
+            return persp_fail(e, 400, "Attribute OFF_TOPIC is not available: no off-topic "
+                                      "model is loaded");
+        if (kind == PERSP_OFF_TOPIC && !a->has_article && !a->parent)
+            return persp_fail(e, 400, "Attribute OFF_TOPIC needs context: context.entries, "
+                                      "context.articleAndParentComment or article");
+        if (a->n_attrs == PERSP_MAX_ATTRS)
+            return persp_fail(e, 400, "too many requestedAttributes");
+        persp_attr *at = &a->attrs[a->n_attrs++];
+        at->name = name;
+        at->kind = kind;
+        at->has_threshold = th != NULL;
+        at->threshold = th ? json_number_value(th) : 0;
+    }
+    return 0;
+}
+
+int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a,
+                        persp_error *e)
+{
+    memset(a, 0, sizeof *a);
+    int bad = 0;
+    json_t *comment = json_object_get(body, "comment");
+    json_t *text = json_is_object(comment) ? json_object_get(comment, "text") : NULL;
+    if (!json_is_string(text))
+        return persp_fail(e, 400, "comment.text is required and must be a string");
+    a->text = json_string_value(text);
+    a->len = json_string_length(text);
+    const char *ctype = persp_str_member(comment, "type", "comment.", e, &bad);
+    if (bad)
+        return -1;
+    if (ctype && strcmp(ctype, "PLAIN_TEXT") != 0)
+        return persp_fail(e, 400, "comment.type %s is not supported; only PLAIN_TEXT is",
+                          ctype);
+    json_t *req_attrs = json_object_get(body, "requestedAttributes");
+    if (!json_is_object(req_attrs) || json_object_size(req_attrs) == 0)
+        return persp_fail(e, 400, "requestedAttributes is required: an object naming at least "
+                                  "one attribute, e.g. {\"TOXICITY\":{}}");
+    if (parse_languages(body, a, e) != 0)
+        return -1;
+    json_t *dns = json_object_get(body, "doNotStore");
+    json_t *spa = json_object_get(body, "spanAnnotations");
+    if ((dns && !json_is_boolean(dns)) || (spa && !json_is_boolean(spa)))
+        return persp_fail(e, 400, "doNotStore and spanAnnotations must be true or false");
+    a->want_spans = json_is_true(spa);
+    a->client_token = persp_str_member(body, "clientToken", "", e, &bad);
+    if (!bad)
+        a->community_id = persp_community_id(body, e, &bad);
+    if (bad)
+        return -1;
+    if (parse_context(body, a, e) != 0)
+        return -1;
+    return parse_attributes(req_attrs, m, a, e);
+}
+
+ms_input persp_input(const persp_analyze *a)
+{
+    ms_input in = {.text = a->text,
+                   .len = a->len,
+                   .article = a->has_article ? &a->article : NULL,
+                   .parent_text = a->parent,
+                   .parent_len = a->parent ? strlen(a->parent) : 0};
+    return in;
+}
+
+/* ------------------------------------------------------------ responses */
+
+size_t persp_offset(const char *text, size_t byte)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < byte; i++)
+        n += ((unsigned char)text[i] & 0xC0) != 0x80; /* not a continuation byte */
+    return n;
+}
+
+static json_t *prob(double v)
+{
+    return json_pack("{s:f,s:s}", "value", v, "type", "PROBABILITY");
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const ms_reason *x = *(const ms_reason *const *)a, *y = *(const ms_reason *const *)b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static json_t *span(const char *text, size_t begin, size_t end, double v)
+{
+    return json_pack("{s:I,s:I,s:o}", "begin", (json_int_t)persp_offset(text, begin), "end",
+                     (json_int_t)persp_offset(text, end), "score", prob(v));
+}
+
+/* spanScores for a hostility attribute: see perspective.h. */
+static json_t *hostility_spans(ms_scorer *sc, const char *text, size_t len, const ms_result *r)
+{
+    json_t *spans = json_array();
+    if (!spans)
+        return NULL;
+    const ms_reason *words[16];
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_reasons && n < 16; i++)
+        if (r->reasons[i].has_span && strcmp(r->reasons[i].category, "hostility") == 0 &&
+            r->reasons[i].end <= len)
+            words[n++] = &r->reasons[i];
+    qsort(words, n, sizeof *words, by_start);
+    for (size_t i = 0; i < n; i++) {
+        ms_input in = {.text = text + words[i]->start, .len = words[i]->end - words[i]->start};
+        ms_result one;
+        if (ms_score(sc, &in, &one) != MS_OK) {
+            json_decref(spans);
+            return NULL;
+        }
+        json_array_append_new(spans, span(text, words[i]->start, words[i]->end, one.hostility));
+        ms_result_clear(&one);
+    }
+    if (n == 0)
+        json_array_append_new(spans, span(text, 0, len, r->hostility));
+    return spans;
+}
+
+json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_result *r,
+                               persp_error *e)
+{
+    json_t *scores = json_object();
+    json_t *resp = json_object();
+    json_t *hspans = NULL;
+    if (!scores || !resp || json_object_set_new(resp, "attributeScores", scores) != 0)
+        goto nomem;
+    for (size_t i = 0; i < a->n_attrs; i++) {
+        const persp_attr *at = &a->attrs[i];
+        if (at->kind == PERSP_OFF_TOPIC && !r->has_off_topic) {
+            persp_fail(e, 400, "Attribute OFF_TOPIC is not available: %s",
+                       r->off_topic_missing ? r->off_topic_missing : "no score");
+            json_decref(hspans);
+            json_decref(resp);
+            return NULL;
+        }
+        double v = at->kind == PERSP_HOSTILITY ? r->hostility : r->off_topic;
+        if (at->has_threshold && v < at->threshold)
+            continue;
+        json_t *o = json_pack("{s:o}", "summaryScore", prob(v));
+        if (!o)
+            goto nomem;
+        if (a->want_spans && at->kind == PERSP_HOSTILITY) {
+            if (!hspans)
+                hspans = hostility_spans(sc, a->text, a->len, r);
+            if (!hspans) {
+                json_decref(o);
+                goto nomem;
+            }
+            json_object_set(o, "spanScores", hspans);
+        }
+        json_object_set_new(scores, at->name, o);
+    }
+    json_decref(hspans);
+    hspans = NULL;
+    if (a->languages && json_array_size(a->languages))
+        json_object_set(resp, "languages", (json_t *)a->languages);
+    else
+        json_object_set_new(resp, "languages", json_pack("[s]", "en"));
+    if (a->client_token)
+        json_object_set_new(resp, "clientToken", json_string(a->client_token));
+    return resp;
+nomem:
+    if (!resp)
+        json_decref(scores);
+    json_decref(hspans);
+    json_decref(resp);
+    persp_fail(e, 500, "out of memory");
+    return NULL;
+}

@@ -1,0 +1,134 @@
+/* perspective.h - Perspective API v1alpha1 on top of modscore: request
+ * parsing, the attribute table, response and error building, span
+ * conversion. A module of the service (src/server.c), not of libmodscore:
+ * it knows JSON (jansson) and the public API (modscore.h), and nothing of
+ * HTTP, sockets or the server's state, so it is tested on its own
+ * (tests/test_perspective.c).
+ *
+ * Attribute mapping (POST /v1alpha1/comments:analyze):
+ *   TOXICITY   -> hostility probability (the hostility model: insults and
+ *                 abuse aimed at people, trained on the Impermium insult data)
+ *   INSULT     -> hostility probability (the same score: that model is an
+ *                 insult detector first)
+ *   OFF_TOPIC  -> off_topic probability, only when an off-topic model is
+ *                 loaded and the request has context (context.entries[].text,
+ *                 context.articleAndParentComment, or the modscore extension
+ *                 "article":{id,title,body,tags})
+ *   anything else (SEVERE_TOXICITY, PROFANITY, IDENTITY_ATTACK, THREAT, ...)
+ *              -> Perspective's error shape, HTTP 400 INVALID_ARGUMENT: no
+ *                 modscore model scores it, so no number is made up.
+ * spanScores (spanAnnotations: true): for a comment the hostility model
+ * flags, one span per word that pushed the score up (the verdict's reasons),
+ * each scored on its own; otherwise one span over the whole comment with
+ * the summary score. begin/end count Unicode code points, not bytes.
+ * modscore scores English only: languages other than "en" are refused the
+ * way Perspective refuses them. doNotStore is accepted; nothing is stored.
+ *
+ * Errors are Perspective's shape, {"error":{"code","message","status"}},
+ * which every endpoint of the service uses.
+ *
+ * OWNERSHIP: a persp_analyze borrows its strings from the request's JSON,
+ * which must outlive it; persp_analyze_clear frees what it allocated.
+ * Functions returning json_t * return a new reference (NULL: no memory).
+ */
+#ifndef MS_PERSPECTIVE_H
+#define MS_PERSPECTIVE_H
+
+#include "modscore.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Attributes one request may name. */
+#define PERSP_MAX_ATTRS 64
+
+/* An error to answer with: HTTP status and message. */
+typedef struct persp_error {
+    unsigned status;
+    char message[512];
+} persp_error;
+
+/* Fills e (when not NULL) and returns -1. */
+int persp_fail(persp_error *e, unsigned status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Perspective's status name for an HTTP status ("INVALID_ARGUMENT" for
+ * 400, ...; "INTERNAL" for codes it has no name for). Never NULL. */
+const char *persp_status_name(unsigned status);
+
+/* {"error":{"code":status,"message":message,"status":name}}. */
+json_t *persp_error_json(unsigned status, const char *message);
+
+/* A string member of o, or NULL when absent or null. When present and not
+ * a string: NULL, *bad = 1 and e says "WHEREKEY must be a string". */
+const char *persp_str_member(const json_t *o, const char *key, const char *where,
+                             persp_error *e, int *bad);
+
+/* The body's "communityId" (or modscore's older "community_id"), NULL
+ * when absent; *bad = 1 and e set when not a string. */
+const char *persp_community_id(const json_t *body, persp_error *e, int *bad);
+
+/* An article from {"id","title","body","tags"}: strings borrowed from o,
+ * tags an allocated array (free a->tags). Returns 0, or -1 with a 400 in e
+ * (a 500 when out of memory). */
+int persp_article_from_json(const json_t *o, ms_article *a, persp_error *e);
+
+/* What a Perspective attribute maps to. */
+typedef enum persp_kind {
+    PERSP_HOSTILITY = 0, /* the hostility probability */
+    PERSP_OFF_TOPIC = 1, /* the off-topic probability */
+    PERSP_NONE = 2,      /* a Perspective attribute no modscore model scores */
+    PERSP_UNKNOWN = 3    /* not a Perspective attribute at all */
+} persp_kind;
+
+/* The attribute table: what the attribute called name maps to with the
+ * models m. */
+persp_kind persp_attribute(const ms_models *m, const char *name);
+
+/* One requested attribute. */
+typedef struct persp_attr {
+    const char *name; /* borrowed from the request */
+    persp_kind kind;
+    int has_threshold;
+    double threshold; /* scoreThreshold: scores below it are left out */
+} persp_attr;
+
+/* An AnalyzeComment request, parsed. */
+typedef struct persp_analyze {
+    const char *text; /* comment.text */
+    size_t len;
+    persp_attr attrs[PERSP_MAX_ATTRS]; /* in the request's order */
+    size_t n_attrs;
+    const json_t *languages; /* the request's array, or NULL */
+    int want_spans;          /* spanAnnotations */
+    const char *client_token;
+    const char *community_id; /* body "communityId" or "community_id" */
+    ms_article article;      /* context, when has_article */
+    int has_article;
+    const char *parent; /* context.articleAndParentComment.parentComment.text */
+    char *ctx_text;     /* owned: context.entries joined */
+} persp_analyze;
+
+/* Parses an AnalyzeComment request body (a JSON object) and resolves its
+ * attributes against the models m. OUT: *a (clear with persp_analyze_clear
+ * on success and failure alike). Returns 0, or -1 with e set (400 with
+ * Perspective's wording, 500 when out of memory). */
+int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a,
+                        persp_error *e);
+void persp_analyze_clear(persp_analyze *a);
+
+/* The ms_input to score a parsed request with (borrowing from a). */
+ms_input persp_input(const persp_analyze *a);
+
+/* The AnalyzeComment response for a request a whose comment scored r; sc
+ * (the scorer that scored it) scores each span's words on their own.
+ * Returns the response, or NULL with e set (400 when an attribute has no
+ * score after all, 500 when out of memory). */
+json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_result *r,
+                               persp_error *e);
+
+/* Unicode code points in text[0, byte): what Perspective's span offsets
+ * count. */
+size_t persp_offset(const char *text, size_t byte);
+
+#endif

@@ -1,0 +1,346 @@
+/* test_perspective.c - the Perspective mapping on its own: requests parsed
+ * into what is scored, the attribute table, responses and errors built
+ * from results, span offsets. No HTTP here (tests/server/ has that). */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "perspective.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int group_setup(void **state)
+{
+    scoring *s = calloc(1, sizeof *s);
+    if (!s || scoring_open(s) != 0) {
+        free(s);
+        return -1;
+    }
+    *state = s;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    scoring_close(*state);
+    free(*state);
+    return 0;
+}
+
+static json_t *parse(const char *text)
+{
+    json_error_t je;
+    json_t *j = json_loads(text, 0, &je);
+    if (!j)
+        fprintf(stderr, "bad test JSON: %s: %s\n", je.text, text);
+    assert_non_null(j);
+    return j;
+}
+
+/* Parses body; expects failure with status and a message containing want. */
+static void expect_refused(const ms_models *m, const char *body, unsigned status,
+                           const char *want)
+{
+    json_t *j = parse(body);
+    persp_analyze a;
+    persp_error e = {0};
+    int rc = persp_parse_analyze(j, m, &a, &e);
+    if (rc == 0 || !strstr(e.message, want))
+        fprintf(stderr, "%s\n  -> rc %d, %u '%s' (wanted '%s')\n", body, rc, e.status,
+                e.message, want);
+    assert_int_equal(rc, -1);
+    assert_int_equal(e.status, status);
+    assert_non_null(strstr(e.message, want));
+    persp_analyze_clear(&a);
+    json_decref(j);
+}
+
+static void test_attribute_table(void **state)
+{
+    scoring *s = *state;
+    assert_int_equal(persp_attribute(s->models, "TOXICITY"), PERSP_HOSTILITY);
+    assert_int_equal(persp_attribute(s->models, "INSULT"), PERSP_HOSTILITY);
+    assert_int_equal(persp_attribute(s->models, "OFF_TOPIC"), PERSP_OFF_TOPIC);
+    assert_int_equal(persp_attribute(s->models, "THREAT"), PERSP_NONE);
+    assert_int_equal(persp_attribute(s->models, "SEVERE_TOXICITY"), PERSP_NONE);
+    assert_int_equal(persp_attribute(s->models, "toxicity"), PERSP_UNKNOWN);
+    assert_int_equal(persp_attribute(s->models, "FOO"), PERSP_UNKNOWN);
+}
+
+static void test_parse_request(void **state)
+{
+    scoring *s = *state;
+    json_t *j = parse("{\"comment\":{\"text\":\"you idiot\",\"type\":\"PLAIN_TEXT\"},"
+                      "\"requestedAttributes\":{\"TOXICITY\":{\"scoreThreshold\":0.2},"
+                      "\"INSULT\":{\"scoreType\":\"PROBABILITY\"}},"
+                      "\"languages\":[\"en\"],\"doNotStore\":true,\"spanAnnotations\":true,"
+                      "\"clientToken\":\"t-1\",\"communityId\":\"strict\"}");
+    persp_analyze a;
+    persp_error e = {0};
+    assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), 0);
+    assert_int_equal(a.len, 9);
+    assert_memory_equal(a.text, "you idiot", 9);
+    assert_int_equal(a.n_attrs, 2);
+    assert_string_equal(a.attrs[0].name, "TOXICITY");
+    assert_int_equal(a.attrs[0].kind, PERSP_HOSTILITY);
+    assert_true(a.attrs[0].has_threshold);
+    assert_true(a.attrs[0].threshold == 0.2);
+    assert_string_equal(a.attrs[1].name, "INSULT");
+    assert_false(a.attrs[1].has_threshold);
+    assert_true(a.want_spans);
+    assert_string_equal(a.client_token, "t-1");
+    assert_string_equal(a.community_id, "strict");
+    assert_false(a.has_article);
+    ms_input in = persp_input(&a);
+    assert_ptr_equal(in.text, a.text);
+    assert_null(in.article);
+    persp_analyze_clear(&a);
+    json_decref(j);
+}
+
+static void test_parse_context(void **state)
+{
+    scoring *s = *state;
+    /* context.entries become the article's body, joined */
+    json_t *j = parse("{\"comment\":{\"text\":\"watch my channel\"},"
+                      "\"context\":{\"entries\":[{\"text\":\"Rates rose.\"},{\"text\":\"Banks.\"}]},"
+                      "\"requestedAttributes\":{\"OFF_TOPIC\":{}}}");
+    persp_analyze a;
+    persp_error e = {0};
+    assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), 0);
+    assert_true(a.has_article);
+    assert_string_equal(a.article.body, "Rates rose.\n\nBanks.\n\n");
+    assert_int_equal(a.attrs[0].kind, PERSP_OFF_TOPIC);
+    persp_analyze_clear(&a);
+    json_decref(j);
+    /* articleAndParentComment */
+    j = parse("{\"comment\":{\"text\":\"x\"},\"context\":{\"articleAndParentComment\":"
+              "{\"article\":{\"text\":\"The article.\"},\"parentComment\":{\"text\":\"A parent.\"}}},"
+              "\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), 0);
+    assert_string_equal(a.article.body, "The article.");
+    assert_string_equal(a.parent, "A parent.");
+    ms_input in = persp_input(&a);
+    assert_int_equal(in.parent_len, 9);
+    assert_ptr_equal(in.article, &a.article);
+    persp_analyze_clear(&a);
+    json_decref(j);
+    /* modscore's own "article" wins over the context entries */
+    j = parse("{\"comment\":{\"text\":\"x\"},\"article\":{\"title\":\"T\",\"body\":\"B\","
+              "\"tags\":[\"a\",\"b\"]},\"context\":{\"entries\":[{\"text\":\"E\"}]},"
+              "\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), 0);
+    assert_string_equal(a.article.title, "T");
+    assert_string_equal(a.article.body, "B");
+    assert_int_equal(a.article.n_tags, 2);
+    assert_string_equal(a.article.tags[1], "b");
+    persp_analyze_clear(&a);
+    json_decref(j);
+}
+
+static void test_parse_errors(void **state)
+{
+    const ms_models *m = ((scoring *)*state)->models;
+    expect_refused(m, "{\"requestedAttributes\":{\"TOXICITY\":{}}}", 400, "comment.text");
+    expect_refused(m, "{\"comment\":{\"text\":7},\"requestedAttributes\":{\"TOXICITY\":{}}}", 400,
+                   "comment.text");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\",\"type\":\"HTML\"},"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "only PLAIN_TEXT");
+    expect_refused(m, "{\"comment\":{\"text\":\"hi\"}}", 400, "requestedAttributes is required");
+    expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{}}", 400,
+                   "requestedAttributes is required");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hallo\"},\"languages\":[\"de\"],"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "Attribute TOXICITY does not support request languages: de");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"languages\":\"en\","
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "languages must be an array");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"doNotStore\":\"yes\","
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "true or false");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"clientToken\":5,"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "clientToken must be a string");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"communityId\":[],"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "communityId must be a string");
+    expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"FOO\":{}}}", 400,
+                   "Unknown attribute: FOO");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":{},"
+                   "\"THREAT\":{}}}",
+                   400, "Attribute THREAT is not supported");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":"
+                   "{\"scoreType\":\"STD_DEV_SCORE\"}}}",
+                   400, "only PROBABILITY");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":"
+                   "{\"scoreThreshold\":\"high\"}}}",
+                   400, "scoreThreshold must be a number");
+    expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":1}}",
+                   400, "requestedAttributes.TOXICITY must be an object");
+    expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"OFF_TOPIC\":{}}}",
+                   400, "OFF_TOPIC");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"context\":[],"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "context must be an object");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"context\":{\"entries\":[{\"text\":1}]},"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "context.entries[0].text");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hi\"},\"article\":{\"tags\":[1]},"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "article.tags must be an array of strings");
+}
+
+/* A result as the scorer would give it, without scoring. */
+static ms_result fake_result(double hostility)
+{
+    ms_result r;
+    memset(&r, 0, sizeof r);
+    r.hostility = hostility;
+    r.has_hostility = 1;
+    return r;
+}
+
+static void test_response(void **state)
+{
+    scoring *s = *state;
+    json_t *j = parse("{\"comment\":{\"text\":\"some text\"},"
+                      "\"requestedAttributes\":{\"TOXICITY\":{},\"INSULT\":{\"scoreThreshold\":0.5}},"
+                      "\"clientToken\":\"abc\"}");
+    persp_analyze a;
+    persp_error e = {0};
+    assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), 0);
+    ms_result r = fake_result(0.25);
+    json_t *resp = persp_analyze_response(&a, s->scorer, &r, &e);
+    assert_non_null(resp);
+    json_t *scores = json_object_get(resp, "attributeScores");
+    /* INSULT's threshold 0.5 leaves it out; TOXICITY is there */
+    assert_int_equal(json_object_size(scores), 1);
+    json_t *sum = json_object_get(json_object_get(scores, "TOXICITY"), "summaryScore");
+    assert_true(json_real_value(json_object_get(sum, "value")) == 0.25);
+    assert_string_equal(json_string_value(json_object_get(sum, "type")), "PROBABILITY");
+    assert_null(json_object_get(json_object_get(scores, "TOXICITY"), "spanScores"));
+    assert_string_equal(json_string_value(json_object_get(resp, "clientToken")), "abc");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(resp, "languages"), 0)),
+                        "en");
+    json_decref(resp);
+    persp_analyze_clear(&a);
+    json_decref(j);
+}
+
+static void test_response_off_topic_missing(void **state)
+{
+    scoring *s = *state;
+    json_t *j = parse("{\"comment\":{\"text\":\"x\"},\"context\":{\"entries\":[{\"text\":\"E\"}]},"
+                      "\"requestedAttributes\":{\"OFF_TOPIC\":{}}}");
+    persp_analyze a;
+    persp_error e = {0};
+    if (!ms_models_version(s->models, MS_CAT_OFF_TOPIC)) {
+        assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), -1);
+        assert_non_null(strstr(e.message, "no off-topic model"));
+    } else {
+        assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), 0);
+        ms_result r = fake_result(0.1);
+        r.off_topic_missing = "no context";
+        assert_null(persp_analyze_response(&a, s->scorer, &r, &e));
+        assert_int_equal(e.status, 400);
+        assert_non_null(strstr(e.message, "OFF_TOPIC is not available: no context"));
+    }
+    persp_analyze_clear(&a);
+    json_decref(j);
+}
+
+/* spans: each word the hostility model flags, scored on its own; offsets
+ * in code points */
+static void test_spans(void **state)
+{
+    scoring *s = *state;
+    const char *text = "Héllo 😀 you stupid idiot";
+    json_t *req = json_pack("{s:{s:s},s:{s:{}},s:b}", "comment", "text", text,
+                            "requestedAttributes", "TOXICITY", "spanAnnotations", 1);
+    persp_analyze a;
+    persp_error e = {0};
+    assert_int_equal(persp_parse_analyze(req, s->models, &a, &e), 0);
+    ms_input in = persp_input(&a);
+    ms_result r;
+    assert_int_equal(ms_score(s->scorer, &in, &r), MS_OK);
+    json_t *resp = persp_analyze_response(&a, s->scorer, &r, &e);
+    assert_non_null(resp);
+    json_t *spans = json_object_get(
+        json_object_get(json_object_get(resp, "attributeScores"), "TOXICITY"), "spanScores");
+    assert_true(json_array_size(spans) >= 1);
+    int saw_idiot = 0;
+    for (size_t i = 0; i < json_array_size(spans); i++) {
+        json_t *sp = json_array_get(spans, i);
+        json_int_t b = json_integer_value(json_object_get(sp, "begin"));
+        json_int_t en = json_integer_value(json_object_get(sp, "end"));
+        assert_true(en > b);
+        /* "idiot" is code points [19, 24): é is 2 bytes, 😀 4 */
+        if (b == 19 && en == 24)
+            saw_idiot = 1;
+    }
+    assert_true(saw_idiot);
+    json_decref(resp);
+    ms_result_clear(&r);
+    persp_analyze_clear(&a);
+    json_decref(req);
+}
+
+static void test_offsets(void **state)
+{
+    (void)state;
+    const char *t = "Héllo 😀 x";
+    assert_int_equal(persp_offset(t, 0), 0);
+    assert_int_equal(persp_offset(t, 1), 1);
+    assert_int_equal(persp_offset(t, 3), 2); /* after é */
+    assert_int_equal(persp_offset(t, strlen(t)), 9);
+}
+
+static void test_error_shape(void **state)
+{
+    (void)state;
+    json_t *j = persp_error_json(400, "Unknown attribute: FOO");
+    json_t *err = json_object_get(j, "error");
+    assert_int_equal(json_integer_value(json_object_get(err, "code")), 400);
+    assert_string_equal(json_string_value(json_object_get(err, "message")),
+                        "Unknown attribute: FOO");
+    assert_string_equal(json_string_value(json_object_get(err, "status")), "INVALID_ARGUMENT");
+    json_decref(j);
+    assert_string_equal(persp_status_name(404), "NOT_FOUND");
+    assert_string_equal(persp_status_name(599), "INTERNAL");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_attribute_table),
+        cmocka_unit_test(test_parse_request),
+        cmocka_unit_test(test_parse_context),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_response),
+        cmocka_unit_test(test_response_off_topic_missing),
+        cmocka_unit_test(test_spans),
+        cmocka_unit_test(test_offsets),
+        cmocka_unit_test(test_error_shape),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
