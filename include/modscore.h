@@ -453,6 +453,33 @@ typedef struct ms_train_options {
 MS_API ms_status ms_train(const ms_dataset *set, const ms_train_options *opt,
                           const char *out_dir, ms_error *err);
 
+/* How ms_adapt combines the base model with a site's decisions. */
+typedef enum ms_adapt_method {
+    MS_ADAPT_DEFAULT = 0, /* the measured best (README, bench/adapt.sh) */
+    MS_ADAPT_FEATURE,     /* the base model's decision value as a feature beside
+                             the site's words */
+    MS_ADAPT_PRIOR,       /* a prior pulling the weights towards the base
+                             model's: |w - w_base|^2 as the regulariser */
+    MS_ADAPT_BOTH,        /* the prior, with the base model's weight free */
+    MS_ADAPT_ALL          /* every method as a candidate */
+} ms_adapt_method;
+
+/* Adapts the model directory base_dir (its weights, idf and feature
+ * settings; never its training data) to a site's decisions in set, and
+ * writes the result to out_dir atomically: one libsvm linear model over
+ * the base model's features, Platt-calibrated on the site's
+ * cross-validated decision values, with a card that names the base model
+ * and gives both models' cross-validated figures. The strength is chosen
+ * by cross-validation (opt->folds, opt->seed; opt->c_grid overrides the
+ * strengths) with the unadapted base model as one candidate. Uses
+ * opt->task (must be the base model's), lexicon_dir and progress.
+ * MS_ERR_PARSE: fewer than 20 decisions, one class only, a text decided
+ * both ways, a base model of another feature version or lexicon set;
+ * MS_ERR_ARG: a base model of another task. Nothing is written then. */
+MS_API ms_status ms_adapt(const ms_dataset *set, const ms_train_options *opt,
+                          const char *base_dir, ms_adapt_method method, const char *out_dir,
+                          ms_error *err);
+
 /* Evaluation of a model on labelled data. */
 typedef struct ms_eval_report {
     size_t n, positives;

@@ -3,6 +3,7 @@
  * calibration on the cross-validated decision values, a final fit on all
  * data, and a model directory written atomically with its card. */
 #define _GNU_SOURCE
+#include "adapt.h"
 #include "card.h"
 #include "compiled.h"
 #include "featurize.h"
@@ -753,3 +754,14 @@ ms_status ms_eval(const ms_models *models, ms_task task, const ms_policy *policy
     ms_scorer_free(s);
     return st;
 }
+
+/* For adapt.c, which writes its models the same way. */
+ms_status ms_train_write_dir(const char *out_dir, const ms_linear *lin, const ms_idf *idf,
+                             json_t *card, ms_error *err)
+{
+    featured d = {0};
+    d.idf = *idf;
+    return write_model_dir(out_dir, lin, &d, card, err);
+}
+
+uint64_t ms_train_data_hash(const ms_dataset *set) { return data_hash(set); }

@@ -17,6 +17,11 @@ static const char train_usage[] =
     "      --data FILE         JSON Lines (text, label; or a modscore record with a\n"
     "                          moderator's decision) or CSV; repeatable, '-' is stdin\n"
     "      --out DIR           the model directory to write\n"
+    "      --base DIR          adapt the model in DIR (e.g. models/hostility) to the\n"
+    "                          decisions in --data instead of training from nothing:\n"
+    "                          its features and idf, the strength chosen by\n"
+    "                          cross-validation with DIR itself as a candidate\n"
+    "      --adapt-method M    with --base: feature, prior, both (default) or all\n"
     "      --text-column C     CSV text column (default: text)\n"
     "      --label-column C    CSV label column (default: label)\n"
     "      --positive VALUE    the label value meaning hostile / off-topic\n"
@@ -77,7 +82,7 @@ enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
     OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS,
     OPT_NOCTX, OPT_AUGMENT, OPT_LOSS, OPT_NB, OPT_CHARW, OPT_LEXW, OPT_CLASSW,
-    OPT_YOUW, OPT_COLD
+    OPT_YOUW, OPT_COLD, OPT_BASE, OPT_AMETHOD
 };
 
 /* "2,5" -> 2 and 5 */
@@ -185,6 +190,17 @@ static int parse_c_list(const char *s, double *grid, size_t max, size_t *n)
     return *n ? 0 : -1;
 }
 
+static int parse_adapt_method(const char *s, ms_adapt_method *m)
+{
+    static const char *const names[] = {"feature", "prior", "both", "all"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, names[i])) {
+            *m = (ms_adapt_method)(MS_ADAPT_FEATURE + i);
+            return 0;
+        }
+    return -1;
+}
+
 int cmd_train(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -208,6 +224,8 @@ int cmd_train(int argc, char **argv)
         {"class-weight", required_argument, NULL, OPT_CLASSW},
         {"you-window", required_argument, NULL, OPT_YOUW},
         {"no-warm-start", no_argument, NULL, OPT_COLD},
+        {"base", required_argument, NULL, OPT_BASE},
+        {"adapt-method", required_argument, NULL, OPT_AMETHOD},
         {"quiet", no_argument, NULL, 'q'},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
@@ -217,7 +235,8 @@ int cmd_train(int argc, char **argv)
     cli_common common = {0};
     data_args data = {0};
     int quiet = 0, opt;
-    const char *out = NULL, *task = NULL;
+    const char *out = NULL, *task = NULL, *base = NULL;
+    ms_adapt_method method = MS_ADAPT_DEFAULT;
     ms_train_options o = {0};
     double grid[32];
     o.folds = 5;
@@ -288,6 +307,13 @@ int cmd_train(int argc, char **argv)
         }
         case OPT_NOCTX: o.no_context = 1; break;
         case OPT_COLD: o.no_warm_start = 1; break;
+        case OPT_BASE: base = optarg; break;
+        case OPT_AMETHOD:
+            if (parse_adapt_method(optarg, &method)) {
+                cli_errorf("--adapt-method is feature, prior, both or all");
+                return EXIT_USAGE;
+            }
+            break;
         case OPT_LOSS:
             if (strcmp(optarg, "hinge") && strcmp(optarg, "logistic")) {
                 cli_errorf("--loss is hinge or logistic");
@@ -340,6 +366,10 @@ int cmd_train(int argc, char **argv)
         fputs(train_usage, stderr);
         return EXIT_USAGE;
     }
+    if (base && data.n_augment) {
+        cli_errorf("--augment cannot be used with --base (adapting sees only the decisions)");
+        return EXIT_USAGE;
+    }
     if (o.use_libsvm_solver && o.loss == MS_LOSS_LOGISTIC) {
         cli_errorf("--loss logistic needs --solver dcd (libsvm has no logistic loss)");
         return EXIT_USAGE;
@@ -366,10 +396,11 @@ int cmd_train(int argc, char **argv)
         set.items[i].train_only = 1;
     if (!rc) {
         if (!quiet)
-            fprintf(stderr, "modscore: training %s on %zu examples (%zu from --augment)\n", task,
-                    set.n, set.n - n_main);
+            fprintf(stderr, "modscore: %s %s on %zu examples (%zu from --augment)\n",
+                    base ? "adapting" : "training", task, set.n, set.n - n_main);
         ms_error err = {0};
-        ms_status st = ms_train(&set, &o, out, &err);
+        ms_status st = base ? ms_adapt(&set, &o, base, method, out, &err)
+                            : ms_train(&set, &o, out, &err);
         if (o.progress)
             fputc('\n', stderr);
         if (st != MS_OK) {

@@ -1,0 +1,121 @@
+#!/bin/bash
+# adapt.sh - `modscore train --base` end to end (issue 15): a site's
+# decisions from the serve --feedback file (tests/data/adapt/feedback.jsonl,
+# the format in the README) and from the HTML report's export adapt the
+# shipped hostility model; the adapted model is one libsvm model that eval
+# and score load; its card names the base model and gives both models'
+# cross-validated figures; bad decisions and unfit base models are refused
+# with 64/65 and nothing is written.
+# Usage: adapt.sh MODSCORE TESTS_DIR
+set -u
+bin=$1
+tests=$2
+models=$tests/../models
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+status() { if [ "$1" = "$2" ]; then ok; else bad "$3: exit $1, want $2"; fi; }
+says() { if grep -q -- "$2" "$1"; then ok; else bad "$3: stderr lacks '$2': $(head -c 300 "$1")"; fi; }
+absent() { if [ -e "$1" ]; then bad "$2: $1 was written"; else ok; fi; }
+adapt() { "$bin" train -q --task hostility --models "$models" --base "$models/hostility" "$@"; }
+feedback=$tests/data/adapt/feedback.jsonl
+
+# --- the feedback file as it is: adapted, card side by side, loads
+adapt --data "$feedback" --out "$tmp/site" 2>"$tmp/err"
+status $? 0 "adapt on the feedback fixture"
+python3 - "$tmp/site/card.json" "$models/hostility/card.json" <<'PY' && ok || bad "adapted card"
+import json, sys
+c, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+a = c["adaptation"]
+assert a["base"]["version"] == b["version"] and a["base"]["model_hash"] == b["model_hash"], a
+assert c["features"] == b["features"] and c["task"] == b["task"], c["features"]
+assert c["idf_hash"] == b["idf_hash"] and c["model_hash"] != b["model_hash"]
+assert a["decisions"]["rows"] + a["decisions"]["duplicates_dropped"] == 40, a["decisions"]
+assert len(a["decisions"]["hash"]) == 16
+cv = a["cross_validation"]
+# the base model is a candidate: adapting never loses on the site's own CV;
+# this site rejects advertising, which the base model does not know
+assert cv["adapted"]["roc_auc"] >= cv["base"]["roc_auc"], cv
+assert cv["adapted"]["roc_auc"] > 0.9 and cv["base"]["roc_auc"] < 0.8, cv
+assert any(g["method"] == "base" for g in a["grid"]), a["grid"]
+PY
+# one standard libsvm model: eval and score read it
+"$bin" eval --models "$models" --model "$tmp/site" --data "$feedback" --json >"$tmp/eval" 2>&1
+status $? 0 "eval of the adapted model"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['roc_auc'] > 0.9, r" \
+  "$tmp/eval" && ok || bad "eval: $(cat "$tmp/eval")"
+head -1 "$tmp/site/model.svm" | grep -q '^svm_type c_svc' && ok || bad "model.svm is not libsvm's"
+mkdir -p "$tmp/set" && cp -r "$models/lexicons" "$models/policy.json" "$tmp/set/" &&
+  cp -r "$tmp/site" "$tmp/set/hostility" && cp -r "$models/off_topic" "$tmp/set/"
+echo "The mayor: free crypto giveaway, click my profile" |
+  "$bin" check --models "$tmp/set" >"$tmp/verdict" 2>&1
+rc=$?
+[ $rc = 1 ] || [ $rc = 2 ] && ok || bad "adapted model set: advertising, exit $rc: $(cat "$tmp/verdict")"
+echo "The mayor: free crypto giveaway, click my profile" |
+  "$bin" check --models "$models" >"$tmp/verdict" 2>&1
+status $? 0 "the shipped model publishes this site's advertising (else the test above proves nothing)"
+
+# --- the HTML report's export format and score records with a decision
+python3 - "$feedback" >"$tmp/export.jsonl" <<'PY'
+import json, sys
+for i, l in enumerate(open(sys.argv[1])):
+    r = json.loads(l)
+    d = "rejected" if r["label"] else "published"
+    print(json.dumps({"id": f"c{i}", "text": r["text"], "decision": d, "label": r["label"]}))
+PY
+adapt --data "$tmp/export.jsonl" --out "$tmp/site2" 2>"$tmp/err"
+status $? 0 "adapt on an HTML export"
+cmp -s "$tmp/site/model.svm" "$tmp/site2/model.svm" && ok ||
+  bad "the same decisions from the export gave another model"
+
+# --- bad input: 65 (data) or 64 (usage), no model written
+head -19 "$feedback" >"$tmp/few.jsonl"
+adapt --data "$tmp/few.jsonl" --out "$tmp/few" 2>"$tmp/err"
+status $? 65 "19 decisions"
+says "$tmp/err" "at least 20 decisions" "19 decisions"
+absent "$tmp/few" "19 decisions"
+grep '"label": 0' "$feedback" >"$tmp/one.jsonl"
+adapt --data "$tmp/one.jsonl" --out "$tmp/one" 2>"$tmp/err"
+status $? 65 "one class"
+says "$tmp/err" "both classes" "one class"
+absent "$tmp/one" "one class"
+{ cat "$feedback"; head -1 "$feedback" | sed 's/"label": 1/"label": 0/'; } >"$tmp/dup.jsonl"
+adapt --data "$tmp/dup.jsonl" --out "$tmp/dup" 2>"$tmp/err"
+status $? 65 "a text decided both ways"
+says "$tmp/err" "decisions 1 and 41 are the same text decided both ways" "disagreeing duplicates"
+absent "$tmp/dup" "disagreeing duplicates"
+"$bin" train -q --task off-topic --models "$models" --base "$models/hostility" \
+  --data "$feedback" --out "$tmp/task" 2>"$tmp/err"
+status $? 64 "base model of another task"
+says "$tmp/err" "is a hostility model, not off_topic" "base of another task"
+absent "$tmp/task" "base of another task"
+cp -r "$models/hostility" "$tmp/v2"
+sed -i 's/"format": 1/"format": 2/' "$tmp/v2/card.json"
+adapt --data "$feedback" --base "$tmp/v2" --out "$tmp/fv" 2>"$tmp/err"
+status $? 65 "base of another card format"
+says "$tmp/err" "another feature version" "base of another card format"
+absent "$tmp/fv" "base of another card format"
+cp -r "$models/hostility" "$tmp/lx"
+sed -i 's/"lexicon_hash": "[0-9a-f]*"/"lexicon_hash": "0123456789abcdef"/' "$tmp/lx/card.json"
+adapt --data "$feedback" --base "$tmp/lx" --out "$tmp/lxo" 2>"$tmp/err"
+status $? 65 "base built with other lexicons"
+says "$tmp/err" "other lexicons" "base built with other lexicons"
+absent "$tmp/lxo" "base built with other lexicons"
+adapt --data "$feedback" --base "$tmp/nothing" --out "$tmp/nb" 2>"$tmp/err"
+status $? 66 "missing base"
+absent "$tmp/nb" "missing base"
+adapt --data "$feedback" --augment "$feedback" --out "$tmp/aug" 2>"$tmp/err"
+status $? 64 "--augment with --base"
+adapt --data "$feedback" --adapt-method nonsense --out "$tmp/m" 2>"$tmp/err"
+status $? 64 "unknown --adapt-method"
+# a failed adaptation leaves a model already at --out untouched
+before=$(md5sum <"$tmp/site/model.svm")
+adapt --data "$tmp/one.jsonl" --out "$tmp/site" 2>/dev/null
+status $? 65 "one class over an existing model"
+[ "$(md5sum <"$tmp/site/model.svm")" = "$before" ] && ok || bad "a failed run changed the model"
+
+echo "adapt: $pass passed, $fail failed"
+[ "$fail" = 0 ]
