@@ -261,7 +261,8 @@ static char *repair_utf8(const char *d, size_t n, size_t *out_len)
 /* Runs jansson on a buffer (after the pre-scan). line0 shifts jansson's line
  * numbers for a JSON Lines line. Invalid UTF-8 is not a reason to lose a
  * comment: the bytes are replaced by U+FFFD and *repaired is set, so the
- * comments can say so. */
+ * comments can say so. A key twice in one object is an error, as in the
+ * HTTP service: which of the two a reader keeps is not for JSON to say. */
 static ms_status json_load(const char *d, size_t n, long line0, const char *source,
                            json_t **out, int *repaired, ms_error *err)
 {
@@ -275,7 +276,7 @@ static ms_status json_load(const char *d, size_t n, long line0, const char *sour
         d = fixed;
         *repaired = 1;
     }
-    *out = json_loadb(d, n, JSON_ALLOW_NUL, &je);
+    *out = json_loadb(d, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &je);
     free(fixed);
     if (*out)
         return MS_OK;

@@ -7,6 +7,8 @@
  */
 #define _GNU_SOURCE
 #include "server.h"
+#include "server_guard.h"
+#include "server_log.h"
 
 #include "perspective.h"
 
@@ -304,6 +306,9 @@ static double now_s(void)
 
 typedef struct request {
     int endpoint;
+    int begun;          /* the access handler has seen it */
+    const char *reject; /* a 400 to answer (server_guard.h), or NULL */
+    int close;          /* answer with Connection: close */
     double t0;
     char method[16];
     char path[128];
@@ -380,6 +385,12 @@ static json_t *parse_body(const request *rq, reply *rp)
         set_error(rp, 400, "malformed JSON: empty request body");
         return NULL;
     }
+    size_t at;
+    if (srv_guard_depth(rq->body, rq->len, MS_MAX_JSON_DEPTH, &at)) {
+        set_error(rp, 400, "malformed JSON: nesting deeper than %d levels at byte %zu",
+                  MS_MAX_JSON_DEPTH, at);
+        return NULL;
+    }
     json_error_t je;
     json_t *j = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES, &je);
     if (!j) {
@@ -408,16 +419,13 @@ static const ms_policy *policy_for(ms_server *s, const generation *g, const char
         return NULL;
     }
     snprintf(rq->community, sizeof rq->community, "%s", id);
-    if (!s->cfg.policy_dir) {
-        set_error(rp, 400, "communityId '%s' given, but this server has no --policy-dir", id);
-        return NULL;
-    }
     community key;
     snprintf(key.id, sizeof key.id, "%s", id);
-    const community *c = bsearch(&key, g->comm, g->n_comm, sizeof *g->comm, comm_cmp);
-    if (!c) {
-        set_error(rp, 400, "unknown communityId '%s': no policy file %s/%s.json", id,
-                  s->cfg.policy_dir, id);
+    const community *c = s->cfg.policy_dir ? bsearch(&key, g->comm, g->n_comm, sizeof *g->comm,
+                                                     comm_cmp)
+                                           : NULL;
+    if (!c) { /* the id only: where policies live is the server's business */
+        set_error(rp, 400, "unknown communityId '%s'", id);
         return NULL;
     }
     return c->policy;
@@ -436,17 +444,18 @@ static void keep_log_text(ms_server *s, request *rq, const char *text, size_t le
     if (!s->cfg.log_text || rq->log_text)
         return;
     json_t *j = json_stringn(text, len);
-    rq->log_text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    rq->log_text = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
     json_decref(j);
 }
 
 /* The community named by the ?communityId= query argument, a body member
- * "communityId" or "community_id", in that order of precedence. */
+ * "communityId" or "community_id", in that order of precedence. An empty
+ * query argument names none: the body's still counts. */
 static const char *community_arg(struct MHD_Connection *con, const json_t *body, reply *rp,
                                  int *bad)
 {
     const char *q = MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "communityId");
-    if (q)
+    if (q && *q)
         return q;
     persp_error pe;
     const char *v = body ? persp_community_id(body, &pe, bad) : NULL;
@@ -817,7 +826,7 @@ static enum MHD_Result send_reply(ms_server *s, struct MHD_Connection *con, requ
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rp->ctype);
     if (allow)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
-    if (atomic_load(&s->draining))
+    if (rq->close || atomic_load(&s->draining))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     rq->status = rp->status;
     rq->out_bytes = rp->len;
@@ -834,6 +843,25 @@ static int route(const char *url)
     return EP_OTHER;
 }
 
+/* Called by libmicrohttpd once a request line has arrived, before the
+ * headers: the request starts here (its clock, and the raw target, which
+ * the access handler only sees percent-decoded). Returns the request that
+ * becomes *con_cls. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *con)
+{
+    (void)con;
+    ms_server *s = cls;
+    request *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return NULL;
+    rq->t0 = now_s();
+    rq->reject = srv_guard_target(uri);
+    pthread_mutex_lock(&s->lock);
+    s->in_flight++;
+    pthread_mutex_unlock(&s->lock);
+    return rq;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -843,18 +871,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     ms_server *s = cls;
     request *rq = *con_cls;
     reply rp = {0};
-    if (!rq) {
-        rq = calloc(1, sizeof *rq);
+    if (!rq) { /* no memory in on_request_line */
+        rq = on_request_line(s, url, con);
         if (!rq)
             return MHD_NO;
-        rq->t0 = now_s();
+        *con_cls = rq;
+    }
+    if (!rq->begun) {
+        rq->begun = 1;
         snprintf(rq->method, sizeof rq->method, "%s", method);
         snprintf(rq->path, sizeof rq->path, "%s", url);
         rq->endpoint = route(url);
-        *con_cls = rq;
-        pthread_mutex_lock(&s->lock);
-        s->in_flight++;
-        pthread_mutex_unlock(&s->lock);
+        const char *framing = srv_guard_framing(con);
+        if (rq->reject || framing) {
+            /* the body is not read: what follows on the connection is not
+             * a request of its own */
+            rq->close = 1;
+            set_error(&rp, 400, "%s", rq->reject ? rq->reject : framing);
+            return send_reply(s, con, rq, &rp, NULL);
+        }
         if (rq->endpoint == EP_OTHER) {
             set_error(&rp, 404, "no such endpoint: %s", rq->path);
             return send_reply(s, con, rq, &rp, NULL);
@@ -924,6 +959,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     return send_reply(s, con, rq, &rp, NULL);
 }
 
+/* One line per request (server_log.h escapes what the client chose). */
 static void log_request(ms_server *s, const request *rq, double dt)
 {
     struct timespec ts;
@@ -932,21 +968,40 @@ static void log_request(ms_server *s, const request *rq, double dt)
     gmtime_r(&ts.tv_sec, &tm);
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-    char status[16];
+    srv_line l = {0};
+    srv_line_addf(&l, "%s.%03ldZ ", when, ts.tv_nsec / 1000000);
+    srv_line_field(&l, rq->method[0] ? rq->method : "-", rq->method[0] ? strlen(rq->method) : 1);
+    srv_line_addf(&l, " ");
+    srv_line_field(&l, rq->path[0] ? rq->path : "-", rq->path[0] ? strlen(rq->path) : 1);
     if (rq->status)
-        snprintf(status, sizeof status, "%u", rq->status);
+        srv_line_addf(&l, " %u", rq->status);
     else
-        snprintf(status, sizeof status, "-");
-    flockfile(s->log);
-    fprintf(s->log, "%s.%03ldZ %s %s %s %.3fms in=%zu out=%zu", when, ts.tv_nsec / 1000000,
-            rq->method, rq->path, status, dt * 1e3, rq->len, rq->out_bytes);
-    if (rq->community[0])
-        fprintf(s->log, " community=%s", rq->community);
-    if (rq->log_text)
-        fprintf(s->log, " text=%s", rq->log_text);
-    fputc('\n', s->log);
-    fflush(s->log);
-    funlockfile(s->log);
+        srv_line_addf(&l, " -");
+    srv_line_addf(&l, " %.3fms in=%zu out=%zu", dt * 1e3, rq->len, rq->out_bytes);
+    if (rq->community[0]) {
+        srv_line_addf(&l, " community=");
+        srv_line_field(&l, rq->community, strlen(rq->community));
+    }
+    if (rq->log_text) {
+        srv_line_addf(&l, " text=");
+        srv_line_text(&l, rq->log_text, strlen(rq->log_text));
+    }
+    srv_line_write(&l, s->log);
+}
+
+void ms_server_logf(ms_server *s, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    srv_line l = {0};
+    srv_line_addf(&l, "modscore: ");
+    srv_line_text(&l, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+    srv_line_write(&l, s ? s->log : stderr);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
@@ -1110,7 +1165,8 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->cfg.threads > 1 ? s->cfg.threads : 0),
         MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_URI_LOG_CALLBACK,
+        on_request_line, s, MHD_OPTION_END);
     if (!s->daemon) {
         int e = errno;
         pthread_key_delete(s->tkey);

@@ -63,6 +63,11 @@ unsigned ms_server_port(const ms_server *s);
  * in atomically. On failure the running generation stays and err says why. */
 ms_status ms_server_reload(ms_server *s, ms_error *err);
 
+/* Writes "modscore: MESSAGE" to the server's log as one line in one write,
+ * control characters escaped, so it cannot split or splice request lines.
+ * s NULL: to stderr. */
+void ms_server_logf(ms_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Stops the server and frees it. With drain_ms > 0 it first stops
  * accepting connections and waits up to drain_ms for requests in flight to
  * finish. NULL is a no-op. */

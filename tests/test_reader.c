@@ -241,6 +241,27 @@ static void test_json_syntax_error_has_position(void **state)
     assert_int_equal(parse_json("[1,2]", &err), MS_ERR_PARSE);
 }
 
+/* A key twice in one object is refused, as the HTTP service refuses it,
+ * in documents and JSON Lines alike (not "the last one wins"). */
+static void test_json_duplicate_keys_refused(void **state)
+{
+    (void)state;
+    ms_error err;
+    assert_int_equal(parse_json("{\"comments\":[{\"text\":\"fine\",\"text\":\"evil\"}]}", &err),
+                     MS_ERR_PARSE);
+    assert_non_null(strstr(err.message, "duplicate"));
+    assert_int_equal(parse_json("{\"comments\":[],\"comments\":[{\"text\":\"x\"}]}", &err),
+                     MS_ERR_PARSE);
+    ms_jsonl_reader *r;
+    ms_comment *c = NULL;
+    assert_int_equal(ms_jsonl_reader_new("s.jsonl", &r), MS_OK);
+    const char l1[] = "{\"id\":\"1\",\"text\":\"a\",\"id\":\"2\"}";
+    assert_int_equal(ms_jsonl_reader_line(r, l1, sizeof l1 - 1, 1, &c, &err), MS_ERR_PARSE);
+    assert_null(c);
+    assert_int_equal(err.line, 1);
+    ms_jsonl_reader_free(r);
+}
+
 static void test_json_comment_errors_name_the_comment(void **state)
 {
     (void)state;
@@ -652,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_page_reply_to_finds_parent),
         cmocka_unit_test(test_json_golden),
         cmocka_unit_test(test_json_syntax_error_has_position),
+        cmocka_unit_test(test_json_duplicate_keys_refused),
         cmocka_unit_test(test_json_comment_errors_name_the_comment),
         cmocka_unit_test(test_json_nul_escape_kept),
         cmocka_unit_test(test_json_input_need_not_be_terminated),

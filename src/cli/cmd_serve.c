@@ -160,15 +160,19 @@ int cmd_serve(int argc, char **argv)
             memset(&err, 0, sizeof err);
             st = ms_server_reload(srv, &err);
             if (st == MS_OK) {
-                fprintf(stderr, "modscore: reloaded models and policies\n");
+                ms_server_logf(srv, "reloaded models and policies");
             } else {
-                fputs("modscore: reload refused, keeping the running models: ", stderr);
-                cli_error(&err);
+                char where[400] = "";
+                if (err.source[0] && err.line > 0)
+                    snprintf(where, sizeof where, "%s:%ld: ", err.source, err.line);
+                else if (err.source[0])
+                    snprintf(where, sizeof where, "%s: ", err.source);
+                ms_server_logf(srv, "reload refused, keeping the running models: %s%s", where,
+                               err.message[0] ? err.message : ms_strerror(err.code));
             }
             continue;
         }
-        fprintf(stderr, "modscore: %s: draining and stopping\n",
-                sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        ms_server_logf(srv, "%s: draining and stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
         break;
     }
     ms_server_stop(srv, (unsigned)(drain_s * 1000));

@@ -65,22 +65,9 @@ static void send_all(int fd, const char *p, size_t n)
     }
 }
 
-/* One request on its own connection (Connection: close); extra is more
- * header lines, each ending in \r\n. */
-static resp http(unsigned port, const char *method, const char *path, const char *extra,
-                 const char *body, size_t len)
+/* Reads until the server closes the connection: the bytes, NUL-terminated. */
+static char *read_to_close(int fd, size_t *len)
 {
-    int fd = dial(port);
-    char head[1024];
-    int n = snprintf(head, sizeof head,
-                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s", method,
-                     path, extra ? extra : "");
-    if (body && !(extra && strstr(extra, "chunked")))
-        n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n", len);
-    n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
-    send_all(fd, head, (size_t)n);
-    if (body)
-        send_all(fd, body, len);
     size_t cap = 65536, got = 0;
     char *buf = malloc(cap + 1);
     for (;;) {
@@ -95,8 +82,20 @@ static resp http(unsigned port, const char *method, const char *path, const char
             break;
         got += (size_t)k;
     }
-    close(fd);
     buf[got] = '\0';
+    *len = got;
+    return buf;
+}
+
+/* The request bytes req, sent as they are on a new connection; the answer
+ * read until the server closes it. */
+static resp raw(unsigned port, const char *req, size_t n)
+{
+    int fd = dial(port);
+    send_all(fd, req, n);
+    size_t got;
+    char *buf = read_to_close(fd, &got);
+    close(fd);
     resp r = {0};
     char *sep = strstr(buf, "\r\n\r\n");
     assert_non_null(sep);
@@ -108,6 +107,27 @@ static resp http(unsigned port, const char *method, const char *path, const char
     memcpy(r.body, sep + 4, r.len);
     r.body[r.len] = '\0';
     free(buf);
+    return r;
+}
+
+/* One request on its own connection (Connection: close); extra is more
+ * header lines, each ending in \r\n. */
+static resp http(unsigned port, const char *method, const char *path, const char *extra,
+                 const char *body, size_t len)
+{
+    char head[1024];
+    int n = snprintf(head, sizeof head,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s", method,
+                     path, extra ? extra : "");
+    if (body && !(extra && strstr(extra, "chunked")))
+        n += snprintf(head + n, sizeof head - (size_t)n, "Content-Length: %zu\r\n", len);
+    n += snprintf(head + n, sizeof head - (size_t)n, "\r\n");
+    char *req = malloc((size_t)n + len);
+    memcpy(req, head, (size_t)n);
+    if (body)
+        memcpy(req + n, body, len);
+    resp r = raw(port, req, (size_t)n + (body ? len : 0));
+    free(req);
     return r;
 }
 
@@ -751,6 +771,164 @@ static void test_slow_client_times_out(void **state)
     close(slow);
 }
 
+/* Issue 17.10: what a client puts in its URL cannot forge or split a log
+ * line, and a server message is one line in one write. */
+static void test_log_escapes_control_characters(void **state)
+{
+    fixture *fx = *state;
+    resp r = http(fx->port, "GET",
+                  "/x%0a2026-01-01T00:00:00.000Z%20POST%20/v1/check%20200%0d%1b[2J", NULL,
+                  NULL, 0);
+    assert_int_equal(r.status, 404);
+    resp_free(&r);
+    r = post(fx->port, "/v1/check", "{\"text\":\"fine\"}");
+    resp_free(&r);
+    ms_server_logf(fx->srv, "reload refused: %s", "models/x\ncard.json: bad");
+    ms_server_stop(fx->srv, 1000);
+    fx->srv = NULL;
+    fflush(fx->log);
+    char *log = read_all(fx->log_path);
+    int lines = 0;
+    for (char *p = log; *p; p++) {
+        if (p == log || p[-1] == '\n') {
+            /* every line is a request line (a timestamp first) or a message */
+            if (!(strncmp(p, "20", 2) == 0 && p[10] == 'T') && strncmp(p, "modscore: ", 10) != 0) {
+                fprintf(stderr, "a line that is neither: %s\n", p);
+                fail();
+            }
+            lines++;
+        }
+        assert_true(*p == '\n' || (*p >= 0x20 && *p < 0x7f));
+    }
+    assert_int_equal(lines, 3);
+    assert_non_null(strstr(log, " GET /x\\x0a2026-01-01T00:00:00.000Z\\x20POST\\x20/v1/check"
+                                "\\x20200\\x0d\\x1b[2J 404 "));
+    assert_non_null(strstr(log, "modscore: reload refused: models/x\\x0acard.json: bad\n"));
+    free(log);
+}
+
+/* Issue 17.11: a NUL decoded from the URL is refused, not cut at; an empty
+ * ?communityId= leaves the body's in force. */
+static void test_url_nul_refused(void **state)
+{
+    fixture *fx = *state;
+    resp r = post(fx->port, "/v1/check%00junk", "{\"text\":\"I like turtles.\"}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "NUL");
+    resp_free(&r);
+    r = post(fx->port, "/v1/check?communityId=strict%00/../..", "{\"text\":\"I like turtles.\"}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "NUL");
+    resp_free(&r);
+    r = http(fx->port, "GET", "/healthz%00", NULL, NULL, 0);
+    assert_error(&r, 400, "INVALID_ARGUMENT", "NUL");
+    resp_free(&r);
+    /* the body names the strict community; an empty query argument does not
+     * override it */
+    r = post(fx->port, "/v1/check?communityId=",
+             "{\"text\":\"I like turtles.\",\"communityId\":\"strict\"}");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"category\":\"deny\""));
+    resp_free(&r);
+    r = post(fx->port, "/v1/score?communityId=",
+             "{\"communityId\":\"strict\",\"comments\":[{\"id\":\"1\",\"text\":\"turtles\"}]}");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"policy\": \"strict\""));
+    resp_free(&r);
+}
+
+/* Issue 17.12: the error names the id, not where policies are kept. */
+static void test_unknown_community_names_only_the_id(void **state)
+{
+    fixture *fx = *state;
+    resp r = post(fx->port, "/v1/check", "{\"text\":\"x\",\"communityId\":\"nosuch\"}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "unknown communityId 'nosuch'");
+    assert_null(strstr(r.body, fx->policies));
+    assert_null(strstr(r.body, "policy-dir"));
+    assert_null(strstr(r.body, "/"));
+    resp_free(&r);
+}
+
+/* A body {"text":"x","a":[[...]]} nested depth levels deep in all. */
+static char *nested(const char *prefix, int depth)
+{
+    size_t n = strlen(prefix);
+    char *b = malloc(n + 2 * (size_t)depth + 8);
+    memcpy(b, prefix, n);
+    for (int i = 1; i < depth; i++)
+        b[n++] = '[';
+    for (int i = 1; i < depth; i++)
+        b[n++] = ']';
+    b[n++] = '}';
+    b[n] = '\0';
+    return b;
+}
+
+/* Issue 17.14: the documented nesting limit (MS_MAX_JSON_DEPTH, 64) holds
+ * for every endpoint; a key twice is refused, as the CLI now refuses it. */
+static void test_json_nesting_limit(void **state)
+{
+    fixture *fx = *state;
+    static const struct {
+        const char *path, *prefix;
+    } eps[] = {
+        {"/v1/check", "{\"text\":\"x\",\"a\":"},
+        {"/v1alpha1/comments:analyze",
+         "{\"comment\":{\"text\":\"x\"},\"requestedAttributes\":{\"TOXICITY\":{}},\"a\":"},
+        {"/v1/score", "{\"comments\":[{\"text\":\"x\"}],\"a\":"},
+    };
+    for (size_t e = 0; e < sizeof eps / sizeof *eps; e++) {
+        char *ok = nested(eps[e].prefix, MS_MAX_JSON_DEPTH);
+        resp r = post(fx->port, eps[e].path, ok);
+        if (r.status != 200)
+            fprintf(stderr, "%s: %d %s\n", eps[e].path, r.status, r.body);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+        free(ok);
+        int deep[] = {MS_MAX_JSON_DEPTH + 1, 2000};
+        for (int d = 0; d < 2; d++) {
+            char *bad = nested(eps[e].prefix, deep[d]);
+            r = post(fx->port, eps[e].path, bad);
+            assert_error(&r, 400, "INVALID_ARGUMENT", "nesting deeper than 64 levels");
+            resp_free(&r);
+            free(bad);
+        }
+    }
+    resp r = post(fx->port, "/v1/check", "{\"text\":\"fine\",\"text\":\"you idiot\"}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "duplicate");
+    resp_free(&r);
+}
+
+/* Issue 17.16: framing a proxy and this server could read differently is a
+ * 400, and the connection closes: the unread bytes are not a request. */
+static void test_ambiguous_framing_refused(void **state)
+{
+    fixture *fx = *state;
+    static const char *const reqs[] = {
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\nContent-Length: 3\r\n\r\n"
+        "{\"text\":\"fine\"}",
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        "Content-Length: 5\r\n\r\n0\r\n\r\n",
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+        "0\r\n\r\n",
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof reqs / sizeof *reqs; i++) {
+        resp r = raw(fx->port, reqs[i], strlen(reqs[i]));
+        assert_error(&r, 400, "INVALID_ARGUMENT", NULL);
+        assert_non_null(strstr(r.head, "Connection: close"));
+        assert_null(strstr(r.body, "\"status\":\"ok\"")); /* no second answer */
+        resp_free(&r);
+    }
+    /* the same Content-Length twice says one thing: accepted */
+    const char same[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        "Content-Length: 15\r\nContent-Length: 15\r\n\r\n{\"text\":\"fine\"}";
+    resp r = raw(fx->port, same, sizeof same - 1);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
 typedef struct worker_arg {
     unsigned port;
     int id;
@@ -815,6 +993,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_text_when_asked, setup_log_text, teardown),
         cmocka_unit_test_setup_teardown(test_slow_client_times_out, setup_short_timeout,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_log_escapes_control_characters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_url_nul_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_community_names_only_the_id, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_json_nesting_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ambiguous_framing_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_bad_requests_affect_no_one, setup,
                                         teardown),
     };
