@@ -56,7 +56,7 @@ case "$what" in
     cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release $testing >/dev/null ;;
   deb)
     cmake -S . -B "$build/pkg" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-      -DCMAKE_INSTALL_PREFIX=/usr >/dev/null ;;
+      -DCMAKE_INSTALL_PREFIX=/usr -DMS_MAN=ON >/dev/null ;;
 esac
 
 case "$what" in
