@@ -24,7 +24,7 @@
 /* Mixing strengths (the loss weight c of adapt_fit.c) searched by default:
  * the smallest keeps close to the base model, the largest lets the site's
  * words speak. */
-static const double adapt_grid[] = {0.1, 0.3, 1.0, 3.0, 10.0};
+static const double adapt_grid[] = {0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0};
 
 const char *ms_adapt_method_name(ms_adapt_method m)
 {
