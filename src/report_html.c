@@ -16,6 +16,8 @@
  * program's locale). */
 #include "report_html.h"
 
+#include "report_decide.h"
+
 #include "policy.h"
 #include "util.h"
 
@@ -1399,6 +1401,7 @@ static void write_page(hw *w, const ms_html *h)
     hw_s(w, "<footer>Made by modscore " MS_VERSION ". Highlights mark the words behind a flag; "
             "hover one for its contribution to the score.</footer>\n</main>\n<script>\n");
     hw_s(w, page_js);
+    hw_s(w, decide_js);
     hw_s(w, "</script>\n</body>\n</html>\n");
 }
 
