@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "server.h"
+#include "server_conn.h"
 #include "server_guard.h"
 #include "server_log.h"
 
@@ -41,6 +42,7 @@ typedef struct community {
 typedef struct generation {
     atomic_int refs;
     unsigned long serial;
+    atomic_int *live; /* the server's count of generations in memory */
     ms_models *models;
     ms_policy *policy;
     community *comm; /* sorted by id */
@@ -56,6 +58,8 @@ static void gen_free(generation *g)
     free(g->comm);
     ms_policy_free(g->policy);
     ms_models_free(g->models);
+    if (g->live)
+        atomic_fetch_sub(g->live, 1);
     free(g);
 }
 
@@ -144,8 +148,8 @@ static ms_status load_communities(const char *dir, generation *g, ms_error *err)
     return st;
 }
 
-static ms_status gen_build(const ms_server_config *cfg, unsigned long serial, generation **out,
-                           ms_error *err)
+static ms_status gen_build(const ms_server_config *cfg, unsigned long serial, atomic_int *live,
+                           generation **out, ms_error *err)
 {
     *out = NULL;
     generation *g = calloc(1, sizeof *g);
@@ -153,6 +157,8 @@ static ms_status gen_build(const ms_server_config *cfg, unsigned long serial, ge
         return fail(err, MS_ERR_NOMEM, "", "out of memory");
     atomic_init(&g->refs, 1);
     g->serial = serial;
+    g->live = live;
+    atomic_fetch_add(live, 1);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/policy.json", cfg->models_dir);
     ms_status st;
@@ -207,16 +213,20 @@ typedef struct metrics {
 
 #define TC_SLOTS 8
 
-/* One worker thread's scorers for one generation: the default policy's
- * and the last few communities'. Holds a reference to the generation. */
-typedef struct tcache {
+/* A scoring worker: the right to score (there are cfg.threads of them, so
+ * that many requests score at once), with its scorers for one generation:
+ * the default policy's and the last few communities'. Holds a reference to
+ * that generation. Connections have threads of their own and take a
+ * worker only to score, so /healthz never waits for one. */
+typedef struct worker {
     generation *gen;
     struct {
         const ms_policy *policy;
         ms_scorer *scorer;
     } slot[TC_SLOTS];
     unsigned next;
-} tcache;
+    int busy;
+} worker;
 
 struct ms_server {
     ms_server_config cfg;
@@ -233,28 +243,74 @@ struct ms_server {
     unsigned long serial;
     unsigned long in_flight;
     atomic_int draining;
+    atomic_int generations; /* in memory: 1 once no request uses a replaced one */
 
-    pthread_key_t tkey;
+    worker *workers; /* cfg.threads of them; busy under lock */
+    pthread_cond_t worker_free;
+    pthread_key_t tkey; /* the worker this thread's request holds, or NULL */
+    srv_conns *conns;   /* request deadlines */
     metrics m;
 };
 
-static void tcache_clear(tcache *tc)
+static void worker_clear(worker *w)
 {
     for (int i = 0; i < TC_SLOTS; i++) {
-        ms_scorer_free(tc->slot[i].scorer);
-        tc->slot[i].scorer = NULL;
-        tc->slot[i].policy = NULL;
+        ms_scorer_free(w->slot[i].scorer);
+        w->slot[i].scorer = NULL;
+        w->slot[i].policy = NULL;
     }
-    gen_release(tc->gen);
-    tc->gen = NULL;
-    tc->next = 0;
+    gen_release(w->gen);
+    w->gen = NULL;
+    w->next = 0;
 }
 
-static void tcache_destroy(void *p)
+/* Waits for a free worker and takes it. */
+static worker *worker_take(ms_server *s)
 {
-    tcache *tc = p;
-    tcache_clear(tc);
-    free(tc);
+    pthread_mutex_lock(&s->lock);
+    worker *w = NULL;
+    for (;;) {
+        for (unsigned i = 0; i < s->cfg.threads && !w; i++)
+            if (!s->workers[i].busy)
+                w = &s->workers[i];
+        if (w)
+            break;
+        pthread_cond_wait(&s->worker_free, &s->lock);
+    }
+    w->busy = 1;
+    pthread_mutex_unlock(&s->lock);
+    return w;
+}
+
+/* Gives the worker back; scorers of a generation a reload replaced go
+ * first, so they do not outlive the last request that used them. */
+static void worker_give_back(ms_server *s, worker *w)
+{
+    pthread_mutex_lock(&s->lock);
+    int stale = w->gen && w->gen != s->current;
+    pthread_mutex_unlock(&s->lock);
+    if (stale)
+        worker_clear(w);
+    pthread_mutex_lock(&s->lock);
+    w->busy = 0;
+    pthread_cond_signal(&s->worker_free);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* At a reload's swap: the idle workers' scorers of replaced generations go
+ * now (busy ones when their request gives them back). */
+static void workers_drop_stale(ms_server *s)
+{
+    for (unsigned i = 0; i < s->cfg.threads; i++) {
+        worker *w = &s->workers[i];
+        pthread_mutex_lock(&s->lock);
+        int take = !w->busy && w->gen && w->gen != s->current;
+        if (take)
+            w->busy = 1;
+        pthread_mutex_unlock(&s->lock);
+        if (take)
+            worker_give_back(s, w);
+    }
 }
 
 static generation *gen_acquire(ms_server *s)
@@ -266,32 +322,33 @@ static generation *gen_acquire(ms_server *s)
     return g;
 }
 
-/* This thread's scorer for policy p of generation g (NULL on no memory). */
+/* A scorer for policy p of generation g (NULL on no memory), from the
+ * worker this request holds: the first call takes one, waiting for it
+ * when all are busy; the access handler gives it back after the reply. */
 static ms_scorer *scorer_for(ms_server *s, generation *g, const ms_policy *p)
 {
-    tcache *tc = pthread_getspecific(s->tkey);
-    if (!tc) {
-        tc = calloc(1, sizeof *tc);
-        if (!tc || pthread_setspecific(s->tkey, tc) != 0) {
-            free(tc);
-            return NULL;
-        }
+    worker *w = pthread_getspecific(s->tkey);
+    if (!w) {
+        w = worker_take(s);
+        pthread_setspecific(s->tkey, w);
+        if (s->cfg.hold)
+            s->cfg.hold(s->cfg.hold_arg);
     }
-    if (tc->gen != g) {
-        tcache_clear(tc);
+    if (w->gen != g) {
+        worker_clear(w);
         atomic_fetch_add(&g->refs, 1);
-        tc->gen = g;
+        w->gen = g;
     }
     for (int i = 0; i < TC_SLOTS; i++)
-        if (tc->slot[i].scorer && tc->slot[i].policy == p)
-            return tc->slot[i].scorer;
+        if (w->slot[i].scorer && w->slot[i].policy == p)
+            return w->slot[i].scorer;
     ms_scorer *sc;
     if (ms_scorer_new(g->models, p, &sc) != MS_OK)
         return NULL;
-    unsigned k = tc->next++ % TC_SLOTS;
-    ms_scorer_free(tc->slot[k].scorer);
-    tc->slot[k].scorer = sc;
-    tc->slot[k].policy = p;
+    unsigned k = w->next++ % TC_SLOTS;
+    ms_scorer_free(w->slot[k].scorer);
+    w->slot[k].scorer = sc;
+    w->slot[k].policy = p;
     return sc;
 }
 
@@ -305,6 +362,7 @@ static double now_s(void)
 /* ------------------------------------------------------------ requests */
 
 typedef struct request {
+    srv_conn *conn; /* its connection's deadline, or NULL */
     int endpoint;
     int begun;          /* the access handler has seen it */
     const char *reject; /* a 400 to answer (server_guard.h), or NULL */
@@ -799,8 +857,16 @@ static void handle_metrics(ms_server *s, reply *rp)
     fprintf(f,
             "# HELP modscore_requests_in_flight Requests being handled.\n"
             "# TYPE modscore_requests_in_flight gauge\n"
-            "modscore_requests_in_flight %lu\n",
-            inflight);
+            "modscore_requests_in_flight %lu\n"
+            "# HELP modscore_model_generations Model and policy sets in memory: the one in "
+            "use, and any a reload replaced that a request still holds.\n"
+            "# TYPE modscore_model_generations gauge\n"
+            "modscore_model_generations %d\n"
+            "# HELP modscore_request_timeouts_total Connections closed because a request "
+            "took longer than --request-timeout to arrive.\n"
+            "# TYPE modscore_request_timeouts_total counter\n"
+            "modscore_request_timeouts_total %lu\n",
+            inflight, atomic_load(&s->generations), srv_conns_timed_out(s->conns));
     if (fclose(f) != 0) {
         free(buf);
         set_error(rp, 500, "out of memory");
@@ -849,11 +915,14 @@ static int route(const char *url)
  * becomes *con_cls. */
 static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *con)
 {
-    (void)con;
     ms_server *s = cls;
     request *rq = calloc(1, sizeof *rq);
     if (!rq)
         return NULL;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    rq->conn = ci ? ci->socket_context : NULL;
+    srv_conn_phase(s->conns, rq->conn, SRV_RECEIVING);
     rq->t0 = now_s();
     rq->reject = srv_guard_target(uri);
     pthread_mutex_lock(&s->lock);
@@ -944,6 +1013,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         rq->body[rq->len] = '\0';
         return MHD_YES;
     }
+    srv_conn_phase(s->conns, rq->conn, SRV_WORKING); /* all received */
     if (rq->too_large) {
         set_error(&rp, 413, "request body is over the %zu-byte limit", s->cfg.max_body);
         return send_reply(s, con, rq, &rp, NULL);
@@ -955,6 +1025,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     case EP_HEALTHZ: handle_healthz(s, &rp); break;
     case EP_METRICS: handle_metrics(s, &rp); break;
     default: set_error(&rp, 404, "no such endpoint"); break;
+    }
+    worker *w = pthread_getspecific(s->tkey); /* taken by scorer_for */
+    if (w) {
+        pthread_setspecific(s->tkey, NULL);
+        worker_give_back(s, w);
     }
     return send_reply(s, con, rq, &rp, NULL);
 }
@@ -982,6 +1057,8 @@ static void log_request(ms_server *s, const request *rq, double dt)
         srv_line_addf(&l, " community=");
         srv_line_field(&l, rq->community, strlen(rq->community));
     }
+    if (srv_conn_timed_out(s->conns, rq->conn))
+        srv_line_addf(&l, " closed=request-timeout");
     if (rq->log_text) {
         srv_line_addf(&l, " text=");
         srv_line_text(&l, rq->log_text, strlen(rq->log_text));
@@ -1032,6 +1109,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
         pthread_mutex_unlock(&s->m.lock);
     }
     log_request(s, rq, dt);
+    srv_conn_phase(s->conns, rq->conn, SRV_BETWEEN); /* kept alive: idle */
     free(rq->body);
     free(rq->log_text);
     free(rq);
@@ -1039,6 +1117,21 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     if (--s->in_flight == 0)
         pthread_cond_broadcast(&s->idle);
     pthread_mutex_unlock(&s->lock);
+}
+
+/* A connection opens or closes: its deadline is watched in between. */
+static void on_connection(void *cls, struct MHD_Connection *con, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    ms_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? srv_conn_open(s->conns, ci->connect_fd) : NULL;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        srv_conn_close(s->conns, *socket_context);
+        *socket_context = NULL;
+    }
 }
 
 /* ------------------------------------------------------------ lifecycle */
@@ -1097,7 +1190,12 @@ static void server_free(ms_server *s)
     for (size_t i = 0; s->thresholds && i < s->cfg.n_thresholds; i++)
         free(s->thresholds[i]);
     free(s->thresholds);
+    for (unsigned i = 0; s->workers && i < s->cfg.threads; i++)
+        worker_clear(&s->workers[i]);
+    free(s->workers);
+    srv_conns_stop(s->conns);
     gen_release(s->current);
+    pthread_cond_destroy(&s->worker_free);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->m.lock);
     pthread_cond_destroy(&s->idle);
@@ -1115,7 +1213,9 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->m.lock, NULL);
     pthread_cond_init(&s->idle, NULL);
+    pthread_cond_init(&s->worker_free, NULL);
     atomic_init(&s->draining, 0);
+    atomic_init(&s->generations, 0);
     s->quiesced = MHD_INVALID_SOCKET;
     s->cfg = *cfg;
     s->listen = strdup(cfg->listen ? cfg->listen : MS_SERVER_DEFAULT_LISTEN);
@@ -1140,33 +1240,47 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         s->cfg.threads = n > 0 ? (unsigned)n : 1;
     }
+    if (!s->cfg.request_timeout_s)
+        s->cfg.request_timeout_s = MS_SERVER_DEFAULT_REQUEST_TIMEOUT;
+    if (!s->cfg.max_connections)
+        s->cfg.max_connections = MS_SERVER_DEFAULT_MAX_CONNECTIONS;
+    if (!s->cfg.max_connections_per_ip)
+        s->cfg.max_connections_per_ip = MS_SERVER_DEFAULT_MAX_CONNECTIONS_PER_IP;
     s->log = cfg->log ? cfg->log : stderr;
+    s->workers = calloc(s->cfg.threads, sizeof *s->workers);
+    s->conns = srv_conns_start(s->cfg.request_timeout_s, s->cfg.timeout_s);
+    oom = oom || !s->workers || !s->conns;
     if (oom) {
         server_free(s);
         return fail(err, MS_ERR_NOMEM, "", "out of memory");
     }
-    ms_status st = gen_build(&s->cfg, ++s->serial, &s->current, err);
+    ms_status st = gen_build(&s->cfg, ++s->serial, &s->generations, &s->current, err);
     struct sockaddr_storage ss;
     socklen_t sl = 0;
     int v6 = 0;
     if (st == MS_OK)
         st = parse_listen(s->listen, &ss, &sl, &v6, err);
-    if (st == MS_OK && pthread_key_create(&s->tkey, tcache_destroy) != 0)
+    if (st == MS_OK && pthread_key_create(&s->tkey, NULL) != 0)
         st = fail(err, MS_ERR_NOMEM, "", "no thread key");
     if (st != MS_OK) {
         server_free(s);
         return st;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
+    /* a thread per connection: a request waits for a scoring worker (cfg.threads
+     * of them) only to score, so /healthz answers while they are all busy;
+     * connections are capped in all and per client address */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_AUTO | MHD_USE_ITC;
     if (v6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->cfg.threads > 1 ? s->cfg.threads : 0),
         MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_URI_LOG_CALLBACK,
-        on_request_line, s, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->cfg.max_connections_per_ip,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, s, MHD_OPTION_END);
     if (!s->daemon) {
         int e = errno;
         pthread_key_delete(s->tkey);
@@ -1189,7 +1303,7 @@ ms_status ms_server_reload(ms_server *s, ms_error *err)
     unsigned long serial = ++s->serial;
     pthread_mutex_unlock(&s->lock);
     generation *g;
-    ms_status st = gen_build(&s->cfg, serial, &g, err);
+    ms_status st = gen_build(&s->cfg, serial, &s->generations, &g, err);
     pthread_mutex_lock(&s->m.lock);
     if (st == MS_OK)
         s->m.reloads_ok++;
@@ -1202,7 +1316,8 @@ ms_status ms_server_reload(ms_server *s, ms_error *err)
     generation *old = s->current;
     s->current = g;
     pthread_mutex_unlock(&s->lock);
-    gen_release(old); /* freed when the last request using it lets go */
+    workers_drop_stale(s);
+    gen_release(old); /* freed now, or when the last request using it ends */
     return MS_OK;
 }
 
@@ -1227,7 +1342,7 @@ void ms_server_stop(ms_server *s, unsigned drain_ms)
                 break;
         pthread_mutex_unlock(&s->lock);
     }
-    MHD_stop_daemon(s->daemon); /* joins the workers: their caches go */
+    MHD_stop_daemon(s->daemon); /* joins the connections' threads */
     if (s->quiesced != MHD_INVALID_SOCKET)
         close(s->quiesced);
     pthread_key_delete(s->tkey);

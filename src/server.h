@@ -31,6 +31,9 @@
 #define MS_SERVER_DEFAULT_LISTEN "127.0.0.1:8080"
 #define MS_SERVER_DEFAULT_MAX_BODY (1024u * 1024u)
 #define MS_SERVER_DEFAULT_TIMEOUT 10u
+#define MS_SERVER_DEFAULT_REQUEST_TIMEOUT 30u
+#define MS_SERVER_DEFAULT_MAX_CONNECTIONS 1000u
+#define MS_SERVER_DEFAULT_MAX_CONNECTIONS_PER_IP 64u
 #define MS_SERVER_MAX_COMMUNITIES 4096u
 
 typedef struct ms_server_config {
@@ -43,9 +46,22 @@ typedef struct ms_server_config {
     const char *policy_dir;   /* communityId ID -> policy_dir/ID.json; NULL: none */
     size_t max_body;          /* request body cap in bytes; 0: the default (1 MiB) */
     unsigned timeout_s;       /* idle connection timeout; 0: the default (10 s) */
-    unsigned threads;         /* worker threads; 0: one per online core */
+    unsigned request_timeout_s; /* a whole request (request line, headers, body)
+                                   must arrive within this, however it trickles;
+                                   0: the default (30 s) */
+    unsigned max_connections; /* open connections in all; more are closed at
+                                 once; 0: the default (1000) */
+    unsigned max_connections_per_ip; /* from one client address; 0: the
+                                        default (64) */
+    unsigned threads;         /* scoring workers (requests scoring at once);
+                                 0: one per online core. Each connection has
+                                 a thread of its own besides */
     int log_text;             /* include comment text in the request log */
     FILE *log;                /* request log; NULL: stderr */
+    /* Tests only: called by a request once it holds a scoring worker,
+     * before it scores (to keep workers busy on cue). NULL: none. */
+    void (*hold)(void *arg);
+    void *hold_arg;
 } ms_server_config;
 
 typedef struct ms_server ms_server;

@@ -39,7 +39,16 @@ static const char usage[] =
     "                          (ID: [A-Za-z0-9_-]{1,64})\n"
     "      --max-body BYTES    largest request body (default 1048576); larger is 413\n"
     "      --timeout SECONDS   close connections idle this long (default 10)\n"
-    "      --threads N         worker threads (default: one per core)\n"
+    "      --request-timeout SECONDS\n"
+    "                          close a connection whose request (request line,\n"
+    "                          headers, body) takes longer to arrive, however it\n"
+    "                          trickles in (default 30)\n"
+    "      --max-connections N open connections in all (default 1000)\n"
+    "      --max-connections-per-ip N\n"
+    "                          open connections from one client address (default\n"
+    "                          64; raise it behind a proxy, which is one address)\n"
+    "      --threads N         scoring workers: requests scoring at once (default:\n"
+    "                          one per core); /healthz never waits for one\n"
     "      --drain SECONDS     on SIGTERM, wait this long for requests in flight (default 10)\n"
     "      --log-text          include comment text in the request log\n"
     "  -h, --help              show this help\n"
@@ -48,14 +57,14 @@ static const char usage[] =
     "and the running one stays); SIGTERM or SIGINT stops accepting, drains, exits 0.\n"
     "One line per request is logged to stderr.\n";
 
-static int parse_uint(const char *opt, const char *arg, unsigned long long max,
-                      unsigned long long *out)
+static int parse_uint(const char *opt, const char *arg, unsigned long long min,
+                      unsigned long long max, unsigned long long *out)
 {
     char *end;
     errno = 0;
     unsigned long long v = strtoull(arg, &end, 10);
-    if (errno || end == arg || *end || arg[0] == '-' || v > max) {
-        cli_errorf("bad %s '%s'", opt, arg);
+    if (errno || end == arg || *end || arg[0] == '-' || v < min || v > max) {
+        cli_errorf("bad %s '%s' (%llu to %llu)", opt, arg, min, max);
         return -1;
     }
     *out = v;
@@ -71,13 +80,19 @@ int cmd_serve(int argc, char **argv)
         OPT_TIMEOUT,
         OPT_THREADS,
         OPT_DRAIN,
-        OPT_LOG_TEXT
+        OPT_LOG_TEXT,
+        OPT_REQUEST_TIMEOUT,
+        OPT_MAX_CONNECTIONS,
+        OPT_MAX_PER_IP
     };
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"policy-dir", required_argument, NULL, OPT_POLICY_DIR},
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+        {"max-connections-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"drain", required_argument, NULL, OPT_DRAIN},
         {"log-text", no_argument, NULL, OPT_LOG_TEXT},
@@ -99,22 +114,37 @@ int cmd_serve(int argc, char **argv)
         case OPT_LISTEN: cfg.listen = optarg; break;
         case OPT_POLICY_DIR: cfg.policy_dir = optarg; break;
         case OPT_MAX_BODY:
-            if (parse_uint("--max-body", optarg, MS_MAX_DOCUMENT_BYTES, &v) || v == 0)
+            if (parse_uint("--max-body", optarg, 1, MS_MAX_DOCUMENT_BYTES, &v))
                 return EXIT_USAGE;
             cfg.max_body = (size_t)v;
             break;
         case OPT_TIMEOUT:
-            if (parse_uint("--timeout", optarg, 86400, &v) || v == 0)
+            if (parse_uint("--timeout", optarg, 1, 86400, &v))
                 return EXIT_USAGE;
             cfg.timeout_s = (unsigned)v;
             break;
+        case OPT_REQUEST_TIMEOUT:
+            if (parse_uint("--request-timeout", optarg, 1, 86400, &v))
+                return EXIT_USAGE;
+            cfg.request_timeout_s = (unsigned)v;
+            break;
+        case OPT_MAX_CONNECTIONS:
+            if (parse_uint("--max-connections", optarg, 1, 100000, &v))
+                return EXIT_USAGE;
+            cfg.max_connections = (unsigned)v;
+            break;
+        case OPT_MAX_PER_IP:
+            if (parse_uint("--max-connections-per-ip", optarg, 1, 100000, &v))
+                return EXIT_USAGE;
+            cfg.max_connections_per_ip = (unsigned)v;
+            break;
         case OPT_THREADS:
-            if (parse_uint("--threads", optarg, 1024, &v) || v == 0)
+            if (parse_uint("--threads", optarg, 1, 1024, &v))
                 return EXIT_USAGE;
             cfg.threads = (unsigned)v;
             break;
         case OPT_DRAIN:
-            if (parse_uint("--drain", optarg, 3600, &drain_s))
+            if (parse_uint("--drain", optarg, 0, 3600, &drain_s))
                 return EXIT_USAGE;
             break;
         case OPT_LOG_TEXT: cfg.log_text = 1; break;

@@ -17,11 +17,15 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ a client */
@@ -40,10 +44,21 @@ static void resp_free(resp *r)
     memset(r, 0, sizeof *r);
 }
 
-static int dial(unsigned port)
+/* A connection to 127.0.0.1:port from the loopback address from (host
+ * order; 0: any). A server that does not answer fails the test after 15 s
+ * instead of hanging it. */
+static int dial_from(unsigned port, uint32_t from)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(fd >= 0);
+    struct timeval tv = {15, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (from) {
+        struct sockaddr_in b = {0};
+        b.sin_family = AF_INET;
+        b.sin_addr.s_addr = htonl(from);
+        assert_int_equal(bind(fd, (struct sockaddr *)&b, sizeof b), 0);
+    }
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
     a.sin_port = htons((uint16_t)port);
@@ -51,6 +66,8 @@ static int dial(unsigned port)
     assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
     return fd;
 }
+
+static int dial(unsigned port) { return dial_from(port, 0); }
 
 static void send_all(int fd, const char *p, size_t n)
 {
@@ -179,7 +196,22 @@ typedef struct fixture {
     ms_models *models_ref; /* the library, to compute expected answers */
     ms_policy *policy_ref;
     ms_scorer *scorer_ref;
+    ms_server_config over; /* its non-zero fields override start()'s */
+    struct gate *gate;     /* holds scoring requests on cue, when set */
 } fixture;
+
+/* The server's hold hook: a request that reaches a scoring worker says so
+ * (entered) and waits for go. */
+typedef struct gate {
+    sem_t entered, go;
+} gate;
+
+static void gate_hold(void *arg)
+{
+    gate *g = arg;
+    sem_post(&g->entered);
+    sem_wait(&g->go);
+}
 
 static void write_file(const char *path, const char *text)
 {
@@ -216,7 +248,14 @@ static int start(fixture *fx, unsigned timeout_s, int log_text)
     cfg.policy_dir = fx->policies;
     cfg.max_body = 64 * 1024;
     cfg.timeout_s = timeout_s;
-    cfg.threads = 4;
+    cfg.threads = fx->over.threads ? fx->over.threads : 4;
+    cfg.request_timeout_s = fx->over.request_timeout_s;
+    cfg.max_connections = fx->over.max_connections;
+    cfg.max_connections_per_ip = fx->over.max_connections_per_ip;
+    if (fx->gate) {
+        cfg.hold = gate_hold;
+        cfg.hold_arg = fx->gate;
+    }
     cfg.log_text = log_text;
     cfg.log = fx->log;
     ms_error err = {0};
@@ -229,9 +268,17 @@ static int start(fixture *fx, unsigned timeout_s, int log_text)
     return 0;
 }
 
-static int setup_opts(void **state, unsigned timeout_s, int log_text)
+static int setup_opts(void **state, unsigned timeout_s, int log_text,
+                      const ms_server_config *over, int with_gate)
 {
     fixture *fx = calloc(1, sizeof *fx);
+    if (over)
+        fx->over = *over;
+    if (with_gate) {
+        fx->gate = calloc(1, sizeof *fx->gate);
+        sem_init(&fx->gate->entered, 0, 0);
+        sem_init(&fx->gate->go, 0, 0);
+    }
     snprintf(fx->dir, sizeof fx->dir, "/tmp/ms_server_test.XXXXXX");
     assert_non_null(mkdtemp(fx->dir));
     snprintf(fx->models, sizeof fx->models, "%s/models", fx->dir);
@@ -261,18 +308,46 @@ static int setup_opts(void **state, unsigned timeout_s, int log_text)
     return 0;
 }
 
-static int setup(void **state) { return setup_opts(state, 5, 0); }
-static int setup_short_timeout(void **state) { return setup_opts(state, 1, 0); }
-static int setup_log_text(void **state) { return setup_opts(state, 5, 1); }
+static int setup(void **state) { return setup_opts(state, 5, 0, NULL, 0); }
+static int setup_short_timeout(void **state) { return setup_opts(state, 1, 0, NULL, 0); }
+static int setup_log_text(void **state) { return setup_opts(state, 5, 1, NULL, 0); }
+static int setup_slowloris(void **state)
+{
+    ms_server_config over = {.request_timeout_s = 2}; /* limits: the defaults */
+    return setup_opts(state, 5, 0, &over, 0);
+}
+static int setup_small_limits(void **state)
+{
+    ms_server_config over = {.max_connections = 12, .max_connections_per_ip = 8,
+                             .request_timeout_s = 60};
+    return setup_opts(state, 60, 0, &over, 0);
+}
+static int setup_keepalive(void **state)
+{
+    ms_server_config over = {.request_timeout_s = 1};
+    return setup_opts(state, 5, 0, &over, 0);
+}
+static int setup_gate(void **state)
+{
+    ms_server_config over = {.threads = 2};
+    return setup_opts(state, 5, 0, &over, 1);
+}
 
 static int teardown(void **state)
 {
     fixture *fx = *state;
+    for (int i = 0; fx->gate && i < 16; i++)
+        sem_post(&fx->gate->go); /* a failed test's held requests finish */
     ms_server_stop(fx->srv, 2000);
     fclose(fx->log);
     ms_scorer_free(fx->scorer_ref);
     ms_policy_free(fx->policy_ref);
     ms_models_free(fx->models_ref);
+    if (fx->gate) {
+        sem_destroy(&fx->gate->entered);
+        sem_destroy(&fx->gate->go);
+        free(fx->gate);
+    }
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
     assert_int_equal(system(cmd), 0);
@@ -929,6 +1004,287 @@ static void test_ambiguous_framing_refused(void **state)
     resp_free(&r);
 }
 
+typedef struct checker {
+    unsigned port;
+    int status;
+} checker;
+
+static void *post_check(void *p)
+{
+    checker *c = p;
+    resp r = post(c->port, "/v1/check", "{\"text\":\"hello there\"}");
+    c->status = r.status;
+    resp_free(&r);
+    return NULL;
+}
+
+/* n /v1/check requests on threads of their own, each held by the gate once
+ * it has a scoring worker. */
+static void hold_checks(fixture *fx, pthread_t *t, checker *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        c[i] = (checker){fx->port, 0};
+        pthread_create(&t[i], NULL, post_check, &c[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 15; /* a worker never reached: fail, do not hang */
+        assert_int_equal(sem_timedwait(&fx->gate->entered, &until), 0);
+    }
+}
+
+static void release_checks(fixture *fx, pthread_t *t, checker *c, int n)
+{
+    for (int i = 0; i < n; i++)
+        sem_post(&fx->gate->go);
+    for (int i = 0; i < n; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(c[i].status, 200);
+    }
+}
+
+/* Issue 17.5: /healthz (and /metrics) answer while every scoring worker is
+ * busy. */
+static void test_healthz_while_workers_busy(void **state)
+{
+    fixture *fx = *state; /* 2 scoring workers */
+    pthread_t t[2];
+    checker c[2];
+    hold_checks(fx, t, c, 2);
+    resp r = http(fx->port, "GET", "/healthz", NULL, NULL, 0); /* fails after 15 s */
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "modscore_requests_in_flight 3\n"));
+    resp_free(&r);
+    release_checks(fx, t, c, 2);
+}
+
+/* Issue 17.15: after a reload the replaced models are freed as soon as no
+ * request uses them, not when each worker next scores. */
+static void test_reload_frees_old_models(void **state)
+{
+    fixture *fx = *state;
+    pthread_t t[2];
+    checker c[2];
+    hold_checks(fx, t, c, 2); /* both workers have scorers of generation 1 */
+    release_checks(fx, t, c, 2);
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    resp r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
+    assert_non_null(strstr(r.body, "modscore_model_generations 1\n"));
+    resp_free(&r);
+    /* a request in flight over a reload keeps its models to the end, then
+     * lets go of them */
+    hold_checks(fx, t, c, 1);
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
+    assert_non_null(strstr(r.body, "modscore_model_generations 2\n"));
+    resp_free(&r);
+    release_checks(fx, t, c, 1);
+    r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
+    assert_non_null(strstr(r.body, "modscore_model_generations 1\n"));
+    resp_free(&r);
+}
+
+#define LOOPBACK(d) (0x7f000000u | (d)) /* 127.0.0.d */
+
+/* 1 when the server has closed fd (EOF or reset), 0 while it is open. */
+static int closed_by_server(int fd)
+{
+    struct pollfd pf = {fd, POLLIN, 0};
+    if (poll(&pf, 1, 0) == 0)
+        return 0;
+    char b[512];
+    ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* GET /healthz from the loopback address from. */
+static int probe_healthz(unsigned port, uint32_t from)
+{
+    int fd = dial_from(port, from);
+    const char req[] = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    send_all(fd, req, sizeof req - 1);
+    size_t n;
+    char *buf = read_to_close(fd, &n);
+    close(fd);
+    int status = 0;
+    sscanf(buf, "HTTP/1.%*d %d", &status);
+    free(buf);
+    return status;
+}
+
+/* Issue 17.5: slowloris. Over a thousand connections from one address
+ * (127.0.0.3) trickle header lines, and one body bytes, never idle long
+ * enough for the idle timeout: the per-address limit (default 64) keeps
+ * the others' connections free, /healthz answers a probe from 127.0.0.2
+ * throughout, and the request deadline (2 s here) closes every trickler.
+ * Bounded: the test gives up after 12 s of trickling. */
+static void test_slowloris(void **state)
+{
+    fixture *fx = *state; /* idle timeout 5 s, request deadline 2 s */
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < 4096 && rl.rlim_max > rl.rlim_cur) {
+        rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    int n = 1100;
+    if ((rlim_t)n * 2 + 200 > rl.rlim_cur)
+        n = (int)(rl.rlim_cur - 200) / 2;
+    int *fd = calloc((size_t)n + 1, sizeof *fd);
+    const char head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\n";
+    for (int i = 0; i < n; i++) {
+        fd[i] = dial_from(fx->port, LOOPBACK(3));
+        send_all(fd[i], head, sizeof head - 1);
+    }
+    /* one that sends its headers and then trickles its body */
+    fd[n] = dial_from(fx->port, LOOPBACK(4));
+    const char body_head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{";
+    send_all(fd[n], body_head, sizeof body_head - 1);
+
+    assert_int_equal(probe_healthz(fx->port, LOOPBACK(2)), 200);
+    int open = 0;
+    for (int round = 0; round < 24; round++) { /* every 0.5 s, up to 12 s */
+        open = 0;
+        for (int i = 0; i <= n; i++) {
+            if (fd[i] < 0)
+                continue;
+            if (closed_by_server(fd[i])) {
+                close(fd[i]);
+                fd[i] = -1;
+                continue;
+            }
+            open++;
+            if (i < n)
+                send_all(fd[i], "X-Trickle: 1\r\n", 14);
+            else
+                send_all(fd[i], " ", 1);
+        }
+        if (open == 0)
+            break;
+        if (round == 1) /* 1 s in, the trickling connections hold on */
+            assert_int_equal(probe_healthz(fx->port, LOOPBACK(2)), 200);
+        sleep_ms(500);
+    }
+    for (int i = 0; i <= n; i++)
+        if (fd[i] >= 0)
+            close(fd[i]);
+    free(fd);
+    if (open)
+        fprintf(stderr, "%d trickling connections still open after 12 s\n", open);
+    assert_int_equal(open, 0);
+    assert_int_equal(probe_healthz(fx->port, LOOPBACK(2)), 200);
+    resp r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
+    unsigned long timeouts = 0;
+    const char *m = strstr(r.body, "\nmodscore_request_timeouts_total ");
+    assert_non_null(m);
+    sscanf(m + 33, "%lu", &timeouts);
+    assert_true(timeouts >= 2 && timeouts <= 65); /* at most 64 from .3, and .4's */
+    resp_free(&r);
+    ms_server_stop(fx->srv, 1000);
+    fx->srv = NULL;
+    fflush(fx->log);
+    char *log = read_all(fx->log_path);
+    assert_non_null(strstr(log, " POST /v1/check - "));
+    assert_non_null(strstr(log, " closed=request-timeout"));
+    free(log);
+}
+
+/* Issue 17.5: --max-connections-per-ip and --max-connections. */
+static void test_connection_limits(void **state)
+{
+    fixture *fx = *state; /* 12 in all, 8 per address; deadlines 60 s */
+    const char head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\n";
+    int a[9], b[4];
+    for (int i = 0; i < 9; i++) {
+        a[i] = dial_from(fx->port, LOOPBACK(3));
+        send_all(a[i], head, sizeof head - 1);
+    }
+    /* the ninth from 127.0.0.3 is closed at once (nothing else would close
+     * it for 60 s) */
+    struct pollfd pf = {a[8], POLLIN, 0};
+    assert_int_equal(poll(&pf, 1, 10000), 1);
+    assert_true(closed_by_server(a[8]));
+    for (int i = 0; i < 8; i++)
+        assert_false(closed_by_server(a[i]));
+    assert_int_equal(probe_healthz(fx->port, LOOPBACK(2)), 200);
+    /* 8 + 4 = 12: the server is full; the next one is closed at once */
+    for (int i = 0; i < 4; i++) {
+        b[i] = dial_from(fx->port, LOOPBACK(4));
+        send_all(b[i], head, sizeof head - 1);
+    }
+    sleep_ms(200);
+    int c = dial_from(fx->port, LOOPBACK(2));
+    pf.fd = c;
+    assert_int_equal(poll(&pf, 1, 10000), 1);
+    assert_true(closed_by_server(c));
+    close(c);
+    for (int i = 0; i < 9; i++)
+        close(a[i]);
+    for (int i = 0; i < 4; i++)
+        close(b[i]);
+}
+
+/* Reads one response (headers and a Content-Length body) from a kept-alive
+ * connection; its status, 0 when the connection closed first. */
+static int read_one_response(int fd)
+{
+    char buf[8192];
+    size_t got = 0;
+    char *end = NULL;
+    while (!end && got < sizeof buf - 1) {
+        ssize_t k = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+        if (k <= 0)
+            return 0;
+        got += (size_t)k;
+        buf[got] = '\0';
+        end = strstr(buf, "\r\n\r\n");
+    }
+    if (!end)
+        return 0;
+    size_t clen = 0;
+    const char *cl = strcasestr(buf, "\r\nContent-Length:");
+    if (cl)
+        sscanf(cl + 17, "%zu", &clen);
+    size_t have = got - (size_t)(end + 4 - buf);
+    while (have < clen) {
+        ssize_t k = recv(fd, buf, sizeof buf, 0);
+        if (k <= 0)
+            return 0;
+        have += (size_t)k;
+    }
+    int status = 0;
+    sscanf(buf, "HTTP/1.%*d %d", &status);
+    return status;
+}
+
+/* The request deadline (1 s here) counts a request's arrival, not the quiet
+ * between two requests on a kept-alive connection (issue 13's Discourse
+ * pattern): that is the idle timeout's (5 s here). */
+static void test_keepalive_outlives_request_deadline(void **state)
+{
+    fixture *fx = *state;
+    int fd = dial(fx->port);
+    const char req[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n"
+                       "{\"text\":\"fine\"}";
+    send_all(fd, req, sizeof req - 1);
+    assert_int_equal(read_one_response(fd), 200);
+    sleep_ms(2500);
+    send_all(fd, req, sizeof req - 1);
+    assert_int_equal(read_one_response(fd), 200);
+    close(fd);
+}
+
 typedef struct worker_arg {
     unsigned port;
     int id;
@@ -999,6 +1355,12 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_json_nesting_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ambiguous_framing_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_healthz_while_workers_busy, setup_gate, teardown),
+        cmocka_unit_test_setup_teardown(test_slowloris, setup_slowloris, teardown),
+        cmocka_unit_test_setup_teardown(test_connection_limits, setup_small_limits, teardown),
+        cmocka_unit_test_setup_teardown(test_keepalive_outlives_request_deadline,
+                                        setup_keepalive, teardown),
+        cmocka_unit_test_setup_teardown(test_reload_frees_old_models, setup_gate, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_bad_requests_affect_no_one, setup,
                                         teardown),
     };
