@@ -5,7 +5,8 @@
 # shipped hostility model; the adapted model is one libsvm model that eval
 # and score load; its card names the base model and gives both models'
 # cross-validated figures; bad decisions and unfit base models are refused
-# with 64/65 and nothing is written.
+# with 64/65 and nothing is written; `serve` picks up an adapted model set
+# swapped in behind a symlink on SIGHUP (the README's loop).
 # Usage: adapt.sh MODSCORE TESTS_DIR
 set -u
 bin=$1
@@ -57,6 +58,32 @@ rc=$?
 echo "The mayor: free crypto giveaway, click my profile" |
   "$bin" check --models "$models" >"$tmp/verdict" 2>&1
 status $? 0 "the shipped model publishes this site's advertising (else the test above proves nothing)"
+
+# --- the README's loop: serve a model set through a symlink, swap in the
+# adapted set, SIGHUP: the site's standard is served without a restart
+if command -v curl >/dev/null 2>&1; then
+  ln -s "$(cd "$models" && pwd)" "$tmp/current"
+  "$bin" serve --listen 127.0.0.1:0 --models "$tmp/current" --threads 1 2>"$tmp/serve.log" &
+  spid=$!
+  port=
+  for _ in $(seq 100); do
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/serve.log")
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  ask() { curl -s --max-time 10 "127.0.0.1:$port/v1/check" \
+    -d '{"text":"The mayor: free crypto giveaway, click my profile"}'; }
+  ask | grep -q '"action":"publish"' && ok || bad "serve with the shipped set: $(ask)"
+  ln -sfn "$tmp/set" "$tmp/current.tmp" && mv -T "$tmp/current.tmp" "$tmp/current"
+  kill -HUP $spid
+  for _ in $(seq 100); do
+    grep -q "reloaded" "$tmp/serve.log" && break
+    sleep 0.1
+  done
+  ask | grep -q '"action":"re' && ok || bad "after SIGHUP, the adapted set: $(ask)"
+  kill $spid
+  wait $spid 2>/dev/null
+fi
 
 # --- the HTML report's export format and score records with a decision
 python3 - "$feedback" >"$tmp/export.jsonl" <<'PY'
