@@ -202,6 +202,12 @@ MS_API void ms_dataset_clear(ms_dataset *set);
 
 /* ---------------------------------------------------------------- policy */
 
+/* Categories are data: each model directory under models/ whose card.json
+ * names a "category" is one (hostility, off_topic, insult, identity_attack,
+ * profanity, threat, or a site's own); see ms_models_category_count. The
+ * enum names the two categories every earlier version had, for the calls
+ * that take one (ms_policy_review, ms_models_version); the calls ending in
+ * _named take any category by name. */
 typedef enum ms_category {
     MS_CAT_HOSTILITY = 0,
     MS_CAT_OFF_TOPIC = 1,
@@ -210,6 +216,9 @@ typedef enum ms_category {
 
 /* "hostility", "off_topic". */
 MS_API const char *ms_category_name(ms_category c);
+
+/* At most this many categories are loaded from one models directory. */
+#define MS_MAX_CATEGORIES 32
 
 typedef enum ms_action {
     MS_ACTION_PUBLISH = 0,
@@ -239,14 +248,47 @@ MS_API ms_status ms_policy_override(ms_policy *p, const char *spec, ms_error *er
 MS_API double ms_policy_review(const ms_policy *p, ms_category c);
 MS_API double ms_policy_reject(const ms_policy *p, ms_category c);
 
+/* A category's thresholds. A score at or above flag lists the category in
+ * the result's flags (with the words behind it) without changing the
+ * action; at or above review the comment is held; at or above reject it is
+ * rejected. A threshold of MS_THRESHOLD_NEVER (above 1) is never reached.
+ * flag <= review <= reject. */
+typedef struct ms_thresholds {
+    double flag, review, reject;
+} ms_thresholds;
+
+#define MS_THRESHOLD_NEVER 2.0
+
+/* The thresholds of a category by name (any name: categories are data).
+ * A category the policy does not name keeps the built-in default:
+ * hostility flag = review 0.5, reject 0.85; off_topic 0.7 / 0.95; any
+ * other category flag 0.5 and never review or reject, so a policy written
+ * before a category existed decides as it did (the new scores are shown
+ * and flagged, never acted on, until the policy names them).
+ * OUT: *out. MS_ERR_ARG for a NULL argument. */
+MS_API ms_status ms_policy_thresholds(const ms_policy *p, const char *category,
+                                      ms_thresholds *out);
+
+/* The categories the policy names (its "thresholds" keys and overrides),
+ * in the order first named: for warning about a name no model has. NULL
+ * past the end. */
+MS_API size_t ms_policy_category_count(const ms_policy *p);
+MS_API const char *ms_policy_category(const ms_policy *p, size_t i);
+
 /* ---------------------------------------------------------------- models */
 
 /* The loaded models and lexicons: read-only, shareable across threads. */
 typedef struct ms_models ms_models;
 
-/* Loads the model directories under dir (hostility/, off_topic/ when
- * present, lexicons/). OUT: *out, free with ms_models_free. A missing
- * directory or file is MS_ERR_NOT_FOUND with its path in err->source. */
+/* Loads lexicons/ and every model directory under dir whose card.json
+ * names a "category" (directories whose card names none, such as a token
+ * span model, and directories without a card are passed over; a card of
+ * an earlier version in hostility/ or off_topic/ counts as that category).
+ * A hostility model is required. Categories are ordered hostility,
+ * off_topic, then the others by name. OUT: *out, free with ms_models_free.
+ * A missing directory or file is MS_ERR_NOT_FOUND with its path in
+ * err->source; two directories naming one category, or more than
+ * MS_MAX_CATEGORIES, is MS_ERR_MODEL. */
 MS_API ms_status ms_models_load(const char *dir, ms_models **out, ms_error *err);
 
 /* Flags of ms_models_load_flags (0 is ms_models_load). */
@@ -266,8 +308,10 @@ MS_API ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models
 MS_API void ms_models_free(ms_models *m);
 
 /* Loads a single model directory (e.g. models/hostility) with the lexicons
- * in lexicon_dir, as `modscore eval --model DIR` does. OUT: *out (free
- * with ms_models_free) and *category, the one its card names. */
+ * in lexicon_dir, as `modscore eval --model DIR` does: the set then has
+ * that one category. OUT: *out (free with ms_models_free) and *category:
+ * MS_CAT_OFF_TOPIC for an off-topic model, else MS_CAT_HOSTILITY (the
+ * category's real name is ms_models_category_info(*out, 0)->name). */
 MS_API ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir,
                                        ms_models **out, ms_category *category, ms_error *err);
 
@@ -279,6 +323,26 @@ MS_API ms_status ms_model_compile(const char *model_dir, ms_error *err);
 /* The version string of a loaded model ("hostility" -> its card's
  * "version"), or NULL when that model is not loaded. */
 MS_API const char *ms_models_version(const ms_models *m, ms_category c);
+
+/* A loaded category, as its model card describes it. The strings belong to
+ * the models and live as long as they do. */
+typedef struct ms_category_info {
+    const char *name;                  /* "hostility", "insult", ... */
+    const char *perspective_attribute; /* "TOXICITY", "INSULT", ...; NULL when none */
+    const char *language;              /* "en" */
+    const char *version;               /* the card's "version" */
+    int needs_context;                 /* 1: scored only with an article or parent */
+} ms_category_info;
+
+/* How many categories are loaded, and the i-th (NULL past the end), in the
+ * order of ms_result.scores. */
+MS_API size_t ms_models_category_count(const ms_models *m);
+MS_API const ms_category_info *ms_models_category_info(const ms_models *m, size_t i);
+/* The index of a category by name, or -1 when it is not loaded. */
+MS_API int ms_models_category_find(const ms_models *m, const char *name);
+/* The index of the category answering a Perspective attribute ("INSULT"),
+ * or -1 when no loaded model's card names it. */
+MS_API int ms_models_category_for_attribute(const ms_models *m, const char *attribute);
 
 /* ---------------------------------------------------------------- scoring */
 
@@ -296,9 +360,18 @@ typedef struct ms_reason {
 enum {
     MS_FLAG_HOSTILITY = 1u << 0,
     MS_FLAG_OFF_TOPIC = 1u << 1,
-    MS_FLAG_DENY = 1u << 2
+    MS_FLAG_DENY = 1u << 2,
+    MS_FLAG_OTHER = 1u << 3 /* another category is flagged: see scores[].flagged */
 };
 
+/* One loaded category's score for a comment. */
+typedef struct ms_category_score {
+    const char *category; /* the category's name; belongs to the models */
+    double score;         /* probability in [0, 1], when has_score */
+    int has_score;
+    const char *missing;  /* static text saying why, when !has_score */
+    int flagged;          /* at or above the policy's flag threshold */
+} ms_category_score;
 
 typedef struct ms_result {
     double hostility;      /* probability in [0, 1] */
@@ -312,6 +385,13 @@ typedef struct ms_result {
     ms_action action;
     ms_reason *reasons;    /* strongest first within each category */
     size_t n_reasons;
+    /* Every loaded category's score, in the models' category order (the
+     * hostility and off_topic fields above repeat two of them). Owned by
+     * the result (ms_result_clear); the names belong to the models. A
+     * result built by hand may leave it empty: reports then use the fields
+     * above. */
+    ms_category_score *scores;
+    size_t n_scores;
 } ms_result;
 
 /* What one comment is scored with. article and parent_text may be NULL;
@@ -361,6 +441,11 @@ typedef struct ms_reporter ms_reporter;
 MS_API ms_status ms_reporter_new(ms_output format, FILE *stream, const ms_policy *policy,
                                  ms_reporter **out);
 MS_API void ms_reporter_free(ms_reporter *r);
+/* Names the loaded categories, so the CSV header and the text table have a
+ * column for each (call before the first ms_reporter_begin; the models
+ * must outlive the reporter). Without it they have hostility and off_topic
+ * columns; JSON, JSON Lines and HTML list whatever each result carries. */
+MS_API ms_status ms_reporter_set_models(ms_reporter *r, const ms_models *models);
 /* Starts a discussion's report; article may be NULL. */
 MS_API ms_status ms_reporter_begin(ms_reporter *r, const ms_article *article);
 MS_API ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_result *res);
@@ -445,6 +530,13 @@ typedef struct ms_train_options {
      * never two calls at once. */
     void (*progress)(void *ud, const ms_train_progress *p);
     void *progress_ud;
+    /* The category the card names (NULL: the task's, "hostility" or
+     * "off_topic"): a hostility-task model trained on insult labels is the
+     * "insult" category. perspective_attribute is the card's Perspective
+     * attribute (NULL: the category's known one, TOXICITY for hostility,
+     * INSULT for insult, ...; none for a name Perspective lacks). */
+    const char *category;
+    const char *perspective_attribute;
 } ms_train_options;
 
 /* Trains a model on set and writes the model directory out_dir atomically
@@ -497,6 +589,11 @@ typedef struct ms_eval_report {
 
 MS_API ms_status ms_eval(const ms_models *models, ms_task task, const ms_policy *policy,
                          const ms_dataset *set, ms_eval_report *out, ms_error *err);
+/* ms_eval for a category by name (ms_eval's task names hostility or
+ * off_topic). The review and reject thresholds are the policy's for it. */
+MS_API ms_status ms_eval_category(const ms_models *models, const char *category,
+                                  const ms_policy *policy, const ms_dataset *set,
+                                  ms_eval_report *out, ms_error *err);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,9 @@ void ms_card_clear(ms_card *card)
         return;
     free(card->task);
     free(card->version);
+    free(card->category);
+    free(card->perspective_attribute);
+    free(card->language);
     memset(card, 0, sizeof *card);
 }
 
@@ -58,6 +61,52 @@ static int get_weight(json_t *obj, const char *key, double *out)
     return 0;
 }
 
+/* Absent, or a string. */
+static int optional_string(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return !v || json_is_string(v);
+}
+
+int ms_category_name_valid(const char *s, size_t n)
+{
+    if (!s || n == 0 || n > 64 || !(s[0] >= 'a' && s[0] <= 'z'))
+        return 0;
+    /* reserved: a reason's "deny", the "sentiment" score */
+    if ((n == 4 && memcmp(s, "deny", 4) == 0) || (n == 9 && memcmp(s, "sentiment", 9) == 0))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+int ms_card_category(const char *path, const char *legacy_name, char **category)
+{
+    *category = NULL;
+    char *data;
+    size_t len;
+    if (ms_read_file(path, 1u << 24, &data, &len, NULL) != MS_OK)
+        return 0;
+    json_t *root = json_loadb(data, len, 0, NULL);
+    free(data);
+    if (!root)
+        return 0;
+    const char *cat = json_string_value(json_object_get(root, "category"));
+    const char *task = json_string_value(json_object_get(root, "task"));
+    if (!cat && !json_object_get(root, "category") && legacy_name && task &&
+        strcmp(task, legacy_name) == 0 &&
+        (strcmp(task, "hostility") == 0 || strcmp(task, "off_topic") == 0))
+        cat = task;
+    int r = 0;
+    if (cat) {
+        *category = ms_strdup0(cat);
+        r = *category ? 1 : -1;
+    }
+    json_decref(root);
+    return r;
+}
+
 ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
 {
     memset(card, 0, sizeof *card);
@@ -77,6 +126,7 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
     const char *version = json_string_value(json_object_get(root, "version"));
     const char *mh = json_string_value(json_object_get(root, "model_hash"));
     const char *ih = json_string_value(json_object_get(root, "idf_hash"));
+    const char *cat = json_string_value(json_object_get(root, "category"));
     ms_feature_config *f = &card->features;
     if (get_int(root, "format", 0, 1000, &card->format) != 0) {
         ms_fail(err, st, path, 0, 0, "card has no \"format\"");
@@ -102,11 +152,29 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
                 MS_YOU_WINDOW_MAX);
     } else if (ms_parse_hex64(mh, &card->model_hash) || ms_parse_hex64(ih, &card->idf_hash)) {
         ms_fail(err, st, path, 0, 0, "card's hashes are not 16 hex digits");
+    } else if (!optional_string(root, "category") || !optional_string(root, "language") ||
+               !optional_string(root, "perspective_attribute") ||
+               (json_object_get(root, "needs_context") &&
+                !json_is_boolean(json_object_get(root, "needs_context")))) {
+        ms_fail(err, st, path, 0, 0,
+                "card's \"category\", \"language\" or \"perspective_attribute\" is not a "
+                "string, or \"needs_context\" not a boolean");
+    } else if (cat && !ms_category_name_valid(cat, strlen(cat))) {
+        ms_fail(err, st, path, 0, 0,
+                "card's category \"%s\" is not 1-64 of a-z, 0-9 and _, starting with a letter",
+                cat);
     } else {
+        const char *lang = json_string_value(json_object_get(root, "language"));
+        const char *pa = json_string_value(json_object_get(root, "perspective_attribute"));
         card->task = ms_strdup0(task);
         card->version = ms_strdup0(version);
-        st = card->task && card->version ? MS_OK
-                                         : ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+        card->category = ms_strdup0(cat);
+        card->perspective_attribute = ms_strdup0(pa);
+        card->language = ms_strdup0(lang ? lang : "en");
+        st = card->task && card->version && card->language && (!cat || card->category) &&
+                     (!pa || card->perspective_attribute)
+                 ? MS_OK
+                 : ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     json_decref(root);
     if (st != MS_OK)

@@ -13,8 +13,15 @@
 
 typedef struct ms_card {
     int format;              /* MS_CARD_FORMAT */
-    char *task;              /* "hostility" or "off_topic" */
+    char *task;              /* "hostility" or "off_topic": the feature recipe */
     char *version;           /* e.g. "hostility-20261128-1a2b3c4d" */
+    /* What the model scores (DESIGN.md, "Categories are data"). category
+     * is the card's "category" (for cards written before it, the task of
+     * a directory named like it); NULL when the card names none: then the
+     * directory is not a category (a token-span model, say). */
+    char *category;
+    char *perspective_attribute; /* "TOXICITY", "INSULT", ...; NULL when none */
+    char *language;              /* "en" when the card names none */
     ms_feature_config features;
     uint64_t model_hash;     /* FNV-1a of model.svm */
     uint64_t idf_hash;       /* FNV-1a of idf.bin */
@@ -24,6 +31,17 @@ typedef struct ms_card {
  * people. MS_ERR_NOT_FOUND when absent, MS_ERR_MODEL when invalid or of
  * another format. OUT: card, release with ms_card_clear. */
 ms_status ms_card_read(const char *path, ms_card *card, ms_error *err);
+
+/* Whether a card file names a category: 1 with OUT: *category (malloc'd)
+ * when it has a "category" (or is a legacy hostility/off_topic card whose
+ * task is legacy_name, the directory's name; NULL for none); 0 when it
+ * names none, is absent or is not JSON (the directory is then not a
+ * category, and its card is not validated); -1 out of memory. */
+int ms_card_category(const char *path, const char *legacy_name, char **category);
+
+/* A category name: 1 to 64 bytes of [a-z0-9_], starting with a letter,
+ * and not "deny" or "sentiment" (which reports use). (card.c) */
+int ms_category_name_valid(const char *s, size_t n);
 void ms_card_clear(ms_card *card);
 
 /* The hash a card records for a file: FNV-1a of its bytes (ms_hash64,
@@ -40,5 +58,10 @@ int ms_parse_hex64(const char *s, uint64_t *v);
 
 /* The loaded lexicon of a model set (for training and evaluation). */
 const ms_lexicon *ms_models_lexicon(const ms_models *m);
+
+/* The Perspective attribute a category is known to answer (hostility ->
+ * TOXICITY, insult -> INSULT, ...), written on the cards of models trained
+ * for it; NULL for a name Perspective lacks. (train.c) */
+const char *ms_perspective_default(const char *category);
 
 #endif

@@ -53,6 +53,7 @@ struct ms_featurizer {
     occurrence *occ;         /* only while attributing */
     size_t n_occ, occ_cap;
     int recording;
+    int prepared;            /* counts of f->last are in the table: weigh may run */
     /* dense features of the last build, and which tokens drove them */
     double dense[MS_DENSE_COUNT];
     uint32_t *dense_tok;     /* (feature << 24 | token) pairs */
@@ -88,6 +89,14 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
      * (3 seeds): 0.9209 without, 0.9240 with 4 tokens either side; windows
      * after "you" only of 2..1000 tokens gave 0.9216..0.9233. */
     cfg->you_window = task == MS_TASK_HOSTILITY ? 4 : 0;
+}
+
+int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b)
+{
+    return a->hash_bits == b->hash_bits && a->word_ngram_max == b->word_ngram_max &&
+           a->char_ngram_min == b->char_ngram_min && a->char_ngram_max == b->char_ngram_max &&
+           a->lexicon == b->lexicon && a->context == b->context &&
+           a->char_weight == b->char_weight && a->you_window == b->you_window;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -714,9 +723,9 @@ static int cmp_entry(const void *a, const void *b)
     return (*x > *y) - (*x < *y);
 }
 
-/* Tokenises, counts and weighs the input; leaves values in the table. */
-static ms_status compute(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
-                         unsigned *notes)
+/* The shared part: tokenises and counts the input's n-grams, and the
+ * lexicon block. */
+static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
 {
     f->last = in;
     f->n_dense_tok = 0;
@@ -725,6 +734,15 @@ static ms_status compute(ms_featurizer *f, const ms_idf *idf, const ms_input *in
     if (ms_tokenize(in->text, in->len, f->lx, &f->tok, notes) != MS_OK ||
         table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
+    if (f->cfg->lexicon && lexicon_block(f, in) != MS_OK)
+        return MS_ERR_NOMEM;
+    return MS_OK;
+}
+
+/* One model's part: weighs the counts with its idf, leaving the values in
+ * the table, and its context block. */
+static ms_status weigh(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
+{
     double norm[2] = {0, 0};
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s];
@@ -739,11 +757,17 @@ static ms_status compute(ms_featurizer *f, const ms_idf *idf, const ms_input *in
         uint32_t s = f->used[i];
         f->values[s] *= norm[f->keys[s] & 1];
     }
-    if (f->cfg->lexicon && lexicon_block(f, in) != MS_OK)
-        return MS_ERR_NOMEM;
     if (f->cfg->context && context_block(f, idf, in) != MS_OK)
         return MS_ERR_NOMEM;
     return MS_OK;
+}
+
+/* Tokenises, counts and weighs the input; leaves values in the table. */
+static ms_status compute(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
+                         unsigned *notes)
+{
+    ms_status st = prepare(f, in, notes);
+    return st == MS_OK ? weigh(f, idf, in) : st;
 }
 
 /* Dense feature k as it goes into the vector. */
@@ -757,12 +781,28 @@ static int n_dense(const ms_feature_config *cfg)
     return cfg->context ? MS_DENSE_COUNT : cfg->lexicon ? MS_DENSE_LEXICON_COUNT : 0;
 }
 
-ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
-                            int sorted, ms_fvec *out, unsigned *notes)
+ms_status ms_features_prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
 {
     unsigned local = 0;
     f->recording = 0;
-    ms_status st = compute(f, idf, in, notes ? notes : &local);
+    f->prepared = 0;
+    ms_status st = prepare(f, in, notes ? notes : &local);
+    f->prepared = st == MS_OK;
+    return st;
+}
+
+ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
+                            int sorted, ms_fvec *out, unsigned *notes)
+{
+    ms_status st = ms_features_prepare(f, in, notes);
+    return st == MS_OK ? ms_features_weigh(f, idf, sorted, out) : st;
+}
+
+ms_status ms_features_weigh(ms_featurizer *f, const ms_idf *idf, int sorted, ms_fvec *out)
+{
+    if (!f->prepared || f->recording)
+        return MS_ERR_ARG;
+    ms_status st = weigh(f, idf, f->last);
     if (st != MS_OK)
         return st;
     size_t need = f->n_used + MS_DENSE_COUNT;
@@ -825,6 +865,7 @@ ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const doubl
     if (!in)
         return MS_ERR_ARG;
     f->recording = 1;
+    f->prepared = 0; /* the counts are reused below: weigh needs a new prepare */
     ms_status st = compute(f, idf, in, &notes);
     f->recording = 0;
     if (st != MS_OK)

@@ -111,6 +111,21 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
 ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
                             int sorted, ms_fvec *out, unsigned *notes);
 
+/* The same in two steps, so that models with the same feature settings
+ * share one pass (DESIGN.md: one normalisation and one hashing pass,
+ * several weight vectors): ms_features_prepare tokenises the input and
+ * counts its hashed n-grams and lexicon features (the part that does not
+ * depend on a model); ms_features_weigh then builds one model's vector
+ * from those counts with its idf (and context block), as often as there
+ * are models, until the next prepare. MS_ERR_ARG when nothing is prepared
+ * (ms_features_attribute uses the counts up). */
+ms_status ms_features_prepare(ms_featurizer *f, const ms_input *in, unsigned *notes);
+ms_status ms_features_weigh(ms_featurizer *f, const ms_idf *idf, int sorted, ms_fvec *out);
+
+/* Whether two models' settings give the same prepared counts and weighing
+ * (every setting but min_df, which only training uses). */
+int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b);
+
 /* The comment's tokens as the last build saw them (the featurizer's). */
 const ms_tokens *ms_featurizer_tokens(const ms_featurizer *f);
 

@@ -4,16 +4,19 @@
  * Policy file (JSON; every key optional, unknown keys are errors):
  *   {"name": "default",
  *    "thresholds": {"hostility": {"review": 0.5, "reject": 0.85},
- *                   "off_topic": {"review": 0.7, "reject": 0.95}},
+ *                   "off_topic": {"review": 0.7, "reject": 0.95},
+ *                   "insult": {"flag": 0.5, "review": null, "reject": null}},
  *    "allow": ["damn"], "deny": ["go back to your country"]}
- * A category (or one of its two thresholds) that is not given keeps the
- * built-in default. Terms are stored NFKC-case-folded with runs of white
+ * Any category name may be given (categories are data: the loaded models
+ * say which exist). A category (or one of its thresholds) that is not
+ * given keeps the built-in default (ms_policy_thresholds); null is never. Terms are stored NFKC-case-folded with runs of white
  * space collapsed to one space.
  *
  * Limits: a policy file is at most MS_POLICY_MAX_BYTES, a term at most
  * MS_POLICY_MAX_TERM_BYTES, a name at most MS_POLICY_MAX_NAME_BYTES, and a
  * list at most MS_POLICY_MAX_TERMS terms; exceeding one is MS_ERR_LIMIT. */
 #include "policy.h"
+#include "card.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -58,10 +61,25 @@ static const char *const category_names[MS_CAT_COUNT] = {"hostility", "off_topic
 static const double default_review[MS_CAT_COUNT] = {0.5, 0.7};
 static const double default_reject[MS_CAT_COUNT] = {0.85, 0.95};
 
+/* A category no policy names is flagged from this score (a calibrated
+ * probability: the model says "more likely than not") and never acted on,
+ * so that adding a model changes what a report shows, not what a
+ * community's policy decides. */
+#define DEFAULT_FLAG 0.5
+
+#define MAX_POLICY_CATEGORIES 64
+
+typedef struct cat_entry {
+    char *name;
+    ms_thresholds th;
+} cat_entry;
+
 struct ms_policy {
     char *name;
-    double review[MS_CAT_COUNT];
-    double reject[MS_CAT_COUNT];
+    cat_entry *cats; /* hostility and off_topic first, then the ones named */
+    size_t n_cats;
+    size_t n_named;  /* categories the file or overrides named, for warnings */
+    char **named;
     char **allow; /* sorted by bytes, no duplicates: binary search */
     size_t n_allow;
     char **deny; /* sorted, no duplicates */
@@ -83,15 +101,78 @@ const char *ms_action_name(ms_action a)
     return "unknown";
 }
 
-static int category_from(const char *s, size_t n, ms_category *out)
+static void default_thresholds(const char *name, size_t n, ms_thresholds *th)
 {
+    th->flag = DEFAULT_FLAG;
+    th->review = th->reject = MS_THRESHOLD_NEVER;
     for (int i = 0; i < MS_CAT_COUNT; i++) {
-        if (strlen(category_names[i]) == n && memcmp(category_names[i], s, n) == 0) {
-            *out = (ms_category)i;
-            return 1;
+        if (strlen(category_names[i]) == n && memcmp(category_names[i], name, n) == 0) {
+            th->flag = th->review = default_review[i];
+            th->reject = default_reject[i];
         }
     }
-    return 0;
+}
+
+static const cat_entry *find_cat(const ms_policy *p, const char *name, size_t n)
+{
+    for (size_t i = 0; p && i < p->n_cats; i++)
+        if (strlen(p->cats[i].name) == n && memcmp(p->cats[i].name, name, n) == 0)
+            return &p->cats[i];
+    return NULL;
+}
+
+/* The entry of a category, added with its defaults when new. NULL when out
+ * of memory or past MAX_POLICY_CATEGORIES. Also records it as named. */
+static cat_entry *named_cat(ms_policy *p, const char *name, size_t n)
+{
+    cat_entry *e = (cat_entry *)find_cat(p, name, n);
+    int seen = 0;
+    for (size_t i = 0; i < p->n_named && !seen; i++)
+        seen = strlen(p->named[i]) == n && memcmp(p->named[i], name, n) == 0;
+    if (!seen) {
+        if (p->n_named >= MAX_POLICY_CATEGORIES)
+            return NULL;
+        char **nn = realloc(p->named, (p->n_named + 1) * sizeof *nn);
+        if (!nn)
+            return NULL;
+        p->named = nn;
+        if (!(nn[p->n_named] = ms_strndup(name, n)))
+            return NULL;
+        p->n_named++;
+    }
+    if (e)
+        return e;
+    if (p->n_cats >= MAX_POLICY_CATEGORIES)
+        return NULL;
+    cat_entry *c = realloc(p->cats, (p->n_cats + 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    p->cats = c;
+    e = &c[p->n_cats];
+    if (!(e->name = ms_strndup(name, n)))
+        return NULL;
+    default_thresholds(name, n, &e->th);
+    p->n_cats++;
+    return e;
+}
+
+ms_status ms_policy_thresholds(const ms_policy *p, const char *category, ms_thresholds *out)
+{
+    if (!p || !category || !out)
+        return MS_ERR_ARG;
+    const cat_entry *e = find_cat(p, category, strlen(category));
+    if (e)
+        *out = e->th;
+    else
+        default_thresholds(category, strlen(category), out);
+    return MS_OK;
+}
+
+size_t ms_policy_category_count(const ms_policy *p) { return p ? p->n_named : 0; }
+
+const char *ms_policy_category(const ms_policy *p, size_t i)
+{
+    return p && i < p->n_named ? p->named[i] : NULL;
 }
 
 static void free_terms(char **t, size_t n)
@@ -106,6 +187,10 @@ void ms_policy_free(ms_policy *p)
     if (!p)
         return;
     free(p->name);
+    for (size_t i = 0; i < p->n_cats; i++)
+        free(p->cats[i].name);
+    free(p->cats);
+    free_terms(p->named, p->n_named);
     free_terms(p->allow, p->n_allow);
     free_terms(p->deny, p->n_deny);
     free(p);
@@ -121,10 +206,21 @@ static ms_policy *policy_new(void)
         free(p);
         return NULL;
     }
-    for (int i = 0; i < MS_CAT_COUNT; i++) {
-        p->review[i] = default_review[i];
-        p->reject[i] = default_reject[i];
+    p->cats = calloc(MS_CAT_COUNT, sizeof *p->cats);
+    if (!p->cats) {
+        ms_policy_free(p);
+        return NULL;
     }
+    for (int i = 0; i < MS_CAT_COUNT; i++) {
+        p->cats[i].name = ms_strdup0(category_names[i]);
+        if (!p->cats[i].name) {
+            p->n_cats = (size_t)i;
+            ms_policy_free(p);
+            return NULL;
+        }
+        default_thresholds(category_names[i], strlen(category_names[i]), &p->cats[i].th);
+    }
+    p->n_cats = MS_CAT_COUNT;
     return p;
 }
 
@@ -238,12 +334,12 @@ const char *ms_policy_name(const ms_policy *p) { return p && p->name ? p->name :
 /* Returns -1.0 for a NULL policy or an unknown category. */
 double ms_policy_review(const ms_policy *p, ms_category c)
 {
-    return p && (unsigned)c < MS_CAT_COUNT ? p->review[c] : -1.0;
+    return p && (unsigned)c < MS_CAT_COUNT ? p->cats[c].th.review : -1.0;
 }
 
 double ms_policy_reject(const ms_policy *p, ms_category c)
 {
-    return p && (unsigned)c < MS_CAT_COUNT ? p->reject[c] : -1.0;
+    return p && (unsigned)c < MS_CAT_COUNT ? p->cats[c].th.reject : -1.0;
 }
 
 ms_action ms_policy_decide(const ms_policy *p, ms_result *r)
@@ -251,29 +347,34 @@ ms_action ms_policy_decide(const ms_policy *p, ms_result *r)
     ms_action a = MS_ACTION_PUBLISH;
     if (!r)
         return a;
-    r->flags &= ~(unsigned)(MS_FLAG_HOSTILITY | MS_FLAG_OFF_TOPIC);
+    r->flags &= ~(unsigned)(MS_FLAG_HOSTILITY | MS_FLAG_OFF_TOPIC | MS_FLAG_OTHER);
     if (r->flags & MS_FLAG_DENY)
         a = MS_ACTION_REVIEW;
     if (!p)
         return a;
-    const struct {
-        int has;
-        double score;
-        ms_category cat;
-        unsigned flag;
-    } cs[MS_CAT_COUNT] = {
-        {r->has_hostility, r->hostility, MS_CAT_HOSTILITY, MS_FLAG_HOSTILITY},
-        {r->has_off_topic, r->off_topic, MS_CAT_OFF_TOPIC, MS_FLAG_OFF_TOPIC},
+    /* a result built by hand carries only the two fields */
+    ms_category_score legacy[MS_CAT_COUNT] = {
+        {"hostility", r->hostility, r->has_hostility, NULL, 0},
+        {"off_topic", r->off_topic, r->has_off_topic, NULL, 0},
     };
-    for (int i = 0; i < MS_CAT_COUNT; i++) {
-        if (!cs[i].has)
+    ms_category_score *cs = r->n_scores ? r->scores : legacy;
+    size_t n = r->n_scores ? r->n_scores : MS_CAT_COUNT;
+    for (size_t i = 0; i < n; i++) {
+        cs[i].flagged = 0;
+        if (!cs[i].has_score || !cs[i].category)
             continue;
-        if (cs[i].score >= p->review[cs[i].cat]) {
-            r->flags |= cs[i].flag;
-            if (a < MS_ACTION_REVIEW)
-                a = MS_ACTION_REVIEW;
+        ms_thresholds th;
+        ms_policy_thresholds(p, cs[i].category, &th);
+        double v = cs[i].score;
+        if (v >= th.flag || v >= th.review) {
+            cs[i].flagged = 1;
+            r->flags |= strcmp(cs[i].category, "hostility") == 0   ? MS_FLAG_HOSTILITY
+                        : strcmp(cs[i].category, "off_topic") == 0 ? MS_FLAG_OFF_TOPIC
+                                                                   : MS_FLAG_OTHER;
         }
-        if (cs[i].score >= p->reject[cs[i].cat])
+        if (v >= th.review && a < MS_ACTION_REVIEW)
+            a = MS_ACTION_REVIEW;
+        if (v >= th.reject)
             a = MS_ACTION_REJECT;
     }
     return a;
@@ -435,15 +536,46 @@ static ms_status fail_at(parse_ctx *cx, ms_status code, const path_step *path, s
 
 static ms_status parse_threshold(parse_ctx *cx, json_t *v, path_step *path, double *out)
 {
+    if (json_is_null(v)) { /* never */
+        *out = MS_THRESHOLD_NEVER;
+        return MS_OK;
+    }
     if (!json_is_number(v))
-        return fail_at(cx, MS_ERR_POLICY, path, 3, "thresholds.%s.%s: expected a number",
-                       path[1].key, path[2].key);
+        return fail_at(cx, MS_ERR_POLICY, path, 3,
+                       "thresholds.%s.%s: expected a number (or null: never)", path[1].key,
+                       path[2].key);
     double d = json_number_value(v);
     if (!(d >= 0.0 && d <= 1.0))
         return fail_at(cx, MS_ERR_POLICY, path, 3,
                        "thresholds.%s.%s: %g is outside [0, 1]", path[1].key, path[2].key, d);
     *out = d;
     return MS_OK;
+}
+
+/* After some of a category's thresholds were set (given: bit 0 flag, 1
+ * review, 2 reject): a reject threshold alone brings review down to it
+ * (rejecting implies holding); a flag threshold not given follows review
+ * (as the two earlier categories always did), or stays at the default
+ * while review is never reached. */
+static void settle(const char *name, ms_thresholds *th, unsigned given)
+{
+    if (!(given & 2) && th->review > th->reject)
+        th->review = th->reject;
+    if (!(given & 1)) {
+        ms_thresholds def;
+        default_thresholds(name, strlen(name), &def);
+        th->flag = th->review <= 1 ? th->review : def.flag;
+        if (th->flag > th->review)
+            th->flag = th->review;
+    }
+}
+
+static const char *never_or(double v, char buf[32])
+{
+    if (v > 1)
+        return "never";
+    snprintf(buf, 32, "%g", v);
+    return buf;
 }
 
 static ms_status parse_thresholds(parse_ctx *cx, json_t *th, ms_policy *p)
@@ -455,34 +587,53 @@ static ms_status parse_thresholds(parse_ctx *cx, json_t *th, ms_policy *p)
     json_t *cv;
     json_object_foreach(th, cname, cv) {
         path[1].key = cname;
-        ms_category cat;
-        if (!category_from(cname, strlen(cname), &cat))
+        if (strcmp(cname, "toxicity") == 0)
             return fail_at(cx, MS_ERR_POLICY, path, 2,
-                           "thresholds: unknown category \"%s\" (expected hostility or off_topic)",
+                           "thresholds: \"toxicity\" is Perspective's name for what modscore "
+                           "calls \"hostility\"");
+        if (!ms_category_name_valid(cname, strlen(cname)))
+            return fail_at(cx, MS_ERR_POLICY, path, 2,
+                           "thresholds: \"%s\" is not a category name (1-64 of a-z, 0-9 and _, "
+                           "starting with a letter, such as hostility, off_topic or insult)",
                            cname);
         if (!json_is_object(cv))
             return fail_at(cx, MS_ERR_POLICY, path, 2,
                            "thresholds.%s: expected an object with review and reject", cname);
+        cat_entry *e = named_cat(p, cname, strlen(cname));
+        if (!e)
+            return fail_at(cx, MS_ERR_LIMIT, path, 2,
+                           "thresholds: more than %d categories, or out of memory",
+                           MAX_POLICY_CATEGORIES);
         const char *k;
         json_t *v;
+        unsigned given = 0;
         json_object_foreach(cv, k, v) {
             path[2].key = k;
             ms_status st;
-            if (strcmp(k, "review") == 0)
-                st = parse_threshold(cx, v, path, &p->review[cat]);
+            if (strcmp(k, "flag") == 0)
+                st = parse_threshold(cx, v, path, &e->th.flag), given |= 1;
+            else if (strcmp(k, "review") == 0)
+                st = parse_threshold(cx, v, path, &e->th.review), given |= 2;
             else if (strcmp(k, "reject") == 0)
-                st = parse_threshold(cx, v, path, &p->reject[cat]);
+                st = parse_threshold(cx, v, path, &e->th.reject), given |= 4;
             else
                 st = fail_at(cx, MS_ERR_POLICY, path, 3,
-                             "thresholds.%s: unknown key \"%s\" (expected review or reject)",
+                             "thresholds.%s: unknown key \"%s\" (expected flag, review or "
+                             "reject)",
                              cname, k);
             if (st != MS_OK)
                 return st;
         }
-        if (p->review[cat] > p->reject[cat])
+        settle(cname, &e->th, given);
+        char b1[32], b2[32];
+        if (e->th.review > e->th.reject)
             return fail_at(cx, MS_ERR_POLICY, path, 2,
-                           "thresholds.%s: review threshold %g is above the reject threshold %g",
-                           cname, p->review[cat], p->reject[cat]);
+                           "thresholds.%s: review threshold %s is above the reject threshold %s",
+                           cname, never_or(e->th.review, b1), never_or(e->th.reject, b2));
+        if (e->th.flag > e->th.review)
+            return fail_at(cx, MS_ERR_POLICY, path, 2,
+                           "thresholds.%s: flag threshold %s is above the review threshold %s",
+                           cname, never_or(e->th.flag, b1), never_or(e->th.review, b2));
     }
     return MS_OK;
 }
@@ -655,39 +806,73 @@ ms_status ms_policy_override(ms_policy *p, const char *spec, ms_error *err)
     const char *eq = strchr(spec, '=');
     if (!eq)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0,
-                       "override \"%s\": expected CATEGORY[.review|.reject]=VALUE", spec);
+                       "override \"%s\": expected CATEGORY[.flag|.review|.reject]=VALUE", spec);
     const char *dot = memchr(spec, '.', (size_t)(eq - spec));
     size_t cat_len = (size_t)((dot ? dot : eq) - spec);
-    ms_category cat;
-    if (!category_from(spec, cat_len, &cat))
+    if (cat_len == 8 && memcmp(spec, "toxicity", 8) == 0)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0,
-                       "override \"%s\": unknown category \"%.*s\" (expected hostility or "
-                       "off_topic)",
+                       "override \"%s\": \"toxicity\" is Perspective's name for what modscore "
+                       "calls \"hostility\"",
+                       spec);
+    if (!ms_category_name_valid(spec, cat_len))
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "override \"%s\": \"%.*s\" is not a category name (such as hostility, "
+                       "off_topic or insult)",
                        spec, (int)cat_len, spec);
-    int is_reject = 0;
+    int which = 1; /* 0 flag, 1 review, 2 reject */
     if (dot) {
         size_t kl = (size_t)(eq - dot - 1);
         if (kl == 6 && memcmp(dot + 1, "reject", 6) == 0)
-            is_reject = 1;
+            which = 2;
+        else if (kl == 4 && memcmp(dot + 1, "flag", 4) == 0)
+            which = 0;
         else if (!(kl == 6 && memcmp(dot + 1, "review", 6) == 0))
             return ms_fail(err, MS_ERR_ARG, "", 0, 0,
-                           "override \"%s\": unknown threshold \"%.*s\" (expected review or "
-                           "reject)",
+                           "override \"%s\": unknown threshold \"%.*s\" (expected flag, review "
+                           "or reject)",
                            spec, (int)kl, dot + 1);
     }
     double v;
     if (ms_parse_double(eq + 1, strlen(eq + 1), &v) != 0 || !(v >= 0.0 && v <= 1.0))
         return ms_fail(err, MS_ERR_ARG, "", 0, 0,
                        "override \"%s\": value must be a number between 0 and 1", spec);
-    double review = is_reject ? p->review[cat] : v;
-    double reject = is_reject ? v : p->reject[cat];
-    if (review > reject)
+    const cat_entry *old = find_cat(p, spec, cat_len);
+    ms_thresholds th;
+    if (old)
+        th = old->th;
+    else
+        default_thresholds(spec, cat_len, &th);
+    /* a review override moves a flag threshold that followed it */
+    int flag_followed = th.flag == th.review;
+    if (which == 0)
+        th.flag = v;
+    else if (which == 1)
+        th.review = v;
+    else
+        th.reject = v;
+    if (which == 1 && (flag_followed || th.flag > v))
+        th.flag = v;
+    if (which == 2 && th.review > v && th.review > 1)
+        th.review = v; /* a category that was never held: rejecting implies holding */
+    if (which == 2 && th.flag > th.review)
+        th.flag = th.review;
+    char b1[32], b2[32];
+    if (th.review > th.reject)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0,
-                       "override \"%s\": review threshold %g would be above the reject "
-                       "threshold %g (change %s.%s first)",
-                       spec, review, reject, category_names[cat],
-                       is_reject ? "review" : "reject");
-    p->review[cat] = review;
-    p->reject[cat] = reject;
+                       "override \"%s\": review threshold %s would be above the reject "
+                       "threshold %s (change %.*s.%s first)",
+                       spec, never_or(th.review, b1), never_or(th.reject, b2), (int)cat_len, spec,
+                       which == 2 ? "review" : "reject");
+    if (th.flag > th.review)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "override \"%s\": flag threshold %s would be above the review threshold "
+                       "%s (change %.*s.review first)",
+                       spec, never_or(th.flag, b1), never_or(th.review, b2), (int)cat_len, spec);
+    cat_entry *e = named_cat(p, spec, cat_len);
+    if (!e)
+        return ms_fail(err, MS_ERR_LIMIT, "", 0, 0,
+                       "override \"%s\": more than %d categories, or out of memory", spec,
+                       MAX_POLICY_CATEGORIES);
+    e->th = th;
     return MS_OK;
 }

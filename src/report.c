@@ -212,6 +212,62 @@ static const struct {
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The flagged categories' names (in the models' order), then "deny", each
+ * quoted for JSON (quote 1) or as is, separated by sep. A result without
+ * scores (built by hand) has its MS_FLAG_* bits named. */
+static void w_flags(wbuf *w, const ms_result *res, const char *sep, int quote)
+{
+    int first = 1;
+    for (size_t i = 0; i < res->n_scores; i++) {
+        if (!res->scores[i].flagged || !res->scores[i].category)
+            continue;
+        if (!first)
+            w_adds(w, sep);
+        first = 0;
+        if (quote)
+            w_json_cstr(w, res->scores[i].category);
+        else
+            w_adds(w, res->scores[i].category);
+    }
+    for (size_t i = 0; i < COUNT_OF(flag_names); i++) {
+        if (res->n_scores && flag_names[i].bit != MS_FLAG_DENY)
+            continue;
+        if (res->flags & flag_names[i].bit) {
+            if (!first)
+                w_adds(w, sep);
+            first = 0;
+            if (quote)
+                w_json_cstr(w, flag_names[i].name);
+            else
+                w_adds(w, flag_names[i].name);
+        }
+    }
+}
+
+/* The score of a category in a result (the legacy fields when it has no
+ * scores). 1 when it has one. */
+static int score_of(const ms_result *res, const char *name, double *v)
+{
+    if (!res->n_scores) {
+        if (strcmp(name, "hostility") == 0) {
+            *v = res->hostility;
+            return res->has_hostility;
+        }
+        if (strcmp(name, "off_topic") == 0) {
+            *v = res->off_topic;
+            return res->has_off_topic;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < res->n_scores; i++) {
+        if (res->scores[i].category && strcmp(res->scores[i].category, name) == 0) {
+            *v = res->scores[i].score;
+            return res->scores[i].has_score;
+        }
+    }
+    return 0;
+}
+
 static void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int with_text)
 {
     int first = 1;
@@ -235,13 +291,22 @@ static void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int wit
     w_key(w, &first, "scores");
     int f2 = 1;
     w_add(w, "{", 1);
-    if (res->has_hostility) {
-        w_key(w, &f2, "hostility");
-        w_num(w, res->hostility);
-    }
-    if (res->has_off_topic) {
-        w_key(w, &f2, "off_topic");
-        w_num(w, res->off_topic);
+    if (res->n_scores) {
+        for (size_t i = 0; i < res->n_scores; i++) {
+            if (!res->scores[i].has_score || !res->scores[i].category)
+                continue;
+            w_key(w, &f2, res->scores[i].category);
+            w_num(w, res->scores[i].score);
+        }
+    } else {
+        if (res->has_hostility) {
+            w_key(w, &f2, "hostility");
+            w_num(w, res->hostility);
+        }
+        if (res->has_off_topic) {
+            w_key(w, &f2, "off_topic");
+            w_num(w, res->off_topic);
+        }
     }
     w_key(w, &f2, "sentiment");
     w_num(w, res->sentiment);
@@ -250,14 +315,7 @@ static void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int wit
     w_key(w, &first, "flags");
     w_add(w, "[", 1);
     f2 = 1;
-    for (size_t i = 0; i < COUNT_OF(flag_names); i++) {
-        if (res->flags & flag_names[i].bit) {
-            if (!f2)
-                w_add(w, ",", 1);
-            f2 = 0;
-            w_json_cstr(w, flag_names[i].name);
-        }
-    }
+    w_flags(w, res, ",", 1);
     w_add(w, "]", 1);
 
     w_key(w, &first, "action");
@@ -293,7 +351,14 @@ static void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int wit
     }
     w_add(w, "]", 1);
 
-    int any_note = !res->has_off_topic;
+    /* a score that is missing says why: "off_topic_missing: no article";
+     * with no off-topic model loaded at all, that too (as it always did) */
+    int off_listed = 0;
+    for (size_t i = 0; i < res->n_scores; i++)
+        off_listed |= res->scores[i].category && strcmp(res->scores[i].category, "off_topic") == 0;
+    int any_note = !res->has_off_topic && !off_listed;
+    for (size_t i = 0; i < res->n_scores; i++)
+        any_note |= !res->scores[i].has_score;
     for (size_t i = 0; i < COUNT_OF(note_names); i++)
         any_note |= (res->notes & note_names[i].bit) != 0;
     if (any_note) {
@@ -308,13 +373,28 @@ static void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int wit
                 w_json_cstr(w, note_names[i].name);
             }
         }
-        if (!res->has_off_topic) {
+        for (size_t i = 0; i <= res->n_scores; i++) {
+            const char *name, *why;
+            if (i < res->n_scores) {
+                if (res->scores[i].has_score || !res->scores[i].category)
+                    continue;
+                name = res->scores[i].category;
+                why = res->scores[i].missing;
+            } else if (!res->has_off_topic && !off_listed) {
+                name = "off_topic";
+                why = res->off_topic_missing;
+            } else {
+                break;
+            }
             if (!f2)
                 w_add(w, ",", 1);
-            w_add(w, "\"off_topic_missing", 18);
-            if (res->off_topic_missing && res->off_topic_missing[0]) {
+            f2 = 0;
+            w_add(w, "\"", 1);
+            w_clean(w, name, strlen(name), ESC_JSON);
+            w_adds(w, "_missing");
+            if (why && why[0]) {
                 w_add(w, ": ", 2);
-                w_clean(w, res->off_topic_missing, strlen(res->off_topic_missing), ESC_JSON);
+                w_clean(w, why, strlen(why), ESC_JSON);
             }
             w_add(w, "\"", 1);
         }
@@ -339,12 +419,23 @@ char *ms_result_json(const ms_comment *c, const ms_result *res)
 /* ------------------------------------------------------------------------
  * The reporter. */
 
+/* Text table columns: the fixed ones, with the extra categories' scores
+ * (every loaded category but hostility and off_topic) between OFF-TOPIC and
+ * SENTIMENT. */
 enum { COL_ID, COL_AUTHOR, COL_HOST, COL_OFF, COL_SENT, COL_ACTION, COL_REASONS, N_COLS };
+#define MAX_COLS (N_COLS + MS_MAX_CATEGORIES)
 
 typedef struct text_row {
-    char *cell[N_COLS];
-    size_t width[N_COLS];
+    char *cell[MAX_COLS]; /* N_COLS fixed ones, then the extra categories' */
+    size_t width[MAX_COLS];
 } text_row;
+
+/* A running mean of one category's scores. */
+typedef struct cat_sum {
+    const char *name; /* the models' */
+    double sum;
+    size_t n;
+} cat_sum;
 
 typedef struct held_error {
     long line;
@@ -363,6 +454,12 @@ struct ms_reporter {
     size_t n, actions[3];
     double sum_h, sum_s, sum_o;
     size_t n_h, n_o;
+    cat_sum extra_sum[MS_MAX_CATEGORIES]; /* categories other than the two */
+    size_t n_extra_sum;
+    /* set by ms_reporter_set_models: the categories beyond hostility and
+     * off_topic, in the models' order (CSV and text columns) */
+    const char *extra[MS_MAX_CATEGORIES];
+    size_t n_extra;
     /* text: held until the end */
     char *title; /* header line, already cleaned */
     text_row *rows;
@@ -397,7 +494,7 @@ static ms_status emit(ms_reporter *r, wbuf *w, int flush)
 static void clear_held(ms_reporter *r)
 {
     for (size_t i = 0; i < r->n_rows; i++)
-        for (int k = 0; k < N_COLS; k++)
+        for (int k = 0; k < MAX_COLS; k++)
             free(r->rows[i].cell[k]);
     free(r->rows);
     r->rows = NULL;
@@ -409,6 +506,25 @@ static void clear_held(ms_reporter *r)
     r->n_errors = r->cap_errors = 0;
     free(r->title);
     r->title = NULL;
+}
+
+static int is_legacy(const char *name)
+{
+    return strcmp(name, "hostility") == 0 || strcmp(name, "off_topic") == 0;
+}
+
+ms_status ms_reporter_set_models(ms_reporter *r, const ms_models *models)
+{
+    if (!r || !models)
+        return MS_ERR_ARG;
+    r->n_extra = 0;
+    size_t n = ms_models_category_count(models);
+    for (size_t i = 0; i < n && r->n_extra < MS_MAX_CATEGORIES; i++) {
+        const char *name = ms_models_category_info(models, i)->name;
+        if (!is_legacy(name))
+            r->extra[r->n_extra++] = name;
+    }
+    return MS_OK;
 }
 
 ms_status ms_reporter_new(ms_output format, FILE *stream, const ms_policy *policy,
@@ -468,13 +584,14 @@ static void csv_cfield(wbuf *w, const char *s)
 /* CSV: RFC 4180 (CRLF line ends, fields quoted when they hold a comma, quote
  * or line break). Columns:
  *   id,author,hostility,off_topic,sentiment,action,flags,reasons,error
- * flags and reasons are joined by ';' (reasons: each reason's term, or its
+ * then one column per further loaded category (ms_reporter_set_models), in
+ * the models' order: appended, so that the columns of earlier versions
+ * keep their places. flags and reasons are joined by ';' (reasons: each reason's term, or its
  * detail when it has none). A score that is absent is an empty field. An
  * input line that could not be read is a row with the action "error", the
  * other fields empty, and "line N: message" in the error column, so the rows
  * still line up with the input. */
-static const char csv_header[] =
-    "id,author,hostility,off_topic,sentiment,action,flags,reasons,error\r\n";
+static const char csv_header[] = "id,author,hostility,off_topic,sentiment,action,flags,reasons,error";
 
 ms_status ms_reporter_begin(ms_reporter *r, const ms_article *article)
 {
@@ -489,6 +606,7 @@ ms_status ms_reporter_begin(ms_reporter *r, const ms_article *article)
     r->n = r->n_h = r->n_o = 0;
     r->actions[0] = r->actions[1] = r->actions[2] = 0;
     r->sum_h = r->sum_s = r->sum_o = 0;
+    r->n_extra_sum = 0;
 
     wbuf w = {{0}, 0};
     switch (r->format) {
@@ -519,6 +637,11 @@ ms_status ms_reporter_begin(ms_reporter *r, const ms_article *article)
     case MS_OUTPUT_CSV:
         if (!r->csv_header) {
             w_adds(&w, csv_header);
+            for (size_t i = 0; i < r->n_extra; i++) {
+                w_add(&w, ",", 1);
+                csv_cfield(&w, r->extra[i]);
+            }
+            w_adds(&w, "\r\n");
             r->csv_header = 1;
         }
         break;
@@ -684,13 +807,22 @@ static ms_status text_add_row(ms_reporter *r, const ms_comment *c, const ms_resu
     row.cell[COL_OFF] = take(&w);
     w_fixed(&w, res->sentiment, 2, 0, 1, "nan");
     row.cell[COL_SENT] = take(&w);
+    for (size_t i = 0; i < r->n_extra; i++) {
+        double v;
+        if (score_of(res, r->extra[i], &v))
+            w_fixed(&w, v, 2, 0, 0, "nan");
+        else
+            w_add(&w, "-", 1);
+        row.cell[N_COLS + i] = take(&w);
+    }
+    const int n_cols = N_COLS + (int)r->n_extra;
     w_adds(&w, ms_action_name(res->action));
     row.cell[COL_ACTION] = take(&w);
     w_top_reasons(&w, res, ESC_TEXT);
     row.cell[COL_REASONS] = take(&w);
-    for (int k = 0; k < N_COLS; k++) {
+    for (int k = 0; k < n_cols; k++) {
         if (!row.cell[k]) {
-            for (int j = 0; j < N_COLS; j++)
+            for (int j = 0; j < n_cols; j++)
                 free(row.cell[j]);
             return MS_ERR_NOMEM;
         }
@@ -700,7 +832,7 @@ static ms_status text_add_row(ms_reporter *r, const ms_comment *c, const ms_resu
     row.cell[COL_AUTHOR] =
         truncate_cell(row.cell[COL_AUTHOR], &row.width[COL_AUTHOR], TEXT_MAX_AUTHOR);
     if (!row.cell[COL_ID] || !row.cell[COL_AUTHOR]) {
-        for (int j = 0; j < N_COLS; j++)
+        for (int j = 0; j < n_cols; j++)
             free(row.cell[j]);
         return MS_ERR_NOMEM;
     }
@@ -723,6 +855,21 @@ ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_resu
     if (res->has_hostility && isfinite(res->hostility)) {
         r->sum_h += res->hostility;
         r->n_h++;
+    }
+    for (size_t i = 0; i < res->n_scores; i++) {
+        const ms_category_score *cs = &res->scores[i];
+        if (!cs->has_score || !cs->category || !isfinite(cs->score) || is_legacy(cs->category))
+            continue;
+        size_t k = 0;
+        while (k < r->n_extra_sum && strcmp(r->extra_sum[k].name, cs->category) != 0)
+            k++;
+        if (k == r->n_extra_sum) {
+            if (k == MS_MAX_CATEGORIES)
+                continue;
+            r->extra_sum[r->n_extra_sum++] = (cat_sum){cs->category, 0, 0};
+        }
+        r->extra_sum[k].sum += cs->score;
+        r->extra_sum[k].n++;
     }
     if (res->has_off_topic && isfinite(res->off_topic)) {
         r->sum_o += res->off_topic;
@@ -756,17 +903,7 @@ ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_resu
         w_add(&w, ",", 1);
         w_adds(&w, ms_action_name(res->action));
         w_add(&w, ",", 1);
-        {
-            int first = 1;
-            for (size_t i = 0; i < COUNT_OF(flag_names); i++) {
-                if (res->flags & flag_names[i].bit) {
-                    if (!first)
-                        w_add(&w, ";", 1);
-                    first = 0;
-                    w_adds(&w, flag_names[i].name);
-                }
-            }
-        }
+        w_flags(&w, res, ";", 0);
         w_add(&w, ",", 1);
         {
             wbuf reasons = {{0}, 0};
@@ -779,7 +916,14 @@ ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_resu
                 csv_cfield(&w, joined);
             free(joined);
         }
-        w_adds(&w, ",\r\n");
+        w_add(&w, ",", 1);
+        for (size_t i = 0; i < r->n_extra; i++) {
+            double v;
+            w_add(&w, ",", 1);
+            if (score_of(res, r->extra[i], &v))
+                w_fixed(&w, v, 4, 1, 0, "");
+        }
+        w_adds(&w, "\r\n");
         return emit(r, &w, 1);
     case MS_OUTPUT_TEXT: {
         ms_status st = text_add_row(r, c, res);
@@ -825,6 +969,8 @@ ms_status ms_reporter_error(ms_reporter *r, long line, const char *message)
         else
             csv_cfield(&w, m);
         free(m);
+        for (size_t i = 0; i < r->n_extra; i++)
+            w_add(&w, ",", 1);
         w_adds(&w, "\r\n");
         return emit(r, &w, 1);
     }
@@ -860,12 +1006,39 @@ static void w_pad(wbuf *w, size_t n)
 
 static void text_table(ms_reporter *r, wbuf *w)
 {
-    static const char *const heads[N_COLS] = {"ID", "AUTHOR", "HOSTILITY", "OFF-TOPIC",
-                                              "SENTIMENT", "ACTION", "REASONS"};
-    /* numbers are right-aligned, words left-aligned */
-    static const int right[N_COLS] = {0, 0, 1, 1, 1, 0, 0};
-    size_t width[N_COLS];
+    static const char *const fixed_heads[N_COLS] = {"ID", "AUTHOR", "HOSTILITY", "OFF-TOPIC",
+                                                    "SENTIMENT", "ACTION", "REASONS"};
+    /* the order on the page: the extra categories after OFF-TOPIC */
+    int order[MAX_COLS];
+    int n_cols = 0;
+    for (int k = 0; k <= COL_OFF; k++)
+        order[n_cols++] = k;
+    for (size_t i = 0; i < r->n_extra; i++)
+        order[n_cols++] = N_COLS + (int)i;
+    for (int k = COL_SENT; k < N_COLS; k++)
+        order[n_cols++] = k;
+    /* an extra category's head: its name in capitals, '_' as '-' */
+    char extra_heads[MS_MAX_CATEGORIES][68];
+    for (size_t i = 0; i < r->n_extra; i++) {
+        size_t j = 0;
+        for (; r->extra[i][j] && j < sizeof extra_heads[i] - 1; j++) {
+            char c = r->extra[i][j];
+            extra_heads[i][j] = c == '_' ? '-' : (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
+        }
+        extra_heads[i][j] = '\0';
+    }
+    const char *heads[MAX_COLS];
+    int right[MAX_COLS]; /* numbers are right-aligned, words left-aligned */
     for (int k = 0; k < N_COLS; k++) {
+        heads[k] = fixed_heads[k];
+        right[k] = k == COL_HOST || k == COL_OFF || k == COL_SENT;
+    }
+    for (size_t i = 0; i < r->n_extra; i++) {
+        heads[N_COLS + i] = extra_heads[i];
+        right[N_COLS + i] = 1;
+    }
+    size_t width[MAX_COLS];
+    for (int k = 0; k < n_cols; k++) {
         width[k] = strlen(heads[k]);
         for (size_t i = 0; i < r->n_rows; i++)
             if (r->rows[i].width[k] > width[k])
@@ -875,10 +1048,11 @@ static void text_table(ms_reporter *r, wbuf *w)
     w_adds(w, "\n\n");
     for (size_t i = 0; i <= r->n_rows; i++) {
         /* trailing blanks are trimmed: the last column is never padded */
-        for (int k = 0; k < N_COLS; k++) {
+        for (int o = 0; o < n_cols; o++) {
+            int k = order[o];
             const char *cell = i == 0 ? heads[k] : r->rows[i - 1].cell[k];
             size_t cw = i == 0 ? strlen(heads[k]) : r->rows[i - 1].width[k];
-            if (k == N_COLS - 1) {
+            if (o == n_cols - 1) {
                 w_adds(w, cell);
                 break;
             }
@@ -965,6 +1139,10 @@ static void json_tail(ms_reporter *r, wbuf *w)
     if (r->n_o) {
         w_key(w, &f2, "off_topic");
         w_num(w, r->sum_o / (double)r->n_o);
+    }
+    for (size_t k = 0; k < r->n_extra_sum; k++) {
+        w_key(w, &f2, r->extra_sum[k].name);
+        w_num(w, r->extra_sum[k].sum / (double)r->extra_sum[k].n);
     }
     w_adds(w, "}},\n  \"policy\": ");
     w_json_cstr(w, r->policy ? ms_policy_name(r->policy) : NULL);

@@ -40,7 +40,16 @@ typedef struct h_reason {
     double weight;
 } h_reason;
 
+/* A score of a category beyond hostility and off_topic. */
+typedef struct h_score {
+    char *category;
+    double v;
+    int has, flagged;
+} h_score;
+
 typedef struct h_item {
+    h_score *extra; /* the other categories' scores */
+    size_t n_extra;
     char *id, *author, *parent, *reply_to, *text;
     size_t text_len;
     double hostility, off_topic, sentiment;
@@ -239,6 +248,9 @@ static void hw_escs(hw *w, const char *s)
 
 static void item_clear(h_item *it)
 {
+    for (size_t i = 0; i < it->n_extra; i++)
+        free(it->extra[i].category);
+    free(it->extra);
     free(it->id);
     free(it->author);
     free(it->parent);
@@ -370,6 +382,21 @@ ms_status ms_html_comment(ms_html *h, const ms_comment *c, const ms_result *res)
     it->notes = res->notes;
     it->action = (unsigned)res->action <= MS_ACTION_REJECT ? res->action : MS_ACTION_REVIEW;
     ok = ok && copy_str(&it->off_missing, res->off_topic_missing);
+    if (ok && res->n_scores) {
+        it->extra = calloc(res->n_scores, sizeof *it->extra);
+        ok = it->extra != NULL;
+        for (size_t i = 0; ok && i < res->n_scores; i++) {
+            const ms_category_score *cs = &res->scores[i];
+            if (!cs->category || strcmp(cs->category, "hostility") == 0 ||
+                strcmp(cs->category, "off_topic") == 0)
+                continue;
+            h_score *d = &it->extra[it->n_extra++];
+            d->v = cs->score;
+            d->has = cs->has_score;
+            d->flagged = cs->flagged;
+            ok = copy_str(&d->category, cs->category);
+        }
+    }
     if (ok && res->n_reasons && res->reasons) {
         it->reasons = calloc(res->n_reasons, sizeof *it->reasons);
         ok = it->reasons != NULL;
@@ -717,7 +744,7 @@ static const char *cat_class(const char *category)
         return "off-topic";
     if (category && strcmp(category, "deny") == 0)
         return "deny";
-    return "other";
+    return category ? "attribute" : "other"; /* insult, threat, a site's own... */
 }
 
 static void hw_reason_tip(hw *w, const h_reason *r)
@@ -765,6 +792,8 @@ static int write_text(hw *w, const h_item *it)
         hw_esc(w, it->text + pos, start - pos, 1);
         hw_s(w, "<mark class=\"hl hl-");
         hw_s(w, cat_class(it->reasons[best].category));
+        hw_s(w, "\" data-category=\"");
+        hw_escs(w, it->reasons[best].category ? it->reasons[best].category : "");
         hw_s(w, "\" data-start=\"");
         hw_int(w, (long long)start);
         hw_s(w, "\" data-end=\"");
@@ -868,7 +897,9 @@ static const char *const page_css[] = {
     "mark.hl-hostility{background:#ffd1cc;box-shadow:inset 0 -2px 0 var(--reject)}\n",
     "mark.hl-off-topic{background:#dbe6ff;box-shadow:inset 0 -2px 0 var(--accent)}\n",
     "mark.hl-deny{background:#ffe7a8;box-shadow:inset 0 -2px 0 var(--review)}\n",
+    "mark.hl-attribute{background:#ecdcff;box-shadow:inset 0 -2px 0 #8a5cd0}\n",
     "mark.hl-other{background:#eee}\n",
+    ".scores .over-flag b{color:#8a5cd0}\n",
     ".reasons{margin:6px 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:4px 8px;",
     "font-size:12.5px;color:var(--muted)}\n",
     ".reasons li{border:1px solid var(--line);border-radius:4px;padding:0 6px}\n",
@@ -1191,6 +1222,33 @@ static void write_comment(hw *w, const ms_html *h, const tree *t, const size_t *
     hw_s(w, "<span class=\"scores\">");
     write_score(w, h, "hostility", it->has_h, it->hostility, MS_CAT_HOSTILITY, NULL);
     write_score(w, h, "off-topic", it->has_o, it->off_topic, MS_CAT_OFF_TOPIC, it->off_missing);
+    for (size_t k = 0; k < it->n_extra; k++) {
+        /* the other categories: marked past the policy's thresholds (by
+         * default they are only flagged) */
+        const h_score *e = &it->extra[k];
+        ms_thresholds th = {0.5, MS_THRESHOLD_NEVER, MS_THRESHOLD_NEVER};
+        if (h->policy)
+            ms_policy_thresholds(h->policy, e->category, &th);
+        int ok = e->has && isfinite(e->v);
+        hw_s(w, "<span data-category=\"");
+        hw_escs(w, e->category);
+        hw_s(w, "\"");
+        if (ok && e->v >= th.reject)
+            hw_s(w, " class=\"over-reject\"");
+        else if (ok && e->v >= th.review)
+            hw_s(w, " class=\"over-review\"");
+        else if (ok && e->flagged)
+            hw_s(w, " class=\"over-flag\"");
+        hw_s(w, ">");
+        for (const char *c = e->category; *c; c++)
+            hw_esc(w, *c == '_' ? "-" : c, 1, 0);
+        hw_s(w, " <b>");
+        if (ok)
+            hw_fixed(w, e->v, 2, 0, 0);
+        else
+            hw_s(w, "\xe2\x80\x94");
+        hw_s(w, "</b></span>");
+    }
     hw_s(w, "<span>sentiment <b>");
     hw_fixed(w, it->sentiment, 2, 1, 0);
     hw_s(w, "</b></span></span></div>\n<p class=\"text\" dir=\"auto\">");

@@ -12,6 +12,8 @@
 #include "card.h"
 #include "compiled.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,41 +23,43 @@
 #define MAX_REASONS 5
 
 typedef struct loaded_model {
-    int present;
     ms_card card;
     ms_idf idf;
     ms_linear *linear;
     ms_compiled_map map; /* model.bin, when linear->w and idf.idf point into it */
+    ms_category_info info;
+    size_t group;        /* the feature group it shares a pass with */
 } loaded_model;
 
+/* Categories are data (DESIGN.md): every model directory whose card names
+ * a category. Models whose feature settings are the same form a group:
+ * the scorer tokenises and hashes a comment once per group and weighs the
+ * counts once per model. */
 struct ms_models {
     ms_lexicon *lx;
-    loaded_model m[MS_CAT_COUNT];
+    loaded_model *m; /* n of them: hostility, off_topic, then by name */
+    size_t n;
+    size_t n_groups;
+    size_t group_first[MS_MAX_CATEGORIES]; /* a model of each group */
 };
 
 struct ms_scorer {
     const ms_models *models;
     const ms_policy *policy;
-    ms_featurizer *fz[MS_CAT_COUNT];
+    ms_featurizer *fz[MS_MAX_CATEGORIES]; /* one per group */
     ms_fvec vec;
     ms_tokens *deny;     /* each deny term's words, folded as comments are */
     size_t n_deny;
 };
 
-static const char *const model_dirs[MS_CAT_COUNT] = {"hostility", "off_topic"};
-
-static ms_status load_one(const char *dir, const char *name, loaded_model *lm, int required,
-                          unsigned flags, ms_error *err)
+static ms_status load_one(const char *dir, const char *name, loaded_model *lm, unsigned flags,
+                          ms_error *err)
 {
     ms_buf path = {0};
     ms_status st = ms_buf_printf(&path, "%s/%s/card.json", dir, name);
     if (st != MS_OK)
         return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
     st = ms_card_read(path.data, &lm->card, err);
-    if (st == MS_ERR_NOT_FOUND && !required) {
-        ms_buf_free(&path);
-        return MS_OK;
-    }
     if (st == MS_OK) {
         /* model.bin, when it is there and compiled from the card's files,
          * spares parsing model.svm; a damaged one is refused */
@@ -67,7 +71,6 @@ static ms_status load_one(const char *dir, const char *name, loaded_model *lm, i
                               &lm->linear, &lm->idf, &lm->map, err);
         if (st != MS_ERR_NOT_FOUND) {
             ms_buf_free(&path);
-            lm->present = st == MS_OK;
             return st;
         }
         st = MS_OK;
@@ -91,27 +94,136 @@ static ms_status load_one(const char *dir, const char *name, loaded_model *lm, i
             st = ms_linear_load(path.data, &lm->linear, err);
     }
     ms_buf_free(&path);
-    lm->present = st == MS_OK;
     return st;
+}
+
+static void model_clear(loaded_model *lm)
+{
+    ms_linear_free(lm->linear);
+    if (!lm->map.base)
+        free(lm->idf.idf);
+    ms_compiled_unmap(&lm->map);
+    ms_card_clear(&lm->card);
+    memset(lm, 0, sizeof *lm);
 }
 
 static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
 {
     ms_models *m = calloc(1, sizeof *m);
-    if (!m) {
+    if (m)
+        m->m = calloc(MS_MAX_CATEGORIES, sizeof *m->m);
+    if (!m || !m->m) {
+        free(m);
         ms_fail(err, MS_ERR_NOMEM, lexicon_dir, 0, 0, "out of memory");
         return NULL;
     }
     if (ms_lexicon_load(lexicon_dir, &m->lx, err) != MS_OK) {
+        free(m->m);
         free(m);
         return NULL;
     }
     return m;
 }
 
+/* Loads dir/name as a model of the set, with category cat (its card's, or
+ * the legacy name). */
+static ms_status add_model(ms_models *m, const char *dir, const char *name, const char *cat,
+                           unsigned flags, ms_error *err)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->m[i].card.category, cat) == 0)
+            return ms_fail(err, MS_ERR_MODEL, dir, 0, 0,
+                           "two model directories name the category \"%s\" (%s/ and another)",
+                           cat, name);
+    if (m->n >= MS_MAX_CATEGORIES)
+        return ms_fail(err, MS_ERR_MODEL, dir, 0, 0, "more than %d model directories",
+                       MS_MAX_CATEGORIES);
+    loaded_model *lm = &m->m[m->n];
+    ms_status st = load_one(dir, name, lm, flags, err);
+    if (st == MS_OK && !lm->card.category && !(lm->card.category = ms_strdup0(cat)))
+        st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    if (st != MS_OK) {
+        model_clear(lm);
+        return st;
+    }
+    m->n++;
+    return MS_OK;
+}
+
+static int category_rank(const char *name)
+{
+    return strcmp(name, "hostility") == 0 ? 0 : strcmp(name, "off_topic") == 0 ? 1 : 2;
+}
+
+static int cmp_model(const void *a, const void *b)
+{
+    const loaded_model *x = a, *y = b;
+    int rx = category_rank(x->card.category), ry = category_rank(y->card.category);
+    return rx != ry ? rx - ry : strcmp(x->card.category, y->card.category);
+}
+
+/* Orders the models, fills their info and groups them by feature settings. */
+static void models_finish(ms_models *m)
+{
+    qsort(m->m, m->n, sizeof *m->m, cmp_model);
+    m->n_groups = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        loaded_model *lm = &m->m[i];
+        lm->info.name = lm->card.category;
+        lm->info.perspective_attribute = lm->card.perspective_attribute;
+        lm->info.language = lm->card.language;
+        lm->info.version = lm->card.version;
+        lm->info.needs_context = lm->card.features.context;
+        size_t g = 0;
+        while (g < m->n_groups &&
+               !ms_feature_config_shared(&m->m[m->group_first[g]].card.features,
+                                         &lm->card.features))
+            g++;
+        if (g == m->n_groups)
+            m->group_first[m->n_groups++] = i;
+        lm->group = g;
+    }
+}
+
 ms_status ms_models_load(const char *dir, ms_models **out, ms_error *err)
 {
     return ms_models_load_flags(dir, 0, out, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of dir's subdirectories (but lexicons), sorted. OUT: *names,
+ * *n (free each and the array). */
+static ms_status list_dirs(const char *dir, char ***names, size_t *n, ms_error *err)
+{
+    *names = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return ms_fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, dir, 0, 0, "%s",
+                       strerror(errno));
+    size_t cap = 0;
+    ms_status st = MS_OK;
+    struct dirent *e;
+    while (st == MS_OK && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "lexicons") == 0)
+            continue;
+        if (*n >= 4 * MS_MAX_CATEGORIES)
+            break; /* a models directory is not a dumping ground */
+        if (ms_grow((void **)names, &cap, *n + 1, sizeof **names) != MS_OK ||
+            !((*names)[*n] = ms_strdup0(e->d_name))) {
+            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+            break;
+        }
+        (*n)++;
+    }
+    closedir(d);
+    if (*n > 1)
+        qsort(*names, *n, sizeof **names, cmp_str);
+    return st;
 }
 
 ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out, ms_error *err)
@@ -121,17 +233,50 @@ ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out,
     if (ms_buf_printf(&path, "%s/lexicons", dir) != MS_OK)
         return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
     ms_models *m = models_with_lexicon(path.data, err);
-    ms_buf_free(&path);
-    if (!m)
+    if (!m) {
+        ms_buf_free(&path);
         return err ? err->code : MS_ERR_NOT_FOUND;
-    /* the hostility model is required; the off-topic one is optional */
-    ms_status st = MS_OK;
-    for (int c = 0; st == MS_OK && c < MS_CAT_COUNT; c++)
-        st = load_one(dir, model_dirs[c], &m->m[c], c == MS_CAT_HOSTILITY, flags, err);
+    }
+    char **names;
+    size_t n_names;
+    ms_status st = list_dirs(dir, &names, &n_names, err);
+    for (size_t i = 0; st == MS_OK && i < n_names; i++) {
+        path.len = 0;
+        if (ms_buf_printf(&path, "%s/%s/card.json", dir, names[i]) != MS_OK) {
+            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+            break;
+        }
+        char *cat;
+        int r = ms_card_category(path.data, names[i], &cat);
+        if (r < 0)
+            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+        else if (r > 0)
+            st = add_model(m, dir, names[i], cat, flags, err);
+        free(cat);
+    }
+    for (size_t i = 0; i < n_names; i++)
+        free(names[i]);
+    free(names);
+    /* the hostility model is required: without one, say what is missing */
+    int have_hostility = 0;
+    for (size_t i = 0; i < m->n; i++)
+        have_hostility |= strcmp(m->m[i].card.category, "hostility") == 0;
+    if (st == MS_OK && !have_hostility) {
+        path.len = 0;
+        ms_card card;
+        if (ms_buf_printf(&path, "%s/hostility/card.json", dir) != MS_OK)
+            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+        else if ((st = ms_card_read(path.data, &card, err)) == MS_OK)
+            st = ms_fail(err, MS_ERR_MODEL, path.data, 0, 0,
+                         "no model directory names the category \"hostility\"");
+        ms_card_clear(&card);
+    }
+    ms_buf_free(&path);
     if (st != MS_OK) {
         ms_models_free(m);
         return st;
     }
+    models_finish(m);
     *out = m;
     return MS_OK;
 }
@@ -148,14 +293,20 @@ ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir, 
     ms_buf_free(&path);
     if (st != MS_OK)
         return st;
-    *cat = strcmp(card.task, "hostility") == 0 ? MS_CAT_HOSTILITY : MS_CAT_OFF_TOPIC;
+    char *name = ms_strdup0(card.category ? card.category
+                            : strcmp(card.task, "hostility") == 0 ? "hostility"
+                                                                  : "off_topic");
+    *cat = card.features.context ? MS_CAT_OFF_TOPIC : MS_CAT_HOSTILITY;
     ms_card_clear(&card);
-    ms_models *m = models_with_lexicon(lexicon_dir, err);
-    if (!m)
+    ms_models *m = name ? models_with_lexicon(lexicon_dir, err) : NULL;
+    if (!m) {
+        free(name);
         return err ? err->code : MS_ERR_NOT_FOUND;
-    /* load_one wants DIR/NAME: split model_dir at its last slash */
+    }
+    /* add_model wants DIR/NAME: split model_dir at its last slash */
     char *dir = ms_strdup0(model_dir);
     if (!dir) {
+        free(name);
         ms_models_free(m);
         return ms_fail(err, MS_ERR_NOMEM, model_dir, 0, 0, "out of memory");
     }
@@ -163,18 +314,20 @@ ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir, 
     while (n > 1 && dir[n - 1] == '/')
         dir[--n] = '\0';
     char *slash = strrchr(dir, '/');
-    const char *parent = ".", *name = dir;
+    const char *parent = ".", *base = dir;
     if (slash) {
         *slash = '\0';
         parent = slash == dir ? "/" : dir;
-        name = slash + 1;
+        base = slash + 1;
     }
-    st = load_one(parent, name, &m->m[*cat], 1, 0, err);
+    st = add_model(m, parent, base, name, 0, err);
     free(dir);
+    free(name);
     if (st != MS_OK) {
         ms_models_free(m);
         return st;
     }
+    models_finish(m);
     *out = m;
     return MS_OK;
 }
@@ -183,22 +336,43 @@ void ms_models_free(ms_models *m)
 {
     if (!m)
         return;
-    for (int c = 0; c < MS_CAT_COUNT; c++) {
-        ms_linear_free(m->m[c].linear);
-        if (!m->m[c].map.base)
-            free(m->m[c].idf.idf);
-        ms_compiled_unmap(&m->m[c].map);
-        ms_card_clear(&m->m[c].card);
-    }
+    for (size_t i = 0; m->m && i < m->n; i++)
+        model_clear(&m->m[i]);
+    free(m->m);
     ms_lexicon_free(m->lx);
     free(m);
 }
 
+int ms_models_category_find(const ms_models *m, const char *name)
+{
+    for (size_t i = 0; m && name && i < m->n; i++)
+        if (strcmp(m->m[i].card.category, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int ms_models_category_for_attribute(const ms_models *m, const char *attribute)
+{
+    for (size_t i = 0; m && attribute && i < m->n; i++)
+        if (m->m[i].card.perspective_attribute &&
+            strcmp(m->m[i].card.perspective_attribute, attribute) == 0)
+            return (int)i;
+    return -1;
+}
+
+size_t ms_models_category_count(const ms_models *m) { return m ? m->n : 0; }
+
+const ms_category_info *ms_models_category_info(const ms_models *m, size_t i)
+{
+    return m && i < m->n ? &m->m[i].info : NULL;
+}
+
 const char *ms_models_version(const ms_models *m, ms_category c)
 {
-    if (!m || c < 0 || c >= MS_CAT_COUNT || !m->m[c].present)
+    if (!m || c < 0 || c >= MS_CAT_COUNT)
         return NULL;
-    return m->m[c].card.version;
+    int i = ms_models_category_find(m, ms_category_name(c));
+    return i < 0 ? NULL : m->m[i].card.version;
 }
 
 double ms_sentiment(const ms_models *m, const char *text, size_t len)
@@ -224,12 +398,11 @@ ms_status ms_scorer_new(const ms_models *models, const ms_policy *policy, ms_sco
     s->models = models;
     s->policy = policy;
     ms_status st = MS_OK;
-    for (int c = 0; st == MS_OK && c < MS_CAT_COUNT; c++) {
-        if (!models->m[c].present)
-            continue;
-        st = ms_featurizer_new(&models->m[c].card.features, models->lx, &s->fz[c]);
+    for (size_t g = 0; st == MS_OK && g < models->n_groups; g++) {
+        st = ms_featurizer_new(&models->m[models->group_first[g]].card.features, models->lx,
+                               &s->fz[g]);
         if (st == MS_OK)
-            ms_featurizer_set_skip(s->fz[c], allowed, (void *)policy);
+            ms_featurizer_set_skip(s->fz[g], allowed, (void *)policy);
     }
     /* Deny terms are folded the way comments are, so "f*ck" in a comment
      * matches "fuck" on the list. */
@@ -253,8 +426,8 @@ void ms_scorer_free(ms_scorer *s)
 {
     if (!s)
         return;
-    for (int c = 0; c < MS_CAT_COUNT; c++)
-        ms_featurizer_free(s->fz[c]);
+    for (size_t g = 0; g < MS_MAX_CATEGORIES; g++)
+        ms_featurizer_free(s->fz[g]);
     ms_fvec_free(&s->vec);
     for (size_t i = 0; s->deny && i < s->n_deny; i++)
         ms_tokens_free(&s->deny[i]);
@@ -272,6 +445,7 @@ void ms_result_clear(ms_result *r)
         free(r->reasons[i].detail);
     }
     free(r->reasons);
+    free(r->scores);
     memset(r, 0, sizeof *r);
 }
 
@@ -297,26 +471,14 @@ static ms_status add_reason(ms_result *r, const char *category, const char *text
     return MS_OK;
 }
 
-/* Scores one category's model on the input. */
-static ms_status predict(ms_scorer *s, ms_category c, const ms_input *in, double *p,
-                         unsigned *notes)
+/* The words that pushed model i's decision value up, strongest first. */
+static ms_status word_reasons(ms_scorer *s, size_t i, const ms_input *in, ms_result *r)
 {
-    const loaded_model *lm = &s->models->m[c];
-    ms_status st = ms_features_build(s->fz[c], &lm->idf, in, 0, &s->vec, notes);
-    if (st != MS_OK)
-        return st;
-    *p = ms_linear_probability(lm->linear, ms_linear_decision(lm->linear, &s->vec));
-    return MS_OK;
-}
-
-/* The words that pushed category c's decision value up, strongest first. */
-static ms_status word_reasons(ms_scorer *s, ms_category c, const ms_input *in, ms_result *r)
-{
-    const loaded_model *lm = &s->models->m[c];
+    const loaded_model *lm = &s->models->m[i];
     const ms_tokens *t;
     const double *contrib;
-    ms_status st = ms_features_attribute(s->fz[c], &lm->idf, lm->linear->w, lm->linear->dim, &t,
-                                         &contrib);
+    ms_status st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w,
+                                         lm->linear->dim, &t, &contrib);
     if (st != MS_OK)
         return st;
     /* the sign of w is for the positive class; ms_linear keeps that */
@@ -325,32 +487,35 @@ static ms_status word_reasons(ms_scorer *s, ms_category c, const ms_input *in, m
     double floor = 0.05; /* then a quarter of the strongest word's push */
     for (; n < MAX_REASONS; n++) {
         int best = -1;
-        for (size_t i = 0; i < t->n; i++) {
+        for (size_t k = 0; k < t->n; k++) {
             int used = 0;
-            for (size_t k = 0; k < n; k++)
-                used |= picked[k] == (int)i;
-            if (!used && contrib[i] > floor && (best < 0 || contrib[i] > contrib[best]))
-                best = (int)i;
+            for (size_t j = 0; j < n; j++)
+                used |= picked[j] == (int)k;
+            if (!used && contrib[k] > floor && (best < 0 || contrib[k] > contrib[best]))
+                best = (int)k;
         }
         if (best < 0)
             break;
         picked[n] = best;
         if (n == 0 && contrib[best] / 4 > floor)
             floor = contrib[best] / 4;
-        st = add_reason(r, ms_category_name(c), in->text, t->tok[best].start, t->tok[best].end,
-                        1, NULL, contrib[best]);
+        st = add_reason(r, lm->card.category, in->text, t->tok[best].start, t->tok[best].end, 1,
+                        NULL, contrib[best]);
         if (st != MS_OK)
             return st;
     }
     return MS_OK;
 }
 
-static ms_status off_topic_reasons(ms_scorer *s, const ms_input *in, ms_result *r)
+/* What the context block of model i measured (off-topic reasons). Its
+ * group's featurizer still holds the last build's context. */
+static ms_status context_reasons(ms_scorer *s, size_t i, const ms_input *in, ms_result *r)
 {
-    const ms_context_stats *cs = ms_features_context(s->fz[MS_CAT_OFF_TOPIC]);
+    const loaded_model *lm = &s->models->m[i];
+    const ms_context_stats *cs = ms_features_context(s->fz[lm->group]);
     char msg[160];
     ms_status st = MS_OK;
-    const char *name = ms_category_name(MS_CAT_OFF_TOPIC);
+    const char *name = lm->card.category;
     if (cs->has_article && cs->content_words) {
         snprintf(msg, sizeof msg, "shares %zu of %zu content words with the article",
                  cs->shared_words, cs->content_words);
@@ -419,39 +584,81 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
     if (k == in.len)
         r->notes |= MS_NOTE_EMPTY;
 
+    const ms_models *m = s->models;
     ms_status st = MS_OK;
-    if (s->fz[MS_CAT_HOSTILITY]) {
-        st = predict(s, MS_CAT_HOSTILITY, &in, &r->hostility, &r->notes);
-        if (st != MS_OK)
-            goto fail;
-        r->has_hostility = 1;
-        r->sentiment = ms_features_sentiment(s->fz[MS_CAT_HOSTILITY]);
-        st = deny_terms(s, &in, ms_featurizer_tokens(s->fz[MS_CAT_HOSTILITY]), r);
-    } else {
-        /* a model set without a hostility model (evaluating one model) */
-        r->sentiment = ms_vader_compound(s->models->lx, in.text, in.len);
-    }
-    if (st != MS_OK)
+    r->scores = calloc(m->n ? m->n : 1, sizeof *r->scores);
+    if (!r->scores) {
+        st = MS_ERR_NOMEM;
         goto fail;
-    if (!s->fz[MS_CAT_OFF_TOPIC]) {
-        r->off_topic_missing = "no off-topic model is loaded";
-    } else if (!in.article && !in.parent_text) {
-        r->off_topic_missing = "no article or parent comment to compare with";
-    } else {
-        st = predict(s, MS_CAT_OFF_TOPIC, &in, &r->off_topic, &r->notes);
+    }
+    r->n_scores = m->n;
+    int has_context = in.article || in.parent_text;
+    int prepared[MS_MAX_CATEGORIES] = {0};
+    int built = -1; /* the model whose vector the group's featurizer holds */
+    size_t built_in[MS_MAX_CATEGORIES];
+    r->off_topic_missing = "no off-topic model is loaded";
+    for (size_t i = 0; i < m->n; i++) {
+        const loaded_model *lm = &m->m[i];
+        ms_category_score *cs = &r->scores[i];
+        cs->category = lm->card.category;
+        if (lm->card.features.context && !has_context) {
+            cs->missing = "no article or parent comment to compare with";
+        } else {
+            size_t g = lm->group;
+            if (!prepared[g]) {
+                st = ms_features_prepare(s->fz[g], &in, &r->notes);
+                if (st != MS_OK)
+                    goto fail;
+                prepared[g] = 1;
+            }
+            st = ms_features_weigh(s->fz[g], &lm->idf, 0, &s->vec);
+            if (st != MS_OK)
+                goto fail;
+            built_in[g] = i;
+            built = (int)i;
+            cs->score =
+                ms_linear_probability(lm->linear, ms_linear_decision(lm->linear, &s->vec));
+            cs->has_score = 1;
+        }
+        if (strcmp(cs->category, "hostility") == 0) {
+            r->hostility = cs->score;
+            r->has_hostility = cs->has_score;
+        } else if (strcmp(cs->category, "off_topic") == 0) {
+            r->off_topic = cs->score;
+            r->has_off_topic = cs->has_score;
+            r->off_topic_missing = cs->missing;
+        }
+    }
+    (void)built;
+    /* sentiment and deny terms from the first category's pass (hostility's
+     * when it is loaded; the tokens are the same in every group) */
+    if (m->n && prepared[m->m[0].group]) {
+        ms_featurizer *f = s->fz[m->m[0].group];
+        r->sentiment = m->m[0].card.features.lexicon ? ms_features_sentiment(f)
+                                                     : ms_vader_compound(m->lx, in.text, in.len);
+        st = deny_terms(s, &in, ms_featurizer_tokens(f), r);
         if (st != MS_OK)
             goto fail;
-        r->has_off_topic = 1;
+    } else {
+        /* a model set without a comment-only model (evaluating one model) */
+        r->sentiment = ms_vader_compound(m->lx, in.text, in.len);
     }
     r->action = ms_policy_decide(s->policy, r);
-    if (r->flags & MS_FLAG_HOSTILITY) {
-        /* attribution re-runs the hostility features with bookkeeping on */
-        st = word_reasons(s, MS_CAT_HOSTILITY, &in, r);
-        if (st != MS_OK)
-            goto fail;
-    }
-    if (r->flags & MS_FLAG_OFF_TOPIC) {
-        st = off_topic_reasons(s, &in, r);
+    /* Reasons per flagged category. Attribution re-runs a group's features
+     * with bookkeeping on; context reasons read the context block of the
+     * group's last build, which for a context model is its own (a context
+     * group is never shared with a model that comes later here: the
+     * context setting is part of what groups share). */
+    for (size_t i = 0; i < m->n; i++) {
+        if (!r->scores[i].flagged)
+            continue;
+        if (m->m[i].card.features.context) {
+            if (built_in[m->m[i].group] != i)
+                continue;
+            st = context_reasons(s, i, &in, r);
+        } else {
+            st = word_reasons(s, i, &in, r);
+        }
         if (st != MS_OK)
             goto fail;
     }

@@ -637,7 +637,8 @@ static void handle_score(ms_server *s, struct MHD_Connection *con, request *rq, 
         goto out;
     ms_scorer *sc = scorer_for(s, g, p);
     f = open_memstream(&buf, &blen);
-    if (!sc || !f || ms_reporter_new(MS_OUTPUT_JSON, f, p, &rep) != MS_OK) {
+    if (!sc || !f || ms_reporter_new(MS_OUTPUT_JSON, f, p, &rep) != MS_OK ||
+        ms_reporter_set_models(rep, g->models) != MS_OK) {
         set_error(rp, 500, "out of memory");
         goto out;
     }
@@ -750,10 +751,17 @@ static void handle_healthz(ms_server *s, reply *rp)
     const char *h = ms_models_version(g->models, MS_CAT_HOSTILITY);
     const char *o = ms_models_version(g->models, MS_CAT_OFF_TOPIC);
     int draining = atomic_load(&s->draining);
-    set_json(rp, draining ? 503 : 200,
-             json_pack("{s:s,s:{s:s?,s:s?},s:i}", "status", draining ? "draining" : "ok",
-                       "models", "hostility", h, "off_topic", o, "communities",
-                       (int)g->n_comm));
+    json_t *j = json_pack("{s:s,s:{s:s?,s:s?},s:i}", "status", draining ? "draining" : "ok",
+                          "models", "hostility", h, "off_topic", o, "communities",
+                          (int)g->n_comm);
+    /* and every other loaded category's version */
+    json_t *models = json_object_get(j, "models");
+    for (size_t c = 0; models && c < ms_models_category_count(g->models); c++) {
+        const ms_category_info *ci = ms_models_category_info(g->models, c);
+        if (!json_object_get(models, ci->name))
+            json_object_set_new(models, ci->name, json_string(ci->version));
+    }
+    set_json(rp, draining ? 503 : 200, j);
     gen_release(g);
 }
 
@@ -837,12 +845,10 @@ static void handle_metrics(ms_server *s, reply *rp)
     fputs("# HELP modscore_model_info The loaded models' versions.\n"
           "# TYPE modscore_model_info gauge\n",
           f);
-    for (int c = 0; c < MS_CAT_COUNT; c++) {
-        const char *v = ms_models_version(g->models, (ms_category)c);
-        if (!v)
-            continue;
-        fprintf(f, "modscore_model_info{category=\"%s\",version=\"", ms_category_name(c));
-        prom_escape(f, v);
+    for (size_t c = 0; c < ms_models_category_count(g->models); c++) {
+        const ms_category_info *ci = ms_models_category_info(g->models, c);
+        fprintf(f, "modscore_model_info{category=\"%s\",version=\"", ci->name);
+        prom_escape(f, ci->version);
         fputs("\"} 1\n", f);
     }
     fprintf(f,

@@ -516,6 +516,20 @@ out:
     return st;
 }
 
+const char *ms_perspective_default(const char *category)
+{
+    static const char *const known[][2] = {
+        {"hostility", "TOXICITY"},       {"off_topic", "OFF_TOPIC"},
+        {"insult", "INSULT"},            {"identity_attack", "IDENTITY_ATTACK"},
+        {"profanity", "PROFANITY"},      {"threat", "THREAT"},
+        {"severe_toxicity", "SEVERE_TOXICITY"},
+    };
+    for (size_t i = 0; category && i < sizeof known / sizeof *known; i++)
+        if (strcmp(known[i][0], category) == 0)
+            return known[i][1];
+    return NULL;
+}
+
 ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const char *out_dir,
                    ms_error *err)
 {
@@ -524,6 +538,13 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
                        "libsvm's solver has no logistic loss: use the dual coordinate descent");
     ms_train_options resolved = resolve_options(opt);
     const ms_train_options *o = &resolved;
+    const char *category = o->category ? o->category
+                           : o->task == MS_TASK_HOSTILITY ? "hostility"
+                                                          : "off_topic";
+    if (!ms_category_name_valid(category, strlen(category)))
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "category \"%s\": expected 1-64 of a-z, 0-9 and _, starting with a letter",
+                       category);
     double t0 = ms_now();
     int k = o->folds > 1 ? o->folds : 5;
     size_t pos = 0, scored_pos = 0, scored = 0;
@@ -636,8 +657,7 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
         gmtime_r(&now, &tmv);
         strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tmv);
         strftime(day, sizeof day, "%Y%m%d", &tmv);
-        snprintf(version, sizeof version, "%s-%s-%.8s",
-                 o->task == MS_TASK_HOSTILITY ? "hostility" : "off_topic", day, hex);
+        snprintf(version, sizeof version, "%.32s-%s-%.8s", category, day, hex);
         char lh[17];
         ms_hex64(ms_lexicon_hash(lx), lh);
         card = json_pack(
@@ -669,6 +689,17 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
                 json_sprintf("over the %zu examples outside --augment; idf and min_df come from "
                              "all training examples before the folds are made",
                              m));
+    }
+    if (st == MS_OK) {
+        /* what the model scores (DESIGN.md, "Categories are data") */
+        const char *attr = o->perspective_attribute ? o->perspective_attribute
+                                                    : ms_perspective_default(category);
+        if (json_object_set_new(card, "category", json_string(category)) ||
+            (attr && *attr &&
+             json_object_set_new(card, "perspective_attribute", json_string(attr))) ||
+            json_object_set_new(card, "language", json_string("en")) ||
+            json_object_set_new(card, "needs_context", json_boolean(d.cfg.context)))
+            st = MS_ERR_NOMEM;
     }
     if (st == MS_OK) {
         json_t *feat = json_object_get(card, "features"), *tr = json_object_get(card, "training");
@@ -703,11 +734,19 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
 ms_status ms_eval(const ms_models *models, ms_task task, const ms_policy *policy,
                   const ms_dataset *set, ms_eval_report *out, ms_error *err)
 {
+    return ms_eval_category(models, task == MS_TASK_HOSTILITY ? "hostility" : "off_topic", policy,
+                            set, out, err);
+}
+
+ms_status ms_eval_category(const ms_models *models, const char *category,
+                           const ms_policy *policy, const ms_dataset *set, ms_eval_report *out,
+                           ms_error *err)
+{
     memset(out, 0, sizeof *out);
-    ms_category cat = task == MS_TASK_HOSTILITY ? MS_CAT_HOSTILITY : MS_CAT_OFF_TOPIC;
-    if (!ms_models_version(models, cat))
+    int ci = category ? ms_models_category_find(models, category) : -1;
+    if (ci < 0)
         return ms_fail(err, MS_ERR_MODEL, "", 0, 0, "the %s model is not loaded",
-                       ms_category_name(cat));
+                       category ? category : "(null)");
     ms_scorer *s;
     ms_status st = ms_scorer_new(models, policy, &s);
     if (st != MS_OK)
@@ -721,9 +760,9 @@ ms_status ms_eval(const ms_models *models, ms_task task, const ms_policy *policy
         ms_input in = example_input(&set->items[i], &scratch);
         ms_result r;
         st = ms_score(s, &in, &r);
-        if (st == MS_OK && cat == MS_CAT_OFF_TOPIC && !r.has_off_topic)
+        if (st == MS_OK && !r.scores[ci].has_score)
             st = ms_fail(err, MS_ERR_ARG, "", 0, 0, "example %zu has no context to score", i + 1);
-        p[i] = cat == MS_CAT_HOSTILITY ? r.hostility : r.off_topic;
+        p[i] = st == MS_OK ? r.scores[ci].score : 0;
         y[i] = (int8_t)(set->items[i].label != 0);
         ms_result_clear(&r);
     }
@@ -731,8 +770,12 @@ ms_status ms_eval(const ms_models *models, ms_task task, const ms_policy *policy
         out->n = set->n;
         for (size_t i = 0; i < set->n; i++)
             out->positives += (size_t)y[i];
-        out->threshold_review = ms_policy_review(policy, cat);
-        out->threshold_reject = ms_policy_reject(policy, cat);
+        /* a category the policy only flags is measured at its flag
+         * threshold */
+        ms_thresholds th;
+        ms_policy_thresholds(policy, category, &th);
+        out->threshold_review = th.review <= 1 ? th.review : th.flag;
+        out->threshold_reject = th.reject <= 1 ? th.reject : out->threshold_review;
         ms_confusion c, cr;
         ms_roc_auc(p, y, set->n, &out->roc_auc);
         ms_average_precision(p, y, set->n, &out->pr_auc);

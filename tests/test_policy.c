@@ -166,7 +166,8 @@ static void test_validation_errors(void **state)
     assert_int_equal(e.column, 38);
 
     e = parse_bad("{\"thresholds\":{\"hostility\":{\"review\":\"high\"}}}", MS_ERR_POLICY);
-    assert_string_equal(e.message, "thresholds.hostility.review: expected a number");
+    assert_string_equal(e.message,
+                        "thresholds.hostility.review: expected a number (or null: never)");
 
     e = parse_bad("{\"thresholds\":{\"off_topic\":{\"review\":0.9,\"reject\":0.8}}}",
                   MS_ERR_POLICY);
@@ -178,14 +179,22 @@ static void test_validation_errors(void **state)
     assert_non_null(strstr(e.message, "above the reject threshold 0.85"));
 
     e = parse_bad("{\n  \"thresholds\": {\n    \"toxicity\": {\"review\": 0.5}}}", MS_ERR_POLICY);
-    assert_string_equal(e.message, "thresholds: unknown category \"toxicity\" (expected "
-                                   "hostility or off_topic)");
+    assert_string_equal(e.message, "thresholds: \"toxicity\" is Perspective's name for what "
+                                   "modscore calls \"hostility\"");
     assert_int_equal(e.line, 3);
     assert_int_equal(e.column, 17);
 
     e = parse_bad("{\"thresholds\":{\"hostility\":{\"revue\":0.5}}}", MS_ERR_POLICY);
     assert_string_equal(e.message, "thresholds.hostility: unknown key \"revue\" (expected "
-                                   "review or reject)");
+                                   "flag, review or reject)");
+    /* categories are data, but a name is still a name */
+    e = parse_bad("{\"thresholds\":{\"Insult!\":{\"review\":0.5}}}", MS_ERR_POLICY);
+    assert_non_null(strstr(e.message, "is not a category name"));
+    e = parse_bad("{\"thresholds\":{\"deny\":{\"review\":0.5}}}", MS_ERR_POLICY);
+    assert_non_null(strstr(e.message, "is not a category name"));
+    e = parse_bad("{\"thresholds\":{\"insult\":{\"flag\":0.7,\"review\":0.6}}}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "thresholds.insult: flag threshold 0.7 is above the review "
+                                   "threshold 0.6");
 
     e = parse_bad("{\"name\":\"x\",\"colour\":\"red\"}", MS_ERR_POLICY);
     assert_string_equal(e.message, "unknown key \"colour\" (expected name, thresholds, allow "
@@ -254,8 +263,10 @@ static void test_overrides(void **state)
     assert_true(ms_policy_reject(p, MS_CAT_OFF_TOPIC) == 1.0);
 
     assert_int_equal(ms_policy_override(p, "toxicity=0.5", &err), MS_ERR_ARG);
-    assert_string_equal(err.message, "override \"toxicity=0.5\": unknown category \"toxicity\" "
-                                     "(expected hostility or off_topic)");
+    assert_string_equal(err.message, "override \"toxicity=0.5\": \"toxicity\" is Perspective's "
+                                     "name for what modscore calls \"hostility\"");
+    assert_int_equal(ms_policy_override(p, "Insult=0.5", &err), MS_ERR_ARG);
+    assert_non_null(strstr(err.message, "is not a category name"));
     assert_int_equal(ms_policy_override(p, "hostility.block=0.5", &err), MS_ERR_ARG);
     assert_non_null(strstr(err.message, "unknown threshold \"block\""));
     assert_int_equal(ms_policy_override(p, "hostility=high", &err), MS_ERR_ARG);
@@ -351,6 +362,66 @@ static void test_allowed_is_case_insensitive(void **state)
     ms_policy_free(p);
 }
 
+/* Categories are data: a category no policy names is flagged at 0.5 and
+ * never acted on, so a policy written before it existed decides as before;
+ * naming it turns it on. */
+static void test_new_category_defaults(void **state)
+{
+    (void)state;
+    ms_policy *p = parse_ok("{}");
+    ms_thresholds th;
+    assert_int_equal(ms_policy_thresholds(p, "insult", &th), MS_OK);
+    assert_true(th.flag == 0.5);
+    assert_true(th.review == MS_THRESHOLD_NEVER && th.reject == MS_THRESHOLD_NEVER);
+    assert_int_equal(ms_policy_thresholds(p, "hostility", &th), MS_OK);
+    assert_true(th.flag == 0.5 && th.review == 0.5 && th.reject == 0.85);
+    assert_int_equal(ms_policy_category_count(p), 0);
+
+    ms_category_score sc[2] = {{"hostility", 0.3, 1, NULL, 0}, {"insult", 0.97, 1, NULL, 0}};
+    ms_result r;
+    memset(&r, 0, sizeof r);
+    r.scores = sc;
+    r.n_scores = 2;
+    assert_int_equal(ms_policy_decide(p, &r), MS_ACTION_PUBLISH);
+    assert_false(sc[0].flagged);
+    assert_true(sc[1].flagged);
+    assert_int_equal(r.flags, MS_FLAG_OTHER);
+    ms_policy_free(p);
+
+    /* named: review alone brings the flag threshold with it; null is never;
+     * reject alone brings review down to it */
+    p = parse_ok("{\"thresholds\":{\"insult\":{\"review\":0.6},"
+                 "\"threat\":{\"reject\":0.9},\"profanity\":{\"flag\":null}}}");
+    assert_int_equal(ms_policy_thresholds(p, "insult", &th), MS_OK);
+    assert_true(th.flag == 0.6 && th.review == 0.6 && th.reject == MS_THRESHOLD_NEVER);
+    assert_int_equal(ms_policy_thresholds(p, "threat", &th), MS_OK);
+    assert_true(th.flag == 0.9 && th.review == 0.9 && th.reject == 0.9);
+    assert_int_equal(ms_policy_thresholds(p, "profanity", &th), MS_OK);
+    assert_true(th.flag == MS_THRESHOLD_NEVER);
+    assert_int_equal(ms_policy_category_count(p), 3);
+    assert_string_equal(ms_policy_category(p, 0), "insult");
+    assert_null(ms_policy_category(p, 3));
+    sc[1].score = 0.65;
+    r.flags = 0;
+    assert_int_equal(ms_policy_decide(p, &r), MS_ACTION_REVIEW);
+    assert_true(sc[1].flagged);
+    ms_policy_free(p);
+
+    /* overrides name new categories too */
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    ms_error err;
+    assert_int_equal(ms_policy_override(p, "identity_attack.reject=0.8", &err), MS_OK);
+    assert_int_equal(ms_policy_thresholds(p, "identity_attack", &th), MS_OK);
+    assert_true(th.review == 0.8 && th.reject == 0.8 && th.flag == 0.5);
+    assert_int_equal(ms_policy_override(p, "identity_attack.flag=0.9", &err), MS_ERR_ARG);
+    assert_non_null(strstr(err.message, "above the review threshold"));
+    assert_int_equal(ms_policy_override(p, "identity_attack=0.4", &err), MS_OK);
+    assert_int_equal(ms_policy_thresholds(p, "identity_attack", &th), MS_OK);
+    assert_true(th.review == 0.4 && th.flag == 0.4);
+    assert_int_equal(ms_policy_thresholds(NULL, "x", &th), MS_ERR_ARG);
+    ms_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_empty_object_is_default),
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_decide),
+        cmocka_unit_test(test_new_category_defaults),
         cmocka_unit_test(test_allowed_is_case_insensitive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -219,7 +219,7 @@ static void test_highlights_at_spans(void **state)
     char *html = render(NULL);
     char *li1 = comment_li(html, "c1");
     /* "idiot" at [30, 35), its term escaped in the title */
-    assert_non_null(strstr(li1, "you <mark class=\"hl hl-hostility\" data-start=\"30\" "
+    assert_non_null(strstr(li1, "you <mark class=\"hl hl-hostility\" data-category=\"hostility\" data-start=\"30\" "
                                 "data-end=\"35\" title=\"hostility +0.830 (idiot&quot;&gt;"
                                 "&lt;img src=y&gt;)\">idiot</mark></p>"));
     assert_int_equal(count(li1, "<mark"), 1);
@@ -232,10 +232,11 @@ static void test_highlights_at_spans(void **state)
      * [23, 38), coloured by its strongest reason, titled with both; the
      * span past the end of the text is dropped */
     assert_int_equal(count(li2, "<mark"), 2);
-    assert_non_null(strstr(li2, "<mark class=\"hl hl-hostility\" data-start=\"0\" data-end=\"4\" "
+    assert_non_null(strstr(li2, "<mark class=\"hl hl-hostility\" data-category=\"hostility\" data-start=\"0\" "
+                                "data-end=\"4\" "
                                 "title=\"hostility +0.100 (&#39; on)\">&#39; on</mark>"
                                 "mouseover=&#39;x &amp;amp; "));
-    assert_non_null(strstr(li2, "<mark class=\"hl hl-hostility\" data-start=\"23\" "
+    assert_non_null(strstr(li2, "<mark class=\"hl hl-hostility\" data-category=\"hostility\" data-start=\"23\" "
                                 "data-end=\"38\" title=\"deny 0.000 (go back); hostility "
                                 "+0.400 (back home)\">go back<br>\n"
                                 "\xef\xbf\xbd\xef\xbf\xbd home</mark></p>"));

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "card.h"
 #include "fixtures.h"
@@ -202,6 +204,161 @@ static void test_deny_and_allow_terms(void **state)
     ms_policy_free(p);
 }
 
+/* ------------------------------------------------------------------------
+ * Categories are data: a model directory whose card names a category is
+ * one. The set here is the shipped one plus "insult", a directory with the
+ * hostility model's files (symbolic links) under a card that names
+ * insult; "spans", whose card names no category, and "notes", without a
+ * card, are passed over. */
+
+static void write_text_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* dir/name: links to the hostility model's files and a card that names
+ * category (attribute its Perspective attribute). */
+static void make_category_dir(const char *dir, const char *name, const char *category,
+                              const char *attribute)
+{
+    char path[4096], target[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_int_equal(mkdir(path, 0755), 0);
+    static const char *const files[] = {"model.svm", "idf.bin", "model.bin"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(target, sizeof target, "%s/hostility/%s", MS_MODELS_DIR, files[i]);
+        snprintf(path, sizeof path, "%s/%s/%s", dir, name, files[i]);
+        assert_int_equal(symlink(target, path), 0);
+    }
+    char *card;
+    size_t len;
+    assert_int_equal(ms_read_file(MS_MODELS_DIR "/hostility/card.json", 1u << 20, &card, &len,
+                                  NULL),
+                     MS_OK);
+    const char *from[2] = {"\"category\": \"hostility\"", "\"perspective_attribute\": \"TOXICITY\""};
+    char to[2][128];
+    snprintf(to[0], sizeof to[0], "\"category\": \"%s\"", category);
+    snprintf(to[1], sizeof to[1], "\"perspective_attribute\": \"%s\"", attribute);
+    ms_buf out = {0};
+    const char *p = card;
+    for (int k = 0; k < 2; k++) {
+        const char *at = strstr(p, from[k]);
+        assert_non_null(at);
+        ms_buf_add(&out, p, (size_t)(at - p));
+        ms_buf_adds(&out, to[k]);
+        p = at + strlen(from[k]);
+    }
+    ms_buf_adds(&out, p);
+    snprintf(path, sizeof path, "%s/%s/card.json", dir, name);
+    write_text_file(path, out.data);
+    ms_buf_free(&out);
+    free(card);
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_categories_are_data(void **state)
+{
+    fixture *fx = *state;
+    char dir[] = "/tmp/modscore-categories-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[4096];
+    static const char *const shipped[] = {"lexicons", "hostility", "off_topic"};
+    for (size_t i = 0; i < 3; i++) {
+        char target[4096];
+        snprintf(target, sizeof target, "%s/%s", MS_MODELS_DIR, shipped[i]);
+        snprintf(path, sizeof path, "%s/%s", dir, shipped[i]);
+        assert_int_equal(symlink(target, path), 0);
+    }
+    make_category_dir(dir, "insult", "insult", "INSULT");
+    snprintf(path, sizeof path, "%s/spans", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/spans/card.json", dir);
+    write_text_file(path, "{\"format\": 1, \"task\": \"spans\"}");
+    snprintf(path, sizeof path, "%s/notes", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+
+    ms_models *m;
+    ms_error err;
+    assert_int_equal(ms_models_load(dir, &m, &err), MS_OK);
+    assert_int_equal(ms_models_category_count(m), 3);
+    const char *names[3] = {"hostility", "off_topic", "insult"};
+    const char *attrs[3] = {"TOXICITY", "OFF_TOPIC", "INSULT"};
+    for (size_t i = 0; i < 3; i++) {
+        const ms_category_info *ci = ms_models_category_info(m, i);
+        assert_string_equal(ci->name, names[i]);
+        assert_string_equal(ci->perspective_attribute, attrs[i]);
+        assert_string_equal(ci->language, "en");
+        assert_int_equal(ci->needs_context, i == 1);
+        assert_int_equal(ms_models_category_find(m, names[i]), (int)i);
+        assert_int_equal(ms_models_category_for_attribute(m, attrs[i]), (int)i);
+    }
+    assert_null(ms_models_category_info(m, 3));
+    assert_int_equal(ms_models_category_find(m, "threat"), -1);
+    assert_int_equal(ms_models_category_for_attribute(m, "THREAT"), -1);
+
+    /* the insult model shares hostility's pass and weights: the same score;
+     * the default policy flags it and leaves the action to hostility */
+    ms_scorer *s;
+    assert_int_equal(ms_scorer_new(m, fx->sc.policy, &s), MS_OK);
+    const char *text = "You are a pathetic idiot and everyone here knows it.";
+    ms_input in = {.text = text, .len = strlen(text)};
+    ms_result r, shipped_r;
+    assert_int_equal(ms_score(s, &in, &r), MS_OK);
+    assert_int_equal(ms_score(fx->sc.scorer, &in, &shipped_r), MS_OK);
+    assert_int_equal(r.n_scores, 3);
+    assert_string_equal(r.scores[2].category, "insult");
+    assert_true(r.scores[2].has_score);
+    assert_true(r.scores[2].score == r.scores[0].score);
+    assert_true(r.scores[0].score == r.hostility && r.hostility == shipped_r.hostility);
+    assert_false(r.scores[1].has_score);
+    assert_non_null(r.scores[1].missing);
+    assert_true(r.scores[2].score >= 0.5);
+    assert_true(r.scores[2].flagged);
+    assert_true(r.flags & MS_FLAG_OTHER);
+    assert_int_equal(r.action, shipped_r.action);
+    int insult_reasons = 0;
+    for (size_t i = 0; i < r.n_reasons; i++)
+        insult_reasons += strcmp(r.reasons[i].category, "insult") == 0;
+    assert_true(insult_reasons > 0);
+    char *json = ms_result_json(NULL, &r);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"insult\":"));
+    assert_non_null(strstr(json, "\"flags\":[\"hostility\",\"insult\"]"));
+    ms_free(json);
+    ms_result_clear(&r);
+    ms_result_clear(&shipped_r);
+
+    /* a policy that names insult acts on it */
+    ms_policy *p;
+    const char *pj = "{\"thresholds\":{\"insult\":{\"review\":0.3,\"reject\":0.35}}}";
+    assert_int_equal(ms_policy_parse(pj, strlen(pj), "inline", &p, &err), MS_OK);
+    ms_scorer *s2;
+    assert_int_equal(ms_scorer_new(m, p, &s2), MS_OK);
+    assert_int_equal(ms_score(s2, &in, &r), MS_OK);
+    assert_int_equal(r.action, MS_ACTION_REJECT);
+    ms_result_clear(&r);
+    ms_scorer_free(s2);
+    ms_policy_free(p);
+    ms_scorer_free(s);
+    ms_models_free(m);
+
+    /* two directories naming one category is an error */
+    make_category_dir(dir, "insult2", "insult", "INSULT");
+    assert_int_equal(ms_models_load(dir, &m, &err), MS_ERR_MODEL);
+    assert_null(m);
+    assert_non_null(strstr(err.message, "\"insult\""));
+    remove_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_example_ranking),
         cmocka_unit_test(test_off_topic_needs_context),
         cmocka_unit_test(test_deny_and_allow_terms),
+        cmocka_unit_test(test_categories_are_data),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -616,6 +616,8 @@ int cmd_score(int argc, char **argv)
     ms_status st = ms_scorer_new(models, policy, &run.scorer);
     if (st == MS_OK)
         st = ms_reporter_new(output, out, policy, &run.rep);
+    if (st == MS_OK)
+        st = ms_reporter_set_models(run.rep, models);
     if (st != MS_OK) {
         cli_errorf("%s", st == MS_ERR_UNSUPPORTED ? "this output format is not available yet"
                                                   : ms_strerror(st));

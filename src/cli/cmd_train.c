@@ -13,7 +13,13 @@ static const char train_usage[] =
     "Train a model on labelled comments and write it to DIR atomically (a failed run\n"
     "leaves a model already at DIR untouched).\n"
     "\n"
-    "      --task TASK         hostility or off-topic\n"
+    "      --task TASK         hostility, off-topic, or the name of a category that\n"
+    "                          is scored from the comment alone with hostility's\n"
+    "                          features and settings (insult, identity_attack,\n"
+    "                          profanity, threat, a site's own): the card names it\n"
+    "      --perspective-attribute A  the Perspective attribute the model answers\n"
+    "                          (default: TOXICITY for hostility, INSULT for insult,\n"
+    "                          ...; none for a name Perspective lacks)\n"
     "      --data FILE         JSON Lines (text, label; or a modscore record with a\n"
     "                          moderator's decision) or CSV; repeatable, '-' is stdin\n"
     "      --out DIR           the model directory to write\n"
@@ -82,7 +88,7 @@ enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
     OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS,
     OPT_NOCTX, OPT_AUGMENT, OPT_LOSS, OPT_NB, OPT_CHARW, OPT_LEXW, OPT_CLASSW,
-    OPT_YOUW, OPT_COLD, OPT_BASE, OPT_AMETHOD
+    OPT_YOUW, OPT_COLD, OPT_BASE, OPT_AMETHOD, OPT_PATTR
 };
 
 /* "2,5" -> 2 and 5 */
@@ -226,6 +232,7 @@ int cmd_train(int argc, char **argv)
         {"no-warm-start", no_argument, NULL, OPT_COLD},
         {"base", required_argument, NULL, OPT_BASE},
         {"adapt-method", required_argument, NULL, OPT_AMETHOD},
+        {"perspective-attribute", required_argument, NULL, OPT_PATTR},
         {"quiet", no_argument, NULL, 'q'},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
@@ -252,6 +259,7 @@ int cmd_train(int argc, char **argv)
             continue;
         switch (opt) {
         case OPT_TASK: task = optarg; break;
+        case OPT_PATTR: o.perspective_attribute = optarg; break;
         case OPT_OUT: out = optarg; break;
         case OPT_FOLDS:
             o.folds = atoi(optarg);
@@ -379,8 +387,21 @@ int cmd_train(int argc, char **argv)
     } else if (!strcmp(task, "off-topic") || !strcmp(task, "off_topic")) {
         o.task = MS_TASK_OFF_TOPIC;
     } else {
-        cli_errorf("--task is hostility or off-topic");
-        return EXIT_USAGE;
+        /* another category: hostility's features and settings, its own
+         * labels and name */
+        size_t n = strlen(task);
+        int valid = n > 0 && n <= 64 && task[0] >= 'a' && task[0] <= 'z' &&
+                    strcmp(task, "deny") != 0 && strcmp(task, "sentiment") != 0;
+        for (size_t i = 0; valid && i < n; i++)
+            valid = (task[i] >= 'a' && task[i] <= 'z') || (task[i] >= '0' && task[i] <= '9') ||
+                    task[i] == '_';
+        if (!valid) {
+            cli_errorf("--task is hostility, off-topic or a category name (a-z, 0-9 and _, "
+                       "starting with a letter; not deny or sentiment)");
+            return EXIT_USAGE;
+        }
+        o.task = MS_TASK_HOSTILITY;
+        o.category = task;
     }
     char lexicons[4096];
     snprintf(lexicons, sizeof lexicons, "%s/lexicons", cli_models_dir(&common));
@@ -505,13 +526,15 @@ int cmd_eval(int argc, char **argv)
     rc = read_data(data.files, data.n_files, &data.csv, &set);
     if (!rc) {
         ms_eval_report r;
-        st = ms_eval(models, cat == MS_CAT_HOSTILITY ? MS_TASK_HOSTILITY : MS_TASK_OFF_TOPIC,
-                     policy, &set, &r, &err);
+        /* the set has the one category the directory's card names */
+        const ms_category_info *info = ms_models_category_info(models, 0);
+        (void)cat;
+        st = ms_eval_category(models, info->name, policy, &set, &r, &err);
         if (st != MS_OK) {
             cli_error(&err);
             rc = cli_exit_code(st);
         } else {
-            print_eval(&r, ms_models_version(models, cat), json);
+            print_eval(&r, info->version, json);
         }
     }
     ms_dataset_clear(&set);
