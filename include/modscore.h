@@ -55,7 +55,9 @@ typedef enum ms_status {
     MS_ERR_MODEL = 7,       /* model missing parts, corrupt or wrong version */
     MS_ERR_POLICY = 8,      /* policy file is invalid */
     MS_ERR_UNSUPPORTED = 9, /* the request asks for something not available */
-    MS_ERR_INTERNAL = 10    /* a bug: please report it */
+    MS_ERR_INTERNAL = 10,   /* a bug: please report it */
+    MS_ERR_CANT_CREATE = 11 /* an output cannot be created, or would replace
+                               something that is not modscore's to replace */
 } ms_status;
 
 /* A static English description of a status code. Never NULL. */

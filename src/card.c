@@ -112,7 +112,7 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
     memset(card, 0, sizeof *card);
     char *data;
     size_t len;
-    ms_status st = ms_read_file(path, 1u << 24, &data, &len, err);
+    ms_status st = ms_read_regular_file(path, 1u << 24, &data, &len, err);
     if (st != MS_OK)
         return st;
     json_error_t je;
@@ -186,7 +186,7 @@ ms_status ms_card_file_hash(const char *path, uint64_t *h, ms_error *err)
 {
     char *data;
     size_t len;
-    ms_status st = ms_read_file(path, (size_t)1 << 30, &data, &len, err);
+    ms_status st = ms_read_regular_file(path, (size_t)1 << 30, &data, &len, err);
     if (st == MS_OK)
         *h = ms_hash64(data, len, 0);
     free(data);

@@ -170,10 +170,11 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
     *lin = NULL;
     memset(idf, 0, sizeof *idf);
     memset(map, 0, sizeof *map);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return ms_fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, path, 0, 0, "%s",
-                       strerror(errno));
+    /* a FIFO or a device here never blocks the load: refused */
+    int fd;
+    ms_status ost = ms_open_regular(path, &fd, err);
+    if (ost != MS_OK)
+        return ost;
     struct stat sb;
     if (fstat(fd, &sb) != 0) {
         close(fd);

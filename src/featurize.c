@@ -953,7 +953,7 @@ ms_status ms_idf_read(const char *path, ms_idf *idf, ms_error *err)
     char *data;
     size_t len;
     memset(idf, 0, sizeof *idf);
-    ms_status st = ms_read_file(path, (size_t)1 << 30, &data, &len, err);
+    ms_status st = ms_read_regular_file(path, (size_t)1 << 30, &data, &len, err);
     if (st != MS_OK)
         return st;
     uint32_t bits = 0, count = 0;

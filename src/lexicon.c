@@ -273,7 +273,8 @@ ms_status ms_lexicon_load(const char *dir, ms_lexicon **out, ms_error *err)
             goto done;
         }
         files[i].path = b.data;
-        st = ms_read_file(files[i].path, LEX_MAX_FILE_BYTES, &files[i].data, &files[i].len, err);
+        st = ms_read_regular_file(files[i].path, LEX_MAX_FILE_BYTES, &files[i].data,
+                                  &files[i].len, err);
         if (st != MS_OK) {
             if (err && st == MS_ERR_NOT_FOUND)
                 snprintf(err->message, sizeof err->message, "lexicon file %s not found",

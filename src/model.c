@@ -405,7 +405,7 @@ ms_status ms_linear_load(const char *path, ms_linear **out, ms_error *err)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0, "no path");
     char *data;
     size_t len;
-    ms_status st = ms_read_file(path, MS_MODEL_MAX_BYTES, &data, &len, err);
+    ms_status st = ms_read_regular_file(path, MS_MODEL_MAX_BYTES, &data, &len, err);
     if (st != MS_OK)
         return st;
     ms_linear *m = calloc(1, sizeof *m);

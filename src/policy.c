@@ -49,6 +49,7 @@ const char *ms_strerror(ms_status code)
     case MS_ERR_POLICY: return "invalid policy";
     case MS_ERR_UNSUPPORTED: return "not supported";
     case MS_ERR_INTERNAL: return "internal error (please report it)";
+    case MS_ERR_CANT_CREATE: return "cannot create the output";
     }
     return "unknown error code";
 }

@@ -10,14 +10,13 @@
 #include "lexicon.h"
 #include "metrics.h"
 #include "model.h"
+#include "modeldir.h"
 #include "modscore.h"
 #include "policy.h"
 #include "util.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <math.h>
 #include <pthread.h>
@@ -399,95 +398,22 @@ static json_t *metrics_json(const double *prob, const int8_t *y, size_t n)
                      ms_f1(&c), "brier", brier, "thresholds", table);
 }
 
-static ms_status remove_tree(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return errno == ENOENT ? MS_OK : MS_ERR_IO;
-    struct dirent *e;
-    ms_buf p = {0};
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        p.len = 0;
-        ms_buf_printf(&p, "%s/%s", dir, e->d_name);
-        unlink(p.data);
-    }
-    closedir(d);
-    ms_buf_free(&p);
-    return rmdir(dir) == 0 ? MS_OK : MS_ERR_IO;
-}
-
-/* Puts the finished directory tmp at out: an exchange when out exists, so
- * a reader sees the old model or the new one, never a mix. */
-static ms_status publish_dir(const char *tmp, const char *out, ms_error *err)
-{
-    struct stat sb;
-    if (stat(out, &sb) == 0) {
-        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) != 0)
-            return ms_fail(err, MS_ERR_IO, out, 0, 0, "cannot replace the model: %s",
-                           strerror(errno));
-        remove_tree(tmp); /* now the old model */
-        return MS_OK;
-    }
-    if (rename(tmp, out) != 0)
-        return ms_fail(err, MS_ERR_IO, out, 0, 0, "cannot create the model: %s", strerror(errno));
-    return MS_OK;
-}
-
-/* Removes OUT.tmp.PID directories that a killed training run left beside
- * out_dir (PID no longer running). */
-static void remove_stale_tmp(const char *out_dir)
-{
-    ms_buf dir = {0}, path = {0};
-    const char *slash = strrchr(out_dir, '/');
-    const char *base = slash ? slash + 1 : out_dir;
-    if (ms_buf_add(&dir, out_dir, slash ? (size_t)(slash - out_dir) : 0) != MS_OK ||
-        (!slash && ms_buf_adds(&dir, ".") != MS_OK) || (slash == out_dir && ms_buf_adds(&dir, "/")))
-        goto out;
-    DIR *d = opendir(dir.data);
-    if (!d)
-        goto out;
-    size_t n = strlen(base);
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (strncmp(e->d_name, base, n) || strncmp(e->d_name + n, ".tmp.", 5))
-            continue;
-        char *end;
-        long pid = strtol(e->d_name + n + 5, &end, 10);
-        if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue;
-        path.len = 0;
-        if (ms_buf_printf(&path, "%s/%s", dir.data, e->d_name) == MS_OK)
-            remove_tree(path.data);
-    }
-    closedir(d);
-out:
-    ms_buf_free(&dir);
-    ms_buf_free(&path);
-}
-
 static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, const featured *d,
                                  json_t *card, ms_error *err)
 {
-    ms_buf tmp = {0}, path = {0};
-    ms_status st = ms_buf_printf(&tmp, "%s.tmp.%ld", out_dir, (long)getpid());
+    char *tmp = NULL;
+    ms_buf path = {0};
+    ms_status st = ms_modeldir_begin(out_dir, &tmp, err);
     if (st != MS_OK)
-        return ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
-    remove_stale_tmp(out_dir);
-    remove_tree(tmp.data);
-    if (mkdir(tmp.data, 0755) != 0) {
-        st = ms_fail(err, MS_ERR_IO, tmp.data, 0, 0, "cannot create: %s", strerror(errno));
-        goto out;
-    }
+        return st;
     uint64_t mh = 0, ih = 0;
     char hex[17];
-    ms_buf_printf(&path, "%s/model.svm", tmp.data);
+    ms_buf_printf(&path, "%s/model.svm", tmp);
     st = ms_linear_write_libsvm(lin, path.data, err);
     if (st == MS_OK)
         st = ms_card_file_hash(path.data, &mh, err);
     path.len = 0;
-    ms_buf_printf(&path, "%s/idf.bin", tmp.data);
+    ms_buf_printf(&path, "%s/idf.bin", tmp);
     if (st == MS_OK)
         st = ms_idf_write(&d->idf, path.data, err);
     if (st == MS_OK)
@@ -499,19 +425,18 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
         json_object_set_new(card, "idf_hash", json_string(hex));
         char *text = json_dumps(card, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
         path.len = 0;
-        ms_buf_printf(&path, "%s/card.json", tmp.data);
+        ms_buf_printf(&path, "%s/card.json", tmp);
         st = text ? ms_write_file_atomic(path.data, text, strlen(text), err)
                   : ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
         free(text);
     }
     if (st == MS_OK)
-        st = ms_compiled_write_dir(tmp.data, err);
+        st = ms_compiled_write_dir(tmp, err);
     if (st == MS_OK)
-        st = publish_dir(tmp.data, out_dir, err);
+        st = ms_modeldir_publish(tmp, out_dir, err);
     if (st != MS_OK)
-        remove_tree(tmp.data);
-out:
-    ms_buf_free(&tmp);
+        ms_modeldir_discard(tmp);
+    free(tmp);
     ms_buf_free(&path);
     return st;
 }
@@ -536,6 +461,10 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
     if (opt->use_libsvm_solver && opt->loss == MS_LOSS_LOGISTIC)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0,
                        "libsvm's solver has no logistic loss: use the dual coordinate descent");
+    /* before any work: a directory that is not a model's is never replaced */
+    ms_status cst = ms_modeldir_check(out_dir, err);
+    if (cst != MS_OK)
+        return cst;
     ms_train_options resolved = resolve_options(opt);
     const ms_train_options *o = &resolved;
     const char *category = o->category ? o->category

@@ -135,16 +135,10 @@ char *ms_strndup(const char *s, size_t n)
 
 char *ms_strdup0(const char *s) { return s ? ms_strndup(s, strlen(s)) : NULL; }
 
-ms_status ms_read_file(const char *path, size_t max, char **data, size_t *len, ms_error *err)
+/* Reads f to its end into *data (NUL-terminated), at most max bytes. */
+static ms_status read_stream(FILE *f, const char *name, size_t max, char **data, size_t *len,
+                             ms_error *err)
 {
-    int is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    *data = NULL;
-    *len = 0;
-    if (!f)
-        return ms_fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, name, 0, 0, "%s",
-                       strerror(errno));
     ms_buf b = {0};
     char chunk[65536];
     size_t n;
@@ -162,53 +156,252 @@ ms_status ms_read_file(const char *path, size_t max, char **data, size_t *len, m
     }
     if (st == MS_OK && ferror(f))
         st = ms_fail(err, MS_ERR_IO, name, 0, 0, "read error: %s", strerror(errno));
-    if (!is_stdin)
-        fclose(f);
+    if (st == MS_OK && !b.data && ms_buf_add(&b, "", 0) != MS_OK)
+        st = ms_fail(err, MS_ERR_NOMEM, name, 0, 0, "out of memory");
     if (st != MS_OK) {
         ms_buf_free(&b);
         return st;
     }
-    if (!b.data && ms_buf_add(&b, "", 0) != MS_OK)
-        return ms_fail(err, MS_ERR_NOMEM, name, 0, 0, "out of memory");
     *data = b.data;
     *len = b.len;
     return MS_OK;
 }
 
-ms_status ms_write_file_atomic(const char *path, const char *data, size_t len, ms_error *err)
+ms_status ms_read_file(const char *path, size_t max, char **data, size_t *len, ms_error *err)
 {
-    ms_buf tmp = {0};
-    if (ms_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid()) != MS_OK)
-        return ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
-    int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) {
-        ms_status st = ms_fail(err, MS_ERR_IO, path, 0, 0, "cannot create %s: %s", tmp.data,
-                               strerror(errno));
-        ms_buf_free(&tmp);
-        return st;
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "<stdin>" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    *data = NULL;
+    *len = 0;
+    if (!f)
+        return ms_fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, name, 0, 0, "%s",
+                       strerror(errno));
+    ms_status st = read_stream(f, name, max, data, len, err);
+    if (!is_stdin)
+        fclose(f);
+    return st;
+}
+
+ms_status ms_open_regular(const char *path, int *fd, ms_error *err)
+{
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (*fd < 0)
+        return ms_fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, path, 0, 0, "%s",
+                       strerror(errno));
+    struct stat sb = {0};
+    int flags;
+    if (fstat(*fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (flags = fcntl(*fd, F_GETFL)) < 0 ||
+        fcntl(*fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        int regular = S_ISREG(sb.st_mode);
+        close(*fd);
+        *fd = -1;
+        return ms_fail(err, MS_ERR_IO, path, 0, 0, "%s",
+                       regular ? strerror(errno) : "not a regular file");
     }
+    return MS_OK;
+}
+
+ms_status ms_read_regular_file(const char *path, size_t max, char **data, size_t *len,
+                               ms_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    int fd;
+    ms_status st = ms_open_regular(path, &fd, err);
+    if (st != MS_OK)
+        return st;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    st = read_stream(f, path, max, data, len, err);
+    fclose(f);
+    return st;
+}
+
+ms_status ms_open_append(const char *path, int *fd, ms_error *err)
+{
+    *fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+               0644);
+    if (*fd < 0) {
+        int e = errno;
+        /* ELOOP: a symlink; ENXIO: a FIFO nobody reads; EISDIR: a directory */
+        int refused = e == ELOOP || e == ENXIO || e == EISDIR;
+        return ms_fail(err, refused ? MS_ERR_CANT_CREATE : MS_ERR_IO, path, 0, 0, "%s",
+                       e == ELOOP ? "a symbolic link: refused"
+                       : refused  ? "not a regular file: refused"
+                                  : strerror(e));
+    }
+    struct stat sb = {0};
+    int flags;
+    if (fstat(*fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (flags = fcntl(*fd, F_GETFL)) < 0 ||
+        fcntl(*fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+        int regular = S_ISREG(sb.st_mode);
+        int e = errno;
+        close(*fd);
+        *fd = -1;
+        return ms_fail(err, regular ? MS_ERR_IO : MS_ERR_CANT_CREATE, path, 0, 0, "%s",
+                       regular ? strerror(e) : "not a regular file: refused");
+    }
+    return MS_OK;
+}
+
+int ms_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int r = fsync(fd);
+    if (r != 0 && (errno == EINVAL || errno == EROFS))
+        r = 0;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return r;
+}
+
+/* The directory part of path: "." when it has none. NULL when out of memory. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return ms_strdup0(".");
+    return ms_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* A device or FIFO named by the user: written in place, never replaced. */
+static ms_status open_direct(ms_outfile *o, const char *path, ms_error *err)
+{
+    struct stat sb;
+    o->fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (o->fd < 0)
+        return ms_fail(err, MS_ERR_CANT_CREATE, path, 0, 0, "%s", strerror(errno));
+    if (fstat(o->fd, &sb) != 0 || S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)) {
+        /* it changed since we looked: start again rather than guess */
+        ms_outfile_abort(o);
+        return ms_fail(err, MS_ERR_CANT_CREATE, path, 0, 0, "changed while being opened");
+    }
+    if (!(o->path = ms_strdup0(path))) {
+        ms_outfile_abort(o);
+        return ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    return MS_OK;
+}
+
+ms_status ms_outfile_open(ms_outfile *o, const char *path, ms_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (!exists && errno != ENOENT)
+        return ms_fail(err, MS_ERR_CANT_CREATE, path, 0, 0, "%s", strerror(errno));
+    if (exists && S_ISDIR(sb.st_mode))
+        return ms_fail(err, MS_ERR_CANT_CREATE, path, 0, 0, "is a directory");
+    if (exists && !S_ISREG(sb.st_mode))
+        return open_direct(o, path, err);
+    /* a symlink to a regular file: replace the file it names */
+    o->path = exists ? realpath(path, NULL) : ms_strdup0(path);
+    ms_buf tmp = {0};
+    if (!o->path || ms_buf_printf(&tmp, "%s.tmp.XXXXXX", o->path) != MS_OK) {
+        ms_outfile_abort(o);
+        return ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    o->tmp = tmp.data;
+    o->fd = mkostemp(o->tmp, O_CLOEXEC);
+    if (o->fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        ms_outfile_abort(o);
+        return ms_fail(err, MS_ERR_CANT_CREATE, path, 0, 0, "cannot create a temporary file: %s",
+                       strerror(e));
+    }
+    /* the replacement keeps the old file's mode and owner */
+    if (fchmod(o->fd, exists ? sb.st_mode & 07777 : 0644) != 0) {
+        int e = errno;
+        ms_outfile_abort(o);
+        return ms_fail(err, MS_ERR_CANT_CREATE, path, 0, 0, "%s", strerror(e));
+    }
+    if (exists && (sb.st_uid != geteuid() || sb.st_gid != getegid()) &&
+        fchown(o->fd, sb.st_uid, sb.st_gid) != 0) {
+        /* not ours to give away (not root): the file becomes the writer's */
+    }
+    return MS_OK;
+}
+
+ms_status ms_outfile_write(ms_outfile *o, const char *data, size_t len, ms_error *err)
+{
     size_t off = 0;
     while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
+        ssize_t w = write(o->fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return ms_fail(err, MS_ERR_IO, o->path, 0, 0, "write failed: %s",
+                           w < 0 ? strerror(errno) : "no progress");
         off += (size_t)w;
     }
-    int ok = off == len && fsync(fd) == 0;
-    int saved = errno;
-    ok = (close(fd) == 0) && ok;
-    if (!ok || rename(tmp.data, path) != 0) {
-        if (ok)
-            saved = errno;
-        unlink(tmp.data);
-        ms_buf_free(&tmp);
-        return ms_fail(err, MS_ERR_IO, path, 0, 0, "write failed: %s", strerror(saved));
-    }
-    ms_buf_free(&tmp);
     return MS_OK;
+}
+
+ms_status ms_outfile_commit(ms_outfile *o, ms_error *err)
+{
+    if (o->fd < 0)
+        return ms_fail(err, MS_ERR_INTERNAL, o->path, 0, 0, "output already closed");
+    /* a device cannot be fsynced (EINVAL); a regular file must be */
+    int ok = !o->tmp || fsync(o->fd) == 0;
+    int e = errno;
+    if (close(o->fd) != 0 && ok)
+        ok = 0, e = errno;
+    o->fd = -1;
+    ms_status st = MS_OK;
+    struct stat sb;
+    if (!ok) {
+        st = ms_fail(err, MS_ERR_IO, o->path, 0, 0, "write failed: %s", strerror(e));
+    } else if (o->tmp && lstat(o->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        st = ms_fail(err, MS_ERR_CANT_CREATE, o->path, 0, 0,
+                     "no longer a regular file: left as it is");
+    } else if (o->tmp && rename(o->tmp, o->path) != 0) {
+        st = ms_fail(err, MS_ERR_IO, o->path, 0, 0, "rename failed: %s", strerror(errno));
+    } else if (o->tmp) {
+        free(o->tmp);
+        o->tmp = NULL; /* it is the target now */
+        char *dir = dir_of(o->path);
+        if (!dir || ms_fsync_dir(dir) != 0)
+            st = ms_fail(err, MS_ERR_IO, o->path, 0, 0, "fsync of its directory failed: %s",
+                         dir ? strerror(errno) : "out of memory");
+        free(dir);
+    }
+    ms_outfile_abort(o);
+    return st;
+}
+
+void ms_outfile_abort(ms_outfile *o)
+{
+    if (o->fd >= 0)
+        close(o->fd);
+    o->fd = -1;
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+}
+
+ms_status ms_write_file_atomic(const char *path, const char *data, size_t len, ms_error *err)
+{
+    ms_outfile o;
+    ms_status st = ms_outfile_open(&o, path, err);
+    if (st != MS_OK)
+        return st;
+    if ((st = ms_outfile_write(&o, data, len, err)) != MS_OK) {
+        ms_outfile_abort(&o);
+        return st;
+    }
+    return ms_outfile_commit(&o, err);
 }
 
 static locale_t c_locale;

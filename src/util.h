@@ -50,9 +50,61 @@ char *ms_strdup0(const char *s);
  * (more than max bytes). */
 ms_status ms_read_file(const char *path, size_t max, char **data, size_t *len, ms_error *err);
 
-/* Writes data to path atomically: a temporary file beside it, fsync,
- * rename. The old file survives any failure. */
+/* ms_read_file for files that must be regular (model files): a FIFO, a
+ * device or a directory is MS_ERR_IO ("not a regular file") without ever
+ * blocking on it. "-" is not accepted. */
+ms_status ms_read_regular_file(const char *path, size_t max, char **data, size_t *len,
+                               ms_error *err);
+
+/* Opens path read-only, refusing anything but a regular file: opened with
+ * O_NONBLOCK (a FIFO never blocks the open), checked with fstat, then
+ * O_NONBLOCK is cleared. OUT: *fd (close it). MS_ERR_NOT_FOUND when absent,
+ * MS_ERR_IO otherwise. */
+ms_status ms_open_regular(const char *path, int *fd, ms_error *err);
+
+/* Opens path for appending only (O_APPEND, created 0644 when absent), for
+ * logs and feedback files that several writers share: never follows a
+ * symlink (O_NOFOLLOW), refuses anything but a regular file (a FIFO or a
+ * device, without blocking on it), close-on-exec. Write each record with
+ * one write() so that concurrent records never interleave. OUT: *fd.
+ * MS_ERR_CANT_CREATE when refused, MS_ERR_IO otherwise. */
+ms_status ms_open_append(const char *path, int *fd, ms_error *err);
+
+/* A file written beside its target and renamed over it when complete.
+ * The temporary is made by mkstemp in the target's directory (a unique
+ * name opened O_EXCL: a symlink planted there is never followed). A target
+ * that is a symlink to a regular file is replaced where it points (the
+ * link stays). A target that exists and is not a regular file (a device,
+ * a FIFO) is written directly and never replaced (tmp is NULL then); a
+ * directory is refused. */
+typedef struct ms_outfile {
+    int fd;     /* write here; -1 once committed or aborted */
+    char *path; /* the file replaced (or written directly) */
+    char *tmp;  /* the temporary, NULL when writing directly */
+} ms_outfile;
+
+/* OUT: *o. MS_ERR_CANT_CREATE when the target is a directory or the
+ * temporary cannot be created; nothing is left behind on failure. */
+ms_status ms_outfile_open(ms_outfile *o, const char *path, ms_error *err);
+/* Writes all of data to o->fd (retrying short writes). MS_ERR_IO on failure. */
+ms_status ms_outfile_write(ms_outfile *o, const char *data, size_t len, ms_error *err);
+/* Makes the write final: fsync, close, rename over the target (only over a
+ * regular file, or where nothing is), fsync the directory. On failure the
+ * temporary is removed and the target is as it was: MS_ERR_IO, or
+ * MS_ERR_CANT_CREATE when the target stopped being a regular file. */
+ms_status ms_outfile_commit(ms_outfile *o, ms_error *err);
+/* Closes and removes the temporary; the target is untouched. Safe after
+ * a commit, and twice. */
+void ms_outfile_abort(ms_outfile *o);
+
+/* Writes data to path atomically with ms_outfile (temporary beside it,
+ * fsync, rename, fsync of the directory). The old file survives any
+ * failure. */
 ms_status ms_write_file_atomic(const char *path, const char *data, size_t len, ms_error *err);
+
+/* fsync of a directory (after a rename in it, so the rename survives a
+ * crash); 0 on success, also where the filesystem cannot (EINVAL). */
+int ms_fsync_dir(const char *dir);
 
 /* Parses a double with '.' as the decimal point whatever the locale.
  * Returns 0 on success. */

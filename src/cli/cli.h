@@ -16,6 +16,7 @@ enum {
     EXIT_DATAERR = 65,
     EXIT_NOINPUT = 66,
     EXIT_SOFTWARE = 70,
+    EXIT_CANTCREAT = 73,
     EXIT_IOERR = 74
 };
 

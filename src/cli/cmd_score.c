@@ -3,7 +3,7 @@
  * bounded memory); documents and captured pages are read whole. */
 #define _GNU_SOURCE
 #include "cli.h"
-
+#include "util.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -22,7 +22,9 @@ static const char usage[] =
     "  -f, --format FMT      auto (default), json, jsonl or page\n"
     "  -o, --output FMT      text (default on a terminal), json, jsonl (default\n"
     "                        otherwise), csv or html\n"
-    "      --out FILE        write the report to FILE atomically (temp file, then rename)\n"
+    "      --out FILE        write the report to FILE atomically (a temporary file,\n"
+    "                        then rename, only when the run succeeds); a device\n"
+    "                        or FIFO is written directly\n"
     "      --models DIR      model directory (default: the shipped models)\n"
     "      --policy FILE     community standards (default: DIR/policy.json)\n"
     "      --threshold SPEC  override a threshold: hostility=0.8, hostility.reject=0.95\n"
@@ -34,7 +36,8 @@ static const char usage[] =
     "\n"
     "Exit status: 0 all scored; 65 some input was bad (JSON Lines: its lines became\n"
     "{\"line\":N,\"error\":...} records, the rest were scored); 66 a file or the\n"
-    "models are missing; 74 the report could not be written.\n";
+    "models are missing; 73 --out cannot be created; 74 an input could not be read\n"
+    "or the report could not be written.\n";
 
 /* Lines of a stream, the first bytes of which were read ahead to detect its
  * format. Lines longer than MS_MAX_LINE_BYTES are cut (and reported) so
@@ -99,6 +102,9 @@ typedef struct score_run {
     int progress;
     double last_progress;
     double started;
+    size_t yielded;   /* comments and error records produced from the inputs */
+    int whole_failed; /* an input failed as a whole, not line by line */
+    int read_failed;  /* an input could not be read (reported already) */
 } score_run;
 
 static double now_s(void)
@@ -170,6 +176,7 @@ static int score_stream(score_run *run, line_reader *lr, const char *name)
                 rc = EXIT_SOFTWARE;
                 break;
             }
+            run->yielded++;
             if (ms_reporter_error(run->rep, lineno, err.message) != MS_OK)
                 rc = EXIT_IOERR;
             else if (!rc)
@@ -178,6 +185,7 @@ static int score_stream(score_run *run, line_reader *lr, const char *name)
         }
         if (!c)
             continue; /* an article line */
+        run->yielded++;
         ms_input in = {c->text, c->text_len, c->article, c->parent_text,
                        c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author};
         int r = score_one(run, c, &in);
@@ -376,6 +384,7 @@ static int score_stream_parallel(score_run *run, line_reader *lr, const char *na
             if (st == MS_OK && !c)
                 continue; /* an article line */
             par_item *it = &b->items[b->n++];
+            run->yielded++;
             it->c = c;
             it->lineno = lineno;
             it->error = st == MS_OK ? NULL : strdup(err.message);
@@ -426,6 +435,88 @@ static int score_document(score_run *run, const ms_discussion *d)
     return rc;
 }
 
+/* Reads the rest of f after the n bytes already in *head (of *cap): the
+ * whole document, up to one byte past MS_MAX_DOCUMENT_BYTES (too much is
+ * an error, never a silently shortened document). OUT: *len. -1 when out
+ * of memory; a read error is left in ferror(f). */
+static int read_rest(FILE *f, char **head, size_t *cap, size_t n, size_t *len)
+{
+    *len = n;
+    while (n == *cap || !feof(f)) {
+        if (*len + 65536 + 1 > *cap) {
+            if (*cap >= MS_MAX_DOCUMENT_BYTES) {
+                *len += fread(*head + *len, 1, *cap - *len, f);
+                if (*len == *cap && getc(f) != EOF)
+                    *len = *cap + 1;
+                break;
+            }
+            char *p = realloc(*head, *cap * 2 + 1);
+            if (!p)
+                return -1;
+            *head = p;
+            *cap *= 2;
+        }
+        n = fread(*head + *len, 1, 65536, f);
+        *len += n;
+        if (n == 0)
+            break;
+        n = *cap; /* keep going until fread says end */
+    }
+    return 0;
+}
+
+static int score_whole(score_run *run, FILE *f, char **head, size_t cap, size_t n,
+                       ms_format format, const char *name)
+{
+    size_t len;
+    if (read_rest(f, head, &cap, n, &len) != 0)
+        return EXIT_SOFTWARE;
+    if (ferror(f))
+        return EXIT_IOERR;
+    ms_discussion *d = NULL;
+    ms_error err = {0};
+    ms_status st;
+    if (len > MS_MAX_DOCUMENT_BYTES)
+        st = ms_fail(&err, MS_ERR_LIMIT, name, 0, 0,
+                     "document larger than %u bytes (MS_MAX_DOCUMENT_BYTES)",
+                     MS_MAX_DOCUMENT_BYTES);
+    else
+        st = ms_discussion_parse(*head, len, format, name, &d, &err);
+    int rc;
+    if (st != MS_OK) {
+        cli_error(&err);
+        rc = cli_exit_code(st);
+    } else {
+        /* an article without comments is a discussion; nothing at all is not */
+        if (d->n_comments || (format == MS_FORMAT_JSON && d->n_articles))
+            run->yielded++;
+        rc = score_document(run, d);
+    }
+    ms_discussion_free(d);
+    return rc;
+}
+
+/* What an input that gave no comment looks like, for the error. */
+static const char *describe_nothing(const char *head, size_t n, ms_format format)
+{
+    size_t i = 0;
+    if (n == 0)
+        return "an empty input";
+    if (n >= 2 && ((head[0] == '\xff' && head[1] == '\xfe') || (head[0] == '\xfe' && head[1] == '\xff')))
+        return "UTF-16 or UTF-32 text (convert it to UTF-8)";
+    if (memchr(head, '\0', n))
+        return "binary data or UTF-16 text (NUL bytes)";
+    if (!ms_utf8_valid(head, n > 4 && n >= 65536 ? n - 4 : n))
+        return "bytes that are not UTF-8 text";
+    while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t'))
+        i++;
+    if (i == n)
+        return "only blank space";
+    return format == MS_FORMAT_JSONL  ? "JSON Lines with no comment line"
+           : format == MS_FORMAT_JSON ? "a JSON document with no \"comments\" and no \"article\""
+                                      : "text with no comments in it (read as a captured page)";
+}
+
 static int score_file(score_run *run, const char *path, ms_format format)
 {
     int is_stdin = strcmp(path, "-") == 0;
@@ -433,6 +524,7 @@ static int score_file(score_run *run, const char *path, ms_format format)
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         cli_errorf("%s: %s", path, strerror(errno));
+        run->whole_failed = 1;
         return EXIT_NOINPUT;
     }
     /* read ahead to detect the format without needing to seek */
@@ -445,64 +537,73 @@ static int score_file(score_run *run, const char *path, ms_format format)
     }
     size_t n = fread(head, 1, cap, f);
     head[n] = '\0';
+    char look[256];
+    size_t nlook = n < sizeof look ? n : sizeof look;
+    memcpy(look, head, nlook);
     if (format == MS_FORMAT_AUTO)
         format = ms_format_detect(head, n);
+    size_t yielded = run->yielded;
     int rc;
-    if (format == MS_FORMAT_JSONL) {
+    if (ferror(f)) {
+        rc = EXIT_IOERR;
+    } else if (format == MS_FORMAT_JSONL) {
         line_reader lr = {f, head, n, 0, NULL, 0, 0, 0, 0};
         rc = run->jobs > 1 ? score_stream_parallel(run, &lr, name)
                            : score_stream(run, &lr, name);
         free(lr.line);
     } else {
-        /* whole document: the head, then the rest */
-        size_t len = n;
-        while (n == cap || !feof(f)) {
-            if (len + 65536 + 1 > cap) {
-                if (cap >= MS_MAX_DOCUMENT_BYTES) {
-                    /* fill up to the cap; a byte beyond it is too much,
-                     * never a silently shortened document */
-                    len += fread(head + len, 1, cap - len, f);
-                    if (len == cap && getc(f) != EOF)
-                        len = cap + 1;
-                    break;
-                }
-                cap *= 2;
-                char *p = realloc(head, cap + 1);
-                if (!p) {
-                    free(head);
-                    if (!is_stdin)
-                        fclose(f);
-                    return EXIT_SOFTWARE;
-                }
-                head = p;
-            }
-            n = fread(head + len, 1, 65536, f);
-            len += n;
-            if (n == 0)
-                break;
-            n = cap; /* keep going until fread says end */
+        rc = score_whole(run, f, &head, cap, n, format, name);
+    }
+    free(head);
+    if (ferror(f)) {
+        /* a directory, a device that fails: never an empty success */
+        cli_errorf("%s: read error: %s", name, strerror(errno ? errno : EIO));
+        rc = EXIT_IOERR;
+        run->read_failed = 1;
+    } else if (!rc && run->yielded == yielded) {
+        cli_errorf("%s: no comments found: %s", name, describe_nothing(look, nlook, format));
+        rc = EXIT_DATAERR;
+    }
+    if (!is_stdin)
+        fclose(f);
+    if (rc && (format != MS_FORMAT_JSONL || run->yielded == yielded || run->read_failed))
+        run->whole_failed = 1;
+    return rc;
+}
+
+/* Closes the report. With --out, the temporary replaces the old report only
+ * when the run succeeded: 0, or 65 where every error was a JSON Lines line
+ * that became an error record (the report is whole); a run that failed as a
+ * whole (a missing or unreadable input, a bad document, a write error)
+ * leaves the old report as it was. Returns the exit code. */
+static int finish_output(score_run *run, FILE *out, ms_outfile *of, int rc)
+{
+    if (out == stdout) {
+        if (fflush(stdout) != 0 || ferror(stdout) || (rc == EXIT_IOERR && !run->read_failed)) {
+            cli_errorf("writing the report failed: %s", strerror(errno ? errno : EIO));
+            rc = EXIT_IOERR;
         }
-        ms_discussion *d = NULL;
+        return rc;
+    }
+    int wrote = fclose(out) == 0;
+    if (!wrote && rc != EXIT_IOERR) {
+        cli_errorf("writing the report failed: %s", strerror(errno ? errno : EIO));
+        rc = EXIT_IOERR;
+    } else if (rc == EXIT_IOERR && (!wrote || !run->read_failed)) {
+        cli_errorf("writing the report failed: %s", strerror(errno ? errno : EIO));
+    }
+    if (rc == 0 || (rc == EXIT_DATAERR && !run->whole_failed)) {
         ms_error err = {0};
-        ms_status st = len > MS_MAX_DOCUMENT_BYTES
-                           ? (err.code = MS_ERR_LIMIT,
-                              snprintf(err.source, sizeof err.source, "%s", name),
-                              snprintf(err.message, sizeof err.message,
-                                       "document larger than %u bytes (MS_MAX_DOCUMENT_BYTES)",
-                                       MS_MAX_DOCUMENT_BYTES),
-                              MS_ERR_LIMIT)
-                           : ms_discussion_parse(head, len, format, name, &d, &err);
+        ms_status st = ms_outfile_commit(of, &err);
         if (st != MS_OK) {
             cli_error(&err);
             rc = cli_exit_code(st);
-        } else {
-            rc = score_document(run, d);
         }
-        ms_discussion_free(d);
+        return rc;
     }
-    free(head);
-    if (!is_stdin)
-        fclose(f);
+    if (of->tmp)
+        cli_errorf("%s left as it was (the run failed)", of->path);
+    ms_outfile_abort(of);
     return rc;
 }
 
@@ -590,19 +691,24 @@ int cmd_score(int argc, char **argv)
     if (rc)
         return rc;
     FILE *out = stdout;
-    char *tmp = NULL;
+    ms_outfile of = {.fd = -1};
     if (out_path) {
-        size_t n = strlen(out_path) + 32;
-        tmp = malloc(n);
-        if (tmp)
-            snprintf(tmp, n, "%s.tmp.%ld", out_path, (long)getpid());
-        out = tmp ? fopen(tmp, "w") : NULL;
+        ms_error err = {0};
+        ms_status ost = ms_outfile_open(&of, out_path, &err);
+        int fd = ost == MS_OK ? dup(of.fd) : -1;
+        out = fd >= 0 ? fdopen(fd, "w") : NULL;
         if (!out) {
-            cli_errorf("%s: %s", out_path, strerror(errno));
-            free(tmp);
+            if (ost == MS_OK) {
+                cli_errorf("%s: %s", out_path, strerror(errno));
+                if (fd >= 0)
+                    close(fd);
+                ms_outfile_abort(&of);
+            } else {
+                cli_error(&err);
+            }
             ms_models_free(models);
             ms_policy_free(policy);
-            return EXIT_IOERR;
+            return ost == MS_OK ? EXIT_IOERR : cli_exit_code(ost);
         }
     }
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, reported */
@@ -635,21 +741,7 @@ int cmd_score(int argc, char **argv)
             break;
     }
     progress(&run, 1);
-    if (out != stdout) {
-        if (fclose(out) != 0 && !rc)
-            rc = EXIT_IOERR;
-        if (rc == EXIT_IOERR || rc == EXIT_SOFTWARE || rc == EXIT_USAGE ||
-            rename(tmp, out_path) != 0) {
-            if (!rc)
-                rc = EXIT_IOERR;
-            unlink(tmp);
-        }
-    } else if (fflush(stdout) != 0 || ferror(stdout)) {
-        rc = EXIT_IOERR;
-    }
-    if (rc == EXIT_IOERR)
-        cli_errorf("writing the report failed: %s", strerror(errno ? errno : EIO));
-    free(tmp);
+    rc = finish_output(&run, out, &of, rc);
     ms_reporter_free(run.rep);
     ms_scorer_free(run.scorer);
     ms_models_free(models);

@@ -18,6 +18,7 @@ int cli_exit_code(ms_status st)
     case MS_ERR_PARSE: case MS_ERR_LIMIT: case MS_ERR_POLICY: return EXIT_DATAERR;
     case MS_ERR_NOT_FOUND: case MS_ERR_MODEL: return EXIT_NOINPUT;
     case MS_ERR_IO: return EXIT_IOERR;
+    case MS_ERR_CANT_CREATE: return EXIT_CANTCREAT;
     default: return EXIT_SOFTWARE;
     }
 }

@@ -67,10 +67,11 @@ has "$tmp/err" "/nonexistent/thread.json"
 expect 66 "$bin" score -q --models /nonexistent/models "$example"
 has "$tmp/err" "/nonexistent/models"
 
-# --- --out writes atomically; a failed write leaves nothing behind
+# --- --out writes atomically; an output that cannot be created is 73 (sysexits
+# EX_CANTCREAT) and leaves nothing behind
 expect 0 "$bin" score -q -o jsonl --out "$tmp/report.jsonl" "$example"
 cmp -s "$tmp/report.jsonl" "$data/example.jsonl" && ok || bad "--out differs from stdout"
-expect 74 "$bin" score -q -o jsonl --out "$tmp/nodir/report.jsonl" "$example"
+expect 73 "$bin" score -q -o jsonl --out "$tmp/nodir/report.jsonl" "$example"
 [ ! -e "$tmp/nodir" ] && ok || bad "--out left something behind"
 expect 74 sh -c "'$bin' score -q -o jsonl '$example' >/dev/full"
 

@@ -4,11 +4,16 @@
 #  - a reader that closes the pipe early is a write error (exit 74), not a
 #    silent success;
 #  - a training run killed mid-way leaves the model in use loadable and
-#    unchanged.
+#    unchanged;
+#  - files modscore writes (issue 17): train --out replaces only a model
+#    directory, score --out never replaces a device and never replaces the
+#    old report after a failed run, no temporary name can be planted, a
+#    FIFO as a model file never blocks, an unreadable input is never an
+#    empty success.
 # Usage: robust.sh MODSCORE TESTS_DIR
 set -u
-bin=$1
-tests=$2
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tests=$(cd "$2" && pwd)
 models=$tests/../models
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -158,6 +163,128 @@ status $? 0 "training after the killed runs"
   ok || bad "the new model does not load"
 # and it clears the temporary directories the killed runs left behind
 if ls -d "$tmp/m/hostility.tmp."* >/dev/null 2>&1; then bad "killed runs' temporary directories remain"; else ok; fi
+
+
+# --- issue 17: files modscore writes
+example=$tests/../examples/sputnik-syria-ceasefire.txt
+f=$tmp/files
+mkdir -p "$f"
+fingerprint() { (cd "$1" && find . -printf '%p %y %m\n' | sort && find . -type f -exec sha256sum {} + | sort); }
+# 1. train --out over a user's directory: refused (73), nothing touched
+mkdir "$f/userdir"
+cp "$tmp/eval.jsonl" "$f/userdir/data.jsonl"
+echo "my notes" >"$f/userdir/notes.txt"
+fingerprint "$f/userdir" >"$f/userdir.before"
+"$bin" train -q --task hostility --data "$f/userdir/data.jsonl" --out "$f/userdir" \
+  --models "$models" --folds 2 --c 1 --hash-bits 16 >/dev/null 2>"$f/err"
+status $? 73 "train --out a directory that is not a model's"
+names "$f/err" "not a model directory"
+fingerprint "$f/userdir" | cmp -s - "$f/userdir.before" && ok || bad "train --out userdir changed it"
+echo "a file" >"$f/afile"
+"$bin" train -q --task hostility --data "$tmp/eval.jsonl" --out "$f/afile" \
+  --models "$models" --folds 2 --c 1 --hash-bits 16 >/dev/null 2>&1
+status $? 73 "train --out a regular file"
+[ "$(cat "$f/afile")" = "a file" ] && ok || bad "train --out afile changed it"
+# a model directory and an empty one are replaced
+mkdir "$f/empty"
+for out in empty m; do
+  "$bin" train -q --task hostility --data "$tmp/eval.jsonl" --out "$f/$out" \
+    --models "$models" --folds 2 --c 1 --hash-bits 16 >/dev/null 2>"$f/err"
+  status $? 0 "train --out $out (first)"
+done
+"$bin" train -q --task hostility --data "$tmp/eval.jsonl" --out "$f/m" \
+  --models "$models" --folds 2 --c 1 --hash-bits 16 >/dev/null 2>"$f/err"
+status $? 0 "train --out over a model directory"
+[ "$(ls -A "$f/m" | tr '\n' ' ')" = "card.json idf.bin model.bin model.svm " ] && ok ||
+  bad "the replaced model directory holds: $(ls -A "$f/m")"
+# stale temporaries: a user's OUT.tmp.N survives, a marked one of a dead
+# process goes
+sh -c 'exit 0' &
+dead=$!
+wait $dead
+mkdir "$f/m.tmp.$dead" "$f/m.tmp.mine"
+echo "user data" >"$f/m.tmp.$dead/card.json"
+cp "$f/m/model.svm" "$f/m.tmp.mine/model.svm"
+echo "modscore $dead" >"$f/m.tmp.mine/.modscore-tmp"
+"$bin" train -q --task hostility --data "$tmp/eval.jsonl" --out "$f/m" \
+  --models "$models" --folds 2 --c 1 --hash-bits 16 >/dev/null 2>"$f/err"
+status $? 0 "train beside stale temporaries"
+[ "$(cat "$f/m.tmp.$dead/card.json" 2>/dev/null)" = "user data" ] && ok ||
+  bad "train deleted a user's unmarked OUT.tmp.$dead"
+[ ! -e "$f/m.tmp.mine" ] && ok || bad "train left its own marked stale temporary"
+rm -rf "$f/m.tmp.$dead"
+# 4. the old predictable temporary names, planted as links (sh's pid is the
+# pid modscore runs with after exec)
+mkdir "$f/victimdir"
+echo "precious" >"$f/victimdir/card.json"
+echo "precious" >"$f/victim"
+(cd "$f" && sh -c 'ln -s victimdir m.tmp.$$; exec "$0" train -q --task hostility --data "$1" --out m --models "$2" --folds 2 --c 1 --hash-bits 16' \
+  "$bin" "$tmp/eval.jsonl" "$models" >/dev/null 2>&1)
+status $? 0 "train with a planted OUT.tmp.PID link"
+[ "$(cat "$f/victimdir/card.json" 2>/dev/null)" = "precious" ] && ok || bad "train followed a planted link"
+(cd "$f" && sh -c 'ln -s victim report.json.tmp.$$; exec "$0" score -q -o jsonl --out report.json "$1"' \
+  "$bin" "$example" >/dev/null 2>&1)
+status $? 0 "score --out with a planted FILE.tmp.PID link"
+[ "$(cat "$f/victim")" = "precious" ] && ok || bad "score --out followed a planted link"
+cmp -s "$f/report.json" "$tests/data/e2e/example.jsonl" && ok || bad "score --out beside a planted link"
+(cd "$f" && sh -c 'ln -s ../victim m/model.bin.tmp.$$; exec "$0" compile m' "$bin" >/dev/null 2>&1)
+status $? 0 "compile with a planted model.bin.tmp.PID link"
+[ "$(cat "$f/victim")" = "precious" ] && ok || bad "compile followed a planted link"
+find "$f" -name '*.tmp.*' -type l -delete
+# 2. score --out onto character devices (made here, never the real /dev
+# nodes): written directly, never replaced; a full device is a write error
+if mknod "$f/full" c 1 7 2>/dev/null && mknod "$f/null" c 1 3 2>/dev/null; then
+  "$bin" score -q -o jsonl --out "$f/full" "$example" 2>"$f/err"
+  status $? 74 "score --out a full device"
+  [ -c "$f/full" ] && ok || bad "score --out replaced a full device with a file"
+  "$bin" score -q -o jsonl --out "$f/null" "$example" 2>"$f/err"
+  status $? 0 "score --out a null device"
+  [ -c "$f/null" ] && ok || bad "score --out replaced a null device with a file"
+else
+  echo "note: not root (mknod refused): device cases skipped"
+fi
+mkfifo "$f/fifo"
+timeout 60 cat "$f/fifo" >"$f/fifo.out" &
+reader=$!
+"$bin" score -q -o jsonl --out "$f/fifo" "$example" 2>"$f/err"
+status $? 0 "score --out a FIFO"
+wait $reader
+[ -p "$f/fifo" ] && cmp -s "$f/fifo.out" "$tests/data/e2e/example.jsonl" && ok ||
+  bad "score --out a FIFO: not written through it"
+# 3. a failed run leaves the old report as it was
+echo "old report" >"$f/old.json"
+echo '{"comments":[' >"$f/broken.json"
+for case in "$f/absent.json:66" "$f/broken.json:65" "$f/userdir:74"; do
+  "$bin" score -q -o jsonl --out "$f/old.json" "${case%:*}" 2>"$f/err"
+  status $? "${case##*:}" "score --out after ${case%:*}"
+  [ "$(cat "$f/old.json")" = "old report" ] && ok || bad "a failed run (${case%:*}) replaced the report"
+done
+# a JSON Lines stream whose bad line became an error record: a whole report
+printf '{"id":"a","text":"fine"}\n{"id":"b","text":}\n' >"$f/mixed.jsonl"
+"$bin" score -q -o jsonl --out "$f/old.json" "$f/mixed.jsonl" 2>"$f/err"
+status $? 65 "score --out a stream with a bad line"
+[ "$(wc -l <"$f/old.json")" = 2 ] && grep -q '"line":2' "$f/old.json" && ok ||
+  bad "a stream with error records did not replace the report"
+# 9. an input that cannot be read, or holds no comment, is an error
+"$bin" score -q -o jsonl "$f/userdir" >"$f/out" 2>"$f/err"
+status $? 74 "score a directory"
+names "$f/err" "read error"
+python3 -c "open('$f/u16.json','wb').write('{\"comments\":[{\"id\":\"1\",\"text\":\"hi\"}]}'.encode('utf-16'))"
+head -c 4096 /dev/urandom >"$f/random.bin"
+: >"$f/empty.txt"
+for case in u16.json:UTF-16 random.bin:"NUL bytes\|not UTF-8" empty.txt:empty; do
+  "$bin" score -q -o jsonl "$f/${case%%:*}" >"$f/out" 2>"$f/err"
+  status $? 65 "score ${case%%:*}"
+  grep -q "no comments found.*\(${case#*:}\)" "$f/err" && ok || bad "${case%%:*}: $(cat "$f/err")"
+done
+# 17. a FIFO as model.bin never blocks check
+cp -r "$models" "$f/models"
+rm "$f/models/hostility/model.bin"
+mkfifo "$f/models/hostility/model.bin"
+echo "you idiot" | timeout 20 "$bin" check --models "$f/models" >/dev/null 2>"$f/err"
+rc=$?
+[ "$rc" != 124 ] && [ "$rc" -ge 64 ] && ok || bad "check with a FIFO as model.bin: exit $rc"
+names "$f/err" "not a regular file"
 
 echo "robust: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,0 +1,295 @@
+/* modeldir.c - model directories written safely; see modeldir.h. */
+#define _GNU_SOURCE
+#include "modeldir.h"
+
+#include "card.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MARKER ".modscore-tmp"
+
+static const char *const model_files[] = {"card.json", "model.svm", "idf.bin", "model.bin"};
+
+/* 1 when name is a model file, or (with temps) the temporary ms_outfile
+ * makes for one ("model.svm.tmp.XXXXXX"). */
+static int is_model_file(const char *name, int temps)
+{
+    for (size_t i = 0; i < sizeof model_files / sizeof *model_files; i++) {
+        size_t n = strlen(model_files[i]);
+        if (!strncmp(name, model_files[i], n) &&
+            (!name[n] || (temps && !strncmp(name + n, ".tmp.", 5))))
+            return 1;
+    }
+    return 0;
+}
+
+/* out without trailing slashes, resolved when it exists (a symlink to a
+ * model directory: the directory is replaced, the link stays). */
+static char *resolve(const char *out)
+{
+    struct stat sb;
+    if (stat(out, &sb) == 0)
+        return realpath(out, NULL);
+    size_t n = strlen(out);
+    while (n > 1 && out[n - 1] == '/')
+        n--;
+    return ms_strndup(out, n);
+}
+
+/* Splits path into its directory ("." when none) and its last part. */
+static char *split(const char *path, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    if (!slash)
+        return ms_strdup0(".");
+    return ms_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* The first entry of the directory that is not a regular model file (or,
+ * with temps, one of their temporaries); "" when none. OUT: *count. */
+static int odd_entry(DIR *d, int temps, char *name, size_t cap, size_t *count)
+{
+    struct dirent *e;
+    struct stat sb;
+    *count = 0;
+    name[0] = '\0';
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        ++*count;
+        if (!is_model_file(e->d_name, temps) ||
+            fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode)) {
+            snprintf(name, cap, "%s", e->d_name);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+ms_status ms_modeldir_check(const char *out, ms_error *err)
+{
+    struct stat sb;
+    if (stat(out, &sb) != 0) {
+        if (errno == ENOENT && lstat(out, &sb) != 0)
+            return MS_OK; /* absent: created */
+        return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0, "%s: refused",
+                       errno == ENOENT ? "a symbolic link to nothing" : strerror(errno));
+    }
+    if (!S_ISDIR(sb.st_mode))
+        return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0,
+                       "exists and is not a directory: refused, nothing changed");
+    DIR *d = opendir(out);
+    if (!d)
+        return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0, "%s", strerror(errno));
+    char odd[256];
+    size_t n;
+    int found = odd_entry(d, 1, odd, sizeof odd, &n);
+    closedir(d);
+    if (found)
+        return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0,
+                       "not a model directory (it holds '%s'): refused, nothing changed; "
+                       "give a new or empty directory, or a model directory",
+                       odd);
+    if (n == 0)
+        return MS_OK;
+    ms_buf path = {0};
+    ms_card card;
+    ms_error cerr = {0};
+    if (ms_buf_printf(&path, "%s/card.json", out) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, out, 0, 0, "out of memory");
+    ms_status st = ms_card_read(path.data, &card, &cerr);
+    ms_card_clear(&card);
+    ms_buf_free(&path);
+    if (st != MS_OK)
+        return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0,
+                       "not a model directory (card.json: %s): refused, nothing changed",
+                       cerr.message[0] ? cerr.message : ms_strerror(st));
+    return MS_OK;
+}
+
+/* The process id in the marker of the directory dfd; 0 when it has none. */
+static long marker_pid(int dfd)
+{
+    int fd = openat(dfd, MARKER, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char buf[64];
+    struct stat sb;
+    ssize_t n = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) ? read(fd, buf, sizeof buf - 1) : -1;
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    if (strncmp(buf, "modscore ", 9))
+        return 0;
+    char *end;
+    long pid = strtol(buf + 9, &end, 10);
+    return *end == '\n' && pid > 0 ? pid : 0;
+}
+
+static int write_marker(int dfd)
+{
+    int fd = openat(dfd, MARKER, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    char buf[64];
+    int n = snprintf(buf, sizeof buf, "modscore %ld\n", (long)getpid());
+    int ok = write(fd, buf, (size_t)n) == n;
+    return close(fd) == 0 && ok ? 0 : -1;
+}
+
+/* Deletes the model files (and their temporaries) in the directory path,
+ * then its marker, then the directory if that left it empty. */
+static void clear_marked(const char *path)
+{
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return;
+    int lfd = dup(dfd);
+    DIR *d = lfd >= 0 ? fdopendir(lfd) : NULL;
+    if (!d && lfd >= 0)
+        close(lfd);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (is_model_file(e->d_name, 1))
+            unlinkat(dfd, e->d_name, 0); /* a link is removed, never followed */
+    if (d)
+        closedir(d);
+    unlinkat(dfd, MARKER, 0);
+    close(dfd);
+    rmdir(path);
+}
+
+/* Removes the marked temporaries OUT.tmp.* beside target whose process is
+ * gone (training runs that were killed). */
+static void remove_stale(const char *target)
+{
+    const char *base;
+    char *dir = split(target, &base);
+    DIR *d = dir ? opendir(dir) : NULL;
+    size_t n = strlen(base);
+    struct dirent *e;
+    ms_buf path = {0};
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, base, n) || strncmp(e->d_name + n, ".tmp.", 5))
+            continue;
+        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        long pid = marker_pid(fd);
+        close(fd);
+        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        path.len = 0;
+        if (ms_buf_printf(&path, "%s/%s", dir, e->d_name) == MS_OK)
+            clear_marked(path.data);
+    }
+    if (d)
+        closedir(d);
+    ms_buf_free(&path);
+    free(dir);
+}
+
+ms_status ms_modeldir_begin(const char *out, char **tmp, ms_error *err)
+{
+    *tmp = NULL;
+    char *target = resolve(out);
+    ms_buf b = {0};
+    if (!target || ms_buf_printf(&b, "%s.tmp.XXXXXX", target) != MS_OK) {
+        free(target);
+        return ms_fail(err, MS_ERR_NOMEM, out, 0, 0, "out of memory");
+    }
+    remove_stale(target);
+    free(target);
+    if (!mkdtemp(b.data)) {
+        ms_status st = ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0,
+                               "cannot create a temporary directory beside it: %s",
+                               strerror(errno));
+        ms_buf_free(&b);
+        return st;
+    }
+    int dfd = open(b.data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0 || fchmod(dfd, 0755) != 0 || write_marker(dfd) != 0) {
+        int e = errno;
+        if (dfd >= 0)
+            close(dfd);
+        clear_marked(b.data);
+        ms_buf_free(&b);
+        return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0, "cannot mark its temporary: %s",
+                       strerror(e));
+    }
+    close(dfd);
+    *tmp = b.data;
+    return MS_OK;
+}
+
+/* Moves tmp to target (exchanging it with an existing directory), with tmp
+ * unmarked meanwhile so the published model never holds the marker. */
+static int put_in_place(const char *tmp, const char *target, int exists)
+{
+    int dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        return -1;
+    unlinkat(dfd, MARKER, 0);
+    int r = exists ? renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_EXCHANGE)
+                   : rename(tmp, target);
+    int e = errno;
+    if (r != 0)
+        write_marker(dfd);
+    close(dfd);
+    errno = e;
+    return r;
+}
+
+ms_status ms_modeldir_publish(const char *tmp, const char *out, ms_error *err)
+{
+    ms_status st = ms_modeldir_check(out, err);
+    if (st != MS_OK)
+        return st;
+    char *target = resolve(out);
+    if (!target)
+        return ms_fail(err, MS_ERR_NOMEM, out, 0, 0, "out of memory");
+    struct stat sb;
+    int exists = stat(target, &sb) == 0;
+    if (exists)
+        chmod(tmp, sb.st_mode & 07777); /* the new model keeps the old one's mode */
+    if (put_in_place(tmp, target, exists) != 0) {
+        st = ms_fail(err, MS_ERR_IO, out, 0, 0, "cannot put the model in place: %s",
+                     strerror(errno));
+        free(target);
+        return st;
+    }
+    /* tmp now holds the old model (or nothing): mark it ours, then clear it */
+    if (exists) {
+        int dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd >= 0) {
+            write_marker(dfd);
+            close(dfd);
+        }
+        clear_marked(tmp);
+    }
+    const char *base;
+    char *dir = split(target, &base);
+    if (!dir || ms_fsync_dir(dir) != 0)
+        st = ms_fail(err, MS_ERR_IO, out, 0, 0, "fsync of its directory failed: %s",
+                     dir ? strerror(errno) : "out of memory");
+    free(dir);
+    free(target);
+    return st;
+}
+
+void ms_modeldir_discard(const char *tmp)
+{
+    if (tmp)
+        clear_marked(tmp);
+}

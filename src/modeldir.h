@@ -1,0 +1,35 @@
+/* modeldir.h - a model directory written safely: built in a temporary
+ * directory beside the target that modscore marks as its own, then put in
+ * place in one step (an exchange with the old model), so a reader sees the
+ * old model or the new one and a failed run leaves the old one untouched.
+ *
+ * What modscore replaces or deletes, and nothing else:
+ *  - a target that is absent, an empty directory, or a model directory: a
+ *    valid card.json and no files but the model files (card.json,
+ *    model.svm, idf.bin, model.bin); anything else (a user's directory, a
+ *    regular file) is MS_ERR_CANT_CREATE and is left alone;
+ *  - temporaries OUT.tmp.XXXXXX that hold its marker file (.modscore-tmp,
+ *    naming the process that made it) whose process is gone; only the
+ *    model files (and their own temporaries) in them are deleted. */
+#ifndef MS_MODELDIR_H
+#define MS_MODELDIR_H
+
+#include "modscore.h"
+
+/* MS_OK when out may be replaced by a model directory (absent, empty, or a
+ * model directory); MS_ERR_CANT_CREATE naming why not. Touches nothing. */
+ms_status ms_modeldir_check(const char *out, ms_error *err);
+
+/* Clears stale marked temporaries beside out, then creates a new one, with
+ * the marker. OUT: *tmp (free with free()). */
+ms_status ms_modeldir_begin(const char *out, char **tmp, ms_error *err);
+
+/* Puts the finished directory tmp at out (checked again first), fsyncs the
+ * parent directory and deletes the old model's files. On failure tmp is
+ * left for ms_modeldir_discard and out is untouched. */
+ms_status ms_modeldir_publish(const char *tmp, const char *out, ms_error *err);
+
+/* Deletes a temporary made by ms_modeldir_begin (its model files only). */
+void ms_modeldir_discard(const char *tmp);
+
+#endif
