@@ -7,6 +7,7 @@
 # request failed.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../tests/server/port.sh"
 BIN=${1:-build/modscore}
 DURATION=${2:-10s}
 command -v wrk >/dev/null 2>&1 || { echo "wrk is not installed (apt-get install wrk)"; exit 2; }
@@ -17,12 +18,7 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 
 "$BIN" serve --listen 127.0.0.1:0 2>"$T/log" &
 PID=$!
-PORT=
-for _ in $(seq 100); do
-    PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/log")
-    [ -n "$PORT" ] && break
-    sleep 0.1
-done
+PORT=$(listening_port "$T/log")
 [ -n "$PORT" ] || { echo "server did not start:"; cat "$T/log"; exit 2; }
 
 echo "modscore serve on 127.0.0.1:$PORT; wrk -t2 -c16 -d$DURATION POST /v1/check"

@@ -5,6 +5,7 @@
 # worker threads cannot splice into it. Watched with strace; skipped (77)
 # where strace is missing or cannot trace.
 set -u
+. "$(dirname "$0")/port.sh"
 BIN=${1:?usage: log_one_write.sh MODSCORE MODELS}
 MODELS=${2:?usage: log_one_write.sh MODSCORE MODELS}
 command -v strace >/dev/null 2>&1 || { echo "strace not installed: skipped"; exit 77; }
@@ -18,12 +19,7 @@ fail() { echo "FAIL: $*"; echo "--- server log"; cat "$T/log"; exit 1; }
 strace -f -qq -e trace=write -e signal=none -s 400 -o "$T/trace" \
     "$BIN" serve --listen 127.0.0.1:0 --models "$T/models" --threads 2 2>"$T/log" &
 SPID=$!
-PORT=
-for _ in $(seq 100); do
-    PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/log")
-    [ -n "$PORT" ] && break
-    sleep 0.1
-done
+PORT=$(listening_port "$T/log")
 [ -n "$PORT" ] || fail "server did not start"
 PID=$(pgrep -P "$SPID" | head -n1)
 [ -n "$PID" ] || fail "no server process under strace"

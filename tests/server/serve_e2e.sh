@@ -3,6 +3,7 @@
 # Perspective-only client (Coral Talk style) gets TOXICITY scores and spans,
 # SIGHUP reloads (a broken model is refused), SIGTERM drains and exits 0.
 set -u
+. "$(dirname "$0")/port.sh"
 BIN=${1:?usage: serve_e2e.sh MODSCORE MODELS}
 MODELS=${2:?usage: serve_e2e.sh MODSCORE MODELS}
 command -v curl >/dev/null 2>&1 || { echo "curl not installed: skipped"; exit 77; }
@@ -13,12 +14,7 @@ fail() { echo "FAIL: $*"; echo "--- server log"; cat "$T/log"; exit 1; }
 
 "$BIN" serve --listen 127.0.0.1:0 --models "$T/models" --threads 2 2>"$T/log" &
 PID=$!
-PORT=
-for _ in $(seq 50); do
-    PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/log")
-    [ -n "$PORT" ] && break
-    sleep 0.1
-done
+PORT=$(listening_port "$T/log")
 [ -n "$PORT" ] || fail "server did not start"
 URL=http://127.0.0.1:$PORT
 
