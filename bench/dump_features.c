@@ -61,7 +61,7 @@ int main(int argc, char **argv)
         const char *lab = strstr(line, "\"label\":");
         int label = lab ? atoi(lab + 8 + (lab[8] == ' ')) : 0;
         ms_input in = {c->text, c->text_len, c->article, c->parent_text,
-                       c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author};
+                       c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author, NULL};
         unsigned notes = 0;
         if (ms_features_build(fz, &idf, &in, 1, &v, &notes) == MS_OK) {
             printf("%d", label);

@@ -99,7 +99,9 @@ typedef struct ms_article {
 enum {
     MS_NOTE_INVALID_UTF8 = 1u << 0, /* bad bytes were replaced by U+FFFD */
     MS_NOTE_EMPTY = 1u << 1,        /* no text after trimming */
-    MS_NOTE_TRUNCATED = 1u << 2     /* only the first MS_MAX_COMMENT_BYTES scored */
+    MS_NOTE_TRUNCATED = 1u << 2,    /* only the first MS_MAX_COMMENT_BYTES scored */
+    MS_NOTE_LANGUAGE = 1u << 3      /* written in a language no loaded model reads
+                                       (ms_result.language): scores left out */
 };
 
 /* One comment as read. text holds the original bytes (text_len of them,
@@ -394,6 +396,8 @@ typedef struct ms_result {
      * above. */
     ms_category_score *scores;
     size_t n_scores;
+    char language[8];      /* the comment's language (ISO 639-1) when detected
+                              decisively (ms_language.decisive), else "" */
 } ms_result;
 
 /* What one comment is scored with. article and parent_text may be NULL;
@@ -407,6 +411,8 @@ typedef struct ms_input {
     unsigned notes;
     const char *author; /* the comment's author, or NULL: a comment by the
                            article's own author is a context feature */
+    const char *language; /* the comment's language (ISO 639-1) when the caller
+                             knows it: no detection then; NULL: detected */
 } ms_input;
 
 /* A scorer: one thread's buffers over shared models and policy (borrowed;
@@ -421,6 +427,29 @@ MS_API void ms_scorer_free(ms_scorer *s);
  * noted, never an error. Fails only on MS_ERR_NOMEM or MS_ERR_INTERNAL. */
 MS_API ms_status ms_score(ms_scorer *s, const ms_input *in, ms_result *result);
 MS_API void ms_result_clear(ms_result *r);
+
+/* Which language a text is written in (CLD2 on its words, @names and links
+ * left out). code is an ISO 639-1 code ("un": unknown); decisive when CLD2
+ * calls it reliable on at least MS_LANGUAGE_FLOOR_BYTES of letters (24): a
+ * detection that is not decisive never keeps a comment from being scored,
+ * so short English is not taken for something else. */
+#define MS_LANGUAGE_FLOOR_BYTES 24
+typedef struct ms_language {
+    char code[8];
+    int reliable;   /* CLD2's own judgement */
+    int percent;    /* share of the text in that language */
+    int text_bytes; /* letters CLD2 scored */
+    int decisive;
+} ms_language;
+
+/* OUT: *out. text need not be NUL-terminated; invalid UTF-8 gives "un". */
+MS_API void ms_language_detect(const char *text, size_t len, ms_language *out);
+
+/* 1 when the loaded models read the language code (ISO 639-1, or a BCP 47
+ * tag such as "en-GB": its primary subtag counts), else 0. A comment in a
+ * language they do not read is left unscored (MS_NOTE_LANGUAGE). Today
+ * every shipped model is English. */
+MS_API int ms_models_read_language(const ms_models *m, const char *code);
 
 /* The VADER compound sentiment of a text, using the models' lexicon. */
 MS_API double ms_sentiment(const ms_models *m, const char *text, size_t len);

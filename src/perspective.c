@@ -11,6 +11,7 @@
 int persp_fail(persp_error *e, unsigned status, const char *fmt, ...)
 {
     if (e) {
+        memset(e, 0, sizeof *e);
         e->status = status;
         va_list ap;
         va_start(ap, fmt);
@@ -36,6 +37,22 @@ json_t *persp_error_json(unsigned status, const char *message)
 {
     return json_pack("{s:{s:i,s:s,s:s}}", "error", "code", (int)status, "message",
                      message ? message : "", "status", persp_status_name(status));
+}
+
+json_t *persp_error_body(const persp_error *e)
+{
+    json_t *j = persp_error_json(e->status, e->message);
+    if (!j || !e->error_type)
+        return j;
+    json_t *d = json_pack("{s:s,s:s}", "@type",
+                          "type.googleapis.com/google.commentanalyzer.v1alpha1.Error", "errorType",
+                          e->error_type);
+    if (d && e->language[0])
+        json_object_set_new(d, "languageNotSupportedByAttributeError",
+                            json_pack("{s:[s],s:s}", "detectedLanguages", e->language,
+                                      "attribute", e->attribute));
+    json_object_set_new(json_object_get(j, "error"), "details", json_pack("[o]", d));
+    return j;
 }
 
 const char *persp_str_member(const json_t *o, const char *key, const char *where,
@@ -97,39 +114,25 @@ const char *persp_community_id(const json_t *body, persp_error *e, int *bad)
 
 /* ------------------------------------------------------------ attributes */
 
-/* Perspective's attribute names and the modscore score that serves each;
- * PERSP_NONE: a known Perspective attribute no modscore model scores. */
+/* Perspective's attributes that modscore's models answer. Categories
+ * are data (each model's card names its Perspective attribute); until the
+ * cards say it, the two shipped models answer these. */
 static const struct {
     const char *name;
-    persp_kind kind;
+    ms_category category;
 } attr_table[] = {
-    {"TOXICITY", PERSP_HOSTILITY},
-    {"INSULT", PERSP_HOSTILITY},
-    {"OFF_TOPIC", PERSP_OFF_TOPIC},
-    {"SEVERE_TOXICITY", PERSP_NONE},
-    {"PROFANITY", PERSP_NONE},
-    {"IDENTITY_ATTACK", PERSP_NONE},
-    {"THREAT", PERSP_NONE},
-    {"SEXUALLY_EXPLICIT", PERSP_NONE},
-    {"FLIRTATION", PERSP_NONE},
-    {"ATTACK_ON_AUTHOR", PERSP_NONE},
-    {"ATTACK_ON_COMMENTER", PERSP_NONE},
-    {"INCOHERENT", PERSP_NONE},
-    {"INFLAMMATORY", PERSP_NONE},
-    {"LIKELY_TO_REJECT", PERSP_NONE},
-    {"OBSCENE", PERSP_NONE},
-    {"SPAM", PERSP_NONE},
-    {"UNSUBSTANTIAL", PERSP_NONE},
+    {"TOXICITY", MS_CAT_HOSTILITY},
+    {"OFF_TOPIC", MS_CAT_OFF_TOPIC},
 };
 #define N_ATTRS (sizeof attr_table / sizeof *attr_table)
 
-persp_kind persp_attribute(const ms_models *m, const char *name)
+int persp_attribute(const ms_models *m, const char *name)
 {
-    (void)m;
     for (size_t i = 0; i < N_ATTRS; i++)
         if (strcmp(name, attr_table[i].name) == 0)
-            return attr_table[i].kind;
-    return PERSP_UNKNOWN;
+            return ms_models_version(m, attr_table[i].category) ? (int)attr_table[i].category
+                                                                 : -1;
+    return -1;
 }
 
 /* ------------------------------------------------------------ requests */
@@ -143,27 +146,38 @@ void persp_analyze_clear(persp_analyze *a)
     memset(a, 0, sizeof *a);
 }
 
-/* languages: modscore's models are English. */
-static int parse_languages(const json_t *body, persp_analyze *a, persp_error *e)
+/* languages: every one must be read by a loaded model. */
+static int parse_languages(const json_t *body, const ms_models *m, persp_analyze *a,
+                           persp_error *e)
 {
     json_t *langs = json_object_get(body, "languages");
     if (!langs || json_is_null(langs))
         return 0;
     if (!json_is_array(langs))
         return persp_fail(e, 400, "languages must be an array of language codes");
+    char unread[256] = "";
+    size_t k = 0;
     for (size_t i = 0; i < json_array_size(langs); i++) {
         const char *l = json_string_value(json_array_get(langs, i));
         if (!l)
             return persp_fail(e, 400, "languages must be an array of language codes");
-        if (strcmp(l, "en") != 0 && strncmp(l, "en-", 3) != 0) {
-            const char *name = NULL;
-            json_t *v;
-            json_object_foreach(json_object_get(body, "requestedAttributes"), name, v) break;
-            return persp_fail(e, 400, "Attribute %s does not support request languages: %s",
-                              name, l);
-        }
+        if (i == 0)
+            snprintf(a->language, sizeof a->language, "%.*s", (int)strcspn(l, "-_"), l);
+        if (!ms_models_read_language(m, l) && k < sizeof unread)
+            k += (size_t)snprintf(unread + k, sizeof unread - k, "%s%s", k ? ", " : "", l);
     }
-    a->languages = langs;
+    if (k) {
+        const char *name = NULL;
+        json_t *v;
+        json_object_foreach(json_object_get(body, "requestedAttributes"), name, v) break;
+        persp_fail(e, 400, "Attribute %s does not support request languages: %s", name, unread);
+        e->error_type = "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE";
+        return -1;
+    }
+    if (json_array_size(langs))
+        a->languages = langs;
+    else
+        a->language[0] = '\0';
     return 0;
 }
 
@@ -221,49 +235,60 @@ static int parse_context(const json_t *body, persp_analyze *a, persp_error *e)
     return 0;
 }
 
-/* Every requested attribute must be one modscore scores. */
+/* Every requested attribute must be one a loaded model scores. */
 static int parse_attributes(const json_t *req_attrs, const ms_models *m, persp_analyze *a,
                             persp_error *e)
 {
     const char *name;
     json_t *cfg;
     json_object_foreach((json_t *)req_attrs, name, cfg) {
-        persp_kind kind = persp_attribute(m, name);
-        if (kind == PERSP_UNKNOWN)
-            return persp_fail(e, 400, "Unknown attribute: %s", name);
-        if (kind == PERSP_NONE)
+        int cat = persp_attribute(m, name);
+        if (cat < 0)
             return persp_fail(e, 400,
-                              "Attribute %s is not supported by modscore: no modscore model "
-                              "scores it (supported: TOXICITY, INSULT, and OFF_TOPIC with an "
-                              "off-topic model and context)",
+                              "Unknown requested attribute: %s (no loaded modscore model "
+                              "scores it)",
                               name);
         if (!json_is_object(cfg))
             return persp_fail(e, 400, "requestedAttributes.%s must be an object", name);
         json_t *st = json_object_get(cfg, "scoreType");
         const char *stype = json_string_value(st);
         if (st && (!stype || strcmp(stype, "PROBABILITY")))
-            return persp_fail(e, 400,
-                              "requestedAttributes.%s.scoreType: only PROBABILITY is supported",
-                              name);
+            return persp_fail(e, 400, "Requested score type %s is not supported by attribute %s",
+                              stype ? stype : "(not a string)", name);
         json_t *th = json_object_get(cfg, "scoreThreshold");
         if (th && !json_is_number(th))
             return persp_fail(e, 400, "requestedAttributes.%s.scoreThreshold must be a number",
                               name);
-        if (kind == PERSP_OFF_TOPIC && !ms_models_version(m, MS_CAT_OFF_TOPIC))
-            return persp_fail(e, 400, "Attribute OFF_TOPIC is not available: no off-topic "
-                                      "model is loaded");
-        if (kind == PERSP_OFF_TOPIC && !a->has_article && !a->parent)
+        if (cat == MS_CAT_OFF_TOPIC && !a->has_article && !a->parent)
             return persp_fail(e, 400, "Attribute OFF_TOPIC needs context: context.entries, "
                                       "context.articleAndParentComment or article");
         if (a->n_attrs == PERSP_MAX_ATTRS)
             return persp_fail(e, 400, "too many requestedAttributes");
         persp_attr *at = &a->attrs[a->n_attrs++];
         at->name = name;
-        at->kind = kind;
+        at->category = cat;
         at->has_threshold = th != NULL;
         at->threshold = th ? json_number_value(th) : 0;
     }
     return 0;
+}
+
+/* 1 when text has nothing but white space (ASCII, or U+00A0, U+3000). */
+static int blank(const char *t, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)t[i];
+        if (c == ' ' || (c >= '\t' && c <= '\r'))
+            i++;
+        else if (c == 0xC2 && i + 1 < n && (unsigned char)t[i + 1] == 0xA0)
+            i += 2;
+        else if (c == 0xE3 && i + 2 < n && (unsigned char)t[i + 1] == 0x80 &&
+                 (unsigned char)t[i + 2] == 0x80)
+            i += 3;
+        else
+            return 0;
+    }
+    return 1;
 }
 
 int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a,
@@ -277,6 +302,11 @@ int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a
         return persp_fail(e, 400, "comment.text is required and must be a string");
     a->text = json_string_value(text);
     a->len = json_string_length(text);
+    if (blank(a->text, a->len)) {
+        persp_fail(e, 400, "Comment must be non-empty.");
+        e->error_type = "COMMENT_EMPTY";
+        return -1;
+    }
     const char *ctype = persp_str_member(comment, "type", "comment.", e, &bad);
     if (bad)
         return -1;
@@ -287,7 +317,7 @@ int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a
     if (!json_is_object(req_attrs) || json_object_size(req_attrs) == 0)
         return persp_fail(e, 400, "requestedAttributes is required: an object naming at least "
                                   "one attribute, e.g. {\"TOXICITY\":{}}");
-    if (parse_languages(body, a, e) != 0)
+    if (parse_languages(body, m, a, e) != 0)
         return -1;
     json_t *dns = json_object_get(body, "doNotStore");
     json_t *spa = json_object_get(body, "spanAnnotations");
@@ -310,7 +340,8 @@ ms_input persp_input(const persp_analyze *a)
                    .len = a->len,
                    .article = a->has_article ? &a->article : NULL,
                    .parent_text = a->parent,
-                   .parent_len = a->parent ? strlen(a->parent) : 0};
+                   .parent_len = a->parent ? strlen(a->parent) : 0,
+                   .language = a->language[0] ? a->language : NULL};
     return in;
 }
 
@@ -319,8 +350,11 @@ ms_input persp_input(const persp_analyze *a)
 size_t persp_offset(const char *text, size_t byte)
 {
     size_t n = 0;
-    for (size_t i = 0; i < byte; i++)
-        n += ((unsigned char)text[i] & 0xC0) != 0x80; /* not a continuation byte */
+    for (size_t i = 0; i < byte; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c & 0xC0) != 0x80)      /* a character starts here */
+            n += c >= 0xF0 ? 2 : 1; /* past U+FFFF: a surrogate pair */
+    }
     return n;
 }
 
@@ -355,7 +389,9 @@ static json_t *hostility_spans(ms_scorer *sc, const char *text, size_t len, cons
             words[n++] = &r->reasons[i];
     qsort(words, n, sizeof *words, by_start);
     for (size_t i = 0; i < n; i++) {
-        ms_input in = {.text = text + words[i]->start, .len = words[i]->end - words[i]->start};
+        ms_input in = {.text = text + words[i]->start,
+                       .len = words[i]->end - words[i]->start,
+                       .language = r->language[0] ? r->language : "en"};
         ms_result one;
         if (ms_score(sc, &in, &one) != MS_OK) {
             json_decref(spans);
@@ -369,9 +405,24 @@ static json_t *hostility_spans(ms_scorer *sc, const char *text, size_t len, cons
     return spans;
 }
 
+/* The comment's language is one no loaded model reads: Perspective's 400. */
+static json_t *unread_language(const persp_analyze *a, const ms_result *r, persp_error *e)
+{
+    const char *name = a->n_attrs ? a->attrs[0].name : "";
+    persp_fail(e, 400, "Attribute %s does not support request languages: %s", name, r->language);
+    e->error_type = "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE";
+    if (!a->languages) { /* detected, not named */
+        snprintf(e->language, sizeof e->language, "%s", r->language);
+        snprintf(e->attribute, sizeof e->attribute, "%s", name);
+    }
+    return NULL;
+}
+
 json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_result *r,
                                persp_error *e)
 {
+    if (r->notes & MS_NOTE_LANGUAGE)
+        return unread_language(a, r, e);
     json_t *scores = json_object();
     json_t *resp = json_object();
     json_t *hspans = NULL;
@@ -379,20 +430,20 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
         goto nomem;
     for (size_t i = 0; i < a->n_attrs; i++) {
         const persp_attr *at = &a->attrs[i];
-        if (at->kind == PERSP_OFF_TOPIC && !r->has_off_topic) {
+        if (at->category == MS_CAT_OFF_TOPIC && !r->has_off_topic) {
             persp_fail(e, 400, "Attribute OFF_TOPIC is not available: %s",
                        r->off_topic_missing ? r->off_topic_missing : "no score");
             json_decref(hspans);
             json_decref(resp);
             return NULL;
         }
-        double v = at->kind == PERSP_HOSTILITY ? r->hostility : r->off_topic;
+        double v = at->category == MS_CAT_HOSTILITY ? r->hostility : r->off_topic;
         if (at->has_threshold && v < at->threshold)
             continue;
         json_t *o = json_pack("{s:o}", "summaryScore", prob(v));
         if (!o)
             goto nomem;
-        if (a->want_spans && at->kind == PERSP_HOSTILITY) {
+        if (a->want_spans && at->category == MS_CAT_HOSTILITY) {
             if (!hspans)
                 hspans = hostility_spans(sc, a->text, a->len, r);
             if (!hspans) {
@@ -405,10 +456,12 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
     }
     json_decref(hspans);
     hspans = NULL;
-    if (a->languages && json_array_size(a->languages))
+    if (a->languages)
         json_object_set(resp, "languages", (json_t *)a->languages);
     else
         json_object_set_new(resp, "languages", json_pack("[s]", "en"));
+    if (!a->languages && r->language[0])
+        json_object_set_new(resp, "detectedLanguages", json_pack("[s]", r->language));
     if (a->client_token)
         json_object_set_new(resp, "clientToken", json_string(a->client_token));
     return resp;

@@ -5,24 +5,30 @@
  * HTTP, sockets or the server's state, so it is tested on its own
  * (tests/test_perspective.c).
  *
- * Attribute mapping (POST /v1alpha1/comments:analyze):
- *   TOXICITY   -> hostility probability (the hostility model: insults and
- *                 abuse aimed at people, trained on the Impermium insult data)
- *   INSULT     -> hostility probability (the same score: that model is an
- *                 insult detector first)
- *   OFF_TOPIC  -> off_topic probability, only when an off-topic model is
+ * Attribute mapping (POST /v1alpha1/comments:analyze), through one
+ * function, persp_attribute:
+ *   TOXICITY   -> the hostility probability (the hostility model: insults
+ *                 and abuse aimed at people)
+ *   OFF_TOPIC  -> the off-topic probability, only when an off-topic model is
  *                 loaded and the request has context (context.entries[].text,
  *                 context.articleAndParentComment, or the modscore extension
  *                 "article":{id,title,body,tags})
- *   anything else (SEVERE_TOXICITY, PROFANITY, IDENTITY_ATTACK, THREAT, ...)
- *              -> Perspective's error shape, HTTP 400 INVALID_ARGUMENT: no
- *                 modscore model scores it, so no number is made up.
+ *   anything else (INSULT, SEVERE_TOXICITY, THREAT, ...) -> Perspective's
+ *                 400 "Unknown requested attribute": no loaded model scores
+ *                 it, and no attribute is answered with another's number.
+ * Languages: a request's "languages" are trusted (the comment is scored as
+ * that language, or refused with Perspective's 400 "Attribute A does not
+ * support request languages: L" when no loaded model reads it); without
+ * them the language is detected (ms_language_detect) and returned as
+ * detectedLanguages, and a comment decisively in another language gets the
+ * same 400. Undecided detections (short text) are scored.
  * spanScores (spanAnnotations: true): for a comment the hostility model
  * flags, one span per word that pushed the score up (the verdict's reasons),
  * each scored on its own; otherwise one span over the whole comment with
- * the summary score. begin/end count Unicode code points, not bytes.
- * modscore scores English only: languages other than "en" are refused the
- * way Perspective refuses them. doNotStore is accepted; nothing is stored.
+ * the summary score. begin/end count UTF-16 code units, as Perspective's
+ * clients (JavaScript strings) index text.
+ * Empty or blank text is Perspective's 400 COMMENT_EMPTY. doNotStore,
+ * sessionId and comment.type PLAIN_TEXT are accepted; nothing is stored.
  *
  * Errors are Perspective's shape, {"error":{"code","message","status"}},
  * which every endpoint of the service uses.
@@ -46,6 +52,9 @@
 typedef struct persp_error {
     unsigned status;
     char message[512];
+    const char *error_type; /* Perspective's details[].errorType, or NULL */
+    char language[8];       /* LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE: detected */
+    char attribute[64];     /* and the attribute */
 } persp_error;
 
 /* Fills e (when not NULL) and returns -1. */
@@ -58,6 +67,10 @@ const char *persp_status_name(unsigned status);
 
 /* {"error":{"code":status,"message":message,"status":name}}. */
 json_t *persp_error_json(unsigned status, const char *message);
+
+/* persp_error_json of e, with Perspective's "details" when e has an
+ * error_type. */
+json_t *persp_error_body(const persp_error *e);
 
 /* A string member of o, or NULL when absent or null. When present and not
  * a string: NULL, *bad = 1 and e says "WHEREKEY must be a string". */
@@ -73,22 +86,15 @@ const char *persp_community_id(const json_t *body, persp_error *e, int *bad);
  * (a 500 when out of memory). */
 int persp_article_from_json(const json_t *o, ms_article *a, persp_error *e);
 
-/* What a Perspective attribute maps to. */
-typedef enum persp_kind {
-    PERSP_HOSTILITY = 0, /* the hostility probability */
-    PERSP_OFF_TOPIC = 1, /* the off-topic probability */
-    PERSP_NONE = 2,      /* a Perspective attribute no modscore model scores */
-    PERSP_UNKNOWN = 3    /* not a Perspective attribute at all */
-} persp_kind;
-
-/* The attribute table: what the attribute called name maps to with the
- * models m. */
-persp_kind persp_attribute(const ms_models *m, const char *name);
+/* The attribute table: the category (MS_CAT_*) that answers the
+ * Perspective attribute called name with the models m, or -1 when no
+ * loaded model does. */
+int persp_attribute(const ms_models *m, const char *name);
 
 /* One requested attribute. */
 typedef struct persp_attr {
     const char *name; /* borrowed from the request */
-    persp_kind kind;
+    int category;     /* MS_CAT_* */
     int has_threshold;
     double threshold; /* scoreThreshold: scores below it are left out */
 } persp_attr;
@@ -100,6 +106,7 @@ typedef struct persp_analyze {
     persp_attr attrs[PERSP_MAX_ATTRS]; /* in the request's order */
     size_t n_attrs;
     const json_t *languages; /* the request's array, or NULL */
+    char language[8];        /* its first entry, when given */
     int want_spans;          /* spanAnnotations */
     const char *client_token;
     const char *community_id; /* body "communityId" or "community_id" */
@@ -122,13 +129,15 @@ ms_input persp_input(const persp_analyze *a);
 
 /* The AnalyzeComment response for a request a whose comment scored r; sc
  * (the scorer that scored it) scores each span's words on their own.
- * Returns the response, or NULL with e set (400 when an attribute has no
- * score after all, 500 when out of memory). */
+ * Returns the response, or NULL with e set (400 when the comment is in a
+ * language no loaded model reads, or an attribute has no score after all;
+ * 500 when out of memory). */
 json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_result *r,
                                persp_error *e);
 
-/* Unicode code points in text[0, byte): what Perspective's span offsets
- * count. */
+/* UTF-16 code units in text[0, byte) (valid UTF-8): what Perspective's
+ * span offsets count. A character past U+FFFF (4 UTF-8 bytes, an emoji) is
+ * two. */
 size_t persp_offset(const char *text, size_t byte);
 
 #endif

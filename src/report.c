@@ -308,9 +308,15 @@ static void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int wit
             w_num(w, res->off_topic);
         }
     }
-    w_key(w, &f2, "sentiment");
-    w_num(w, res->sentiment);
+    if (!(res->notes & MS_NOTE_LANGUAGE)) { /* VADER's rules are English too */
+        w_key(w, &f2, "sentiment");
+        w_num(w, res->sentiment);
+    }
     w_add(w, "}", 1);
+    if (res->language[0]) {
+        w_key(w, &first, "language");
+        w_json_cstr(w, res->language);
+    }
 
     w_key(w, &first, "flags");
     w_add(w, "[", 1);
@@ -373,7 +379,15 @@ static void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int wit
                 w_json_cstr(w, note_names[i].name);
             }
         }
-        for (size_t i = 0; i <= res->n_scores; i++) {
+        if (res->notes & MS_NOTE_LANGUAGE) {
+            if (!f2)
+                w_add(w, ",", 1);
+            f2 = 0;
+            w_adds(w, "\"language: no loaded model reads '");
+            w_clean(w, res->language, strlen(res->language), ESC_JSON);
+            w_adds(w, "'; not scored\"");
+        }
+        for (size_t i = 0; !(res->notes & MS_NOTE_LANGUAGE) && i <= res->n_scores; i++) {
             const char *name, *why;
             if (i < res->n_scores) {
                 if (res->scores[i].has_score || !res->scores[i].category)

@@ -2,6 +2,7 @@
  * linear models, sentiment, deny terms, the policy's decision and the
  * reasons. The flow of DESIGN.md, in one place. */
 #include "featurize.h"
+#include "language.h"
 #include "lexicon.h"
 #include "model.h"
 #include "modscore.h"
@@ -564,6 +565,26 @@ static ms_status deny_terms(ms_scorer *s, const ms_input *in, const ms_tokens *t
     return MS_OK;
 }
 
+/* Notes the comment's language; 1 when no loaded model reads it, so it is
+ * left unscored (never given a number for text the models cannot read). */
+static int language_unread(const ms_scorer *s, const ms_input *in, ms_result *r)
+{
+    ms_language lang = {.decisive = 1};
+    if (in->language && *in->language)
+        snprintf(lang.code, sizeof lang.code, "%s", in->language);
+    else
+        ms_language_detect(in->text, in->len, &lang);
+    if (!lang.decisive)
+        return 0;
+    snprintf(r->language, sizeof r->language, "%s", lang.code);
+    if (ms_models_read_language(s->models, lang.code))
+        return 0;
+    r->notes |= MS_NOTE_LANGUAGE;
+    r->off_topic_missing = "not scored: a language no loaded model reads";
+    r->action = ms_policy_decide(s->policy, r);
+    return 1;
+}
+
 ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -583,6 +604,8 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
         k++;
     if (k == in.len)
         r->notes |= MS_NOTE_EMPTY;
+    else if (language_unread(s, &in, r))
+        return MS_OK;
 
     const ms_models *m = s->models;
     ms_status st = MS_OK;

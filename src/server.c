@@ -423,7 +423,9 @@ static void set_error(reply *rp, unsigned code, const char *fmt, ...)
 
 static void set_persp_error(reply *rp, const persp_error *e)
 {
-    set_error(rp, e->status, "%s", e->message);
+    free(rp->body);
+    rp->body = NULL;
+    set_json(rp, e->status, persp_error_body(e));
 }
 
 static void set_text(reply *rp, unsigned status, const char *ctype, char *body, size_t len)
@@ -486,6 +488,23 @@ static const ms_policy *policy_for(ms_server *s, const generation *g, const char
         set_error(rp, 400, "unknown communityId '%s'", id);
         return NULL;
     }
+    return c->policy;
+}
+
+/* Perspective's communityId is an opaque string ("Coral:https://...",
+ * "/forum/movies"): it selects the policy policy_dir/ID.json only when ID is
+ * a safe file name with a loaded policy, else the default; never an error,
+ * and no path is ever built from it. */
+static const ms_policy *perspective_policy(const generation *g, const char *id, request *rq)
+{
+    if (!id || !g->n_comm || !valid_community_id(id, strlen(id)))
+        return g->policy;
+    community key;
+    snprintf(key.id, sizeof key.id, "%s", id);
+    const community *c = bsearch(&key, g->comm, g->n_comm, sizeof *g->comm, comm_cmp);
+    if (!c)
+        return g->policy;
+    snprintf(rq->community, sizeof rq->community, "%s", id);
     return c->policy;
 }
 
@@ -713,9 +732,7 @@ static void handle_analyze(ms_server *s, struct MHD_Connection *con, request *rq
         goto out;
     }
     const char *q = MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "communityId");
-    const ms_policy *p = policy_for(s, g, q ? q : a.community_id, rq, rp);
-    if (!p)
-        goto out;
+    const ms_policy *p = perspective_policy(g, q ? q : a.community_id, rq);
     ms_scorer *sc = scorer_for(s, g, p);
     if (!sc) {
         set_error(rp, 500, "out of memory");

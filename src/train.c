@@ -61,7 +61,7 @@ static ms_train_options resolve_options(const ms_train_options *o)
 /* The input an example is scored as: its context becomes an article. */
 static ms_input example_input(const ms_example *e, ms_article *scratch)
 {
-    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0, 0, e->author};
+    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0, 0, e->author, NULL};
     if (e->parent_text)
         in.parent_len = strlen(e->parent_text);
     if (e->context) {

@@ -65,21 +65,25 @@ static void expect_refused(const ms_models *m, const char *body, unsigned status
 static void test_attribute_table(void **state)
 {
     scoring *s = *state;
-    assert_int_equal(persp_attribute(s->models, "TOXICITY"), PERSP_HOSTILITY);
-    assert_int_equal(persp_attribute(s->models, "INSULT"), PERSP_HOSTILITY);
-    assert_int_equal(persp_attribute(s->models, "OFF_TOPIC"), PERSP_OFF_TOPIC);
-    assert_int_equal(persp_attribute(s->models, "THREAT"), PERSP_NONE);
-    assert_int_equal(persp_attribute(s->models, "SEVERE_TOXICITY"), PERSP_NONE);
-    assert_int_equal(persp_attribute(s->models, "toxicity"), PERSP_UNKNOWN);
-    assert_int_equal(persp_attribute(s->models, "FOO"), PERSP_UNKNOWN);
+    assert_int_equal(persp_attribute(s->models, "TOXICITY"), MS_CAT_HOSTILITY);
+    assert_int_equal(persp_attribute(s->models, "OFF_TOPIC"),
+                     ms_models_version(s->models, MS_CAT_OFF_TOPIC) ? MS_CAT_OFF_TOPIC : -1);
+    /* never another model's number: no loaded model answers these */
+    assert_int_equal(persp_attribute(s->models, "INSULT"), -1);
+    assert_int_equal(persp_attribute(s->models, "THREAT"), -1);
+    assert_int_equal(persp_attribute(s->models, "SEVERE_TOXICITY"), -1);
+    assert_int_equal(persp_attribute(s->models, "toxicity"), -1);
+    assert_int_equal(persp_attribute(s->models, "FOO"), -1);
 }
 
 static void test_parse_request(void **state)
 {
     scoring *s = *state;
     json_t *j = parse("{\"comment\":{\"text\":\"you idiot\",\"type\":\"PLAIN_TEXT\"},"
-                      "\"requestedAttributes\":{\"TOXICITY\":{\"scoreThreshold\":0.2},"
-                      "\"INSULT\":{\"scoreType\":\"PROBABILITY\"}},"
+                      "\"requestedAttributes\":{\"TOXICITY\":{\"scoreThreshold\":0.2,"
+                      "\"scoreType\":\"PROBABILITY\"},\"OFF_TOPIC\":{}},"
+                      "\"context\":{\"entries\":[{\"text\":\"An article.\"}]},"
+                      "\"sessionId\":\"https://forum.example_42\","
                       "\"languages\":[\"en\"],\"doNotStore\":true,\"spanAnnotations\":true,"
                       "\"clientToken\":\"t-1\",\"communityId\":\"strict\"}");
     persp_analyze a;
@@ -89,18 +93,19 @@ static void test_parse_request(void **state)
     assert_memory_equal(a.text, "you idiot", 9);
     assert_int_equal(a.n_attrs, 2);
     assert_string_equal(a.attrs[0].name, "TOXICITY");
-    assert_int_equal(a.attrs[0].kind, PERSP_HOSTILITY);
+    assert_int_equal(a.attrs[0].category, MS_CAT_HOSTILITY);
     assert_true(a.attrs[0].has_threshold);
     assert_true(a.attrs[0].threshold == 0.2);
-    assert_string_equal(a.attrs[1].name, "INSULT");
+    assert_string_equal(a.attrs[1].name, "OFF_TOPIC");
     assert_false(a.attrs[1].has_threshold);
+    assert_string_equal(a.language, "en");
     assert_true(a.want_spans);
     assert_string_equal(a.client_token, "t-1");
     assert_string_equal(a.community_id, "strict");
-    assert_false(a.has_article);
+    assert_true(a.has_article);
     ms_input in = persp_input(&a);
     assert_ptr_equal(in.text, a.text);
-    assert_null(in.article);
+    assert_string_equal(in.language, "en"); /* named: not detected */
     persp_analyze_clear(&a);
     json_decref(j);
 }
@@ -117,7 +122,7 @@ static void test_parse_context(void **state)
     assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), 0);
     assert_true(a.has_article);
     assert_string_equal(a.article.body, "Rates rose.\n\nBanks.\n\n");
-    assert_int_equal(a.attrs[0].kind, PERSP_OFF_TOPIC);
+    assert_int_equal(a.attrs[0].category, MS_CAT_OFF_TOPIC);
     persp_analyze_clear(&a);
     json_decref(j);
     /* articleAndParentComment */
@@ -163,6 +168,16 @@ static void test_parse_errors(void **state)
                    "\"requestedAttributes\":{\"TOXICITY\":{}}}",
                    400, "Attribute TOXICITY does not support request languages: de");
     expect_refused(m,
+                   "{\"comment\":{\"text\":\"hallo\"},\"languages\":[\"en\",\"fr\",\"pt-BR\"],"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "Attribute TOXICITY does not support request languages: fr, pt-BR");
+    expect_refused(m, "{\"comment\":{\"text\":\"\"},\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "Comment must be non-empty.");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\" \\n\\t\\u00a0\"},"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "Comment must be non-empty.");
+    expect_refused(m,
                    "{\"comment\":{\"text\":\"hi\"},\"languages\":\"en\","
                    "\"requestedAttributes\":{\"TOXICITY\":{}}}",
                    400, "languages must be an array");
@@ -179,15 +194,17 @@ static void test_parse_errors(void **state)
                    "\"requestedAttributes\":{\"TOXICITY\":{}}}",
                    400, "communityId must be a string");
     expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"FOO\":{}}}", 400,
-                   "Unknown attribute: FOO");
+                   "Unknown requested attribute: FOO");
     expect_refused(m,
                    "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":{},"
                    "\"THREAT\":{}}}",
-                   400, "Attribute THREAT is not supported");
+                   400, "Unknown requested attribute: THREAT");
+    expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"INSULT\":{}}}",
+                   400, "Unknown requested attribute: INSULT");
     expect_refused(m,
                    "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":"
                    "{\"scoreType\":\"STD_DEV_SCORE\"}}}",
-                   400, "only PROBABILITY");
+                   400, "Requested score type STD_DEV_SCORE is not supported by attribute TOXICITY");
     expect_refused(m,
                    "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":"
                    "{\"scoreThreshold\":\"high\"}}}",
@@ -196,6 +213,19 @@ static void test_parse_errors(void **state)
                    400, "requestedAttributes.TOXICITY must be an object");
     expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"OFF_TOPIC\":{}}}",
                    400, "OFF_TOPIC");
+    /* the error carries Perspective's errorType */
+    json_t *j = parse("{\"comment\":{\"text\":\"  \"},\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    persp_analyze a;
+    persp_error e;
+    assert_int_equal(persp_parse_analyze(j, m, &a, &e), -1);
+    json_t *body = persp_error_body(&e);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(json_object_get(body, "error"), "details"), 0),
+                            "errorType")),
+                        "COMMENT_EMPTY");
+    json_decref(body);
+    persp_analyze_clear(&a);
+    json_decref(j);
     expect_refused(m,
                    "{\"comment\":{\"text\":\"hi\"},\"context\":[],"
                    "\"requestedAttributes\":{\"TOXICITY\":{}}}",
@@ -224,16 +254,19 @@ static void test_response(void **state)
 {
     scoring *s = *state;
     json_t *j = parse("{\"comment\":{\"text\":\"some text\"},"
-                      "\"requestedAttributes\":{\"TOXICITY\":{},\"INSULT\":{\"scoreThreshold\":0.5}},"
+                      "\"requestedAttributes\":{\"TOXICITY\":{},\"OFF_TOPIC\":{\"scoreThreshold\":0.5}},"
+                      "\"context\":{\"entries\":[{\"text\":\"An article.\"}]},"
                       "\"clientToken\":\"abc\"}");
     persp_analyze a;
     persp_error e = {0};
     assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), 0);
     ms_result r = fake_result(0.25);
+    r.off_topic = 0.3;
+    r.has_off_topic = 1;
     json_t *resp = persp_analyze_response(&a, s->scorer, &r, &e);
     assert_non_null(resp);
     json_t *scores = json_object_get(resp, "attributeScores");
-    /* INSULT's threshold 0.5 leaves it out; TOXICITY is there */
+    /* OFF_TOPIC's threshold 0.5 leaves it out; TOXICITY is there */
     assert_int_equal(json_object_size(scores), 1);
     json_t *sum = json_object_get(json_object_get(scores, "TOXICITY"), "summaryScore");
     assert_true(json_real_value(json_object_get(sum, "value")) == 0.25);
@@ -256,7 +289,7 @@ static void test_response_off_topic_missing(void **state)
     persp_error e = {0};
     if (!ms_models_version(s->models, MS_CAT_OFF_TOPIC)) {
         assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), -1);
-        assert_non_null(strstr(e.message, "no off-topic model"));
+        assert_non_null(strstr(e.message, "Unknown requested attribute: OFF_TOPIC"));
     } else {
         assert_int_equal(persp_parse_analyze(j, s->models, &a, &e), 0);
         ms_result r = fake_result(0.1);
@@ -270,7 +303,7 @@ static void test_response_off_topic_missing(void **state)
 }
 
 /* spans: each word the hostility model flags, scored on its own; offsets
- * in code points */
+ * in UTF-16 code units */
 static void test_spans(void **state)
 {
     scoring *s = *state;
@@ -294,8 +327,8 @@ static void test_spans(void **state)
         json_int_t b = json_integer_value(json_object_get(sp, "begin"));
         json_int_t en = json_integer_value(json_object_get(sp, "end"));
         assert_true(en > b);
-        /* "idiot" is code points [19, 24): é is 2 bytes, 😀 4 */
-        if (b == 19 && en == 24)
+        /* "idiot" is UTF-16 units [20, 25): é is one unit, 😀 two */
+        if (b == 20 && en == 25)
             saw_idiot = 1;
     }
     assert_true(saw_idiot);
@@ -311,8 +344,86 @@ static void test_offsets(void **state)
     const char *t = "Héllo 😀 x";
     assert_int_equal(persp_offset(t, 0), 0);
     assert_int_equal(persp_offset(t, 1), 1);
-    assert_int_equal(persp_offset(t, 3), 2); /* after é */
-    assert_int_equal(persp_offset(t, strlen(t)), 9);
+    assert_int_equal(persp_offset(t, 3), 2);  /* after é: one unit */
+    assert_int_equal(persp_offset(t, 11), 8); /* after 😀: two units */
+    assert_int_equal(persp_offset(t, strlen(t)), 10);
+    /* the issue's example: "idiot" is [9, 14) in JavaScript */
+    const char *u = "😀😀 you idiot";
+    assert_int_equal(persp_offset(u, 13), 9);
+    assert_int_equal(persp_offset(u, 18), 14);
+}
+
+/* languages: named ones are trusted; without them the comment's language
+ * is detected and returned, and text no loaded model reads is refused */
+static void analyze(scoring *s, const char *body, json_t **resp, persp_error *e)
+{
+    json_t *j = parse(body);
+    persp_analyze a;
+    assert_int_equal(persp_parse_analyze(j, s->models, &a, e), 0);
+    ms_input in = persp_input(&a);
+    ms_result r;
+    assert_int_equal(ms_score(s->scorer, &in, &r), MS_OK);
+    *resp = persp_analyze_response(&a, s->scorer, &r, e);
+    ms_result_clear(&r);
+    persp_analyze_clear(&a);
+    json_decref(j);
+}
+
+static void test_languages(void **state)
+{
+    scoring *s = *state;
+    json_t *resp;
+    persp_error e;
+    analyze(s,
+            "{\"comment\":{\"text\":\"Das ist doch kompletter Unsinn, lies den Artikel "
+            "nochmal.\"},\"requestedAttributes\":{\"TOXICITY\":{}}}",
+            &resp, &e);
+    assert_null(resp);
+    assert_int_equal(e.status, 400);
+    assert_string_equal(e.message, "Attribute TOXICITY does not support request languages: de");
+    json_t *body = persp_error_body(&e);
+    json_t *d = json_array_get(json_object_get(json_object_get(body, "error"), "details"), 0);
+    assert_string_equal(json_string_value(json_object_get(d, "errorType")),
+                        "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(d,
+                            "languageNotSupportedByAttributeError"), "detectedLanguages"), 0)),
+                        "de");
+    json_decref(body);
+    /* English: scored, detectedLanguages says so */
+    analyze(s,
+            "{\"comment\":{\"text\":\"Thanks for the article, very well explained.\"},"
+            "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+            &resp, &e);
+    assert_non_null(resp);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(resp, "detectedLanguages"), 0)),
+                        "en");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(resp, "languages"), 0)), "en");
+    json_decref(resp);
+    /* short English the detector cannot decide on: scored, not refused */
+    static const char *shorts[] = {"lol", "u r so dumb", "Ah. Fuck 'em then.", "+1", "smh",
+                                   "My god Deandre jordan"};
+    for (size_t i = 0; i < sizeof shorts / sizeof *shorts; i++) {
+        json_t *req = json_pack("{s:{s:s},s:{s:{}}}", "comment", "text", shorts[i],
+                                "requestedAttributes", "TOXICITY");
+        char *txt = json_dumps(req, 0);
+        analyze(s, txt, &resp, &e);
+        if (!resp)
+            fprintf(stderr, "refused '%s': %s\n", shorts[i], e.message);
+        assert_non_null(resp);
+        json_decref(resp);
+        free(txt);
+        json_decref(req);
+    }
+    /* named "en" is trusted: scored as English, nothing detected */
+    analyze(s,
+            "{\"comment\":{\"text\":\"Das ist doch kompletter Unsinn, lies den Artikel "
+            "nochmal.\"},\"languages\":[\"en-US\"],\"requestedAttributes\":{\"TOXICITY\":{}}}",
+            &resp, &e);
+    assert_non_null(resp);
+    assert_null(json_object_get(resp, "detectedLanguages"));
+    assert_string_equal(json_string_value(json_array_get(json_object_get(resp, "languages"), 0)),
+                        "en-US");
+    json_decref(resp);
 }
 
 static void test_error_shape(void **state)
@@ -340,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_response_off_topic_missing),
         cmocka_unit_test(test_spans),
         cmocka_unit_test(test_offsets),
+        cmocka_unit_test(test_languages),
         cmocka_unit_test(test_error_shape),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -88,7 +88,7 @@ int cmd_check(int argc, char **argv)
         rc = EXIT_SOFTWARE;
     if (!rc) {
         ms_input in = {text, len, article_doc ? article_doc->articles[0] : NULL, parent,
-                       parent ? strlen(parent) : 0, 0, NULL};
+                       parent ? strlen(parent) : 0, 0, NULL, NULL};
         ms_result r;
         ms_status st = ms_score(scorer, &in, &r);
         if (st != MS_OK) {

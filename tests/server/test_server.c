@@ -490,15 +490,20 @@ static void test_score_is_the_cli_report(void **state)
     resp_free(&r);
 }
 
-/* Code point offset -> byte offset, to check spans against the text. */
-static size_t cp_to_byte(const char *s, size_t cp)
+/* UTF-16 offset (what Perspective's clients count) -> byte offset, to
+ * check spans against the text. */
+static size_t u16_to_byte(const char *s, size_t u)
 {
     size_t b = 0;
-    while (s[b] && cp) {
+    while (s[b] && u) {
+        unsigned char c = (unsigned char)s[b];
+        size_t units = c >= 0xF0 ? 2 : 1;
+        if (units > u)
+            break;
         b++;
         while (((unsigned char)s[b] & 0xC0) == 0x80)
             b++;
-        cp--;
+        u -= units;
     }
     return b;
 }
@@ -507,8 +512,8 @@ static void test_analyze_toxicity(void **state)
 {
     fixture *fx = *state;
     const char *text = "Héllo 😀 you stupid idiot";
-    json_t *req = json_pack("{s:{s:s},s:{s:{},s:{}},s:b,s:b,s:s,s:[s]}", "comment", "text", text,
-                            "requestedAttributes", "TOXICITY", "INSULT", "spanAnnotations", 1,
+    json_t *req = json_pack("{s:{s:s},s:{s:{}},s:b,s:b,s:s,s:[s]}", "comment", "text", text,
+                            "requestedAttributes", "TOXICITY", "spanAnnotations", 1,
                             "doNotStore", 1, "clientToken", "tok-1", "languages", "en");
     char *body = json_dumps(req, 0);
     resp r = post(fx->port, "/v1alpha1/comments:analyze", body);
@@ -522,9 +527,9 @@ static void test_analyze_toxicity(void **state)
     json_t *sum = json_object_get(tox, "summaryScore");
     assert_true(json_real_value(json_object_get(sum, "value")) == res.hostility);
     assert_string_equal(json_string_value(json_object_get(sum, "type")), "PROBABILITY");
-    assert_true(json_equal(json_object_get(json_object_get(scores, "INSULT"), "summaryScore"),
-                           sum));
-    /* spans: the words that pushed the score up, in code points */
+    /* INSULT is not answered with the hostility number */
+    assert_null(json_object_get(scores, "INSULT"));
+    /* spans: the words that pushed the score up, in UTF-16 code units */
     json_t *spans = json_object_get(tox, "spanScores");
     assert_true(json_array_size(spans) >= 2);
     int saw_idiot = 0;
@@ -535,7 +540,7 @@ static void test_analyze_toxicity(void **state)
         long e = (long)json_integer_value(json_object_get(sp, "end"));
         assert_true(b >= last_end && e > b);
         last_end = e;
-        size_t bb = cp_to_byte(text, (size_t)b), eb = cp_to_byte(text, (size_t)e);
+        size_t bb = u16_to_byte(text, (size_t)b), eb = u16_to_byte(text, (size_t)e);
         if (eb - bb == 5 && memcmp(text + bb, "idiot", 5) == 0) {
             saw_idiot = 1;
             idiot_begin = b;
@@ -546,8 +551,9 @@ static void test_analyze_toxicity(void **state)
         assert_string_equal(json_string_value(json_object_get(sc, "type")), "PROBABILITY");
     }
     assert_true(saw_idiot);
-    /* "idiot" begins at code point 19 (byte 23: é is 2 bytes, 😀 is 4) */
-    assert_int_equal(idiot_begin, 19);
+    /* "idiot" begins at UTF-16 unit 20 (byte 23: é is 2 bytes and one unit,
+     * 😀 is 4 bytes and two units) */
+    assert_int_equal(idiot_begin, 20);
     assert_string_equal(json_string_value(json_object_get(j, "clientToken")), "tok-1");
     assert_string_equal(json_string_value(json_array_get(json_object_get(j, "languages"), 0)),
                         "en");
@@ -591,8 +597,8 @@ static void test_analyze_errors(void **state)
 {
     fixture *fx = *state;
     static const char *unscored[] = {"SEVERE_TOXICITY", "PROFANITY", "IDENTITY_ATTACK",
-                                     "THREAT"};
-    for (size_t i = 0; i < 4; i++) {
+                                     "THREAT", "INSULT"};
+    for (size_t i = 0; i < 5; i++) {
         char body[256];
         snprintf(body, sizeof body,
                  "{\"comment\":{\"text\":\"hello\"},\"requestedAttributes\":{\"TOXICITY\":{},"
@@ -605,7 +611,7 @@ static void test_analyze_errors(void **state)
     }
     resp r = post(fx->port, "/v1alpha1/comments:analyze",
                   "{\"comment\":{\"text\":\"hello\"},\"requestedAttributes\":{\"FOO\":{}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown attribute: FOO");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown requested attribute: FOO");
     resp_free(&r);
     /* OFF_TOPIC: a number only with an off-topic model and context */
     const char *ot = "{\"comment\":{\"text\":\"Watch my channel\"},\"context\":{\"entries\":"
@@ -616,7 +622,7 @@ static void test_analyze_errors(void **state)
         assert_int_equal(r.status, 200);
         assert_non_null(strstr(r.body, "\"OFF_TOPIC\":{\"summaryScore\""));
     } else {
-        assert_error(&r, 400, "INVALID_ARGUMENT", "no off-topic model");
+        assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown requested attribute: OFF_TOPIC");
     }
     resp_free(&r);
     r = post(fx->port, "/v1alpha1/comments:analyze",
@@ -637,7 +643,85 @@ static void test_analyze_errors(void **state)
     r = post(fx->port, "/v1alpha1/comments:analyze",
              "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":"
              "{\"scoreType\":\"STD_DEV_SCORE\"}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT", "PROBABILITY");
+    assert_error(&r, 400, "INVALID_ARGUMENT",
+                 "Requested score type STD_DEV_SCORE is not supported by attribute TOXICITY");
+    resp_free(&r);
+}
+
+/* The rows of issue 13's table that are Perspective's answers. */
+static void test_perspective_rows(void **state)
+{
+    fixture *fx = *state;
+    /* 1: a site's locale in languages -> Perspective's own 400, not a silent pass */
+    static const char *langs[] = {"de", "es", "fr", "pt"};
+    for (size_t i = 0; i < 4; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"comment\":{\"text\":\"hallo\"},\"doNotStore\":true,"
+                 "\"requestedAttributes\":{\"TOXICITY\":{}},\"languages\":[\"%s\"]}",
+                 langs[i]);
+        resp r = post(fx->port, "/v1alpha1/comments:analyze", body);
+        char want[96];
+        snprintf(want, sizeof want, "Attribute TOXICITY does not support request languages: %s",
+                 langs[i]);
+        assert_error(&r, 400, "INVALID_ARGUMENT", want);
+        assert_non_null(strstr(r.body, "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE"));
+        resp_free(&r);
+    }
+    /* 2: German without languages -> detected, refused, not scored as English */
+    resp r = post(fx->port, "/v1alpha1/comments:analyze",
+                  "{\"comment\":{\"text\":\"Du bist ein Idiot und hast keine Ahnung, lies den "
+                  "Artikel nochmal.\"},\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT",
+                 "Attribute TOXICITY does not support request languages: de");
+    assert_non_null(strstr(r.body, "\"detectedLanguages\":[\"de\"]"));
+    assert_null(strstr(r.body, "summaryScore"));
+    resp_free(&r);
+    /* English without languages: detectedLanguages */
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"Thanks for the article, very well explained.\"},"
+             "\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"detectedLanguages\":[\"en\"]"));
+    resp_free(&r);
+    /* 5: empty or blank text -> 400 COMMENT_EMPTY */
+    static const char *blanks[] = {"", "   ", "\\n\\t "};
+    for (size_t i = 0; i < 3; i++) {
+        char body[128];
+        snprintf(body, sizeof body,
+                 "{\"comment\":{\"text\":\"%s\"},\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                 blanks[i]);
+        r = post(fx->port, "/v1alpha1/comments:analyze", body);
+        assert_error(&r, 400, "INVALID_ARGUMENT", "Comment must be non-empty.");
+        assert_non_null(strstr(r.body, "COMMENT_EMPTY"));
+        resp_free(&r);
+    }
+    /* 6: spans in UTF-16 code units: "idiot" is [9, 14) after two emoji */
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"\\ud83d\\ude00\\ud83d\\ude00 you idiot\"},"
+             "\"requestedAttributes\":{\"TOXICITY\":{}},\"spanAnnotations\":true}");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"begin\":9,\"end\":14"));
+    resp_free(&r);
+    /* 7: communityId is opaque: any string, the default policy unless it
+     * names a loaded one */
+    static const char *ids[] = {"/forum/movies", "Coral:https://news.example.com", "../strict",
+                                "nosuch", ""};
+    for (size_t i = 0; i < 5; i++) {
+        json_t *req = json_pack("{s:{s:s},s:s,s:{s:{}}}", "comment", "text", "I like turtles.",
+                                "communityId", ids[i], "requestedAttributes", "TOXICITY");
+        char *body = json_dumps(req, 0);
+        r = post(fx->port, "/v1alpha1/comments:analyze", body);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+        free(body);
+        json_decref(req);
+    }
+    /* 11: an attribute no loaded model scores is refused, never another's number */
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"you idiot\"},\"requestedAttributes\":"
+             "{\"TOXICITY\":{},\"INSULT\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown requested attribute: INSULT");
     resp_free(&r);
 }
 
@@ -1389,6 +1473,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_score_is_the_cli_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyze_toxicity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyze_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_perspective_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_http_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_communities, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
