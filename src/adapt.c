@@ -229,7 +229,7 @@ static ms_status load_base(const char *dir, ms_task task, const char *lexicon_di
  * article). */
 static ms_input example_input(const ms_example *e, ms_article *scratch)
 {
-    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0, 0, e->author};
+    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0, 0, e->author, NULL};
     if (e->parent_text)
         in.parent_len = strlen(e->parent_text);
     if (e->context) {
