@@ -445,10 +445,10 @@ typedef struct ms_language {
 /* OUT: *out. text need not be NUL-terminated; invalid UTF-8 gives "un". */
 MS_API void ms_language_detect(const char *text, size_t len, ms_language *out);
 
-/* 1 when the loaded models read the language code (ISO 639-1, or a BCP 47
- * tag such as "en-GB": its primary subtag counts), else 0. A comment in a
- * language they do not read is left unscored (MS_NOTE_LANGUAGE). Today
- * every shipped model is English. */
+/* 1 when a loaded model reads the language code (ISO 639-1, or a BCP 47
+ * tag such as "en-GB": its primary subtag counts), as its card's
+ * "language" says, else 0. A comment in a language none reads is left
+ * unscored (MS_NOTE_LANGUAGE). Every shipped model is English. */
 MS_API int ms_models_read_language(const ms_models *m, const char *code);
 
 /* The VADER compound sentiment of a text, using the models' lexicon. */

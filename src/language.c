@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* A comment is judged on its first few kilobytes: enough for CLD2. */
 #define SAMPLE_BYTES 4096
@@ -65,10 +66,20 @@ void ms_language_detect(const char *text, size_t len, ms_language *out)
     out->decisive = reliable && tb >= MS_LANGUAGE_FLOOR_BYTES && strcmp(out->code, "un") != 0;
 }
 
+/* 1 when the language tags a and b have the same primary subtag. */
+static int same_language(const char *a, const char *b)
+{
+    size_t n = strcspn(a, "-_");
+    return n == strcspn(b, "-_") && strncasecmp(a, b, n) == 0;
+}
+
 int ms_models_read_language(const ms_models *m, const char *code)
 {
-    (void)m;
-    /* the primary subtag: "en-GB" and "en_US" are English */
-    size_t n = strcspn(code, "-_");
-    return n == 2 && strncmp(code, "en", 2) == 0;
+    /* the languages the model cards name ("language", "en" by default) */
+    for (size_t i = 0; i < ms_models_category_count(m); i++) {
+        const ms_category_info *ci = ms_models_category_info(m, i);
+        if (ci && ci->language && same_language(ci->language, code))
+            return 1;
+    }
+    return 0;
 }

@@ -114,25 +114,10 @@ const char *persp_community_id(const json_t *body, persp_error *e, int *bad)
 
 /* ------------------------------------------------------------ attributes */
 
-/* Perspective's attributes that modscore's models answer. Categories
- * are data (each model's card names its Perspective attribute); until the
- * cards say it, the two shipped models answer these. */
-static const struct {
-    const char *name;
-    ms_category category;
-} attr_table[] = {
-    {"TOXICITY", MS_CAT_HOSTILITY},
-    {"OFF_TOPIC", MS_CAT_OFF_TOPIC},
-};
-#define N_ATTRS (sizeof attr_table / sizeof *attr_table)
-
 int persp_attribute(const ms_models *m, const char *name)
 {
-    for (size_t i = 0; i < N_ATTRS; i++)
-        if (strcmp(name, attr_table[i].name) == 0)
-            return ms_models_version(m, attr_table[i].category) ? (int)attr_table[i].category
-                                                                 : -1;
-    return -1;
+    /* categories are data: each model's card names its Perspective attribute */
+    return ms_models_category_for_attribute(m, name);
 }
 
 /* ------------------------------------------------------------ requests */
@@ -259,9 +244,12 @@ static int parse_attributes(const json_t *req_attrs, const ms_models *m, persp_a
         if (th && !json_is_number(th))
             return persp_fail(e, 400, "requestedAttributes.%s.scoreThreshold must be a number",
                               name);
-        if (cat == MS_CAT_OFF_TOPIC && !a->has_article && !a->parent)
-            return persp_fail(e, 400, "Attribute OFF_TOPIC needs context: context.entries, "
-                                      "context.articleAndParentComment or article");
+        if (ms_models_category_info(m, (size_t)cat)->needs_context && !a->has_article &&
+            !a->parent)
+            return persp_fail(e, 400,
+                              "Attribute %s needs context: context.entries, "
+                              "context.articleAndParentComment or article",
+                              name);
         if (a->n_attrs == PERSP_MAX_ATTRS)
             return persp_fail(e, 400, "too many requestedAttributes");
         persp_attr *at = &a->attrs[a->n_attrs++];
@@ -295,6 +283,7 @@ int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a
                         persp_error *e)
 {
     memset(a, 0, sizeof *a);
+    a->models = m;
     int bad = 0;
     json_t *comment = json_object_get(body, "comment");
     json_t *text = json_is_object(comment) ? json_object_get(comment, "text") : NULL;
@@ -375,8 +364,23 @@ static json_t *span(const char *text, size_t begin, size_t end, double v)
                      (json_int_t)persp_offset(text, end), "score", prob(v));
 }
 
-/* spanScores for a hostility attribute: see perspective.h. */
-static json_t *hostility_spans(ms_scorer *sc, const char *text, size_t len, const ms_result *r)
+/* A category's score in a result, or -1 when it has none. */
+static double score_of(const ms_result *r, int cat)
+{
+    if ((size_t)cat < r->n_scores)
+        return r->scores[cat].has_score ? r->scores[cat].score : -1;
+    /* a result without per-category scores (built by hand) */
+    if (cat == MS_CAT_HOSTILITY)
+        return r->has_hostility ? r->hostility : -1;
+    if (cat == MS_CAT_OFF_TOPIC)
+        return r->has_off_topic ? r->off_topic : -1;
+    return -1;
+}
+
+/* spanScores for the attribute of category cat (named name): see
+ * perspective.h. */
+static json_t *category_spans(ms_scorer *sc, const char *text, size_t len, const ms_result *r,
+                              int cat, const char *name)
 {
     json_t *spans = json_array();
     if (!spans)
@@ -384,7 +388,7 @@ static json_t *hostility_spans(ms_scorer *sc, const char *text, size_t len, cons
     const ms_reason *words[16];
     size_t n = 0;
     for (size_t i = 0; i < r->n_reasons && n < 16; i++)
-        if (r->reasons[i].has_span && strcmp(r->reasons[i].category, "hostility") == 0 &&
+        if (r->reasons[i].has_span && strcmp(r->reasons[i].category, name) == 0 &&
             r->reasons[i].end <= len)
             words[n++] = &r->reasons[i];
     qsort(words, n, sizeof *words, by_start);
@@ -397,11 +401,12 @@ static json_t *hostility_spans(ms_scorer *sc, const char *text, size_t len, cons
             json_decref(spans);
             return NULL;
         }
-        json_array_append_new(spans, span(text, words[i]->start, words[i]->end, one.hostility));
+        double v = score_of(&one, cat);
         ms_result_clear(&one);
+        json_array_append_new(spans, span(text, words[i]->start, words[i]->end, v < 0 ? 0 : v));
     }
     if (n == 0)
-        json_array_append_new(spans, span(text, 0, len, r->hostility));
+        json_array_append_new(spans, span(text, 0, len, score_of(r, cat)));
     return spans;
 }
 
@@ -425,37 +430,36 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
         return unread_language(a, r, e);
     json_t *scores = json_object();
     json_t *resp = json_object();
-    json_t *hspans = NULL;
     if (!scores || !resp || json_object_set_new(resp, "attributeScores", scores) != 0)
         goto nomem;
     for (size_t i = 0; i < a->n_attrs; i++) {
         const persp_attr *at = &a->attrs[i];
-        if (at->category == MS_CAT_OFF_TOPIC && !r->has_off_topic) {
-            persp_fail(e, 400, "Attribute OFF_TOPIC is not available: %s",
-                       r->off_topic_missing ? r->off_topic_missing : "no score");
-            json_decref(hspans);
+        double v = score_of(r, at->category);
+        if (v < 0) {
+            const char *why = (size_t)at->category < r->n_scores
+                                  ? r->scores[at->category].missing
+                                  : r->off_topic_missing;
+            persp_fail(e, 400, "Attribute %s is not available: %s", at->name,
+                       why ? why : "no score");
             json_decref(resp);
             return NULL;
         }
-        double v = at->category == MS_CAT_HOSTILITY ? r->hostility : r->off_topic;
         if (at->has_threshold && v < at->threshold)
             continue;
         json_t *o = json_pack("{s:o}", "summaryScore", prob(v));
         if (!o)
             goto nomem;
-        if (a->want_spans && at->category == MS_CAT_HOSTILITY) {
-            if (!hspans)
-                hspans = hostility_spans(sc, a->text, a->len, r);
-            if (!hspans) {
+        const ms_category_info *ci = ms_models_category_info(a->models, (size_t)at->category);
+        if (a->want_spans && ci && !ci->needs_context) {
+            json_t *sp = category_spans(sc, a->text, a->len, r, at->category, ci->name);
+            if (!sp) {
                 json_decref(o);
                 goto nomem;
             }
-            json_object_set(o, "spanScores", hspans);
+            json_object_set_new(o, "spanScores", sp);
         }
         json_object_set_new(scores, at->name, o);
     }
-    json_decref(hspans);
-    hspans = NULL;
     if (a->languages)
         json_object_set(resp, "languages", (json_t *)a->languages);
     else
@@ -468,7 +472,6 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
 nomem:
     if (!resp)
         json_decref(scores);
-    json_decref(hspans);
     json_decref(resp);
     persp_fail(e, 500, "out of memory");
     return NULL;

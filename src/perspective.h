@@ -6,26 +6,25 @@
  * (tests/test_perspective.c).
  *
  * Attribute mapping (POST /v1alpha1/comments:analyze), through one
- * function, persp_attribute:
- *   TOXICITY   -> the hostility probability (the hostility model: insults
- *                 and abuse aimed at people)
- *   OFF_TOPIC  -> the off-topic probability, only when an off-topic model is
- *                 loaded and the request has context (context.entries[].text,
- *                 context.articleAndParentComment, or the modscore extension
- *                 "article":{id,title,body,tags})
- *   anything else (INSULT, SEVERE_TOXICITY, THREAT, ...) -> Perspective's
- *                 400 "Unknown requested attribute": no loaded model scores
- *                 it, and no attribute is answered with another's number.
+ * function, persp_attribute: an attribute is answered by the loaded
+ * category whose model card names it ("perspective_attribute"): shipped,
+ * TOXICITY by hostility and OFF_TOPIC by off_topic; a category whose card
+ * says needs_context (off_topic) only when the request has context
+ * (context.entries[].text, context.articleAndParentComment, or the
+ * modscore extension "article":{id,title,body,tags}). Any other attribute
+ * (INSULT, SEVERE_TOXICITY, THREAT, ... until a model for it is loaded) is
+ * Perspective's 400 "Unknown requested attribute": no attribute is ever
+ * answered with another model's number.
  * Languages: a request's "languages" are trusted (the comment is scored as
  * that language, or refused with Perspective's 400 "Attribute A does not
  * support request languages: L" when no loaded model reads it); without
  * them the language is detected (ms_language_detect) and returned as
  * detectedLanguages, and a comment decisively in another language gets the
  * same 400. Undecided detections (short text) are scored.
- * spanScores (spanAnnotations: true): for a comment the hostility model
- * flags, one span per word that pushed the score up (the verdict's reasons),
- * each scored on its own; otherwise one span over the whole comment with
- * the summary score. begin/end count UTF-16 code units, as Perspective's
+ * spanScores (spanAnnotations: true, for categories without context): for a
+ * comment the category's model flags, one span per word that pushed the
+ * score up (the verdict's reasons), each scored on its own; otherwise one
+ * span over the whole comment with the summary score. begin/end count UTF-16 code units, as Perspective's
  * clients (JavaScript strings) index text.
  * Empty or blank text is Perspective's 400 COMMENT_EMPTY. doNotStore,
  * sessionId and comment.type PLAIN_TEXT are accepted; nothing is stored.
@@ -86,15 +85,15 @@ const char *persp_community_id(const json_t *body, persp_error *e, int *bad);
  * (a 500 when out of memory). */
 int persp_article_from_json(const json_t *o, ms_article *a, persp_error *e);
 
-/* The attribute table: the category (MS_CAT_*) that answers the
- * Perspective attribute called name with the models m, or -1 when no
- * loaded model does. */
+/* The attribute table: the index of the loaded category (in the models'
+ * order, as ms_result.scores) whose card names the Perspective attribute
+ * called name, or -1 when no loaded model's does. */
 int persp_attribute(const ms_models *m, const char *name);
 
 /* One requested attribute. */
 typedef struct persp_attr {
     const char *name; /* borrowed from the request */
-    int category;     /* MS_CAT_* */
+    int category;     /* the loaded category's index (persp_attribute) */
     int has_threshold;
     double threshold; /* scoreThreshold: scores below it are left out */
 } persp_attr;
@@ -114,6 +113,7 @@ typedef struct persp_analyze {
     int has_article;
     const char *parent; /* context.articleAndParentComment.parentComment.text */
     char *ctx_text;     /* owned: context.entries joined */
+    const ms_models *models; /* the models the attributes were resolved with */
 } persp_analyze;
 
 /* Parses an AnalyzeComment request body (a JSON object) and resolves its

@@ -76,6 +76,66 @@ static void test_attribute_table(void **state)
     assert_int_equal(persp_attribute(s->models, "FOO"), -1);
 }
 
+/* A category a model card adds answers its own attribute: a copy of the
+ * hostility model whose card says category "insult", attribute INSULT. */
+static void test_attribute_from_card(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ms_persp_test.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "set -e; cd '%s'; for d in hostility lexicons; do ln -s '" MS_MODELS_DIR
+             "'/$d $d; done; mkdir insult; for f in model.svm idf.bin; do ln -s '" MS_MODELS_DIR
+             "'/hostility/$f insult/$f; done; sed -e 's/\"category\": \"hostility\"/\"category\": "
+             "\"insult\"/' -e 's/\"perspective_attribute\": \"TOXICITY\"/"
+             "\"perspective_attribute\": \"INSULT\"/' '" MS_MODELS_DIR
+             "'/hostility/card.json > insult/card.json; grep -q INSULT insult/card.json",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    ms_models *m = NULL;
+    ms_policy *p = NULL;
+    ms_scorer *sc = NULL;
+    ms_error err;
+    if (ms_models_load(dir, &m, &err) != MS_OK)
+        fprintf(stderr, "%s: %s\n", err.source, err.message);
+    assert_non_null(m);
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    int ins = persp_attribute(m, "INSULT");
+    assert_true(ins >= 0);
+    assert_string_equal(ms_models_category_info(m, (size_t)ins)->name, "insult");
+    assert_int_equal(persp_attribute(m, "TOXICITY"), ms_models_category_find(m, "hostility"));
+    assert_int_equal(persp_attribute(m, "OFF_TOPIC"), -1); /* not loaded here */
+    json_t *j = parse("{\"comment\":{\"text\":\"you stupid idiot\"},"
+                      "\"requestedAttributes\":{\"INSULT\":{},\"TOXICITY\":{}},"
+                      "\"spanAnnotations\":true}");
+    persp_analyze a;
+    persp_error e;
+    assert_int_equal(persp_parse_analyze(j, m, &a, &e), 0);
+    ms_input in = persp_input(&a);
+    ms_result r;
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    json_t *resp = persp_analyze_response(&a, sc, &r, &e);
+    assert_non_null(resp);
+    json_t *v = json_object_get(
+        json_object_get(json_object_get(json_object_get(resp, "attributeScores"), "INSULT"),
+                        "summaryScore"),
+        "value");
+    assert_true(json_real_value(v) == r.scores[ins].score);
+    assert_non_null(json_object_get(
+        json_object_get(json_object_get(resp, "attributeScores"), "INSULT"), "spanScores"));
+    json_decref(resp);
+    ms_result_clear(&r);
+    persp_analyze_clear(&a);
+    json_decref(j);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_parse_request(void **state)
 {
     scoring *s = *state;
@@ -444,6 +504,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attribute_table),
+        cmocka_unit_test(test_attribute_from_card),
         cmocka_unit_test(test_parse_request),
         cmocka_unit_test(test_parse_context),
         cmocka_unit_test(test_parse_errors),
