@@ -350,7 +350,11 @@ MS_API int ms_models_category_for_attribute(const ms_models *m, const char *attr
 
 /* ---------------------------------------------------------------- scoring */
 
-/* One word or measurement that pushed a score up. */
+/* One word or measurement that pushed a score up. With a spans model
+ * (models/spans) a word reason is a run of words a moderator would mark
+ * ("go back to where you came from" is one reason), and a word repeated in
+ * a comment is one reason per occurrence. A flagged comment always has at
+ * least one reason. */
 typedef struct ms_reason {
     char *category;  /* "hostility", "off_topic" or "deny" */
     char *term;      /* the words as written in the comment, or NULL */
@@ -421,6 +425,18 @@ typedef struct ms_scorer ms_scorer;
 MS_API ms_status ms_scorer_new(const ms_models *models, const ms_policy *policy,
                                ms_scorer **out);
 MS_API void ms_scorer_free(ms_scorer *s);
+
+/* Which comments get word reasons (ms_scorer_set_reasons). */
+typedef enum ms_reasons_mode {
+    MS_REASONS_FLAGGED = 0, /* comments a category flags (the default) */
+    MS_REASONS_ALL = 1      /* every comment: its hostility reason spans,
+                               flagged or not (`score --reasons all`) */
+} ms_reasons_mode;
+
+/* Sets which comments get word reasons. Finding them costs a second pass
+ * over the comment's features (and the spans model, when models/spans is
+ * loaded), so by default only flagged comments pay it. */
+MS_API void ms_scorer_set_reasons(ms_scorer *s, ms_reasons_mode mode);
 
 /* Scores one comment. OUT: *result (zeroed or cleared by the caller first),
  * release its contents with ms_result_clear. Invalid UTF-8 is replaced and

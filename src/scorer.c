@@ -9,6 +9,7 @@
 #include "normalise.h"
 #include "policy.h"
 #include "sentiment.h"
+#include "spans.h"
 #include "util.h"
 #include "card.h"
 #include "compiled.h"
@@ -42,6 +43,7 @@ struct ms_models {
     size_t n;
     size_t n_groups;
     size_t group_first[MS_MAX_CATEGORIES]; /* a model of each group */
+    ms_spans_model *spans; /* models/spans, when present: reason spans */
 };
 
 struct ms_scorer {
@@ -51,6 +53,8 @@ struct ms_scorer {
     ms_fvec vec;
     ms_tokens *deny;     /* each deny term's words, folded as comments are */
     size_t n_deny;
+    ms_spans_work *spans;
+    ms_reasons_mode reasons;
 };
 
 static ms_status load_one(const char *dir, const char *name, loaded_model *lm, unsigned flags,
@@ -272,6 +276,13 @@ ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out,
                          "no model directory names the category \"hostility\"");
         ms_card_clear(&card);
     }
+    /* models/spans (its card names no category: not a scoring category) */
+    path.len = 0;
+    if (st == MS_OK && ms_buf_printf(&path, "%s/spans", dir) == MS_OK) {
+        st = ms_spans_load(path.data, &m->spans, err);
+        if (st == MS_ERR_NOT_FOUND)
+            st = MS_OK; /* optional: reasons are then the strongest words */
+    }
     ms_buf_free(&path);
     if (st != MS_OK) {
         ms_models_free(m);
@@ -340,6 +351,7 @@ void ms_models_free(ms_models *m)
     for (size_t i = 0; m->m && i < m->n; i++)
         model_clear(&m->m[i]);
     free(m->m);
+    ms_spans_free(m->spans);
     ms_lexicon_free(m->lx);
     free(m);
 }
@@ -433,6 +445,7 @@ void ms_scorer_free(ms_scorer *s)
     for (size_t i = 0; s->deny && i < s->n_deny; i++)
         ms_tokens_free(&s->deny[i]);
     free(s->deny);
+    ms_spans_work_free(s->spans);
     free(s);
 }
 
@@ -472,8 +485,61 @@ static ms_status add_reason(ms_result *r, const char *category, const char *text
     return MS_OK;
 }
 
-/* The words that pushed model i's decision value up, strongest first. */
-static ms_status word_reasons(ms_scorer *s, size_t i, const ms_input *in, ms_result *r)
+/* The token whose word pushed the decision value up most, its repeats
+ * counted together (a flag made of many small pushes still names one). */
+static size_t strongest_token(const ms_tokens *t, const double *contrib)
+{
+    size_t best = 0;
+    double best_sum = -INFINITY;
+    for (size_t i = 0; i < t->n; i++) {
+        double sum = contrib[i];
+        for (size_t j = 0; j < t->n && t->n <= 4096; j++) /* long texts: each alone */
+            if (j != i && t->tok[j].fold_len == t->tok[i].fold_len &&
+                memcmp(ms_token_text(t, j), ms_token_text(t, i), t->tok[i].fold_len) == 0)
+                sum += contrib[j];
+        if (sum > best_sum) {
+            best_sum = sum;
+            best = i;
+        }
+    }
+    return best;
+}
+
+static int cmp_span_weight(const void *a, const void *b)
+{
+    const ms_span *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The spans model's reason spans, strongest first, one reason per
+ * occurrence. OUT: *added. */
+static ms_status span_reasons(ms_scorer *s, const char *category, const ms_input *in,
+                              const ms_tokens *t, const double *contrib, ms_result *r,
+                              size_t *added)
+{
+    *added = 0;
+    if (!s->spans && ms_spans_work_new(&s->spans) != MS_OK)
+        return MS_ERR_NOMEM;
+    const ms_span *sp;
+    size_t n;
+    ms_status st = ms_spans_find(s->models->spans, s->spans, s->models->lx, in->text, t, contrib,
+                                 &sp, &n);
+    if (st != MS_OK)
+        return st;
+    qsort((ms_span *)sp, n, sizeof *sp, cmp_span_weight);
+    for (size_t i = 0; st == MS_OK && i < n; i++)
+        st = add_reason(r, category, in->text, sp[i].start, sp[i].end, 1, NULL, sp[i].weight);
+    *added = n;
+    return st;
+}
+
+/* The words that pushed model i's decision value up, strongest first: the
+ * spans model's spans of words a moderator would mark when it is loaded,
+ * else the strongest words. A flagged category always gets at least one. */
+static ms_status word_reasons(ms_scorer *s, size_t i, const ms_input *in, ms_result *r,
+                              int flagged)
 {
     const loaded_model *lm = &s->models->m[i];
     const ms_tokens *t;
@@ -482,30 +548,39 @@ static ms_status word_reasons(ms_scorer *s, size_t i, const ms_input *in, ms_res
                                          lm->linear->dim, &t, &contrib);
     if (st != MS_OK)
         return st;
-    /* the sign of w is for the positive class; ms_linear keeps that */
-    int picked[MAX_REASONS];
     size_t n = 0;
-    double floor = 0.05; /* then a quarter of the strongest word's push */
-    for (; n < MAX_REASONS; n++) {
-        int best = -1;
-        for (size_t k = 0; k < t->n; k++) {
-            int used = 0;
-            for (size_t j = 0; j < n; j++)
-                used |= picked[j] == (int)k;
-            if (!used && contrib[k] > floor && (best < 0 || contrib[k] > contrib[best]))
-                best = (int)k;
+    if (s->models->spans) {
+        st = span_reasons(s, lm->card.category, in, t, contrib, r, &n);
+    } else {
+        /* the sign of w is for the positive class; ms_linear keeps that */
+        int picked[MAX_REASONS];
+        double floor = 0.05; /* then a quarter of the strongest word's push */
+        for (; n < MAX_REASONS; n++) {
+            int best = -1;
+            for (size_t k = 0; k < t->n; k++) {
+                int used = 0;
+                for (size_t j = 0; j < n; j++)
+                    used |= picked[j] == (int)k;
+                if (!used && contrib[k] > floor && (best < 0 || contrib[k] > contrib[best]))
+                    best = (int)k;
+            }
+            if (best < 0)
+                break;
+            picked[n] = best;
+            if (n == 0 && contrib[best] / 4 > floor)
+                floor = contrib[best] / 4;
+            st = add_reason(r, lm->card.category, in->text, t->tok[best].start,
+                            t->tok[best].end, 1, NULL, contrib[best]);
+            if (st != MS_OK)
+                return st;
         }
-        if (best < 0)
-            break;
-        picked[n] = best;
-        if (n == 0 && contrib[best] / 4 > floor)
-            floor = contrib[best] / 4;
-        st = add_reason(r, lm->card.category, in->text, t->tok[best].start, t->tok[best].end, 1,
-                        NULL, contrib[best]);
-        if (st != MS_OK)
-            return st;
     }
-    return MS_OK;
+    if (st == MS_OK && n == 0 && flagged && t->n > 0) {
+        size_t b = strongest_token(t, contrib);
+        st = add_reason(r, lm->card.category, in->text, t->tok[b].start, t->tok[b].end, 1, NULL,
+                        contrib[b]);
+    }
+    return st;
 }
 
 /* What the context block of model i measured (off-topic reasons). Its
@@ -673,14 +748,18 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
      * group is never shared with a model that comes later here: the
      * context setting is part of what groups share). */
     for (size_t i = 0; i < m->n; i++) {
-        if (!r->scores[i].flagged)
+        /* --reasons all: hostility's word reasons for every comment */
+        int all = s->reasons == MS_REASONS_ALL && r->scores[i].has_score &&
+                  !m->m[i].card.features.context &&
+                  strcmp(m->m[i].card.category, "hostility") == 0;
+        if (!r->scores[i].flagged && !all)
             continue;
         if (m->m[i].card.features.context) {
             if (built_in[m->m[i].group] != i)
                 continue;
             st = context_reasons(s, i, &in, r);
         } else {
-            st = word_reasons(s, i, &in, r);
+            st = word_reasons(s, i, &in, r, r->scores[i].flagged);
         }
         if (st != MS_OK)
             goto fail;
@@ -689,4 +768,31 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
 fail:
     ms_result_clear(r);
     return st;
+}
+
+void ms_scorer_set_reasons(ms_scorer *s, ms_reasons_mode mode)
+{
+    if (s)
+        s->reasons = mode == MS_REASONS_ALL ? MS_REASONS_ALL : MS_REASONS_FLAGGED;
+}
+
+ms_status ms_scorer_contrib(ms_scorer *s, const char *text, size_t len, const ms_tokens **t,
+                            const double **contrib)
+{
+    int i = ms_models_category_find(s->models, "hostility");
+    if (i < 0)
+        return MS_ERR_UNSUPPORTED;
+    const loaded_model *lm = &s->models->m[i];
+    ms_input in = {.text = text, .len = len};
+    unsigned notes = 0;
+    ms_status st = ms_features_prepare(s->fz[lm->group], &in, &notes);
+    if (st == MS_OK)
+        st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w, lm->linear->dim, t,
+                                   contrib);
+    return st;
+}
+
+const char *ms_scorer_hostility_version(const ms_scorer *s)
+{
+    return ms_models_version(s->models, MS_CAT_HOSTILITY);
 }

@@ -17,12 +17,17 @@
 #              their own / another article, plus train/offtopic/linkbait.jsonl
 #              (our own link-bait and spam comments, as --augment: the public
 #              data has almost none); seed 1
+#   spans      (models/spans: reason spans, not a scoring category) the
+#              SemEval-2021 Task 5 posts of tsd_train outside the fifth that
+#              train/prepare_spans.py holds out for bench/spans.sh (tsd_trial
+#              is never used); token features include the hostility model's
+#              contributions, so it is trained after hostility; seed 1
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=${1:-$here/../shared/data}
 build=${2:-$here/build}
 prep=$build/train-data
-[ -x "$build/modscore" ] || { cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release && cmake --build "$build" -j"$(nproc)"; }
+[ -x "$build/modscore" ] && [ -x "$build/train_spans" ] || { cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release && cmake --build "$build" -j"$(nproc)"; }
 python3 "$here/train/prepare.py" "$data" "$prep"
 "$build/modscore" train --task hostility --seed 1 --models "$here/models" --out "$here/models/hostility" \
   --data "$prep/impermium-train.jsonl" --data "$prep/impermium-test.jsonl" \
@@ -32,3 +37,6 @@ python3 "$here/train/prepare.py" "$data" "$prep"
   --data "$prep/semeval-train.jsonl" --data "$prep/semeval-test.jsonl" \
   --data "$prep/globe-train.jsonl" --data "$prep/globe-test.jsonl" \
   --augment "$here/train/offtopic/linkbait.jsonl"
+python3 "$here/train/prepare_spans.py" "$data" "$prep"
+"$build/train_spans" --seed 1 --models "$here/models" --out "$here/models/spans" \
+  --data "$prep/spans-train.jsonl"

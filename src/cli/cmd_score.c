@@ -28,6 +28,8 @@ static const char usage[] =
     "      --models DIR      model directory (default: the shipped models)\n"
     "      --policy FILE     community standards (default: DIR/policy.json)\n"
     "      --threshold SPEC  override a threshold: hostility=0.8, hostility.reject=0.95\n"
+    "      --reasons WHICH   word reasons for 'flagged' comments (default) or for\n"
+    "                        'all' (each comment's reason spans, flagged or not)\n"
     "  -j, --jobs N          score JSON Lines (in and out) with N threads (default:\n"
     "                        the number of cores); output order is input order,\n"
     "                        the same bytes whatever N; other formats use one\n"
@@ -97,6 +99,7 @@ typedef struct score_run {
     int jobs;                 /* > 1: JSON Lines in and out on this many threads */
     const ms_models *models;
     const ms_policy *policy;
+    ms_reasons_mode reasons;
     FILE *out;
     size_t scored;
     int progress;
@@ -226,6 +229,7 @@ typedef struct par_state {
     score_run *run;
     const ms_models *models;
     const ms_policy *policy;
+    ms_reasons_mode reasons;
     FILE *out;
     par_batch *slots;
     size_t n_slots;
@@ -292,6 +296,7 @@ static void *par_worker(void *arg)
     par_state *ps = arg;
     ms_scorer *scorer = NULL;
     int rc0 = ms_scorer_new(ps->models, ps->policy, &scorer) == MS_OK ? 0 : EXIT_SOFTWARE;
+    ms_scorer_set_reasons(scorer, ps->reasons);
     for (;;) {
         pthread_mutex_lock(&ps->mu);
         while (ps->taken == ps->produced && !ps->eof)
@@ -340,6 +345,7 @@ static int score_stream_parallel(score_run *run, line_reader *lr, const char *na
     par_state ps = {0};
     ps.run = run;
     ps.models = run->models;
+    ps.reasons = run->reasons;
     ps.policy = run->policy;
     ps.out = run->out;
     ps.n_slots = (size_t)run->jobs * SLOTS_PER_JOB;
@@ -641,6 +647,7 @@ int cmd_score(int argc, char **argv)
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"out", required_argument, NULL, 'O'},    {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},         {"jobs", required_argument, NULL, 'j'},
+        {"reasons", required_argument, NULL, 'R'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -649,6 +656,7 @@ int cmd_score(int argc, char **argv)
     ms_output output = isatty(STDOUT_FILENO) ? MS_OUTPUT_TEXT : MS_OUTPUT_JSONL;
     const char *out_path = NULL;
     int quiet = 0, opt;
+    ms_reasons_mode reasons = MS_REASONS_FLAGGED;
     long jobs = cli_processors(1024);
     while ((opt = getopt_long(argc, argv, "f:o:j:qh", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
@@ -670,6 +678,13 @@ int cmd_score(int argc, char **argv)
             }
             break;
         case 'O': out_path = optarg; break;
+        case 'R':
+            if (strcmp(optarg, "flagged") && strcmp(optarg, "all")) {
+                cli_errorf("unknown --reasons '%s' (flagged, all)", optarg);
+                return EXIT_USAGE;
+            }
+            reasons = strcmp(optarg, "all") ? MS_REASONS_FLAGGED : MS_REASONS_ALL;
+            break;
         case 'j':
             if (cli_parse_long(optarg, 1, 1024, &jobs)) {
                 cli_errorf("--jobs wants a number from 1 to 1024, not '%s'", optarg);
@@ -718,8 +733,11 @@ int cmd_score(int argc, char **argv)
     run.jobs = output == MS_OUTPUT_JSONL && jobs > 1 ? (int)jobs : 1;
     run.models = models;
     run.policy = policy;
+    run.reasons = reasons;
     run.out = out;
     ms_status st = ms_scorer_new(models, policy, &run.scorer);
+    if (st == MS_OK)
+        ms_scorer_set_reasons(run.scorer, reasons);
     if (st == MS_OK)
         st = ms_reporter_new(output, out, policy, &run.rep);
     if (st == MS_OK)

@@ -79,7 +79,7 @@ expect 74 sh -c "'$bin' score -q -o jsonl '$example' >/dev/full"
 expect 0 "$bin" check --text "Thanks for the clear summary of the ceasefire talks."
 has "$tmp/out" '"action":"publish"'
 expect 2 "$bin" check --text "You are a pathetic idiot and a liar, shut up you moron."
-has "$tmp/out" '"term":"idiot"'
+has "$tmp/out" '"term":"pathetic idiot"'
 echo "You stupid moron" | "$bin" check >"$tmp/out"; [ $? -ge 1 ] && ok || bad "check from stdin"
 expect 1 "$bin" check --threshold hostility.reject=0.9999 --threshold hostility=0.01 --text "meh, whatever"
 expect 64 "$bin" check --bogus

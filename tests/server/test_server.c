@@ -529,11 +529,11 @@ static void test_analyze_toxicity(void **state)
     assert_string_equal(json_string_value(json_object_get(sum, "type")), "PROBABILITY");
     /* INSULT is not answered with the hostility number */
     assert_null(json_object_get(scores, "INSULT"));
-    /* spans: the words that pushed the score up, in UTF-16 code units */
+    /* spans: the reason spans (a run of marked words is one), in UTF-16 code units */
     json_t *spans = json_object_get(tox, "spanScores");
-    assert_true(json_array_size(spans) >= 2);
+    assert_true(json_array_size(spans) >= 1);
     int saw_idiot = 0;
-    long last_end = -1, idiot_begin = -1;
+    long last_end = -1, idiot_end = -1;
     for (size_t i = 0; i < json_array_size(spans); i++) {
         json_t *sp = json_array_get(spans, i);
         long b = (long)json_integer_value(json_object_get(sp, "begin"));
@@ -541,9 +541,9 @@ static void test_analyze_toxicity(void **state)
         assert_true(b >= last_end && e > b);
         last_end = e;
         size_t bb = u16_to_byte(text, (size_t)b), eb = u16_to_byte(text, (size_t)e);
-        if (eb - bb == 5 && memcmp(text + bb, "idiot", 5) == 0) {
+        if (eb - bb >= 5 && memcmp(text + eb - 5, "idiot", 5) == 0) {
             saw_idiot = 1;
-            idiot_begin = b;
+            idiot_end = e;
         }
         json_t *sc = json_object_get(sp, "score");
         double v = json_real_value(json_object_get(sc, "value"));
@@ -551,9 +551,9 @@ static void test_analyze_toxicity(void **state)
         assert_string_equal(json_string_value(json_object_get(sc, "type")), "PROBABILITY");
     }
     assert_true(saw_idiot);
-    /* "idiot" begins at UTF-16 unit 20 (byte 23: é is 2 bytes and one unit,
+    /* "idiot" ends at UTF-16 unit 25 (byte 28: é is 2 bytes and one unit,
      * 😀 is 4 bytes and two units) */
-    assert_int_equal(idiot_begin, 20);
+    assert_int_equal(idiot_end, 25);
     assert_string_equal(json_string_value(json_object_get(j, "clientToken")), "tok-1");
     assert_string_equal(json_string_value(json_array_get(json_object_get(j, "languages"), 0)),
                         "en");
