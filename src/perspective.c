@@ -25,6 +25,8 @@ const char *persp_status_name(unsigned status)
 {
     switch (status) {
     case 400: return "INVALID_ARGUMENT";
+    case 401: return "UNAUTHENTICATED";
+    case 403: return "PERMISSION_DENIED";
     case 404: return "NOT_FOUND";
     case 405: return "METHOD_NOT_ALLOWED";
     case 413: return "PAYLOAD_TOO_LARGE";
@@ -475,4 +477,171 @@ nomem:
     json_decref(resp);
     persp_fail(e, 500, "out of memory");
     return NULL;
+}
+
+/* ------------------------------------------------------ SuggestCommentScore */
+
+int persp_parse_suggest(const json_t *body, persp_suggest *sg, persp_error *e)
+{
+    memset(sg, 0, sizeof *sg);
+    int bad = 0;
+    json_t *comment = json_object_get(body, "comment");
+    json_t *text = json_is_object(comment) ? json_object_get(comment, "text") : NULL;
+    if (!json_is_string(text))
+        return persp_fail(e, 400, "comment.text is required and must be a string");
+    sg->text = json_string_value(text);
+    sg->len = json_string_length(text);
+    if (blank(sg->text, sg->len)) {
+        persp_fail(e, 400, "Comment must be non-empty.");
+        e->error_type = "COMMENT_EMPTY";
+        return -1;
+    }
+    json_t *scores = json_object_get(body, "attributeScores");
+    if (!json_is_object(scores) || json_object_size(scores) == 0)
+        return persp_fail(e, 400, "attributeScores is required: an object naming at least one "
+                                  "attribute, e.g. {\"TOXICITY\":{\"summaryScore\":{\"value\":1}}}");
+    const char *name;
+    json_t *v;
+    json_object_foreach(scores, name, v) {
+        json_t *val = json_object_get(json_object_get(v, "summaryScore"), "value");
+        if (!json_is_number(val) || json_number_value(val) < 0 || json_number_value(val) > 1)
+            return persp_fail(e, 400,
+                              "attributeScores.%s.summaryScore.value must be a number in [0, 1]",
+                              name);
+        if (sg->n_attrs == PERSP_MAX_ATTRS)
+            return persp_fail(e, 400, "too many attributeScores");
+        sg->attrs[sg->n_attrs].attribute = name;
+        sg->attrs[sg->n_attrs++].value = json_number_value(val);
+    }
+    json_t *langs = json_object_get(body, "languages");
+    if (langs && !json_is_null(langs)) {
+        if (!json_is_array(langs))
+            return persp_fail(e, 400, "languages must be an array of language codes");
+        for (size_t i = 0; i < json_array_size(langs); i++)
+            if (!json_is_string(json_array_get(langs, i)))
+                return persp_fail(e, 400, "languages must be an array of language codes");
+        if (json_array_size(langs))
+            sg->languages = langs;
+    }
+    sg->client_token = persp_str_member(body, "clientToken", "", e, &bad);
+    if (!bad)
+        sg->community_id = persp_community_id(body, e, &bad);
+    return bad ? -1 : 0;
+}
+
+char *persp_feedback_records(const persp_suggest *sg, const char *time, size_t *len)
+{
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+    if (!f)
+        return NULL;
+    int ok = 1;
+    for (size_t i = 0; ok && i < sg->n_attrs; i++) {
+        double v = sg->attrs[i].value;
+        json_t *r = json_pack("{s:s%,s:i,s:s,s:f,s:s,s:s}", "text", sg->text, sg->len, "label",
+                              v >= 0.5, "attribute", sg->attrs[i].attribute, "score", v, "time",
+                              time, "source", "suggestscore");
+        if (r && sg->community_id)
+            json_object_set_new(r, "communityId", json_string(sg->community_id));
+        if (r && sg->client_token)
+            json_object_set_new(r, "clientToken", json_string(sg->client_token));
+        char *line = r ? json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        ok = line && fputs(line, f) >= 0 && fputc('\n', f) != EOF;
+        free(line);
+        json_decref(r);
+    }
+    if (fclose(f) != 0 || !ok) {
+        free(out);
+        return NULL;
+    }
+    *len = n;
+    return out;
+}
+
+json_t *persp_suggest_response(const persp_suggest *sg)
+{
+    json_t *r = json_object();
+    if (r && sg->client_token)
+        json_object_set_new(r, "clientToken", json_string(sg->client_token));
+    if (r && sg->languages)
+        json_object_set(r, "requestedLanguages", (json_t *)sg->languages);
+    return r;
+}
+
+/* ------------------------------------------------------------ discovery */
+
+static json_t *method(const char *name, const char *path, const char *req, const char *resp,
+                      const char *what)
+{
+    char id[96], flat[96];
+    snprintf(id, sizeof id, "commentanalyzer.comments.%s", name);
+    snprintf(flat, sizeof flat, "v1alpha1/comments:%s", name);
+    return json_pack("{s:s,s:s,s:s,s:s,s:{},s:[],s:{s:s},s:{s:s},s:s}", "id", id, "path", path,
+                     "flatPath", flat, "httpMethod", "POST", "parameters", "parameterOrder",
+                     "request", "$ref", req, "response", "$ref", resp, "description", what);
+}
+
+static json_t *schema(const char *id, const char *what)
+{
+    return json_pack("{s:s,s:s,s:s,s:{}}", "id", id, "type", "object", "description", what,
+                     "properties");
+}
+
+json_t *persp_discovery(const char *root_url)
+{
+    json_t *d = json_pack(
+        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "kind",
+        "discovery#restDescription", "discoveryVersion", "v1", "id", "commentanalyzer:v1alpha1",
+        "name", "commentanalyzer", "version", "v1alpha1", "revision", MS_VERSION, "title",
+        "Perspective Comment Analyzer API (modscore)", "description",
+        "modscore's implementation of Perspective's comments:analyze and "
+        "comments:suggestscore",
+        "protocol", "rest", "rootUrl", root_url, "servicePath", "", "batchPath", "batch",
+        "ownerName", "modscore");
+    if (!d)
+        return NULL;
+    char base[1024];
+    snprintf(base, sizeof base, "%s", root_url);
+    json_object_set_new(d, "baseUrl", json_string(base));
+    json_object_set_new(
+        d, "parameters",
+        json_pack("{s:{s:s,s:s,s:s},s:{s:s,s:s,s:s},s:{s:s,s:s,s:s,s:[s,s],s:s}}", "key",
+                  "type", "string", "location", "query", "description",
+                  "API key (--api-keys); also the X-Goog-Api-Key header", "prettyPrint", "type",
+                  "boolean", "location", "query", "description", "ignored", "alt", "type",
+                  "string", "location", "query", "default", "json", "enum", "json", "media",
+                  "description", "only json"));
+    json_object_set_new(
+        d, "resources",
+        json_pack("{s:{s:{s:o,s:o}}}", "comments", "methods", "analyze",
+                  method("analyze", "v1alpha1/comments:analyze", "AnalyzeCommentRequest",
+                         "AnalyzeCommentResponse",
+                         "Analyzes the provided text and returns scores for requested "
+                         "attributes."),
+                  "suggestscore",
+                  method("suggestscore", "v1alpha1/comments:suggestscore",
+                         "SuggestCommentScoreRequest", "SuggestCommentScoreResponse",
+                         "Suggest comment scores as training data.")));
+    json_object_set_new(
+        d, "schemas",
+        json_pack("{s:o,s:o,s:o,s:o}", "AnalyzeCommentRequest",
+                  schema("AnalyzeCommentRequest", "comment, requestedAttributes, languages, "
+                                                  "context, spanAnnotations, clientToken, "
+                                                  "communityId, doNotStore, sessionId"),
+                  "AnalyzeCommentResponse",
+                  schema("AnalyzeCommentResponse",
+                         "attributeScores, languages, detectedLanguages, clientToken"),
+                  "SuggestCommentScoreRequest",
+                  schema("SuggestCommentScoreRequest", "comment, attributeScores, languages, "
+                                                       "context, clientToken, communityId, "
+                                                       "sessionId"),
+                  "SuggestCommentScoreResponse",
+                  schema("SuggestCommentScoreResponse", "clientToken, requestedLanguages")));
+    if (!json_object_get(d, "resources") || !json_object_get(d, "schemas") ||
+        !json_object_get(d, "parameters")) {
+        json_decref(d);
+        return NULL;
+    }
+    return d;
 }

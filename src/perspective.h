@@ -135,6 +135,53 @@ ms_input persp_input(const persp_analyze *a);
 json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_result *r,
                                persp_error *e);
 
+/* ------------------------------------------------------ SuggestCommentScore */
+
+/* One suggested score: the attribute and the summary score a moderator
+ * (or a platform's decision) gives the comment. */
+typedef struct persp_suggested {
+    const char *attribute; /* borrowed from the request */
+    double value;          /* in [0, 1] */
+} persp_suggested;
+
+/* A SuggestCommentScore request, parsed (strings borrowed from its JSON). */
+typedef struct persp_suggest {
+    const char *text;
+    size_t len;
+    persp_suggested attrs[PERSP_MAX_ATTRS];
+    size_t n_attrs;
+    const json_t *languages; /* or NULL */
+    const char *client_token;
+    const char *community_id;
+} persp_suggest;
+
+/* Parses a SuggestCommentScore body: comment.text (not blank),
+ * attributeScores.A.summaryScore.value in [0, 1] for one or more
+ * attributes; languages, communityId, clientToken, context and sessionId
+ * are accepted. OUT: *sg. Returns 0, or -1 with a 400 in e. */
+int persp_parse_suggest(const json_t *body, persp_suggest *sg, persp_error *e);
+
+/* The training records for a suggestion, one JSON Lines line per suggested
+ * attribute: {"text","label","attribute","score","communityId",
+ * "clientToken","time","source":"suggestscore"}, label 1 when the suggested
+ * score is >= 0.5 (`modscore train --data` reads text and label), time
+ * as given (ISO 8601 UTC). OUT: *len. Returns malloc'd text (free), or NULL
+ * when out of memory. */
+char *persp_feedback_records(const persp_suggest *sg, const char *time, size_t *len);
+
+/* The SuggestCommentScore response: {"clientToken"?, "requestedLanguages"?}. */
+json_t *persp_suggest_response(const persp_suggest *sg);
+
+/* ------------------------------------------------------------ discovery */
+
+/* The discovery document of commentanalyzer v1alpha1 as modscore serves it
+ * (GET /$discovery/rest?version=v1alpha1), so that discovery-based clients
+ * (google-api-python-client) build their calls against root_url, e.g.
+ * "http://127.0.0.1:8080/": the methods modscore implements (comments.analyze
+ * and comments.suggestscore), the key parameter, and the request and
+ * response schemas in outline. */
+json_t *persp_discovery(const char *root_url);
+
 /* UTF-16 code units in text[0, byte) (valid UTF-8): what Perspective's
  * span offsets count. A character past U+FFFF (4 UTF-8 bytes, an emoji) is
  * two. */

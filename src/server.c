@@ -12,6 +12,8 @@
 #include "server_log.h"
 
 #include "perspective.h"
+#include "server_access.h"
+#include "server_feedback.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -47,6 +49,8 @@ typedef struct generation {
     ms_policy *policy;
     community *comm; /* sorted by id */
     size_t n_comm;
+    srv_keys keys; /* --api-keys; n == 0: none checked */
+    int check_keys;
 } generation;
 
 static void gen_free(generation *g)
@@ -57,6 +61,7 @@ static void gen_free(generation *g)
         ms_policy_free(g->comm[i].policy);
     free(g->comm);
     ms_policy_free(g->policy);
+    srv_keys_clear(&g->keys);
     ms_models_free(g->models);
     if (g->live)
         atomic_fetch_sub(g->live, 1);
@@ -174,6 +179,10 @@ static ms_status gen_build(const ms_server_config *cfg, unsigned long serial, at
         st = ms_models_load(cfg->models_dir, &g->models, err);
     if (st == MS_OK && cfg->policy_dir)
         st = load_communities(cfg->policy_dir, g, err);
+    if (st == MS_OK && cfg->api_keys_path) {
+        st = srv_keys_load(cfg->api_keys_path, &g->keys, err);
+        g->check_keys = 1;
+    }
     if (st != MS_OK) {
         if (err && err->code == MS_OK)
             err->code = st;
@@ -186,11 +195,28 @@ static ms_status gen_build(const ms_server_config *cfg, unsigned long serial, at
 
 /* ------------------------------------------------------------ metrics */
 
-enum { EP_CHECK, EP_SCORE, EP_ANALYZE, EP_HEALTHZ, EP_METRICS, EP_OTHER, EP_COUNT };
-static const char *const ep_path[EP_COUNT] = {
-    "/v1/check", "/v1/score", "/v1alpha1/comments:analyze", "/healthz", "/metrics", "other",
+enum {
+    EP_CHECK,
+    EP_SCORE,
+    EP_ANALYZE,
+    EP_HEALTHZ,
+    EP_METRICS,
+    EP_SUGGEST,
+    EP_DISCOVERY,
+    EP_OTHER,
+    EP_COUNT
 };
-static const char *const ep_method[EP_COUNT] = {"POST", "POST", "POST", "GET", "GET", NULL};
+static const char *const ep_path[EP_COUNT] = {
+    "/v1/check", "/v1/score", "/v1alpha1/comments:analyze", "/healthz", "/metrics",
+    "/v1alpha1/comments:suggestscore", "/$discovery/rest", "other",
+};
+static const char *const ep_method[EP_COUNT] = {"POST", "POST", "POST", "GET",
+                                                "GET",  "POST", "GET",  NULL};
+/* Endpoints that score or keep data: --api-keys guards them. */
+static int ep_keyed(int e)
+{
+    return e == EP_CHECK || e == EP_SCORE || e == EP_ANALYZE || e == EP_SUGGEST;
+}
 
 static const unsigned codes[] = {200, 400, 404, 405, 413, 500, 503};
 #define N_CODES (sizeof codes / sizeof *codes)
@@ -250,6 +276,9 @@ struct ms_server {
     pthread_key_t tkey; /* the worker this thread's request holds, or NULL */
     srv_conns *conns;   /* request deadlines */
     metrics m;
+    char *feedback_path, *api_keys_path;
+    char **cors;
+    srv_feedback *feedback; /* --feedback, or NULL */
 };
 
 static void worker_clear(worker *w)
@@ -377,6 +406,9 @@ typedef struct request {
     size_t out_bytes;
     char community[72];
     char *log_text; /* JSON string of the comment text, with --log-text */
+    const char *cors; /* Access-Control-Allow-Origin to answer with, or NULL */
+    const char *note; /* a word for the log line ("feedback=dropped"), or NULL */
+    int preflight;    /* an OPTIONS preflight: answer with Access-Control-Allow-* */
 } request;
 
 /* A JSON body, or NULL on no memory; takes nothing. */
@@ -760,6 +792,78 @@ out:
     json_decref(j);
 }
 
+/* POST /v1alpha1/comments:suggestscore: Perspective's SuggestCommentScore.
+ * With --feedback the suggestion becomes training records, on disk before
+ * the answer; without, it is answered and logged as dropped. */
+static void handle_suggest(ms_server *s, request *rq, reply *rp)
+{
+    json_t *j = parse_body(rq, rp);
+    if (!j)
+        return;
+    persp_suggest sg;
+    persp_error pe;
+    if (persp_parse_suggest(j, &sg, &pe) != 0) {
+        set_persp_error(rp, &pe);
+        json_decref(j);
+        return;
+    }
+    keep_log_text(s, rq, sg.text, sg.len);
+    if (!s->feedback) {
+        rq->note = "feedback=dropped(no --feedback)";
+    } else {
+        char when[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        size_t n = 0;
+        char *lines = persp_feedback_records(&sg, when, &n);
+        if (!lines) {
+            set_error(rp, 500, "out of memory");
+            json_decref(j);
+            return;
+        }
+        ms_status st = srv_feedback_append(s->feedback, lines, n);
+        free(lines);
+        if (st != MS_OK) {
+            set_error(rp, 500, "the feedback could not be written to %s", s->feedback_path);
+            json_decref(j);
+            return;
+        }
+        rq->note = "feedback=saved";
+    }
+    set_json(rp, 200, persp_suggest_response(&sg));
+    json_decref(j);
+}
+
+/* GET /$discovery/rest?version=v1alpha1: the discovery document, its
+ * rootUrl this server as the client reached it (the Host header, when it
+ * is a plain host[:port]; else the address it listens on). */
+static void handle_discovery(ms_server *s, struct MHD_Connection *con, reply *rp)
+{
+    const char *v = MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "version");
+    if (!v || strcmp(v, "v1alpha1") != 0) {
+        set_error(rp, 404, "no discovery document for version %s; this server has v1alpha1",
+                  v ? v : "(none)");
+        return;
+    }
+    const char *host = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    size_t n = host ? strlen(host) : 0;
+    int ok = n > 0 && n < 256;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (host[i] >= 'a' && host[i] <= 'z') || (host[i] >= 'A' && host[i] <= 'Z') ||
+             (host[i] >= '0' && host[i] <= '9') || strchr(".-:[]", host[i]);
+    char root[320];
+    if (ok) {
+        snprintf(root, sizeof root, "http://%s/", host);
+    } else {
+        const char *colon = strrchr(s->listen, ':');
+        snprintf(root, sizeof root, "http://%.*s:%u/",
+                 (int)(colon ? colon - s->listen : (long)strlen(s->listen)), s->listen, s->port);
+    }
+    set_json(rp, 200, persp_discovery(root));
+}
+
 /* ------------------------------------------------------------ health, metrics */
 
 static void handle_healthz(ms_server *s, reply *rp)
@@ -917,11 +1021,60 @@ static enum MHD_Result send_reply(ms_server *s, struct MHD_Connection *con, requ
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
     if (rq->close || atomic_load(&s->draining))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (rq->cors) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", rq->cors);
+        if (strcmp(rq->cors, "*") != 0)
+            MHD_add_response_header(resp, "Vary", "Origin");
+    }
+    if (rq->cors && rq->preflight) {
+        char methods[32];
+        snprintf(methods, sizeof methods, "%s, OPTIONS", ep_method[rq->endpoint]);
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods", methods);
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                "Content-Type, X-Goog-Api-Key, Authorization");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+    }
     rq->status = rp->status;
     rq->out_bytes = rp->len;
     enum MHD_Result ret = MHD_queue_response(con, rp->status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+/* An OPTIONS preflight: 204 with the Access-Control-* headers when
+ * --cors-origin lets the request's Origin in, else 403. */
+static void preflight(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
+{
+    (void)s;
+    (void)con;
+    if (!rq->cors) {
+        set_error(rp, 403, "origin not allowed (--cors-origin)");
+        return;
+    }
+    char *empty = strdup("");
+    set_text(rp, 204, "text/plain; charset=utf-8", empty, 0);
+    rq->preflight = 1;
+}
+
+/* --api-keys: the request's key (?key= or X-Goog-Api-Key) must be one of
+ * the generation's; else Perspective's own answers (403 for none, 400 for
+ * a wrong one) in rp and 0. */
+static int key_ok(ms_server *s, struct MHD_Connection *con, reply *rp)
+{
+    generation *g = gen_acquire(s);
+    int check = g->check_keys, ok = 1;
+    const char *key = MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "key");
+    if (!key)
+        key = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Goog-Api-Key");
+    if (check && (!key || !*key)) {
+        set_error(rp, 403, "The request is missing a valid API key.");
+        ok = 0;
+    } else if (check && !srv_keys_allow(&g->keys, key)) {
+        set_error(rp, 400, "API key not valid. Please pass a valid API key.");
+        ok = 0;
+    }
+    gen_release(g);
+    return ok;
 }
 
 static int route(const char *url)
@@ -986,12 +1139,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             set_error(&rp, 404, "no such endpoint: %s", rq->path);
             return send_reply(s, con, rq, &rp, NULL);
         }
+        const char *origin = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Origin");
+        rq->cors = srv_cors_origin(s->cfg.cors_origins, s->cfg.n_cors_origins, origin);
+        if (strcmp(method, "OPTIONS") == 0) {
+            preflight(s, con, rq, &rp);
+            return send_reply(s, con, rq, &rp, NULL);
+        }
         const char *want = ep_method[rq->endpoint];
         int ok = strcmp(method, want) == 0 ||
                  (strcmp(want, "GET") == 0 && strcmp(method, "HEAD") == 0);
         if (!ok) {
             set_error(&rp, 405, "%s %s is not allowed; use %s", method, url, want);
             return send_reply(s, con, rq, &rp, strcmp(want, "GET") ? want : "GET, HEAD");
+        }
+        if (ep_keyed(rq->endpoint) && !key_ok(s, con, &rp)) {
+            rq->close = 1; /* the body is not read */
+            return send_reply(s, con, rq, &rp, NULL);
         }
         const char *cl =
             MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -1047,6 +1210,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     case EP_ANALYZE: handle_analyze(s, con, rq, &rp); break;
     case EP_HEALTHZ: handle_healthz(s, &rp); break;
     case EP_METRICS: handle_metrics(s, &rp); break;
+    case EP_SUGGEST: handle_suggest(s, rq, &rp); break;
+    case EP_DISCOVERY: handle_discovery(s, con, &rp); break;
     default: set_error(&rp, 404, "no such endpoint"); break;
     }
     worker *w = pthread_getspecific(s->tkey); /* taken by scorer_for */
@@ -1082,6 +1247,8 @@ static void log_request(ms_server *s, const request *rq, double dt)
     }
     if (srv_conn_timed_out(s->conns, rq->conn))
         srv_line_addf(&l, " closed=request-timeout");
+    if (rq->note)
+        srv_line_addf(&l, " %s", rq->note);
     if (rq->log_text) {
         srv_line_addf(&l, " text=");
         srv_line_text(&l, rq->log_text, strlen(rq->log_text));
@@ -1213,6 +1380,12 @@ static void server_free(ms_server *s)
     for (size_t i = 0; s->thresholds && i < s->cfg.n_thresholds; i++)
         free(s->thresholds[i]);
     free(s->thresholds);
+    for (size_t i = 0; s->cors && i < s->cfg.n_cors_origins; i++)
+        free(s->cors[i]);
+    free(s->cors);
+    free(s->feedback_path);
+    free(s->api_keys_path);
+    srv_feedback_close(s->feedback);
     for (unsigned i = 0; s->workers && i < s->cfg.threads; i++)
         worker_clear(&s->workers[i]);
     free(s->workers);
@@ -1255,6 +1428,16 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
     s->cfg.policy_path = s->policy_path;
     s->cfg.policy_dir = s->policy_dir;
     s->cfg.thresholds = (const char *const *)s->thresholds;
+    s->feedback_path = dup0(cfg->feedback_path);
+    s->api_keys_path = dup0(cfg->api_keys_path);
+    s->cors = cfg->n_cors_origins ? calloc(cfg->n_cors_origins, sizeof *s->cors) : NULL;
+    oom |= (cfg->feedback_path && !s->feedback_path) || (cfg->api_keys_path && !s->api_keys_path) ||
+           (cfg->n_cors_origins && !s->cors);
+    for (size_t i = 0; !oom && i < cfg->n_cors_origins; i++)
+        oom = !(s->cors[i] = strdup(cfg->cors_origins[i]));
+    s->cfg.feedback_path = s->feedback_path;
+    s->cfg.api_keys_path = s->api_keys_path;
+    s->cfg.cors_origins = (const char *const *)s->cors;
     if (!s->cfg.max_body)
         s->cfg.max_body = MS_SERVER_DEFAULT_MAX_BODY;
     if (!s->cfg.timeout_s)
@@ -1278,6 +1461,8 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
         return fail(err, MS_ERR_NOMEM, "", "out of memory");
     }
     ms_status st = gen_build(&s->cfg, ++s->serial, &s->generations, &s->current, err);
+    if (st == MS_OK && s->feedback_path)
+        st = srv_feedback_open(s->feedback_path, &s->feedback, err);
     struct sockaddr_storage ss;
     socklen_t sl = 0;
     int v6 = 0;
@@ -1327,6 +1512,8 @@ ms_status ms_server_reload(ms_server *s, ms_error *err)
     pthread_mutex_unlock(&s->lock);
     generation *g;
     ms_status st = gen_build(&s->cfg, serial, &s->generations, &g, err);
+    if (st == MS_OK && s->feedback && (st = srv_feedback_reopen(s->feedback, err)) != MS_OK)
+        gen_release(g); /* a rotated feedback file that cannot be opened: nothing changes */
     pthread_mutex_lock(&s->m.lock);
     if (st == MS_OK)
         s->m.reloads_ok++;

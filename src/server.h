@@ -30,7 +30,10 @@
 
 #define MS_SERVER_DEFAULT_LISTEN "127.0.0.1:8080"
 #define MS_SERVER_DEFAULT_MAX_BODY (1024u * 1024u)
-#define MS_SERVER_DEFAULT_TIMEOUT 10u
+/* Idle keep-alive connections live this long: clients that keep one open
+ * between posts (Discourse's plugin: a request, 15-60 s of quiet, the next
+ * on the same connection, no retry) must find it open. */
+#define MS_SERVER_DEFAULT_TIMEOUT 75u
 #define MS_SERVER_DEFAULT_REQUEST_TIMEOUT 30u
 #define MS_SERVER_DEFAULT_MAX_CONNECTIONS 1000u
 #define MS_SERVER_DEFAULT_MAX_CONNECTIONS_PER_IP 64u
@@ -45,7 +48,7 @@ typedef struct ms_server_config {
     size_t n_thresholds;
     const char *policy_dir;   /* communityId ID -> policy_dir/ID.json; NULL: none */
     size_t max_body;          /* request body cap in bytes; 0: the default (1 MiB) */
-    unsigned timeout_s;       /* idle connection timeout; 0: the default (10 s) */
+    unsigned timeout_s;       /* idle connection timeout; 0: the default (75 s) */
     unsigned request_timeout_s; /* a whole request (request line, headers, body)
                                    must arrive within this, however it trickles;
                                    0: the default (30 s) */
@@ -57,6 +60,14 @@ typedef struct ms_server_config {
                                  0: one per online core. Each connection has
                                  a thread of its own besides */
     int log_text;             /* include comment text in the request log */
+    const char *feedback_path; /* comments:suggestscore appends its training
+                                  records here (server_feedback.h); NULL:
+                                  answered, logged as dropped */
+    const char *api_keys_path; /* one key a line: every scoring request must
+                                  carry one (?key= or X-Goog-Api-Key); reread
+                                  on reload. NULL: no key is checked */
+    const char *const *cors_origins; /* browser origins let in ("*": any) */
+    size_t n_cors_origins;
     FILE *log;                /* request log; NULL: stderr */
     /* Tests only: called by a request once it holds a scoring worker,
      * before it scores (to keep workers busy on cue). NULL: none. */

@@ -21,14 +21,18 @@ static const char usage[] =
     "                                   `modscore check` prints\n"
     "  POST /v1/score                   a JSON discussion document -> the report of\n"
     "                                   `modscore score --output json`\n"
-    "  POST /v1alpha1/comments:analyze  Perspective's AnalyzeComment (TOXICITY, INSULT,\n"
-    "                                   OFF_TOPIC)\n"
+    "  POST /v1alpha1/comments:analyze  Perspective's AnalyzeComment\n"
+    "  POST /v1alpha1/comments:suggestscore\n"
+    "                                   Perspective's SuggestCommentScore (--feedback)\n"
+    "  GET  /$discovery/rest?version=v1alpha1\n"
+    "                                   the discovery document, rootUrl this server\n"
     "  GET  /healthz, GET /metrics      health; Prometheus metrics\n"
     "\n"
-    "Perspective attributes: TOXICITY and INSULT are the hostility probability;\n"
-    "OFF_TOPIC is the off-topic probability (needs an off-topic model and context);\n"
-    "any other attribute gets Perspective's error (400 INVALID_ARGUMENT), not a number.\n"
-    "spanScores (spanAnnotations) count code points.\n"
+    "Perspective attributes: each loaded model's card names the one it answers\n"
+    "(shipped: TOXICITY = hostility, OFF_TOPIC = off_topic, which needs context); any\n"
+    "other gets Perspective's 400 \"Unknown requested attribute\", never a number.\n"
+    "Comments in a language no model reads get Perspective's language 400.\n"
+    "spanScores count UTF-16 code units.\n"
     "\n"
     "      --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
     "                          picks a free one, printed on stderr)\n"
@@ -38,7 +42,7 @@ static const char usage[] =
     "      --policy-dir DIR    a request's communityId ID selects DIR/ID.json\n"
     "                          (ID: [A-Za-z0-9_-]{1,64})\n"
     "      --max-body BYTES    largest request body (default 1048576); larger is 413\n"
-    "      --timeout SECONDS   close connections idle this long (default 10)\n"
+    "      --timeout SECONDS   close connections idle this long (default 75)\n"
     "      --request-timeout SECONDS\n"
     "                          close a connection whose request (request line,\n"
     "                          headers, body) takes longer to arrive, however it\n"
@@ -51,6 +55,15 @@ static const char usage[] =
     "                          one per core); /healthz never waits for one\n"
     "      --drain SECONDS     on SIGTERM, wait this long for requests in flight (default 10)\n"
     "      --log-text          include comment text in the request log\n"
+    "      --feedback FILE     append comments:suggestscore as JSON Lines training\n"
+    "                          records (train --data reads them), fsync'd before the\n"
+    "                          reply; SIGHUP reopens it\n"
+    "      --api-keys FILE     one key a line: scoring requests need one (?key= or\n"
+    "                          X-Goog-Api-Key); reread on SIGHUP. Without it, keep\n"
+    "                          the default loopback address or put an access check\n"
+    "                          in front\n"
+    "      --cors-origin ORIGIN\n"
+    "                          let browsers on ORIGIN call (repeatable; * for any)\n"
     "  -h, --help              show this help\n"
     "\n"
     "Signals: SIGHUP reloads models and policies (a set that fails to load is refused\n"
@@ -83,7 +96,10 @@ int cmd_serve(int argc, char **argv)
         OPT_LOG_TEXT,
         OPT_REQUEST_TIMEOUT,
         OPT_MAX_CONNECTIONS,
-        OPT_MAX_PER_IP
+        OPT_MAX_PER_IP,
+        OPT_FEEDBACK,
+        OPT_API_KEYS,
+        OPT_CORS_ORIGIN
     };
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, OPT_LISTEN},
@@ -96,6 +112,9 @@ int cmd_serve(int argc, char **argv)
         {"threads", required_argument, NULL, OPT_THREADS},
         {"drain", required_argument, NULL, OPT_DRAIN},
         {"log-text", no_argument, NULL, OPT_LOG_TEXT},
+        {"feedback", required_argument, NULL, OPT_FEEDBACK},
+        {"api-keys", required_argument, NULL, OPT_API_KEYS},
+        {"cors-origin", required_argument, NULL, OPT_CORS_ORIGIN},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -103,6 +122,7 @@ int cmd_serve(int argc, char **argv)
     cli_common common = {0};
     ms_server_config cfg = {0};
     unsigned long long v, drain_s = 10;
+    const char *origins[64];
     int opt;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
@@ -148,6 +168,16 @@ int cmd_serve(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case OPT_LOG_TEXT: cfg.log_text = 1; break;
+        case OPT_FEEDBACK: cfg.feedback_path = optarg; break;
+        case OPT_API_KEYS: cfg.api_keys_path = optarg; break;
+        case OPT_CORS_ORIGIN:
+            if (cfg.n_cors_origins == sizeof origins / sizeof *origins || !*optarg) {
+                cli_errorf("bad --cors-origin '%s' (at most 64 of them)", optarg);
+                return EXIT_USAGE;
+            }
+            origins[cfg.n_cors_origins++] = optarg;
+            cfg.cors_origins = origins;
+            break;
         case 'h': fputs(usage, stdout); return 0;
         default: fputs(usage, stderr); return EXIT_USAGE;
         }
@@ -182,6 +212,12 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "modscore: listening on %.*s:%u (models %s)\n",
             (int)(colon ? colon - addr : (long)strlen(addr)), addr, ms_server_port(srv),
             cfg.models_dir);
+    if (!cfg.api_keys_path && colon &&
+        !(strncmp(addr, "127.", 4) == 0 || strncmp(addr, "[::1]", 5) == 0 ||
+          strncmp(addr, "localhost:", 10) == 0))
+        fprintf(stderr, "modscore: warning: %s is not a loopback address and no --api-keys: "
+                        "anyone who reaches it can use it; put an access check in front\n",
+                addr);
     for (;;) {
         int sig;
         if (sigwait(&set, &sig) != 0)

@@ -198,6 +198,9 @@ typedef struct fixture {
     ms_scorer *scorer_ref;
     ms_server_config over; /* its non-zero fields override start()'s */
     struct gate *gate;     /* holds scoring requests on cue, when set */
+    int persp;             /* --feedback, --api-keys and --cors-origin below */
+    char feedback[160];
+    char keys[160];
 } fixture;
 
 /* The server's hold hook: a request that reaches a scoring worker says so
@@ -258,6 +261,17 @@ static int start(fixture *fx, unsigned timeout_s, int log_text)
     }
     cfg.log_text = log_text;
     cfg.log = fx->log;
+    static const char *const origins[] = {"https://forum.example"};
+    if (fx->persp) {
+        snprintf(fx->feedback, sizeof fx->feedback, "%s/feedback.jsonl", fx->dir);
+        snprintf(fx->keys, sizeof fx->keys, "%s/keys", fx->dir);
+        if (access(fx->keys, F_OK) != 0)
+            write_file(fx->keys, "# keys for the test\nkey-one\n  key-two  \n\n");
+        cfg.feedback_path = fx->feedback;
+        cfg.api_keys_path = fx->keys;
+        cfg.cors_origins = origins;
+        cfg.n_cors_origins = 1;
+    }
     ms_error err = {0};
     ms_status st = ms_server_start(&cfg, &fx->srv, &err);
     if (st != MS_OK)
@@ -327,6 +341,18 @@ static int setup_keepalive(void **state)
     ms_server_config over = {.request_timeout_s = 1};
     return setup_opts(state, 5, 0, &over, 0);
 }
+/* Perspective's clients: --feedback, --api-keys, --cors-origin */
+static int setup_persp(void **state)
+{
+    ms_server_config over = {.threads = 4};
+    setup_opts(state, 5, 0, &over, 0);
+    fixture *fx = *state;
+    ms_server_stop(fx->srv, 0); /* again, with the paths in its directory */
+    fx->persp = 1;
+    return start(fx, 5, 0);
+}
+/* Discourse's keep-alive pattern with a short --timeout: 4 s */
+static int setup_idle4(void **state) { return setup_opts(state, 4, 0, NULL, 0); }
 static int setup_gate(void **state)
 {
     ms_server_config over = {.threads = 2};
@@ -1418,6 +1444,354 @@ static void test_keepalive_outlives_request_deadline(void **state)
     close(fd);
 }
 
+/* ------------------------------------------------- Perspective's clients */
+
+/* 3: Discourse keeps its connection between posts and never retries: a
+ * request, quiet shorter than --timeout, the next on the same connection.
+ * The test uses --timeout 4 and 2.5 s of quiet to stay quick; the default
+ * is at least the 75 s its plugin needs. */
+static void test_keepalive_discourse_pattern(void **state)
+{
+    fixture *fx = *state;
+    assert_true(MS_SERVER_DEFAULT_TIMEOUT >= 75);
+    char *body = read_all(MS_TEST_DATA "/perspective/discourse_analyze.json");
+    char req[4096];
+    int n = snprintf(req, sizeof req,
+                     "POST /v1alpha1/comments:analyze?key=k HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     "Accept: */*\r\nContent-Type: application/json\r\n"
+                     "User-Agent: Discourse/3.4.0\r\nContent-Length: %zu\r\n\r\n%s",
+                     strlen(body), body);
+    int fd = dial(fx->port);
+    send_all(fd, req, (size_t)n);
+    assert_int_equal(read_one_response(fd), 200);
+    sleep_ms(2500);
+    send_all(fd, req, (size_t)n);
+    assert_int_equal(read_one_response(fd), 200);
+    close(fd);
+    free(body);
+}
+
+static size_t count_lines(const char *path)
+{
+    char *t = read_all(path);
+    size_t n = 0;
+    for (char *p = t; *p; p++)
+        n += *p == '\n';
+    free(t);
+    return n;
+}
+
+typedef struct suggester {
+    unsigned port;
+    int id, failures;
+} suggester;
+
+static void *suggest_many(void *p)
+{
+    suggester *a = p;
+    for (int i = 0; i < 20; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"comment\":{\"text\":\"comment %d of writer %d\"},\"attributeScores\":"
+                 "{\"TOXICITY\":{\"summaryScore\":{\"value\":%d}}},\"clientToken\":\"w%d-%d\"}",
+                 i, a->id, i % 2, a->id, i);
+        resp r = post(a->port, "/v1alpha1/comments:suggestscore?key=key-one", body);
+        a->failures += r.status != 200;
+        resp_free(&r);
+    }
+    return NULL;
+}
+
+/* 4: comments:suggestscore with --feedback: Coral's request, the record on
+ * disk before the answer, whole under concurrent writers, a rotated file
+ * followed after a reload, and train --data reads the file as is. */
+static void test_suggestscore_feedback(void **state)
+{
+    fixture *fx = *state;
+    char *coral = read_all(MS_TEST_DATA "/perspective/coral_suggestscore.json");
+    resp r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-one", coral);
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "clientToken")),
+                        "comment:2b8c5f4e-7d1a-4b8e-9a51-0c6f1e2d3a4b");
+    json_decref(j);
+    resp_free(&r);
+    /* answered: so it is on disk */
+    char *fb = read_all(fx->feedback);
+    json_error_t je;
+    j = json_loads(fb, 0, &je);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "label")), 1); /* DELETED: 1 */
+    assert_string_equal(json_string_value(json_object_get(j, "attribute")), "TOXICITY");
+    assert_string_equal(json_string_value(json_object_get(j, "communityId")),
+                        "Coral:https://news.example.com");
+    assert_string_equal(json_string_value(json_object_get(j, "source")), "suggestscore");
+    assert_non_null(json_string_value(json_object_get(j, "time")));
+    assert_non_null(strstr(json_string_value(json_object_get(j, "text")), "idiot"));
+    json_decref(j);
+    free(fb);
+    free(coral);
+    /* eight writers at once: every record whole, none lost */
+    pthread_t t[8];
+    suggester a[8];
+    for (int i = 0; i < 8; i++) {
+        a[i] = (suggester){fx->port, i, 0};
+        pthread_create(&t[i], NULL, suggest_many, &a[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(a[i].failures, 0);
+    }
+    assert_int_equal(count_lines(fx->feedback), 161);
+    /* train --data reads the file as is */
+    char *data = read_all(fx->feedback);
+    ms_dataset set = {0};
+    ms_error err = {0};
+    assert_int_equal(ms_dataset_read(data, strlen(data), MS_FORMAT_JSONL, NULL, fx->feedback,
+                                     &set, &err),
+                     MS_OK);
+    assert_int_equal(set.n, 161);
+    size_t pos = 0;
+    for (size_t i = 0; i < set.n; i++)
+        pos += set.items[i].label == 1;
+    assert_int_equal(pos, 1 + 80);
+    ms_dataset_clear(&set);
+    free(data);
+    /* rotated (renamed away): a reload follows the path */
+    char rotated[200];
+    snprintf(rotated, sizeof rotated, "%s.1", fx->feedback);
+    assert_int_equal(rename(fx->feedback, rotated), 0);
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-two",
+             "{\"comment\":{\"text\":\"after the rotation\"},\"attributeScores\":"
+             "{\"TOXICITY\":{\"summaryScore\":{\"value\":0.2}}}}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    assert_int_equal(count_lines(fx->feedback), 1);
+    assert_int_equal(count_lines(rotated), 161);
+    /* a bad suggestion is refused and writes nothing */
+    r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-one",
+             "{\"comment\":{\"text\":\"x\"},\"attributeScores\":{\"TOXICITY\":"
+             "{\"summaryScore\":{\"value\":7}}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "value must be a number in [0, 1]");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-one",
+             "{\"comment\":{\"text\":\" \"},\"attributeScores\":{\"TOXICITY\":"
+             "{\"summaryScore\":{\"value\":1}}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "Comment must be non-empty.");
+    resp_free(&r);
+    assert_int_equal(count_lines(fx->feedback), 1);
+}
+
+/* Coral's and Discourse's recorded requests (tests/data/perspective/), read
+ * the way each reads the answer. */
+static void test_client_request_shapes(void **state)
+{
+    fixture *fx = *state;
+    static const char *ok[] = {"coral_analyze.json", "discourse_analyze.json"};
+    for (int i = 0; i < 2; i++) {
+        char path[256];
+        snprintf(path, sizeof path, MS_TEST_DATA "/perspective/%s", ok[i]);
+        char *body = read_all(path);
+        resp r = post(fx->port, "/v1alpha1/comments:analyze?key=KEY", body);
+        assert_int_equal(r.status, 200);
+        json_t *j = body_json(&r);
+        /* Coral: attributeScores[model].summaryScore.value; Discourse: the same, per attribute */
+        json_t *v = json_object_get(
+            json_object_get(json_object_get(json_object_get(j, "attributeScores"), "TOXICITY"),
+                            "summaryScore"),
+            "value");
+        assert_true(json_is_real(v));
+        assert_true(json_real_value(v) >= 0 && json_real_value(v) <= 1);
+        json_decref(j);
+        resp_free(&r);
+        free(body);
+    }
+    /* a Coral site in German: Perspective's 400, which Coral logs */
+    char *de = read_all(MS_TEST_DATA "/perspective/coral_analyze_de.json");
+    resp r = post(fx->port, "/v1alpha1/comments:analyze?key=KEY", de);
+    assert_error(&r, 400, "INVALID_ARGUMENT",
+                 "Attribute TOXICITY does not support request languages: de");
+    resp_free(&r);
+    free(de);
+}
+
+/* Without --feedback: answered, logged as dropped. */
+static void test_suggestscore_without_feedback(void **state)
+{
+    fixture *fx = *state;
+    resp r = post(fx->port, "/v1alpha1/comments:suggestscore",
+                  "{\"comment\":{\"text\":\"hi there\"},\"clientToken\":\"t\","
+                  "\"attributeScores\":{\"TOXICITY\":{\"summaryScore\":{\"value\":0}}}}");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"clientToken\":\"t\""));
+    resp_free(&r);
+    ms_server_stop(fx->srv, 1000);
+    fx->srv = NULL;
+    fflush(fx->log);
+    char *log = read_all(fx->log_path);
+    assert_non_null(strstr(log, "comments:suggestscore 200"));
+    assert_non_null(strstr(log, "feedback=dropped"));
+    free(log);
+    start(fx, 5, 0);
+}
+
+/* The feedback file is never a symlink's target, a FIFO or a directory. */
+static void test_feedback_file_must_be_regular(void **state)
+{
+    fixture *fx = *state;
+    char target[200], link[200], fifo[200];
+    snprintf(target, sizeof target, "%s/elsewhere", fx->dir);
+    snprintf(link, sizeof link, "%s/link.jsonl", fx->dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo.jsonl", fx->dir);
+    write_file(target, "");
+    assert_int_equal(symlink(target, link), 0);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const char *bad[] = {link, fifo, fx->dir};
+    for (int i = 0; i < 3; i++) {
+        ms_server_config cfg = {0};
+        cfg.listen = "127.0.0.1:0";
+        cfg.models_dir = fx->models;
+        cfg.threads = 1;
+        cfg.log = fx->log;
+        cfg.feedback_path = bad[i];
+        ms_server *srv = NULL;
+        ms_error err = {0};
+        assert_int_not_equal(ms_server_start(&cfg, &srv, &err), MS_OK);
+        assert_null(srv);
+    }
+    char *t = read_all(target);
+    assert_string_equal(t, ""); /* nothing written through the link */
+    free(t);
+}
+
+/* 8: --api-keys: ?key= or X-Goog-Api-Key; none 403, wrong 400, nothing
+ * scored; health and discovery stay open; SIGHUP (reload) rereads them. */
+static void test_api_keys(void **state)
+{
+    fixture *fx = *state;
+    const char *body = "{\"comment\":{\"text\":\"you idiot\"},\"requestedAttributes\":"
+                       "{\"TOXICITY\":{}}}";
+    resp r = post(fx->port, "/v1alpha1/comments:analyze", body);
+    assert_error(&r, 403, "PERMISSION_DENIED", "missing a valid API key");
+    assert_null(strstr(r.body, "attributeScores"));
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze?key=nope", body);
+    assert_error(&r, 400, "INVALID_ARGUMENT", "API key not valid");
+    resp_free(&r);
+    r = post(fx->port, "/v1/check?key=key-on", "{\"text\":\"hi\"}"); /* a prefix */
+    assert_error(&r, 400, "INVALID_ARGUMENT", "API key not valid");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze?key=key-one", body);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = http(fx->port, "POST", "/v1alpha1/comments:analyze",
+             "Content-Type: application/json\r\nX-Goog-Api-Key: key-two\r\n", body,
+             strlen(body));
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = http(fx->port, "GET", "/healthz", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    /* the key never reaches the log */
+    fflush(fx->log);
+    char *log = read_all(fx->log_path);
+    assert_null(strstr(log, "key-one"));
+    free(log);
+    /* reread on reload: key-one revoked, key-three issued */
+    write_file(fx->keys, "key-three\n");
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    r = post(fx->port, "/v1alpha1/comments:analyze?key=key-one", body);
+    assert_error(&r, 400, "INVALID_ARGUMENT", "API key not valid");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze?key=key-three", body);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    /* a keys file with no key is refused; the running keys stay */
+    write_file(fx->keys, "# none\n");
+    assert_int_not_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    r = post(fx->port, "/v1alpha1/comments:analyze?key=key-three", body);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+/* 9: --cors-origin: the preflight and the answers carry Access-Control-*
+ * for that origin only. */
+static void test_cors(void **state)
+{
+    fixture *fx = *state;
+    resp r = http(fx->port, "OPTIONS", "/v1alpha1/comments:analyze",
+                  "Origin: https://forum.example\r\nAccess-Control-Request-Method: POST\r\n"
+                  "Access-Control-Request-Headers: content-type\r\n",
+                  NULL, 0);
+    assert_int_equal(r.status, 204);
+    assert_non_null(strstr(r.head, "Access-Control-Allow-Origin: https://forum.example"));
+    assert_non_null(strstr(r.head, "Access-Control-Allow-Methods: POST, OPTIONS"));
+    assert_non_null(strstr(r.head, "Access-Control-Allow-Headers: Content-Type"));
+    resp_free(&r);
+    r = http(fx->port, "OPTIONS", "/v1alpha1/comments:analyze",
+             "Origin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\n", NULL, 0);
+    assert_int_equal(r.status, 403);
+    assert_null(strstr(r.head, "Access-Control-Allow-Origin"));
+    resp_free(&r);
+    const char *body = "{\"comment\":{\"text\":\"hello\"},\"requestedAttributes\":"
+                       "{\"TOXICITY\":{}}}";
+    r = http(fx->port, "POST", "/v1alpha1/comments:analyze?key=key-one",
+             "Origin: https://forum.example\r\nContent-Type: application/json\r\n", body,
+             strlen(body));
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.head, "Access-Control-Allow-Origin: https://forum.example"));
+    resp_free(&r);
+    r = http(fx->port, "POST", "/v1alpha1/comments:analyze?key=key-one",
+             "Origin: https://evil.example\r\nContent-Type: application/json\r\n", body,
+             strlen(body));
+    assert_null(strstr(r.head, "Access-Control-Allow-Origin"));
+    resp_free(&r);
+}
+
+/* 10: the discovery document, rootUrl this server as the client reached it */
+static void test_discovery(void **state)
+{
+    fixture *fx = *state;
+    char host[64];
+    snprintf(host, sizeof host, "Host: 127.0.0.1:%u\r\n", fx->port);
+    int fd = dial(fx->port);
+    char req[256];
+    int n = snprintf(req, sizeof req,
+                     "GET /$discovery/rest?version=v1alpha1 HTTP/1.1\r\n%sConnection: close\r\n\r\n",
+                     host);
+    send_all(fd, req, (size_t)n);
+    char buf[16384];
+    size_t got = 0;
+    ssize_t k;
+    while ((k = recv(fd, buf + got, sizeof buf - 1 - got, 0)) > 0)
+        got += (size_t)k;
+    close(fd);
+    buf[got] = '\0';
+    assert_non_null(strstr(buf, "HTTP/1.1 200"));
+    char *b = strstr(buf, "\r\n\r\n");
+    assert_non_null(b);
+    json_error_t je;
+    json_t *d = json_loads(b + 4, 0, &je);
+    assert_non_null(d);
+    char want[64];
+    snprintf(want, sizeof want, "http://127.0.0.1:%u/", fx->port);
+    assert_string_equal(json_string_value(json_object_get(d, "rootUrl")), want);
+    assert_string_equal(json_string_value(json_object_get(d, "name")), "commentanalyzer");
+    json_t *m = json_object_get(json_object_get(json_object_get(d, "resources"), "comments"),
+                                "methods");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(m, "analyze"), "path")),
+                        "v1alpha1/comments:analyze");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(m, "suggestscore"), "httpMethod")),
+        "POST");
+    json_decref(d);
+    resp r = http(fx->port, "GET", "/$discovery/rest?version=v1", NULL, NULL, 0);
+    assert_error(&r, 404, "NOT_FOUND", "v1alpha1");
+    resp_free(&r);
+}
+
 typedef struct worker_arg {
     unsigned port;
     int id;
@@ -1498,6 +1872,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reload_frees_old_models, setup_gate, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_bad_requests_affect_no_one, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_keepalive_discourse_pattern, setup_idle4, teardown),
+        cmocka_unit_test_setup_teardown(test_suggestscore_feedback, setup_persp, teardown),
+        cmocka_unit_test_setup_teardown(test_suggestscore_without_feedback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_client_request_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feedback_file_must_be_regular, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_keys, setup_persp, teardown),
+        cmocka_unit_test_setup_teardown(test_cors, setup_persp, teardown),
+        cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
     };
     if (getenv("MS_TEST_FILTER")) /* e.g. MS_TEST_FILTER=test_slowloris */
         cmocka_set_test_filter(getenv("MS_TEST_FILTER"));
