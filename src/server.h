@@ -12,10 +12,18 @@
  *   GET  /metrics                     Prometheus text format
  *
  * Models and policies form a "generation": loaded once, shared read-only by
- * the worker threads, refcounted. ms_server_reload builds a whole new
+ * the scoring workers, refcounted. ms_server_reload builds a whole new
  * generation and swaps it in; requests already running keep the one they
- * started with. A generation that fails to load is refused and the old one
- * stays.
+ * started with, and it is freed when the last of them ends (idle workers
+ * drop their scorers of it at the swap). A generation that fails to load is
+ * refused and the old one stays.
+ *
+ * Transport: a thread per connection; a request takes one of cfg.threads
+ * scoring workers only to score. Limits: cfg.request_timeout_s for a whole
+ * request to arrive (server_conn.h), cfg.max_connections in all and
+ * cfg.max_connections_per_ip per client address, cfg.max_body; a URL with
+ * %00, ambiguous body framing and JSON nested past MS_MAX_JSON_DEPTH are
+ * 400 (server_guard.h). Log lines: server_log.h.
  *
  * OWNERSHIP: ms_server_start returns a server freed by ms_server_stop. The
  * config is copied.
