@@ -109,6 +109,7 @@ if out=$(systemd-analyze verify "$unit" 2>&1) && [ -z "$out" ]; then
 else
   bad "systemd-analyze verify: $out"
 fi
+echo "info: $(systemd-analyze security --offline=true "$unit" 2>/dev/null | grep 'Overall exposure')"
 for k in DynamicUser=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes \
     NoNewPrivileges=yes RestrictAddressFamilies= MemoryMax= 'ExecReload=/bin/kill -HUP $MAINPID'; do
   grep -q "^$k" "$unit" || bad "$unit: no $k"
