@@ -3,7 +3,9 @@
 # fresh_base            make (once) and cache a pristine root (path in FRESH_BASE):
 #                       debootstrap --variant=minbase --include=git,ca-certificates
 #                       $FRESH_SUITE, kept as a tarball under $FRESH_CACHE so
-#                       that later runs download nothing.
+#                       that later runs download nothing (delete the
+#                       tarball to start again from the mirror's current base;
+#                       apt in the roots always reads the current indexes).
 # fresh_root NAME       unpack the cached base into a new root (path in
 #                       FRESH_ROOT), bind-mount /proc /sys /dev /dev/pts
 #                       /dev/shm, copy resolv.conf.
