@@ -281,6 +281,22 @@ static int blank(const char *t, size_t n)
     return 1;
 }
 
+/* comment.text: a string that is not blank (Perspective's COMMENT_EMPTY). */
+static int comment_text(const json_t *comment, const char **text, size_t *len, persp_error *e)
+{
+    json_t *t = json_is_object(comment) ? json_object_get(comment, "text") : NULL;
+    if (!json_is_string(t))
+        return persp_fail(e, 400, "comment.text is required and must be a string");
+    *text = json_string_value(t);
+    *len = json_string_length(t);
+    if (blank(*text, *len)) {
+        persp_fail(e, 400, "Comment must be non-empty.");
+        e->error_type = "COMMENT_EMPTY";
+        return -1;
+    }
+    return 0;
+}
+
 int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a,
                         persp_error *e)
 {
@@ -288,16 +304,8 @@ int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a
     a->models = m;
     int bad = 0;
     json_t *comment = json_object_get(body, "comment");
-    json_t *text = json_is_object(comment) ? json_object_get(comment, "text") : NULL;
-    if (!json_is_string(text))
-        return persp_fail(e, 400, "comment.text is required and must be a string");
-    a->text = json_string_value(text);
-    a->len = json_string_length(text);
-    if (blank(a->text, a->len)) {
-        persp_fail(e, 400, "Comment must be non-empty.");
-        e->error_type = "COMMENT_EMPTY";
+    if (comment_text(comment, &a->text, &a->len, e) != 0)
         return -1;
-    }
     const char *ctype = persp_str_member(comment, "type", "comment.", e, &bad);
     if (bad)
         return -1;
@@ -485,17 +493,8 @@ int persp_parse_suggest(const json_t *body, persp_suggest *sg, persp_error *e)
 {
     memset(sg, 0, sizeof *sg);
     int bad = 0;
-    json_t *comment = json_object_get(body, "comment");
-    json_t *text = json_is_object(comment) ? json_object_get(comment, "text") : NULL;
-    if (!json_is_string(text))
-        return persp_fail(e, 400, "comment.text is required and must be a string");
-    sg->text = json_string_value(text);
-    sg->len = json_string_length(text);
-    if (blank(sg->text, sg->len)) {
-        persp_fail(e, 400, "Comment must be non-empty.");
-        e->error_type = "COMMENT_EMPTY";
+    if (comment_text(json_object_get(body, "comment"), &sg->text, &sg->len, e) != 0)
         return -1;
-    }
     json_t *scores = json_object_get(body, "attributeScores");
     if (!json_is_object(scores) || json_object_size(scores) == 0)
         return persp_fail(e, 400, "attributeScores is required: an object naming at least one "

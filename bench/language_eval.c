@@ -1,0 +1,62 @@
+/* language_eval.c - reads "GROUP<TAB>TRUTH<TAB>TEXT" lines on stdin and
+ * prints, per group, how ms_language_detect judged them: decisive and
+ * right, decisive and wrong (English taken for something else is what
+ * refuses a comment), undecided (scored as English). bench/language.sh
+ * makes the groups. */
+#include "modscore.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct group {
+    char name[32];
+    long n, right, other, undecided, refused;
+} group;
+
+int main(void)
+{
+    group g[64];
+    int ng = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, stdin)) > 0) {
+        if (line[len - 1] == '\n')
+            line[--len] = '\0';
+        char *t1 = strchr(line, '\t');
+        char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (!t2)
+            continue;
+        *t1 = *t2 = '\0';
+        const char *truth = t1 + 1, *text = t2 + 1;
+        int k = 0;
+        while (k < ng && strcmp(g[k].name, line) != 0)
+            k++;
+        if (k == ng) {
+            if (ng == 64)
+                continue;
+            memset(&g[ng], 0, sizeof g[ng]);
+            snprintf(g[ng++].name, sizeof g[k].name, "%s", line);
+        }
+        ms_language l;
+        ms_language_detect(text, strlen(text), &l);
+        g[k].n++;
+        if (!l.decisive)
+            g[k].undecided++;
+        else if (strcmp(l.code, truth) == 0)
+            g[k].right++;
+        else
+            g[k].other++;
+        /* what serve and score do: refuse when decisive and not English */
+        g[k].refused += l.decisive && strcmp(l.code, "en") != 0;
+    }
+    free(line);
+    printf("%-22s %6s %9s %9s %9s %9s\n", "group", "n", "right", "wrong", "undecided",
+           "refused");
+    for (int k = 0; k < ng; k++)
+        printf("%-22s %6ld %9.3f %9.3f %9.3f %9.3f\n", g[k].name, g[k].n,
+               (double)g[k].right / g[k].n, (double)g[k].other / g[k].n,
+               (double)g[k].undecided / g[k].n, (double)g[k].refused / g[k].n);
+    return 0;
+}
