@@ -1,11 +1,13 @@
-/* language.c - language detection for comments: CLD2 (language_cld2.cc)
- * on the comment's words, without @names, links and e-mail addresses,
- * which are no language and pull short comments towards whatever the
- * name looks like. Measured on short comments (bench/language.sh). */
+/* language.c - language detection for comments: English function words
+ * first (most English comments, cheaply), then CLD2 (language_cld2.cc) on
+ * the comment's words, without @names, links and e-mail addresses, which
+ * are no language and pull short comments towards whatever the name looks
+ * like. Measured on short comments (bench/language.sh). */
 #include "language.h"
 
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -23,6 +25,56 @@ static int not_language(const char *w, size_t n)
         (n > 4 && strncmp(w, "www.", 4) == 0))
         return 1;
     return memchr(w, '@', n) != NULL;
+}
+
+/* English function words that no other language CLD2 tells from English
+ * spells the same way ("die", "was", "will", "on", "an", "in", "a", "i"
+ * are left out: German, French, Italian or Spanish words too). */
+static const char *const english_words[] = { /* sorted: bsearch */
+    "about", "all", "and", "are", "at", "be", "because", "been", "but", "by", "can", "could",
+    "do", "does", "don't", "for", "from", "has", "have", "he", "how", "i'm", "if", "into", "is",
+    "it", "it's", "just", "more", "my", "not", "of", "only", "or", "our", "out", "she",
+    "should", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "to", "very", "we", "were", "what", "when", "which", "who", "why", "with",
+    "would", "you", "your",
+};
+
+static int cmp_word(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 when buf[0, n) reads as English by its function words alone: at least
+ * three of them and three in ten of its words. Decides most English
+ * comments at a fraction of CLD2's cost (which is several times that of
+ * scoring the comment). */
+static int english_by_function_words(const char *buf, size_t n)
+{
+    size_t words = 0, hits = 0;
+    for (size_t i = 0; i < n;) {
+        while (i < n && !((buf[i] | 0x20) >= 'a' && (buf[i] | 0x20) <= 'z') &&
+               (unsigned char)buf[i] < 0x80)
+            i++;
+        size_t j = i;
+        while (j < n && (((buf[j] | 0x20) >= 'a' && (buf[j] | 0x20) <= 'z') || buf[j] == '\'' ||
+                         (unsigned char)buf[j] >= 0x80))
+            j++;
+        if (j == i)
+            break;
+        words++;
+        char w[16];
+        size_t len = j - i;
+        if (len < sizeof w) {
+            for (size_t k = 0; k < len; k++)
+                w[k] = (char)(buf[i + k] | 0x20);
+            w[len] = '\0';
+            const char *key = w;
+            hits += bsearch(&key, english_words, sizeof english_words / sizeof *english_words,
+                            sizeof *english_words, cmp_word) != NULL;
+        }
+        i = j;
+    }
+    return hits >= 3 && hits * 10 >= words * 3;
 }
 
 void ms_language_detect(const char *text, size_t len, ms_language *out)
@@ -58,6 +110,13 @@ void ms_language_detect(const char *text, size_t len, ms_language *out)
     /* fewer bytes than the floor can never be decisive: spare CLD2 */
     if (k < MS_LANGUAGE_FLOOR_BYTES || !ms_utf8_valid(buf, k))
         return;
+    if (english_by_function_words(buf, k)) {
+        strcpy(out->code, "en");
+        out->reliable = out->decisive = 1;
+        out->percent = 100;
+        out->text_bytes = (int)k;
+        return;
+    }
     int reliable = 0, percent = 0, tb = 0;
     ms_cld2_detect(buf, (int)k, out->code, &reliable, &percent, &tb);
     out->reliable = reliable;
