@@ -528,7 +528,8 @@ static ms_status span_reasons(ms_scorer *s, const char *category, const ms_input
                                  &sp, &n);
     if (st != MS_OK)
         return st;
-    qsort((ms_span *)sp, n, sizeof *sp, cmp_span_weight);
+    if (n) /* sp may be NULL then, which qsort must not get */
+        qsort((ms_span *)sp, n, sizeof *sp, cmp_span_weight);
     for (size_t i = 0; st == MS_OK && i < n; i++)
         st = add_reason(r, category, in->text, sp[i].start, sp[i].end, 1, NULL, sp[i].weight);
     *added = n;
