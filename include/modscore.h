@@ -584,6 +584,11 @@ typedef struct ms_train_options {
      * INSULT for insult, ...; none for a name Perspective lacks). */
     const char *category;
     const char *perspective_attribute;
+    /* Words at most group_window tokens from a word naming an identity group
+     * (women, muslims, jews, immigrants, ...) also count as "group-aimed"
+     * words, a feature of their own (hate is aimed at a group); 0 is off,
+     * the default for every task (identity_attack is built with 4). */
+    int group_window;
 } ms_train_options;
 
 /* Trains a model on set and writes the model directory out_dir atomically

@@ -150,6 +150,10 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
                get_int(feat, "you_window", 0, MS_YOU_WINDOW_MAX, &f->you_window)) {
         ms_fail(err, st, path, 0, 0, "card's \"you_window\" is not an integer in [0, %d]",
                 MS_YOU_WINDOW_MAX);
+    } else if (json_object_get(feat, "group_window") &&
+               get_int(feat, "group_window", 0, MS_YOU_WINDOW_MAX, &f->group_window)) {
+        ms_fail(err, st, path, 0, 0, "card's \"group_window\" is not an integer in [0, %d]",
+                MS_YOU_WINDOW_MAX);
     } else if (ms_parse_hex64(mh, &card->model_hash) || ms_parse_hex64(ih, &card->idf_hash)) {
         ms_fail(err, st, path, 0, 0, "card's hashes are not 16 hex digits");
     } else if (!optional_string(root, "category") || !optional_string(root, "language") ||

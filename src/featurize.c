@@ -44,6 +44,7 @@ struct ms_featurizer {
     /* n-gram accumulation: open addressing keyed by bucket * 2 + block */
     uint32_t *keys;
     float *counts;
+    double *tf;              /* 1 + log(count), once per prepare for every model */
     double *values;
     uint32_t *stamp;
     uint32_t gen;
@@ -89,6 +90,7 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
      * (3 seeds): 0.9209 without, 0.9240 with 4 tokens either side; windows
      * after "you" only of 2..1000 tokens gave 0.9216..0.9233. */
     cfg->you_window = task == MS_TASK_HOSTILITY ? 4 : 0;
+    cfg->group_window = 0;
 }
 
 int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b)
@@ -96,7 +98,8 @@ int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config
     return a->hash_bits == b->hash_bits && a->word_ngram_max == b->word_ngram_max &&
            a->char_ngram_min == b->char_ngram_min && a->char_ngram_max == b->char_ngram_max &&
            a->lexicon == b->lexicon && a->context == b->context &&
-           a->char_weight == b->char_weight && a->you_window == b->you_window;
+           a->char_weight == b->char_weight && a->you_window == b->you_window &&
+           a->group_window == b->group_window;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -114,7 +117,8 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
     *out = NULL;
     if (cfg->hash_bits < 8 || cfg->hash_bits > 26 || cfg->char_ngram_min < 1 ||
         cfg->char_ngram_max > 8 || cfg->word_ngram_max < 1 || cfg->word_ngram_max > 2 ||
-        cfg->you_window < 0 || cfg->you_window > MS_YOU_WINDOW_MAX)
+        cfg->you_window < 0 || cfg->you_window > MS_YOU_WINDOW_MAX || cfg->group_window < 0 ||
+        cfg->group_window > MS_YOU_WINDOW_MAX)
         return MS_ERR_ARG;
     ms_featurizer *f = calloc(1, sizeof *f);
     if (!f)
@@ -134,6 +138,7 @@ void ms_featurizer_free(ms_featurizer *f)
     ms_tokens_free(&f->ctx_tok);
     free(f->keys);
     free(f->counts);
+    free(f->tf);
     free(f->values);
     free(f->stamp);
     free(f->used);
@@ -179,6 +184,7 @@ static uint32_t hash_bytes(uint32_t h, const char *s, size_t n)
 #define SEED_WORD2 0x9747b28cu
 #define SEED_CHAR 0x5bd1e995u
 #define SEED_AIMED 0x1234567u
+#define SEED_GROUP 0x2545f491u
 
 /* ------------------------------------------------------------ table */
 
@@ -190,13 +196,15 @@ static ms_status table_reset(ms_featurizer *f, size_t expected)
     if (need > f->table_cap) {
         free(f->keys);
         free(f->counts);
+        free(f->tf);
         free(f->values);
         free(f->stamp);
         f->keys = malloc(need * sizeof *f->keys);
         f->counts = malloc(need * sizeof *f->counts);
+        f->tf = malloc(need * sizeof *f->tf);
         f->values = malloc(need * sizeof *f->values);
         f->stamp = calloc(need, sizeof *f->stamp);
-        f->table_cap = f->keys && f->counts && f->values && f->stamp ? need : 0;
+        f->table_cap = f->keys && f->counts && f->tf && f->values && f->stamp ? need : 0;
         f->gen = 0;
         if (!f->table_cap)
             return MS_ERR_NOMEM;
@@ -251,6 +259,33 @@ static int is_you(const char *w, size_t n)
     return 0;
 }
 
+/* A word naming an identity group: the groups of the identity-bias test
+ * set (train/identity/make_templates.py), singular and plural, without
+ * the words that are mostly something else (old, young, blind) and the
+ * political ones (conservative, feminist). */
+static int is_group(const char *w, size_t n)
+{
+    static const char *const group[] = {
+        "woman", "women", "man", "men", "gay", "gays", "lesbian", "lesbians", "bisexual",
+        "straight", "transgender", "trans", "queer", "queers", "nonbinary", "black", "blacks",
+        "white", "whites", "asian", "asians", "latino", "latinos", "hispanic", "hispanics",
+        "arab", "arabs", "muslim", "muslims", "christian", "christians", "jewish", "jew", "jews",
+        "hindu", "hindus", "buddhist", "buddhists", "catholic", "catholics", "atheist",
+        "atheists", "immigrant", "immigrants", "refugee", "refugees", "disabled", "deaf",
+        "american", "americans", "mexican", "mexicans", "chinese", "indian", "indians",
+        "african", "africans", "european", "europeans", "canadian", "canadians", "russian",
+        "russians", "syrian", "syrians"};
+    for (size_t k = 0; k < sizeof group / sizeof *group; k++)
+        if (strlen(group[k]) == n && memcmp(group[k], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_group_token(const ms_featurizer *f, const ms_tokens *t, size_t i)
+{
+    return !skipped(f, t, i) && is_group(ms_token_text(t, i), t->tok[i].fold_len);
+}
+
 /* Whether token i is a second-person word that features may use. */
 static int is_you_token(const ms_featurizer *f, const ms_tokens *t, size_t i)
 {
@@ -261,7 +296,8 @@ static int is_you_token(const ms_featurizer *f, const ms_tokens *t, size_t i)
 static size_t expected_entries(const ms_featurizer *f, const ms_tokens *t)
 {
     size_t span = (size_t)(f->cfg->char_ngram_max - f->cfg->char_ngram_min + 1);
-    size_t e = t->n * (size_t)(f->cfg->word_ngram_max + (f->cfg->you_window > 0));
+    size_t e = t->n * (size_t)(f->cfg->word_ngram_max + (f->cfg->you_window > 0) +
+                               (f->cfg->group_window > 0));
     for (size_t i = 0; i < t->n; i++) {
         size_t n = t->tok[i].fold_len;
         e += ((n < CHAR_SPAN_MAX ? n : CHAR_SPAN_MAX) + 2) * span;
@@ -279,7 +315,18 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
     /* the nearest second-person words before and from token i (SIZE_MAX:
      * none); tokens before scan have been looked at */
     size_t last_you = SIZE_MAX, next_you = SIZE_MAX, scan = 0;
+    /* the same for words naming identity groups */
+    size_t gwin = (size_t)c->group_window;
+    size_t last_grp = SIZE_MAX, next_grp = SIZE_MAX, gscan = 0;
     for (size_t i = 0; i < t->n; i++) {
+        if (gwin && (next_grp == SIZE_MAX || next_grp < i)) {
+            next_grp = SIZE_MAX;
+            for (gscan = gscan > i ? gscan : i; gscan < t->n && gscan <= i + gwin; gscan++)
+                if (is_group_token(f, t, gscan)) {
+                    next_grp = gscan;
+                    break;
+                }
+        }
         if (win && (next_you == SIZE_MAX || next_you < i)) {
             next_you = SIZE_MAX;
             for (scan = scan > i ? scan : i; scan < t->n && scan <= i + win; scan++)
@@ -302,6 +349,14 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
         } else if (win && ((last_you != SIZE_MAX && i - last_you <= win) ||
                            (next_you != SIZE_MAX && next_you - i <= win))) {
             if (table_add(f, fmix(hash_bytes(SEED_AIMED, w, n)) & f->mask, BLOCK_WORD,
+                          (uint32_t)i) != MS_OK)
+                return MS_ERR_NOMEM;
+        }
+        if (next_grp == i) {
+            last_grp = i;
+        } else if (gwin && ((last_grp != SIZE_MAX && i - last_grp <= gwin) ||
+                            (next_grp != SIZE_MAX && next_grp - i <= gwin))) {
+            if (table_add(f, fmix(hash_bytes(SEED_GROUP, w, n)) & f->mask, BLOCK_WORD,
                           (uint32_t)i) != MS_OK)
                 return MS_ERR_NOMEM;
         }
@@ -734,6 +789,11 @@ static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
     if (ms_tokenize(in->text, in->len, f->lx, &f->tok, notes) != MS_OK ||
         table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
+    /* sublinear tf, the same for every model that weighs these counts */
+    for (size_t i = 0; i < f->n_used; i++) {
+        uint32_t s = f->used[i];
+        f->tf[s] = 1 + log(f->counts[s]);
+    }
     if (f->cfg->lexicon && lexicon_block(f, in) != MS_OK)
         return MS_ERR_NOMEM;
     return MS_OK;
@@ -747,7 +807,7 @@ static ms_status weigh(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s];
         double w = idf->idf[key >> 1];
-        double v = w > 0 ? (1 + log(f->counts[s])) * w : 0;
+        double v = w > 0 ? f->tf[s] * w : 0;
         f->values[s] = v;
         norm[key & 1] += v * v;
     }
@@ -850,6 +910,38 @@ ms_status ms_features_weigh(ms_featurizer *f, const ms_idf *idf, int sorted, ms_
         out->val[n++] = dense_value(f, k);
     }
     out->n = n;
+    return MS_OK;
+}
+
+ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, int32_t dim,
+                          double *out)
+{
+    if (!f->prepared || f->recording || f->cfg->context)
+        return MS_ERR_ARG;
+    /* one pass: each block's squared norm and its dot product with w, then
+     * the norms applied to the two sums (the vector's values are tf * idf
+     * scaled by their block's norm) */
+    double norm[2] = {0, 0}, dot[2] = {0, 0};
+    for (size_t i = 0; i < f->n_used; i++) {
+        uint32_t s = f->used[i], key = f->keys[s], b = key >> 1;
+        double x = idf->idf[b];
+        if (!(x > 0))
+            continue;
+        x *= f->tf[s];
+        norm[key & 1] += x * x;
+        if ((int32_t)b + 1 < dim)
+            dot[key & 1] += w[b + 1] * x;
+    }
+    double sum = 0;
+    if (norm[0] > 0)
+        sum += dot[0] * (1 / sqrt(norm[0]));
+    if (norm[1] > 0)
+        sum += dot[1] * (f->cfg->char_weight / sqrt(norm[1]));
+    int32_t base = (int32_t)(1u << f->cfg->hash_bits) + 1;
+    for (int k = 0; k < n_dense(f->cfg); k++)
+        if (f->dense[k] != 0 && base + k < dim)
+            sum += w[base + k] * dense_value(f, k);
+    *out = sum;
     return MS_OK;
 }
 

@@ -27,6 +27,12 @@ typedef struct ms_feature_config {
                            unigrams, a second hashed copy in the word block:
                            an insult is aimed at someone (hostility 4, off-topic
                            0 = off; card "you_window", absent = 0) */
+    int group_window;   /* words at most this many tokens from a word naming an
+                           identity group (women, muslims, jews, immigrants, ...:
+                           the groups of the identity-bias test set) also count
+                           as "group-aimed", a third hashed copy: hate is aimed
+                           at a group (identity_attack 4; card "group_window",
+                           absent = 0 = off) */
 } ms_feature_config;
 
 #define MS_YOU_WINDOW_MAX 16
@@ -121,6 +127,14 @@ ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input 
  * (ms_features_attribute uses the counts up). */
 ms_status ms_features_prepare(ms_featurizer *f, const ms_input *in, unsigned *notes);
 ms_status ms_features_weigh(ms_featurizer *f, const ms_idf *idf, int sorted, ms_fvec *out);
+
+/* w.x for the prepared input's vector as ms_features_weigh would build it
+ * with idf (w of dim entries, libsvm indices), in one pass without
+ * building it: what scoring a model needs (the same value up to rounding
+ * in the last bits). OUT: *out. MS_ERR_ARG when nothing is prepared or
+ * the settings have a context block (build the vector for those). */
+ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, int32_t dim,
+                          double *out);
 
 /* Whether two models' settings give the same prepared counts and weighing
  * (every setting but min_df, which only training uses). */

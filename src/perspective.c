@@ -230,6 +230,12 @@ static int parse_attributes(const json_t *req_attrs, const ms_models *m, persp_a
     json_t *cfg;
     json_object_foreach((json_t *)req_attrs, name, cfg) {
         int cat = persp_attribute(m, name);
+        if (cat < 0 && strcmp(name, "SEVERE_TOXICITY") == 0)
+            return persp_fail(e, 400,
+                              "Unknown requested attribute: %s (modscore has no model for it: "
+                              "no labelled data that defines severe toxicity was found, and "
+                              "no other attribute's score stands in for it)",
+                              name);
         if (cat < 0)
             return persp_fail(e, 400,
                               "Unknown requested attribute: %s (no loaded modscore model "

@@ -710,13 +710,21 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
                     goto fail;
                 prepared[g] = 1;
             }
-            st = ms_features_weigh(s->fz[g], &lm->idf, 0, &s->vec);
+            double dec;
+            if (lm->card.features.context) {
+                /* the context block needs the vector built */
+                st = ms_features_weigh(s->fz[g], &lm->idf, 0, &s->vec);
+                dec = st == MS_OK ? ms_linear_decision(lm->linear, &s->vec) : 0;
+                built_in[g] = i;
+            } else {
+                /* comment-only: w.x in one pass over the shared counts */
+                st = ms_features_dot(s->fz[g], &lm->idf, lm->linear->w, lm->linear->dim, &dec);
+                dec -= lm->linear->rho;
+            }
             if (st != MS_OK)
                 goto fail;
-            built_in[g] = i;
             built = (int)i;
-            cs->score =
-                ms_linear_probability(lm->linear, ms_linear_decision(lm->linear, &s->vec));
+            cs->score = ms_linear_probability(lm->linear, dec);
             cs->has_score = 1;
         }
         if (strcmp(cs->category, "hostility") == 0) {

@@ -134,6 +134,8 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
         d->cfg.char_weight = o->char_weight;
     if (o->you_window != 0)
         d->cfg.you_window = o->you_window > 0 ? o->you_window : 0;
+    if (o->group_window > 0)
+        d->cfg.group_window = o->group_window;
     ms_featurizer *fz;
     ms_status st = ms_featurizer_new(&d->cfg, lx, &fz);
     if (st != MS_OK)
@@ -634,6 +636,8 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
         json_t *feat = json_object_get(card, "features"), *tr = json_object_get(card, "training");
         if (json_object_set_new(feat, "char_weight", json_real(d.cfg.char_weight)) ||
             json_object_set_new(feat, "you_window", json_integer(d.cfg.you_window)) ||
+            (d.cfg.group_window &&
+             json_object_set_new(feat, "group_window", json_integer(d.cfg.group_window))) ||
             json_object_set_new(tr, "loss",
                                 json_string(o->loss == MS_LOSS_LOGISTIC ? "logistic" : "hinge")) ||
             json_object_set_new(tr, "nb_scale", json_real(o->nb_scale)) ||

@@ -1,5 +1,7 @@
 /* test_featurize.c - the features module's hashed n-grams: the "aimed"
- * copies of words near a second-person word (you_window). */
+ * copies of words near a second-person word (you_window) and the
+ * "group-aimed" ones near a word naming an identity group (group_window);
+ * which settings let models share a pass. */
 #include "featurize.h"
 
 #include <setjmp.h>
@@ -83,6 +85,50 @@ static void test_window_is_validated(void **state)
     assert_null(f);
 }
 
+/* Group-aimed copies: the words within group_window tokens of a word naming
+ * an identity group, not the group word itself. */
+static size_t group_aimed(const char *text, int window)
+{
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.you_window = 0;
+    size_t n[2];
+    for (int k = 0; k < 2; k++) {
+        cfg.group_window = k ? window : 0;
+        ms_featurizer *f;
+        assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
+        const uint32_t *b;
+        assert_int_equal(ms_features_buckets(f, text, strlen(text), &b, &n[k]), MS_OK);
+        ms_featurizer_free(f);
+    }
+    return n[1] - n[0];
+}
+
+static void test_words_near_groups_are_group_aimed(void **state)
+{
+    (void)state;
+    assert_int_equal(group_aimed("women are vermin", 4), 2);
+    assert_int_equal(group_aimed("I think Muslims are vermin", 4), 4);
+    assert_int_equal(group_aimed("vermin one two three four five jews", 4), 4);
+    /* no group word, nothing group-aimed (a second person is not a group) */
+    assert_int_equal(group_aimed("you are vermin", 4), 0);
+    ms_feature_config a, b;
+    ms_feature_config_default(&a, MS_TASK_HOSTILITY);
+    b = a;
+    assert_true(ms_feature_config_shared(&a, &b));
+    b.min_df = 7; /* training only */
+    assert_true(ms_feature_config_shared(&a, &b));
+    b.group_window = 4;
+    assert_false(ms_feature_config_shared(&a, &b));
+    b = a;
+    b.hash_bits = 18;
+    assert_false(ms_feature_config_shared(&a, &b));
+    ms_featurizer *f = NULL;
+    a.group_window = MS_YOU_WINDOW_MAX + 1;
+    assert_int_equal(ms_featurizer_new(&a, NULL, &f), MS_ERR_ARG);
+    assert_null(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -90,6 +136,7 @@ int main(void)
         cmocka_unit_test(test_words_near_you_are_aimed),
         cmocka_unit_test(test_skipped_you_aims_nothing),
         cmocka_unit_test(test_window_is_validated),
+        cmocka_unit_test(test_words_near_groups_are_group_aimed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

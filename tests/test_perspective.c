@@ -68,10 +68,19 @@ static void test_attribute_table(void **state)
     assert_int_equal(persp_attribute(s->models, "TOXICITY"), MS_CAT_HOSTILITY);
     assert_int_equal(persp_attribute(s->models, "OFF_TOPIC"),
                      ms_models_version(s->models, MS_CAT_OFF_TOPIC) ? MS_CAT_OFF_TOPIC : -1);
+    /* the shipped attribute models answer their own attributes */
+    assert_int_equal(persp_attribute(s->models, "INSULT"),
+                     ms_models_category_find(s->models, "insult"));
+    assert_int_equal(persp_attribute(s->models, "IDENTITY_ATTACK"),
+                     ms_models_category_find(s->models, "identity_attack"));
+    assert_int_equal(persp_attribute(s->models, "PROFANITY"),
+                     ms_models_category_find(s->models, "profanity"));
+    assert_int_equal(persp_attribute(s->models, "THREAT"),
+                     ms_models_category_find(s->models, "threat"));
+    assert_true(persp_attribute(s->models, "THREAT") >= 0);
     /* never another model's number: no loaded model answers these */
-    assert_int_equal(persp_attribute(s->models, "INSULT"), -1);
-    assert_int_equal(persp_attribute(s->models, "THREAT"), -1);
     assert_int_equal(persp_attribute(s->models, "SEVERE_TOXICITY"), -1);
+    assert_int_equal(persp_attribute(s->models, "SEXUALLY_EXPLICIT"), -1);
     assert_int_equal(persp_attribute(s->models, "toxicity"), -1);
     assert_int_equal(persp_attribute(s->models, "FOO"), -1);
 }
@@ -257,10 +266,11 @@ static void test_parse_errors(void **state)
                    "Unknown requested attribute: FOO");
     expect_refused(m,
                    "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":{},"
-                   "\"THREAT\":{}}}",
-                   400, "Unknown requested attribute: THREAT");
-    expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"INSULT\":{}}}",
-                   400, "Unknown requested attribute: INSULT");
+                   "\"SEVERE_TOXICITY\":{}}}",
+                   400, "Unknown requested attribute: SEVERE_TOXICITY (modscore has no model "
+                        "for it: no labelled data");
+    expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"FLIRTATION\":{}}}",
+                   400, "Unknown requested attribute: FLIRTATION");
     expect_refused(m,
                    "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":"
                    "{\"scoreType\":\"STD_DEV_SCORE\"}}}",

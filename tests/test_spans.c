@@ -60,9 +60,9 @@ static void test_multi_word_span(void **state)
     score(s, "Shut up you ignorant fool", &r);
     int found = 0;
     for (size_t i = 0; i < r.n_reasons; i++)
-        if (r.reasons[i].has_span && !strcmp(r.reasons[i].term, "ignorant fool")) {
+        if (r.reasons[i].has_span && !strcmp(r.reasons[i].term, "ignorant fool") &&
+            !strcmp(r.reasons[i].category, "hostility")) {
             found = 1;
-            assert_string_equal(r.reasons[i].category, "hostility");
             assert_int_equal(r.reasons[i].start, 12);
             assert_int_equal(r.reasons[i].end, 25);
             assert_true(r.reasons[i].weight > 0);

@@ -17,6 +17,8 @@ static const char train_usage[] =
     "                          threat, a site's own...: hostility's features)\n"
     "      --perspective-attribute A  its Perspective attribute (default: known\n"
     "                          names' own, e.g. INSULT)\n"
+    "      --group-window N    words within N tokens of a group name (women,\n"
+    "                          jews, ...) as group-aimed features (default 0)\n"
     "      --data FILE         JSON Lines (text, label; or a modscore record with a\n"
     "                          moderator's decision) or CSV; repeatable, '-' is stdin\n"
     "      --out DIR           the model directory to write\n"
@@ -85,7 +87,7 @@ enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
     OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS,
     OPT_NOCTX, OPT_AUGMENT, OPT_LOSS, OPT_NB, OPT_CHARW, OPT_LEXW, OPT_CLASSW,
-    OPT_YOUW, OPT_COLD, OPT_BASE, OPT_AMETHOD, OPT_PATTR
+    OPT_YOUW, OPT_COLD, OPT_BASE, OPT_AMETHOD, OPT_PATTR, OPT_GROUPW
 };
 
 /* "2,5" -> 2 and 5 */
@@ -230,6 +232,7 @@ int cmd_train(int argc, char **argv)
         {"base", required_argument, NULL, OPT_BASE},
         {"adapt-method", required_argument, NULL, OPT_AMETHOD},
         {"perspective-attribute", required_argument, NULL, OPT_PATTR},
+        {"group-window", required_argument, NULL, OPT_GROUPW},
         {"quiet", no_argument, NULL, 'q'},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
@@ -257,6 +260,15 @@ int cmd_train(int argc, char **argv)
         switch (opt) {
         case OPT_TASK: task = optarg; break;
         case OPT_PATTR: o.perspective_attribute = optarg; break;
+        case OPT_GROUPW: {
+            long v;
+            if (cli_parse_long(optarg, 0, 16, &v) != 0) {
+                cli_errorf("--group-window must be an integer from 0 to %d", 16);
+                return EXIT_USAGE;
+            }
+            o.group_window = (int)v;
+            break;
+        }
         case OPT_OUT: out = optarg; break;
         case OPT_FOLDS:
             o.folds = atoi(optarg);

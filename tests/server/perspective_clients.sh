@@ -78,8 +78,8 @@ const score = r => r.attributeScores.TOXICITY.summaryScore.value;
                 'API key not valid');
   await refused(p.analyze('Du bist ein Idiot und hast keine Ahnung, lies den Artikel.'),
                 'does not support request languages: de');
-  await refused(p.analyze('hello', {attributes: ['INSULT']}),
-                'Unknown requested attribute: INSULT');
+  await refused(p.analyze('hello', {attributes: ['SEVERE_TOXICITY']}),
+                'Unknown requested attribute: SEVERE_TOXICITY');
   const e = await refused(p.analyze({comment: {text: 'hallo'}, languages: ['de']}),
                           'does not support request languages: de');
   assert.strictEqual(e.response.status, 400);

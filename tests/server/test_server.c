@@ -538,8 +538,8 @@ static void test_analyze_toxicity(void **state)
 {
     fixture *fx = *state;
     const char *text = "Héllo 😀 you stupid idiot";
-    json_t *req = json_pack("{s:{s:s},s:{s:{}},s:b,s:b,s:s,s:[s]}", "comment", "text", text,
-                            "requestedAttributes", "TOXICITY", "spanAnnotations", 1,
+    json_t *req = json_pack("{s:{s:s},s:{s:{},s:{}},s:b,s:b,s:s,s:[s]}", "comment", "text", text,
+                            "requestedAttributes", "TOXICITY", "INSULT", "spanAnnotations", 1,
                             "doNotStore", 1, "clientToken", "tok-1", "languages", "en");
     char *body = json_dumps(req, 0);
     resp r = post(fx->port, "/v1alpha1/comments:analyze", body);
@@ -553,8 +553,12 @@ static void test_analyze_toxicity(void **state)
     json_t *sum = json_object_get(tox, "summaryScore");
     assert_true(json_real_value(json_object_get(sum, "value")) == res.hostility);
     assert_string_equal(json_string_value(json_object_get(sum, "type")), "PROBABILITY");
-    /* INSULT is not answered with the hostility number */
-    assert_null(json_object_get(scores, "INSULT"));
+    /* INSULT is the insult model's number, not hostility's */
+    int ins = ms_models_category_find(fx->models_ref, "insult");
+    assert_true(ins >= 0);
+    assert_true(json_real_value(json_object_get(
+                    json_object_get(json_object_get(scores, "INSULT"), "summaryScore"),
+                    "value")) == res.scores[ins].score);
     /* spans: the reason spans (a run of marked words is one), in UTF-16 code units */
     json_t *spans = json_object_get(tox, "spanScores");
     assert_true(json_array_size(spans) >= 1);
@@ -622,8 +626,8 @@ static void test_analyze_toxicity(void **state)
 static void test_analyze_errors(void **state)
 {
     fixture *fx = *state;
-    static const char *unscored[] = {"SEVERE_TOXICITY", "PROFANITY", "IDENTITY_ATTACK",
-                                     "THREAT", "INSULT"};
+    static const char *unscored[] = {"SEVERE_TOXICITY", "SEXUALLY_EXPLICIT", "FLIRTATION",
+                                     "SPAM", "LIKELY_TO_REJECT"};
     for (size_t i = 0; i < 5; i++) {
         char body[256];
         snprintf(body, sizeof body,
@@ -746,8 +750,8 @@ static void test_perspective_rows(void **state)
     /* 11: an attribute no loaded model scores is refused, never another's number */
     r = post(fx->port, "/v1alpha1/comments:analyze",
              "{\"comment\":{\"text\":\"you idiot\"},\"requestedAttributes\":"
-             "{\"TOXICITY\":{},\"INSULT\":{}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown requested attribute: INSULT");
+             "{\"TOXICITY\":{},\"SEVERE_TOXICITY\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown requested attribute: SEVERE_TOXICITY");
     resp_free(&r);
 }
 

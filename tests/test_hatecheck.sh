@@ -1,0 +1,28 @@
+#!/bin/sh
+# The functional hate test set (tests/data/hatecheck/cases.jsonl, made by
+# tests/hatecheck/make_cases.py: our own templated cases per functionality across eight
+# identity groups) scored with the shipped models. Usage: tests/test_hatecheck.sh MODSCORE SOURCE_DIR
+#
+# What users rely on, with bounds a little under what the shipped models measured (the
+# figures are in README's "Measured" table; bench/hatecheck_report.py prints the table):
+#   - identity_attack ranks hateful cases above non-hateful ones: ROC AUC >= 0.57
+#     (measured 0.599 with the model trained on Civil Comments spans + Stormfront: it
+#     knows the groups its data attacks, Jews, Muslims, black people, immigrants, and
+#     little of women, trans or disabled people; far from good, hence a low bound);
+#   - identity_attack flags (>= 0.5) at most 5% of civil mentions of a group (measured
+#     1 of 64) and at most 10% of abuse aimed at non-protected targets (measured 0 of 12);
+#   - hostility, the TOXICITY model, flags at least a third of the abuse aimed at
+#     non-protected targets (measured 5 of 12: it was trained on insults to a participant).
+# Never tuned on: no model is trained on these cases and no setting was chosen by them.
+set -eu
+bin=${1:?usage: test_hatecheck.sh MODSCORE SOURCE_DIR}
+src=${2:?usage: test_hatecheck.sh MODSCORE SOURCE_DIR}
+tmp=$(mktemp "${TMPDIR:-/tmp}/modscore-hatecheck.XXXXXX")
+trap 'rm -f "$tmp"' EXIT INT TERM
+cases=$src/tests/data/hatecheck/cases.jsonl
+"$bin" score --models "$src/models" --format jsonl --output jsonl "$cases" >"$tmp"
+exec python3 "$src/bench/hatecheck_report.py" "$cases" "$tmp" \
+  --min-auc identity_attack=0.57 \
+  --min-acc identity_attack:civil_mention=0.95 \
+  --min-acc identity_attack:abuse_non_protected=0.9 \
+  --min-acc hostility:abuse_non_protected=0.33
