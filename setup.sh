@@ -14,7 +14,7 @@ build=${BUILD_DIR:-build}
 
 # The Debian packages, in one place: add a new build or test dependency here.
 # Build and run: compiler, CMake, libsvm, jansson, utf8proc, libmicrohttpd.
-pkgs_build="build-essential cmake pkg-config libsvm-dev libjansson-dev libutf8proc-dev libmicrohttpd-dev libcld2-dev"
+pkgs_build="build-essential cmake pkg-config libsvm-dev libjansson-dev libutf8proc-dev libmicrohttpd-dev libcld2-0"
 # Tests: cmocka; curl (the server over loopback); python3 (train/ recipe, e2e
 # checks); valgrind (memcheck build type); clang and its runtime (fuzz
 # targets); chromium (the HTML report in a browser); GNU parallel (the

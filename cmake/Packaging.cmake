@@ -102,8 +102,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The libraries come from dpkg-shlibdeps; procps is the unit's /bin/kill
-# (ExecReload), not in a minimal Debian.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "procps")
+# (ExecReload), not in a minimal Debian; libcld2-0 is loaded with dlopen
+# (language detection, src/language.c), which dpkg-shlibdeps cannot see.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "procps, libcld2-0")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -3,13 +3,84 @@
  * the comment's words, without @names, links and e-mail addresses, which
  * are no language and pull short comments towards whatever the name looks
  * like. Measured on short comments (bench/language.sh). */
-#include "language.h"
+#include "modscore.h"
 
 #include "util.h"
 
+#include <dlfcn.h>
+#include <pthread.h>
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* CLD2 (Debian libcld2-0) is a C++ library of 1.8 MB that brings the
+ * shared C++ runtime with it: linked, it would cost every process 1.3 ms
+ * of CPU at start (`modscore check` took 3 ms in all), though most English
+ * comments are decided by their function words without it. So it is
+ * loaded the first time a comment needs it, with dlopen, and its two
+ * functions found by their C++ (Itanium ABI) names:
+ *   CLD2::Language CLD2::ExtDetectLanguageSummary(const char *buffer,
+ *       int buffer_length, bool is_plain_text, const char *tld_hint,
+ *       int encoding_hint, CLD2::Language language_hint,
+ *       CLD2::Language *language3, int *percent3,
+ *       double *normalized_score3, int *text_bytes, bool *is_reliable);
+ *   const char *CLD2::LanguageCode(CLD2::Language lang);
+ * (compact_lang_det.h; CLD2::Language is an enum, passed as an int.) */
+#define CLD2_LIBRARY "libcld2.so.0"
+#define CLD2_DETECT "_ZN4CLD224ExtDetectLanguageSummaryEPKcibS1_iNS_8LanguageEPS2_PiPdS4_Pb"
+#define CLD2_CODE "_ZN4CLD212LanguageCodeENS_8LanguageE"
+#define CLD2_UNKNOWN_LANGUAGE 26 /* CLD2::UNKNOWN_LANGUAGE */
+
+typedef int (*cld2_detect_fn)(const char *, int, _Bool, const char *, int, int, int *, int *,
+                              double *, int *, _Bool *);
+typedef const char *(*cld2_code_fn)(int);
+
+static pthread_once_t cld2_once = PTHREAD_ONCE_INIT;
+static cld2_detect_fn cld2_detect_p; /* set once, then read-only */
+static cld2_code_fn cld2_code_p;
+
+static void cld2_load(void)
+{
+    void *h = dlopen(CLD2_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return;
+    /* dlsym gives object pointers; POSIX makes them convertible, ISO C
+     * does not: copy the bytes */
+    void *pd = dlsym(h, CLD2_DETECT), *pc = dlsym(h, CLD2_CODE);
+    if (!pd || !pc) {
+        dlclose(h);
+        return;
+    }
+    cld2_detect_fn d;
+    cld2_code_fn c;
+    memcpy(&d, &pd, sizeof d);
+    memcpy(&c, &pc, sizeof c);
+    cld2_detect_p = d;
+    cld2_code_p = c; /* the library stays loaded for the process */
+}
+
+/* CLD2's verdict on text[0, len) (valid UTF-8): an ISO 639-1 code ("un"
+ * when unknown), its reliability, share and bytes of letters scored. OUT:
+ * all. -1 when CLD2 cannot be loaded. */
+static int cld2_detect(const char *text, int len, char code[8], int *reliable, int *percent,
+                       int *text_bytes)
+{
+    pthread_once(&cld2_once, cld2_load);
+    if (!cld2_detect_p)
+        return -1;
+    int l3[3], p3[3] = {0, 0, 0}, tb = 0;
+    double ns3[3];
+    _Bool rel = 0;
+    int l = cld2_detect_p(text, len, 1, "", 0, CLD2_UNKNOWN_LANGUAGE, l3, p3, ns3, &tb, &rel);
+    const char *c = cld2_code_p(l);
+    snprintf(code, 8, "%s", c ? c : "un");
+    *reliable = rel;
+    *percent = p3[0];
+    *text_bytes = tb;
+    return 0;
+}
 
 /* A comment is judged on its first few kilobytes: enough for CLD2. */
 #define SAMPLE_BYTES 4096
@@ -118,7 +189,8 @@ void ms_language_detect(const char *text, size_t len, ms_language *out)
         return;
     }
     int reliable = 0, percent = 0, tb = 0;
-    ms_cld2_detect(buf, (int)k, out->code, &reliable, &percent, &tb);
+    if (cld2_detect(buf, (int)k, out->code, &reliable, &percent, &tb) != 0)
+        return; /* no CLD2 on this machine: undecided, scored */
     out->reliable = reliable;
     out->percent = percent;
     out->text_bytes = tb;

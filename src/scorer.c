@@ -2,7 +2,6 @@
  * linear models, sentiment, deny terms, the policy's decision and the
  * reasons. The flow of DESIGN.md, in one place. */
 #include "featurize.h"
-#include "language.h"
 #include "lexicon.h"
 #include "model.h"
 #include "modscore.h"
