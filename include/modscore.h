@@ -144,8 +144,11 @@ MS_API ms_status ms_discussion_parse(const char *data, size_t len, ms_format for
                                      ms_error *err);
 MS_API void ms_discussion_free(ms_discussion *d);
 
-/* Finds the comment a comment answers: by parent id, else by reply_to name
- * (the latest earlier comment by that author). NULL when none. */
+/* Finds the comment a comment answers: by parent id (the latest earlier
+ * comment with that id, else the first later one), else by reply_to name
+ * (the latest earlier comment by that author). NULL when none. O(1): the
+ * parse indexes every comment's parent once (d must come from
+ * ms_discussion_parse). */
 MS_API const ms_comment *ms_discussion_parent(const ms_discussion *d, size_t index);
 
 /* A JSON Lines stream, read one line at a time in bounded memory. It

@@ -437,6 +437,16 @@ static ms_status comment_from_json(json_t *o, ms_comment *c, const char *source,
 
 /* ------------------------------------------------------------ discussions */
 
+/* A discussion as the reader makes it: the public part, then each comment's
+ * parent, found once for all (so ms_discussion_parent costs O(1), not a
+ * scan of the thread per comment). */
+typedef struct discussion_full {
+    ms_discussion d;   /* first: a discussion_full is an ms_discussion */
+    size_t *parent;    /* per comment: its parent's index, SIZE_MAX for none */
+} discussion_full;
+
+#define NO_PARENT SIZE_MAX
+
 void ms_discussion_free(ms_discussion *d)
 {
     if (!d)
@@ -447,7 +457,54 @@ void ms_discussion_free(ms_discussion *d)
     for (size_t i = 0; i < d->n_comments; i++)
         comment_clear(&d->comments[i]);
     free(d->comments);
+    free(((discussion_full *)d)->parent);
     free(d);
+}
+
+/* Each comment's parent as ms_discussion_parent documents it: by parent id
+ * the latest earlier comment with that id, else the first later one; else
+ * by reply_to the latest earlier comment by that author. One pass with
+ * maps of ids and authors, then one to resolve forward references. */
+static ms_status index_parents(discussion_full *f)
+{
+    const ms_discussion *d = &f->d;
+    size_t n = d->n_comments;
+    ms_strmap seen = {0}, first = {0}, authors = {0};
+    size_t *next_same = malloc((n + 1) * sizeof *next_same); /* next comment with my id */
+    size_t *by_name = malloc((n + 1) * sizeof *by_name);
+    f->parent = malloc((n + 1) * sizeof *f->parent);
+    int ok = next_same && by_name && f->parent && ms_strmap_init(&seen, n) == MS_OK &&
+             ms_strmap_init(&first, n) == MS_OK && ms_strmap_init(&authors, n) == MS_OK;
+    for (size_t i = 0; ok && i < n; i++) {
+        const ms_comment *c = &d->comments[i];
+        f->parent[i] = c->parent ? ms_strmap_get(&seen, c->parent) : NO_PARENT;
+        by_name[i] = c->reply_to ? ms_strmap_get(&authors, c->reply_to) : NO_PARENT;
+        next_same[i] = NO_PARENT;
+        if (c->id) {
+            size_t prev = ms_strmap_get(&seen, c->id);
+            if (prev != NO_PARENT)
+                next_same[prev] = i;
+            ok = ms_strmap_put(&seen, c->id, i) == MS_OK &&
+                 (prev != NO_PARENT || ms_strmap_put(&first, c->id, i) == MS_OK);
+        }
+        if (ok && c->author)
+            ok = ms_strmap_put(&authors, c->author, i) == MS_OK;
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        const ms_comment *c = &d->comments[i];
+        if (f->parent[i] == NO_PARENT && c->parent) {
+            size_t later = ms_strmap_get(&first, c->parent); /* none earlier: later or me */
+            f->parent[i] = later == i ? next_same[i] : later;
+        }
+        if (f->parent[i] == NO_PARENT)
+            f->parent[i] = by_name[i];
+    }
+    ms_strmap_free(&seen);
+    ms_strmap_free(&first);
+    ms_strmap_free(&authors);
+    free(next_same);
+    free(by_name);
+    return ok ? MS_OK : MS_ERR_NOMEM;
 }
 
 static ms_status parse_json_document(const char *data, size_t len, const char *source,
@@ -1218,9 +1275,10 @@ ms_status ms_discussion_parse(const char *data, size_t len, ms_format format, co
     if (format == MS_FORMAT_AUTO)
         format = ms_format_detect(data, len);
     size_t skip = bom_len(data, len);
-    ms_discussion *d = calloc(1, sizeof *d);
-    if (!d)
+    discussion_full *full = calloc(1, sizeof *full);
+    if (!full)
         return ms_fail(err, MS_ERR_NOMEM, source, 0, 0, "out of memory");
+    ms_discussion *d = &full->d;
     ms_status st;
     switch (format) {
     case MS_FORMAT_JSON:
@@ -1237,6 +1295,8 @@ ms_status ms_discussion_parse(const char *data, size_t len, ms_format format, co
                      "a discussion cannot be read from this format");
         break;
     }
+    if (st == MS_OK && index_parents(full) != MS_OK)
+        st = ms_fail(err, MS_ERR_NOMEM, source, 0, 0, "out of memory");
     if (st != MS_OK) {
         ms_discussion_free(d);
         return st;
@@ -1249,20 +1309,8 @@ const ms_comment *ms_discussion_parent(const ms_discussion *d, size_t index)
 {
     if (!d || index >= d->n_comments)
         return NULL;
-    const ms_comment *c = &d->comments[index];
-    if (c->parent) {
-        for (size_t i = index; i-- > 0;)
-            if (d->comments[i].id && strcmp(d->comments[i].id, c->parent) == 0)
-                return &d->comments[i];
-        for (size_t i = index + 1; i < d->n_comments; i++)
-            if (d->comments[i].id && strcmp(d->comments[i].id, c->parent) == 0)
-                return &d->comments[i];
-    }
-    if (c->reply_to)
-        for (size_t i = index; i-- > 0;)
-            if (d->comments[i].author && strcmp(d->comments[i].author, c->reply_to) == 0)
-                return &d->comments[i];
-    return NULL;
+    size_t p = ((const discussion_full *)d)->parent[index];
+    return p == NO_PARENT ? NULL : &d->comments[p];
 }
 
 /* ------------------------------------------------------------ datasets */

@@ -446,51 +446,6 @@ ms_status ms_html_error(ms_html *h, long line, const char *message)
 
 /* A string -> index map, open addressing; the index stored is the last one
  * put under the key. */
-typedef struct smap {
-    const char **keys;
-    size_t *vals;
-    size_t mask;
-} smap;
-
-static int smap_init(smap *m, size_t n)
-{
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap *= 2;
-    m->keys = calloc(cap, sizeof *m->keys);
-    m->vals = calloc(cap, sizeof *m->vals);
-    m->mask = cap - 1;
-    return m->keys && m->vals;
-}
-
-static void smap_free(smap *m)
-{
-    free(m->keys);
-    free(m->vals);
-}
-
-static size_t smap_slot(const smap *m, const char *k)
-{
-    size_t i = (size_t)ms_hash64(k, strlen(k), 0) & m->mask;
-    while (m->keys[i] && strcmp(m->keys[i], k) != 0)
-        i = (i + 1) & m->mask;
-    return i;
-}
-
-static void smap_put(smap *m, const char *k, size_t v)
-{
-    size_t i = smap_slot(m, k);
-    m->keys[i] = k;
-    m->vals[i] = v;
-}
-
-/* SIZE_MAX when absent. */
-static size_t smap_get(const smap *m, const char *k)
-{
-    size_t i = smap_slot(m, k);
-    return m->keys[i] ? m->vals[i] : SIZE_MAX;
-}
-
 #define NONE SIZE_MAX
 
 /* A node is a comment (index < n) or a name heading (index n + g). */
@@ -525,31 +480,31 @@ static int tree_build(const ms_html *h, tree *t)
     size_t n = h->n_items;
     memset(t, 0, sizeof *t);
     t->n = n;
-    smap ids_seen = {0}, ids_first = {0}, authors = {0}, groups = {0};
-    int ok = smap_init(&ids_seen, n) && smap_init(&ids_first, n) && smap_init(&authors, n) &&
-             smap_init(&groups, n);
+    ms_strmap ids_seen = {0}, ids_first = {0}, authors = {0}, groups = {0};
+    int ok = ms_strmap_init(&ids_seen, n) == MS_OK && ms_strmap_init(&ids_first, n) == MS_OK &&
+             ms_strmap_init(&authors, n) == MS_OK && ms_strmap_init(&groups, n) == MS_OK;
     size_t *by_name = malloc((n + 1) * sizeof *by_name);
     t->parent = malloc((n + 1) * sizeof *t->parent);
     t->group_item = malloc((n + 1) * sizeof *t->group_item);
     ok = ok && by_name && t->parent && t->group_item;
     for (size_t i = 0; ok && i < n; i++) {
         const h_item *it = &h->items[i];
-        t->parent[i] = it->parent ? smap_get(&ids_seen, it->parent) : NONE;
-        by_name[i] = it->reply_to ? smap_get(&authors, it->reply_to) : NONE;
+        t->parent[i] = it->parent ? ms_strmap_get(&ids_seen, it->parent) : NONE;
+        by_name[i] = it->reply_to ? ms_strmap_get(&authors, it->reply_to) : NONE;
         if (it->id) {
-            smap_put(&ids_seen, it->id, i);
-            if (smap_get(&ids_first, it->id) == NONE)
-                smap_put(&ids_first, it->id, i);
+            ok = ok && ms_strmap_put(&ids_seen, it->id, i) == MS_OK;
+            if (ms_strmap_get(&ids_first, it->id) == NONE)
+                ok = ok && ms_strmap_put(&ids_first, it->id, i) == MS_OK;
         }
         if (it->author)
-            smap_put(&authors, it->author, i);
+            ok = ok && ms_strmap_put(&authors, it->author, i) == MS_OK;
     }
     for (size_t i = 0; ok && i < n; i++) {
         const h_item *it = &h->items[i];
         if (t->parent[i] != NONE)
             continue;
         if (it->parent) {
-            size_t p = smap_get(&ids_first, it->parent);
+            size_t p = ms_strmap_get(&ids_first, it->parent);
             if (p != NONE && p != i) {
                 t->parent[i] = p;
                 continue;
@@ -558,20 +513,20 @@ static int tree_build(const ms_html *h, tree *t)
         if (by_name[i] != NONE) {
             t->parent[i] = by_name[i];
         } else if (it->reply_to && it->reply_to[0]) {
-            size_t g = smap_get(&groups, it->reply_to);
+            size_t g = ms_strmap_get(&groups, it->reply_to);
             if (g == NONE) {
                 g = t->n_groups++;
-                smap_put(&groups, it->reply_to, g);
+                ok = ok && ms_strmap_put(&groups, it->reply_to, g) == MS_OK;
                 t->group_item[g] = i;
             }
             t->parent[i] = n + g;
         }
     }
     free(by_name);
-    smap_free(&ids_seen);
-    smap_free(&ids_first);
-    smap_free(&authors);
-    smap_free(&groups);
+    ms_strmap_free(&ids_seen);
+    ms_strmap_free(&ids_first);
+    ms_strmap_free(&authors);
+    ms_strmap_free(&groups);
     if (!ok)
         return 0;
 

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -103,6 +104,77 @@ ms_status ms_grow(void **p, size_t *cap, size_t need, size_t elem)
     *p = q;
     *cap = c;
     return MS_OK;
+}
+
+ms_status ms_strmap_init(ms_strmap *m, size_t expected)
+{
+    size_t cap = 16;
+    while (cap < 2 * expected) {
+        if (cap > SIZE_MAX / 4 / sizeof(size_t))
+            return MS_ERR_NOMEM;
+        cap *= 2;
+    }
+    m->keys = calloc(cap, sizeof *m->keys);
+    m->vals = calloc(cap, sizeof *m->vals);
+    m->mask = cap - 1;
+    m->n = 0;
+    /* a different seed per map and per run (the heap address varies) */
+    uint64_t s = (uint64_t)(uintptr_t)m->keys ^ (uint64_t)(ms_now() * 1e9);
+    m->seed = ms_random_next(&s);
+    if (!m->keys || !m->vals) {
+        ms_strmap_free(m);
+        return MS_ERR_NOMEM;
+    }
+    return MS_OK;
+}
+
+void ms_strmap_free(ms_strmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    m->keys = NULL;
+    m->vals = NULL;
+    m->mask = m->n = 0;
+}
+
+static size_t strmap_slot(const ms_strmap *m, const char *k)
+{
+    uint64_t h = ms_hash64(k, strlen(k), m->seed);
+    size_t i = (size_t)(h ^ (h >> 29)) & m->mask;
+    while (m->keys[i] && strcmp(m->keys[i], k) != 0)
+        i = (i + 1) & m->mask;
+    return i;
+}
+
+ms_status ms_strmap_put(ms_strmap *m, const char *key, size_t val)
+{
+    if (2 * (m->n + 1) > m->mask + 1) {
+        ms_strmap bigger;
+        if (ms_strmap_init(&bigger, m->mask + 1) != MS_OK)
+            return MS_ERR_NOMEM;
+        for (size_t i = 0; i <= m->mask; i++)
+            if (m->keys[i]) {
+                size_t j = strmap_slot(&bigger, m->keys[i]);
+                bigger.keys[j] = m->keys[i];
+                bigger.vals[j] = m->vals[i];
+            }
+        bigger.n = m->n;
+        ms_strmap_free(m);
+        *m = bigger;
+    }
+    size_t i = strmap_slot(m, key);
+    m->n += !m->keys[i];
+    m->keys[i] = key;
+    m->vals[i] = val;
+    return MS_OK;
+}
+
+size_t ms_strmap_get(const ms_strmap *m, const char *key)
+{
+    if (!m->keys)
+        return SIZE_MAX;
+    size_t i = strmap_slot(m, key);
+    return m->keys[i] ? m->vals[i] : SIZE_MAX;
 }
 
 int ms_utf8_valid(const char *s, size_t n)

@@ -36,6 +36,25 @@ void ms_buf_free(ms_buf *b);
  * elements, doubling; MS_ERR_NOMEM leaves it as it was. */
 ms_status ms_grow(void **p, size_t *cap, size_t need, size_t elem);
 
+/* A map from NUL-terminated strings (borrowed: they must outlive the map)
+ * to indexes, for finding things by id in linear time overall. Open
+ * addressing, at most half full, seeded per map so that crafted keys
+ * cannot make every lookup collide. */
+typedef struct ms_strmap {
+    const char **keys;
+    size_t *vals;
+    size_t mask, n;
+    uint64_t seed;
+} ms_strmap;
+
+/* An empty map sized for about expected keys. MS_ERR_NOMEM on failure. */
+ms_status ms_strmap_init(ms_strmap *m, size_t expected);
+/* Sets key's value (replacing an earlier one); grows as needed. */
+ms_status ms_strmap_put(ms_strmap *m, const char *key, size_t val);
+/* key's value, or SIZE_MAX when absent. */
+size_t ms_strmap_get(const ms_strmap *m, const char *key);
+void ms_strmap_free(ms_strmap *m);
+
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or
  * values past U+10FFFF), else 0. */
 int ms_utf8_valid(const char *s, size_t n);

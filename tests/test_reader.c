@@ -666,6 +666,62 @@ static void test_dataset_csv(void **state)
     assert_int_equal(set.n, 0);
 }
 
+/* The parent index gives what a scan of the thread gives (the rule in
+ * modscore.h), on threads with repeated ids, forward references, a comment
+ * naming itself, missing parents and reply_to names. */
+static const ms_comment *parent_by_scan(const ms_discussion *d, size_t index)
+{
+    const ms_comment *c = &d->comments[index];
+    if (c->parent) {
+        for (size_t i = index; i-- > 0;)
+            if (d->comments[i].id && strcmp(d->comments[i].id, c->parent) == 0)
+                return &d->comments[i];
+        for (size_t i = index + 1; i < d->n_comments; i++)
+            if (d->comments[i].id && strcmp(d->comments[i].id, c->parent) == 0)
+                return &d->comments[i];
+    }
+    if (c->reply_to)
+        for (size_t i = index; i-- > 0;)
+            if (d->comments[i].author && strcmp(d->comments[i].author, c->reply_to) == 0)
+                return &d->comments[i];
+    return NULL;
+}
+
+static void test_parent_index_matches_scan(void **state)
+{
+    (void)state;
+    uint64_t seed = 17;
+    for (int round = 0; round < 40; round++) {
+        char doc[16384];
+        size_t n = 0, k = 5 + ms_random_next(&seed) % 40;
+        n += (size_t)snprintf(doc + n, sizeof doc - n, "{\"comments\":[");
+        for (size_t i = 0; i < k; i++) {
+            uint64_t r = ms_random_next(&seed);
+            n += (size_t)snprintf(doc + n, sizeof doc - n, "%s{\"text\":\"t\"", i ? "," : "");
+            if (r % 5)
+                n += (size_t)snprintf(doc + n, sizeof doc - n, ",\"id\":\"i%u\"",
+                                      (unsigned)(r >> 8) % 8);
+            if ((r >> 16) % 3 == 0)
+                n += (size_t)snprintf(doc + n, sizeof doc - n, ",\"parent\":\"i%u\"",
+                                      (unsigned)(r >> 20) % 10);
+            if ((r >> 24) % 2)
+                n += (size_t)snprintf(doc + n, sizeof doc - n, ",\"author\":\"a%u\"",
+                                      (unsigned)(r >> 28) % 4);
+            if ((r >> 32) % 3 == 0)
+                n += (size_t)snprintf(doc + n, sizeof doc - n, ",\"reply_to\":\"a%u\"",
+                                      (unsigned)(r >> 36) % 5);
+            n += (size_t)snprintf(doc + n, sizeof doc - n, "}");
+        }
+        n += (size_t)snprintf(doc + n, sizeof doc - n, "]}");
+        ms_discussion *d;
+        ms_error err;
+        assert_int_equal(ms_discussion_parse(doc, n, MS_FORMAT_JSON, "r", &d, &err), MS_OK);
+        for (size_t i = 0; i < d->n_comments; i++)
+            assert_ptr_equal(ms_discussion_parent(d, i), parent_by_scan(d, i));
+        ms_discussion_free(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -684,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_dataset_jsonl_labels_and_context),
         cmocka_unit_test(test_dataset_rolls_back_on_error),
         cmocka_unit_test(test_dataset_csv),
+        cmocka_unit_test(test_parent_index_matches_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
