@@ -11,6 +11,7 @@
 #include "spans.h"
 #include "util.h"
 #include "card.h"
+#include "deny.h"
 #include "compiled.h"
 
 #include <dirent.h>
@@ -54,6 +55,7 @@ struct ms_scorer {
     size_t n_deny;
     ms_spans_work *spans;
     ms_reasons_mode reasons;
+    ms_deny_index *deny_index; /* the same as a trie over tokens */
 };
 
 static ms_status load_one(const char *dir, const char *name, loaded_model *lm, unsigned flags,
@@ -426,6 +428,8 @@ ms_status ms_scorer_new(const ms_models *models, const ms_policy *policy, ms_sco
         const char *term = ms_policy_deny_term(policy, i);
         st = ms_tokenize(term, strlen(term), models->lx, &s->deny[i], NULL);
     }
+    if (st == MS_OK)
+        st = ms_deny_index_new(s->deny, s->n_deny, &s->deny_index);
     if (st != MS_OK) {
         ms_scorer_free(s);
         return st;
@@ -445,6 +449,7 @@ void ms_scorer_free(ms_scorer *s)
         ms_tokens_free(&s->deny[i]);
     free(s->deny);
     ms_spans_work_free(s->spans);
+    ms_deny_index_free(s->deny_index);
     free(s);
 }
 
@@ -613,31 +618,21 @@ static ms_status context_reasons(ms_scorer *s, size_t i, const ms_input *in, ms_
     return st;
 }
 
-/* Marks the deny terms found in the comment's tokens t. */
+/* Marks the deny terms found in the comment's tokens t (each once, at its
+ * first occurrence, in the policy's order). */
 static ms_status deny_terms(ms_scorer *s, const ms_input *in, const ms_tokens *t, ms_result *r)
 {
-    for (size_t d = 0; d < s->n_deny; d++) {
-        const ms_tokens *term = &s->deny[d];
-        size_t n = term->n;
-        if (n == 0)
-            continue;
-        for (size_t i = 0; i + n <= t->n; i++) {
-            size_t k = 0;
-            while (k < n && t->tok[i + k].fold_len == term->tok[k].fold_len &&
-                   memcmp(ms_token_text(t, i + k), ms_token_text(term, k),
-                          term->tok[k].fold_len) == 0)
-                k++;
-            if (k < n)
-                continue;
-            r->flags |= MS_FLAG_DENY;
-            ms_status st = add_reason(r, "deny", in->text, t->tok[i].start,
-                                      t->tok[i + n - 1].end, 1, NULL, 1);
-            if (st != MS_OK)
-                return st;
-            break;
-        }
+    ms_deny_hit *hits;
+    size_t n;
+    ms_status st = ms_deny_index_match(s->deny_index, t, &hits, &n);
+    for (size_t j = 0; st == MS_OK && j < n; j++) {
+        const ms_deny_hit *h = &hits[j];
+        r->flags |= MS_FLAG_DENY;
+        st = add_reason(r, "deny", in->text, t->tok[h->first].start,
+                        t->tok[h->first + h->n_tokens - 1].end, 1, NULL, 1);
     }
-    return MS_OK;
+    free(hits);
+    return st;
 }
 
 /* Notes the comment's language; 1 when no loaded model reads it, so it is
