@@ -1,0 +1,52 @@
+/* reader_priv.h - what the reader's files share (reader.c: helpers, JSON
+ * and discussions; reader_jsonl.c: the JSON Lines stream; reader_page.c:
+ * captured pages; reader_dataset.c: labelled data). Not installed. */
+#ifndef MS_READER_PRIV_H
+#define MS_READER_PRIV_H
+
+#include "modscore.h"
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* What the pre-scan learns about a JSON text besides its depth. */
+typedef struct scan_info {
+    int track;            /* record the comments array (whole documents) */
+    long *lines;          /* line of each object in the top-level "comments" */
+    size_t n_lines, cap_lines;
+    size_t n_elems;       /* objects and arrays directly in that array */
+    int has_comments_key; /* the top-level object has a "comments" key */
+} scan_info;
+
+int rd_is_blank_char(char c);
+int rd_all_blank(const char *s, size_t n);
+size_t rd_bom_len(const char *d, size_t n);
+int rd_mem_eq(const char *s, size_t n, const char *lit);
+int rd_mem_starts(const char *s, size_t n, const char *lit);
+int rd_mem_ieq(const char *s, size_t n, const char *lit);
+size_t rd_mem_find(const char *s, size_t n, const char *lit);
+void rd_trim(const char **s, size_t *n);
+char *rd_dup_trimmed(const char *s, size_t n, ms_status *st);
+void rd_article_free(ms_article *a);
+void rd_comment_clear(ms_comment *c);
+char *rd_number_text(size_t n);
+ms_status rd_json_prescan(const char *d, size_t n, long line0, const char *source, scan_info *si,
+                          ms_error *err);
+char *rd_repair_utf8(const char *d, size_t n, size_t *out_len);
+ms_status rd_json_load(const char *d, size_t n, long line0, const char *source, json_t **out,
+                       int *repaired, ms_error *err);
+ms_status rd_json_scalar_text(json_t *v, char **out);
+ms_status rd_field_text(json_t *obj, const char *key, char **out, const char *source, long line,
+                        const char *prefix, ms_error *err);
+ms_status rd_field_string(json_t *obj, const char *key, char **out, const char *source, long line,
+                          const char *prefix, ms_error *err);
+ms_status rd_article_from_json(json_t *o, ms_article **out, const char *source, long line,
+                               ms_error *err);
+ms_status rd_comment_from_json(json_t *o, ms_comment *c, const char *source, long line,
+                               size_t position, int repaired, ms_error *err);
+ms_status rd_parse_jsonl_document(const char *data, size_t len, const char *source,
+                                  ms_discussion *d, ms_error *err);
+ms_status rd_parse_page(const char *data, size_t len, const char *source, ms_discussion *d,
+                        ms_error *err);
+
+#endif
