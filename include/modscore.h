@@ -42,6 +42,12 @@ extern "C" {
 #define MS_MAX_JSON_DEPTH 64                        /* nesting in any JSON input */
 #define MS_MAX_COMMENTS 1000000u                    /* comments in one document */
 #define MS_MAX_LINE_BYTES (1024u * 1024u)           /* one JSON Lines line */
+/* Articles a JSON Lines stream remembers for "article_id" (and to share one
+ * copy of identical inline articles): past either cap the least recently
+ * defined or used article is forgotten, so memory stays flat however many
+ * articles a stream defines. */
+#define MS_MAX_STREAM_ARTICLES 1024u
+#define MS_MAX_STREAM_ARTICLE_BYTES (32u * 1024u * 1024u)
 
 /* Status codes. Never renumbered; new codes are appended. */
 typedef enum ms_status {
@@ -152,8 +158,9 @@ MS_API void ms_discussion_free(ms_discussion *d);
 MS_API const ms_comment *ms_discussion_parent(const ms_discussion *d, size_t index);
 
 /* A JSON Lines stream, read one line at a time in bounded memory. It
- * remembers {"article":{...}} lines so later comments can name them by
- * "article_id". */
+ * remembers {"article":{...}} lines (and inline articles) so later comments
+ * can name them by "article_id", within MS_MAX_STREAM_ARTICLES. A comment's
+ * article stays valid until the comment is freed, even after the reader. */
 typedef struct ms_jsonl_reader ms_jsonl_reader;
 
 /* OUT: *out, free with ms_jsonl_reader_free. */
