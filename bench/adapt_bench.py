@@ -123,18 +123,39 @@ def one(ms, repo, site, rows, k, rep, tmp, test_max, jobs):
 
 
 def table(results, ks):
-    lines = ["| site (test rows) | k | " + " | ".join(SYSTEMS) + " |",
-             "|---|---|" + "---|" * len(SYSTEMS)]
+    """The means per (site, k) as markdown, then how the methods compare."""
+    head = ["shipped", "alone", "sklearn"] + METHODS
+    lines = ["| site (test rows, rejected) | k | shipped | alone | scikit-learn LR | "
+             "adapted: feature | adapted: prior | adapted: both |",
+             "|---|---|" + "---|" * len(head)]
+    groups = []
     for site in SITES:
         for k in ks:
             rs = [r for r in results if r["site"] == site and r["k"] == k]
             if not rs:
                 continue
-            cells = []
-            for s in SYSTEMS:
-                v = [r[s] for r in rs]
-                cells.append(f"{np.mean(v):.3f}")
-            lines.append(f"| {site} ({rs[0]['test_rows']}) | {k} | " + " | ".join(cells) + " |")
+            groups.append(rs)
+            share = rs[0]["test_positives"] / rs[0]["test_rows"]
+            cells = [f"{np.mean([r[s] for r in rs]):.3f}" for s in head]
+            lines.append(f"| {site} ({rs[0]['test_rows']}, {share:.0%}) | {k} | "
+                         + " | ".join(cells) + " |")
+    lines.append("")
+    for m in METHODS:
+        d = [np.mean([r[m] - r["shipped"] for r in g]) for g in groups]
+        worst = min(results, key=lambda r: r[m] - r["shipped"])
+        lines.append(f"- {m}: mean lift over the shipped model {np.mean(d):+.4f} "
+                     f"(smallest mean per site and k {min(d):+.4f}; worst single draw "
+                     f"{worst[m] - worst['shipped']:+.4f}, {worst['site']} k={worst['k']})")
+    for i, a in enumerate(METHODS):
+        for b in METHODS[i + 1:]:
+            d = [r[a] - r[b] for r in results]
+            lines.append(f"- {a} - {b}: mean {np.mean(d):+.4f} over {len(d)} draws "
+                         f"({sum(x > 0 for x in d)} better, {sum(x < 0 for x in d)} worse)")
+    for k in ks:
+        cells = ", ".join(f"{m} {np.mean([r[m] - r['shipped'] for r in results if r['k'] == k]):+.4f}"
+                          for m in METHODS if any(r["k"] == k for r in results))
+        if cells:
+            lines.append(f"- k = {k}, mean lift: {cells}")
     return "\n".join(lines)
 
 

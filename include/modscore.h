@@ -609,7 +609,8 @@ MS_API ms_status ms_train(const ms_dataset *set, const ms_train_options *opt,
 
 /* How ms_adapt combines the base model with a site's decisions. */
 typedef enum ms_adapt_method {
-    MS_ADAPT_DEFAULT = 0, /* the measured best (README, bench/adapt.sh) */
+    MS_ADAPT_DEFAULT = 0, /* the measured best, MS_ADAPT_PRIOR (README,
+                             bench/adapt.sh) */
     MS_ADAPT_FEATURE,     /* the base model's decision value as a feature beside
                              the site's words */
     MS_ADAPT_PRIOR,       /* a prior pulling the weights towards the base

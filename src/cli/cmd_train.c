@@ -26,7 +26,7 @@ static const char train_usage[] =
     "                          decisions in --data instead of training from nothing:\n"
     "                          its features and idf, the strength chosen by\n"
     "                          cross-validation with DIR itself as a candidate\n"
-    "      --adapt-method M    with --base: feature, prior, both (default) or all;\n"
+    "      --adapt-method M    with --base: prior (default), feature, both or all;\n"
     "                          --c then lists the strengths (default\n"
     "                          0.1,0.3,1,3,10,30,100), --folds and --seed apply,\n"
     "                          the feature options do not (the base model's are used)\n"
