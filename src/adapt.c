@@ -161,10 +161,12 @@ static void base_clear(base_model *b)
 
 static const char *task_name(ms_task t) { return t == MS_TASK_HOSTILITY ? "hostility" : "off_topic"; }
 
-/* The card: present, of this feature version, of the task asked for. */
-static ms_status base_card(const char *dir, ms_task task, base_model *b, ms_buf *path,
-                           ms_error *err)
+/* The card: present, of this feature version, of the task (and category,
+ * when the options name one) asked for. */
+static ms_status base_card(const char *dir, const ms_train_options *o, base_model *b,
+                           ms_buf *path, ms_error *err)
 {
+    ms_task task = o->task;
     path->len = 0;
     if (ms_buf_printf(path, "%s/card.json", dir) != MS_OK)
         return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
@@ -178,22 +180,29 @@ static ms_status base_card(const char *dir, ms_task task, base_model *b, ms_buf 
                        err ? err->message : "unreadable card");
     if (strcmp(b->info.task, task_name(task)))
         return ms_fail(err, MS_ERR_ARG, dir, 0, 0,
-                       "the base model is a %s model, not %s: pass --task %s or another --base",
+                       "the base model is for %s, not %s: pass --task %s or another --base",
                        b->info.task, task_name(task),
                        strcmp(b->info.task, "off_topic") ? b->info.task : "off-topic");
     json_error_t je;
     b->card = json_load_file(path->data, 0, &je);
     if (!json_is_object(b->card))
         return ms_fail(err, MS_ERR_PARSE, path->data, je.line, je.column, "%s", je.text);
+    const char *cat = json_string_value(json_object_get(b->card, "category"));
+    const char *want = o->category ? o->category : task_name(task);
+    if (cat && strcmp(cat, want))
+        return ms_fail(err, MS_ERR_ARG, dir, 0, 0,
+                       "the base model is for %s, not %s: pass --task %s or another --base",
+                       cat, want, cat);
     return MS_OK;
 }
 
 /* Loads and checks everything of the base model a new model reuses. */
-static ms_status load_base(const char *dir, ms_task task, const char *lexicon_dir,
-                           base_model *b, ms_error *err)
+static ms_status load_base(const char *dir, const ms_train_options *o, base_model *b,
+                           ms_error *err)
 {
+    const char *lexicon_dir = o->lexicon_dir;
     ms_buf path = {0};
-    ms_status st = base_card(dir, task, b, &path, err);
+    ms_status st = base_card(dir, o, b, &path, err);
     if (st == MS_OK)
         st = ms_lexicon_load(lexicon_dir ? lexicon_dir : "models/lexicons", &b->lx, err);
     const char *lh = json_string_value(json_object_get(b->card, "lexicon_hash"));
@@ -579,7 +588,7 @@ ms_status ms_adapt(const ms_dataset *set, const ms_train_options *o, const char 
     ms_adapt_rows r = {0};
     ms_status st = check_decisions(set, keep, &n_keep, err);
     if (st == MS_OK)
-        st = load_base(base_dir, o->task, o->lexicon_dir, &b, err);
+        st = load_base(base_dir, o, &b, err);
     progress(o, "features", t0);
     if (st == MS_OK && (st = build_rows(set, keep, n_keep, &b, &r)) != MS_OK)
         ms_fail(err, st, "", 0, 0, "feature extraction failed: %s", ms_strerror(st));

@@ -39,7 +39,9 @@ static const char train_usage[] =
     "                          hinge); an ascending grid stops two points past the\n"
     "                          best cross-validated ROC AUC; each fold's fit starts\n"
     "                          from its solution at the previous C\n"
-    "      --no-warm-start     start every fit from zero (to measure the saving)\n"
+    "      --no-warm-start     start every fit from zero (to measure the saving)\n";
+/* in two parts: C99 compilers need not take a literal over 4095 bytes */
+static const char train_usage2[] =
     "      --seed N            random seed; the same seed and data give the same model\n"
     "      --solver S          dcd (default: dual coordinate descent, written as a\n"
     "                          libsvm model) or libsvm (libsvm's svm_train; slow)\n"
@@ -377,13 +379,13 @@ int cmd_train(int argc, char **argv)
             o.jobs = (int)v;
             break;
         }
-        case 'h': fputs(train_usage, stdout); return 0;
-        default: fputs(train_usage, stderr); return EXIT_USAGE;
+        case 'h': fputs(train_usage, stdout), fputs(train_usage2, stdout); return 0;
+        default: fputs(train_usage, stderr), fputs(train_usage2, stderr); return EXIT_USAGE;
         }
     }
     if (!task || !data.n_files || !out) {
         cli_errorf("train needs --task, --data and --out");
-        fputs(train_usage, stderr);
+        fputs(train_usage, stderr), fputs(train_usage2, stderr);
         return EXIT_USAGE;
     }
     if (base && data.n_augment) {

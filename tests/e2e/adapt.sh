@@ -117,8 +117,18 @@ absent "$tmp/dup" "disagreeing duplicates"
 "$bin" train -q --task off-topic --models "$models" --base "$models/hostility" \
   --data "$feedback" --out "$tmp/task" 2>"$tmp/err"
 status $? 64 "base model of another task"
-says "$tmp/err" "is a hostility model, not off_topic" "base of another task"
+says "$tmp/err" "the base model is for hostility, not off_topic" "base of another task"
 absent "$tmp/task" "base of another task"
+if [ -d "$models/insult" ]; then
+  adapt --data "$feedback" --base "$models/insult" --out "$tmp/cat" 2>"$tmp/err"
+  status $? 64 "base model of another category"
+  says "$tmp/err" "the base model is for insult, not hostility" "base of another category"
+  absent "$tmp/cat" "base of another category"
+  "$bin" train -q --task insult --models "$models" --base "$models/insult" --data "$feedback" \
+    --out "$tmp/insult" 2>"$tmp/err"
+  status $? 0 "adapting the insult model"
+  grep -q '"category": "insult"' "$tmp/insult/card.json" && ok || bad "adapted insult card"
+fi
 cp -r "$models/hostility" "$tmp/v2"
 sed -i 's/"format": 1/"format": 2/' "$tmp/v2/card.json"
 adapt --data "$feedback" --base "$tmp/v2" --out "$tmp/fv" 2>"$tmp/err"
