@@ -691,11 +691,18 @@ ms_status ms_eval_category(const ms_models *models, const char *category,
     ms_article scratch;
     for (size_t i = 0; st == MS_OK && i < set->n; i++) {
         ms_input in = example_input(&set->items[i], &scratch);
+        /* labelled data for a model is taken to be in the model's language */
+        if (!in.language)
+            in.language = ms_models_category_info(models, (size_t)ci)->language;
         ms_result r;
         st = ms_score(s, &in, &r);
-        if (st == MS_OK && !r.scores[ci].has_score)
-            st = ms_fail(err, MS_ERR_ARG, "", 0, 0, "example %zu has no context to score", i + 1);
-        p[i] = st == MS_OK ? r.scores[ci].score : 0;
+        int has = st == MS_OK && (size_t)ci < r.n_scores && r.scores[ci].has_score;
+        if (st == MS_OK && !has)
+            st = ms_fail(err, MS_ERR_ARG, "", 0, 0, "example %zu has no %s score: %s", i + 1,
+                         category,
+                         (size_t)ci < r.n_scores && r.scores[ci].missing ? r.scores[ci].missing
+                                                                        : "not scored");
+        p[i] = has ? r.scores[ci].score : 0;
         y[i] = (int8_t)(set->items[i].label != 0);
         ms_result_clear(&r);
     }

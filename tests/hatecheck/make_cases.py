@@ -105,7 +105,7 @@ NON_HATEFUL = {
         "Many {P_lc} live in this part of the city.",
         "The council met with {P_lc} to discuss the new park.",
         "There was a good documentary about {P_lc} last night.",
-        "{P} have lived here for generations.",
+        "{P} have been part of this town for over a century.",
     ],
 }
 
@@ -166,6 +166,17 @@ def main():
         rows.append(("reclaimed_slur", g, 0, 0, text, i))
     for i, text in enumerate(NON_PROTECTED):
         rows.append(("abuse_non_protected", "none", 0, 1, text, i))
+    # no case may be a sentence some model is trained on (the template sets of
+    # train/identity/make_templates.py): the set measures, it never teaches
+    trained = set()
+    for name in ("civil_train.jsonl",):
+        path = os.path.join(repo, "train", "identity", name)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                trained |= {json.loads(l)["text"].lower() for l in f}
+    clash = [r[4] for r in rows if r[4].lower() in trained]
+    if clash:
+        sys.exit(f"make_cases: {len(clash)} cases are training sentences, e.g. {clash[0]!r}")
     out = os.path.join(repo, "tests", "data", "hatecheck", "cases.jsonl")
     with open(out, "w", encoding="utf-8") as f:
         for n, (func, g, ia, host, text, i) in enumerate(rows):
