@@ -63,7 +63,8 @@ status $? 0 "the shipped model publishes this site's advertising (else the test 
 # adapted set, SIGHUP: the site's standard is served without a restart
 if command -v curl >/dev/null 2>&1; then
   ln -s "$(cd "$models" && pwd)" "$tmp/current"
-  "$bin" serve --listen 127.0.0.1:0 --models "$tmp/current" --threads 1 2>"$tmp/serve.log" &
+  "$bin" serve --listen 127.0.0.1:0 --models "$tmp/current" --threads 1 \
+    --feedback "$tmp/served-feedback.jsonl" 2>"$tmp/serve.log" &
   spid=$!
   port=
   for _ in $(seq 100); do
@@ -74,6 +75,23 @@ if command -v curl >/dev/null 2>&1; then
   ask() { curl -s --max-time 10 "127.0.0.1:$port/v1/check" \
     -d '{"text":"The mayor: free crypto giveaway, click my profile"}'; }
   ask | grep -q '"action":"publish"' && ok || bad "serve with the shipped set: $(ask)"
+  # the fixture's decisions sent as Perspective's suggestscore: serve's own
+  # --feedback file trains the same model as the fixture
+  python3 - "$feedback" >"$tmp/suggest.txt" <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    print(json.dumps({"comment": {"text": r["text"]}, "communityId": r["communityId"],
+                      "clientToken": r["clientToken"],
+                      "attributeScores": {"TOXICITY": {"summaryScore": {"value": r["score"]}}}}))
+PY
+  while IFS= read -r body; do
+    curl -s --max-time 10 -o /dev/null "127.0.0.1:$port/v1alpha1/comments:suggestscore" -d "$body"
+  done <"$tmp/suggest.txt"
+  adapt --data "$tmp/served-feedback.jsonl" --out "$tmp/served" 2>"$tmp/err"
+  status $? 0 "adapt on serve's own --feedback file"
+  cmp -s "$tmp/site/model.svm" "$tmp/served/model.svm" && ok ||
+    bad "serve's feedback file trained another model than the fixture: $(head -2 "$tmp/served-feedback.jsonl")"
   ln -sfn "$tmp/set" "$tmp/current.tmp" && mv -T "$tmp/current.tmp" "$tmp/current"
   kill -HUP $spid
   for _ in $(seq 100); do
