@@ -1,12 +1,15 @@
 /* card.c - reading a model card and checking the files it vouches for. */
 #include "card.h"
 
+#include "lexicon.h"
 #include "util.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void ms_hex64(uint64_t v, char out[17]) { snprintf(out, 17, "%016llx", (unsigned long long)v); }
 
@@ -107,6 +110,41 @@ int ms_card_category(const char *path, const char *legacy_name, char **category)
     return r;
 }
 
+/* "lexicon_hash", "lexicon_bytes" and "model_bytes", all optional; -1 when
+ * malformed. */
+static int read_lexicon_fields(json_t *root, ms_card *card)
+{
+    json_t *lh = json_object_get(root, "lexicon_hash");
+    json_t *lb = json_object_get(root, "lexicon_bytes");
+    if (lh && (!json_is_string(lh) || ms_parse_hex64(json_string_value(lh), &card->lexicon_hash)))
+        return -1;
+    card->has_lexicon_hash = lh != NULL;
+    if (lb && (!json_is_integer(lb) || json_integer_value(lb) < 1))
+        return -1;
+    card->lexicon_bytes = lb ? (uint64_t)json_integer_value(lb) : 0;
+    json_t *mb = json_object_get(root, "model_bytes");
+    if (mb && (!json_is_integer(mb) || json_integer_value(mb) < 1))
+        return -1;
+    card->model_bytes = mb ? (uint64_t)json_integer_value(mb) : 0;
+    return 0;
+}
+
+ms_status ms_card_check_model_size(const ms_card *card, const char *svm_path, ms_error *err)
+{
+    struct stat sb;
+    if (!card->model_bytes)
+        return MS_OK;
+    if (stat(svm_path, &sb) != 0)
+        return ms_fail(err, MS_ERR_MODEL, svm_path, 0, 0, "%s (the card records %llu bytes)",
+                       strerror(errno), (unsigned long long)card->model_bytes);
+    if ((uint64_t)sb.st_size != card->model_bytes)
+        return ms_fail(err, MS_ERR_MODEL, svm_path, 0, 0,
+                       "%lld bytes, the card says %llu (truncated or replaced): restore it or "
+                       "retrain",
+                       (long long)sb.st_size, (unsigned long long)card->model_bytes);
+    return MS_OK;
+}
+
 ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
 {
     memset(card, 0, sizeof *card);
@@ -180,10 +218,41 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
                  ? MS_OK
                  : ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
     }
+    if (st == MS_OK && read_lexicon_fields(root, card) != 0)
+        st = ms_fail(err, MS_ERR_MODEL, path, 0, 0,
+                     "card's \"lexicon_hash\" is not 16 hex digits, or \"lexicon_bytes\" or "
+                     "\"model_bytes\" not a size");
     json_decref(root);
     if (st != MS_OK)
         ms_card_clear(card);
     return st;
+}
+
+ms_status ms_card_check_lexicon(const ms_card *card, const ms_lexicon *lx, int full,
+                                uint64_t *hash, const char *lexicon_dir, ms_error *err)
+{
+    if (!card->has_lexicon_hash)
+        return MS_OK;
+    size_t bytes = ms_lexicon_bytes(lx);
+    if (card->lexicon_bytes && card->lexicon_bytes != bytes)
+        return ms_fail(err, MS_ERR_MODEL, lexicon_dir, 0, 0,
+                       "the lexicons are not the ones model %s was trained with (%zu bytes, "
+                       "its card says %llu): restore them or retrain",
+                       card->version, bytes, (unsigned long long)card->lexicon_bytes);
+    if (!full)
+        return MS_OK;
+    if (!*hash)
+        *hash = ms_lexicon_hash(lx);
+    if (*hash != card->lexicon_hash) {
+        char have[17], want[17];
+        ms_hex64(*hash, have);
+        ms_hex64(card->lexicon_hash, want);
+        return ms_fail(err, MS_ERR_MODEL, lexicon_dir, 0, 0,
+                       "the lexicons are not the ones model %s was trained with (lexicon_hash "
+                       "%s, its card says %s): restore them or retrain",
+                       card->version, have, want);
+    }
+    return MS_OK;
 }
 
 ms_status ms_card_file_hash(const char *path, uint64_t *h, ms_error *err)

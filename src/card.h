@@ -25,6 +25,10 @@ typedef struct ms_card {
     ms_feature_config features;
     uint64_t model_hash;     /* FNV-1a of model.svm */
     uint64_t idf_hash;       /* FNV-1a of idf.bin */
+    int has_lexicon_hash;    /* the card names the lexicons it was trained with */
+    uint64_t lexicon_hash;   /* ms_lexicon_hash of them */
+    uint64_t lexicon_bytes;  /* their size (ms_lexicon_bytes); 0 when not recorded */
+    uint64_t model_bytes;    /* model.svm's size; 0 when not recorded */
 } ms_card;
 
 /* Reads the fields above from a card file; anything else in it is for
@@ -55,6 +59,20 @@ ms_status ms_card_check_file(const char *path, uint64_t expected, ms_error *err)
 /* A 64-bit hash as 16 hex digits, and back (0 on success). */
 void ms_hex64(uint64_t v, char out[17]);
 int ms_parse_hex64(const char *s, uint64_t *v);
+
+/* MS_OK when lx is the lexicon set the card's model was trained with (a
+ * card without "lexicon_hash" predates the check: MS_OK). With full, its
+ * hash is compared (the lexicon's bytes are hashed once per load, about
+ * 4 ms); without, only its size ("lexicon_bytes", when the card has it):
+ * for short-lived processes, as MS_LOAD_TRUST_COMPILED. Else MS_ERR_MODEL
+ * naming lexicon_dir. *hash caches the hash between calls (0: not yet). */
+ms_status ms_card_check_lexicon(const ms_card *card, const ms_lexicon *lx, int full,
+                                uint64_t *hash, const char *lexicon_dir, ms_error *err);
+
+/* MS_OK when model.svm in model_dir has the size the card records (always,
+ * when it records none): a cheap check that it is whole while model.bin is
+ * what gets loaded. Else MS_ERR_MODEL naming it. */
+ms_status ms_card_check_model_size(const ms_card *card, const char *svm_path, ms_error *err);
 
 /* The loaded lexicon of a model set (for training and evaluation). */
 const ms_lexicon *ms_models_lexicon(const ms_models *m);

@@ -368,6 +368,14 @@ int ms_lexicon_insult(const ms_lexicon *lx, const char *w, size_t n)
 
 int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n) { return find(lx, w, n) != NULL; }
 
+size_t ms_lexicon_bytes(const ms_lexicon *lx)
+{
+    size_t n = 0;
+    for (int i = 0; lx && i < 4; i++)
+        n += lx->len[i];
+    return n;
+}
+
 uint64_t ms_lexicon_hash(const ms_lexicon *lx)
 {
     if (!lx)

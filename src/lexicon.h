@@ -30,5 +30,7 @@ int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n);
 /* A content hash of the loaded lists, for model cards: computed at each
  * call (about a millisecond), not at load. */
 uint64_t ms_lexicon_hash(const ms_lexicon *lx);
+/* The size of the lexicon files as read (cheap: no hashing). */
+size_t ms_lexicon_bytes(const ms_lexicon *lx);
 
 #endif

@@ -715,6 +715,8 @@ ms_status ms_policy_parse(const char *data, size_t len, const char *source, ms_p
     if (len > MS_POLICY_MAX_BYTES)
         return ms_fail(err, MS_ERR_LIMIT, source, 0, 0, "policy larger than the %u-byte limit",
                        MS_POLICY_MAX_BYTES);
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        data += 3, len -= 3; /* a UTF-8 byte-order mark, as discussions accept */
     json_error_t jerr;
     json_t *root = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)

@@ -428,6 +428,8 @@ ms_status ms_dataset_read(const char *data, size_t len, ms_format format,
     size_t skip = rd_bom_len(data, len);
     data += skip;
     len -= skip;
+    if (rd_all_blank(data, len))
+        return ms_fail(err, MS_ERR_PARSE, source, 0, 0, "no examples: the file is empty");
     if (format == MS_FORMAT_AUTO) {
         size_t i = 0;
         while (i < len && rd_is_blank_char(data[i]))

@@ -75,6 +75,12 @@ static ms_status load_one(const char *dir, const char *name, loaded_model *lm, u
                               lm->card.features.hash_bits,
                               flags & MS_LOAD_TRUST_COMPILED ? 0 : MS_COMPILED_VERIFY,
                               &lm->linear, &lm->idf, &lm->map, err);
+        if (st == MS_OK) {
+            /* model.svm is not read then: at least see that it is whole */
+            path.len = 0;
+            ms_buf_printf(&path, "%s/%s/model.svm", dir, name);
+            st = ms_card_check_model_size(&lm->card, path.data, err);
+        }
         if (st != MS_ERR_NOT_FOUND) {
             ms_buf_free(&path);
             return st;
@@ -232,6 +238,18 @@ static ms_status list_dirs(const char *dir, char ***names, size_t *n, ms_error *
     return st;
 }
 
+/* Every model's card against the loaded lexicons (hashed at most once). */
+static ms_status check_lexicons(const ms_models *m, unsigned flags, const char *lexicon_dir,
+                                ms_error *err)
+{
+    uint64_t hash = 0;
+    ms_status st = MS_OK;
+    for (size_t i = 0; st == MS_OK && i < m->n; i++)
+        st = ms_card_check_lexicon(&m->m[i].card, m->lx, !(flags & MS_LOAD_TRUST_COMPILED), &hash,
+                                   lexicon_dir, err);
+    return st;
+}
+
 ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out, ms_error *err)
 {
     *out = NULL;
@@ -277,6 +295,9 @@ ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out,
                          "no model directory names the category \"hostility\"");
         ms_card_clear(&card);
     }
+    path.len = 0;
+    if (st == MS_OK && ms_buf_printf(&path, "%s/lexicons", dir) == MS_OK)
+        st = check_lexicons(m, flags, path.data, err);
     /* models/spans (its card names no category: not a scoring category) */
     path.len = 0;
     if (st == MS_OK && ms_buf_printf(&path, "%s/spans", dir) == MS_OK) {
@@ -334,6 +355,8 @@ ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir, 
         base = slash + 1;
     }
     st = add_model(m, parent, base, name, 0, err);
+    if (st == MS_OK)
+        st = check_lexicons(m, 0, lexicon_dir, err);
     free(dir);
     free(name);
     if (st != MS_OK) {

@@ -414,6 +414,9 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
     st = ms_linear_write_libsvm(lin, path.data, err);
     if (st == MS_OK)
         st = ms_card_file_hash(path.data, &mh, err);
+    struct stat sb;
+    if (st == MS_OK && stat(path.data, &sb) == 0)
+        json_object_set_new(card, "model_bytes", json_integer((json_int_t)sb.st_size));
     path.len = 0;
     ms_buf_printf(&path, "%s/idf.bin", tmp);
     if (st == MS_OK)
@@ -485,7 +488,7 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
         scored_pos += !set->items[i].train_only && set->items[i].label != 0;
     }
     if (scored_pos < (size_t)k || scored - scored_pos < (size_t)k)
-        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+        return ms_fail(err, MS_ERR_PARSE, "", 0, 0, /* the data's fault: 65 */
                        "need at least %d positive and %d negative examples outside --augment "
                        "(have %zu and %zu)",
                        k, k, scored_pos, scored - scored_pos);
@@ -629,7 +632,9 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
             (attr && *attr &&
              json_object_set_new(card, "perspective_attribute", json_string(attr))) ||
             json_object_set_new(card, "language", json_string("en")) ||
-            json_object_set_new(card, "needs_context", json_boolean(d.cfg.context)))
+            json_object_set_new(card, "needs_context", json_boolean(d.cfg.context)) ||
+            json_object_set_new(card, "lexicon_bytes",
+                                json_integer((json_int_t)ms_lexicon_bytes(lx))))
             st = MS_ERR_NOMEM;
     }
     if (st == MS_OK) {

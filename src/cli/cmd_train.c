@@ -155,12 +155,8 @@ static int read_data(const char *const *files, int n, const ms_csv_options *csv,
         int rc = cli_read_file(files[i], (size_t)4 << 30, &data, &len);
         if (rc)
             return rc;
-        size_t k = 0;
-        while (k < len && (data[k] == ' ' || data[k] == '\n' || data[k] == '\r' || data[k] == '\t'))
-            k++;
-        ms_format fmt = k < len && data[k] == '{' ? MS_FORMAT_JSONL : MS_FORMAT_CSV;
         ms_error err = {0};
-        ms_status st = ms_dataset_read(data, len, fmt, csv,
+        ms_status st = ms_dataset_read(data, len, MS_FORMAT_AUTO, csv,
                                        strcmp(files[i], "-") ? files[i] : "<stdin>", set, &err);
         free(data);
         if (st != MS_OK) {

@@ -9,7 +9,8 @@
 #    directory, score --out never replaces a device and never replaces the
 #    old report after a failed run, no temporary name can be planted, a
 #    FIFO as a model file never blocks, an unreadable input is never an
-#    empty success.
+#    empty success, other lexicons or a truncated model.svm are refused,
+#    training data errors are 65.
 # Usage: robust.sh MODSCORE TESTS_DIR
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -287,6 +288,43 @@ echo "you idiot" | timeout 20 "$bin" check --models "$f/models" >/dev/null 2>"$f
 rc=$?
 [ "$rc" != 124 ] && [ "$rc" -ge 64 ] && ok || bad "check with a FIFO as model.bin: exit $rc"
 names "$f/err" "not a regular file"
+
+# 13. lexicons other than the model's: refused (check sees a size change,
+# score and the server, which verify, any change)
+cp -r "$models" "$f/lex"
+printf 'zzzz\t4.0\t0.5\t[4]\n' >>"$f/lex/lexicons/vader_lexicon.txt"
+echo "you idiot" | "$bin" check --models "$f/lex" >/dev/null 2>"$f/err"
+status $? 66 "check with an edited lexicon"
+names "$f/err" "lexicons are not the ones"
+cp "$models/lexicons/vader_lexicon.txt" "$f/lex/lexicons/vader_lexicon.txt"
+sed -i 's/^idiot\t-2\.3\t/idiot\t-2.4\t/' "$f/lex/lexicons/vader_lexicon.txt"
+cmp -s "$models/lexicons/vader_lexicon.txt" "$f/lex/lexicons/vader_lexicon.txt" &&
+  bad "the same-size lexicon edit did not happen"
+"$bin" score -q -o jsonl --models "$f/lex" "$example" >/dev/null 2>"$f/err"
+status $? 66 "score with a same-size lexicon edit"
+names "$f/err" "lexicon_hash"
+: >"$f/lex/lexicons/insults.txt"
+"$bin" score -q -o jsonl --models "$f/lex" "$example" >/dev/null 2>"$f/err"
+status $? 66 "score with an emptied lexicon"
+# 18. training data errors are 65 and say what is wrong; a truncated
+# model.svm is noticed; a policy with a UTF-8 byte-order mark is read
+: >"$f/empty.jsonl"
+"$bin" train -q --task hostility --data "$f/empty.jsonl" --out "$f/new" --models "$models" 2>"$f/err"
+status $? 65 "train on an empty file"
+names "$f/err" "empty"
+head -3 "$tmp/eval.jsonl" >"$f/few.jsonl"
+"$bin" train -q --task hostility --data "$f/few.jsonl" --out "$f/new" --models "$models" 2>"$f/err"
+status $? 65 "train on too few examples"
+names "$f/err" "need at least"
+cp -r "$models" "$f/trunc"
+truncate -s -100 "$f/trunc/hostility/model.svm"
+echo "you idiot" | "$bin" check --models "$f/trunc" >/dev/null 2>"$f/err"
+status $? 66 "check with a truncated model.svm"
+names "$f/err" "truncated"
+printf '\357\273\277{"name":"bom","deny":["zzyzx"]}\n' >"$f/bom.json"
+echo "zzyzx" | "$bin" check --policy "$f/bom.json" >"$f/out" 2>"$f/err"
+status $? 1 "check with a policy that starts with a byte-order mark"
+grep -q '"deny"' "$f/out" && ok || bad "policy with a BOM: the deny term was not applied"
 
 echo "robust: $pass passed, $fail failed"
 [ "$fail" = 0 ]
