@@ -98,16 +98,23 @@ static int not_language(const char *w, size_t n)
     return memchr(w, '@', n) != NULL;
 }
 
-/* English function words that no other language CLD2 tells from English
- * spells the same way ("die", "was", "will", "on", "an", "in", "a", "i"
- * are left out: German, French, Italian or Spanish words too). */
+/* Common English words that no other language CLD2 tells from English
+ * spells the same way ("die", "was", "will", "on", "an", "in", "a", "i",
+ * "also", "over", "last" are left out: German, Dutch, French, Italian or
+ * Spanish words too). bench/language.sh checks that they take no other
+ * language's comment for English. */
 static const char *const english_words[] = { /* sorted: bsearch */
-    "about", "all", "and", "are", "at", "be", "because", "been", "but", "by", "can", "could",
-    "do", "does", "don't", "for", "from", "has", "have", "he", "how", "i'm", "if", "into", "is",
-    "it", "it's", "just", "more", "my", "not", "of", "only", "or", "our", "out", "she",
-    "should", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "those", "to", "very", "we", "were", "what", "when", "which", "who", "why", "with",
-    "would", "you", "your",
+    "about", "after", "again", "all", "although", "always", "and", "any", "anyone", "anything",
+    "are", "at", "be", "because", "been", "before", "but", "by", "can", "can't", "could",
+    "didn't", "do", "does", "doesn't", "don't", "even", "everyone", "for", "from", "good",
+    "has", "have", "he", "here", "how", "i'd", "i'm", "i've", "if", "into", "is", "isn't", "it",
+    "it's", "just", "know", "like", "many", "maybe", "more", "most", "much", "my", "never",
+    "nobody", "not", "nothing", "of", "off", "only", "or", "other", "our", "out", "people",
+    "really", "she", "should", "some", "someone", "something", "still", "than", "that",
+    "that's", "the", "their", "them", "then", "there", "there's", "these", "they", "they're",
+    "think", "this", "those", "to", "up", "very", "we", "were", "what", "what's", "when",
+    "where", "which", "while", "who", "whoever", "why", "with", "won't", "would", "wrote",
+    "year", "years", "you", "you're", "your",
 };
 
 static int cmp_word(const void *a, const void *b)
@@ -133,6 +140,11 @@ static int english_by_function_words(const char *buf, size_t n)
         if (j == i)
             break;
         words++;
+        if (j - i == 1 && buf[i] == 'I') { /* English "I"; Italian "i" is lower case */
+            hits++;
+            i = j;
+            continue;
+        }
         char w[16];
         size_t len = j - i;
         if (len < sizeof w) {
