@@ -18,8 +18,9 @@ pkgs_build="build-essential cmake pkg-config libsvm-dev libjansson-dev libutf8pr
 # Tests: cmocka; curl (the server over loopback); python3 (train/ recipe, e2e
 # checks); valgrind (memcheck build type); clang and its runtime (fuzz
 # targets); chromium (the HTML report in a browser); GNU parallel (the
-# stateless-filter contract test).
-pkgs_test="libcmocka-dev curl python3 valgrind clang libclang-rt-14-dev chromium parallel"
+# stateless-filter contract test); nodejs and npm (html_decide drives
+# chromium with playwright-core, which npm fetches).
+pkgs_test="libcmocka-dev curl python3 valgrind clang libclang-rt-14-dev chromium parallel nodejs npm"
 # The .deb: help2man (the man page from --help), file (CPack's shlibdeps
 # looks for ELF files with it); dpkg-shlibdeps comes with build-essential.
 pkgs_deb="help2man file"
