@@ -23,6 +23,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 top=$(git -C "$here" rev-parse --show-toplevel)
+sha=$(git -C "$top" rev-parse HEAD)
 t_all=$(date +%s)
 fresh_base
 
@@ -31,7 +32,7 @@ if [ $# -ge 1 ]; then
 else
   t0=$(date +%s)
   fresh_root debbuild
-  git clone -q "$top" "$FRESH_ROOT/root/modscore"
+  fresh_clone "$top" "$sha" "$FRESH_ROOT/root/modscore"
   log="$FRESH_CACHE/deb-build.log"
   fresh_log "build: ./setup.sh deb in a fresh root (log $log)"
   if ! fresh_run "$FRESH_ROOT" "cd /root/modscore && ./setup.sh deb" >"$log" 2>&1; then

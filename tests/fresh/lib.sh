@@ -9,6 +9,7 @@
 # fresh_root NAME       unpack the cached base into a new root (path in
 #                       FRESH_ROOT), bind-mount /proc /sys /dev /dev/pts
 #                       /dev/shm, copy resolv.conf.
+# fresh_clone R C DIR   clone repository R at commit C into DIR.
 # fresh_run ROOT CMD    run the shell command CMD as root inside ROOT, with the
 #                       environment of a fresh login (env -i).
 # fresh_cleanup         unmount every root made here and remove it (the
@@ -134,6 +135,13 @@ fresh_root() {
   # guard): it would outlive the test and keep the root busy.
   printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
   chmod 755 "$root/usr/sbin/policy-rc.d"
+}
+
+# fresh_clone REPO COMMIT DIR: a clone of REPO checked out at COMMIT (the
+# HEAD when the script started, even if the checkout moves meanwhile).
+fresh_clone() {
+  git clone -q --no-checkout "$1" "$3"
+  git -C "$3" checkout -q --detach "$2"
 }
 
 fresh_run() {

@@ -48,9 +48,7 @@ for cmd in "$@"; do
   n=$((n + 1))
   t0=$(date +%s)
   fresh_root "qs$n"
-  git clone -q "$top" "$FRESH_ROOT/root/modscore"
-  [ "$(git -C "$FRESH_ROOT/root/modscore" rev-parse HEAD)" = "$sha" ] ||
-    fresh_die "the clone is not at HEAD $sha"
+  fresh_clone "$top" "$sha" "$FRESH_ROOT/root/modscore"
   log="$FRESH_CACHE/quickstart-$n.log"
   fresh_log "[$n] $cmd (root $FRESH_ROOT, log $log)"
   if fresh_run "$FRESH_ROOT" "cd /root/modscore && $cmd" >"$log" 2>&1; then
