@@ -8,7 +8,8 @@
 # text, decision and label, and `modscore train --base` adapts the shipped
 # model on them to the same model as on the fixture itself. The browser
 # part is tests/browser/decide.cjs (playwright-core from the npm registry,
-# installed once into ARTIFACTS/node, driving Debian's chromium). Exits 77
+# installed once into ARTIFACTS/node, driving Debian's chromium; the version
+# in playwright-version, 1.58.0, runs on Debian 12's Node.js 18: 1.65 wants 20). Exits 77
 # (skipped) when chromium, node or playwright-core is not to be had.
 set -eu
 cli=$1
