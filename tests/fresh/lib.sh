@@ -8,7 +8,7 @@
 #                       apt in the roots always reads the current indexes).
 # fresh_root NAME       unpack the cached base into a new root (path in
 #                       FRESH_ROOT), bind-mount /proc /sys /dev /dev/pts
-#                       /dev/shm, copy resolv.conf.
+#                       /dev/shm, copy resolv.conf and the local CAs.
 # fresh_clone R C DIR   clone repository R at commit C into DIR.
 # fresh_run ROOT CMD    run the shell command CMD as root inside ROOT, with the
 #                       environment of a fresh login (env -i).
@@ -131,6 +131,14 @@ fresh_root() {
     mount --bind "/$m" "$root/$m" || fresh_die "cannot bind-mount /$m"
   done
   cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+  # The machine's own local certificate authorities, as a site would install
+  # them on every machine (an HTTPS proxy's, say): npm in the tests fetches
+  # over HTTPS, and Debian's node trusts the system's store.
+  if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    fresh_run "$root" "update-ca-certificates >/dev/null 2>&1" ||
+      fresh_die "update-ca-certificates failed in $root"
+  fi
   # No daemon started by a package's maintainer scripts (the usual chroot
   # guard): it would outlive the test and keep the root busy.
   printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
