@@ -101,24 +101,6 @@ static void test_scorer_leaves_it_unscored(void **state)
     ms_result_clear(&r);
 }
 
-static int group_setup(void **state)
-{
-    scoring *s = calloc(1, sizeof *s);
-    if (!s || scoring_open(s) != 0) {
-        free(s);
-        return -1;
-    }
-    *state = s;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    scoring_close(*state);
-    free(*state);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,5 +111,5 @@ int main(void)
         cmocka_unit_test(test_models_read_english),
         cmocka_unit_test(test_scorer_leaves_it_unscored),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
 }

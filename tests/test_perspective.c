@@ -16,24 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int group_setup(void **state)
-{
-    scoring *s = calloc(1, sizeof *s);
-    if (!s || scoring_open(s) != 0) {
-        free(s);
-        return -1;
-    }
-    *state = s;
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    scoring_close(*state);
-    free(*state);
-    return 0;
-}
-
 static json_t *parse(const char *text)
 {
     json_error_t je;
@@ -526,5 +508,5 @@ int main(void)
         cmocka_unit_test(test_languages),
         cmocka_unit_test(test_error_shape),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
 }
