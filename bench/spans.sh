@@ -49,7 +49,7 @@ for split in trial heldout; do
   $ev score "$gold" "$tmp/today-$split.jsonl" "today's reasons (strongest words)"
   $ev score "$gold" "$tmp/today-$split.jsonl" "today's reasons, weight > 0.5" 0.5
   $ev lexicon "$tmp/prep/spans-train.jsonl" "$gold"
-  [ -s "$tmp/train.svm" ] || "$build/train_spans" --models "$here/models" \
+  [ $split = heldout ] || "$build/train_spans" --models "$here/models" \
     --data "$tmp/prep/spans-train.jsonl" --dump "$tmp/train.svm" "$tmp/train.meta"
   "$build/train_spans" --models "$here/models" --data "$gold" --dump "$tmp/$split.svm" "$tmp/$split.meta"
   /usr/bin/python3 "$here/bench/spans_eval.py" lr "$tmp/train.svm" "$tmp/train.meta" \

@@ -103,17 +103,29 @@ def cmd_lexicon(argv):
     report("lexicon of marked words (%d)" % len(lex), golds_of(gold_recs), preds)
 
 
-def decode(meta, prob, thr, n_posts):
-    """Runs of consecutive marked tokens of each post as byte spans."""
+def decode(meta, prob, thr, texts, rescue=False):
+    """Runs of consecutive marked tokens of each post as byte spans, a run
+    ending at a sentence break (as models/spans decodes); with rescue, a
+    post with no marked token gets its likeliest one."""
+    n_posts = len(texts)
     spans = [[] for _ in range(n_posts)]
-    prev = None  # (post, index in spans list)
+    best = [None] * n_posts
+    prev = None  # (post, token row, end byte)
     for k, ((post, s, e), p) in enumerate(zip(meta, prob)):
+        if best[post] is None or p > best[post][0]:
+            best[post] = (p, s, e)
         if p >= thr:
-            if prev is not None and prev[0] == post and prev[1] == k - 1:
+            gap = texts[post][prev[2]:s] if prev and prev[0] == post else b""
+            if prev is not None and prev[0] == post and prev[1] == k - 1 and \
+                    not any(c in gap for c in b".!?;\n"):
                 spans[post][-1][1] = e
             else:
                 spans[post].append([s, e])
-            prev = (post, k)
+            prev = (post, k, e)
+    if rescue:
+        for post in range(n_posts):
+            if not spans[post] and best[post] is not None:
+                spans[post].append([best[post][1], best[post][2]])
     return spans
 
 
@@ -141,23 +153,26 @@ def cmd_lr(argv):
     dev_gold = golds_of([train[i] for i in dev_ids])
     remap = {p: i for i, p in enumerate(dev_ids)}
     dev_meta = [(remap[m[0]], m[1], m[2]) for m, d in zip(mtr, dev) if d]
-    best = (-1, None, None)
-    for c in (0.1, 0.3, 1.0, 3.0):
+    best = (-1, None, None, None)
+    dev_texts = [train[i]["text"].encode("utf-8") for i in dev_ids]
+    for c in (0.1, 0.3, 1.0):
         lr = LogisticRegression(C=c, max_iter=300, solver="liblinear")
         lr.fit(Xtr[~dev], ytr[~dev])
         prob = lr.predict_proba(Xtr[dev])[:, 1]
         for thr in np.arange(0.15, 0.751, 0.025):
-            spans = decode(dev_meta, prob, thr, len(dev_ids))
-            preds = [char_offsets(train[i]["text"], spans[remap[i]]) for i in dev_ids]
-            s = sum(f1(p, g) for p, g in zip(preds, dev_gold)) / len(dev_ids)
-            if s > best[0]:
-                best = (s, c, thr)
+            for rescue in (False, True):
+                spans = decode(dev_meta, prob, thr, dev_texts, rescue)
+                preds = [char_offsets(train[i]["text"], spans[remap[i]]) for i in dev_ids]
+                s = sum(f1(p, g) for p, g in zip(preds, dev_gold)) / len(dev_ids)
+                if s > best[0]:
+                    best = (s, c, thr, rescue)
     lr = LogisticRegression(C=best[1], max_iter=300, solver="liblinear")
     lr.fit(Xtr, ytr)
     prob = lr.predict_proba(Xte)[:, 1]
-    spans = decode(mte, prob, best[2], len(test))
+    spans = decode(mte, prob, best[2], [r["text"].encode("utf-8") for r in test], best[3])
     preds = [char_offsets(r["text"], s) for r, s in zip(test, spans)]
-    report("scikit-learn LR (C=%g, thr %.3f)" % (best[1], best[2]), golds_of(test), preds)
+    report("scikit-learn LR (C=%g, thr %.3f%s)" % (best[1], best[2], ", rescue" if best[3] else ""),
+           golds_of(test), preds)
 
 
 if __name__ == "__main__":

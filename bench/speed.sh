@@ -116,6 +116,16 @@ timed svm_predict "$SLICE" svm-predict -b 1 "$tmp/slice.svm" "$models/hostility/
 timed modscore_slice "$SLICE" "$ms" score --models "$models" --format jsonl --output jsonl \
   --quiet --jobs 1 "$tmp/slice.jsonl" >/dev/null
 
+# reason spans (issue 16): the same slice with --reasons all (reason spans
+# for every comment), and without models/spans loaded (the default,
+# reasons for flags only, should not notice the spans model)
+rm -rf "$tmp/nospans" && mkdir -p "$tmp/nospans"
+for f in "$models"/*; do [ "$(basename "$f")" = spans ] || ln -s "$f" "$tmp/nospans/"; done
+timed modscore_slice_nospans "$SLICE" "$ms" score --models "$tmp/nospans" --format jsonl \
+  --output jsonl --quiet --jobs 1 "$tmp/slice.jsonl" >/dev/null
+timed modscore_slice_reasons "$SLICE" "$ms" score --models "$models" --format jsonl \
+  --output jsonl --quiet --jobs 1 --reasons all "$tmp/slice.jsonl" >/dev/null
+
 # start-up: one check, process start to exit, against `true`
 log "hyperfine: check vs true"
 hyperfine -N --warmup 10 -r "${MS_CHECK_RUNS:-200}" -i --export-json "$tmp/check.json" \
@@ -132,7 +142,10 @@ rows = [("modscore score, 1 thread", "modscore_1"),
         ("fastText predict-prob (wordNgrams 2, minn 2, maxn 5)", "fasttext"),
         ("modscore score, 1 thread, slice", "modscore_slice"),
         ("scikit-learn TF-IDF + LR predict_proba, slice", "sklearn"),
-        ("libsvm svm-predict -b 1 (features given), slice", "svm_predict")]
+        ("libsvm svm-predict -b 1 (features given), slice", "svm_predict"),
+        ("modscore score without models/spans, 1 thread, slice", "modscore_slice_nospans"),
+        ("modscore score --reasons all (spans for every comment), 1 thread, slice",
+         "modscore_slice_reasons")]
 ms1 = get("modscore_1")
 ms1_rate = ms1[2] / ms1[0]
 sl = get("modscore_slice")
@@ -144,7 +157,8 @@ print("|---|---:|---:|---:|---:|---:|")
 for label, name in rows:
     s, kb, n = get(name)
     rate = n / s
-    base = slice_rate if name in ("sklearn", "svm_predict", "modscore_slice") else ms1_rate
+    base = slice_rate if name.startswith("modscore_slice") or name in ("sklearn", "svm_predict") \
+        else ms1_rate
     print("| %s | %d | %.2f | %.0f | %.1f | %.2f |" % (label, n, s, rate, kb / 1024, base / rate))
 print()
 print("modscore, 1 thread: %.0f comments/minute" % (ms1_rate * 60))

@@ -29,7 +29,7 @@ struct ms_spans_model {
     void *map;       /* model.bin, when lin->w points into it */
     size_t map_len;
     int bits;
-    double threshold, gate, fill;
+    double threshold, gate, fill, rescue;
     char *version;
 };
 
@@ -39,6 +39,9 @@ typedef struct tok_info {
     int8_t cbin, tbin;
     int8_t afinn, vader;  /* rounded valence, 0 when unlisted */
     uint8_t prof, ins, you;
+    int8_t dist;          /* tokens to the sentence's strongest word (signed,
+                             clipped to +-4) */
+    int8_t sbin;          /* that word's contribution, binned */
 } tok_info;
 
 typedef struct term_ref {
@@ -51,7 +54,7 @@ struct ms_spans_work {
     size_t info_cap;
     term_ref *refs;
     size_t refs_cap;
-    double *p;
+    double *p, *term;
     size_t p_cap;
     uint32_t *start, *end;
     size_t se_cap;
@@ -93,9 +96,11 @@ static int is_you(const char *w, size_t n)
     return 0;
 }
 
+static int breaks(const char *text, uint32_t a, uint32_t b);
+
 /* Fills w->info for the tokens of one comment. */
-static ms_status token_info(ms_spans_work *w, const ms_lexicon *lx, const ms_tokens *t,
-                            const double *contrib)
+static ms_status token_info(ms_spans_work *w, const ms_lexicon *lx, const char *text,
+                            const ms_tokens *t, const double *contrib)
 {
     if (ms_grow((void **)&w->info, &w->info_cap, t->n + 1, sizeof *w->info) != MS_OK ||
         ms_grow((void **)&w->refs, &w->refs_cap, t->n + 1, sizeof *w->refs) != MS_OK)
@@ -131,6 +136,23 @@ static ms_status token_info(ms_spans_work *w, const ms_lexicon *lx, const ms_tok
         x->prof = (uint8_t)ms_lexicon_profane(lx, s, n);
         x->ins = (uint8_t)ms_lexicon_insult(lx, s, n);
         x->you = (uint8_t)is_you(s, n);
+    }
+    /* each sentence's strongest word: the words around it are often
+     * marked with it ("this clown", "lying scum bag") */
+    for (size_t a = 0; a < t->n;) {
+        size_t b = a + 1;
+        while (b < t->n && !breaks(text, t->tok[b - 1].end, t->tok[b].start))
+            b++;
+        size_t top = a;
+        for (size_t k = a; k < b; k++)
+            if (w->info[k].term > w->info[top].term)
+                top = k;
+        for (size_t k = a; k < b; k++) {
+            long d = (long)k - (long)top;
+            w->info[k].dist = (int8_t)(d < -4 ? -4 : d > 4 ? 4 : d);
+            w->info[k].sbin = contrib_bin(w->info[top].term);
+        }
+        a = b;
     }
     return MS_OK;
 }
@@ -227,6 +249,8 @@ static void token_keys(const ms_tokens *t, const tok_info *info, size_t i, keyse
         key(k, "url", "", 0, NULL, 0);
     const tok_info *x = &info[i];
     info_keys(k, x, "");
+    key(k, "sd", (const char[]){(char)('a' + x->dist + 4), (char)('a' + x->sbin + 1)}, 2, NULL,
+        0);
     keyf(k, "tb", x->tbin);
     if (i > 0)
         info_keys(k, &info[i - 1], "-1");
@@ -294,6 +318,11 @@ static void keyset_init(keyset *k, int bits)
 
 static int32_t model_dim(int bits) { return (int32_t)((uint32_t)1 << bits) + 1 + D_COUNT; }
 
+/* A word is named when nothing else is (decode_params.rescue) only when it
+ * pushes the hostility decision value up (the old reasons' floor): never
+ * a word that pulls the score down. */
+#define RESCUE_MIN_CONTRIB 0.05
+
 /* How token probabilities become spans. */
 typedef struct decode_params {
     double threshold; /* a token is marked at p >= threshold */
@@ -301,6 +330,9 @@ typedef struct decode_params {
                          have p < gate */
     double fill;      /* an unmarked token between two marked ones in the
                          same sentence joins them at p >= fill */
+    double rescue;    /* when no token is marked, the likeliest one is at
+                         p >= rescue: nearly every comment people flag has
+                         words they mark */
 } decode_params;
 
 /* 1 when the bytes between two tokens end a sentence or a line. */
@@ -316,14 +348,14 @@ static int breaks(const char *text, uint32_t a, uint32_t b)
 /* Runs of marked tokens as spans, in text order (tokens n of them with
  * byte spans start/end and probabilities p). OUT: w->spans. */
 static ms_status decode(ms_spans_work *w, const char *text, const uint32_t *start,
-                        const uint32_t *end, const double *p, size_t n, const decode_params *dp,
-                        const tok_info *info)
+                        const uint32_t *end, const double *p, const double *term, size_t n,
+                        const decode_params *dp, const tok_info *info)
 {
     w->n_spans = 0;
     double top = 0;
     for (size_t i = 0; i < n; i++)
         top = p[i] > top ? p[i] : top;
-    if (top < dp->gate)
+    if (top < dp->gate || n == 0)
         return MS_OK;
     for (size_t i = 0; i < n;) {
         if (p[i] < dp->threshold) {
@@ -338,9 +370,13 @@ static ms_status decode(ms_spans_work *w, const char *text, const uint32_t *star
                 j++;
                 continue;
             }
-            if (j + 1 < n && p[j] >= dp->fill && p[j + 1] >= dp->threshold &&
-                !breaks(text, end[j], start[j + 1])) {
-                j += 2;
+            /* a gap of up to three tokens at p >= fill, then a marked one */
+            size_t g = j;
+            while (g < n && g < j + 3 && p[g] >= dp->fill && p[g] < dp->threshold &&
+                   (g == j || !breaks(text, end[g - 1], start[g])))
+                g++;
+            if (g > j && g < n && p[g] >= dp->threshold && !breaks(text, end[g - 1], start[g])) {
+                j = g + 1;
                 continue;
             }
             break;
@@ -361,6 +397,24 @@ static ms_status decode(ms_spans_work *w, const char *text, const uint32_t *star
         }
         i = j;
     }
+    /* nothing marked: the likeliest word that pushes the hostility score
+     * up clearly (a civil comment's likeliest word is no reason) */
+    if (w->n_spans == 0 && dp->rescue < 1) {
+        size_t best = n;
+        for (size_t i = 0; i < n; i++)
+            if (term[i] >= RESCUE_MIN_CONTRIB && p[i] >= dp->rescue && (best == n || p[i] > p[best]))
+                best = i;
+        if (best < n) {
+            if (ms_grow((void **)&w->spans, &w->spans_cap, 1, sizeof *w->spans) != MS_OK)
+                return MS_ERR_NOMEM;
+            ms_span *s = &w->spans[w->n_spans++];
+            s->start = start[best];
+            s->end = end[best];
+            s->first = s->last = (uint32_t)best;
+            s->p = p[best];
+            s->weight = info ? info[best].contrib : 0;
+        }
+    }
     return MS_OK;
 }
 
@@ -377,6 +431,7 @@ void ms_spans_work_free(ms_spans_work *w)
     free(w->info);
     free(w->refs);
     free(w->p);
+    free(w->term);
     free(w->start);
     free(w->end);
     free(w->spans);
@@ -392,9 +447,10 @@ ms_status ms_spans_find(const ms_spans_model *m, ms_spans_work *w, const ms_lexi
     w->n_spans = 0;
     if (t->n == 0)
         return MS_OK;
-    ms_status st = token_info(w, lx, t, contrib);
-    if (st == MS_OK &&
-        ms_grow((void **)&w->p, &w->p_cap, t->n, sizeof *w->p) != MS_OK)
+    ms_status st = token_info(w, lx, text, t, contrib);
+    size_t pc = w->p_cap;
+    if (st == MS_OK && (ms_grow((void **)&w->p, &pc, t->n, sizeof *w->p) != MS_OK ||
+                        ms_grow((void **)&w->term, &w->p_cap, t->n, sizeof *w->term) != MS_OK))
         st = MS_ERR_NOMEM;
     if (st != MS_OK)
         return st;
@@ -419,9 +475,10 @@ ms_status ms_spans_find(const ms_spans_model *m, ms_spans_work *w, const ms_lexi
     for (size_t i = 0; i < t->n; i++) {
         w->start[i] = t->tok[i].start;
         w->end[i] = t->tok[i].end;
+        w->term[i] = w->info[i].term;
     }
-    decode_params dp = {m->threshold, m->gate, m->fill};
-    st = decode(w, text, w->start, w->end, w->p, t->n, &dp, w->info);
+    decode_params dp = {m->threshold, m->gate, m->fill, m->rescue};
+    st = decode(w, text, w->start, w->end, w->p, w->term, t->n, &dp, w->info);
     if (st != MS_OK)
         return st;
     *spans = w->spans;
@@ -550,6 +607,8 @@ ms_status ms_spans_load(const char *dir, ms_spans_model **out, ms_error *err)
             json_t *gate = json_object_get(card, "gate"), *fill = json_object_get(card, "fill");
             m->gate = json_is_number(gate) ? json_number_value(gate) : 0;
             m->fill = json_is_number(fill) ? json_number_value(fill) : 2;
+            json_t *rescue = json_object_get(card, "rescue");
+            m->rescue = json_is_number(rescue) ? json_number_value(rescue) : 2;
             m->version = ms_strdup0(version);
             if (!m->version)
                 st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
@@ -685,6 +744,7 @@ typedef struct tok_rows {
     ms_fvec *x;      /* one row per token */
     int8_t *y;
     uint32_t *start, *end; /* the token's byte span */
+    double *term;          /* its word's contribution (tok_info.term) */
     size_t n, cap;
     size_t *post_first; /* rows of post k: [post_first[k], post_first[k + 1]) */
     int32_t *pool_idx;
@@ -699,6 +759,7 @@ static void tok_rows_clear(tok_rows *r)
     free(r->y);
     free(r->start);
     free(r->end);
+    free(r->term);
     free(r->post_first);
     free(r->pool_idx);
     free(r->pool_val);
@@ -716,7 +777,7 @@ static int8_t token_label(const ms_spans_post *p, uint32_t s, uint32_t e)
         if (b > a)
             in += b - a;
     }
-    return (int8_t)(2 * in >= e - s && in > 0);
+    return (int8_t)(in > 0);
 }
 
 static ms_status build_rows(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set *set,
@@ -737,7 +798,7 @@ static ms_status build_rows(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_
         const double *contrib;
         st = ms_scorer_contrib(sc, p->text, p->len, &t, &contrib);
         if (st == MS_OK)
-            st = token_info(w, lx, t, contrib);
+            st = token_info(w, lx, p->text, t, contrib);
         for (size_t i = 0; st == MS_OK && i < t->n; i++) {
             token_keys(t, w->info, i, &k);
             keys_sorted(&k);
@@ -756,7 +817,10 @@ static ms_status build_rows(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_
             void *c = realloc(r->row_off, (r->cap + 1) * sizeof *r->row_off);
             if (c)
                 r->row_off = c;
-            if (!a || !b || !c ||
+            void *d = realloc(r->term, r->cap * sizeof *r->term);
+            if (d)
+                r->term = d;
+            if (!a || !b || !c || !d ||
                 ms_grow((void **)&r->pool_idx, &r->pool_cap, r->pool_n + k.n,
                         sizeof *r->pool_idx) != MS_OK) {
                 st = MS_ERR_NOMEM;
@@ -777,6 +841,7 @@ static ms_status build_rows(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_
             r->pool_n += k.n;
             r->start[r->n] = t->tok[i].start;
             r->end[r->n] = t->tok[i].end;
+            r->term[r->n] = w->info[i].term;
             r->y[r->n] = token_label(p, t->tok[i].start, t->tok[i].end);
             r->n++;
         }
@@ -813,7 +878,8 @@ static double mean_f1(ms_spans_work *w, const ms_spans_set *set, const tok_rows 
         for (size_t k = 0; k < post->n_spans; k++)
             for (uint32_t c = post->spans[2 * k]; c < post->spans[2 * k + 1]; c++)
                 mask[c] |= 1;
-        if (decode(w, post->text, r->start + a, r->end + a, p + a, b - a, dp, NULL) != MS_OK)
+        if (decode(w, post->text, r->start + a, r->end + a, p + a, r->term + a, b - a, dp,
+                   NULL) != MS_OK)
             return -1;
         for (size_t k = 0; k < w->n_spans; k++)
             for (uint32_t c = w->spans[k].start; c < w->spans[k].end; c++)
@@ -971,7 +1037,7 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
     fp.loss = MS_LOSS_LOGISTIC;
     fp.seed = opt->seed ? opt->seed : 1;
     double best_f1 = -1, best_c = grid[0], best_a = 0, best_b = 0;
-    decode_params best = {0.5, 0, 2};
+    decode_params best = {0.5, 0, 2, 2};
     if (ms_spans_work_new(&w) != MS_OK) {
         st = ms_fail(err, MS_ERR_NOMEM, "", 0, 0, "out of memory");
         goto out;
@@ -1006,12 +1072,15 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
                 prob[i] = ms_linear_probability(&lin, dec[i]);
         static const double gates[] = {0, 0.3, 0.4, 0.5, 0.6};
         static const double fills[] = {2, 0.2, 0.1, 0.05};
+        static const double rescues[] = {2, 0, 0.05, 0.1, 0.15, 0.2};
         for (double thr = 0.15; thr < 0.751; thr += 0.025)
             for (size_t gi = 0; gi < sizeof gates / sizeof *gates; gi++)
-                for (size_t fi = 0; fi < sizeof fills / sizeof *fills; fi++) {
-                    decode_params dp = {thr, gates[gi], fills[fi]};
-                    if ((dp.gate > 0 && dp.gate <= thr) || (dp.fill < 1 && dp.fill >= thr))
-                        continue; /* no different from gate 0 / no fill */
+                for (size_t fi = 0; fi < sizeof fills / sizeof *fills; fi++)
+                for (size_t ri = 0; ri < sizeof rescues / sizeof *rescues; ri++) {
+                    decode_params dp = {thr, gates[gi], fills[fi], rescues[ri]};
+                    if ((dp.gate > 0 && dp.gate <= thr) || (dp.fill < 1 && dp.fill >= thr) ||
+                        (dp.rescue < 1 && (dp.rescue >= thr || dp.gate > 0)))
+                        continue; /* the same as a setting tried already */
                     double f1 = mean_f1(w, set, &r, dev, n_dev, prob, &dp, mask);
                     if (f1 > best_f1) {
                         best_f1 = f1;
@@ -1024,8 +1093,8 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
         if (!opt->quiet)
             fprintf(stderr,
                     "spans: C=%g: dev byte F1 so far %.4f (C=%g, threshold %.3f, gate %.2f, "
-                    "fill %.2f); %.1f s\n",
-                    grid[g], best_f1, best_c, best.threshold, best.gate, best.fill,
+                    "fill %.2f, rescue %.2f); %.1f s\n",
+                    grid[g], best_f1, best_c, best.threshold, best.gate, best.fill, best.rescue,
                     ms_now() - t0);
         free(lin.w);
     }
@@ -1066,11 +1135,12 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
         "VADER valence (its own and its neighbours'), its contribution w_j*x_j to the hostility "
         "decision value and that summed over its repeats (binned and as values), a "
         "second-person word within 3 tokens",
-        "labels", "a token is marked when at least half of its bytes are in a gold span; runs "
-        "of marked tokens are one span");
+        "labels", "a token is marked when any of its bytes is in a gold span; runs of marked "
+        "tokens are one span");
     if (card) {
         json_object_set_new(card, "gate", json_real(best.gate));
         json_object_set_new(card, "fill", json_real(best.fill));
+        json_object_set_new(card, "rescue", json_real(best.rescue));
     }
     if (!card) {
         free(final.w);
