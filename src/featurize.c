@@ -945,6 +945,42 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
     return MS_OK;
 }
 
+ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack, int k,
+                                 const double *const *w, const int32_t *dim, double *out)
+{
+    if (!f->prepared || f->recording || f->cfg->context || k < 1 || k > MS_PACK_MODELS)
+        return MS_ERR_ARG;
+    /* the same sums, in the same order per model, as ms_features_dot: a
+     * dropped bucket (idf 0) and a weight past a model's dim (0 in the pack)
+     * add exact zeros, so the loop needs no branch and runs over every slot
+     * of the pack (unused ones are zero) */
+    double norm[2][MS_PACK_MODELS] = {{0}}, dot[2][MS_PACK_MODELS] = {{0}};
+    for (size_t i = 0; i < f->n_used; i++) {
+        uint32_t s = f->used[i], key = f->keys[s], b = key >> 1, blk = key & 1;
+        const ms_pack_slot *p = &pack[b];
+        double tf = f->tf[s];
+        double *nb = norm[blk], *db = dot[blk];
+        for (int m = 0; m < MS_PACK_MODELS; m++) {
+            double x = p->idf[m] * tf;
+            nb[m] += x * x;
+            db[m] += p->w[m] * x;
+        }
+    }
+    int32_t base = (int32_t)(1u << f->cfg->hash_bits) + 1;
+    for (int m = 0; m < k; m++) {
+        double sum = 0;
+        if (norm[0][m] > 0)
+            sum += dot[0][m] * (1 / sqrt(norm[0][m]));
+        if (norm[1][m] > 0)
+            sum += dot[1][m] * (f->cfg->char_weight / sqrt(norm[1][m]));
+        for (int d = 0; d < n_dense(f->cfg); d++)
+            if (f->dense[d] != 0 && base + d < dim[m])
+                sum += w[m][base + d] * dense_value(f, d);
+        out[m] = sum;
+    }
+    return MS_OK;
+}
+
 double ms_features_sentiment(const ms_featurizer *f) { return f->sentiment; }
 
 const ms_tokens *ms_featurizer_tokens(const ms_featurizer *f) { return &f->tok; }

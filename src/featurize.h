@@ -136,6 +136,25 @@ ms_status ms_features_weigh(ms_featurizer *f, const ms_idf *idf, int sorted, ms_
 ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, int32_t dim,
                           double *out);
 
+/* Several models' weights side by side, one cache line per bucket: scoring
+ * K models that share a pass reads one line per hashed feature instead of
+ * 2K (each model's idf and w arrays are 12 MB apart; the lookups were what
+ * an extra model cost). Bucket b holds each model's idf[b] and w[b + 1]
+ * (its libsvm index; 0 past the model's dim). */
+#define MS_PACK_MODELS 5
+typedef struct ms_pack_slot {
+    float idf[MS_PACK_MODELS];
+    float pad;
+    double w[MS_PACK_MODELS];
+} ms_pack_slot;
+
+/* ms_features_dot for k (<= MS_PACK_MODELS) models at once, from pack
+ * (1 << hash_bits slots) for the hashed features and w[m] (dim[m] entries)
+ * for the dense ones: out[m] is exactly what ms_features_dot gives model
+ * m. MS_ERR_ARG as ms_features_dot. */
+ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack, int k,
+                                 const double *const *w, const int32_t *dim, double *out);
+
 /* Whether two models' settings give the same prepared counts and weighing
  * (every setting but min_df, which only training uses). */
 int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b);

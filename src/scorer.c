@@ -15,6 +15,7 @@
 #include "compiled.h"
 
 #include <dirent.h>
+#include <sys/mman.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -31,7 +32,19 @@ typedef struct loaded_model {
     ms_compiled_map map; /* model.bin, when linear->w and idf.idf point into it */
     ms_category_info info;
     size_t group;        /* the feature group it shares a pass with */
+    int pack;            /* its pack (index into ms_models.packs), or -1 */
+    int pack_slot;       /* its place in the pack */
 } loaded_model;
+
+/* Up to MS_PACK_MODELS comment-only models of one group with their weights
+ * side by side (see ms_pack_slot). */
+typedef struct model_pack {
+    ms_pack_slot *slots; /* 1 << hash_bits */
+    int k;
+    size_t model[MS_PACK_MODELS];
+    const double *w[MS_PACK_MODELS];
+    int32_t dim[MS_PACK_MODELS];
+} model_pack;
 
 /* Categories are data (DESIGN.md): every model directory whose card names
  * a category. Models whose feature settings are the same form a group:
@@ -43,6 +56,8 @@ struct ms_models {
     size_t n;
     size_t n_groups;
     size_t group_first[MS_MAX_CATEGORIES]; /* a model of each group */
+    model_pack packs[MS_MAX_CATEGORIES];
+    size_t n_packs;
     ms_spans_model *spans; /* models/spans, when present: reason spans */
 };
 
@@ -174,6 +189,55 @@ static int cmp_model(const void *a, const void *b)
     return rx != ry ? rx - ry : strcmp(x->card.category, y->card.category);
 }
 
+/* Packs the comment-only models of each group that has two or more, five
+ * to a pack (64 bytes a bucket: 64 MB for five 2^20-bucket models). Made
+ * for processes that score many comments; `check` (MS_LOAD_TRUST_COMPILED)
+ * scores one and goes without. Out of memory leaves models unpacked. */
+static void models_pack(ms_models *m)
+{
+    for (size_t g = 0; g < m->n_groups; g++) {
+        size_t members[MS_MAX_CATEGORIES], n = 0;
+        for (size_t i = 0; i < m->n; i++)
+            if (m->m[i].group == g && !m->m[i].card.features.context)
+                members[n++] = i;
+        for (size_t at = 0; n >= 2 && at < n; at += MS_PACK_MODELS) {
+            size_t k = n - at < MS_PACK_MODELS ? n - at : MS_PACK_MODELS;
+            if (k < 2)
+                break; /* a model alone gains nothing */
+            int bits = m->m[members[at]].card.features.hash_bits;
+            size_t nb = (size_t)1 << bits;
+            model_pack *pk = &m->packs[m->n_packs];
+            /* 2 MB pages where the kernel gives them (transparent huge pages
+             * on madvise): the lookups are random over 64 MB, and with 4 kB
+             * pages nearly every one also missed the TLB */
+            size_t bytes = nb * sizeof *pk->slots, huge = (size_t)2 << 20;
+            bytes = (bytes + huge - 1) / huge * huge;
+            pk->slots = aligned_alloc(huge, bytes);
+            if (!pk->slots)
+                return;
+#ifdef MADV_HUGEPAGE
+            madvise(pk->slots, bytes, MADV_HUGEPAGE);
+#endif
+            memset(pk->slots, 0, bytes);
+            pk->k = (int)k;
+            for (size_t j = 0; j < k; j++) {
+                loaded_model *lm = &m->m[members[at + j]];
+                pk->model[j] = members[at + j];
+                pk->w[j] = lm->linear->w;
+                pk->dim[j] = lm->linear->dim;
+                for (size_t b = 0; b < nb; b++) {
+                    pk->slots[b].idf[j] = lm->idf.idf[b];
+                    pk->slots[b].w[j] =
+                        (int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0;
+                }
+                lm->pack = (int)m->n_packs;
+                lm->pack_slot = (int)j;
+            }
+            m->n_packs++;
+        }
+    }
+}
+
 /* Orders the models, fills their info and groups them by feature settings. */
 static void models_finish(ms_models *m)
 {
@@ -186,6 +250,7 @@ static void models_finish(ms_models *m)
         lm->info.language = lm->card.language;
         lm->info.version = lm->card.version;
         lm->info.needs_context = lm->card.features.context;
+        lm->pack = -1;
         size_t g = 0;
         while (g < m->n_groups &&
                !ms_feature_config_shared(&m->m[m->group_first[g]].card.features,
@@ -311,6 +376,8 @@ ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out,
         return st;
     }
     models_finish(m);
+    if (!(flags & MS_LOAD_TRUST_COMPILED))
+        models_pack(m);
     *out = m;
     return MS_OK;
 }
@@ -374,6 +441,8 @@ void ms_models_free(ms_models *m)
         return;
     for (size_t i = 0; m->m && i < m->n; i++)
         model_clear(&m->m[i]);
+    for (size_t i = 0; i < m->n_packs; i++)
+        free(m->packs[i].slots);
     free(m->m);
     ms_spans_free(m->spans);
     ms_lexicon_free(m->lx);
@@ -710,6 +779,8 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
     r->n_scores = m->n;
     int has_context = in.article || in.parent_text;
     int prepared[MS_MAX_CATEGORIES] = {0};
+    int packed[MS_MAX_CATEGORIES] = {0};
+    double pack_dot[MS_MAX_CATEGORIES][MS_PACK_MODELS];
     int built = -1; /* the model whose vector the group's featurizer holds */
     size_t built_in[MS_MAX_CATEGORIES];
     r->off_topic_missing = "no off-topic model is loaded";
@@ -733,6 +804,15 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
                 st = ms_features_weigh(s->fz[g], &lm->idf, 0, &s->vec);
                 dec = st == MS_OK ? ms_linear_decision(lm->linear, &s->vec) : 0;
                 built_in[g] = i;
+            } else if (lm->pack >= 0) {
+                /* a pack: every member's w.x in one pass, on its first member */
+                const model_pack *pk = &m->packs[lm->pack];
+                if (!packed[lm->pack]) {
+                    st = ms_features_dot_packed(s->fz[g], pk->slots, pk->k, pk->w, pk->dim,
+                                                pack_dot[lm->pack]);
+                    packed[lm->pack] = 1;
+                }
+                dec = pack_dot[lm->pack][lm->pack_slot] - lm->linear->rho;
             } else {
                 /* comment-only: w.x in one pass over the shared counts */
                 st = ms_features_dot(s->fz[g], &lm->idf, lm->linear->w, lm->linear->dim, &dec);

@@ -358,6 +358,43 @@ static void test_categories_are_data(void **state)
     remove_tree(dir);
 }
 
+/* The packed pass (several models' weights side by side, made by
+ * ms_models_load) gives exactly the scores of each model on its own (what
+ * `check`'s MS_LOAD_TRUST_COMPILED load, which does not pack, computes). */
+static void test_packed_models_score_the_same(void **state)
+{
+    fixture *fx = *state;
+    ms_models *plain;
+    ms_error err;
+    assert_int_equal(ms_models_load_flags(MS_MODELS_DIR, MS_LOAD_TRUST_COMPILED, &plain, &err),
+                     MS_OK);
+    ms_scorer *s;
+    assert_int_equal(ms_scorer_new(plain, fx->sc.policy, &s), MS_OK);
+    size_t compared = 0;
+    for (int d = 0; d < 2; d++) {
+        for (size_t i = 0; i < fx->docs[d]->n_comments; i++) {
+            const ms_comment *c = &fx->docs[d]->comments[i];
+            ms_input in = {.text = c->text, .len = c->text_len, .language = "en"};
+            ms_result a, b;
+            assert_int_equal(ms_score(fx->sc.scorer, &in, &a), MS_OK);
+            assert_int_equal(ms_score(s, &in, &b), MS_OK);
+            assert_int_equal(a.n_scores, b.n_scores);
+            for (size_t k = 0; k < a.n_scores; k++) {
+                assert_int_equal(a.scores[k].has_score, b.scores[k].has_score);
+                if (a.scores[k].score != b.scores[k].score)
+                    fail_msg("comment %s, %s: packed %.17g, alone %.17g", c->id,
+                             a.scores[k].category, a.scores[k].score, b.scores[k].score);
+                compared++;
+            }
+            ms_result_clear(&a);
+            ms_result_clear(&b);
+        }
+    }
+    assert_true(compared >= 16 * 5);
+    ms_scorer_free(s);
+    ms_models_free(plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_off_topic_needs_context),
         cmocka_unit_test(test_deny_and_allow_terms),
         cmocka_unit_test(test_categories_are_data),
+        cmocka_unit_test(test_packed_models_score_the_same),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
