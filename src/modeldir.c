@@ -170,8 +170,25 @@ static void clear_marked(const char *path)
     rmdir(path);
 }
 
+/* A run killed between mkdtemp and its marker leaves OUT.tmp.* empty, or
+ * holding only an empty marker (killed between creating it and writing
+ * it). Such a directory is removed: rmdir never removes one that holds
+ * anything, so a directory of the user's is never touched. */
+static void remove_unmarked_empty(int parent, const char *name)
+{
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat sb;
+    if (fstatat(fd, MARKER, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode) &&
+        sb.st_size == 0)
+        unlinkat(fd, MARKER, 0);
+    close(fd);
+    unlinkat(parent, name, AT_REMOVEDIR);
+}
+
 /* Removes the marked temporaries OUT.tmp.* beside target whose process is
- * gone (training runs that were killed). */
+ * gone (training runs that were killed), and empty unmarked ones. */
 static void remove_stale(const char *target)
 {
     const char *base;
@@ -188,7 +205,11 @@ static void remove_stale(const char *target)
             continue;
         long pid = marker_pid(fd);
         close(fd);
-        if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (pid <= 0) {
+            remove_unmarked_empty(dirfd(d), e->d_name);
+            continue;
+        }
+        if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
             continue;
         path.len = 0;
         if (ms_buf_printf(&path, "%s/%s", dir, e->d_name) == MS_OK)

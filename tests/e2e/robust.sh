@@ -199,11 +199,12 @@ status $? 0 "train --out over a model directory"
 [ "$(ls -A "$f/m" | tr '\n' ' ')" = "card.json idf.bin model.bin model.svm " ] && ok ||
   bad "the replaced model directory holds: $(ls -A "$f/m")"
 # stale temporaries: a user's OUT.tmp.N survives, a marked one of a dead
-# process goes
+# process goes, and so does an empty one (a run killed before its marker)
 sh -c 'exit 0' &
 dead=$!
 wait $dead
-mkdir "$f/m.tmp.$dead" "$f/m.tmp.mine"
+mkdir "$f/m.tmp.$dead" "$f/m.tmp.mine" "$f/m.tmp.unmarked"
+: >"$f/m.tmp.unmarked/.modscore-tmp"
 echo "user data" >"$f/m.tmp.$dead/card.json"
 cp "$f/m/model.svm" "$f/m.tmp.mine/model.svm"
 echo "modscore $dead" >"$f/m.tmp.mine/.modscore-tmp"
@@ -213,6 +214,7 @@ status $? 0 "train beside stale temporaries"
 [ "$(cat "$f/m.tmp.$dead/card.json" 2>/dev/null)" = "user data" ] && ok ||
   bad "train deleted a user's unmarked OUT.tmp.$dead"
 [ ! -e "$f/m.tmp.mine" ] && ok || bad "train left its own marked stale temporary"
+[ ! -e "$f/m.tmp.unmarked" ] && ok || bad "train left an empty temporary of a run killed before its marker"
 rm -rf "$f/m.tmp.$dead"
 # 4. the old predictable temporary names, planted as links (sh's pid is the
 # pid modscore runs with after exec)
