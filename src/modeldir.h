@@ -5,9 +5,10 @@
  *
  * What modscore replaces or deletes, and nothing else:
  *  - a target that is absent, an empty directory, or a model directory: a
- *    valid card.json and no files but the model files (card.json,
- *    model.svm, idf.bin, model.bin); anything else (a user's directory, a
- *    regular file) is MS_ERR_CANT_CREATE and is left alone;
+ *    card.json of this format (MS_CARD_FORMAT, with a version) and no files
+ *    but the model files (card.json, model.svm, idf.bin, model.bin);
+ *    anything else (a user's directory, a regular file) is
+ *    MS_ERR_CANT_CREATE and is left alone;
  *  - temporaries OUT.tmp.XXXXXX that hold its marker file (.modscore-tmp,
  *    naming the process that made it) whose process is gone; only the
  *    model files (and their own temporaries) in them are deleted. */

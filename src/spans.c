@@ -3,6 +3,7 @@
 
 #include "card.h"
 #include "model.h"
+#include "modeldir.h"
 #include "util.h"
 
 #include <errno.h>
@@ -897,19 +898,18 @@ static double mean_f1(ms_spans_work *w, const ms_spans_set *set, const tok_rows 
     return n_posts ? sum / (double)n_posts : 0;
 }
 
+/* Writes the model directory as training does (src/modeldir.h): built in a
+ * temporary directory marked as modscore's, then exchanged with the old
+ * model; a directory that is not a model's is never replaced. */
 static ms_status write_dir(const char *out_dir, const ms_linear *lin, int bits, json_t *card,
                            ms_error *err)
 {
-    ms_buf tmp = {0}, path = {0}, old = {0};
-    ms_status st = MS_OK;
-    if (ms_buf_printf(&tmp, "%s.tmp.%ld", out_dir, (long)getpid()) != MS_OK ||
-        ms_buf_printf(&old, "%s.old.%ld", out_dir, (long)getpid()) != MS_OK)
-        st = ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
-    if (st == MS_OK && mkdir(tmp.data, 0755) != 0 && errno != EEXIST)
-        st = ms_fail(err, MS_ERR_IO, tmp.data, 0, 0, "cannot create: %s", strerror(errno));
+    ms_buf path = {0};
+    char *tmp = NULL;
+    ms_status st = ms_modeldir_begin(out_dir, &tmp, err);
     uint64_t h = 0;
     if (st == MS_OK) {
-        ms_buf_printf(&path, "%s/model.svm", tmp.data);
+        ms_buf_printf(&path, "%s/model.svm", tmp);
         st = ms_linear_write_libsvm(lin, path.data, err);
     }
     if (st == MS_OK)
@@ -919,7 +919,7 @@ static ms_status write_dir(const char *out_dir, const ms_linear *lin, int bits, 
         st = ms_linear_load(path.data, &back, err);
     if (st == MS_OK) {
         path.len = 0;
-        ms_buf_printf(&path, "%s/model.bin", tmp.data);
+        ms_buf_printf(&path, "%s/model.bin", tmp);
         st = write_bin(path.data, back, bits, h, err);
     }
     ms_linear_free(back);
@@ -929,43 +929,16 @@ static ms_status write_dir(const char *out_dir, const ms_linear *lin, int bits, 
         json_object_set_new(card, "model_hash", json_string(hex));
         char *text = json_dumps(card, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
         path.len = 0;
-        ms_buf_printf(&path, "%s/card.json", tmp.data);
+        ms_buf_printf(&path, "%s/card.json", tmp);
         st = text ? ms_write_file_atomic(path.data, text, strlen(text), err)
                   : ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
         free(text);
     }
-    /* the old directory aside, the new one in, the old one removed */
-    int had_old = 0;
-    if (st == MS_OK && rename(out_dir, old.data) == 0)
-        had_old = 1;
-    if (st == MS_OK && rename(tmp.data, out_dir) != 0) {
-        st = ms_fail(err, MS_ERR_IO, out_dir, 0, 0, "cannot rename into place: %s",
-                     strerror(errno));
-        if (had_old)
-            rename(old.data, out_dir);
-        had_old = 0;
-    }
-    if (had_old) {
-        static const char *const files[] = {"model.svm", "model.bin", "card.json"};
-        for (size_t i = 0; i < 3; i++) {
-            path.len = 0;
-            ms_buf_printf(&path, "%s/%s", old.data, files[i]);
-            unlink(path.data);
-        }
-        rmdir(old.data);
-    }
-    if (st != MS_OK) {
-        static const char *const files[] = {"model.svm", "model.bin", "card.json"};
-        for (size_t i = 0; tmp.data && i < 3; i++) {
-            path.len = 0;
-            ms_buf_printf(&path, "%s/%s", tmp.data, files[i]);
-            unlink(path.data);
-        }
-        if (tmp.data)
-            rmdir(tmp.data);
-    }
-    ms_buf_free(&tmp);
-    ms_buf_free(&old);
+    if (st == MS_OK)
+        st = ms_modeldir_publish(tmp, out_dir, err);
+    if (st != MS_OK)
+        ms_modeldir_discard(tmp);
+    free(tmp);
     ms_buf_free(&path);
     return st;
 }
@@ -990,6 +963,10 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
     double share = opt->dev_share > 0 && opt->dev_share < 1 ? opt->dev_share : 0.2;
     if (set->n < 10)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0, "need at least 10 posts (have %zu)", set->n);
+    /* before any work: a directory that is not a model's is never replaced */
+    ms_status cst = ms_modeldir_check(out_dir, err);
+    if (cst != MS_OK)
+        return cst;
     double t0 = ms_now();
     ms_spans_work *w = NULL;
     tok_rows r = {0};

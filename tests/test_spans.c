@@ -13,6 +13,7 @@
 #include "spans.h"
 #include "util.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 static size_t word_reasons(const ms_result *r, const char *category)
@@ -158,6 +159,23 @@ static void test_train_round_trip(void **state)
     assert_null(strstr(card, "\"category\""));
     assert_non_null(strstr(card, "\"task\": \"spans\""));
     free(card);
+    /* a second run replaces the model directory; a directory of someone's
+     * own files is refused and left as it was (issue 17) */
+    assert_int_equal(ms_spans_train(s->scorer, ms_models_lexicon(s->models), &set, &opt, out,
+                                    &err),
+                     MS_OK);
+    char user[80], notes[96];
+    snprintf(user, sizeof user, "%s/user", dir);
+    snprintf(notes, sizeof notes, "%s/notes.txt", user);
+    assert_int_equal(mkdir(user, 0755), 0);
+    FILE *nf = fopen(notes, "w");
+    assert_non_null(nf);
+    fclose(nf);
+    assert_int_equal(ms_spans_train(s->scorer, ms_models_lexicon(s->models), &set, &opt, user,
+                                    &err),
+                     MS_ERR_CANT_CREATE);
+    assert_int_equal(unlink(notes), 0);
+    assert_int_equal(rmdir(user), 0);
 
     const char *text = "I think the mayor is run by a clown, honestly.";
     const ms_tokens *t;
