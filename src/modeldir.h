@@ -11,7 +11,8 @@
  *    MS_ERR_CANT_CREATE and is left alone;
  *  - temporaries OUT.tmp.XXXXXX that hold its marker file (.modscore-tmp,
  *    naming the process that made it) whose process is gone; only the
- *    model files (and their own temporaries) in them are deleted. */
+ *    model files (and their own temporaries) in them are deleted; an
+ *    unmarked OUT.tmp.* only when it is empty (rmdir). */
 #ifndef MS_MODELDIR_H
 #define MS_MODELDIR_H
 
