@@ -577,6 +577,31 @@ static int score_file(score_run *run, const char *path, ms_format format)
     return rc;
 }
 
+/* The report's stream: stdout, or with --out a temporary beside FILE (or
+ * FILE itself when it is a device or FIFO). NULL with *rc on failure. */
+static FILE *open_output(const char *out_path, ms_outfile *of, int *rc)
+{
+    if (!out_path)
+        return stdout;
+    ms_error err = {0};
+    ms_status st = ms_outfile_open(of, out_path, &err);
+    if (st != MS_OK) {
+        cli_error(&err);
+        *rc = cli_exit_code(st);
+        return NULL;
+    }
+    int fd = dup(of->fd);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out) {
+        cli_errorf("%s: %s", out_path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        ms_outfile_abort(of);
+        *rc = EXIT_IOERR;
+    }
+    return out;
+}
+
 /* Closes the report. With --out, the temporary replaces the old report only
  * when the run succeeded: 0, or 65 where every error was a JSON Lines line
  * that became an error record (the report is whole); a run that failed as a
@@ -705,26 +730,12 @@ int cmd_score(int argc, char **argv)
     int rc = cli_load(&common, &models, &policy);
     if (rc)
         return rc;
-    FILE *out = stdout;
     ms_outfile of = {.fd = -1};
-    if (out_path) {
-        ms_error err = {0};
-        ms_status ost = ms_outfile_open(&of, out_path, &err);
-        int fd = ost == MS_OK ? dup(of.fd) : -1;
-        out = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (!out) {
-            if (ost == MS_OK) {
-                cli_errorf("%s: %s", out_path, strerror(errno));
-                if (fd >= 0)
-                    close(fd);
-                ms_outfile_abort(&of);
-            } else {
-                cli_error(&err);
-            }
-            ms_models_free(models);
-            ms_policy_free(policy);
-            return ost == MS_OK ? EXIT_IOERR : cli_exit_code(ost);
-        }
+    FILE *out = open_output(out_path, &of, &rc);
+    if (!out) {
+        ms_models_free(models);
+        ms_policy_free(policy);
+        return rc;
     }
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, reported */
     score_run run = {0};
