@@ -3,8 +3,9 @@
 rows as the shipped identity_attack model and scored on the same held-out sets.
 
 Usage: bench/identity_attack_peer.py --train FILE... --test NAME=FILE... [--seed N]
-TF-IDF word 1-2-grams + char_wb 2-5-grams (sublinear tf, min_df 2), LogisticRegression
-(liblinear, balanced class weights), C by 5-fold CV ROC AUC on the training rows alone.
+TF-IDF word 1-2-grams + char_wb 2-5-grams (sublinear tf, min_df 2; vocabulary and idf from
+the training rows), LogisticRegression (liblinear, balanced class weights), C by 5-fold CV
+ROC AUC on the training rows alone.
 Prints one JSON object: {"c":..,"cv_roc_auc":..,"NAME":roc_auc,...}.
 Needs scikit-learn (Debian python3-sklearn: run with /usr/bin/python3).
 """
@@ -47,17 +48,18 @@ def main():
     tests = [(spec.split("=", 1)[0], load([spec.split("=", 1)[1]])) for spec in a.test]
     best = (-1, None)
     skf = StratifiedKFold(n_splits=5, shuffle=True, random_state=a.seed)
+    # the vocabulary and idf from all training rows once (unsupervised; the
+    # labels of a fold's held-out rows are never seen), then C by 5-fold CV
+    xtr, xtes = features(tr_t, [t for _, (t, _) in tests])
     for c in [1, 3, 10, 30]:
         dec = np.zeros(len(tr_y))
         for tr, te in skf.split(tr_t, tr_y):
-            xtr, (xte,) = features([tr_t[i] for i in tr], [[tr_t[i] for i in te]])
             m = LogisticRegression(C=c, max_iter=2000, class_weight="balanced",
-                                   solver="liblinear").fit(xtr, tr_y[tr])
-            dec[te] = m.decision_function(xte)
+                                   solver="liblinear").fit(xtr[tr], tr_y[tr])
+            dec[te] = m.decision_function(xtr[te])
         auc = roc_auc_score(tr_y, dec)
         if auc > best[0]:
             best = (auc, c)
-    xtr, xtes = features(tr_t, [t for _, (t, _) in tests])
     m = LogisticRegression(C=best[1], max_iter=2000, class_weight="balanced",
                            solver="liblinear").fit(xtr, tr_y)
     out = {"c": best[1], "cv_roc_auc": round(best[0], 4)}
