@@ -36,7 +36,11 @@ esac
 
 missing=""
 for p in $need; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" && continue
+  # Node.js from elsewhere (NodeSource's nodejs package carries its own npm,
+  # and Debian's npm cannot be installed beside it): the commands are enough.
+  case "$p" in nodejs|npm) command -v "${p%js}" >/dev/null 2>&1 && continue ;; esac
+  missing="$missing $p"
 done
 if [ -n "$missing" ]; then
   echo "setup: installing:$missing" >&2
