@@ -106,13 +106,15 @@ def cmd_lexicon(argv):
 def decode(meta, prob, thr, texts, rescue=False):
     """Runs of consecutive marked tokens of each post as byte spans, a run
     ending at a sentence break (as models/spans decodes); with rescue, a
-    post with no marked token gets its likeliest one."""
+    post with no marked token gets its likeliest one among those whose word
+    pushes the hostility score up (as models/spans does)."""
     n_posts = len(texts)
     spans = [[] for _ in range(n_posts)]
     best = [None] * n_posts
     prev = None  # (post, token row, end byte)
-    for k, ((post, s, e), p) in enumerate(zip(meta, prob)):
-        if best[post] is None or p > best[post][0]:
+    for k, ((post, s, e, term), p) in enumerate(zip(meta, prob)):
+        # as models/spans: the rescued word must push the hostility score up
+        if term >= 0.05 and (best[post] is None or p > best[post][0]):
             best[post] = (p, s, e)
         if p >= thr:
             gap = texts[post][prev[2]:s] if prev and prev[0] == post else b""
@@ -131,7 +133,8 @@ def decode(meta, prob, thr, texts, rescue=False):
 
 def read_meta(path):
     with open(path) as f:
-        return [tuple(int(x) for x in line.split()) for line in f]
+        return [tuple(int(x) for x in line.split()[:3]) + (float(line.split()[3]),)
+                for line in f]
 
 
 def cmd_lr(argv):
@@ -152,7 +155,7 @@ def cmd_lr(argv):
     dev_ids = sorted(dev_posts)
     dev_gold = golds_of([train[i] for i in dev_ids])
     remap = {p: i for i, p in enumerate(dev_ids)}
-    dev_meta = [(remap[m[0]], m[1], m[2]) for m, d in zip(mtr, dev) if d]
+    dev_meta = [(remap[m[0]], m[1], m[2], m[3]) for m, d in zip(mtr, dev) if d]
     best = (-1, None, None, None)
     dev_texts = [train[i]["text"].encode("utf-8") for i in dev_ids]
     for c in (0.1, 0.3, 1.0):

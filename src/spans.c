@@ -180,34 +180,51 @@ static void key(keyset *k, const char *tag, const char *a, size_t na, const char
     k->val[k->n++] = 1;
 }
 
+/* The decimal digits of v, as "%d" writes them (without snprintf: this
+ * runs a dozen times per token). Returns the length. */
+static size_t fmt_int(char b[12], int v)
+{
+    char tmp[12];
+    size_t n = 0, m = 0;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        b[m++] = '-';
+    while (n)
+        b[m++] = tmp[--n];
+    return m;
+}
+
 static void keyf(keyset *k, const char *tag, int v)
 {
-    char b[16];
-    int n = snprintf(b, sizeof b, "%d", v);
-    key(k, tag, b, (size_t)n, NULL, 0);
+    char b[12];
+    key(k, tag, b, fmt_int(b, v), NULL, 0);
+}
+
+/* tag and side joined ("prof" "-1" -> "prof-1"); both short literals */
+static const char *join(char out[16], const char *tag, const char *side)
+{
+    size_t a = strlen(tag), b = strlen(side);
+    memcpy(out, tag, a);
+    memcpy(out + a, side, b + 1);
+    return out;
 }
 
 static void info_keys(keyset *k, const tok_info *x, const char *side)
 {
     char tag[16];
-    if (x->prof) {
-        snprintf(tag, sizeof tag, "prof%s", side);
-        key(k, tag, "", 0, NULL, 0);
-    }
-    if (x->ins) {
-        snprintf(tag, sizeof tag, "ins%s", side);
-        key(k, tag, "", 0, NULL, 0);
-    }
-    if (x->afinn) {
-        snprintf(tag, sizeof tag, "af%s", side);
-        keyf(k, tag, x->afinn);
-    }
-    if (x->vader) {
-        snprintf(tag, sizeof tag, "vd%s", side);
-        keyf(k, tag, x->vader);
-    }
-    snprintf(tag, sizeof tag, "cb%s", side);
-    keyf(k, tag, x->cbin);
+    if (x->prof)
+        key(k, join(tag, "prof", side), "", 0, NULL, 0);
+    if (x->ins)
+        key(k, join(tag, "ins", side), "", 0, NULL, 0);
+    if (x->afinn)
+        keyf(k, join(tag, "af", side), x->afinn);
+    if (x->vader)
+        keyf(k, join(tag, "vd", side), x->vader);
+    keyf(k, join(tag, "cb", side), x->cbin);
 }
 
 /* The features of token i: hashed keys (value 1) and the dense block. */
@@ -1163,7 +1180,7 @@ ms_status ms_spans_dump(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set 
             for (size_t k = 0; k < r.x[i].n; k++)
                 fprintf(fs, " %d:%.17g", (int)r.x[i].idx[k], r.x[i].val[k]);
             fputc('\n', fs);
-            fprintf(fm, "%zu %u %u\n", q, r.start[i], r.end[i]);
+            fprintf(fm, "%zu %u %u %.6g\n", q, r.start[i], r.end[i], r.term[i]);
         }
     if (fs && fclose(fs) != 0 && st == MS_OK)
         st = ms_fail(err, MS_ERR_IO, svm_path, 0, 0, "write failed");

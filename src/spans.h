@@ -91,8 +91,9 @@ ms_status ms_spans_train(ms_scorer *scorer, const ms_lexicon *lx, const ms_spans
                          const ms_spans_options *opt, const char *out_dir, ms_error *err);
 
 /* Writes every token of set in svmlight format (label 1 when marked) to
- * svm_path and its post index and byte span to meta_path ("post start end"
- * per line), for measuring other learners on the same features. */
+ * svm_path and its post index, byte span and its word's contribution to the
+ * hostility decision value to meta_path ("post start end contribution" per
+ * line), for measuring other learners on the same features. */
 ms_status ms_spans_dump(ms_scorer *scorer, const ms_lexicon *lx, const ms_spans_set *set,
                         int hash_bits, const char *svm_path, const char *meta_path,
                         ms_error *err);
