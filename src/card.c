@@ -84,32 +84,6 @@ int ms_category_name_valid(const char *s, size_t n)
     return 1;
 }
 
-int ms_card_category(const char *path, const char *legacy_name, char **category)
-{
-    *category = NULL;
-    char *data;
-    size_t len;
-    if (ms_read_file(path, 1u << 24, &data, &len, NULL) != MS_OK)
-        return 0;
-    json_t *root = json_loadb(data, len, 0, NULL);
-    free(data);
-    if (!root)
-        return 0;
-    const char *cat = json_string_value(json_object_get(root, "category"));
-    const char *task = json_string_value(json_object_get(root, "task"));
-    if (!cat && !json_object_get(root, "category") && legacy_name && task &&
-        strcmp(task, legacy_name) == 0 &&
-        (strcmp(task, "hostility") == 0 || strcmp(task, "off_topic") == 0))
-        cat = task;
-    int r = 0;
-    if (cat) {
-        *category = ms_strdup0(cat);
-        r = *category ? 1 : -1;
-    }
-    json_decref(root);
-    return r;
-}
-
 /* "lexicon_hash", "lexicon_bytes" and "model_bytes", all optional; -1 when
  * malformed. */
 static int read_lexicon_fields(json_t *root, ms_card *card)
@@ -145,20 +119,11 @@ ms_status ms_card_check_model_size(const ms_card *card, const char *svm_path, ms
     return MS_OK;
 }
 
-ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
+/* ms_card_read's checks on a parsed card, which it releases. */
+static ms_status card_from_json(json_t *root, const char *path, ms_card *card, ms_error *err)
 {
     memset(card, 0, sizeof *card);
-    char *data;
-    size_t len;
-    ms_status st = ms_read_regular_file(path, 1u << 24, &data, &len, err);
-    if (st != MS_OK)
-        return st;
-    json_error_t je;
-    json_t *root = json_loadb(data, len, 0, &je);
-    free(data);
-    if (!root)
-        return ms_fail(err, MS_ERR_MODEL, path, je.line, je.column, "%s", je.text);
-    st = MS_ERR_MODEL;
+    ms_status st = MS_ERR_MODEL;
     json_t *feat = json_object_get(root, "features");
     const char *task = json_string_value(json_object_get(root, "task"));
     const char *version = json_string_value(json_object_get(root, "version"));
@@ -226,6 +191,61 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
     if (st != MS_OK)
         ms_card_clear(card);
     return st;
+}
+
+/* The card file at path, parsed; NULL (with err) when it cannot be read or
+ * is not JSON. */
+static json_t *card_parse(const char *path, ms_error *err)
+{
+    char *data;
+    size_t len;
+    if (ms_read_regular_file(path, 1u << 24, &data, &len, err) != MS_OK)
+        return NULL;
+    json_error_t je;
+    json_t *root = json_loadb(data, len, 0, &je);
+    free(data);
+    if (!root)
+        ms_fail(err, MS_ERR_MODEL, path, je.line, je.column, "%s", je.text);
+    return root;
+}
+
+ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
+{
+    memset(card, 0, sizeof *card);
+    json_t *root = card_parse(path, err);
+    return root ? card_from_json(root, path, card, err) : err ? err->code : MS_ERR_MODEL;
+}
+
+int ms_card_category(const char *path, const char *legacy_name, ms_card *card, ms_status *st,
+                     ms_error *err)
+{
+    memset(card, 0, sizeof *card);
+    *st = MS_OK;
+    json_t *root = card_parse(path, NULL);
+    if (!root)
+        return 0;
+    const char *cat = json_string_value(json_object_get(root, "category"));
+    const char *task = json_string_value(json_object_get(root, "task"));
+    if (!cat && !json_object_get(root, "category") && legacy_name && task &&
+        strcmp(task, legacy_name) == 0 &&
+        (strcmp(task, "hostility") == 0 || strcmp(task, "off_topic") == 0))
+        cat = task;
+    if (!cat) {
+        json_decref(root);
+        return 0;
+    }
+    char *name = ms_strdup0(cat);
+    if (!name) {
+        json_decref(root);
+        *st = ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+        return 1;
+    }
+    *st = card_from_json(root, path, card, err);
+    if (*st == MS_OK && !card->category)
+        card->category = name; /* a legacy card: its task names it */
+    else
+        free(name);
+    return 1;
 }
 
 ms_status ms_card_check_lexicon(const ms_card *card, const ms_lexicon *lx, int full,

@@ -36,12 +36,15 @@ typedef struct ms_card {
  * another format. OUT: card, release with ms_card_clear. */
 ms_status ms_card_read(const char *path, ms_card *card, ms_error *err);
 
-/* Whether a card file names a category: 1 with OUT: *category (malloc'd)
- * when it has a "category" (or is a legacy hostility/off_topic card whose
- * task is legacy_name, the directory's name; NULL for none); 0 when it
- * names none, is absent or is not JSON (the directory is then not a
- * category, and its card is not validated); -1 out of memory. */
-int ms_card_category(const char *path, const char *legacy_name, char **category);
+/* Whether a card file names a category, reading it once: 1 when it has a
+ * "category" (or is a legacy hostility/off_topic card whose task is
+ * legacy_name, the directory's name; NULL for none), with OUT: *st the
+ * result of validating it as ms_card_read does and, when MS_OK, OUT: card
+ * (its category always set; release with ms_card_clear); 0 when it names
+ * none, is absent or is not JSON (the directory is then not a category,
+ * and its card is not validated). */
+int ms_card_category(const char *path, const char *legacy_name, ms_card *card, ms_status *st,
+                     ms_error *err);
 
 /* A category name: 1 to 64 bytes of [a-z0-9_], starting with a letter,
  * and not "deny" or "sentiment" (which reports use). (card.c) */

@@ -73,14 +73,24 @@ struct ms_scorer {
     ms_deny_index *deny_index; /* the same as a trie over tokens */
 };
 
-static ms_status load_one(const char *dir, const char *name, loaded_model *lm, unsigned flags,
-                          ms_error *err)
+/* The model in dir/name; card, when not NULL, is its card already read
+ * (taken over: the caller no longer clears it). */
+static ms_status load_one(const char *dir, const char *name, ms_card *card, loaded_model *lm,
+                          unsigned flags, ms_error *err)
 {
     ms_buf path = {0};
     ms_status st = ms_buf_printf(&path, "%s/%s/card.json", dir, name);
-    if (st != MS_OK)
+    if (st != MS_OK) {
+        if (card)
+            ms_card_clear(card);
         return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
-    st = ms_card_read(path.data, &lm->card, err);
+    }
+    if (card) {
+        lm->card = *card;
+        memset(card, 0, sizeof *card);
+    } else {
+        st = ms_card_read(path.data, &lm->card, err);
+    }
     if (st == MS_OK) {
         /* model.bin, when it is there and compiled from the card's files,
          * spares parsing model.svm; a damaged one is refused */
@@ -155,18 +165,24 @@ static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
 /* Loads dir/name as a model of the set, with category cat (its card's, or
  * the legacy name). */
 static ms_status add_model(ms_models *m, const char *dir, const char *name, const char *cat,
-                           unsigned flags, ms_error *err)
+                           ms_card *card, unsigned flags, ms_error *err)
 {
-    for (size_t i = 0; i < m->n; i++)
+    ms_status st = MS_OK;
+    for (size_t i = 0; st == MS_OK && i < m->n; i++)
         if (strcmp(m->m[i].card.category, cat) == 0)
-            return ms_fail(err, MS_ERR_MODEL, dir, 0, 0,
-                           "two model directories name the category \"%s\" (%s/ and another)",
-                           cat, name);
-    if (m->n >= MS_MAX_CATEGORIES)
-        return ms_fail(err, MS_ERR_MODEL, dir, 0, 0, "more than %d model directories",
-                       MS_MAX_CATEGORIES);
+            st = ms_fail(err, MS_ERR_MODEL, dir, 0, 0,
+                         "two model directories name the category \"%s\" (%s/ and another)",
+                         cat, name);
+    if (st == MS_OK && m->n >= MS_MAX_CATEGORIES)
+        st = ms_fail(err, MS_ERR_MODEL, dir, 0, 0, "more than %d model directories",
+                     MS_MAX_CATEGORIES);
+    if (st != MS_OK) {
+        if (card)
+            ms_card_clear(card);
+        return st;
+    }
     loaded_model *lm = &m->m[m->n];
-    ms_status st = load_one(dir, name, lm, flags, err);
+    st = load_one(dir, name, card, lm, flags, err);
     if (st == MS_OK && !lm->card.category && !(lm->card.category = ms_strdup0(cat)))
         st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
     if (st != MS_OK) {
@@ -335,13 +351,9 @@ ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out,
             st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
             break;
         }
-        char *cat;
-        int r = ms_card_category(path.data, names[i], &cat);
-        if (r < 0)
-            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
-        else if (r > 0)
-            st = add_model(m, dir, names[i], cat, flags, err);
-        free(cat);
+        ms_card card;
+        if (ms_card_category(path.data, names[i], &card, &st, err) && st == MS_OK)
+            st = add_model(m, dir, names[i], card.category, &card, flags, err);
     }
     for (size_t i = 0; i < n_names; i++)
         free(names[i]);
@@ -421,7 +433,7 @@ ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir, 
         parent = slash == dir ? "/" : dir;
         base = slash + 1;
     }
-    st = add_model(m, parent, base, name, 0, err);
+    st = add_model(m, parent, base, name, NULL, 0, err);
     if (st == MS_OK)
         st = check_lexicons(m, 0, lexicon_dir, err);
     free(dir);
