@@ -979,7 +979,7 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
     size_t n_grid = opt->c_grid && opt->n_c ? opt->n_c : sizeof default_grid / sizeof *grid;
     double share = opt->dev_share > 0 && opt->dev_share < 1 ? opt->dev_share : 0.2;
     if (set->n < 10)
-        return ms_fail(err, MS_ERR_ARG, "", 0, 0, "need at least 10 posts (have %zu)", set->n);
+        return ms_fail(err, MS_ERR_PARSE, "", 0, 0, "need at least 10 posts (have %zu)", set->n);
     /* before any work: a directory that is not a model's is never replaced */
     ms_status cst = ms_modeldir_check(out_dir, err);
     if (cst != MS_OK)
