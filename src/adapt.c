@@ -239,22 +239,6 @@ static ms_status load_base(const char *dir, const ms_train_options *o, base_mode
 
 /* ------------------------------------------------------------ the site's rows */
 
-/* The input an example is scored as (as train.c: its context becomes an
- * article). */
-static ms_input example_input(const ms_example *e, ms_article *scratch)
-{
-    ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0, 0, e->author, NULL};
-    if (e->parent_text)
-        in.parent_len = strlen(e->parent_text);
-    if (e->context) {
-        memset(scratch, 0, sizeof *scratch);
-        scratch->body = e->context;
-        scratch->author = e->context_author;
-        in.article = scratch;
-    }
-    return in;
-}
-
 /* Appends one featurised row; map turns libsvm indices into compact
  * columns (-1: none yet). caps: the capacities of col, val and orig. */
 static ms_status add_row(ms_adapt_rows *r, size_t caps[3], const ms_fvec *x, int32_t *map,
@@ -303,7 +287,7 @@ static ms_status build_rows(const ms_dataset *set, const unsigned char *keep, si
     for (size_t i = 0; st == MS_OK && i < set->n; i++) {
         if (!keep[i])
             continue;
-        ms_input in = example_input(&set->items[i], &scratch);
+        ms_input in = ms_train_example_input(&set->items[i], &scratch);
         st = ms_features_build(fz, &b->idf, &in, 1, &x, NULL);
         if (st != MS_OK)
             break;

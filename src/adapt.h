@@ -61,5 +61,8 @@ const char *ms_adapt_method_name(ms_adapt_method m);
 ms_status ms_train_write_dir(const char *out_dir, const ms_linear *lin, const ms_idf *idf,
                              json_t *card, ms_error *err);
 uint64_t ms_train_data_hash(const ms_dataset *set);
+/* The input a training example is scored as: its context becomes the
+ * article (OUT: *scratch holds it; it lives as long as scratch). */
+ms_input ms_train_example_input(const ms_example *e, ms_article *scratch);
 
 #endif

@@ -58,8 +58,9 @@ static ms_train_options resolve_options(const ms_train_options *o)
     return r;
 }
 
-/* The input an example is scored as: its context becomes an article. */
-static ms_input example_input(const ms_example *e, ms_article *scratch)
+/* The input an example is scored as: its context becomes an article
+ * (adapt.h). */
+ms_input ms_train_example_input(const ms_example *e, ms_article *scratch)
 {
     ms_input in = {e->text, e->text_len, NULL, e->parent_text, 0, 0, e->author, NULL};
     if (e->parent_text)
@@ -104,7 +105,7 @@ static ms_status vectorise(const ms_dataset *set, const ms_lexicon *lx, const ms
     ms_article scratch;
     d->n = set->n;
     for (size_t i = 0; i < set->n; i++) {
-        ms_input in = example_input(&set->items[i], &scratch);
+        ms_input in = ms_train_example_input(&set->items[i], &scratch);
         ms_status st = ms_features_build(fz, idf, &in, 1, &d->x[i], NULL);
         if (st != MS_OK)
             return st;
@@ -695,7 +696,7 @@ ms_status ms_eval_category(const ms_models *models, const char *category,
         st = MS_ERR_NOMEM;
     ms_article scratch;
     for (size_t i = 0; st == MS_OK && i < set->n; i++) {
-        ms_input in = example_input(&set->items[i], &scratch);
+        ms_input in = ms_train_example_input(&set->items[i], &scratch);
         /* labelled data for a model is taken to be in the model's language */
         if (!in.language)
             in.language = ms_models_category_info(models, (size_t)ci)->language;
