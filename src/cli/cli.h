@@ -81,6 +81,11 @@ int cli_parse_long(const char *s, long lo, long hi, long *out);
 /* The processors online, at least 1 and at most max: the default --jobs. */
 int cli_processors(int max);
 
+/* Tunes the C library's allocator for a process that scores many comments:
+ * heap pages are kept instead of given back after every comment. Call
+ * first thing in main. */
+void cli_malloc_tune(void);
+
 int cmd_score(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_train(int argc, char **argv);

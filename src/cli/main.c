@@ -51,6 +51,7 @@ int main(int argc, char **argv)
         {"score", cmd_score}, {"check", cmd_check}, {"train", cmd_train},
         {"eval", cmd_eval},   {"compile", cmd_compile},
     };
+    cli_malloc_tune();
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;

@@ -4,4 +4,8 @@
  * in, and `modscore check` does not pay for loading them at every start. */
 #include "cli.h"
 
-int main(int argc, char **argv) { return cmd_serve(argc, argv); }
+int main(int argc, char **argv)
+{
+    cli_malloc_tune();
+    return cmd_serve(argc, argv);
+}
