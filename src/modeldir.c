@@ -287,6 +287,18 @@ static int put_in_place(const char *tmp, const char *target, int exists)
     return r;
 }
 
+ms_status ms_modeldir_write_card(const char *tmp, json_t *card, ms_error *err)
+{
+    ms_buf path = {0};
+    char *text = json_dumps(card, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    ms_status st = text && ms_buf_printf(&path, "%s/card.json", tmp) == MS_OK
+                       ? ms_write_file_atomic(path.data, text, strlen(text), err)
+                       : ms_fail(err, MS_ERR_NOMEM, tmp, 0, 0, "out of memory");
+    free(text);
+    ms_buf_free(&path);
+    return st;
+}
+
 ms_status ms_modeldir_publish(const char *tmp, const char *out, ms_error *err)
 {
     ms_status st = ms_modeldir_check(out, err);

@@ -18,6 +18,8 @@
 
 #include "modscore.h"
 
+#include <jansson.h>
+
 /* MS_OK when out may be replaced by a model directory (absent, empty, or a
  * model directory); MS_ERR_CANT_CREATE naming why not. Touches nothing. */
 ms_status ms_modeldir_check(const char *out, ms_error *err);
@@ -25,6 +27,10 @@ ms_status ms_modeldir_check(const char *out, ms_error *err);
 /* Clears stale marked temporaries beside out, then creates a new one, with
  * the marker. OUT: *tmp (free with free()). */
 ms_status ms_modeldir_begin(const char *out, char **tmp, ms_error *err);
+
+/* Writes card as tmp/card.json (indented, keys in order, numbers to six
+ * significant digits), atomically. */
+ms_status ms_modeldir_write_card(const char *tmp, json_t *card, ms_error *err);
 
 /* Puts the finished directory tmp at out (checked again first), fsyncs the
  * parent directory and deletes the old model's files. On failure tmp is

@@ -944,12 +944,7 @@ static ms_status write_dir(const char *out_dir, const ms_linear *lin, int bits, 
         char hex[17];
         ms_hex64(h, hex);
         json_object_set_new(card, "model_hash", json_string(hex));
-        char *text = json_dumps(card, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-        path.len = 0;
-        ms_buf_printf(&path, "%s/card.json", tmp);
-        st = text ? ms_write_file_atomic(path.data, text, strlen(text), err)
-                  : ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
-        free(text);
+        st = ms_modeldir_write_card(tmp, card, err);
     }
     if (st == MS_OK)
         st = ms_modeldir_publish(tmp, out_dir, err);
