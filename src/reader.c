@@ -28,6 +28,12 @@ int rd_all_blank(const char *s, size_t n)
     return 1;
 }
 
+ms_status rd_too_large(const char *source, ms_error *err)
+{
+    return ms_fail(err, MS_ERR_LIMIT, source, 0, 0,
+                   "input larger than %u bytes (MS_MAX_DOCUMENT_BYTES)", MS_MAX_DOCUMENT_BYTES);
+}
+
 size_t rd_bom_len(const char *d, size_t n)
 {
     return (n >= 3 && (unsigned char)d[0] == 0xEF && (unsigned char)d[1] == 0xBB &&
@@ -648,9 +654,7 @@ ms_status ms_discussion_parse(const char *data, size_t len, ms_format format, co
     if (!data && len)
         return ms_fail(err, MS_ERR_ARG, source, 0, 0, "no data");
     if (len > MS_MAX_DOCUMENT_BYTES)
-        return ms_fail(err, MS_ERR_LIMIT, source, 0, 0,
-                       "input larger than %u bytes (MS_MAX_DOCUMENT_BYTES)",
-                       MS_MAX_DOCUMENT_BYTES);
+        return rd_too_large(source, err);
     if (!data)
         data = "";
     if (format == MS_FORMAT_AUTO)

@@ -420,9 +420,7 @@ ms_status ms_dataset_read(const char *data, size_t len, ms_format format,
     if (!set || (!data && len))
         return ms_fail(err, MS_ERR_ARG, source, 0, 0, "invalid argument");
     if (len > MS_MAX_DOCUMENT_BYTES)
-        return ms_fail(err, MS_ERR_LIMIT, source, 0, 0,
-                       "input larger than %u bytes (MS_MAX_DOCUMENT_BYTES)",
-                       MS_MAX_DOCUMENT_BYTES);
+        return rd_too_large(source, err);
     if (!data)
         data = "";
     size_t skip = rd_bom_len(data, len);

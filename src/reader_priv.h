@@ -21,6 +21,9 @@ typedef struct scan_info {
 int rd_is_blank_char(char c);
 int rd_all_blank(const char *s, size_t n);
 size_t rd_bom_len(const char *d, size_t n);
+/* The error for an input past MS_MAX_DOCUMENT_BYTES (MS_ERR_LIMIT, naming
+ * source). */
+ms_status rd_too_large(const char *source, ms_error *err);
 int rd_mem_eq(const char *s, size_t n, const char *lit);
 int rd_mem_starts(const char *s, size_t n, const char *lit);
 int rd_mem_ieq(const char *s, size_t n, const char *lit);
