@@ -12,13 +12,7 @@ set -u
 bin=$1
 tests=$2
 models=$tests/../models
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-status() { if [ "$1" = "$2" ]; then ok; else bad "$3: exit $1, want $2"; fi; }
+. "$(dirname "$0")/harness.sh"
 says() { if grep -q -- "$2" "$1"; then ok; else bad "$3: stderr lacks '$2': $(head -c 300 "$1")"; fi; }
 absent() { if [ -e "$1" ]; then bad "$2: $1 was written"; else ok; fi; }
 adapt() { "$bin" train -q --task hostility --models "$models" --base "$models/hostility" "$@"; }
@@ -172,5 +166,4 @@ adapt --data "$tmp/one.jsonl" --out "$tmp/site" 2>/dev/null
 status $? 65 "one class over an existing model"
 [ "$(md5sum <"$tmp/site/model.svm")" = "$before" ] && ok || bad "a failed run changed the model"
 
-echo "adapt: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish adapt

@@ -8,12 +8,7 @@ tests=$2
 update=${3:-}
 data=$tests/data/e2e
 example=$tests/../examples/sputnik-syria-ceasefire.txt
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/harness.sh"
 # expect CODE CMD...: runs CMD, checks its exit status
 expect() {
   local want=$1; shift
@@ -144,5 +139,4 @@ has "$tmp/out" "modscore "
 for c in score check train eval serve; do expect 0 "$bin" $c --help; done
 expect 64 "$bin" frobnicate
 
-echo "e2e: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish e2e

@@ -16,15 +16,9 @@ set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tests=$(cd "$2" && pwd)
 models=$tests/../models
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/harness.sh"
 # names FILE CAP: FILE mentions CAP
 names() { if grep -q -- "$2" "$1"; then ok; else bad "$1 does not name $2: $(head -c 300 "$1")"; fi; }
-status() { if [ "$1" = "$2" ]; then ok; else bad "$3: exit $1, want $2"; fi; }
 
 # --- caps, one each (limits are in include/modscore.h)
 
@@ -328,5 +322,4 @@ echo "zzyzx" | "$bin" check --policy "$f/bom.json" >"$f/out" 2>"$f/err"
 status $? 1 "check with a policy that starts with a byte-order mark"
 grep -q '"deny"' "$f/out" && ok || bad "policy with a BOM: the deny term was not applied"
 
-echo "robust: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish robust
