@@ -38,6 +38,17 @@ fresh_unshare() {
   fi
 }
 
+# What both scripts start with: the private namespace, the clean-up on
+# every exit, and OUT: $top (the checkout) and $sha (its HEAD).
+fresh_start() {
+  fresh_unshare "$@"
+  trap fresh_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  top=$(git -C "$here" rev-parse --show-toplevel)
+  sha=$(git -C "$top" rev-parse HEAD)
+}
+
 # The mirror serving $FRESH_SUITE according to this machine's apt sources.
 fresh_mirror() {
   if [ -n "${FRESH_MIRROR:-}" ]; then echo "$FRESH_MIRROR"; return; fi

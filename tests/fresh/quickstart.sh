@@ -15,13 +15,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-fresh_unshare "$@"
-trap fresh_cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-top=$(git -C "$here" rev-parse --show-toplevel)
-sha=$(git -C "$top" rev-parse HEAD)
+fresh_start "$@"
 [ -z "$(git -C "$top" status --porcelain --untracked-files=no)" ] ||
   fresh_log "note: uncommitted changes in $top are not tested (the clone is HEAD, ${sha%"${sha#???????}"})"
 
