@@ -18,13 +18,8 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$here/build/modscore}
 data=${2:-$here/../shared/data}
-python=${PYTHON:-}
-if [ -z "$python" ]; then
-  for p in /usr/bin/python3 python3; do
-    if "$p" -c 'import sklearn' 2>/dev/null; then python=$p; break; fi
-  done
-fi
-[ -n "$python" ] || { echo "accuracy.sh: no python3 with scikit-learn (apt install python3-sklearn)" >&2; exit 1; }
+. "$here/bench/sklearn_python.sh"
+sklearn_python accuracy.sh
 fasttext=${FASTTEXT-$(command -v fasttext || true)}
 [ -x "$bin" ] || { echo "accuracy.sh: no modscore binary at $bin" >&2; exit 1; }
 

@@ -16,13 +16,8 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$here/build/modscore}
 data=${2:-$here/../shared/data}
-python=${PYTHON:-}
-if [ -z "$python" ]; then
-  for p in /usr/bin/python3 python3; do
-    if "$p" -c 'import sklearn' 2>/dev/null; then python=$p; break; fi
-  done
-fi
-[ -n "$python" ] || { echo "identity_attack.sh: no python3 with scikit-learn" >&2; exit 1; }
+. "$here/bench/sklearn_python.sh"
+sklearn_python identity_attack.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/modscore-ia.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 p=$tmp/prep
