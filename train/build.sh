@@ -17,13 +17,11 @@
 #              their own / another article, plus train/offtopic/linkbait.jsonl
 #              (our own link-bait and spam comments, as --augment: the public
 #              data has almost none); seed 1
-<<<<<<< HEAD
 #   spans      (models/spans: reason spans, not a scoring category) the
 #              SemEval-2021 Task 5 posts of tsd_train outside the fifth that
 #              train/prepare_spans.py holds out for bench/spans.sh (tsd_trial
 #              is never used); token features include the hostility model's
 #              contributions, so it is trained after hostility; seed 1
-=======
 #   insult, identity_attack, profanity, threat (issue 14): hostility's features and
 #              training defaults (--task NAME), each with its own labels, seed 1. The
 #              Civil Comments span labels (ccs-ATTR-*: 1 when >= 2 annotators typed a span
@@ -42,7 +40,6 @@
 #                      LDNOOBW list (civil-neg-clean)
 #     threat           ccs-threat-train and the civil negatives (85 positives: the figures
 #                      are on 37 held-out threats)
->>>>>>> 6937ff4 (Attribute models insult, identity_attack, profanity, threat (issue 14): trained by train/build.sh from Civil Comments span labels (>= 2 annotators typing a span so; none = 0), Impermium, Stormfront, OLID NOT and civil negatives; Perspective's INSULT, IDENTITY_ATTACK, PROFANITY, THREAT answered from the cards' perspective_attribute (SEVERE_TOXICITY a 400 saying why); comment-only models scored in one pass over the shared counts (ms_features_dot, tf once per comment); train --group-window (measured, off); functional hate test set tests/data/hatecheck with ctest bounds; bench/identity_attack.sh against scikit-learn; goldens gain the new scores (actions unchanged))
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=${1:-$here/../shared/data}
@@ -58,11 +55,9 @@ python3 "$here/train/prepare.py" "$data" "$prep"
   --data "$prep/semeval-train.jsonl" --data "$prep/semeval-test.jsonl" \
   --data "$prep/globe-train.jsonl" --data "$prep/globe-test.jsonl" \
   --augment "$here/train/offtopic/linkbait.jsonl"
-<<<<<<< HEAD
 python3 "$here/train/prepare_spans.py" "$data" "$prep"
 "$build/train_spans" --seed 1 --models "$here/models" --out "$here/models/spans" \
   --data "$prep/spans-train.jsonl"
-=======
 for attr in insult profanity threat identity_attack; do
   case $attr in
     insult) extra="--data $prep/impermium-train.jsonl --data $prep/olid-not.jsonl --augment $here/train/identity/civil_train.jsonl" ;;
@@ -74,4 +69,3 @@ for attr in insult profanity threat identity_attack; do
   "$build/modscore" train --task "$attr" --seed 1 --models "$here/models" --out "$here/models/$attr" \
     --data "$prep/ccs-$attr-train.jsonl" $extra
 done
->>>>>>> 6937ff4 (Attribute models insult, identity_attack, profanity, threat (issue 14): trained by train/build.sh from Civil Comments span labels (>= 2 annotators typing a span so; none = 0), Impermium, Stormfront, OLID NOT and civil negatives; Perspective's INSULT, IDENTITY_ATTACK, PROFANITY, THREAT answered from the cards' perspective_attribute (SEVERE_TOXICITY a 400 saying why); comment-only models scored in one pass over the shared counts (ms_features_dot, tf once per comment); train --group-window (measured, off); functional hate test set tests/data/hatecheck with ctest bounds; bench/identity_attack.sh against scikit-learn; goldens gain the new scores (actions unchanged))
