@@ -1,6 +1,6 @@
 /* reader_dataset.c - labelled training and evaluation data: JSON Lines or
  * CSV with named columns. */
-#include "reader_priv.h"
+#include "reader_util.h"
 #include "util.h"
 
 #include <jansson.h>

@@ -1,6 +1,7 @@
 /* reader_jsonl.c - a JSON Lines stream of comments, read one line at a
  * time in bounded memory; see modscore.h. */
-#include "reader_priv.h"
+#include "reader_formats.h"
+#include "reader_util.h"
 #include "util.h"
 
 #include <jansson.h>

@@ -1,6 +1,7 @@
 /* reader_page.c - a captured page (an article, then its thread, as text
  * copied from a browser) made into a discussion. */
-#include "reader_priv.h"
+#include "reader_formats.h"
+#include "reader_util.h"
 #include "util.h"
 
 #include <jansson.h>

@@ -1,8 +1,10 @@
-/* reader_priv.h - what the reader's files share (reader.c: helpers, JSON
- * and discussions; reader_jsonl.c: the JSON Lines stream; reader_page.c:
- * captured pages; reader_dataset.c: labelled data). Not installed. */
-#ifndef MS_READER_PRIV_H
-#define MS_READER_PRIV_H
+/* reader_util.h - what the library's readers share (reader_util.c): byte
+ * helpers over pointer+length text, freeing what a reader builds, and the
+ * JSON pre-scan, loader and object readers. Not installed. It knows no
+ * format's layout, so every reader includes it and it includes none of
+ * them. */
+#ifndef MS_READER_UTIL_H
+#define MS_READER_UTIL_H
 
 #include "modscore.h"
 
@@ -47,9 +49,5 @@ ms_status rd_article_from_json(json_t *o, ms_article **out, const char *source, 
                                ms_error *err);
 ms_status rd_comment_from_json(json_t *o, ms_comment *c, const char *source, long line,
                                size_t position, int repaired, ms_error *err);
-ms_status rd_parse_jsonl_document(const char *data, size_t len, const char *source,
-                                  ms_discussion *d, ms_error *err);
-ms_status rd_parse_page(const char *data, size_t len, const char *source, ms_discussion *d,
-                        ms_error *err);
 
 #endif
