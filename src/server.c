@@ -9,6 +9,7 @@
 #include "server.h"
 #include "server_conn.h"
 #include "server_guard.h"
+#include "server_listen.h"
 #include "server_log.h"
 
 #include "perspective.h"
@@ -20,15 +21,12 @@
 #include <jansson.h>
 #include <limits.h>
 #include <microhttpd.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1328,47 +1326,6 @@ static void on_connection(void *cls, struct MHD_Connection *con, void **socket_c
 
 /* ------------------------------------------------------------ lifecycle */
 
-static ms_status parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sl,
-                              int *v6, ms_error *err)
-{
-    char host[256];
-    const char *colon = strrchr(spec, ':');
-    const char *h = spec;
-    size_t hl;
-    if (!colon)
-        return fail(err, MS_ERR_ARG, spec, "--listen wants ADDR:PORT");
-    hl = (size_t)(colon - spec);
-    if (hl >= 2 && spec[0] == '[' && spec[hl - 1] == ']') {
-        h++;
-        hl -= 2;
-    }
-    if (hl == 0 || hl >= sizeof host)
-        return fail(err, MS_ERR_ARG, spec, "--listen wants ADDR:PORT");
-    memcpy(host, h, hl);
-    host[hl] = '\0';
-    char *end;
-    errno = 0;
-    unsigned long port = strtoul(colon + 1, &end, 10);
-    if (errno || end == colon + 1 || *end || port > 65535)
-        return fail(err, MS_ERR_ARG, spec, "bad port '%s'", colon + 1);
-    struct addrinfo hints = {0}, *ai = NULL;
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int rc = getaddrinfo(host, NULL, &hints, &ai);
-    if (rc != 0 || !ai)
-        return fail(err, MS_ERR_ARG, spec, "cannot resolve '%s': %s", host, gai_strerror(rc));
-    memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-    *sl = ai->ai_addrlen;
-    *v6 = ai->ai_family == AF_INET6;
-    freeaddrinfo(ai);
-    if (*v6)
-        ((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
-    else
-        ((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
-    return MS_OK;
-}
-
 static char *dup0(const char *s) { return s ? strdup(s) : NULL; }
 
 static void server_free(ms_server *s)
@@ -1462,17 +1419,18 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
         server_free(s);
         return fail(err, MS_ERR_NOMEM, "", "out of memory");
     }
-    ms_status st = gen_build(&s->cfg, ++s->serial, &s->generations, &s->current, err);
+    /* the address first: a second server on it fails before loading anything */
+    int fd = -1, v6 = 0;
+    ms_status st = srv_listen(s->listen, s->cfg.reuse_port, &fd, &v6, err);
+    if (st == MS_OK)
+        st = gen_build(&s->cfg, ++s->serial, &s->generations, &s->current, err);
     if (st == MS_OK && s->feedback_path)
         st = srv_feedback_open(s->feedback_path, &s->feedback, err);
-    struct sockaddr_storage ss;
-    socklen_t sl = 0;
-    int v6 = 0;
-    if (st == MS_OK)
-        st = parse_listen(s->listen, &ss, &sl, &v6, err);
     if (st == MS_OK && pthread_key_create(&s->tkey, NULL) != 0)
         st = fail(err, MS_ERR_NOMEM, "", "no thread key");
     if (st != MS_OK) {
+        if (fd >= 0)
+            close(fd);
         server_free(s);
         return st;
     }
@@ -1484,23 +1442,22 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
     if (v6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
         MHD_OPTION_CONNECTION_TIMEOUT, s->cfg.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-        MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections,
+        (size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, s->cfg.max_connections_per_ip,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, s, MHD_OPTION_END);
     if (!s->daemon) {
         int e = errno;
+        close(fd);
         pthread_key_delete(s->tkey);
         st = fail(err, MS_ERR_IO, s->listen, "cannot listen: %s",
                   e ? strerror(e) : "libmicrohttpd refused to start");
         server_free(s);
         return st;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = di ? di->port : 0;
+    s->port = srv_listen_port(fd);
     *out = s;
     return MS_OK;
 }

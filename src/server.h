@@ -74,6 +74,9 @@ typedef struct ms_server_config {
     const char *api_keys_path; /* one key a line: every scoring request must
                                   carry one (?key= or X-Goog-Api-Key); reread
                                   on reload. NULL: no key is checked */
+    int reuse_port;           /* share the address with other servers started
+                                 with it (SO_REUSEPORT, server_listen.h);
+                                 0: an address in use is refused */
     const char *const *cors_origins; /* browser origins let in ("*": any) */
     size_t n_cors_origins;
     FILE *log;                /* request log; NULL: stderr */
@@ -86,9 +89,11 @@ typedef struct ms_server_config {
 typedef struct ms_server ms_server;
 
 /* Loads the first generation and starts listening. OUT: *out, free with
- * ms_server_stop. On failure *out is NULL and err says why (a model or
- * policy that does not load, or an address that cannot be bound:
- * MS_ERR_IO). */
+ * ms_server_stop. On failure *out is NULL and err says why: a model or
+ * policy that does not load; an address another socket listens on,
+ * MS_ERR_CANT_CREATE with err->source the address; an address that cannot
+ * be bound for another reason, MS_ERR_IO. The address is bound first, so a
+ * second server fails before it loads anything. */
 ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error *err);
 
 /* The port the server listens on (useful after port 0). */

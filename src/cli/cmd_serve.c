@@ -35,7 +35,13 @@ static const char usage[] =
     "spanScores count UTF-16 code units.\n"
     "\n"
     "      --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
-    "                          picks a free one, printed on stderr)\n"
+    "                          picks a free one, printed on stderr). An address\n"
+    "                          another process listens on is refused (exit 69)\n"
+    "      --reuse-port        share the address with other servers started with\n"
+    "                          --reuse-port by the same user (SO_REUSEPORT): the\n"
+    "                          kernel spreads connections between them, each with\n"
+    "                          its own models, policies and keys. For a handover\n"
+    "                          between two versions only\n"
     "      --models DIR        model directory (default: the shipped models)\n"
     "      --policy FILE       default community standards (default: DIR/policy.json)\n"
     "      --threshold SPEC    override a default threshold: hostility=0.8\n"
@@ -70,6 +76,9 @@ static const char usage[] =
     "and the running one stays); SIGTERM or SIGINT stops accepting, drains, exits 0.\n"
     "One line per request is logged to stderr.\n";
 
+/* sysexits.h's EX_UNAVAILABLE: the address is another server's. */
+enum { EXIT_ADDR_IN_USE = 69 };
+
 static int parse_uint(const char *opt, const char *arg, unsigned long long min,
                       unsigned long long max, unsigned long long *out)
 {
@@ -99,7 +108,8 @@ int cmd_serve(int argc, char **argv)
         OPT_MAX_PER_IP,
         OPT_FEEDBACK,
         OPT_API_KEYS,
-        OPT_CORS_ORIGIN
+        OPT_CORS_ORIGIN,
+        OPT_REUSE_PORT
     };
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, OPT_LISTEN},
@@ -115,6 +125,7 @@ int cmd_serve(int argc, char **argv)
         {"feedback", required_argument, NULL, OPT_FEEDBACK},
         {"api-keys", required_argument, NULL, OPT_API_KEYS},
         {"cors-origin", required_argument, NULL, OPT_CORS_ORIGIN},
+        {"reuse-port", no_argument, NULL, OPT_REUSE_PORT},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -170,6 +181,7 @@ int cmd_serve(int argc, char **argv)
         case OPT_LOG_TEXT: cfg.log_text = 1; break;
         case OPT_FEEDBACK: cfg.feedback_path = optarg; break;
         case OPT_API_KEYS: cfg.api_keys_path = optarg; break;
+        case OPT_REUSE_PORT: cfg.reuse_port = 1; break;
         case OPT_CORS_ORIGIN:
             if (cfg.n_cors_origins == sizeof origins / sizeof *origins || !*optarg) {
                 cli_errorf("bad --cors-origin '%s' (at most 64 of them)", optarg);
@@ -203,11 +215,13 @@ int cmd_serve(int argc, char **argv)
     ms_server *srv;
     ms_error err = {0};
     ms_status st = ms_server_start(&cfg, &srv, &err);
+    const char *addr = cfg.listen ? cfg.listen : MS_SERVER_DEFAULT_LISTEN;
     if (st != MS_OK) {
         cli_error(&err);
+        if (st == MS_ERR_CANT_CREATE && strcmp(err.source, addr) == 0)
+            return EXIT_ADDR_IN_USE;
         return st == MS_ERR_IO ? EXIT_IOERR : cli_exit_code(st);
     }
-    const char *addr = cfg.listen ? cfg.listen : MS_SERVER_DEFAULT_LISTEN;
     const char *colon = strrchr(addr, ':');
     fprintf(stderr, "modscore: listening on %.*s:%u (models %s)\n",
             (int)(colon ? colon - addr : (long)strlen(addr)), addr, ms_server_port(srv),

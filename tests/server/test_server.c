@@ -414,6 +414,29 @@ static void test_healthz(void **state)
     resp_free(&r);
 }
 
+/* A second server on the port the first listens on is refused, naming the
+ * address, before it loads anything (issue 26: with address reuse both
+ * listened and requests split between them). */
+static void test_second_server_refused(void **state)
+{
+    fixture *fx = *state;
+    char addr[32];
+    snprintf(addr, sizeof addr, "127.0.0.1:%u", fx->port);
+    ms_server_config cfg = {.listen = addr, .models_dir = fx->models, .threads = 1,
+                            .log = fx->log};
+    ms_server *second = NULL;
+    ms_error err = {0};
+    assert_int_equal(ms_server_start(&cfg, &second, &err), MS_ERR_CANT_CREATE);
+    assert_null(second);
+    assert_string_equal(err.source, addr);
+    assert_non_null(strstr(err.message, "address already in use"));
+    cfg.reuse_port = 1; /* the first did not ask to share */
+    assert_int_equal(ms_server_start(&cfg, &second, &err), MS_ERR_CANT_CREATE);
+    resp r = http(fx->port, "GET", "/healthz", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
 static void test_check_is_the_cli_verdict(void **state)
 {
     fixture *fx = *state;
@@ -1851,6 +1874,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_healthz, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_server_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_is_the_cli_verdict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_bad_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_score_is_the_cli_report, setup, teardown),
