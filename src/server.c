@@ -823,8 +823,11 @@ static void handle_suggest(ms_server *s, request *rq, reply *rp)
         }
         ms_status st = srv_feedback_append(s->feedback, lines, n);
         free(lines);
-        if (st != MS_OK) {
-            set_error(rp, 500, "the feedback could not be written to %s", s->feedback_path);
+        if (st != MS_OK) { /* nothing of it is in the file (server_feedback.h) */
+            rq->note = "feedback=failed(not-stored)";
+            set_error(rp, 500, "the feedback was not stored: the server could not write it "
+                               "(its disk may be full); nothing of it was kept, send it again "
+                               "later");
             json_decref(j);
             return;
         }

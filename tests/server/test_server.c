@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1537,6 +1538,25 @@ static void *suggest_many(void *p)
 /* 4: comments:suggestscore with --feedback: Coral's request, the record on
  * disk before the answer, whole under concurrent writers, a rotated file
  * followed after a reload, and train --data reads the file as is. */
+/* The feedback file read as `train --data` reads it: its records; OUT:
+ * *positives, those labelled 1. */
+static size_t read_feedback(fixture *fx, size_t *positives)
+{
+    char *data = read_all(fx->feedback);
+    ms_dataset set = {0};
+    ms_error err = {0};
+    assert_int_equal(ms_dataset_read(data, strlen(data), MS_FORMAT_JSONL, NULL, fx->feedback,
+                                     &set, &err),
+                     MS_OK);
+    *positives = 0;
+    for (size_t i = 0; i < set.n; i++)
+        *positives += set.items[i].label == 1;
+    size_t n = set.n;
+    ms_dataset_clear(&set);
+    free(data);
+    return n;
+}
+
 static void test_suggestscore_feedback(void **state)
 {
     fixture *fx = *state;
@@ -1576,19 +1596,10 @@ static void test_suggestscore_feedback(void **state)
     }
     assert_int_equal(count_lines(fx->feedback), 161);
     /* train --data reads the file as is */
-    char *data = read_all(fx->feedback);
-    ms_dataset set = {0};
-    ms_error err = {0};
-    assert_int_equal(ms_dataset_read(data, strlen(data), MS_FORMAT_JSONL, NULL, fx->feedback,
-                                     &set, &err),
-                     MS_OK);
-    assert_int_equal(set.n, 161);
     size_t pos = 0;
-    for (size_t i = 0; i < set.n; i++)
-        pos += set.items[i].label == 1;
+    assert_int_equal(read_feedback(fx, &pos), 161);
     assert_int_equal(pos, 1 + 80);
-    ms_dataset_clear(&set);
-    free(data);
+    ms_error err = {0};
     /* rotated (renamed away): a reload follows the path */
     char rotated[200];
     snprintf(rotated, sizeof rotated, "%s.1", fx->feedback);
@@ -1613,6 +1624,45 @@ static void test_suggestscore_feedback(void **state)
     assert_error(&r, 400, "INVALID_ARGUMENT", "Comment must be non-empty.");
     resp_free(&r);
     assert_int_equal(count_lines(fx->feedback), 1);
+}
+
+/* A full disk (here a file-size limit, SIGXFSZ ignored): the suggestion
+ * that does not fit is answered 500 "not stored" and leaves nothing in the
+ * file; the next one, once there is room, is a whole line of its own. */
+static void test_feedback_full_disk(void **state)
+{
+    fixture *fx = *state;
+    static const char rec[] = "{\"comment\":{\"text\":\"short one\"},\"attributeScores\":"
+                              "{\"TOXICITY\":{\"summaryScore\":{\"value\":1}}}}";
+    resp r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-one", rec);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    struct stat sb;
+    assert_int_equal(stat(fx->feedback, &sb), 0);
+    off_t before = sb.st_size;
+    char *big = malloc(8192);
+    int n = snprintf(big, 8192, "{\"comment\":{\"text\":\"");
+    memset(big + n, 'y', 6000);
+    snprintf(big + n + 6000, 8192 - (size_t)n - 6000,
+             "\"},\"attributeScores\":{\"TOXICITY\":{\"summaryScore\":{\"value\":0}}}}");
+    struct rlimit saved, rl;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    signal(SIGXFSZ, SIG_IGN);
+    rl = saved;
+    rl.rlim_cur = (rlim_t)before + 4096; /* the log stays far below it */
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+    r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-one", big);
+    setrlimit(RLIMIT_FSIZE, &saved);
+    assert_error(&r, 500, "INTERNAL", "the feedback was not stored");
+    resp_free(&r);
+    free(big);
+    assert_int_equal(stat(fx->feedback, &sb), 0);
+    assert_int_equal(sb.st_size, before);
+    r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-one", rec);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    size_t pos;
+    assert_int_equal(read_feedback(fx, &pos), 2);
 }
 
 /* Coral's and Discourse's recorded requests (tests/data/perspective/), read
@@ -1870,8 +1920,11 @@ static void test_concurrent_bad_requests_affect_no_one(void **state)
     free(want);
 }
 
-int main(void)
+/* test_server [PATTERN]: only the tests whose names match PATTERN ('*'). */
+int main(int argc, char **argv)
 {
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_healthz, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_server_refused, setup, teardown),
@@ -1908,6 +1961,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keepalive_discourse_pattern, setup_idle4, teardown),
         cmocka_unit_test_setup_teardown(test_suggestscore_feedback, setup_persp, teardown),
         cmocka_unit_test_setup_teardown(test_suggestscore_without_feedback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feedback_full_disk, setup_persp, teardown),
         cmocka_unit_test_setup_teardown(test_client_request_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_file_must_be_regular, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_keys, setup_persp, teardown),
