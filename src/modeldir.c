@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,7 +96,40 @@ static const char *card_format(const char *path)
     return ok ? NULL : "is not a model card of this format";
 }
 
-ms_status ms_modeldir_check(const char *out, ms_error *err)
+/* A flock (how: LOCK_SH or LOCK_EX) on the directory that holds target,
+ * the directory itself (no lock file to leave behind). Every run takes it
+ * exclusively while it clears stale temporaries and makes and marks its
+ * own, and while it publishes; ms_modeldir_check takes it shared. Each
+ * step is short (no training happens under it): a concurrent run waits
+ * milliseconds, and two runs of the same target both succeed, the later
+ * one to publish leaving its model. Returns the descriptor to close, or
+ * -1 where the directory cannot be opened or its file system has no flock
+ * (then no unmarked temporary is ever removed, see remove_stale). */
+static int lock_dir(const char *target, int how)
+{
+    const char *base;
+    char *dir = split(target, &base);
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    free(dir);
+    if (fd < 0)
+        return -1;
+    int r;
+    while ((r = flock(fd, how)) != 0 && errno == EINTR)
+        ;
+    if (r != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void unlock_dir(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}
+
+static ms_status check_unlocked(const char *out, ms_error *err)
 {
     struct stat sb;
     if (stat(out, &sb) != 0) {
@@ -130,6 +164,18 @@ ms_status ms_modeldir_check(const char *out, ms_error *err)
         return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0,
                        "not a model directory (card.json %s): refused, nothing changed", why);
     return MS_OK;
+}
+
+ms_status ms_modeldir_check(const char *out, ms_error *err)
+{
+    char *target = resolve(out);
+    if (!target)
+        return ms_fail(err, MS_ERR_NOMEM, out, 0, 0, "out of memory");
+    int lock = lock_dir(target, LOCK_SH); /* not while another run publishes */
+    ms_status st = check_unlocked(out, err);
+    unlock_dir(lock);
+    free(target);
+    return st;
 }
 
 /* The process id in the marker of the directory dfd; 0 when it has none. */
@@ -203,12 +249,12 @@ static void remove_unmarked_empty(int parent, const char *name)
 }
 
 /* Removes the marked temporaries OUT.tmp.* beside target whose process is
- * gone (training runs that were killed), and empty unmarked ones. */
-static void remove_stale(const char *target)
+ * gone (training runs that were killed), and, when locked (every live run
+ * marks its temporary under the same lock, so an unmarked one is never a
+ * live run's), empty unmarked ones. */
+static void remove_stale(const char *dir, const char *base, int locked)
 {
-    const char *base;
-    char *dir = split(target, &base);
-    DIR *d = dir ? opendir(dir) : NULL;
+    DIR *d = opendir(dir);
     size_t n = strlen(base);
     struct dirent *e;
     ms_buf path = {0};
@@ -221,7 +267,8 @@ static void remove_stale(const char *target)
         long pid = marker_pid(fd);
         close(fd);
         if (pid <= 0) {
-            remove_unmarked_empty(dirfd(d), e->d_name);
+            if (locked)
+                remove_unmarked_empty(dirfd(d), e->d_name);
             continue;
         }
         if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
@@ -233,52 +280,75 @@ static void remove_stale(const char *target)
     if (d)
         closedir(d);
     ms_buf_free(&path);
-    free(dir);
+}
+
+/* Makes the temporary tmp (a mkdtemp template) and marks it. */
+static ms_status make_marked(char *tmp, const char *out, ms_error *err)
+{
+    if (!mkdtemp(tmp))
+        return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0,
+                       "cannot create a temporary directory beside it: %s", strerror(errno));
+    int dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0 || fchmod(dfd, 0755) != 0 || write_marker(dfd) != 0) {
+        int e = errno;
+        if (dfd >= 0)
+            close(dfd);
+        clear_marked(tmp);
+        return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0, "cannot mark its temporary: %s",
+                       strerror(e));
+    }
+    close(dfd);
+    return MS_OK;
 }
 
 ms_status ms_modeldir_begin(const char *out, char **tmp, ms_error *err)
 {
     *tmp = NULL;
     char *target = resolve(out);
+    const char *base;
+    char *dir = target ? split(target, &base) : NULL;
     ms_buf b = {0};
-    if (!target || ms_buf_printf(&b, "%s.tmp.XXXXXX", target) != MS_OK) {
+    if (!dir || ms_buf_printf(&b, "%s.tmp.XXXXXX", target) != MS_OK) {
+        free(dir);
         free(target);
         return ms_fail(err, MS_ERR_NOMEM, out, 0, 0, "out of memory");
     }
-    remove_stale(target);
+    int lock = lock_dir(target, LOCK_EX);
+    remove_stale(dir, base, lock >= 0);
+    ms_status st = make_marked(b.data, out, err);
+    unlock_dir(lock);
+    free(dir);
     free(target);
-    if (!mkdtemp(b.data)) {
-        ms_status st = ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0,
-                               "cannot create a temporary directory beside it: %s",
-                               strerror(errno));
+    if (st != MS_OK) {
         ms_buf_free(&b);
         return st;
     }
-    int dfd = open(b.data, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dfd < 0 || fchmod(dfd, 0755) != 0 || write_marker(dfd) != 0) {
-        int e = errno;
-        if (dfd >= 0)
-            close(dfd);
-        clear_marked(b.data);
-        ms_buf_free(&b);
-        return ms_fail(err, MS_ERR_CANT_CREATE, out, 0, 0, "cannot mark its temporary: %s",
-                       strerror(e));
-    }
-    close(dfd);
     *tmp = b.data;
     return MS_OK;
 }
 
-/* Moves tmp to target (exchanging it with an existing directory), with tmp
- * unmarked meanwhile so the published model never holds the marker. */
-static int put_in_place(const char *tmp, const char *target, int exists)
+/* Moves tmp to target, with tmp unmarked meanwhile so the published model
+ * never holds the marker: a new name where target is absent, else an
+ * exchange with the directory there (also when another writer, without
+ * the lock, put one there first). OUT: *exchanged (tmp then holds the old
+ * model). */
+static int put_in_place(const char *tmp, const char *target, int *exchanged)
 {
     int dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0)
         return -1;
     unlinkat(dfd, MARKER, 0);
-    int r = exists ? renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_EXCHANGE)
-                   : rename(tmp, target);
+    struct stat sb;
+    int r = -1;
+    *exchanged = stat(target, &sb) == 0;
+    if (!*exchanged) {
+        r = renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_NOREPLACE);
+        if (r != 0 && errno == EINVAL)
+            r = rename(tmp, target); /* a file system without RENAME_NOREPLACE */
+        *exchanged = r != 0 && (errno == EEXIST || errno == ENOTEMPTY);
+    }
+    if (*exchanged)
+        r = renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_EXCHANGE);
     int e = errno;
     if (r != 0)
         write_marker(dfd);
@@ -301,24 +371,22 @@ ms_status ms_modeldir_write_card(const char *tmp, json_t *card, ms_error *err)
 
 ms_status ms_modeldir_publish(const char *tmp, const char *out, ms_error *err)
 {
-    ms_status st = ms_modeldir_check(out, err);
-    if (st != MS_OK)
-        return st;
     char *target = resolve(out);
     if (!target)
         return ms_fail(err, MS_ERR_NOMEM, out, 0, 0, "out of memory");
+    /* checked, exchanged and the old model cleared under the lock: a
+     * concurrent run never sees the target while it is swapped out */
+    int lock = lock_dir(target, LOCK_EX);
+    ms_status st = check_unlocked(out, err);
     struct stat sb;
-    int exists = stat(target, &sb) == 0;
+    int exists = st == MS_OK && stat(target, &sb) == 0;
     if (exists)
         chmod(tmp, sb.st_mode & 07777); /* the new model keeps the old one's mode */
-    if (put_in_place(tmp, target, exists) != 0) {
+    if (st == MS_OK && put_in_place(tmp, target, &exists) != 0)
         st = ms_fail(err, MS_ERR_IO, out, 0, 0, "cannot put the model in place: %s",
                      strerror(errno));
-        free(target);
-        return st;
-    }
     /* tmp now holds the old model (or nothing): mark it ours, then clear it */
-    if (exists) {
+    if (st == MS_OK && exists) {
         int dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dfd >= 0) {
             write_marker(dfd);
@@ -327,10 +395,11 @@ ms_status ms_modeldir_publish(const char *tmp, const char *out, ms_error *err)
         clear_marked(tmp);
     }
     const char *base;
-    char *dir = split(target, &base);
-    if (!dir || ms_fsync_dir(dir) != 0)
+    char *dir = st == MS_OK ? split(target, &base) : NULL;
+    if (st == MS_OK && (!dir || ms_fsync_dir(dir) != 0))
         st = ms_fail(err, MS_ERR_IO, out, 0, 0, "fsync of its directory failed: %s",
                      dir ? strerror(errno) : "out of memory");
+    unlock_dir(lock);
     free(dir);
     free(target);
     return st;

@@ -12,7 +12,16 @@
  *  - temporaries OUT.tmp.XXXXXX that hold its marker file (.modscore-tmp,
  *    naming the process that made it) whose process is gone; only the
  *    model files (and their own temporaries) in them are deleted; an
- *    unmarked OUT.tmp.* only when it is empty (rmdir). */
+ *    unmarked OUT.tmp.* only when it is empty (rmdir).
+ *
+ * Runs writing the same target at once: each takes an flock on the
+ * directory that holds it (exclusive while it clears stale temporaries
+ * and makes and marks its own, and while it publishes; shared while it
+ * checks the target), never while it trains. So an unmarked temporary is
+ * never a live run's, a run never sees the target while another swaps
+ * it, and every run succeeds: the one that publishes last leaves its
+ * model. Where the file system has no flock, unmarked temporaries are
+ * left alone. */
 #ifndef MS_MODELDIR_H
 #define MS_MODELDIR_H
 
