@@ -1,0 +1,284 @@
+/* report_record.c - one comment's verdict as a JSON object.
+ *
+ * One record builder serves JSON Lines, JSON and ms_result_json:
+ *   {"id":"c2","author":"bob","scores":{"hostility":0.91,"off_topic":0.12,
+ *    "sentiment":-0.6},"flags":["hostility","deny"],"action":"reject",
+ *    "reasons":[{"category":"hostility","term":"idiot","start":10,"end":15,
+ *    "weight":0.83},{"category":"off_topic","detail":"...","weight":0.4}],
+ *    "notes":["invalid_utf8","off_topic_missing: no article"]}
+ * "author" only when the comment has one; "hostility" and "off_topic" only
+ * when scored (a missing off_topic score adds the note "off_topic_missing"
+ * with the reason after ": "); "term", "detail", "start"/"end" only when
+ * set; "notes" only when there are any. The JSON document's records also
+ * carry "text" after "author". */
+#include "report_priv.h"
+
+#include <string.h>
+
+static const struct {
+    unsigned bit;
+    const char *name;
+} flag_names[] = {
+    {MS_FLAG_HOSTILITY, "hostility"},
+    {MS_FLAG_OFF_TOPIC, "off_topic"},
+    {MS_FLAG_DENY, "deny"},
+};
+
+static const struct {
+    unsigned bit;
+    const char *name;
+} note_names[] = {
+    {MS_NOTE_INVALID_UTF8, "invalid_utf8"},
+    {MS_NOTE_EMPTY, "empty"},
+    {MS_NOTE_TRUNCATED, "truncated"},
+};
+
+/* The flagged categories' names (in the models' order), then "deny", each
+ * quoted for JSON (quote 1) or as is, separated by sep. A result without
+ * scores (built by hand) has its MS_FLAG_* bits named. */
+void w_flags(wbuf *w, const ms_result *res, const char *sep, int quote)
+{
+    int first = 1;
+    for (size_t i = 0; i < res->n_scores; i++) {
+        if (!res->scores[i].flagged || !res->scores[i].category)
+            continue;
+        if (!first)
+            w_adds(w, sep);
+        first = 0;
+        if (quote)
+            w_json_cstr(w, res->scores[i].category);
+        else
+            w_adds(w, res->scores[i].category);
+    }
+    for (size_t i = 0; i < COUNT_OF(flag_names); i++) {
+        if (res->n_scores && flag_names[i].bit != MS_FLAG_DENY)
+            continue;
+        if (res->flags & flag_names[i].bit) {
+            if (!first)
+                w_adds(w, sep);
+            first = 0;
+            if (quote)
+                w_json_cstr(w, flag_names[i].name);
+            else
+                w_adds(w, flag_names[i].name);
+        }
+    }
+}
+
+/* The score of a category in a result (the legacy fields when it has no
+ * scores). 1 when it has one. */
+int score_of(const ms_result *res, const char *name, double *v)
+{
+    if (!res->n_scores) {
+        if (strcmp(name, "hostility") == 0) {
+            *v = res->hostility;
+            return res->has_hostility;
+        }
+        if (strcmp(name, "off_topic") == 0) {
+            *v = res->off_topic;
+            return res->has_off_topic;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < res->n_scores; i++) {
+        if (res->scores[i].category && strcmp(res->scores[i].category, name) == 0) {
+            *v = res->scores[i].score;
+            return res->scores[i].has_score;
+        }
+    }
+    return 0;
+}
+
+void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int with_text)
+{
+    int first = 1;
+    w_add(w, "{", 1);
+    if (c) {
+        w_key(w, &first, "id");
+        w_json_cstr(w, c->id);
+        if (c->author) {
+            w_key(w, &first, "author");
+            w_json_cstr(w, c->author);
+        }
+        if (with_text) {
+            w_key(w, &first, "text");
+            if (c->text)
+                w_json_str(w, c->text, c->text_len);
+            else
+                w_adds(w, "null");
+        }
+    }
+
+    w_key(w, &first, "scores");
+    int f2 = 1;
+    w_add(w, "{", 1);
+    if (res->n_scores) {
+        for (size_t i = 0; i < res->n_scores; i++) {
+            if (!res->scores[i].has_score || !res->scores[i].category)
+                continue;
+            w_key(w, &f2, res->scores[i].category);
+            w_num(w, res->scores[i].score);
+        }
+    } else {
+        if (res->has_hostility) {
+            w_key(w, &f2, "hostility");
+            w_num(w, res->hostility);
+        }
+        if (res->has_off_topic) {
+            w_key(w, &f2, "off_topic");
+            w_num(w, res->off_topic);
+        }
+    }
+    if (!(res->notes & MS_NOTE_LANGUAGE)) { /* VADER's rules are English too */
+        w_key(w, &f2, "sentiment");
+        w_num(w, res->sentiment);
+    }
+    w_add(w, "}", 1);
+    if (res->language[0]) {
+        w_key(w, &first, "language");
+        w_json_cstr(w, res->language);
+    }
+
+    w_key(w, &first, "flags");
+    w_add(w, "[", 1);
+    f2 = 1;
+    w_flags(w, res, ",", 1);
+    w_add(w, "]", 1);
+
+    w_key(w, &first, "action");
+    w_json_cstr(w, ms_action_name(res->action));
+
+    w_key(w, &first, "reasons");
+    w_add(w, "[", 1);
+    for (size_t i = 0; i < res->n_reasons; i++) {
+        const ms_reason *rs = &res->reasons[i];
+        if (i)
+            w_add(w, ",", 1);
+        int f3 = 1;
+        w_add(w, "{", 1);
+        w_key(w, &f3, "category");
+        w_json_cstr(w, rs->category);
+        if (rs->term) {
+            w_key(w, &f3, "term");
+            w_json_cstr(w, rs->term);
+        }
+        if (rs->detail) {
+            w_key(w, &f3, "detail");
+            w_json_cstr(w, rs->detail);
+        }
+        if (rs->has_span) {
+            w_key(w, &f3, "start");
+            w_fmt_int(w, (long long)rs->start);
+            w_key(w, &f3, "end");
+            w_fmt_int(w, (long long)rs->end);
+        }
+        w_key(w, &f3, "weight");
+        w_num(w, rs->weight);
+        w_add(w, "}", 1);
+    }
+    w_add(w, "]", 1);
+
+    /* a score that is missing says why: "off_topic_missing: no article";
+     * with no off-topic model loaded at all, that too (as it always did) */
+    int off_listed = 0;
+    for (size_t i = 0; i < res->n_scores; i++)
+        off_listed |= res->scores[i].category && strcmp(res->scores[i].category, "off_topic") == 0;
+    int any_note = !res->has_off_topic && !off_listed;
+    for (size_t i = 0; i < res->n_scores; i++)
+        any_note |= !res->scores[i].has_score;
+    for (size_t i = 0; i < COUNT_OF(note_names); i++)
+        any_note |= (res->notes & note_names[i].bit) != 0;
+    if (any_note) {
+        w_key(w, &first, "notes");
+        w_add(w, "[", 1);
+        f2 = 1;
+        for (size_t i = 0; i < COUNT_OF(note_names); i++) {
+            if (res->notes & note_names[i].bit) {
+                if (!f2)
+                    w_add(w, ",", 1);
+                f2 = 0;
+                w_json_cstr(w, note_names[i].name);
+            }
+        }
+        if (res->notes & MS_NOTE_LANGUAGE) {
+            if (!f2)
+                w_add(w, ",", 1);
+            f2 = 0;
+            w_adds(w, "\"language: no loaded model reads '");
+            w_clean(w, res->language, strlen(res->language), ESC_JSON);
+            w_adds(w, "'; not scored\"");
+        }
+        for (size_t i = 0; !(res->notes & MS_NOTE_LANGUAGE) && i <= res->n_scores; i++) {
+            const char *name, *why;
+            if (i < res->n_scores) {
+                if (res->scores[i].has_score || !res->scores[i].category)
+                    continue;
+                name = res->scores[i].category;
+                why = res->scores[i].missing;
+            } else if (!res->has_off_topic && !off_listed) {
+                name = "off_topic";
+                why = res->off_topic_missing;
+            } else {
+                break;
+            }
+            if (!f2)
+                w_add(w, ",", 1);
+            f2 = 0;
+            w_add(w, "\"", 1);
+            w_clean(w, name, strlen(name), ESC_JSON);
+            w_adds(w, "_missing");
+            if (why && why[0]) {
+                w_add(w, ": ", 2);
+                w_clean(w, why, strlen(why), ESC_JSON);
+            }
+            w_add(w, "\"", 1);
+        }
+        w_add(w, "]", 1);
+    }
+    w_add(w, "}", 1);
+}
+
+char *ms_result_json(const ms_comment *c, const ms_result *res)
+{
+    if (!res)
+        return NULL;
+    wbuf w = {{0}, 0};
+    w_record(&w, c, res, 0);
+    if (w.nomem) {
+        ms_buf_free(&w.b);
+        return NULL;
+    }
+    return w.b.data;
+}
+
+/* Up to three distinct terms (ESC_TEXT: quoted and separated by a space;
+ * otherwise joined by ';'), or else the first detail. */
+void w_top_reasons(wbuf *w, const ms_result *res, esc_mode mode)
+{
+    size_t shown = 0;
+    for (size_t i = 0; i < res->n_reasons && shown < 3; i++) {
+        const char *t = res->reasons[i].term;
+        if (!t)
+            continue;
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = res->reasons[j].term && strcmp(res->reasons[j].term, t) == 0;
+        if (dup)
+            continue;
+        if (shown++)
+            w_add(w, mode == ESC_TEXT ? " " : ";", 1);
+        if (mode == ESC_TEXT)
+            w_add(w, "\"", 1);
+        w_clean(w, t, strlen(t), mode);
+        if (mode == ESC_TEXT)
+            w_add(w, "\"", 1);
+    }
+    if (shown)
+        return;
+    for (size_t i = 0; i < res->n_reasons; i++) {
+        if (res->reasons[i].detail) {
+            w_clean(w, res->reasons[i].detail, strlen(res->reasons[i].detail), mode);
+            return;
+        }
+    }
+}
