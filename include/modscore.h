@@ -106,8 +106,10 @@ enum {
     MS_NOTE_INVALID_UTF8 = 1u << 0, /* bad bytes were replaced by U+FFFD */
     MS_NOTE_EMPTY = 1u << 1,        /* no text after trimming */
     MS_NOTE_TRUNCATED = 1u << 2,    /* only the first MS_MAX_COMMENT_BYTES scored */
-    MS_NOTE_LANGUAGE = 1u << 3      /* written in a language no loaded model reads
+    MS_NOTE_LANGUAGE = 1u << 3,     /* written in a language no loaded model reads
                                        (ms_result.language): scores left out */
+    MS_NOTE_LANGUAGE_PART = 1u << 4 /* partly written in languages no loaded model
+                                       reads (ms_result.unread): scored on the rest */
 };
 
 /* One comment as read. text holds the original bytes (text_len of them,
@@ -412,6 +414,8 @@ typedef struct ms_result {
     size_t n_scores;
     char language[8];      /* the comment's language (ISO 639-1) when detected
                               decisively (ms_language.decisive), else "" */
+    char unread[32];       /* with MS_NOTE_LANGUAGE_PART: the codes of the parts
+                              no loaded model reads, comma-separated ("ru,zh") */
 } ms_result;
 
 /* What one comment is scored with. article and parent_text may be NULL;
@@ -454,21 +458,32 @@ MS_API void ms_scorer_set_reasons(ms_scorer *s, ms_reasons_mode mode);
 MS_API ms_status ms_score(ms_scorer *s, const ms_input *in, ms_result *result);
 MS_API void ms_result_clear(ms_result *r);
 
-/* Which language a text is written in (CLD2 on its words, @names and links
- * left out). code is an ISO 639-1 code ("un": unknown); decisive when CLD2
- * calls it reliable on at least MS_LANGUAGE_FLOOR_BYTES of letters (24): a
- * detection that is not decisive never keeps a comment from being scored,
- * so short English is not taken for something else. */
+/* Which language a text is written in (CLD2 on all its words, @names and
+ * links left out). code is an ISO 639-1 code ("un": unknown); decisive when
+ * CLD2 calls it reliable on at least MS_LANGUAGE_FLOOR_BYTES of letters
+ * (24): a detection that is not decisive never keeps a comment from being
+ * scored, so short English is not taken for something else. A comment
+ * written in several languages has each in parts[] with its share, largest
+ * first (CLD2 reports three at most). */
 #define MS_LANGUAGE_FLOOR_BYTES 24
+#define MS_LANGUAGE_PARTS 3
+typedef struct ms_language_part {
+    char code[8];
+    int percent;    /* share of the text's letters in that language */
+} ms_language_part;
 typedef struct ms_language {
     char code[8];
     int reliable;   /* CLD2's own judgement */
     int percent;    /* share of the text in that language */
     int text_bytes; /* letters CLD2 scored */
     int decisive;
+    ms_language_part parts[MS_LANGUAGE_PARTS]; /* parts[0] is code itself */
+    size_t n_parts;
 } ms_language;
 
-/* OUT: *out. text need not be NUL-terminated; invalid UTF-8 gives "un". */
+/* OUT: *out. text need not be NUL-terminated; invalid UTF-8 gives "un".
+ * The whole text is looked at (up to MS_MAX_COMMENT_BYTES); when the copy
+ * it needs cannot be allocated the answer is "un", undecided. */
 MS_API void ms_language_detect(const char *text, size_t len, ms_language *out);
 
 /* 1 when a loaded model reads the language code (ISO 639-1, or a BCP 47

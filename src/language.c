@@ -2,7 +2,9 @@
  * first (most English comments, cheaply), then CLD2 (language_cld2.cc) on
  * the comment's words, without @names, links and e-mail addresses, which
  * are no language and pull short comments towards whatever the name looks
- * like. Measured on short comments (bench/language.sh). */
+ * like. Measured on short comments (bench/language.sh). CLD2 reports the
+ * share of each of up to three languages, so a comment in two is seen as
+ * two. */
 #include "modscore.h"
 
 #include "util.h"
@@ -62,10 +64,9 @@ static void cld2_load(void)
 }
 
 /* CLD2's verdict on text[0, len) (valid UTF-8): an ISO 639-1 code ("un"
- * when unknown), its reliability, share and bytes of letters scored. OUT:
- * all. -1 when CLD2 cannot be loaded. */
-static int cld2_detect(const char *text, int len, char code[8], int *reliable, int *percent,
-                       int *text_bytes)
+ * when unknown), its reliability, bytes of letters scored and the shares
+ * of up to three languages. OUT: out. -1 when CLD2 cannot be loaded. */
+static int cld2_detect(const char *text, int len, ms_language *out)
 {
     pthread_once(&cld2_once, cld2_load);
     if (!cld2_detect_p)
@@ -75,15 +76,26 @@ static int cld2_detect(const char *text, int len, char code[8], int *reliable, i
     _Bool rel = 0;
     int l = cld2_detect_p(text, len, 1, "", 0, CLD2_UNKNOWN_LANGUAGE, l3, p3, ns3, &tb, &rel);
     const char *c = cld2_code_p(l);
-    snprintf(code, 8, "%s", c ? c : "un");
-    *reliable = rel;
-    *percent = p3[0];
-    *text_bytes = tb;
+    snprintf(out->code, sizeof out->code, "%s", c ? c : "un");
+    out->reliable = rel;
+    out->percent = p3[0];
+    out->text_bytes = tb;
+    out->n_parts = 0;
+    for (int i = 0; i < 3; i++) {
+        const char *ci = p3[i] > 0 ? cld2_code_p(l3[i]) : NULL;
+        if (!ci || l3[i] == CLD2_UNKNOWN_LANGUAGE)
+            continue;
+        ms_language_part *part = &out->parts[out->n_parts++];
+        snprintf(part->code, sizeof part->code, "%s", ci);
+        part->percent = p3[i];
+    }
     return 0;
 }
 
-/* A comment is judged on its first few kilobytes: enough for CLD2. */
-#define SAMPLE_BYTES 4096
+/* Comments up to this size are copied on the stack; longer ones to the
+ * heap. All of a comment is judged: a sentence in another language at
+ * its start must not hide the rest. */
+#define STACK_BYTES 4096
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -122,13 +134,44 @@ static int cmp_word(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Words per window of english_by_function_words. */
+#define WINDOW_WORDS 20
+
+/* 1 when a window of words with hits English function words among them
+ * reads as English: three in ten, at least three; a last, shorter window
+ * two in ten (a sentence of two words is left to the rest). */
+static int english_window(size_t words, size_t hits)
+{
+    if (words >= WINDOW_WORDS)
+        return hits >= 3 && hits * 10 >= words * 3;
+    return words < 3 || (hits >= 1 && hits * 10 >= words * 2);
+}
+
+/* 1 when the word w[0, len) is a common English word. */
+static int english_word(const char *w0, size_t len)
+{
+    if (len == 1 && w0[0] == 'I') /* English "I"; Italian "i" is lower case */
+        return 1;
+    char w[16];
+    if (len >= sizeof w)
+        return 0;
+    for (size_t k = 0; k < len; k++)
+        w[k] = (char)(w0[k] | 0x20);
+    w[len] = '\0';
+    const char *key = w;
+    return bsearch(&key, english_words, sizeof english_words / sizeof *english_words,
+                   sizeof *english_words, cmp_word) != NULL;
+}
+
 /* 1 when buf[0, n) reads as English by its function words alone: at least
- * three of them and three in ten of its words. Decides most English
- * comments at a fraction of CLD2's cost (which is several times that of
- * scoring the comment). */
+ * three of them and three in ten of its words, in every window of twenty
+ * words, so that a paragraph in another language inside English text is
+ * left to CLD2, which reports both. Decides most English comments at a
+ * fraction of CLD2's cost (which is several times that of scoring the
+ * comment). */
 static int english_by_function_words(const char *buf, size_t n)
 {
-    size_t words = 0, hits = 0;
+    size_t words = 0, hits = 0, all_words = 0, all_hits = 0;
     for (size_t i = 0; i < n;) {
         while (i < n && !((buf[i] | 0x20) >= 'a' && (buf[i] | 0x20) <= 'z') &&
                (unsigned char)buf[i] < 0x80)
@@ -140,35 +183,30 @@ static int english_by_function_words(const char *buf, size_t n)
         if (j == i)
             break;
         words++;
-        if (j - i == 1 && buf[i] == 'I') { /* English "I"; Italian "i" is lower case */
-            hits++;
-            i = j;
-            continue;
-        }
-        char w[16];
-        size_t len = j - i;
-        if (len < sizeof w) {
-            for (size_t k = 0; k < len; k++)
-                w[k] = (char)(buf[i + k] | 0x20);
-            w[len] = '\0';
-            const char *key = w;
-            hits += bsearch(&key, english_words, sizeof english_words / sizeof *english_words,
-                            sizeof *english_words, cmp_word) != NULL;
-        }
+        hits += english_word(buf + i, j - i);
         i = j;
+        if (words == WINDOW_WORDS) {
+            if (!english_window(words, hits))
+                return 0;
+            all_words += words;
+            all_hits += hits;
+            words = hits = 0;
+        }
     }
-    return hits >= 3 && hits * 10 >= words * 3;
+    if (all_words && !english_window(words, hits))
+        return 0;
+    all_words += words;
+    all_hits += hits;
+    return all_hits >= 3 && all_hits * 10 >= all_words * 3;
 }
 
-void ms_language_detect(const char *text, size_t len, ms_language *out)
+/* Copies the words of text[0, len) that are language (no @names, links,
+ * addresses) into buf, one space apart, at most cap - 1 bytes. Returns the
+ * bytes written. */
+static size_t language_words(const char *text, size_t len, char *buf, size_t cap)
 {
-    memset(out, 0, sizeof *out);
-    strcpy(out->code, "un");
-    if (!text)
-        return;
-    char buf[SAMPLE_BYTES + 1];
     size_t k = 0, i = 0;
-    while (i < len && k < SAMPLE_BYTES) {
+    while (i < len && k + 1 < cap) {
         while (i < len && is_space(text[i]))
             i++;
         size_t j = i;
@@ -176,8 +214,8 @@ void ms_language_detect(const char *text, size_t len, ms_language *out)
             j++;
         if (j > i && !not_language(text + i, j - i)) {
             size_t n = j - i;
-            if (k + n + 1 > SAMPLE_BYTES)
-                n = SAMPLE_BYTES - k - 1;
+            if (k + n + 1 > cap - 1)
+                n = cap - 1 - k - 1;
             while (n > 0 && ((unsigned char)text[i + n] & 0xC0) == 0x80 && i + n < len)
                 n--; /* cut at a character boundary */
             if (n == 0)
@@ -190,6 +228,12 @@ void ms_language_detect(const char *text, size_t len, ms_language *out)
         i = j;
     }
     buf[k] = '\0';
+    return k;
+}
+
+/* The verdict on buf[0, k), the comment's words. OUT: out. */
+static void detect_words(const char *buf, size_t k, ms_language *out)
+{
     /* fewer bytes than the floor can never be decisive: spare CLD2 */
     if (k < MS_LANGUAGE_FLOOR_BYTES || !ms_utf8_valid(buf, k))
         return;
@@ -198,15 +242,37 @@ void ms_language_detect(const char *text, size_t len, ms_language *out)
         out->reliable = out->decisive = 1;
         out->percent = 100;
         out->text_bytes = (int)k;
+        strcpy(out->parts[0].code, "en");
+        out->parts[0].percent = 100;
+        out->n_parts = 1;
         return;
     }
-    int reliable = 0, percent = 0, tb = 0;
-    if (cld2_detect(buf, (int)k, out->code, &reliable, &percent, &tb) != 0)
+    if (cld2_detect(buf, (int)k, out) != 0)
         return; /* no CLD2 on this machine: undecided, scored */
-    out->reliable = reliable;
-    out->percent = percent;
-    out->text_bytes = tb;
-    out->decisive = reliable && tb >= MS_LANGUAGE_FLOOR_BYTES && strcmp(out->code, "un") != 0;
+    out->decisive = out->reliable && out->text_bytes >= MS_LANGUAGE_FLOOR_BYTES &&
+                    strcmp(out->code, "un") != 0;
+}
+
+void ms_language_detect(const char *text, size_t len, ms_language *out)
+{
+    memset(out, 0, sizeof *out);
+    strcpy(out->code, "un");
+    if (!text)
+        return;
+    if (len > MS_MAX_COMMENT_BYTES)
+        len = MS_MAX_COMMENT_BYTES;
+    char stack[STACK_BYTES + 1];
+    char *buf = stack;
+    size_t cap = sizeof stack;
+    if (len >= STACK_BYTES) {
+        cap = len + 2;
+        if (!(buf = malloc(cap)))
+            return; /* undecided: scored by every model, never refused */
+    }
+    size_t k = language_words(text, len, buf, cap);
+    detect_words(buf, k, out);
+    if (buf != stack)
+        free(buf);
 }
 
 /* 1 when the language tags a and b have the same primary subtag. */

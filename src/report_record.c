@@ -65,6 +65,20 @@ void w_flags(wbuf *w, const ms_result *res, const char *sep, int quote)
     }
 }
 
+/* One note of "notes" naming language codes: "<before><codes><after>". */
+static void w_language_note(wbuf *w, int *first, const char *before, const char *codes,
+                            const char *after)
+{
+    if (!*first)
+        w_add(w, ",", 1);
+    *first = 0;
+    w_add(w, "\"", 1);
+    w_adds(w, before);
+    w_clean(w, codes, strlen(codes), ESC_JSON);
+    w_adds(w, after);
+    w_add(w, "\"", 1);
+}
+
 /* The score of a category in a result (the legacy fields when it has no
  * scores). 1 when it has one. */
 int score_of(const ms_result *res, const char *name, double *v)
@@ -188,6 +202,7 @@ void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int with_text)
         any_note |= !res->scores[i].has_score;
     for (size_t i = 0; i < COUNT_OF(note_names); i++)
         any_note |= (res->notes & note_names[i].bit) != 0;
+    any_note |= (res->notes & MS_NOTE_LANGUAGE_PART) != 0;
     if (any_note) {
         w_key(w, &first, "notes");
         w_add(w, "[", 1);
@@ -200,14 +215,12 @@ void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int with_text)
                 w_json_cstr(w, note_names[i].name);
             }
         }
-        if (res->notes & MS_NOTE_LANGUAGE) {
-            if (!f2)
-                w_add(w, ",", 1);
-            f2 = 0;
-            w_adds(w, "\"language: no loaded model reads '");
-            w_clean(w, res->language, strlen(res->language), ESC_JSON);
-            w_adds(w, "'; not scored\"");
-        }
+        if (res->notes & MS_NOTE_LANGUAGE)
+            w_language_note(w, &f2, "language: no loaded model reads '", res->language,
+                            "'; not scored");
+        if (res->notes & MS_NOTE_LANGUAGE_PART)
+            w_language_note(w, &f2, "language: partly in '", res->unread,
+                            "', which no loaded model reads; scored on the rest");
         for (size_t i = 0; !(res->notes & MS_NOTE_LANGUAGE) && i <= res->n_scores; i++) {
             const char *name, *why;
             if (i < res->n_scores) {

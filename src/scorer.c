@@ -739,8 +739,33 @@ static ms_status deny_terms(ms_scorer *s, const ms_input *in, const ms_tokens *t
     return st;
 }
 
-/* Notes the comment's language; 1 when no loaded model reads it, so it is
- * left unscored (never given a number for text the models cannot read). */
+/* Notes which parts of the comment no loaded model reads (r->unread,
+ * MS_NOTE_LANGUAGE_PART); returns how many parts a model reads. */
+static size_t parts_read(const ms_scorer *s, const ms_language *lang, ms_result *r)
+{
+    size_t n_read = 0, at = 0;
+    for (size_t i = 0; i < lang->n_parts; i++) {
+        const char *code = lang->parts[i].code;
+        if (ms_models_read_language(s->models, code)) {
+            n_read++;
+            continue;
+        }
+        size_t n = strlen(code);
+        if (at + n + 2 > sizeof r->unread)
+            continue;
+        if (at)
+            r->unread[at++] = ',';
+        memcpy(r->unread + at, code, n + 1);
+        at += n;
+    }
+    return n_read;
+}
+
+/* Notes the comment's language; 1 when no loaded model reads any of it, so
+ * it is left unscored (never given a number for text the models cannot
+ * read). A comment only partly in such a language is scored by the models
+ * that read the rest, and the note says what was not read: padding abuse
+ * with a sentence in another language must not publish it unscored. */
 static int language_unread(const ms_scorer *s, const ms_input *in, ms_result *r)
 {
     ms_language lang = {.decisive = 1};
@@ -751,6 +776,14 @@ static int language_unread(const ms_scorer *s, const ms_input *in, ms_result *r)
     if (!lang.decisive)
         return 0;
     snprintf(r->language, sizeof r->language, "%s", lang.code);
+    if (lang.n_parts > 1) {
+        size_t n_read = parts_read(s, &lang, r);
+        if (n_read && r->unread[0])
+            r->notes |= MS_NOTE_LANGUAGE_PART;
+        if (n_read)
+            return 0;
+        r->unread[0] = '\0';
+    }
     if (ms_models_read_language(s->models, lang.code))
         return 0;
     r->notes |= MS_NOTE_LANGUAGE;

@@ -8,6 +8,8 @@
 
 #include "fixtures.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static ms_language detect(const char *t)
@@ -101,6 +103,51 @@ static void test_scorer_leaves_it_unscored(void **state)
     ms_result_clear(&r);
 }
 
+/* Abuse padded with a sentence in another language (issue 23): every part
+ * a loaded model reads is scored, the note names what was not read. */
+static void test_padding_is_scored(void **state)
+{
+    scoring *s = *state;
+    const char *t = "You are a worthless idiot and a moron, go kill yourself. "
+                    "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82, "
+                    "\xd0\xba\xd0\xb0\xd0\xba \xd0\xb4\xd0\xb5\xd0\xbb\xd0\xb0? "
+                    "\xd0\x92\xd1\x81\xd0\xb5 \xd1\x85\xd0\xbe\xd1\x80\xd0\xbe"
+                    "\xd1\x88\xd0\xbe.";
+    ms_input in = {.text = t, .len = strlen(t)};
+    ms_result r;
+    assert_int_equal(ms_score(s->scorer, &in, &r), MS_OK);
+    assert_false(r.notes & MS_NOTE_LANGUAGE);
+    assert_true(r.notes & MS_NOTE_LANGUAGE_PART);
+    assert_string_equal(r.unread, "ru");
+    assert_true(r.has_hostility);
+    assert_int_equal(r.action, MS_ACTION_REJECT);
+    ms_result_clear(&r);
+}
+
+/* The whole comment is looked at, not its first 4,096 bytes: English after
+ * 5,000 bytes of German is seen (tests/data/lang/long_de_then_en.txt). */
+static void test_whole_comment_detected(void **state)
+{
+    (void)state;
+    FILE *f = fopen(MS_TEST_DATA "/lang/long_de_then_en.txt", "rb");
+    assert_non_null(f);
+    char *t = malloc(16384);
+    assert_non_null(t);
+    size_t n = fread(t, 1, 16384, f);
+    fclose(f);
+    assert_true(n > 6000);
+    ms_language l;
+    ms_language_detect(t, n, &l);
+    int en_part = 0, de_part = 0;
+    for (size_t i = 0; i < l.n_parts; i++) {
+        en_part |= strcmp(l.parts[i].code, "en") == 0;
+        de_part |= strcmp(l.parts[i].code, "de") == 0;
+    }
+    assert_true(en_part);
+    assert_true(de_part);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -110,6 +157,8 @@ int main(void)
         cmocka_unit_test(test_names_and_links_left_out),
         cmocka_unit_test(test_models_read_english),
         cmocka_unit_test(test_scorer_leaves_it_unscored),
+        cmocka_unit_test(test_padding_is_scored),
+        cmocka_unit_test(test_whole_comment_detected),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
 }

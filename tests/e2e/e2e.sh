@@ -130,6 +130,12 @@ assert any("no loaded model reads 'de'" in n for n in de["notes"]), de
 assert en["language"] == "en" and en["scores"]["hostility"] > 0.5, en
 assert "language" not in short and "hostility" in short["scores"], short  # undecided: scored
 PY
+# a sentence in another language does not publish abuse unscored (issue 23):
+# the English part is scored, the note says what was not read
+echo "You are a worthless idiot and a moron, go kill yourself. Привет, как дела? Все хорошо." |
+  "$bin" check >"$tmp/out"
+[ $? = 2 ] && ok || bad "abuse padded with Russian was not rejected: $(cat "$tmp/out")"
+has "$tmp/out" "partly in 'ru'"
 echo "Das ist doch kompletter Unsinn, lies den Artikel nochmal." | "$bin" check >"$tmp/out"
 [ $? = 0 ] && has "$tmp/out" '"language":"de"'
 
