@@ -278,10 +278,10 @@ static ms_status page_article(const page_line *ls, size_t n, size_t end, ms_arti
     return MS_OK;
 }
 
-ms_status rd_parse_page(const char *data, size_t len, const char *source, ms_discussion *d,
-                            ms_error *err)
+/* The page's lines, each trimmed of its end and measured for indentation;
+ * *out is freed by the caller. MS_ERR_NOMEM. */
+static ms_status page_lines(const char *data, size_t len, page_line **out, size_t *out_n)
 {
-    ms_status st = MS_OK;
     page_line *ls = NULL;
     size_t n = 0, cap = 0, pos = 0;
     while (pos < len) {
@@ -292,7 +292,7 @@ ms_status rd_parse_page(const char *data, size_t len, const char *source, ms_dis
             page_line *p = realloc(ls, nc * sizeof *p);
             if (!p) {
                 free(ls);
-                return ms_fail(err, MS_ERR_NOMEM, source, 0, 0, "out of memory");
+                return MS_ERR_NOMEM;
             }
             ls = p;
             cap = nc;
@@ -309,7 +309,16 @@ ms_status rd_parse_page(const char *data, size_t len, const char *source, ms_dis
         l->cn = l->n - l->indent;
         pos = nl ? end + 1 : len;
     }
+    *out = ls;
+    *out_n = n;
+    return MS_OK;
+}
 
+/* Where the article ends and where the thread's comments start: after the
+ * "Community standards" and "All comments" furniture when the page has it,
+ * else at the first bullet. */
+static void page_sections(const page_line *ls, size_t n, size_t *art_end, size_t *thread)
+{
     size_t std_line = n, all_line = n;
     for (size_t i = 0; i < n; i++)
         if (rd_mem_starts(ls[i].c, ls[i].cn, "Community standards")) {
@@ -321,13 +330,70 @@ ms_status rd_parse_page(const char *data, size_t len, const char *source, ms_dis
             all_line = i;
             break;
         }
-    size_t art_end = std_line < n ? std_line : all_line;
-    if (art_end == n) /* no thread furniture: the article ends at the first bullet */
+    *art_end = std_line < n ? std_line : all_line;
+    if (*art_end == n) /* no thread furniture: the article ends at the first bullet */
         for (size_t i = 0; i < n; i++)
             if (is_bullet(&ls[i])) {
-                art_end = i;
+                *art_end = i;
                 break;
             }
+    *thread = all_line < n ? all_line + 1 : (std_line < n ? std_line + 1 : *art_end);
+}
+
+/* One comment from its bullet line ls[i] to ls[stop]: the author and whom
+ * it answers from the header, then the text. index counts from 1. */
+static ms_status page_comment(const page_line *ls, size_t i, size_t stop, size_t index,
+                              ms_comment *c, const char *source, ms_error *err)
+{
+    ms_status st = MS_OK;
+    const char *rest = ls[i].c + strlen(BULLET);
+    size_t rn = ls[i].cn - strlen(BULLET);
+    size_t j = i + 1;
+    const char *first = NULL;
+    size_t first_n = 0;
+    if (rd_mem_eq(rest, rn, "avatar")) {
+        if (j < stop && parse_reply_header(ls[j].c, ls[j].cn, &c->author, &c->reply_to, &st))
+            j++;
+    } else if (!parse_reply_header(rest, rn, &c->author, &c->reply_to, &st)) {
+        first = rest;
+        first_n = rn;
+    }
+    /* skip stray furniture lines between the header and the text */
+    while (j < stop && ls[j].cn &&
+           (rd_mem_eq(ls[j].c, ls[j].cn, "avatar") ||
+            rd_mem_eq(ls[j].c, ls[j].cn, "(Show commentHide comment)")))
+        j++;
+    while (!first && j < stop && !ls[j].cn)
+        j++;
+    size_t tend = stop;
+    while (tend > j && !ls[tend - 1].cn)
+        tend--;
+    ms_buf b = {0};
+    if (st == MS_OK && join_lines(&b, ls, j, tend, first, first_n) != MS_OK)
+        st = MS_ERR_NOMEM;
+    if (st == MS_OK && !(c->id = rd_number_text(index)))
+        st = MS_ERR_NOMEM;
+    if (st != MS_OK) {
+        ms_buf_free(&b);
+        return ms_fail(err, st, source, c->line, 0, "out of memory");
+    }
+    c->text = b.data;
+    c->text_len = b.len;
+    if (c->text_len > MS_MAX_COMMENT_BYTES)
+        return ms_fail(err, MS_ERR_LIMIT, source, c->line, 0,
+                       "comment %zu: text longer than %u bytes (MS_MAX_COMMENT_BYTES)", index,
+                       MS_MAX_COMMENT_BYTES);
+    return MS_OK;
+}
+
+ms_status rd_parse_page(const char *data, size_t len, const char *source, ms_discussion *d,
+                        ms_error *err)
+{
+    page_line *ls = NULL;
+    size_t n = 0, art_end, from;
+    if (page_lines(data, len, &ls, &n) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, source, 0, 0, "out of memory");
+    page_sections(ls, n, &art_end, &from);
 
     ms_article *a = calloc(1, sizeof *a);
     d->articles = calloc(1, sizeof *d->articles);
@@ -338,30 +404,26 @@ ms_status rd_parse_page(const char *data, size_t len, const char *source, ms_dis
     }
     d->articles[0] = a;
     d->n_articles = 1;
-    if ((st = page_article(ls, n, art_end, a)) != MS_OK) {
+    ms_status st = page_article(ls, n, art_end, a);
+    if (st != MS_OK) {
         free(ls);
         return ms_fail(err, st, source, 0, 0, "out of memory");
     }
 
     /* the thread: each comment starts at a bullet */
-    size_t from = all_line < n ? all_line + 1 : (std_line < n ? std_line + 1 : art_end);
     size_t ccap = 0;
     for (size_t i = from; i < n;) {
         if (!is_bullet(&ls[i]) || is_furniture(ls[i].c, ls[i].cn)) {
             i++;
             continue;
         }
-        size_t start = i;
-        const char *rest = ls[i].c + strlen(BULLET);
-        size_t rn = ls[i].cn - strlen(BULLET);
-        size_t j = i + 1;
         /* the comment's lines run to the next bullet or the end of the thread */
-        size_t stop = j;
+        size_t stop = i + 1;
         while (stop < n && !is_bullet(&ls[stop]) &&
                !rd_mem_starts(ls[stop].c, ls[stop].cn, "Show new comments"))
             stop++;
         if (d->n_comments >= MS_MAX_COMMENTS) {
-            st = ms_fail(err, MS_ERR_LIMIT, source, (long)start + 1, 0,
+            st = ms_fail(err, MS_ERR_LIMIT, source, (long)i + 1, 0,
                          "more than %u comments (MS_MAX_COMMENTS)", MS_MAX_COMMENTS);
             break;
         }
@@ -377,45 +439,10 @@ ms_status rd_parse_page(const char *data, size_t len, const char *source, ms_dis
         }
         ms_comment *c = &d->comments[d->n_comments++];
         memset(c, 0, sizeof *c);
-        c->line = (long)start + 1;
+        c->line = (long)i + 1;
         c->article = a;
-        const char *first = NULL;
-        size_t first_n = 0;
-        if (rd_mem_eq(rest, rn, "avatar")) {
-            if (j < stop && parse_reply_header(ls[j].c, ls[j].cn, &c->author, &c->reply_to, &st))
-                j++;
-        } else if (!parse_reply_header(rest, rn, &c->author, &c->reply_to, &st)) {
-            first = rest;
-            first_n = rn;
-        }
-        /* skip stray furniture lines between the header and the text */
-        while (j < stop && ls[j].cn &&
-               (rd_mem_eq(ls[j].c, ls[j].cn, "avatar") ||
-                rd_mem_eq(ls[j].c, ls[j].cn, "(Show commentHide comment)")))
-            j++;
-        while (!first && j < stop && !ls[j].cn)
-            j++;
-        size_t tend = stop;
-        while (tend > j && !ls[tend - 1].cn)
-            tend--;
-        ms_buf b = {0};
-        if (st == MS_OK && join_lines(&b, ls, j, tend, first, first_n) != MS_OK)
-            st = MS_ERR_NOMEM;
-        if (st == MS_OK && !(c->id = rd_number_text(d->n_comments)))
-            st = MS_ERR_NOMEM;
-        if (st != MS_OK) {
-            ms_buf_free(&b);
-            st = ms_fail(err, st, source, c->line, 0, "out of memory");
+        if ((st = page_comment(ls, i, stop, d->n_comments, c, source, err)) != MS_OK)
             break;
-        }
-        c->text = b.data;
-        c->text_len = b.len;
-        if (c->text_len > MS_MAX_COMMENT_BYTES) {
-            st = ms_fail(err, MS_ERR_LIMIT, source, c->line, 0,
-                         "comment %zu: text longer than %u bytes (MS_MAX_COMMENT_BYTES)",
-                         d->n_comments, MS_MAX_COMMENT_BYTES);
-            break;
-        }
         i = stop;
     }
     free(ls);

@@ -322,21 +322,10 @@ static const char page_js[] =
 
 const char *const action_names[3] = {"publish", "review", "reject"};
 
-static void write_page(hw *w, const ms_html *h)
+/* From the doctype to the end of the report's header: the policy, the
+ * article's title, id and tags. */
+static void page_head(hw *w, const ms_html *h)
 {
-    size_t n = h->n_items, actions[3] = {0}, n_h = 0, n_o = 0;
-    double sum_h = 0, sum_o = 0, sum_s = 0;
-    int any_o = 0;
-    for (size_t i = 0; i < n; i++) {
-        const h_item *it = &h->items[i];
-        actions[it->action]++;
-        if (it->has_h && isfinite(it->hostility))
-            sum_h += it->hostility, n_h++;
-        if (it->has_o && isfinite(it->off_topic))
-            sum_o += it->off_topic, n_o++, any_o = 1;
-        if (isfinite(it->sentiment))
-            sum_s += it->sentiment;
-    }
     const char *title = h->title && h->title[0] ? h->title : NULL;
 
     hw_s(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -375,8 +364,22 @@ static void write_page(hw *w, const ms_html *h)
         hw_s(w, "</p>\n");
     }
     hw_s(w, "</header>\n");
+}
 
-    /* summary */
+/* The summary: counts per action, the means, the charts. */
+static void page_summary(hw *w, const ms_html *h, const size_t actions[3])
+{
+    size_t n = h->n_items, n_h = 0, n_o = 0;
+    double sum_h = 0, sum_o = 0, sum_s = 0;
+    for (size_t i = 0; i < n; i++) {
+        const h_item *it = &h->items[i];
+        if (it->has_h && isfinite(it->hostility))
+            sum_h += it->hostility, n_h++;
+        if (it->has_o && isfinite(it->off_topic))
+            sum_o += it->off_topic, n_o++;
+        if (isfinite(it->sentiment))
+            sum_s += it->sentiment;
+    }
     hw_s(w, "<section class=\"summary\" id=\"summary\" aria-label=\"Summary\">\n"
             "<div class=\"panel\"><h2>Summary</h2>\n<ul class=\"counts\">");
     for (int a = 0; a < 3; a++) {
@@ -414,7 +417,18 @@ static void write_page(hw *w, const ms_html *h)
     hw_write_chart(w, h, MS_CAT_HOSTILITY, "hostility");
     hw_write_chart(w, h, MS_CAT_OFF_TOPIC, "off-topic");
     hw_s(w, "</div>\n</div>\n</section>\n");
+}
 
+static void write_page(hw *w, const ms_html *h)
+{
+    size_t actions[3] = {0};
+    int any_o = 0;
+    for (size_t i = 0; i < h->n_items; i++) {
+        actions[h->items[i].action]++;
+        any_o |= h->items[i].has_o && isfinite(h->items[i].off_topic);
+    }
+    page_head(w, h);
+    page_summary(w, h, actions);
     hw_write_thread(w, h, actions, any_o);
 
     if (h->n_errors) {

@@ -52,13 +52,10 @@ static void tree_free(tree *t)
 /* Parents as ms_discussion_parent finds them (by id: the latest earlier
  * comment with it, else the first later one; else by reply_to: the latest
  * earlier comment by that author); a reply_to naming nobody earlier gets a
- * heading for the name. Then a depth-first walk from the roots; comments a
- * cycle of parent ids kept from every root become roots themselves. */
-static int tree_build(const ms_html *h, tree *t)
+ * heading for the name. 0 when out of memory. */
+static int tree_parents(const ms_html *h, tree *t)
 {
     size_t n = h->n_items;
-    memset(t, 0, sizeof *t);
-    t->n = n;
     ms_strmap ids_seen = {0}, ids_first = {0}, authors = {0}, groups = {0};
     int ok = ms_strmap_init(&ids_seen, n) == MS_OK && ms_strmap_init(&ids_first, n) == MS_OK &&
              ms_strmap_init(&authors, n) == MS_OK && ms_strmap_init(&groups, n) == MS_OK;
@@ -106,10 +103,16 @@ static int tree_build(const ms_html *h, tree *t)
     ms_strmap_free(&ids_first);
     ms_strmap_free(&authors);
     ms_strmap_free(&groups);
-    if (!ok)
-        return 0;
+    return ok;
+}
 
-    size_t nodes = n + t->n_groups;
+/* The children of each node in input order, then a depth-first walk from
+ * the roots (in input order; a heading stands where its first reply is);
+ * comments a cycle of parent ids kept from every root become roots
+ * themselves. 0 when out of memory. */
+static int tree_walk(tree *t)
+{
+    size_t n = t->n, nodes = n + t->n_groups;
     t->first_child = malloc((nodes + 1) * sizeof *t->first_child);
     t->next = malloc((nodes + 1) * sizeof *t->next);
     t->order = malloc((nodes + 1) * sizeof *t->order);
@@ -176,6 +179,13 @@ static int tree_build(const ms_html *h, tree *t)
     free(stack);
     free(seen);
     return 1;
+}
+
+static int tree_build(const ms_html *h, tree *t)
+{
+    memset(t, 0, sizeof *t);
+    t->n = h->n_items;
+    return tree_parents(h, t) && tree_walk(t);
 }
 
 /* ------------------------------------------------------------------------
@@ -374,7 +384,8 @@ static void write_score(hw *w, const ms_html *h, const char *label, int has, dou
     hw_s(w, "</b></span>");
 }
 
-static void write_comment(hw *w, const ms_html *h, const tree *t, const size_t *ranks, size_t i)
+/* The <li> of comment i and its data- attributes and sort ranks. */
+static void comment_open(hw *w, const ms_html *h, const tree *t, const size_t *ranks, size_t i)
 {
     const h_item *it = &h->items[i];
     size_t n = h->n_items, depth = t->depth[i];
@@ -415,7 +426,16 @@ static void write_comment(hw *w, const ms_html *h, const tree *t, const size_t *
         hw_s(w, ":");
         hw_int(w, (long long)ranks[(size_t)k * n + i]);
     }
-    hw_s(w, "\">\n<div class=\"head\"><span class=\"badge badge-");
+    hw_s(w, "\">\n");
+}
+
+/* The head: action badge, author, id and whom the comment answers. */
+static void comment_head(hw *w, const ms_html *h, const tree *t, size_t i)
+{
+    const h_item *it = &h->items[i];
+    size_t n = h->n_items, depth = t->depth[i], p = t->parent[i];
+    const char *act = action_names[it->action];
+    hw_s(w, "<div class=\"head\"><span class=\"badge badge-");
     hw_s(w, act);
     hw_s(w, "\">");
     hw_s(w, act);
@@ -453,6 +473,11 @@ static void write_comment(hw *w, const ms_html *h, const tree *t, const size_t *
         hw_escs(w, it->parent);
         hw_s(w, " (not in this report)</span>");
     }
+}
+
+/* The scores in the head, each marked past the policy's thresholds. */
+static void comment_scores(hw *w, const ms_html *h, const h_item *it)
+{
     hw_s(w, "<span class=\"scores\">");
     write_score(w, h, "hostility", it->has_h, it->hostility, MS_CAT_HOSTILITY, NULL);
     write_score(w, h, "off-topic", it->has_o, it->off_topic, MS_CAT_OFF_TOPIC, it->off_missing);
@@ -485,10 +510,12 @@ static void write_comment(hw *w, const ms_html *h, const tree *t, const size_t *
     }
     hw_s(w, "<span>sentiment <b>");
     hw_fixed(w, it->sentiment, 2, 1, 0);
-    hw_s(w, "</b></span></span></div>\n<p class=\"text\" dir=\"auto\">");
-    if (!write_text(w, it))
-        w->nomem = 1;
-    hw_s(w, "</p>\n");
+    hw_s(w, "</b></span></span></div>\n");
+}
+
+/* The reasons under the text, then the notes. */
+static void comment_reasons(hw *w, const h_item *it)
+{
     if (it->n_reasons) {
         hw_s(w, "<ul class=\"reasons\">");
         for (size_t k = 0; k < it->n_reasons; k++) {
@@ -521,6 +548,19 @@ static void write_comment(hw *w, const ms_html *h, const tree *t, const size_t *
             hw_s(w, "Only the first part was scored. ");
         hw_s(w, "</p>\n");
     }
+}
+
+static void write_comment(hw *w, const ms_html *h, const tree *t, const size_t *ranks, size_t i)
+{
+    const h_item *it = &h->items[i];
+    comment_open(w, h, t, ranks, i);
+    comment_head(w, h, t, i);
+    comment_scores(w, h, it);
+    hw_s(w, "<p class=\"text\" dir=\"auto\">");
+    if (!write_text(w, it))
+        w->nomem = 1;
+    hw_s(w, "</p>\n");
+    comment_reasons(w, it);
     hw_s(w, "</li>\n");
 }
 

@@ -103,6 +103,129 @@ int score_of(const ms_result *res, const char *name, double *v)
     return 0;
 }
 
+/* "scores":{...}: each scored category (the legacy fields for a result
+ * built by hand), then sentiment unless the language is unread. */
+static void w_scores(wbuf *w, const ms_result *res)
+{
+    int first = 1;
+    w_add(w, "{", 1);
+    if (res->n_scores) {
+        for (size_t i = 0; i < res->n_scores; i++) {
+            if (!res->scores[i].has_score || !res->scores[i].category)
+                continue;
+            w_key(w, &first, res->scores[i].category);
+            w_num(w, res->scores[i].score);
+        }
+    } else {
+        if (res->has_hostility) {
+            w_key(w, &first, "hostility");
+            w_num(w, res->hostility);
+        }
+        if (res->has_off_topic) {
+            w_key(w, &first, "off_topic");
+            w_num(w, res->off_topic);
+        }
+    }
+    if (!(res->notes & MS_NOTE_LANGUAGE)) { /* VADER's rules are English too */
+        w_key(w, &first, "sentiment");
+        w_num(w, res->sentiment);
+    }
+    w_add(w, "}", 1);
+}
+
+static void w_reasons(wbuf *w, const ms_result *res)
+{
+    w_add(w, "[", 1);
+    for (size_t i = 0; i < res->n_reasons; i++) {
+        const ms_reason *rs = &res->reasons[i];
+        if (i)
+            w_add(w, ",", 1);
+        int first = 1;
+        w_add(w, "{", 1);
+        w_key(w, &first, "category");
+        w_json_cstr(w, rs->category);
+        if (rs->term) {
+            w_key(w, &first, "term");
+            w_json_cstr(w, rs->term);
+        }
+        if (rs->detail) {
+            w_key(w, &first, "detail");
+            w_json_cstr(w, rs->detail);
+        }
+        if (rs->has_span) {
+            w_key(w, &first, "start");
+            w_fmt_int(w, (long long)rs->start);
+            w_key(w, &first, "end");
+            w_fmt_int(w, (long long)rs->end);
+        }
+        w_key(w, &first, "weight");
+        w_num(w, rs->weight);
+        w_add(w, "}", 1);
+    }
+    w_add(w, "]", 1);
+}
+
+/* "notes":[...] when there are any: the MS_NOTE_* names, then why a score
+ * is missing ("off_topic_missing: no article"; with no off-topic model
+ * loaded at all, that too, as it always did), or the unread language. */
+static void w_notes(wbuf *w, int *first, const ms_result *res)
+{
+    int off_listed = 0;
+    for (size_t i = 0; i < res->n_scores; i++)
+        off_listed |= res->scores[i].category && strcmp(res->scores[i].category, "off_topic") == 0;
+    int any_note = !res->has_off_topic && !off_listed;
+    for (size_t i = 0; i < res->n_scores; i++)
+        any_note |= !res->scores[i].has_score;
+    for (size_t i = 0; i < COUNT_OF(note_names); i++)
+        any_note |= (res->notes & note_names[i].bit) != 0;
+    any_note |= (res->notes & MS_NOTE_LANGUAGE_PART) != 0;
+    if (!any_note)
+        return;
+    w_key(w, first, "notes");
+    w_add(w, "[", 1);
+    int f2 = 1;
+    for (size_t i = 0; i < COUNT_OF(note_names); i++) {
+        if (res->notes & note_names[i].bit) {
+            if (!f2)
+                w_add(w, ",", 1);
+            f2 = 0;
+            w_json_cstr(w, note_names[i].name);
+        }
+    }
+    if (res->notes & MS_NOTE_LANGUAGE)
+        w_language_note(w, &f2, "language: no loaded model reads '", res->language,
+                        "'; not scored");
+    if (res->notes & MS_NOTE_LANGUAGE_PART)
+        w_language_note(w, &f2, "language: partly in '", res->unread,
+                        "', which no loaded model reads; scored on the rest");
+    for (size_t i = 0; !(res->notes & MS_NOTE_LANGUAGE) && i <= res->n_scores; i++) {
+        const char *name, *why;
+        if (i < res->n_scores) {
+            if (res->scores[i].has_score || !res->scores[i].category)
+                continue;
+            name = res->scores[i].category;
+            why = res->scores[i].missing;
+        } else if (!res->has_off_topic && !off_listed) {
+            name = "off_topic";
+            why = res->off_topic_missing;
+        } else {
+            break;
+        }
+        if (!f2)
+            w_add(w, ",", 1);
+        f2 = 0;
+        w_add(w, "\"", 1);
+        w_clean(w, name, strlen(name), ESC_JSON);
+        w_adds(w, "_missing");
+        if (why && why[0]) {
+            w_add(w, ": ", 2);
+            w_clean(w, why, strlen(why), ESC_JSON);
+        }
+        w_add(w, "\"", 1);
+    }
+    w_add(w, "]", 1);
+}
+
 void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int with_text)
 {
     int first = 1;
@@ -122,132 +245,21 @@ void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int with_text)
                 w_adds(w, "null");
         }
     }
-
     w_key(w, &first, "scores");
-    int f2 = 1;
-    w_add(w, "{", 1);
-    if (res->n_scores) {
-        for (size_t i = 0; i < res->n_scores; i++) {
-            if (!res->scores[i].has_score || !res->scores[i].category)
-                continue;
-            w_key(w, &f2, res->scores[i].category);
-            w_num(w, res->scores[i].score);
-        }
-    } else {
-        if (res->has_hostility) {
-            w_key(w, &f2, "hostility");
-            w_num(w, res->hostility);
-        }
-        if (res->has_off_topic) {
-            w_key(w, &f2, "off_topic");
-            w_num(w, res->off_topic);
-        }
-    }
-    if (!(res->notes & MS_NOTE_LANGUAGE)) { /* VADER's rules are English too */
-        w_key(w, &f2, "sentiment");
-        w_num(w, res->sentiment);
-    }
-    w_add(w, "}", 1);
+    w_scores(w, res);
     if (res->language[0]) {
         w_key(w, &first, "language");
         w_json_cstr(w, res->language);
     }
-
     w_key(w, &first, "flags");
     w_add(w, "[", 1);
-    f2 = 1;
     w_flags(w, res, ",", 1);
     w_add(w, "]", 1);
-
     w_key(w, &first, "action");
     w_json_cstr(w, ms_action_name(res->action));
-
     w_key(w, &first, "reasons");
-    w_add(w, "[", 1);
-    for (size_t i = 0; i < res->n_reasons; i++) {
-        const ms_reason *rs = &res->reasons[i];
-        if (i)
-            w_add(w, ",", 1);
-        int f3 = 1;
-        w_add(w, "{", 1);
-        w_key(w, &f3, "category");
-        w_json_cstr(w, rs->category);
-        if (rs->term) {
-            w_key(w, &f3, "term");
-            w_json_cstr(w, rs->term);
-        }
-        if (rs->detail) {
-            w_key(w, &f3, "detail");
-            w_json_cstr(w, rs->detail);
-        }
-        if (rs->has_span) {
-            w_key(w, &f3, "start");
-            w_fmt_int(w, (long long)rs->start);
-            w_key(w, &f3, "end");
-            w_fmt_int(w, (long long)rs->end);
-        }
-        w_key(w, &f3, "weight");
-        w_num(w, rs->weight);
-        w_add(w, "}", 1);
-    }
-    w_add(w, "]", 1);
-
-    /* a score that is missing says why: "off_topic_missing: no article";
-     * with no off-topic model loaded at all, that too (as it always did) */
-    int off_listed = 0;
-    for (size_t i = 0; i < res->n_scores; i++)
-        off_listed |= res->scores[i].category && strcmp(res->scores[i].category, "off_topic") == 0;
-    int any_note = !res->has_off_topic && !off_listed;
-    for (size_t i = 0; i < res->n_scores; i++)
-        any_note |= !res->scores[i].has_score;
-    for (size_t i = 0; i < COUNT_OF(note_names); i++)
-        any_note |= (res->notes & note_names[i].bit) != 0;
-    any_note |= (res->notes & MS_NOTE_LANGUAGE_PART) != 0;
-    if (any_note) {
-        w_key(w, &first, "notes");
-        w_add(w, "[", 1);
-        f2 = 1;
-        for (size_t i = 0; i < COUNT_OF(note_names); i++) {
-            if (res->notes & note_names[i].bit) {
-                if (!f2)
-                    w_add(w, ",", 1);
-                f2 = 0;
-                w_json_cstr(w, note_names[i].name);
-            }
-        }
-        if (res->notes & MS_NOTE_LANGUAGE)
-            w_language_note(w, &f2, "language: no loaded model reads '", res->language,
-                            "'; not scored");
-        if (res->notes & MS_NOTE_LANGUAGE_PART)
-            w_language_note(w, &f2, "language: partly in '", res->unread,
-                            "', which no loaded model reads; scored on the rest");
-        for (size_t i = 0; !(res->notes & MS_NOTE_LANGUAGE) && i <= res->n_scores; i++) {
-            const char *name, *why;
-            if (i < res->n_scores) {
-                if (res->scores[i].has_score || !res->scores[i].category)
-                    continue;
-                name = res->scores[i].category;
-                why = res->scores[i].missing;
-            } else if (!res->has_off_topic && !off_listed) {
-                name = "off_topic";
-                why = res->off_topic_missing;
-            } else {
-                break;
-            }
-            if (!f2)
-                w_add(w, ",", 1);
-            f2 = 0;
-            w_add(w, "\"", 1);
-            w_clean(w, name, strlen(name), ESC_JSON);
-            w_adds(w, "_missing");
-            if (why && why[0]) {
-                w_add(w, ": ", 2);
-                w_clean(w, why, strlen(why), ESC_JSON);
-            }
-            w_add(w, "\"", 1);
-        }
-        w_add(w, "]", 1);
-    }
+    w_reasons(w, res);
+    w_notes(w, &first, res);
     w_add(w, "}", 1);
 }
 
