@@ -442,6 +442,68 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
     return st;
 }
 
+/* Cross-validates each C of the grid in turn (fp->c set to each): OUT:
+ * *best_c, the one with the best ROC AUC over the scored rows, best_dec
+ * those rows' decision values at it, cy their labels, *m their count;
+ * each point's AUC is appended to grid_json. dec and cdec are scratch. */
+static ms_status search_c(const featured *d, const ms_problem *prob, const int *fold, int k,
+                          ms_fit_params *fp, ms_warm *warm, const ms_train_options *o,
+                          const double *grid, size_t n_grid, double t0, double *dec,
+                          double *cdec, int8_t *cy, double *best_dec, size_t *m,
+                          double *best_c, json_t *grid_json)
+{
+    ms_status st = MS_OK;
+    double best_auc = -1;
+    int ascending = 1;
+    for (size_t g = 1; g < n_grid; g++)
+        ascending &= grid[g] > grid[g - 1];
+    size_t best_g = 0;
+    for (size_t g = 0; st == MS_OK && g < n_grid; g++) {
+        fp->c = grid[g];
+        st = cross_validate(d, prob, fold, k, fp, warm, dec, o, (int)g, (int)n_grid, t0);
+        double auc = 0;
+        if (st == MS_OK) {
+            *m = scored_rows(dec, d->y, fold, d->n, cdec, cy);
+            st = ms_roc_auc(cdec, cy, *m, &auc);
+        }
+        json_array_append_new(grid_json, json_pack("{s:f,s:f}", "c", grid[g], "roc_auc", auc));
+        if (st == MS_OK && auc > best_auc) {
+            best_auc = auc;
+            *best_c = grid[g];
+            best_g = g;
+            memcpy(best_dec, cdec, *m * sizeof *cdec);
+        }
+        /* On an ascending grid, two points past the best that did not beat
+         * it end the search: larger C only costs more (the solver's time
+         * grows with C) and, past the peak, fits the folds worse. */
+        if (ascending && g >= best_g + 2)
+            break;
+    }
+    return st;
+}
+
+/* The final model on all rows at fp->c, keeping lin's Platt parameters. */
+static ms_status fit_final(const featured *d, const ms_train_options *o,
+                           const ms_problem *prob, ms_fit_params *fp, ms_linear *lin)
+{
+    ms_status st;
+    double a = lin->prob_a, b = lin->prob_b;
+    double *scale = malloc((size_t)d->dim * sizeof *scale);
+    uint32_t *count = malloc(2 * (size_t)d->dim * sizeof *count);
+    if (scale && count) {
+        fit_scale(d, o, NULL, d->n, scale, count);
+        fp->scale = scale;
+        st = ms_linear_fit(prob, NULL, d->n, fp, lin);
+        fp->scale = NULL;
+    } else {
+        st = MS_ERR_NOMEM;
+    }
+    free(scale), free(count);
+    lin->prob_a = a;
+    lin->prob_b = b;
+    return st;
+}
+
 const char *ms_perspective_default(const char *category)
 {
     static const char *const known[][2] = {
@@ -454,6 +516,119 @@ const char *ms_perspective_default(const char *category)
         if (strcmp(known[i][0], category) == 0)
             return known[i][1];
     return NULL;
+}
+
+/* The examples' positives and those scored (outside --augment): OUT:
+ * *pos, *scored; MS_ERR_PARSE when either class has fewer than k scored. */
+static ms_status count_labels(const ms_dataset *set, int k, size_t *pos, size_t *scored,
+                              ms_error *err)
+{
+    size_t scored_pos = 0;
+    *pos = *scored = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        *pos += set->items[i].label != 0;
+        *scored += !set->items[i].train_only;
+        scored_pos += !set->items[i].train_only && set->items[i].label != 0;
+    }
+    if (scored_pos < (size_t)k || *scored - scored_pos < (size_t)k)
+        return ms_fail(err, MS_ERR_PARSE, "", 0, 0, /* the data's fault: 65 */
+                       "need at least %d positive and %d negative examples outside --augment "
+                       "(have %zu and %zu)",
+                       k, k, scored_pos, *scored - scored_pos);
+    return MS_OK;
+}
+
+/* The solver's settings for the options and the class balance. */
+static ms_fit_params fit_params(const ms_train_options *o, size_t n, size_t pos)
+{
+    ms_fit_params fp = {0};
+    fp.weight_pos = o->no_class_weight ? 1.0 : (double)n / (2.0 * (double)pos);
+    fp.weight_neg = o->no_class_weight ? 1.0 : (double)n / (2.0 * (double)(n - pos));
+    fp.use_libsvm = o->use_libsvm_solver;
+    fp.loss = o->loss;
+    fp.eps = o->use_libsvm_solver ? 1e-3 : 0.1; /* each solver's own default */
+    fp.seed = o->seed;
+    return fp;
+}
+
+/* The card of a model trained on set: what made it (features, data,
+ * training settings with the chosen C, fp->c) and its cross-validated
+ * figures (prob: the scored rows' probabilities, y their labels). Takes
+ * grid_json. NULL when out of memory. */
+static json_t *new_card(const ms_train_options *o, const char *category, const ms_dataset *set,
+                        const featured *d, const ms_lexicon *lx, const ms_fit_params *fp, int k,
+                        size_t pos, size_t scored, json_t *grid_json, const ms_linear *lin,
+                        const double *dec, const int8_t *cy, size_t m)
+{
+    uint64_t dh = data_hash(set);
+    char hex[17], version[64], date[32], day[16];
+    ms_hex64(dh, hex);
+    time_t now = time(NULL);
+    struct tm tmv;
+    gmtime_r(&now, &tmv);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    strftime(day, sizeof day, "%Y%m%d", &tmv);
+    snprintf(version, sizeof version, "%.32s-%s-%.8s", category, day, hex);
+    char lh[17];
+    ms_hex64(ms_lexicon_hash(lx), lh);
+    json_t *card = json_pack(
+        "{s:i,s:s,s:s,s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i},s:s,"
+        "s:{s:s,s:I,s:I,s:I,s:I},s:{s:s,s:f,s:f,s:f,s:i,s:I,s:o,s:f,s:f},s:o}",
+        "format", MS_CARD_FORMAT, "task",
+        o->task == MS_TASK_HOSTILITY ? "hostility" : "off_topic", "version", version,
+        "created", date, "modscore_version", MS_VERSION, "features", "hash_bits",
+        d->cfg.hash_bits, "word_ngram_max", d->cfg.word_ngram_max, "char_ngram_min",
+        d->cfg.char_ngram_min, "char_ngram_max", d->cfg.char_ngram_max, "min_df",
+        d->cfg.min_df, "lexicon", d->cfg.lexicon, "context", d->cfg.context, "lexicon_hash", lh,
+        "data", "hash", hex, "examples", (json_int_t)d->n, "positives", (json_int_t)pos,
+        "negatives", (json_int_t)(d->n - pos), "augment_examples",
+        (json_int_t)(d->n - scored), "training", "solver",
+        o->use_libsvm_solver        ? "libsvm svm_train (C-SVC, linear kernel)"
+        : o->loss == MS_LOSS_LOGISTIC ? "dual coordinate descent (L2-regularised logistic "
+                                        "regression)"
+                                      : "dual coordinate descent (L2-regularised hinge loss)",
+        "c", fp->c, "class_weight_positive", fp->weight_pos, "class_weight_negative",
+        fp->weight_neg, "folds", k, "seed", (json_int_t)o->seed, "grid", grid_json,
+        "platt_a", lin->prob_a, "platt_b", lin->prob_b, "cross_validation",
+        metrics_json(dec, cy, m));
+    if (card)
+        json_object_set_new(
+            json_object_get(card, "cross_validation"), "note",
+            json_sprintf("over the %zu examples outside --augment; idf and min_df come from "
+                         "all training examples before the folds are made",
+                         m));
+    return card;
+}
+
+/* The card's description of the model beside the figures: its category,
+ * Perspective attribute, language, context, and the settings that made it. */
+static ms_status describe_card(json_t *card, const ms_train_options *o, const char *category,
+                               const featured *d, const ms_lexicon *lx)
+{
+    /* what the model scores (DESIGN.md, "Categories are data") */
+    const char *attr = o->perspective_attribute ? o->perspective_attribute
+                                                : ms_perspective_default(category);
+    if (json_object_set_new(card, "category", json_string(category)) ||
+        (attr && *attr &&
+         json_object_set_new(card, "perspective_attribute", json_string(attr))) ||
+        json_object_set_new(card, "language", json_string("en")) ||
+        json_object_set_new(card, "needs_context", json_boolean(d->cfg.context)) ||
+        json_object_set_new(card, "lexicon_bytes",
+                            json_integer((json_int_t)ms_lexicon_bytes(lx))))
+        return MS_ERR_NOMEM;
+    json_t *feat = json_object_get(card, "features"), *tr = json_object_get(card, "training");
+    if (json_object_set_new(feat, "char_weight", json_real(d->cfg.char_weight)) ||
+        json_object_set_new(feat, "you_window", json_integer(d->cfg.you_window)) ||
+        (d->cfg.group_window &&
+         json_object_set_new(feat, "group_window", json_integer(d->cfg.group_window))) ||
+        json_object_set_new(tr, "loss",
+                            json_string(o->loss == MS_LOSS_LOGISTIC ? "logistic" : "hinge")) ||
+        json_object_set_new(tr, "nb_scale", json_real(o->nb_scale)) ||
+        json_object_set_new(tr, "lexicon_weight", json_real(o->lexicon_weight)) ||
+        json_object_set_new(tr, "class_weight",
+                            json_string(o->no_class_weight ? "none" : "balanced")))
+        return MS_ERR_NOMEM;
+    return MS_OK;
 }
 
 ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const char *out_dir,
@@ -477,17 +652,10 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
                        category);
     double t0 = ms_now();
     int k = o->folds > 1 ? o->folds : 5;
-    size_t pos = 0, scored_pos = 0, scored = 0;
-    for (size_t i = 0; i < set->n; i++) {
-        pos += set->items[i].label != 0;
-        scored += !set->items[i].train_only;
-        scored_pos += !set->items[i].train_only && set->items[i].label != 0;
-    }
-    if (scored_pos < (size_t)k || scored - scored_pos < (size_t)k)
-        return ms_fail(err, MS_ERR_PARSE, "", 0, 0, /* the data's fault: 65 */
-                       "need at least %d positive and %d negative examples outside --augment "
-                       "(have %zu and %zu)",
-                       k, k, scored_pos, scored - scored_pos);
+    size_t pos = 0, scored = 0;
+    cst = count_labels(set, k, &pos, &scored, err);
+    if (cst != MS_OK)
+        return cst;
     ms_lexicon *lx = NULL;
     ms_status st = ms_lexicon_load(o->lexicon_dir ? o->lexicon_dir : "models/lexicons", &lx, err);
     if (st != MS_OK)
@@ -507,50 +675,22 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
                     : o->loss == MS_LOSS_LOGISTIC ? sizeof logistic_grid / sizeof *logistic_grid
                                                   : sizeof default_grid / sizeof *default_grid;
     ms_problem prob = {d.x, d.y, d.n, d.dim};
-    ms_fit_params fp = {0};
-    fp.weight_pos = o->no_class_weight ? 1.0 : (double)d.n / (2.0 * (double)pos);
-    fp.weight_neg = o->no_class_weight ? 1.0 : (double)d.n / (2.0 * (double)(d.n - pos));
-    fp.use_libsvm = o->use_libsvm_solver;
-    fp.loss = o->loss;
-    fp.eps = o->use_libsvm_solver ? 1e-3 : 0.1; /* each solver's own default */
-    fp.seed = o->seed;
+    ms_fit_params fp = fit_params(o, d.n, pos);
     int *fold = malloc(d.n * sizeof *fold);
     double *dec = malloc(d.n * sizeof *dec), *best_dec = malloc(d.n * sizeof *best_dec);
     double *cdec = malloc(d.n * sizeof *cdec);
     int8_t *cy = malloc(d.n ? d.n : 1);
     size_t m = 0; /* scored rows: cross-validation figures are over these */
     json_t *grid_json = json_array();
-    double best_auc = -1, best_c = grid[0];
+    double best_c = grid[0];
     if (!fold || !dec || !best_dec || !cdec || !cy)
         st = MS_ERR_NOMEM;
     if (st == MS_OK)
         make_folds(set, d.y, d.n, k, o->seed, fold);
     ms_warm *warm = st == MS_OK ? warm_starts(fold, d.n, k, o) : NULL;
-    int ascending = 1;
-    for (size_t g = 1; g < n_grid; g++)
-        ascending &= grid[g] > grid[g - 1];
-    size_t best_g = 0;
-    for (size_t g = 0; st == MS_OK && g < n_grid; g++) {
-        fp.c = grid[g];
-        st = cross_validate(&d, &prob, fold, k, &fp, warm, dec, o, (int)g, (int)n_grid, t0);
-        double auc = 0;
-        if (st == MS_OK) {
-            m = scored_rows(dec, d.y, fold, d.n, cdec, cy);
-            st = ms_roc_auc(cdec, cy, m, &auc);
-        }
-        json_array_append_new(grid_json, json_pack("{s:f,s:f}", "c", grid[g], "roc_auc", auc));
-        if (st == MS_OK && auc > best_auc) {
-            best_auc = auc;
-            best_c = grid[g];
-            best_g = g;
-            memcpy(best_dec, cdec, m * sizeof *cdec);
-        }
-        /* On an ascending grid, two points past the best that did not beat
-         * it end the search: larger C only costs more (the solver's time
-         * grows with C) and, past the peak, fits the folds worse. */
-        if (ascending && g >= best_g + 2)
-            break;
-    }
+    if (st == MS_OK)
+        st = search_c(&d, &prob, fold, k, &fp, warm, o, grid, n_grid, t0, dec, cdec, cy,
+                      best_dec, &m, &best_c, grid_json);
     ms_linear lin = {0};
     json_t *card = NULL;
     if (st == MS_OK) {
@@ -560,93 +700,20 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
     if (st == MS_OK) {
         report(o, "final", 0, k, (int)n_grid, (int)n_grid, best_c, t0, 0.97);
         fp.c = best_c;
-        double a = lin.prob_a, b = lin.prob_b;
-        double *scale = malloc((size_t)d.dim * sizeof *scale);
-        uint32_t *count = malloc(2 * (size_t)d.dim * sizeof *count);
-        if (scale && count) {
-            fit_scale(&d, o, NULL, d.n, scale, count);
-            fp.scale = scale;
-            st = ms_linear_fit(&prob, NULL, d.n, &fp, &lin);
-            fp.scale = NULL;
-        } else {
-            st = MS_ERR_NOMEM;
-        }
-        free(scale), free(count);
-        lin.prob_a = a;
-        lin.prob_b = b;
+        st = fit_final(&d, o, &prob, &fp, &lin);
     }
     if (st == MS_OK) {
         /* cross-validated probabilities: each from a model that did not see it */
         for (size_t i = 0; i < m; i++)
             dec[i] = ms_linear_probability(&lin, best_dec[i]);
-        uint64_t dh = data_hash(set);
-        char hex[17], version[64], date[32], day[16];
-        ms_hex64(dh, hex);
-        time_t now = time(NULL);
-        struct tm tmv;
-        gmtime_r(&now, &tmv);
-        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-        strftime(day, sizeof day, "%Y%m%d", &tmv);
-        snprintf(version, sizeof version, "%.32s-%s-%.8s", category, day, hex);
-        char lh[17];
-        ms_hex64(ms_lexicon_hash(lx), lh);
-        card = json_pack(
-            "{s:i,s:s,s:s,s:s,s:s,s:{s:i,s:i,s:i,s:i,s:i,s:i,s:i},s:s,"
-            "s:{s:s,s:I,s:I,s:I,s:I},s:{s:s,s:f,s:f,s:f,s:i,s:I,s:o,s:f,s:f},s:o}",
-            "format", MS_CARD_FORMAT, "task",
-            o->task == MS_TASK_HOSTILITY ? "hostility" : "off_topic", "version", version,
-            "created", date, "modscore_version", MS_VERSION, "features", "hash_bits",
-            d.cfg.hash_bits, "word_ngram_max", d.cfg.word_ngram_max, "char_ngram_min",
-            d.cfg.char_ngram_min, "char_ngram_max", d.cfg.char_ngram_max, "min_df",
-            d.cfg.min_df, "lexicon", d.cfg.lexicon, "context", d.cfg.context, "lexicon_hash", lh,
-            "data", "hash", hex, "examples", (json_int_t)d.n, "positives", (json_int_t)pos,
-            "negatives", (json_int_t)(d.n - pos), "augment_examples",
-            (json_int_t)(d.n - scored), "training", "solver",
-            o->use_libsvm_solver        ? "libsvm svm_train (C-SVC, linear kernel)"
-            : o->loss == MS_LOSS_LOGISTIC ? "dual coordinate descent (L2-regularised logistic "
-                                            "regression)"
-                                          : "dual coordinate descent (L2-regularised hinge loss)",
-            "c", best_c, "class_weight_positive", fp.weight_pos, "class_weight_negative",
-            fp.weight_neg, "folds", k, "seed", (json_int_t)o->seed, "grid", grid_json,
-            "platt_a", lin.prob_a, "platt_b", lin.prob_b, "cross_validation",
-            metrics_json(dec, cy, m));
+        card = new_card(o, category, set, &d, lx, &fp, k, pos, scored, grid_json, &lin, dec,
+                        cy, m);
         grid_json = NULL;
         if (!card)
             st = MS_ERR_NOMEM;
-        else
-            json_object_set_new(
-                json_object_get(card, "cross_validation"), "note",
-                json_sprintf("over the %zu examples outside --augment; idf and min_df come from "
-                             "all training examples before the folds are made",
-                             m));
     }
-    if (st == MS_OK) {
-        /* what the model scores (DESIGN.md, "Categories are data") */
-        const char *attr = o->perspective_attribute ? o->perspective_attribute
-                                                    : ms_perspective_default(category);
-        if (json_object_set_new(card, "category", json_string(category)) ||
-            (attr && *attr &&
-             json_object_set_new(card, "perspective_attribute", json_string(attr))) ||
-            json_object_set_new(card, "language", json_string("en")) ||
-            json_object_set_new(card, "needs_context", json_boolean(d.cfg.context)) ||
-            json_object_set_new(card, "lexicon_bytes",
-                                json_integer((json_int_t)ms_lexicon_bytes(lx))))
-            st = MS_ERR_NOMEM;
-    }
-    if (st == MS_OK) {
-        json_t *feat = json_object_get(card, "features"), *tr = json_object_get(card, "training");
-        if (json_object_set_new(feat, "char_weight", json_real(d.cfg.char_weight)) ||
-            json_object_set_new(feat, "you_window", json_integer(d.cfg.you_window)) ||
-            (d.cfg.group_window &&
-             json_object_set_new(feat, "group_window", json_integer(d.cfg.group_window))) ||
-            json_object_set_new(tr, "loss",
-                                json_string(o->loss == MS_LOSS_LOGISTIC ? "logistic" : "hinge")) ||
-            json_object_set_new(tr, "nb_scale", json_real(o->nb_scale)) ||
-            json_object_set_new(tr, "lexicon_weight", json_real(o->lexicon_weight)) ||
-            json_object_set_new(tr, "class_weight",
-                                json_string(o->no_class_weight ? "none" : "balanced")))
-            st = MS_ERR_NOMEM;
-    }
+    if (st == MS_OK)
+        st = describe_card(card, o, category, &d, lx);
     if (st == MS_OK)
         st = write_model_dir(out_dir, &lin, &d, card, err);
     else
