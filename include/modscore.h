@@ -532,6 +532,19 @@ MS_API ms_status ms_reporter_end(ms_reporter *r);
  * out of memory. */
 MS_API char *ms_result_json(const ms_comment *c, const ms_result *res);
 
+/* Scores one JSON Lines line (without its newline) as `modscore score
+ * --output jsonl` does, for callers that write the stream themselves (the
+ * Python binding, a job scoring a file in partitions): r is the stream's
+ * reader (article lines define articles for later lines), lineno the
+ * line's number (a comment without an "id" is given it). OUT: *record, the
+ * line the command writes for it without the newline (free with ms_free):
+ * the comment's record, or NULL for a line that only defines an article.
+ * A line the reader rejects (MS_ERR_PARSE, MS_ERR_LIMIT) returns that
+ * status with err filled and *record the command's error record,
+ * {"line":N,"error":"..."}; on any other failure *record is NULL. */
+MS_API ms_status ms_score_jsonl_line(ms_scorer *s, ms_jsonl_reader *r, const char *line,
+                                     size_t len, long lineno, char **record, ms_error *err);
+
 /* ---------------------------------------------------------------- training */
 
 typedef enum ms_task {

@@ -1,0 +1,59 @@
+# Scaling.cmake - modscore beyond one process (issue 24): the Python binding
+# (python/modscore, ctypes over libmodscore) and its tests. Included last
+# from CMakeLists.txt: after Packaging.cmake, whose unit directory and
+# configuration paths it uses, and after tests/, whose CTestCustom.cmake it
+# adds to.
+
+# ms_score_jsonl_line: a JSON Lines line to its record, for the binding.
+target_sources(modscore_obj PRIVATE src/record.c)
+
+# ------------------------------------------------------------------ binding
+# Installed where Debian's python3 finds it. The package's _paths.py names
+# the library it loads and the shipped models by absolute path, so it never
+# picks up another installation's; the build tree gets its own copy of the
+# package (build/python) pointing at the built library and the source models.
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  set(ms_pydir /usr/lib/python3/dist-packages)
+else()
+  set(ms_pydir ${CMAKE_INSTALL_PREFIX}/lib/python3/dist-packages)
+endif()
+set(MS_PYTHON_DIR ${ms_pydir} CACHE PATH
+  "Where the Python package modscore is installed (empty: not installed)")
+file(GLOB ms_py_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/python/modscore/*.py)
+
+set(ms_py_build ${CMAKE_CURRENT_BINARY_DIR}/python/modscore)
+foreach(f IN LISTS ms_py_sources)
+  get_filename_component(n ${f} NAME)
+  configure_file(${f} ${ms_py_build}/${n} COPYONLY)
+endforeach()
+file(GENERATE OUTPUT ${ms_py_build}/_paths.py CONTENT
+"# The build tree's copy (cmake/Scaling.cmake): the built library, the source models.
+LIBRARY = \"$<TARGET_FILE_DIR:modscore>/libmodscore.so.0\"
+MODELS = \"${CMAKE_CURRENT_SOURCE_DIR}/models\"
+")
+
+if(MS_PYTHON_DIR)
+  set(MS_PY_LIBRARY ${CMAKE_INSTALL_FULL_LIBDIR}/libmodscore.so.0)
+  set(MS_PY_MODELS ${CMAKE_INSTALL_FULL_DATADIR}/modscore/models)
+  configure_file(python/modscore/_paths.py.in python/install/_paths.py @ONLY)
+  install(FILES ${ms_py_sources} ${CMAKE_CURRENT_BINARY_DIR}/python/install/_paths.py
+    DESTINATION ${MS_PYTHON_DIR}/modscore)
+endif()
+
+# ------------------------------------------------------------------ tests
+# Debian's python3, not whichever python is first on PATH: the binding is
+# installed for it, and python3-distributed is its package.
+if(BUILD_TESTING)
+  set(MS_PYTHON3 /usr/bin/python3 CACHE FILEPATH "The python3 the binding is tested with")
+  set(ms_t ${CMAKE_CURRENT_SOURCE_DIR}/tests/scaling)
+  set(ms_env "PYTHONPATH=${CMAKE_CURRENT_BINARY_DIR}/python" "MODSCORE_MODELS=${CMAKE_CURRENT_SOURCE_DIR}/models")
+  add_test(NAME python_binding COMMAND ${MS_PYTHON3} ${ms_t}/test_binding.py
+    $<TARGET_FILE:modscore_cli> ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(python_binding PROPERTIES ENVIRONMENT "${ms_env}")
+  add_test(NAME python_leak COMMAND ${ms_t}/leak.sh ${MS_PYTHON3} ${ms_t})
+  set_tests_properties(python_leak PROPERTIES ENVIRONMENT "${ms_env}" SKIP_RETURN_CODE 77)
+  # `ctest -T memcheck` would put python and the Dask processes under
+  # valgrind: python_leak runs the binding under valgrind itself.
+  file(APPEND ${CMAKE_BINARY_DIR}/CTestCustom.cmake
+    "list(APPEND CTEST_CUSTOM_MEMCHECK_IGNORE python_binding python_leak)\n")
+endif()
