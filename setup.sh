@@ -20,8 +20,10 @@ pkgs_build="build-essential cmake pkg-config libsvm-dev libjansson-dev libutf8pr
 # targets); chromium (the HTML report in a browser); GNU parallel (the
 # stateless-filter contract test); nodejs and npm (html_decide drives
 # chromium with playwright-core, and perspective_clients runs npm's Perspective
-# client, both fetched by npm); strace (the server's one-write log lines).
-pkgs_test="libcmocka-dev curl python3 valgrind clang libclang-rt-14-dev chromium parallel nodejs npm strace"
+# client, both fetched by npm); strace (the server's one-write log lines);
+# python3-distributed (modscore-dask on a loopback Dask cluster) and haproxy
+# (several services behind it across a reload and a restart).
+pkgs_test="libcmocka-dev curl python3 valgrind clang libclang-rt-14-dev chromium parallel nodejs npm strace python3-distributed haproxy"
 # The .deb: help2man (the man page from --help), file (CPack's shlibdeps
 # looks for ELF files with it); dpkg-shlibdeps comes with build-essential.
 pkgs_deb="help2man file"

@@ -105,6 +105,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # (ExecReload), not in a minimal Debian; libcld2-0 is loaded with dlopen
 # (language detection, src/language.c), which dpkg-shlibdeps cannot see.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "procps, libcld2-0")
+# The Python binding needs python3, modscore-dask also Dask (cmake/Scaling.cmake);
+# the scorer itself needs neither.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3, python3-distributed")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

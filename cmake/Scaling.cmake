@@ -1,8 +1,8 @@
 # Scaling.cmake - modscore beyond one process (issue 24): the Python binding
-# (python/modscore, ctypes over libmodscore) and its tests. Included last
-# from CMakeLists.txt: after Packaging.cmake, whose unit directory and
-# configuration paths it uses, and after tests/, whose CTestCustom.cmake it
-# adds to.
+# (python/modscore, ctypes over libmodscore), the Dask job modscore-dask and
+# their tests. Included last from CMakeLists.txt: after Packaging.cmake,
+# whose unit directory and configuration paths it uses, and after tests/,
+# whose CTestCustom.cmake it adds to.
 
 # ms_score_jsonl_line: a JSON Lines line to its record, for the binding.
 target_sources(modscore_obj PRIVATE src/record.c)
@@ -31,6 +31,7 @@ file(GENERATE OUTPUT ${ms_py_build}/_paths.py CONTENT
 LIBRARY = \"$<TARGET_FILE_DIR:modscore>/libmodscore.so.0\"
 MODELS = \"${CMAKE_CURRENT_SOURCE_DIR}/models\"
 ")
+configure_file(python/modscore-dask ${CMAKE_CURRENT_BINARY_DIR}/python/modscore-dask COPYONLY)
 
 if(MS_PYTHON_DIR)
   set(MS_PY_LIBRARY ${CMAKE_INSTALL_FULL_LIBDIR}/libmodscore.so.0)
@@ -38,6 +39,7 @@ if(MS_PYTHON_DIR)
   configure_file(python/modscore/_paths.py.in python/install/_paths.py @ONLY)
   install(FILES ${ms_py_sources} ${CMAKE_CURRENT_BINARY_DIR}/python/install/_paths.py
     DESTINATION ${MS_PYTHON_DIR}/modscore)
+  install(PROGRAMS python/modscore-dask DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
 # ------------------------------------------------------------------ tests
@@ -52,8 +54,11 @@ if(BUILD_TESTING)
   set_tests_properties(python_binding PROPERTIES ENVIRONMENT "${ms_env}")
   add_test(NAME python_leak COMMAND ${ms_t}/leak.sh ${MS_PYTHON3} ${ms_t})
   set_tests_properties(python_leak PROPERTIES ENVIRONMENT "${ms_env}" SKIP_RETURN_CODE 77)
+  add_test(NAME dask_cluster COMMAND ${ms_t}/dask_cluster.sh ${MS_PYTHON3}
+    $<TARGET_FILE:modscore_cli> ${CMAKE_CURRENT_BINARY_DIR}/python/modscore-dask ${ms_t})
+  set_tests_properties(dask_cluster PROPERTIES ENVIRONMENT "${ms_env}" SKIP_RETURN_CODE 77)
   # `ctest -T memcheck` would put python and the Dask processes under
   # valgrind: python_leak runs the binding under valgrind itself.
   file(APPEND ${CMAKE_BINARY_DIR}/CTestCustom.cmake
-    "list(APPEND CTEST_CUSTOM_MEMCHECK_IGNORE python_binding python_leak)\n")
+    "list(APPEND CTEST_CUSTOM_MEMCHECK_IGNORE python_binding python_leak dask_cluster)\n")
 endif()
