@@ -190,12 +190,24 @@ typedef struct ms_example {
     int train_only;        /* 1: always in the training folds, never scored in
                               cross-validation (augmentation such as
                               template sentences; `modscore train --augment`) */
+    /* Where the record came from: its line (CSV: its row's first line) in
+     * the set's sources[source]. */
+    long line;
+    size_t source;
+    /* What a JSON Lines record says of itself: its "category" (NULL: none);
+     * feedback 1 for a decision log record ("source": "suggestscore", what
+     * `serve --feedback` writes), with its "time" (NULL: none). */
+    char *category;
+    int feedback;
+    char *time;
 } ms_example;
 
 typedef struct ms_dataset {
     ms_example *items;
     size_t n;
     size_t cap;
+    char **sources; /* the source names given to ms_dataset_read, in order */
+    size_t n_sources;
 } ms_dataset;
 
 typedef struct ms_csv_options {
@@ -215,6 +227,25 @@ MS_API ms_status ms_dataset_read(const char *data, size_t len, ms_format format,
                                  const ms_csv_options *csv, const char *source,
                                  ms_dataset *set, ms_error *err);
 MS_API void ms_dataset_clear(ms_dataset *set);
+
+/* Keeps the examples i of set with keep[i] (in order) and frees the others. */
+MS_API void ms_dataset_keep(ms_dataset *set, const unsigned char *keep);
+
+/* Keeps in set only the records for category: those that name it, and
+ * those that name none, except decision log records (feedback), which
+ * without a category are hostility's (logs written before records named
+ * one). OUT: *dropped, how many were left out (may be NULL). */
+MS_API ms_status ms_dataset_select_category(ms_dataset *set, const char *category,
+                                            size_t *dropped);
+
+/* Settles texts decided both ways before adapting to set. Where every
+ * record of such a text is a decision log record (a moderator revised a
+ * decision), or with latest_wins, the latest record wins (by "time" where
+ * both have one, else the later one read) and the text's others are
+ * dropped; otherwise MS_ERR_PARSE, naming the source and line of two
+ * records that disagree. OUT: *revised, the texts settled so (may be NULL). */
+MS_API ms_status ms_dataset_settle(ms_dataset *set, int latest_wins, size_t *revised,
+                                   ms_error *err);
 
 /* ---------------------------------------------------------------- policy */
 

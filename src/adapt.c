@@ -139,6 +139,91 @@ static ms_status check_decisions(const ms_dataset *set, unsigned char *keep, siz
     return st;
 }
 
+/* 1 when record b, read after a, is the later decision: by "time" where
+ * both have one (the log's own clock; several instances' logs are read
+ * one after another), else b. */
+static int decided_later(const ms_example *a, const ms_example *b)
+{
+    if (a->time && b->time) {
+        int c = strcmp(b->time, a->time);
+        if (c)
+            return c > 0;
+    }
+    return 1;
+}
+
+static const char *source_name(const ms_dataset *set, const ms_example *e)
+{
+    return e->source < set->n_sources ? set->sources[e->source] : "";
+}
+
+/* Settles the records idx[0..n) of one text when they disagree: the
+ * latest kept (keep[] cleared for the others), or MS_ERR_PARSE. OUT:
+ * *settled 1 when it settled one. */
+static ms_status settle_text(const ms_dataset *set, const size_t *idx, size_t n,
+                             int latest_wins, unsigned char *keep, int *settled, ms_error *err)
+{
+    const ms_example *first = &set->items[idx[0]];
+    size_t other = 0, log = first->feedback, latest = 0;
+    for (size_t k = 1; k < n; k++) {
+        const ms_example *e = &set->items[idx[k]];
+        if (!other && (e->label != 0) != (first->label != 0))
+            other = k;
+        log += e->feedback != 0;
+        if (decided_later(&set->items[idx[latest]], e))
+            latest = k;
+    }
+    *settled = 0;
+    if (!other)
+        return MS_OK;
+    if (log < n && !latest_wins) {
+        const ms_example *b = &set->items[idx[other]];
+        return ms_fail(err, MS_ERR_PARSE, source_name(set, first), first->line, 0,
+                       "decided %s here and %s at %s:%ld, the same text (\"%.60s%s\"): "
+                       "settle it, drop one, or keep the later with --latest-wins",
+                       first->label ? "rejected" : "published", b->label ? "rejected" : "published",
+                       source_name(set, b), b->line, first->text,
+                       first->text_len > 60 ? "..." : "");
+    }
+    for (size_t k = 0; k < n; k++)
+        keep[idx[k]] = k == latest;
+    *settled = 1;
+    return MS_OK;
+}
+
+ms_status ms_dataset_settle(ms_dataset *set, int latest_wins, size_t *revised, ms_error *err)
+{
+    if (revised)
+        *revised = 0;
+    if (set->n < 2)
+        return MS_OK;
+    size_t *idx = malloc(set->n * sizeof *idx);
+    unsigned char *keep = malloc(set->n);
+    if (!idx || !keep) {
+        free(idx), free(keep);
+        return ms_fail(err, MS_ERR_NOMEM, "", 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < set->n; i++)
+        idx[i] = i, keep[i] = 1;
+    sort_by_text(set, idx, set->n); /* stable: a text's records in the order read */
+    ms_status st = MS_OK;
+    size_t settled = 0;
+    for (size_t a = 0, b; st == MS_OK && a < set->n; a = b) {
+        for (b = a + 1; b < set->n && !cmp_text(&set->items[idx[a]], &set->items[idx[b]]); b++)
+            ;
+        int one = 0;
+        if (b - a > 1)
+            st = settle_text(set, idx + a, b - a, latest_wins, keep, &one, err);
+        settled += (size_t)one;
+    }
+    if (st == MS_OK && settled)
+        ms_dataset_keep(set, keep);
+    if (revised)
+        *revised = st == MS_OK ? settled : 0;
+    free(idx), free(keep);
+    return st;
+}
+
 /* ------------------------------------------------------------ the base model */
 
 typedef struct base_model {

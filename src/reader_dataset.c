@@ -18,6 +18,8 @@ static void example_clear(ms_example *e)
     free(e->parent_text);
     free(e->author);
     free(e->context_author);
+    free(e->category);
+    free(e->time);
     memset(e, 0, sizeof *e);
 }
 
@@ -28,7 +30,39 @@ void ms_dataset_clear(ms_dataset *set)
     for (size_t i = 0; i < set->n; i++)
         example_clear(&set->items[i]);
     free(set->items);
+    for (size_t i = 0; i < set->n_sources; i++)
+        free(set->sources[i]);
+    free(set->sources);
     memset(set, 0, sizeof *set);
+}
+
+void ms_dataset_keep(ms_dataset *set, const unsigned char *keep)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        if (keep[i])
+            set->items[n++] = set->items[i];
+        else
+            example_clear(&set->items[i]);
+    }
+    set->n = n;
+}
+
+/* The record's "category", "source" and "time" (JSON Lines). */
+static ms_status record_origin(json_t *o, ms_example *ex, const char *source, long lineno,
+                               ms_error *err)
+{
+    json_t *cat = json_object_get(o, "category");
+    json_t *src = json_object_get(o, "source");
+    json_t *time = json_object_get(o, "time");
+    ex->feedback = json_is_string(src) && !strcmp(json_string_value(src), "suggestscore");
+    if (json_is_string(cat) && json_string_length(cat) &&
+        !(ex->category = ms_strndup(json_string_value(cat), json_string_length(cat))))
+        return ms_fail(err, MS_ERR_NOMEM, source, lineno, 0, "out of memory");
+    if (ex->feedback && json_is_string(time) &&
+        !(ex->time = ms_strndup(json_string_value(time), json_string_length(time))))
+        return ms_fail(err, MS_ERR_NOMEM, source, lineno, 0, "out of memory");
+    return MS_OK;
 }
 
 static ms_example *dataset_push(ms_dataset *set)
@@ -130,6 +164,10 @@ static ms_status jsonl_example(const char *line, size_t len, long lineno, const 
         goto done;
     }
     ex.label = label;
+    ex.line = lineno;
+    ex.source = set->n_sources - 1;
+    if ((st = record_origin(o, &ex, source, lineno, err)) != MS_OK)
+        goto done;
     json_t *art = json_object_get(o, "article");
     if (art && !json_is_null(art)) {
         ms_article *a;
@@ -393,6 +431,8 @@ static ms_status read_csv_examples(const char *data, size_t len, const ms_csv_op
             goto done;
         }
         e->label = label;
+        e->line = row.line;
+        e->source = set->n_sources - 1;
         e->text_len = row.f[ti].v.len;
         e->text = ms_strndup(row.f[ti].v.data, e->text_len);
         if (!e->text)
@@ -435,6 +475,13 @@ ms_status ms_dataset_read(const char *data, size_t len, ms_format format,
         format = i < len && data[i] == '{' ? MS_FORMAT_JSONL : MS_FORMAT_CSV;
     }
     size_t before = set->n;
+    /* the examples name their source by its place in set->sources */
+    char **names = realloc(set->sources, (set->n_sources + 1) * sizeof *names);
+    if (names)
+        set->sources = names;
+    if (!names || !(names[set->n_sources] = ms_strdup0(source ? source : "")))
+        return ms_fail(err, MS_ERR_NOMEM, source, 0, 0, "out of memory");
+    set->n_sources++;
     ms_status st;
     if (format == MS_FORMAT_JSONL)
         st = read_jsonl_examples(data, len, csv ? csv->positive : NULL, source, set, err);
@@ -448,6 +495,7 @@ ms_status ms_dataset_read(const char *data, size_t len, ms_format format,
         for (size_t i = before; i < set->n; i++)
             example_clear(&set->items[i]);
         set->n = before;
+        free(set->sources[--set->n_sources]);
     }
     return st;
 }

@@ -732,6 +732,28 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
     return st;
 }
 
+ms_status ms_dataset_select_category(ms_dataset *set, const char *category, size_t *dropped)
+{
+    if (dropped)
+        *dropped = 0;
+    unsigned char *keep = malloc(set->n ? set->n : 1);
+    if (!keep)
+        return MS_ERR_NOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const ms_example *e = &set->items[i];
+        const char *cat = e->category ? e->category : e->feedback ? "hostility" : NULL;
+        keep[i] = !cat || !strcmp(cat, category);
+        n += !keep[i];
+    }
+    if (n)
+        ms_dataset_keep(set, keep);
+    free(keep);
+    if (dropped)
+        *dropped = n;
+    return MS_OK;
+}
+
 ms_status ms_eval(const ms_models *models, ms_task task, const ms_policy *policy,
                   const ms_dataset *set, ms_eval_report *out, ms_error *err)
 {

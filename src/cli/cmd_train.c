@@ -56,6 +56,50 @@ static void show_progress(void *ud, const ms_train_progress *p)
     fflush(stderr);
 }
 
+static size_t augmented(const ms_dataset *set)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < set->n; i++)
+        n += set->items[i].train_only != 0;
+    return n;
+}
+
+/* Leaves out the records of other categories and, adapting, settles the
+ * texts decided both ways; says what it did. Returns an exit code. */
+static int select_data(const train_args *a, ms_dataset *set)
+{
+    const char *category = a->o.category                     ? a->o.category
+                           : a->o.task == MS_TASK_HOSTILITY ? "hostility"
+                                                             : "off_topic";
+    size_t dropped = 0, revised = 0;
+    if (ms_dataset_select_category(set, category, &dropped) != MS_OK) {
+        cli_errorf("out of memory");
+        return EXIT_SOFTWARE;
+    }
+    if (dropped && !set->n) {
+        cli_errorf("no records of %s in --data: its %zu records are of other categories "
+                   "(decision log records without a category are hostility's)",
+                   category, dropped);
+        return EXIT_DATAERR;
+    }
+    if (dropped && !a->quiet)
+        fprintf(stderr, "modscore: %zu records of other categories left out (--task %s reads "
+                "records of %s, and decision log records without a category as hostility)\n",
+                dropped, a->task, category);
+    if (!a->base)
+        return 0;
+    ms_error err = {0};
+    ms_status st = ms_dataset_settle(set, a->latest_wins, &revised, &err);
+    if (st != MS_OK) {
+        cli_error(&err);
+        return cli_exit_code(st);
+    }
+    if (revised && !a->quiet)
+        fprintf(stderr, "modscore: %zu texts decided again later: the latest decision kept\n",
+                revised);
+    return 0;
+}
+
 int cmd_train(int argc, char **argv)
 {
     train_args a = {0};
@@ -74,10 +118,12 @@ int cmd_train(int argc, char **argv)
         rc = read_data(a.data.augment, a.data.n_augment, &a.data.csv, &set);
     for (size_t i = n_main; i < set.n; i++)
         set.items[i].train_only = 1;
+    if (!rc)
+        rc = select_data(&a, &set);
     if (!rc) {
         if (!a.quiet)
             fprintf(stderr, "modscore: %s %s on %zu examples (%zu from --augment)\n",
-                    a.base ? "adapting" : "training", a.task, set.n, set.n - n_main);
+                    a.base ? "adapting" : "training", a.task, set.n, augmented(&set));
         ms_error err = {0};
         ms_status st = a.base ? ms_adapt(&set, &a.o, a.base, a.method, a.out, &err)
                             : ms_train(&set, &a.o, a.out, &err);

@@ -23,6 +23,8 @@ static const char train_usage[] =
     "                          decisions in --data instead of training from nothing:\n"
     "                          its features and idf, the strength chosen by\n"
     "                          cross-validation with DIR itself as a candidate\n"
+    "      --latest-wins       with --base: of a text's disagreeing decisions keep\n"
+    "                          the latest (always so within serve --feedback logs)\n"
     "      --adapt-method M    with --base: prior (default), feature, both or all;\n"
     "                          --c then lists the strengths (default\n"
     "                          0.1,0.3,1,3,10,30,100), --folds and --seed apply,\n"
@@ -260,6 +262,7 @@ static int run_option(train_args *a, int opt, const char *arg)
             return -1;
         }
         return 1;
+    case OPT_LATEST: a->latest_wins = 1; return 1;
     case 'q': a->quiet = 1; return 1;
     case 'j': {
         long v;
@@ -341,6 +344,7 @@ int train_args_parse(int argc, char **argv, train_args *a)
         {"no-warm-start", no_argument, NULL, OPT_COLD},
         {"base", required_argument, NULL, OPT_BASE},
         {"adapt-method", required_argument, NULL, OPT_AMETHOD},
+        {"latest-wins", no_argument, NULL, OPT_LATEST},
         {"perspective-attribute", required_argument, NULL, OPT_PATTR},
         {"group-window", required_argument, NULL, OPT_GROUPW},
         {"quiet", no_argument, NULL, 'q'},

@@ -12,7 +12,7 @@ enum {
     OPT_TASK = 1, OPT_DATA, OPT_OUT, OPT_TEXTCOL, OPT_LABELCOL, OPT_POSITIVE, OPT_FOLDS,
     OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS,
     OPT_NOCTX, OPT_AUGMENT, OPT_LOSS, OPT_NB, OPT_CHARW, OPT_LEXW, OPT_CLASSW,
-    OPT_YOUW, OPT_COLD, OPT_BASE, OPT_AMETHOD, OPT_PATTR, OPT_GROUPW
+    OPT_YOUW, OPT_COLD, OPT_BASE, OPT_AMETHOD, OPT_PATTR, OPT_GROUPW, OPT_LATEST
 };
 
 /* The labelled-data options train and eval share. */
@@ -40,6 +40,7 @@ typedef struct train_args {
     cli_common common;
     data_args data;
     int quiet;
+    int latest_wins; /* --latest-wins: the later of two disagreeing decisions */
     const char *out, *task, *base;
     ms_adapt_method method;
     ms_train_options o; /* o.c_grid points into grid */

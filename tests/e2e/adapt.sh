@@ -121,13 +121,60 @@ adapt --data "$tmp/one.jsonl" --out "$tmp/one" 2>"$tmp/err"
 status $? 65 "one class"
 says "$tmp/err" "both classes" "one class"
 absent "$tmp/one" "one class"
-{ cat "$feedback"; head -1 "$feedback" | sed 's/"label": 1/"label": 0/'; } >"$tmp/dup.jsonl"
+# one_less CARD: the same texts as the fixture's, one fewer rejected (the
+# first record's rejection revised to published)
+one_less() {
+  python3 - "$1" "$tmp/site/card.json" <<'PY'
+import json, sys
+d, s = (json.load(open(f))["adaptation"]["decisions"] for f in sys.argv[1:3])
+assert d["rows"] == s["rows"] and d["rejected"] == s["rejected"] - 1, (d, s)
+PY
+}
+# a text decided both ways in training data that is not a decision log:
+# refused, naming the file and both lines, unless --latest-wins
+{ cat "$tmp/export.jsonl"; head -1 "$tmp/export.jsonl" | sed 's/"rejected", "label": 1/"published", "label": 0/'; } >"$tmp/dup.jsonl"
 adapt --data "$tmp/dup.jsonl" --out "$tmp/dup" 2>"$tmp/err"
 status $? 65 "a text decided both ways"
-says "$tmp/err" "decisions 1 and 41 are the same text decided both ways" "disagreeing duplicates"
+says "$tmp/err" "dup.jsonl:1: decided rejected here and published at $tmp/dup.jsonl:41, the same text" \
+  "disagreeing duplicates"
 absent "$tmp/dup" "disagreeing duplicates"
+adapt --data "$tmp/dup.jsonl" --out "$tmp/dup" --latest-wins 2>"$tmp/err"
+status $? 0 "a text decided both ways, --latest-wins"
+one_less "$tmp/dup/card.json" && ok || bad "--latest-wins did not keep the later decision"
+
+# --- serve --feedback logs (issue 26): a moderator's revised decision, the
+# later one wins, counted; logs of several instances read together, the
+# latest by the records' time whatever the order of the files; records of
+# other categories (issue 23: one record per attribute) left out
+{ cat "$feedback"; head -1 "$feedback" | sed 's/"label": 1/"label": 0/; s/"time": "[^"]*"/"time": "2026-12-01T08:00:00Z"/'; } >"$tmp/revised.jsonl"
+"$bin" train --task hostility --models "$models" --base "$models/hostility" \
+  --data "$tmp/revised.jsonl" --out "$tmp/rev" 2>"$tmp/err"
+status $? 0 "a feedback log with a revised decision"
+says "$tmp/err" "1 texts decided again later: the latest decision kept" "revised decision"
+one_less "$tmp/rev/card.json" && ok || bad "the revised decision did not win"
+head -20 "$feedback" >"$tmp/instance1.jsonl"
+tail -n +21 "$feedback" >"$tmp/instance2.jsonl"
+adapt --data "$tmp/instance1.jsonl" --data "$tmp/instance2.jsonl" --out "$tmp/two" 2>"$tmp/err"
+status $? 0 "two instances' feedback logs"
+cmp -s "$tmp/site/model.svm" "$tmp/two/model.svm" && ok ||
+  bad "two instances' logs gave another model than the one file"
+# the revision in the first file read, the original (earlier) in the second
+tail -1 "$tmp/revised.jsonl" >"$tmp/instance0.jsonl"
+adapt --data "$tmp/instance0.jsonl" --data "$feedback" --out "$tmp/byclock" 2>"$tmp/err"
+status $? 0 "a revision read before the decision it revises"
+one_less "$tmp/byclock/card.json" && ok || bad "the latest by time did not win across files"
+# insult records beside the hostility ones, each text decided the other way
+sed 's/"attribute": "TOXICITY"/"attribute": "INSULT", "category": "insult"/; s/"label": 1/"label": 2/; s/"label": 0/"label": 1/; s/"label": 2/"label": 0/' \
+  "$feedback" >"$tmp/insult.jsonl"
+cat "$feedback" "$tmp/insult.jsonl" >"$tmp/mixed.jsonl"
+"$bin" train --task hostility --models "$models" --base "$models/hostility" \
+  --data "$tmp/mixed.jsonl" --out "$tmp/mixed" 2>"$tmp/err"
+status $? 0 "a feedback log with hostility and insult records"
+says "$tmp/err" "40 records of other categories left out" "other categories"
+cmp -s "$tmp/site/model.svm" "$tmp/mixed/model.svm" && ok ||
+  bad "--task hostility read other categories' records"
 "$bin" train -q --task off-topic --models "$models" --base "$models/hostility" \
-  --data "$feedback" --out "$tmp/task" 2>"$tmp/err"
+  --data "$tmp/export.jsonl" --out "$tmp/task" 2>"$tmp/err"
 status $? 64 "base model of another task"
 says "$tmp/err" "the base model is for hostility, not off_topic" "base of another task"
 absent "$tmp/task" "base of another task"
@@ -136,10 +183,19 @@ if [ -d "$models/insult" ]; then
   status $? 64 "base model of another category"
   says "$tmp/err" "the base model is for insult, not hostility" "base of another category"
   absent "$tmp/cat" "base of another category"
-  "$bin" train -q --task insult --models "$models" --base "$models/insult" --data "$feedback" \
-    --out "$tmp/insult" 2>"$tmp/err"
+  "$bin" train -q --task insult --models "$models" --base "$models/insult" \
+    --data "$tmp/export.jsonl" --out "$tmp/insult" 2>"$tmp/err"
   status $? 0 "adapting the insult model"
   grep -q '"category": "insult"' "$tmp/insult/card.json" && ok || bad "adapted insult card"
+  # from a feedback log: its insult records only (issue 23), none of hostility's
+  "$bin" train --task insult --models "$models" --base "$models/insult" \
+    --data "$tmp/mixed.jsonl" --out "$tmp/insult2" 2>"$tmp/err"
+  status $? 0 "adapting the insult model on a mixed feedback log"
+  says "$tmp/err" "40 records of other categories left out" "insult from a mixed log"
+  "$bin" train -q --task threat --models "$models" --base "$models/insult" \
+    --data "$tmp/mixed.jsonl" --out "$tmp/threat" 2>"$tmp/err"
+  status $? 65 "a feedback log without the category's records"
+  says "$tmp/err" "no records of threat" "no records of the category"
 fi
 cp -r "$models/hostility" "$tmp/v2"
 sed -i 's/"format": 1/"format": 2/' "$tmp/v2/card.json"
