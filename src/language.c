@@ -216,7 +216,7 @@ static size_t language_words(const char *text, size_t len, char *buf, size_t cap
             size_t n = j - i;
             if (k + n + 1 > cap - 1)
                 n = cap - 1 - k - 1;
-            while (n > 0 && ((unsigned char)text[i + n] & 0xC0) == 0x80 && i + n < len)
+            while (n > 0 && i + n < len && ((unsigned char)text[i + n] & 0xC0) == 0x80)
                 n--; /* cut at a character boundary */
             if (n == 0)
                 break;
