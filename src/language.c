@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 /* CLD2 (Debian libcld2-0) is a C++ library of 1.8 MB that brings the
  * shared C++ runtime with it: linked, it would cost every process 1.3 ms
@@ -273,22 +272,4 @@ void ms_language_detect(const char *text, size_t len, ms_language *out)
     detect_words(buf, k, out);
     if (buf != stack)
         free(buf);
-}
-
-/* 1 when the language tags a and b have the same primary subtag. */
-static int same_language(const char *a, const char *b)
-{
-    size_t n = strcspn(a, "-_");
-    return n == strcspn(b, "-_") && strncasecmp(a, b, n) == 0;
-}
-
-int ms_models_read_language(const ms_models *m, const char *code)
-{
-    /* the languages the model cards name ("language", "en" by default) */
-    for (size_t i = 0; i < ms_models_category_count(m); i++) {
-        const ms_category_info *ci = ms_models_category_info(m, i);
-        if (ci && ci->language && same_language(ci->language, code))
-            return 1;
-    }
-    return 0;
 }

@@ -9,7 +9,7 @@
  * spans (train/build.sh); measured by bench/spans.sh.
  *
  * The scorer calls it only for comments that need reasons (a flag, or
- * reasons asked for every comment). */
+ * reasons asked for every comment). Its trainer is spans_train.h. */
 #ifndef MS_SPANS_H
 #define MS_SPANS_H
 
@@ -52,60 +52,5 @@ void ms_spans_work_free(ms_spans_work *w);
 ms_status ms_spans_find(const ms_spans_model *m, ms_spans_work *w, const ms_lexicon *lx,
                         const char *text, const ms_tokens *t, const double *contrib, const ms_span **spans,
                         size_t *n);
-
-/* -------------------------------------------------------------- training */
-
-/* A post with its marked byte spans [spans[2k], spans[2k+1]). */
-typedef struct ms_spans_post {
-    char *text;
-    size_t len;
-    uint32_t *spans;
-    size_t n_spans;
-} ms_spans_post;
-
-typedef struct ms_spans_set {
-    ms_spans_post *items;
-    size_t n, cap;
-} ms_spans_set;
-
-/* Reads JSON Lines {"text":..., "spans":[[start,end],...]} (byte offsets
- * into text, UTF-8) and appends them to *set. */
-ms_status ms_spans_set_read(const char *data, size_t len, const char *source, ms_spans_set *set,
-                            ms_error *err);
-void ms_spans_set_clear(ms_spans_set *set);
-
-typedef struct ms_spans_options {
-    int hash_bits;        /* 0: 18 */
-    const double *c_grid; /* NULL: 0.03, 0.1, 0.3, 1 */
-    size_t n_c;
-    double dev_share;     /* share of posts held out to choose C and the
-                             threshold (0: 0.2) */
-    uint64_t seed;
-    int quiet;
-} ms_spans_options;
-
-/* Trains a spans model on set and writes it to out_dir atomically. scorer
- * gives the hostility contributions (its models' hostility model; the card
- * records its version). */
-ms_status ms_spans_train(ms_scorer *scorer, const ms_lexicon *lx, const ms_spans_set *set,
-                         const ms_spans_options *opt, const char *out_dir, ms_error *err);
-
-/* Writes every token of set in svmlight format (label 1 when marked) to
- * svm_path and its post index, byte span and its word's contribution to the
- * hostility decision value to meta_path ("post start end contribution" per
- * line), for measuring other learners on the same features. */
-ms_status ms_spans_dump(ms_scorer *scorer, const ms_lexicon *lx, const ms_spans_set *set,
-                        int hash_bits, const char *svm_path, const char *meta_path,
-                        ms_error *err);
-
-/* The scorer's hostility attribution of a text (scorer.c): its tokens and
- * each token's contribution to the hostility decision value. OUT: the
- * scorer's, valid until its next call. MS_ERR_UNSUPPORTED without a
- * hostility model. */
-ms_status ms_scorer_contrib(ms_scorer *s, const char *text, size_t len, const ms_tokens **t,
-                            const double **contrib);
-
-/* The version of the scorer's hostility model (its card's), or NULL. */
-const char *ms_scorer_hostility_version(const ms_scorer *s);
 
 #endif

@@ -11,6 +11,8 @@
 #include "card.h"
 #include "fixtures.h"
 #include "spans.h"
+#include "spans_train.h"
+#include "scorer.h"
 #include "util.h"
 
 #include <sys/stat.h>

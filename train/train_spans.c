@@ -10,6 +10,7 @@
  * its version). */
 #include "modscore.h"
 #include "spans.h"
+#include "spans_train.h"
 #include "card.h"
 #include "util.h"
 

@@ -1,0 +1,460 @@
+/* modelset.c - the model set: every model directory whose card names a
+ * category, loaded, checked against its card, grouped by feature settings
+ * and packed; lookups by category, attribute and language. */
+#include "modelset.h"
+
+#include "sentiment.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+
+/* The model in dir/name; card, when not NULL, is its card already read
+ * (taken over: the caller no longer clears it). */
+static ms_status load_one(const char *dir, const char *name, ms_card *card, loaded_model *lm,
+                          unsigned flags, ms_error *err)
+{
+    ms_buf path = {0};
+    ms_status st = ms_buf_printf(&path, "%s/%s/card.json", dir, name);
+    if (st != MS_OK) {
+        if (card)
+            ms_card_clear(card);
+        return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    }
+    if (card) {
+        lm->card = *card;
+        memset(card, 0, sizeof *card);
+    } else {
+        st = ms_card_read(path.data, &lm->card, err);
+    }
+    if (st == MS_OK) {
+        /* model.bin, when it is there and compiled from the card's files,
+         * spares parsing model.svm; a damaged one is refused */
+        path.len = 0;
+        ms_buf_printf(&path, "%s/%s/model.bin", dir, name);
+        st = ms_compiled_load(path.data, lm->card.model_hash, lm->card.idf_hash,
+                              lm->card.features.hash_bits,
+                              flags & MS_LOAD_TRUST_COMPILED ? 0 : MS_COMPILED_VERIFY,
+                              &lm->linear, &lm->idf, &lm->map, err);
+        if (st == MS_OK) {
+            /* model.svm is not read then: at least see that it is whole */
+            path.len = 0;
+            ms_buf_printf(&path, "%s/%s/model.svm", dir, name);
+            st = ms_card_check_model_size(&lm->card, path.data, err);
+        }
+        if (st != MS_ERR_NOT_FOUND) {
+            ms_buf_free(&path);
+            return st;
+        }
+        st = MS_OK;
+    }
+    if (st == MS_OK) {
+        path.len = 0;
+        ms_buf_printf(&path, "%s/%s/idf.bin", dir, name);
+        st = ms_card_check_file(path.data, lm->card.idf_hash, err);
+        if (st == MS_OK)
+            st = ms_idf_read(path.data, &lm->idf, err);
+    }
+    if (st == MS_OK && lm->idf.bits != lm->card.features.hash_bits)
+        st = ms_fail(err, MS_ERR_MODEL, path.data, 0, 0,
+                     "idf table has %d hash bits, the card says %d", lm->idf.bits,
+                     lm->card.features.hash_bits);
+    if (st == MS_OK) {
+        path.len = 0;
+        ms_buf_printf(&path, "%s/%s/model.svm", dir, name);
+        st = ms_card_check_file(path.data, lm->card.model_hash, err);
+        if (st == MS_OK)
+            st = ms_linear_load(path.data, &lm->linear, err);
+    }
+    ms_buf_free(&path);
+    return st;
+}
+
+static void model_clear(loaded_model *lm)
+{
+    ms_linear_free(lm->linear);
+    if (!lm->map.base)
+        free(lm->idf.idf);
+    ms_compiled_unmap(&lm->map);
+    ms_card_clear(&lm->card);
+    memset(lm, 0, sizeof *lm);
+}
+
+static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
+{
+    ms_models *m = calloc(1, sizeof *m);
+    if (m)
+        m->m = calloc(MS_MAX_CATEGORIES, sizeof *m->m);
+    if (!m || !m->m) {
+        free(m);
+        ms_fail(err, MS_ERR_NOMEM, lexicon_dir, 0, 0, "out of memory");
+        return NULL;
+    }
+    if (ms_lexicon_load(lexicon_dir, &m->lx, err) != MS_OK) {
+        free(m->m);
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* Loads dir/name as a model of the set, with category cat (its card's, or
+ * the legacy name). */
+static ms_status add_model(ms_models *m, const char *dir, const char *name, const char *cat,
+                           ms_card *card, unsigned flags, ms_error *err)
+{
+    ms_status st = MS_OK;
+    for (size_t i = 0; st == MS_OK && i < m->n; i++)
+        if (strcmp(m->m[i].card.category, cat) == 0)
+            st = ms_fail(err, MS_ERR_MODEL, dir, 0, 0,
+                         "two model directories name the category \"%s\" (%s/ and another)",
+                         cat, name);
+    if (st == MS_OK && m->n >= MS_MAX_CATEGORIES)
+        st = ms_fail(err, MS_ERR_MODEL, dir, 0, 0, "more than %d model directories",
+                     MS_MAX_CATEGORIES);
+    if (st != MS_OK) {
+        if (card)
+            ms_card_clear(card);
+        return st;
+    }
+    loaded_model *lm = &m->m[m->n];
+    st = load_one(dir, name, card, lm, flags, err);
+    if (st == MS_OK && !lm->card.category && !(lm->card.category = ms_strdup0(cat)))
+        st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    if (st != MS_OK) {
+        model_clear(lm);
+        return st;
+    }
+    m->n++;
+    return MS_OK;
+}
+
+static int category_rank(const char *name)
+{
+    return strcmp(name, "hostility") == 0 ? 0 : strcmp(name, "off_topic") == 0 ? 1 : 2;
+}
+
+static int cmp_model(const void *a, const void *b)
+{
+    const loaded_model *x = a, *y = b;
+    int rx = category_rank(x->card.category), ry = category_rank(y->card.category);
+    return rx != ry ? rx - ry : strcmp(x->card.category, y->card.category);
+}
+
+/* Packs the comment-only models of each group that has two or more, five
+ * to a pack (64 bytes a bucket: 64 MB for five 2^20-bucket models). Made
+ * for processes that score many comments; `check` (MS_LOAD_TRUST_COMPILED)
+ * scores one and goes without. Out of memory leaves models unpacked. */
+static void models_pack(ms_models *m)
+{
+    for (size_t g = 0; g < m->n_groups; g++) {
+        size_t members[MS_MAX_CATEGORIES], n = 0;
+        for (size_t i = 0; i < m->n; i++)
+            if (m->m[i].group == g && !m->m[i].card.features.context)
+                members[n++] = i;
+        for (size_t at = 0; n >= 2 && at < n; at += MS_PACK_MODELS) {
+            size_t k = n - at < MS_PACK_MODELS ? n - at : MS_PACK_MODELS;
+            if (k < 2)
+                break; /* a model alone gains nothing */
+            int bits = m->m[members[at]].card.features.hash_bits;
+            size_t nb = (size_t)1 << bits;
+            model_pack *pk = &m->packs[m->n_packs];
+            /* 2 MB pages where the kernel gives them (transparent huge pages
+             * on madvise): the lookups are random over 64 MB, and with 4 kB
+             * pages nearly every one also missed the TLB */
+            size_t bytes = nb * sizeof *pk->slots, huge = (size_t)2 << 20;
+            bytes = (bytes + huge - 1) / huge * huge;
+            pk->slots = aligned_alloc(huge, bytes);
+            if (!pk->slots)
+                return;
+#ifdef MADV_HUGEPAGE
+            madvise(pk->slots, bytes, MADV_HUGEPAGE);
+#endif
+            memset(pk->slots, 0, bytes);
+            pk->k = (int)k;
+            for (size_t j = 0; j < k; j++) {
+                loaded_model *lm = &m->m[members[at + j]];
+                pk->model[j] = members[at + j];
+                pk->w[j] = lm->linear->w;
+                pk->dim[j] = lm->linear->dim;
+                for (size_t b = 0; b < nb; b++) {
+                    pk->slots[b].idf[j] = lm->idf.idf[b];
+                    pk->slots[b].w[j] =
+                        (int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0;
+                }
+                lm->pack = (int)m->n_packs;
+                lm->pack_slot = (int)j;
+            }
+            m->n_packs++;
+        }
+    }
+}
+
+/* Orders the models, fills their info and groups them by feature settings. */
+static void models_finish(ms_models *m)
+{
+    qsort(m->m, m->n, sizeof *m->m, cmp_model);
+    m->n_groups = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        loaded_model *lm = &m->m[i];
+        lm->info.name = lm->card.category;
+        lm->info.perspective_attribute = lm->card.perspective_attribute;
+        lm->info.language = lm->card.language;
+        lm->info.version = lm->card.version;
+        lm->info.needs_context = lm->card.features.context;
+        lm->pack = -1;
+        size_t g = 0;
+        while (g < m->n_groups &&
+               !ms_feature_config_shared(&m->m[m->group_first[g]].card.features,
+                                         &lm->card.features))
+            g++;
+        if (g == m->n_groups)
+            m->group_first[m->n_groups++] = i;
+        lm->group = g;
+    }
+}
+
+ms_status ms_models_load(const char *dir, ms_models **out, ms_error *err)
+{
+    return ms_models_load_flags(dir, 0, out, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of dir's subdirectories (but lexicons), sorted. OUT: *names,
+ * *n (free each and the array). */
+static ms_status list_dirs(const char *dir, char ***names, size_t *n, ms_error *err)
+{
+    *names = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return ms_fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, dir, 0, 0, "%s",
+                       strerror(errno));
+    size_t cap = 0;
+    ms_status st = MS_OK;
+    struct dirent *e;
+    while (st == MS_OK && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "lexicons") == 0)
+            continue;
+        if (*n >= 4 * MS_MAX_CATEGORIES)
+            break; /* a models directory is not a dumping ground */
+        if (ms_grow((void **)names, &cap, *n + 1, sizeof **names) != MS_OK ||
+            !((*names)[*n] = ms_strdup0(e->d_name))) {
+            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+            break;
+        }
+        (*n)++;
+    }
+    closedir(d);
+    if (*n > 1)
+        qsort(*names, *n, sizeof **names, cmp_str);
+    return st;
+}
+
+/* Every model's card against the loaded lexicons (hashed at most once). */
+static ms_status check_lexicons(const ms_models *m, unsigned flags, const char *lexicon_dir,
+                                ms_error *err)
+{
+    uint64_t hash = 0;
+    ms_status st = MS_OK;
+    for (size_t i = 0; st == MS_OK && i < m->n; i++)
+        st = ms_card_check_lexicon(&m->m[i].card, m->lx, !(flags & MS_LOAD_TRUST_COMPILED), &hash,
+                                   lexicon_dir, err);
+    return st;
+}
+
+ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out, ms_error *err)
+{
+    *out = NULL;
+    ms_buf path = {0};
+    if (ms_buf_printf(&path, "%s/lexicons", dir) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    ms_models *m = models_with_lexicon(path.data, err);
+    if (!m) {
+        ms_buf_free(&path);
+        return err ? err->code : MS_ERR_NOT_FOUND;
+    }
+    char **names;
+    size_t n_names;
+    ms_status st = list_dirs(dir, &names, &n_names, err);
+    for (size_t i = 0; st == MS_OK && i < n_names; i++) {
+        path.len = 0;
+        if (ms_buf_printf(&path, "%s/%s/card.json", dir, names[i]) != MS_OK) {
+            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+            break;
+        }
+        ms_card card;
+        if (ms_card_category(path.data, names[i], &card, &st, err) && st == MS_OK)
+            st = add_model(m, dir, names[i], card.category, &card, flags, err);
+    }
+    for (size_t i = 0; i < n_names; i++)
+        free(names[i]);
+    free(names);
+    /* the hostility model is required: without one, say what is missing */
+    int have_hostility = 0;
+    for (size_t i = 0; i < m->n; i++)
+        have_hostility |= strcmp(m->m[i].card.category, "hostility") == 0;
+    if (st == MS_OK && !have_hostility) {
+        path.len = 0;
+        ms_card card;
+        if (ms_buf_printf(&path, "%s/hostility/card.json", dir) != MS_OK)
+            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+        else if ((st = ms_card_read(path.data, &card, err)) == MS_OK)
+            st = ms_fail(err, MS_ERR_MODEL, path.data, 0, 0,
+                         "no model directory names the category \"hostility\"");
+        ms_card_clear(&card);
+    }
+    path.len = 0;
+    if (st == MS_OK && ms_buf_printf(&path, "%s/lexicons", dir) == MS_OK)
+        st = check_lexicons(m, flags, path.data, err);
+    /* models/spans (its card names no category: not a scoring category) */
+    path.len = 0;
+    if (st == MS_OK && ms_buf_printf(&path, "%s/spans", dir) == MS_OK) {
+        st = ms_spans_load(path.data, &m->spans, err);
+        if (st == MS_ERR_NOT_FOUND)
+            st = MS_OK; /* optional: reasons are then the strongest words */
+    }
+    ms_buf_free(&path);
+    if (st != MS_OK) {
+        ms_models_free(m);
+        return st;
+    }
+    models_finish(m);
+    if (!(flags & MS_LOAD_TRUST_COMPILED))
+        models_pack(m);
+    *out = m;
+    return MS_OK;
+}
+
+ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir, ms_models **out,
+                                ms_category *cat, ms_error *err)
+{
+    *out = NULL;
+    ms_card card;
+    ms_buf path = {0};
+    if (ms_buf_printf(&path, "%s/card.json", model_dir) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, model_dir, 0, 0, "out of memory");
+    ms_status st = ms_card_read(path.data, &card, err);
+    ms_buf_free(&path);
+    if (st != MS_OK)
+        return st;
+    char *name = ms_strdup0(card.category ? card.category
+                            : strcmp(card.task, "hostility") == 0 ? "hostility"
+                                                                  : "off_topic");
+    *cat = card.features.context ? MS_CAT_OFF_TOPIC : MS_CAT_HOSTILITY;
+    ms_card_clear(&card);
+    ms_models *m = name ? models_with_lexicon(lexicon_dir, err) : NULL;
+    if (!m) {
+        free(name);
+        return err ? err->code : MS_ERR_NOT_FOUND;
+    }
+    /* add_model wants DIR/NAME: split model_dir at its last slash */
+    char *dir = ms_strdup0(model_dir);
+    if (!dir) {
+        free(name);
+        ms_models_free(m);
+        return ms_fail(err, MS_ERR_NOMEM, model_dir, 0, 0, "out of memory");
+    }
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        dir[--n] = '\0';
+    char *slash = strrchr(dir, '/');
+    const char *parent = ".", *base = dir;
+    if (slash) {
+        *slash = '\0';
+        parent = slash == dir ? "/" : dir;
+        base = slash + 1;
+    }
+    st = add_model(m, parent, base, name, NULL, 0, err);
+    if (st == MS_OK)
+        st = check_lexicons(m, 0, lexicon_dir, err);
+    free(dir);
+    free(name);
+    if (st != MS_OK) {
+        ms_models_free(m);
+        return st;
+    }
+    models_finish(m);
+    *out = m;
+    return MS_OK;
+}
+
+void ms_models_free(ms_models *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; m->m && i < m->n; i++)
+        model_clear(&m->m[i]);
+    for (size_t i = 0; i < m->n_packs; i++)
+        free(m->packs[i].slots);
+    free(m->m);
+    ms_spans_free(m->spans);
+    ms_lexicon_free(m->lx);
+    free(m);
+}
+
+int ms_models_category_find(const ms_models *m, const char *name)
+{
+    for (size_t i = 0; m && name && i < m->n; i++)
+        if (strcmp(m->m[i].card.category, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int ms_models_category_for_attribute(const ms_models *m, const char *attribute)
+{
+    for (size_t i = 0; m && attribute && i < m->n; i++)
+        if (m->m[i].card.perspective_attribute &&
+            strcmp(m->m[i].card.perspective_attribute, attribute) == 0)
+            return (int)i;
+    return -1;
+}
+
+size_t ms_models_category_count(const ms_models *m) { return m ? m->n : 0; }
+
+const ms_category_info *ms_models_category_info(const ms_models *m, size_t i)
+{
+    return m && i < m->n ? &m->m[i].info : NULL;
+}
+
+const char *ms_models_version(const ms_models *m, ms_category c)
+{
+    if (!m || c < 0 || c >= MS_CAT_COUNT)
+        return NULL;
+    int i = ms_models_category_find(m, ms_category_name(c));
+    return i < 0 ? NULL : m->m[i].card.version;
+}
+
+double ms_sentiment(const ms_models *m, const char *text, size_t len)
+{
+    return ms_vader_compound(m->lx, text, len);
+}
+
+const ms_lexicon *ms_models_lexicon(const ms_models *m) { return m->lx; }
+
+/* 1 when the language tags a and b have the same primary subtag. */
+static int same_language(const char *a, const char *b)
+{
+    size_t n = strcspn(a, "-_");
+    return n == strcspn(b, "-_") && strncasecmp(a, b, n) == 0;
+}
+
+int ms_models_read_language(const ms_models *m, const char *code)
+{
+    /* the languages the model cards name ("language", "en" by default) */
+    for (size_t i = 0; i < ms_models_category_count(m); i++) {
+        const ms_category_info *ci = ms_models_category_info(m, i);
+        if (ci && ci->language && same_language(ci->language, code))
+            return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,55 @@
+/* modelset.h - the model set (internal): finding the model directories
+ * under a models directory, reading their cards, loading, grouping and
+ * packing their weights, and looking them up by category, Perspective
+ * attribute and language. The scorer, the language module and the spans
+ * read it; it scores nothing. */
+#ifndef MS_MODELSET_H
+#define MS_MODELSET_H
+
+#include "card.h"
+#include "compiled.h"
+#include "featurize.h"
+#include "lexicon.h"
+#include "model.h"
+#include "modscore.h"
+#include "spans.h"
+
+#include <stdint.h>
+
+typedef struct loaded_model {
+    ms_card card;
+    ms_idf idf;
+    ms_linear *linear;
+    ms_compiled_map map; /* model.bin, when linear->w and idf.idf point into it */
+    ms_category_info info;
+    size_t group;        /* the feature group it shares a pass with */
+    int pack;            /* its pack (index into ms_models.packs), or -1 */
+    int pack_slot;       /* its place in the pack */
+} loaded_model;
+
+/* Up to MS_PACK_MODELS comment-only models of one group with their weights
+ * side by side (see ms_pack_slot). */
+typedef struct model_pack {
+    ms_pack_slot *slots; /* 1 << hash_bits */
+    int k;
+    size_t model[MS_PACK_MODELS];
+    const double *w[MS_PACK_MODELS];
+    int32_t dim[MS_PACK_MODELS];
+} model_pack;
+
+/* Categories are data (DESIGN.md): every model directory whose card names
+ * a category. Models whose feature settings are the same form a group:
+ * the scorer tokenises and hashes a comment once per group and weighs the
+ * counts once per model. */
+struct ms_models {
+    ms_lexicon *lx;
+    loaded_model *m; /* n of them: hostility, off_topic, then by name */
+    size_t n;
+    size_t n_groups;
+    size_t group_first[MS_MAX_CATEGORIES]; /* a model of each group */
+    model_pack packs[MS_MAX_CATEGORIES];
+    size_t n_packs;
+    ms_spans_model *spans; /* models/spans, when present: reason spans */
+};
+
+#endif
