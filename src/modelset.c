@@ -103,6 +103,16 @@ static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
     return m;
 }
 
+/* The ms_category a category name fills the legacy fields of (the table
+ * of ms_category_name), or -1. Read once, when a model is loaded. */
+static int legacy_category(const char *name)
+{
+    for (int c = 0; c < MS_CAT_COUNT; c++)
+        if (strcmp(name, ms_category_name((ms_category)c)) == 0)
+            return c;
+    return -1;
+}
+
 /* Loads dir/name as a model of the set, with category cat (its card's, or
  * the legacy name). */
 static ms_status add_model(ms_models *m, const char *dir, const char *name, const char *cat,
@@ -130,19 +140,18 @@ static ms_status add_model(ms_models *m, const char *dir, const char *name, cons
         model_clear(lm);
         return st;
     }
+    lm->legacy = legacy_category(lm->card.category);
     m->n++;
     return MS_OK;
 }
 
-static int category_rank(const char *name)
-{
-    return strcmp(name, "hostility") == 0 ? 0 : strcmp(name, "off_topic") == 0 ? 1 : 2;
-}
-
+/* The models' order, that of scores and reasons: the legacy categories in
+ * ms_category's order, then the others by name. */
 static int cmp_model(const void *a, const void *b)
 {
     const loaded_model *x = a, *y = b;
-    int rx = category_rank(x->card.category), ry = category_rank(y->card.category);
+    int rx = x->legacy < 0 ? MS_CAT_COUNT : x->legacy;
+    int ry = y->legacy < 0 ? MS_CAT_COUNT : y->legacy;
     return rx != ry ? rx - ry : strcmp(x->card.category, y->card.category);
 }
 
@@ -200,8 +209,12 @@ static void models_finish(ms_models *m)
 {
     qsort(m->m, m->n, sizeof *m->m, cmp_model);
     m->n_groups = 0;
+    for (int c = 0; c < MS_CAT_COUNT; c++)
+        m->legacy[c] = -1;
     for (size_t i = 0; i < m->n; i++) {
         loaded_model *lm = &m->m[i];
+        if (lm->legacy >= 0)
+            m->legacy[lm->legacy] = (int)i;
         lm->info.name = lm->card.category;
         lm->info.perspective_attribute = lm->card.perspective_attribute;
         lm->info.language = lm->card.language;
@@ -302,7 +315,7 @@ ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out,
     /* the hostility model is required: without one, say what is missing */
     int have_hostility = 0;
     for (size_t i = 0; i < m->n; i++)
-        have_hostility |= strcmp(m->m[i].card.category, "hostility") == 0;
+        have_hostility |= m->m[i].legacy == MS_CAT_HOSTILITY;
     if (st == MS_OK && !have_hostility) {
         path.len = 0;
         ms_card card;
@@ -430,7 +443,7 @@ const char *ms_models_version(const ms_models *m, ms_category c)
 {
     if (!m || c < 0 || c >= MS_CAT_COUNT)
         return NULL;
-    int i = ms_models_category_find(m, ms_category_name(c));
+    int i = m->legacy[c];
     return i < 0 ? NULL : m->m[i].card.version;
 }
 

@@ -25,6 +25,8 @@ typedef struct loaded_model {
     size_t group;        /* the feature group it shares a pass with */
     int pack;            /* its pack (index into ms_models.packs), or -1 */
     int pack_slot;       /* its place in the pack */
+    int legacy;          /* the ms_category whose legacy fields it fills
+                            (ms_category_name's table), or -1 */
 } loaded_model;
 
 /* Up to MS_PACK_MODELS comment-only models of one group with their weights
@@ -50,6 +52,9 @@ struct ms_models {
     model_pack packs[MS_MAX_CATEGORIES];
     size_t n_packs;
     ms_spans_model *spans; /* models/spans, when present: reason spans */
+    int legacy[MS_CAT_COUNT]; /* the model of each ms_category, or -1:
+                                 hostility's drives reason spans and
+                                 --reasons all */
 };
 
 #endif

@@ -12,6 +12,7 @@
 #include "deny.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,165 @@ static int language_unread(const ms_scorer *s, const ms_input *in, ms_result *r)
     return 1;
 }
 
+/* What one comment's pass over the models has done so far. */
+typedef struct pass {
+    int prepared[MS_MAX_CATEGORIES]; /* each group's features are prepared */
+    int packed[MS_MAX_CATEGORIES];   /* each pack's dot products are taken */
+    double pack_dot[MS_MAX_CATEGORIES][MS_PACK_MODELS];
+    size_t built_in[MS_MAX_CATEGORIES]; /* the context model whose vector
+                                           each group's featurizer holds */
+} pass;
+
+/* A context model: the context block needs the whole vector built. */
+static ms_status decision_context(ms_scorer *s, pass *p, size_t i, double *dec)
+{
+    const loaded_model *lm = &s->models->m[i];
+    ms_status st = ms_features_weigh(s->fz[lm->group], &lm->idf, 0, &s->vec);
+    *dec = st == MS_OK ? ms_linear_decision(lm->linear, &s->vec) : 0;
+    p->built_in[lm->group] = i;
+    return st;
+}
+
+/* A packed model: every member's w.x in one pass, on the pack's first. */
+static ms_status decision_packed(ms_scorer *s, pass *p, const loaded_model *lm, double *dec)
+{
+    const model_pack *pk = &s->models->packs[lm->pack];
+    ms_status st = MS_OK;
+    if (!p->packed[lm->pack]) {
+        st = ms_features_dot_packed(s->fz[lm->group], pk->slots, pk->k, pk->w, pk->dim,
+                                    p->pack_dot[lm->pack]);
+        p->packed[lm->pack] = 1;
+    }
+    *dec = p->pack_dot[lm->pack][lm->pack_slot] - lm->linear->rho;
+    return st;
+}
+
+/* A comment-only model: w.x in one pass over the shared counts. */
+static ms_status decision_plain(ms_scorer *s, const loaded_model *lm, double *dec)
+{
+    ms_status st = ms_features_dot(s->fz[lm->group], &lm->idf, lm->linear->w, lm->linear->dim,
+                                   dec);
+    *dec -= lm->linear->rho;
+    return st;
+}
+
+/* Model i's score of the comment into r->scores[i]. */
+static ms_status score_model(ms_scorer *s, pass *p, size_t i, const ms_input *in, ms_result *r)
+{
+    const loaded_model *lm = &s->models->m[i];
+    ms_category_score *cs = &r->scores[i];
+    cs->category = lm->card.category;
+    if (lm->card.features.context && !in->article && !in->parent_text) {
+        cs->missing = "no article or parent comment to compare with";
+        return MS_OK;
+    }
+    size_t g = lm->group;
+    if (!p->prepared[g]) {
+        ms_status st = ms_features_prepare(s->fz[g], in, &r->notes);
+        if (st != MS_OK)
+            return st;
+        p->prepared[g] = 1;
+    }
+    double dec;
+    ms_status st = lm->card.features.context ? decision_context(s, p, i, &dec)
+                   : lm->pack >= 0           ? decision_packed(s, p, lm, &dec)
+                                             : decision_plain(s, lm, &dec);
+    if (st != MS_OK)
+        return st;
+    cs->score = ms_linear_probability(lm->linear, dec);
+    cs->has_score = 1;
+    return MS_OK;
+}
+
+/* The result's legacy hostility and off_topic fields, from the models the
+ * model set says fill them. */
+static void fill_legacy(const ms_models *m, ms_result *r)
+{
+    int h = m->legacy[MS_CAT_HOSTILITY], o = m->legacy[MS_CAT_OFF_TOPIC];
+    if (h >= 0) {
+        r->hostility = r->scores[h].score;
+        r->has_hostility = r->scores[h].has_score;
+    }
+    r->off_topic_missing = "no off-topic model is loaded";
+    if (o >= 0) {
+        r->off_topic = r->scores[o].score;
+        r->has_off_topic = r->scores[o].has_score;
+        r->off_topic_missing = r->scores[o].missing;
+    }
+}
+
+/* Sentiment and deny terms from the first category's pass (hostility's
+ * when it is loaded; the tokens are the same in every group). */
+static ms_status sentiment_and_deny(ms_scorer *s, const pass *p, const ms_input *in,
+                                    ms_result *r)
+{
+    const ms_models *m = s->models;
+    if (!m->n || !p->prepared[m->m[0].group]) {
+        /* a model set without a comment-only model (evaluating one model) */
+        r->sentiment = ms_vader_compound(m->lx, in->text, in->len);
+        return MS_OK;
+    }
+    ms_featurizer *f = s->fz[m->m[0].group];
+    r->sentiment = m->m[0].card.features.lexicon ? ms_features_sentiment(f)
+                                                 : ms_vader_compound(m->lx, in->text, in->len);
+    return deny_terms(s, in, ms_featurizer_tokens(f), r);
+}
+
+/* Reasons per flagged category. Attribution re-runs a group's features
+ * with bookkeeping on; context reasons read the context block of the
+ * group's last build, which for a context model is its own (a context
+ * group is never shared with a model that comes later here: the context
+ * setting is part of what groups share). */
+static ms_status all_reasons(ms_scorer *s, const pass *p, const ms_input *in, ms_result *r)
+{
+    const ms_models *m = s->models;
+    for (size_t i = 0; i < m->n; i++) {
+        const loaded_model *lm = &m->m[i];
+        /* --reasons all: hostility's word reasons for every comment */
+        int all = s->reasons == MS_REASONS_ALL && r->scores[i].has_score &&
+                  !lm->card.features.context && lm->legacy == MS_CAT_HOSTILITY;
+        if (!r->scores[i].flagged && !all)
+            continue;
+        ms_status st;
+        if (lm->card.features.context) {
+            if (p->built_in[lm->group] != i)
+                continue;
+            st = context_reasons(s, i, in, r);
+        } else {
+            st = word_reasons(s, i, in, r, r->scores[i].flagged);
+        }
+        if (st != MS_OK)
+            return st;
+    }
+    return MS_OK;
+}
+
+/* Every model's score of the comment, the policy's decision and the
+ * reasons. On failure r is left for the caller to clear. */
+static ms_status score_models(ms_scorer *s, const ms_input *in, ms_result *r)
+{
+    const ms_models *m = s->models;
+    r->scores = calloc(m->n ? m->n : 1, sizeof *r->scores);
+    if (!r->scores)
+        return MS_ERR_NOMEM;
+    r->n_scores = m->n;
+    pass p;
+    memset(&p, 0, sizeof p);
+    for (size_t g = 0; g < MS_MAX_CATEGORIES; g++)
+        p.built_in[g] = SIZE_MAX;
+    ms_status st = MS_OK;
+    for (size_t i = 0; st == MS_OK && i < m->n; i++)
+        st = score_model(s, &p, i, in, r);
+    if (st != MS_OK)
+        return st;
+    fill_legacy(m, r);
+    st = sentiment_and_deny(s, &p, in, r);
+    if (st != MS_OK)
+        return st;
+    r->action = ms_policy_decide(s->policy, r);
+    return all_reasons(s, &p, in, r);
+}
+
 ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -345,110 +505,9 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
     else if (language_unread(s, &in, r))
         return MS_OK;
 
-    const ms_models *m = s->models;
-    ms_status st = MS_OK;
-    r->scores = calloc(m->n ? m->n : 1, sizeof *r->scores);
-    if (!r->scores) {
-        st = MS_ERR_NOMEM;
-        goto fail;
-    }
-    r->n_scores = m->n;
-    int has_context = in.article || in.parent_text;
-    int prepared[MS_MAX_CATEGORIES] = {0};
-    int packed[MS_MAX_CATEGORIES] = {0};
-    double pack_dot[MS_MAX_CATEGORIES][MS_PACK_MODELS];
-    int built = -1; /* the model whose vector the group's featurizer holds */
-    size_t built_in[MS_MAX_CATEGORIES];
-    r->off_topic_missing = "no off-topic model is loaded";
-    for (size_t i = 0; i < m->n; i++) {
-        const loaded_model *lm = &m->m[i];
-        ms_category_score *cs = &r->scores[i];
-        cs->category = lm->card.category;
-        if (lm->card.features.context && !has_context) {
-            cs->missing = "no article or parent comment to compare with";
-        } else {
-            size_t g = lm->group;
-            if (!prepared[g]) {
-                st = ms_features_prepare(s->fz[g], &in, &r->notes);
-                if (st != MS_OK)
-                    goto fail;
-                prepared[g] = 1;
-            }
-            double dec;
-            if (lm->card.features.context) {
-                /* the context block needs the vector built */
-                st = ms_features_weigh(s->fz[g], &lm->idf, 0, &s->vec);
-                dec = st == MS_OK ? ms_linear_decision(lm->linear, &s->vec) : 0;
-                built_in[g] = i;
-            } else if (lm->pack >= 0) {
-                /* a pack: every member's w.x in one pass, on its first member */
-                const model_pack *pk = &m->packs[lm->pack];
-                if (!packed[lm->pack]) {
-                    st = ms_features_dot_packed(s->fz[g], pk->slots, pk->k, pk->w, pk->dim,
-                                                pack_dot[lm->pack]);
-                    packed[lm->pack] = 1;
-                }
-                dec = pack_dot[lm->pack][lm->pack_slot] - lm->linear->rho;
-            } else {
-                /* comment-only: w.x in one pass over the shared counts */
-                st = ms_features_dot(s->fz[g], &lm->idf, lm->linear->w, lm->linear->dim, &dec);
-                dec -= lm->linear->rho;
-            }
-            if (st != MS_OK)
-                goto fail;
-            built = (int)i;
-            cs->score = ms_linear_probability(lm->linear, dec);
-            cs->has_score = 1;
-        }
-        if (strcmp(cs->category, "hostility") == 0) {
-            r->hostility = cs->score;
-            r->has_hostility = cs->has_score;
-        } else if (strcmp(cs->category, "off_topic") == 0) {
-            r->off_topic = cs->score;
-            r->has_off_topic = cs->has_score;
-            r->off_topic_missing = cs->missing;
-        }
-    }
-    (void)built;
-    /* sentiment and deny terms from the first category's pass (hostility's
-     * when it is loaded; the tokens are the same in every group) */
-    if (m->n && prepared[m->m[0].group]) {
-        ms_featurizer *f = s->fz[m->m[0].group];
-        r->sentiment = m->m[0].card.features.lexicon ? ms_features_sentiment(f)
-                                                     : ms_vader_compound(m->lx, in.text, in.len);
-        st = deny_terms(s, &in, ms_featurizer_tokens(f), r);
-        if (st != MS_OK)
-            goto fail;
-    } else {
-        /* a model set without a comment-only model (evaluating one model) */
-        r->sentiment = ms_vader_compound(m->lx, in.text, in.len);
-    }
-    r->action = ms_policy_decide(s->policy, r);
-    /* Reasons per flagged category. Attribution re-runs a group's features
-     * with bookkeeping on; context reasons read the context block of the
-     * group's last build, which for a context model is its own (a context
-     * group is never shared with a model that comes later here: the
-     * context setting is part of what groups share). */
-    for (size_t i = 0; i < m->n; i++) {
-        /* --reasons all: hostility's word reasons for every comment */
-        int all = s->reasons == MS_REASONS_ALL && r->scores[i].has_score &&
-                  !m->m[i].card.features.context &&
-                  strcmp(m->m[i].card.category, "hostility") == 0;
-        if (!r->scores[i].flagged && !all)
-            continue;
-        if (m->m[i].card.features.context) {
-            if (built_in[m->m[i].group] != i)
-                continue;
-            st = context_reasons(s, i, &in, r);
-        } else {
-            st = word_reasons(s, i, &in, r, r->scores[i].flagged);
-        }
-        if (st != MS_OK)
-            goto fail;
-    }
-    return MS_OK;
-fail:
-    ms_result_clear(r);
+    ms_status st = score_models(s, &in, r);
+    if (st != MS_OK)
+        ms_result_clear(r);
     return st;
 }
 
@@ -461,7 +520,7 @@ void ms_scorer_set_reasons(ms_scorer *s, ms_reasons_mode mode)
 ms_status ms_scorer_contrib(ms_scorer *s, const char *text, size_t len, const ms_tokens **t,
                             const double **contrib)
 {
-    int i = ms_models_category_find(s->models, "hostility");
+    int i = s->models->legacy[MS_CAT_HOSTILITY];
     if (i < 0)
         return MS_ERR_UNSUPPORTED;
     const loaded_model *lm = &s->models->m[i];
