@@ -264,8 +264,9 @@ typedef enum ms_category {
 /* "hostility", "off_topic". */
 MS_API const char *ms_category_name(ms_category c);
 
-/* At most this many categories are loaded from one models directory. */
-#define MS_MAX_CATEGORIES 32
+/* At most this many model directories are loaded from one models
+ * directory, every language's together. */
+#define MS_MAX_CATEGORIES 64
 
 typedef enum ms_action {
     MS_ACTION_PUBLISH = 0,

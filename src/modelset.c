@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 /* The model in dir/name; card, when not NULL, is its card already read
  * (taken over: the caller no longer clears it). */
@@ -103,6 +104,13 @@ static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
     return m;
 }
 
+/* 1 when the language tags a and b have the same primary subtag. */
+static int same_language(const char *a, const char *b)
+{
+    size_t n = strcspn(a, "-_");
+    return n == strcspn(b, "-_") && strncasecmp(a, b, n) == 0;
+}
+
 /* The ms_category a category name fills the legacy fields of (the table
  * of ms_category_name), or -1. Read once, when a model is loaded. */
 static int legacy_category(const char *name)
@@ -119,11 +127,13 @@ static ms_status add_model(ms_models *m, const char *dir, const char *name, cons
                            ms_card *card, unsigned flags, ms_error *err)
 {
     ms_status st = MS_OK;
+    const char *lang = card && card->language ? card->language : "en";
     for (size_t i = 0; st == MS_OK && i < m->n; i++)
-        if (strcmp(m->m[i].card.category, cat) == 0)
+        if (strcmp(m->m[i].card.category, cat) == 0 && same_language(m->m[i].card.language, lang))
             st = ms_fail(err, MS_ERR_MODEL, dir, 0, 0,
-                         "two model directories name the category \"%s\" (%s/ and another)",
-                         cat, name);
+                         "two model directories name the category \"%s\" in language \"%s\" "
+                         "(%s/ and another)",
+                         cat, lang, name);
     if (st == MS_OK && m->n >= MS_MAX_CATEGORIES)
         st = ms_fail(err, MS_ERR_MODEL, dir, 0, 0, "more than %d model directories",
                      MS_MAX_CATEGORIES);
@@ -141,18 +151,25 @@ static ms_status add_model(ms_models *m, const char *dir, const char *name, cons
         return st;
     }
     lm->legacy = legacy_category(lm->card.category);
+    lm->nested = strchr(name, '/') != NULL;
     m->n++;
     return MS_OK;
 }
 
 /* The models' order, that of scores and reasons: the legacy categories in
- * ms_category's order, then the others by name. */
+ * ms_category's order, then the others by name; the models of the first
+ * level (the default language's) before a language's directory. */
 static int cmp_model(const void *a, const void *b)
 {
     const loaded_model *x = a, *y = b;
     int rx = x->legacy < 0 ? MS_CAT_COUNT : x->legacy;
     int ry = y->legacy < 0 ? MS_CAT_COUNT : y->legacy;
-    return rx != ry ? rx - ry : strcmp(x->card.category, y->card.category);
+    if (rx != ry)
+        return rx - ry;
+    if (x->nested != y->nested) /* DIR/CATEGORY before DIR/LANGUAGE/CATEGORY */
+        return x->nested - y->nested;
+    int c = strcmp(x->card.category, y->card.category);
+    return c ? c : strcmp(x->card.language, y->card.language);
 }
 
 /* Packs the comment-only models of each group that has two or more, five
@@ -213,7 +230,7 @@ static void models_finish(ms_models *m)
         m->legacy[c] = -1;
     for (size_t i = 0; i < m->n; i++) {
         loaded_model *lm = &m->m[i];
-        if (lm->legacy >= 0)
+        if (lm->legacy >= 0 && m->legacy[lm->legacy] < 0)
             m->legacy[lm->legacy] = (int)i;
         lm->info.name = lm->card.category;
         lm->info.perspective_attribute = lm->card.perspective_attribute;
@@ -242,34 +259,72 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The names of dir's subdirectories (but lexicons), sorted. OUT: *names,
- * *n (free each and the array). */
-static ms_status list_dirs(const char *dir, char ***names, size_t *n, ms_error *err)
+/* Appends the names of dir's subdirectories (but lexicons and hidden
+ * ones), sorted, each prefixed with prefix ("" or "de/"). OUT: *names, *n,
+ * *cap (free each and the array). */
+static ms_status list_dir(const char *dir, const char *prefix, char ***names, size_t *n,
+                          size_t *cap, ms_error *err)
 {
-    *names = NULL;
-    *n = 0;
     DIR *d = opendir(dir);
     if (!d)
         return ms_fail(err, errno == ENOENT ? MS_ERR_NOT_FOUND : MS_ERR_IO, dir, 0, 0, "%s",
                        strerror(errno));
-    size_t cap = 0;
+    size_t first = *n;
     ms_status st = MS_OK;
     struct dirent *e;
+    ms_buf name = {0};
     while (st == MS_OK && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.' || strcmp(e->d_name, "lexicons") == 0)
             continue;
         if (*n >= 4 * MS_MAX_CATEGORIES)
             break; /* a models directory is not a dumping ground */
-        if (ms_grow((void **)names, &cap, *n + 1, sizeof **names) != MS_OK ||
-            !((*names)[*n] = ms_strdup0(e->d_name))) {
+        name.len = 0;
+        if (ms_buf_printf(&name, "%s%s", prefix, e->d_name) != MS_OK ||
+            ms_grow((void **)names, cap, *n + 1, sizeof **names) != MS_OK ||
+            !((*names)[*n] = ms_strdup0(name.data))) {
             st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
             break;
         }
         (*n)++;
     }
     closedir(d);
-    if (*n > 1)
-        qsort(*names, *n, sizeof **names, cmp_str);
+    ms_buf_free(&name);
+    if (*n - first > 1)
+        qsort(*names + first, *n - first, sizeof **names, cmp_str);
+    return st;
+}
+
+/* The model directories under dir: DIR/NAME and, below a directory
+ * without a card (a language's, DIR/de), DIR/NAME/SUB; the first level
+ * first, each sorted. OUT: *names, *n (free each and the array). */
+static ms_status list_dirs(const char *dir, char ***names, size_t *n, ms_error *err)
+{
+    *names = NULL;
+    *n = 0;
+    size_t cap = 0;
+    ms_status st = list_dir(dir, "", names, n, &cap, err);
+    size_t top = *n;
+    ms_buf path = {0}, prefix = {0};
+    for (size_t i = 0; st == MS_OK && i < top; i++) {
+        struct stat sb;
+        path.len = prefix.len = 0;
+        if (ms_buf_printf(&path, "%s/%s/card.json", dir, (*names)[i]) != MS_OK ||
+            ms_buf_printf(&prefix, "%s/", (*names)[i]) != MS_OK) {
+            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+            break;
+        }
+        if (stat(path.data, &sb) == 0 || errno != ENOENT)
+            continue; /* a model's own directory (or one that says why not) */
+        path.len -= strlen("/card.json");
+        path.data[path.len] = '\0';
+        if (stat(path.data, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            st = list_dir(path.data, prefix.data, names, n, &cap, err);
+            if (st == MS_ERR_NOT_FOUND)
+                st = MS_OK;
+        }
+    }
+    ms_buf_free(&path);
+    ms_buf_free(&prefix);
     return st;
 }
 
@@ -454,13 +509,6 @@ double ms_sentiment(const ms_models *m, const char *text, size_t len)
 
 const ms_lexicon *ms_models_lexicon(const ms_models *m) { return m->lx; }
 
-/* 1 when the language tags a and b have the same primary subtag. */
-static int same_language(const char *a, const char *b)
-{
-    size_t n = strcspn(a, "-_");
-    return n == strcspn(b, "-_") && strncasecmp(a, b, n) == 0;
-}
-
 int ms_models_read_language(const ms_models *m, const char *code)
 {
     /* the languages the model cards name ("language", "en" by default) */
@@ -469,5 +517,19 @@ int ms_models_read_language(const ms_models *m, const char *code)
         if (ci && ci->language && same_language(ci->language, code))
             return 1;
     }
+    return 0;
+}
+
+int ms_models_applies(const ms_models *m, size_t i, const char (*codes)[8], size_t n)
+{
+    const char *lang = m->m[i].card.language;
+    if (n == 0) {
+        /* the default language: that of the first-level hostility model */
+        int d = m->legacy[MS_CAT_HOSTILITY];
+        return d < 0 || same_language(lang, m->m[d].card.language);
+    }
+    for (size_t k = 0; k < n; k++)
+        if (same_language(lang, codes[k]))
+            return 1;
     return 0;
 }

@@ -25,6 +25,7 @@ typedef struct loaded_model {
     size_t group;        /* the feature group it shares a pass with */
     int pack;            /* its pack (index into ms_models.packs), or -1 */
     int pack_slot;       /* its place in the pack */
+    int nested;          /* 1: in a language's directory (DIR/de/hostility) */
     int legacy;          /* the ms_category whose legacy fields it fills
                             (ms_category_name's table), or -1 */
 } loaded_model;
@@ -52,9 +53,15 @@ struct ms_models {
     model_pack packs[MS_MAX_CATEGORIES];
     size_t n_packs;
     ms_spans_model *spans; /* models/spans, when present: reason spans */
-    int legacy[MS_CAT_COUNT]; /* the model of each ms_category, or -1:
-                                 hostility's drives reason spans and
-                                 --reasons all */
+    int legacy[MS_CAT_COUNT]; /* the first-level model of each ms_category,
+                                 or -1: the default language's (its
+                                 hostility gives the spans trainer its
+                                 contributions) */
 };
+
+/* 1 when model i of m scores a comment in the languages codes[0, n): its
+ * card names one of them; with n == 0 (language undecided), when it is of
+ * the default language, that of the first-level hostility model. */
+int ms_models_applies(const ms_models *m, size_t i, const char (*codes)[8], size_t n);
 
 #endif

@@ -175,7 +175,7 @@ static void w_notes(wbuf *w, int *first, const ms_result *res)
         off_listed |= res->scores[i].category && strcmp(res->scores[i].category, "off_topic") == 0;
     int any_note = !res->has_off_topic && !off_listed;
     for (size_t i = 0; i < res->n_scores; i++)
-        any_note |= !res->scores[i].has_score;
+        any_note |= !res->scores[i].has_score && res->scores[i].category;
     for (size_t i = 0; i < COUNT_OF(note_names); i++)
         any_note |= (res->notes & note_names[i].bit) != 0;
     any_note |= (res->notes & MS_NOTE_LANGUAGE_PART) != 0;

@@ -271,35 +271,39 @@ static ms_status deny_terms(ms_scorer *s, const ms_input *in, const ms_tokens *t
     return st;
 }
 
-/* Notes which parts of the comment no loaded model reads (r->unread,
- * MS_NOTE_LANGUAGE_PART); returns how many parts a model reads. */
-static size_t parts_read(const ms_scorer *s, const ms_language *lang, ms_result *r)
+/* The languages a comment is scored in: codes[0, n), each one that a
+ * loaded model reads; n == 0 is the default language's models (an
+ * undecided detection). */
+typedef struct route {
+    char codes[MS_LANGUAGE_PARTS][8];
+    size_t n;
+} route;
+
+/* Adds code to rt when a loaded model reads it, else to r->unread. */
+static void route_add(const ms_scorer *s, const char *code, route *rt, ms_result *r)
 {
-    size_t n_read = 0, at = 0;
-    for (size_t i = 0; i < lang->n_parts; i++) {
-        const char *code = lang->parts[i].code;
-        if (ms_models_read_language(s->models, code)) {
-            n_read++;
-            continue;
-        }
-        size_t n = strlen(code);
-        if (at + n + 2 > sizeof r->unread)
-            continue;
-        if (at)
-            r->unread[at++] = ',';
-        memcpy(r->unread + at, code, n + 1);
-        at += n;
+    if (ms_models_read_language(s->models, code)) {
+        if (rt->n < MS_LANGUAGE_PARTS)
+            snprintf(rt->codes[rt->n++], sizeof rt->codes[0], "%s", code);
+        return;
     }
-    return n_read;
+    size_t at = strlen(r->unread), n = strlen(code);
+    if (at + n + 2 > sizeof r->unread)
+        return;
+    if (at)
+        r->unread[at++] = ',';
+    memcpy(r->unread + at, code, n + 1);
 }
 
-/* Notes the comment's language; 1 when no loaded model reads any of it, so
- * it is left unscored (never given a number for text the models cannot
- * read). A comment only partly in such a language is scored by the models
- * that read the rest, and the note says what was not read: padding abuse
- * with a sentence in another language must not publish it unscored. */
-static int language_unread(const ms_scorer *s, const ms_input *in, ms_result *r)
+/* Which languages the comment is scored in (OUT: *rt) and notes its
+ * language; 1 when no loaded model reads any of it, so it is left unscored
+ * (never given a number for text the models cannot read). A comment in
+ * several languages is scored by the models of each that they read, and
+ * the note says what was not read: padding abuse with a sentence in
+ * another language must not publish it unscored. */
+static int route_languages(const ms_scorer *s, const ms_input *in, ms_result *r, route *rt)
 {
+    memset(rt, 0, sizeof *rt);
     ms_language lang = {.decisive = 1};
     if (in->language && *in->language)
         snprintf(lang.code, sizeof lang.code, "%s", in->language);
@@ -308,16 +312,15 @@ static int language_unread(const ms_scorer *s, const ms_input *in, ms_result *r)
     if (!lang.decisive)
         return 0;
     snprintf(r->language, sizeof r->language, "%s", lang.code);
-    if (lang.n_parts > 1) {
-        size_t n_read = parts_read(s, &lang, r);
-        if (n_read && r->unread[0])
-            r->notes |= MS_NOTE_LANGUAGE_PART;
-        if (n_read)
-            return 0;
-        r->unread[0] = '\0';
-    }
-    if (ms_models_read_language(s->models, lang.code))
+    if (lang.n_parts == 0)
+        route_add(s, lang.code, rt, r);
+    for (size_t i = 0; i < lang.n_parts; i++)
+        route_add(s, lang.parts[i].code, rt, r);
+    if (rt->n && r->unread[0])
+        r->notes |= MS_NOTE_LANGUAGE_PART;
+    if (rt->n)
         return 0;
+    r->unread[0] = '\0';
     r->notes |= MS_NOTE_LANGUAGE;
     r->off_topic_missing = "not scored: a language no loaded model reads";
     r->action = ms_policy_decide(s->policy, r);
@@ -394,20 +397,29 @@ static ms_status score_model(ms_scorer *s, pass *p, size_t i, const ms_input *in
     return MS_OK;
 }
 
-/* The result's legacy hostility and off_topic fields, from the models the
- * model set says fill them. */
+/* The result's legacy hostility and off_topic fields: for each, the
+ * highest score of the models that fill it (one a language), as the
+ * policy acts on the highest. */
 static void fill_legacy(const ms_models *m, ms_result *r)
 {
-    int h = m->legacy[MS_CAT_HOSTILITY], o = m->legacy[MS_CAT_OFF_TOPIC];
-    if (h >= 0) {
-        r->hostility = r->scores[h].score;
-        r->has_hostility = r->scores[h].has_score;
-    }
     r->off_topic_missing = "no off-topic model is loaded";
-    if (o >= 0) {
-        r->off_topic = r->scores[o].score;
-        r->has_off_topic = r->scores[o].has_score;
-        r->off_topic_missing = r->scores[o].missing;
+    int seen[MS_CAT_COUNT] = {0};
+    for (size_t i = 0; i < m->n; i++) {
+        const ms_category_score *cs = &r->scores[i];
+        int c = m->m[i].legacy;
+        if (c < 0 || !cs->category)
+            continue;
+        int first = !seen[c];
+        seen[c] = 1;
+        if (c == MS_CAT_HOSTILITY && (first || (cs->has_score && cs->score > r->hostility))) {
+            r->hostility = cs->score;
+            r->has_hostility = cs->has_score;
+        } else if (c == MS_CAT_OFF_TOPIC &&
+                   (first || (cs->has_score && cs->score > r->off_topic))) {
+            r->off_topic = cs->score;
+            r->has_off_topic = cs->has_score;
+            r->off_topic_missing = cs->missing;
+        }
     }
 }
 
@@ -459,7 +471,7 @@ static ms_status all_reasons(ms_scorer *s, const pass *p, const ms_input *in, ms
 
 /* Every model's score of the comment, the policy's decision and the
  * reasons. On failure r is left for the caller to clear. */
-static ms_status score_models(ms_scorer *s, const ms_input *in, ms_result *r)
+static ms_status score_models(ms_scorer *s, const ms_input *in, const route *rt, ms_result *r)
 {
     const ms_models *m = s->models;
     r->scores = calloc(m->n ? m->n : 1, sizeof *r->scores);
@@ -472,7 +484,8 @@ static ms_status score_models(ms_scorer *s, const ms_input *in, ms_result *r)
         p.built_in[g] = SIZE_MAX;
     ms_status st = MS_OK;
     for (size_t i = 0; st == MS_OK && i < m->n; i++)
-        st = score_model(s, &p, i, in, r);
+        if (ms_models_applies(m, i, rt->codes, rt->n))
+            st = score_model(s, &p, i, in, r);
     if (st != MS_OK)
         return st;
     fill_legacy(m, r);
@@ -487,6 +500,7 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
 {
     memset(r, 0, sizeof *r);
     ms_input in = *orig;
+    route rt = {.n = 0};
     r->notes = in.notes;
     if (!in.text)
         in.len = 0, in.text = "";
@@ -502,10 +516,10 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
         k++;
     if (k == in.len)
         r->notes |= MS_NOTE_EMPTY;
-    else if (language_unread(s, &in, r))
+    else if (route_languages(s, &in, r, &rt))
         return MS_OK;
 
-    ms_status st = score_models(s, &in, r);
+    ms_status st = score_models(s, &in, &rt, r);
     if (st != MS_OK)
         ms_result_clear(r);
     return st;

@@ -148,6 +148,63 @@ static void test_whole_comment_detected(void **state)
     free(t);
 }
 
+/* A language's models in DIR/<lang>/<category> (README "How it is built"):
+ * found beside the first level's, and each comment scored by the models
+ * of its own language only. The German model here is a copy of the English
+ * hostility model whose card says "de". */
+static void test_language_directories(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ms_lang_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "set -e; cd %s; ln -s %s/lexicons lexicons; ln -s %s/hostility hostility; "
+             "mkdir -p de/hostility; cp %s/hostility/model.svm %s/hostility/idf.bin "
+             "de/hostility/; sed 's/\"language\": \"en\"/\"language\": \"de\"/' "
+             "%s/hostility/card.json > de/hostility/card.json",
+             dir, MS_MODELS_DIR, MS_MODELS_DIR, MS_MODELS_DIR, MS_MODELS_DIR, MS_MODELS_DIR);
+    assert_int_equal(system(cmd), 0);
+    ms_models *m;
+    ms_policy *p;
+    ms_scorer *sc;
+    ms_error err;
+    assert_int_equal(ms_models_load(dir, &m, &err), MS_OK);
+    assert_int_equal(ms_models_category_count(m), 2);
+    assert_string_equal(ms_models_category_info(m, 0)->language, "en");
+    assert_string_equal(ms_models_category_info(m, 1)->language, "de");
+    assert_int_equal(ms_models_category_find(m, "hostility"), 0);
+    assert_true(ms_models_read_language(m, "de"));
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+
+    const char *de = "Du bist ein Idiot und hast keine Ahnung, lies den Artikel nochmal.";
+    ms_input in = {.text = de, .len = strlen(de)};
+    ms_result r;
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_string_equal(r.language, "de");
+    assert_false(r.notes & (MS_NOTE_LANGUAGE | MS_NOTE_LANGUAGE_PART));
+    assert_int_equal(r.n_scores, 2);
+    assert_null(r.scores[0].category); /* the English model: not this language's */
+    assert_true(r.scores[1].has_score);
+    assert_true(r.has_hostility);
+    assert_true(r.hostility == r.scores[1].score);
+    ms_result_clear(&r);
+
+    const char *en = "Thanks for writing this up, the section on the budget was clear.";
+    in.text = en, in.len = strlen(en);
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_true(r.scores[0].has_score);
+    assert_null(r.scores[1].category);
+    ms_result_clear(&r);
+
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +216,7 @@ int main(void)
         cmocka_unit_test(test_scorer_leaves_it_unscored),
         cmocka_unit_test(test_padding_is_scored),
         cmocka_unit_test(test_whole_comment_detected),
+        cmocka_unit_test(test_language_directories),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
 }
