@@ -37,7 +37,9 @@ extern "C" {
 #define MS_VERSION "0.1.0"
 
 /* Limits (documented, enforced; exceeding one is MS_ERR_LIMIT naming it). */
-#define MS_MAX_COMMENT_BYTES (256u * 1024u)        /* one comment's text */
+/* One comment's text: a longer one is not an error but cut on a UTF-8
+ * boundary, by the readers and by ms_score, and noted MS_NOTE_TRUNCATED. */
+#define MS_MAX_COMMENT_BYTES (256u * 1024u)
 #define MS_MAX_DOCUMENT_BYTES (256u * 1024u * 1024u) /* one JSON document / page */
 #define MS_MAX_JSON_DEPTH 64                        /* nesting in any JSON input */
 #define MS_MAX_COMMENTS 1000000u                    /* comments in one document */

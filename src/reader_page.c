@@ -378,11 +378,11 @@ static ms_status page_comment(const page_line *ls, size_t i, size_t stop, size_t
         return ms_fail(err, st, source, c->line, 0, "out of memory");
     }
     c->text = b.data;
-    c->text_len = b.len;
-    if (c->text_len > MS_MAX_COMMENT_BYTES)
-        return ms_fail(err, MS_ERR_LIMIT, source, c->line, 0,
-                       "comment %zu: text longer than %u bytes (MS_MAX_COMMENT_BYTES)", index,
-                       MS_MAX_COMMENT_BYTES);
+    c->text_len = rd_text_cut(b.data, b.len);
+    if (c->text_len < b.len) {
+        c->text[c->text_len] = '\0';
+        c->notes |= MS_NOTE_TRUNCATED;
+    }
     return MS_OK;
 }
 

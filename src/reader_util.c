@@ -131,6 +131,16 @@ void rd_comment_clear(ms_comment *c)
     memset(c, 0, sizeof *c);
 }
 
+size_t rd_text_cut(const char *s, size_t n)
+{
+    if (n <= MS_MAX_COMMENT_BYTES)
+        return n;
+    n = MS_MAX_COMMENT_BYTES;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 char *rd_number_text(size_t n)
 {
     char tmp[32];
@@ -410,10 +420,6 @@ ms_status rd_comment_from_json(json_t *o, ms_comment *c, const char *source, lon
     if (!json_is_string(text))
         return ms_fail(err, MS_ERR_PARSE, source, line, 0, "%smissing or non-string \"text\"",
                        prefix);
-    if (json_string_length(text) > MS_MAX_COMMENT_BYTES)
-        return ms_fail(err, MS_ERR_LIMIT, source, line, 0,
-                       "%stext longer than %u bytes (MS_MAX_COMMENT_BYTES)", prefix,
-                       MS_MAX_COMMENT_BYTES);
     ms_status st;
     if ((st = rd_field_text(o, "id", &c->id, source, line, prefix, err)) ||
         (st = rd_field_text(o, "author", &c->author, source, line, prefix, err)) ||
@@ -425,7 +431,9 @@ ms_status rd_comment_from_json(json_t *o, ms_comment *c, const char *source, lon
         c->line = line;
         return st;
     }
-    c->text_len = json_string_length(text);
+    c->text_len = rd_text_cut(json_string_value(text), json_string_length(text));
+    if (c->text_len < json_string_length(text))
+        c->notes |= MS_NOTE_TRUNCATED;
     c->text = ms_strndup(json_string_value(text), c->text_len);
     if (!c->text) {
         rd_comment_clear(c);

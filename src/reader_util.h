@@ -34,6 +34,11 @@ void rd_trim(const char **s, size_t *n);
 char *rd_dup_trimmed(const char *s, size_t n, ms_status *st);
 void rd_article_free(ms_article *a);
 void rd_comment_clear(ms_comment *c);
+/* How much of a comment's text s[0..n) is kept: all of it up to
+ * MS_MAX_COMMENT_BYTES, else that much cut back to a UTF-8 boundary (the
+ * reader then notes MS_NOTE_TRUNCATED). One rule for every reader, and the
+ * scorer's own. */
+size_t rd_text_cut(const char *s, size_t n);
 char *rd_number_text(size_t n);
 ms_status rd_json_prescan(const char *d, size_t n, long line0, const char *source, scan_info *si,
                           ms_error *err);

@@ -341,18 +341,19 @@ static void test_json_limits(void **state)
     assert_int_equal(parse_json(quoted, &err), MS_OK);
     free(quoted);
 
-    /* one comment's text */
-    size_t big = MS_MAX_COMMENT_BYTES + 1;
+    /* one comment's text: exactly at the cap is kept whole (the over-long
+     * case is test_long_comment_cut) */
+    size_t big = MS_MAX_COMMENT_BYTES;
     char *doc = malloc(big + 64);
     assert_non_null(doc);
     memcpy(doc, "{\"comments\":[{\"text\":\"", 22);
     memset(doc + 22, 'a', big);
     memcpy(doc + 22 + big, "\"}]}", 5);
-    assert_int_equal(parse_json(doc, &err), MS_ERR_LIMIT);
-    assert_non_null(strstr(err.message, "MS_MAX_COMMENT_BYTES"));
-    doc[22 + big - 1] = '"'; /* exactly at the cap is fine */
-    memcpy(doc + 22 + big, "}]}", 4);
-    assert_int_equal(parse_json(doc, &err), MS_OK);
+    ms_discussion *dd = NULL;
+    assert_int_equal(ms_discussion_parse(doc, strlen(doc), MS_FORMAT_JSON, "t", &dd, &err), MS_OK);
+    assert_int_equal(dd->comments[0].text_len, big);
+    assert_int_equal(dd->comments[0].notes & MS_NOTE_TRUNCATED, 0);
+    ms_discussion_free(dd);
     free(doc);
 
     /* the number of comments */
@@ -379,6 +380,86 @@ static void test_json_limits(void **state)
                      MS_ERR_LIMIT);
     assert_non_null(strstr(err.message, "MS_MAX_DOCUMENT_BYTES"));
     assert_null(d);
+}
+
+/* A text of n bytes: "é" (two bytes) repeated after one 'x', so that
+ * MS_MAX_COMMENT_BYTES falls inside a character. */
+static char *long_text(size_t n)
+{
+    char *t = malloc(n + 1);
+    assert_non_null(t);
+    t[0] = 'x';
+    size_t i = 1;
+    for (; i + 1 < n; i += 2)
+        t[i] = '\xc3', t[i + 1] = '\xa9';
+    if (i < n)
+        t[i] = 'y';
+    t[n] = '\0';
+    return t;
+}
+
+/* The one rule for an over-long comment, in every reader: its text is cut
+ * to MS_MAX_COMMENT_BYTES on a UTF-8 boundary and noted as truncated; the
+ * thread around it is read as ever. Before, a JSON document or page with
+ * one such comment failed whole (MS_ERR_LIMIT: `score` exit 65, no output)
+ * and a JSON Lines line became an error. */
+static void assert_cut(const ms_comment *c)
+{
+    assert_true(c->text_len <= MS_MAX_COMMENT_BYTES);
+    assert_true(c->text_len >= MS_MAX_COMMENT_BYTES - 3);
+    assert_true(ms_utf8_valid(c->text, c->text_len));
+    assert_true(c->notes & MS_NOTE_TRUNCATED);
+    assert_int_equal(c->text[c->text_len], '\0');
+}
+
+static void test_long_comment_cut(void **state)
+{
+    (void)state;
+    size_t n = 2 * 1024 * 1024 + 1;
+    char *t = long_text(n);
+    ms_buf b = {0};
+    ms_error err;
+    ms_discussion *d = NULL;
+    /* a JSON document: the long comment between two short ones */
+    assert_int_equal(ms_buf_printf(&b, "{\"comments\":[{\"id\":\"a\",\"text\":\"short\"},"
+                                       "{\"id\":\"b\",\"text\":\"%s\"},{\"id\":\"c\",\"text\":\"end\"}]}",
+                                   t),
+                     MS_OK);
+    assert_int_equal(ms_discussion_parse(b.data, b.len, MS_FORMAT_AUTO, "doc", &d, &err), MS_OK);
+    assert_int_equal(d->n_comments, 3);
+    assert_cut(&d->comments[1]);
+    assert_int_equal(memcmp(d->comments[1].text, t, d->comments[1].text_len), 0);
+    assert_string_equal(d->comments[2].text, "end");
+    assert_int_equal(d->comments[0].notes & MS_NOTE_TRUNCATED, 0);
+    ms_discussion_free(d);
+
+    /* a JSON Lines line within MS_MAX_LINE_BYTES */
+    ms_jsonl_reader *r;
+    assert_int_equal(ms_jsonl_reader_new("s.jsonl", &r), MS_OK);
+    size_t m = MS_MAX_COMMENT_BYTES + 1001; /* a character starts here */
+    t[m] = '\0';
+    b.len = 0;
+    assert_int_equal(ms_buf_printf(&b, "{\"text\":\"%s\"}", t), MS_OK);
+    ms_comment *c = NULL;
+    assert_int_equal(ms_jsonl_reader_line(r, b.data, b.len, 1, &c, &err), MS_OK);
+    assert_cut(c);
+    ms_comment_free(c);
+    ms_jsonl_reader_free(r);
+
+    /* a captured page */
+    b.len = 0;
+    assert_int_equal(ms_buf_printf(&b, "Title\n\nBody of the article.\n\nAll comments\n"
+                                       "\xE2\x80\xA2 first comment\n\xE2\x80\xA2 %s\n"
+                                       "\xE2\x80\xA2 last comment\n",
+                                   t),
+                     MS_OK);
+    assert_int_equal(ms_discussion_parse(b.data, b.len, MS_FORMAT_PAGE, "page", &d, &err), MS_OK);
+    assert_int_equal(d->n_comments, 3);
+    assert_cut(&d->comments[1]);
+    assert_string_equal(d->comments[2].text, "last comment");
+    ms_discussion_free(d);
+    ms_buf_free(&b);
+    free(t);
 }
 
 /* ------------------------------------------------------------ JSON Lines */
@@ -781,6 +862,7 @@ int main(void)
         cmocka_unit_test(test_json_nul_escape_kept),
         cmocka_unit_test(test_json_input_need_not_be_terminated),
         cmocka_unit_test(test_json_limits),
+        cmocka_unit_test(test_long_comment_cut),
         cmocka_unit_test(test_jsonl_reader_lines),
         cmocka_unit_test(test_jsonl_discussion),
         cmocka_unit_test(test_format_detect),
