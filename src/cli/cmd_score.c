@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,7 +25,7 @@ static const char usage[] =
     "                        otherwise), csv or html\n"
     "      --out FILE        write the report to FILE atomically (a temporary file,\n"
     "                        then rename, only when the run succeeds); a device\n"
-    "                        or FIFO is written directly\n"
+    "                        or FIFO is written directly; never one of the inputs\n"
     "      --models DIR      model directory (default: the shipped models)\n"
     "      --policy FILE     community standards (default: DIR/policy.json)\n"
     "      --threshold SPEC  override a threshold: hostility=0.8, hostility.reject=0.95\n"
@@ -577,6 +578,29 @@ static int score_file(score_run *run, const char *path, ms_format format)
     return rc;
 }
 
+/* 1 (with the error said) when --out names a file that is one of the
+ * inputs (the same device and inode: a hard link or a symlink too, and
+ * stdin redirected from it): the report would replace the discussion. */
+static int out_is_input(const char *out_path, char **inputs, int n_inputs)
+{
+    struct stat so, si;
+    if (!out_path || stat(out_path, &so) != 0 || !S_ISREG(so.st_mode))
+        return 0;
+    for (int i = 0; i < (n_inputs ? n_inputs : 1); i++) {
+        const char *in = n_inputs ? inputs[i] : "-";
+        int is_stdin = strcmp(in, "-") == 0;
+        if ((is_stdin ? fstat(STDIN_FILENO, &si) : stat(in, &si)) != 0 || !S_ISREG(si.st_mode))
+            continue;
+        if (si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+            cli_errorf("--out %s is the input %s: the report would replace the discussion; "
+                       "write it to another file",
+                       out_path, is_stdin ? "on stdin" : in);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* The report's stream: stdout, or with --out a temporary beside FILE (or
  * FILE itself when it is a device or FIFO). NULL with *rc on failure. */
 static FILE *open_output(const char *out_path, ms_outfile *of, int *rc)
@@ -725,6 +749,8 @@ int cmd_score(int argc, char **argv)
         cli_errorf("--output html makes one page per discussion: give one FILE");
         return EXIT_USAGE;
     }
+    if (out_is_input(out_path, argv + optind, argc - optind))
+        return EXIT_USAGE;
     ms_models *models;
     ms_policy *policy;
     int rc = cli_load(&common, &models, &policy);

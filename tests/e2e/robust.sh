@@ -248,6 +248,25 @@ cmp -s "$f/report.json" "$tests/data/e2e/example.jsonl" && ok || bad "score --ou
 status $? 0 "compile with a planted model.bin.tmp.PID link"
 [ "$(cat "$f/victim")" = "precious" ] && ok || bad "compile followed a planted link"
 find "$f" -name '*.tmp.*' -type l -delete
+# score --out onto one of its inputs (issue 26): refused (64) naming both,
+# the discussion untouched: by its name, through a hard link, a symlink,
+# and as stdin; another file is still fine
+cp "$tests/data/e2e/discussion.json" "$f/thread.json"
+ln "$f/thread.json" "$f/thread.hard"
+ln -s thread.json "$f/thread.sym"
+for how in "--out $f/thread.json $f/thread.json" "--out $f/thread.hard $f/thread.json" \
+  "--out $f/thread.sym $tests/data/e2e/example.jsonl $f/thread.json"; do
+  # shellcheck disable=SC2086
+  "$bin" score -q -o json $how >/dev/null 2>"$f/err"
+  status $? 64 "score $how"
+  names "$f/err" "is the input"
+done
+"$bin" score -q -o json --out "$f/thread.json" - <"$f/thread.json" >/dev/null 2>"$f/err"
+status $? 64 "score --out FILE < FILE"
+names "$f/err" "is the input on stdin"
+cmp -s "$f/thread.json" "$tests/data/e2e/discussion.json" && ok || bad "score --out replaced its input"
+"$bin" score -q -o json --out "$f/report2.json" "$f/thread.json" 2>"$f/err"
+status $? 0 "score --out another file"
 # 2. score --out onto character devices (made here, never the real /dev
 # nodes): written directly, never replaced; a full device is a write error
 if mknod "$f/full" c 1 7 2>/dev/null && mknod "$f/null" c 1 3 2>/dev/null; then
