@@ -1,6 +1,8 @@
 # Scaling.cmake - modscore beyond one process (issue 24): the Python binding
-# (python/modscore, ctypes over libmodscore), the Dask job modscore-dask and
-# their tests. Included last from CMakeLists.txt: after Packaging.cmake,
+# (python/modscore, ctypes over libmodscore), the Dask job modscore-dask,
+# the template unit modscore@.service for several services behind HAProxy
+# (examples/haproxy/haproxy.cfg is installed with the examples), and their
+# tests. Included last from CMakeLists.txt: after Packaging.cmake,
 # whose unit directory and configuration paths it uses, and after tests/,
 # whose CTestCustom.cmake it adds to.
 
@@ -42,6 +44,13 @@ if(MS_PYTHON_DIR)
   install(PROGRAMS python/modscore-dask DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 
+# ------------------------------------------------------------------ units
+# modscore@PORT.service: one `modscore serve` per port, for a load balancer.
+if(MS_SYSTEMD_UNITDIR)
+  configure_file(packaging/modscore@.service.in modscore@.service @ONLY)
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/modscore@.service DESTINATION ${MS_SYSTEMD_UNITDIR})
+endif()
+
 # ------------------------------------------------------------------ tests
 # Debian's python3, not whichever python is first on PATH: the binding is
 # installed for it, and python3-distributed is its package.
@@ -57,8 +66,12 @@ if(BUILD_TESTING)
   add_test(NAME dask_cluster COMMAND ${ms_t}/dask_cluster.sh ${MS_PYTHON3}
     $<TARGET_FILE:modscore_cli> ${CMAKE_CURRENT_BINARY_DIR}/python/modscore-dask ${ms_t})
   set_tests_properties(dask_cluster PROPERTIES ENVIRONMENT "${ms_env}" SKIP_RETURN_CODE 77)
+  add_test(NAME haproxy_reload COMMAND ${ms_t}/haproxy_reload.sh $<TARGET_FILE:modscore_cli>
+    ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(haproxy_reload PROPERTIES SKIP_RETURN_CODE 77)
   # `ctest -T memcheck` would put python and the Dask processes under
-  # valgrind: python_leak runs the binding under valgrind itself.
+  # valgrind (python_leak runs the binding under valgrind itself), and
+  # haproxy_reload's load would slow to a trickle.
   file(APPEND ${CMAKE_BINARY_DIR}/CTestCustom.cmake
-    "list(APPEND CTEST_CUSTOM_MEMCHECK_IGNORE python_binding python_leak dask_cluster)\n")
+    "list(APPEND CTEST_CUSTOM_MEMCHECK_IGNORE python_binding python_leak dask_cluster haproxy_reload)\n")
 endif()
