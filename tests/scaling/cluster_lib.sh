@@ -2,7 +2,7 @@
 # scheduler and workers on loopback, from Debian's python3-distributed.
 #   start_scheduler DIR         scheduler on 127.0.0.1 (address in $SCHED)
 #   start_workers DIR N         N workers of one thread each; waits for them
-#   stop_cluster                stops what these started
+#   stop_cluster                stops what these started, workers first
 # PYTHONPATH and MODSCORE_MODELS are passed on to the workers.
 CLUSTER_PIDS=""
 
@@ -31,8 +31,20 @@ c = Client(sys.argv[1], timeout=60); c.wait_for_workers(int(sys.argv[2]), timeou
     "$SCHED" "$2"
 }
 
+# Workers first, then the scheduler (the order dask's own tools stop them
+# in); a process still there after 10 s is killed: a 2022.12 worker told
+# to stop while its scheduler closes the stream can hang in its shutdown.
 stop_cluster() {
-  for p in $CLUSTER_PIDS; do kill "$p" 2>/dev/null; done
-  for p in $CLUSTER_PIDS; do wait "$p" 2>/dev/null; done
+  pids=""
+  for p in $CLUSTER_PIDS; do pids="$p $pids"; done
+  for p in $pids; do
+    kill "$p" 2>/dev/null || continue
+    for _ in $(seq 100); do
+      grep -qs '^State:[[:space:]]*[^Z]' "/proc/$p/status" || break # gone, or a zombie
+      sleep 0.1
+    done
+    kill -KILL "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+  done
   CLUSTER_PIDS=""
 }
