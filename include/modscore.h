@@ -110,8 +110,12 @@ enum {
     MS_NOTE_TRUNCATED = 1u << 2,    /* only the first MS_MAX_COMMENT_BYTES scored */
     MS_NOTE_LANGUAGE = 1u << 3,     /* written in a language no loaded model reads
                                        (ms_result.language): scores left out */
-    MS_NOTE_LANGUAGE_PART = 1u << 4 /* partly written in languages no loaded model
+    MS_NOTE_LANGUAGE_PART = 1u << 4, /* partly written in languages no loaded model
                                        reads (ms_result.unread): scored on the rest */
+    MS_NOTE_LANGUAGE_DETECTED = 1u << 5 /* declared in one language
+                                       (ms_result.declared), decisively detected in
+                                       another (ms_result.language): the detected
+                                       one's models scored it */
 };
 
 /* One comment as read. text holds the original bytes (text_len of them,
@@ -290,6 +294,14 @@ MS_API ms_status ms_policy_parse(const char *data, size_t len, const char *sourc
                                  ms_policy **out, ms_error *err);
 /* The built-in default (used when models/ has no policy.json). */
 MS_API ms_status ms_policy_default(ms_policy **out);
+/* The site's language (the policy's "language"), or NULL: a comment's
+ * language when it declares none, and the models' when detection is
+ * undecided. The string belongs to the policy. */
+MS_API const char *ms_policy_language(const ms_policy *p);
+/* The action for a comment no loaded model reads any of (the policy's
+ * "unread"; default MS_ACTION_REVIEW: text nobody screened is shown to a
+ * moderator, never published unread). */
+MS_API ms_action ms_policy_unread(const ms_policy *p);
 MS_API void ms_policy_free(ms_policy *p);
 
 /* Applies an override such as "hostility=0.8" (the review threshold),
@@ -450,6 +462,8 @@ typedef struct ms_result {
                               decisively (ms_language.decisive), else "" */
     char unread[32];       /* with MS_NOTE_LANGUAGE_PART: the codes of the parts
                               no loaded model reads, comma-separated ("ru,zh") */
+    char declared[8];      /* with MS_NOTE_LANGUAGE_DETECTED: the language the
+                              input (or the site's policy) declared */
 } ms_result;
 
 /* What one comment is scored with. article and parent_text may be NULL;
@@ -463,8 +477,10 @@ typedef struct ms_input {
     unsigned notes;
     const char *author; /* the comment's author, or NULL: a comment by the
                            article's own author is a context feature */
-    const char *language; /* the comment's language (ISO 639-1) when the caller
-                             knows it: no detection then; NULL: detected */
+    const char *language; /* the comment's declared language (ISO 639-1, or a
+                             BCP 47 tag), or NULL: the policy's "language",
+                             else detected. A decisive detection of another
+                             language wins (MS_NOTE_LANGUAGE_DETECTED) */
 } ms_input;
 
 /* A scorer: one thread's buffers over shared models and policy (borrowed;
@@ -519,6 +535,9 @@ typedef struct ms_language {
  * The whole text is looked at (up to MS_MAX_COMMENT_BYTES); when the copy
  * it needs cannot be allocated the answer is "un", undecided. */
 MS_API void ms_language_detect(const char *text, size_t len, ms_language *out);
+/* The English name of a language code ("de" -> "German"; a BCP 47 tag's
+ * primary subtag counts), or NULL for a code it does not know. Static. */
+MS_API const char *ms_language_name(const char *code);
 
 /* 1 when a loaded model reads the language code (ISO 639-1, or a BCP 47
  * tag such as "en-GB": its primary subtag counts), as its card's

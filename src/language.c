@@ -7,6 +7,7 @@
  * two. */
 #include "modscore.h"
 
+#include "language.h"
 #include "util.h"
 
 #include <dlfcn.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* CLD2 (Debian libcld2-0) is a C++ library of 1.8 MB that brings the
  * shared C++ runtime with it: linked, it would cost every process 1.3 ms
@@ -272,4 +274,47 @@ void ms_language_detect(const char *text, size_t len, ms_language *out)
     detect_words(buf, k, out);
     if (buf != stack)
         free(buf);
+}
+
+int ms_language_same(const char *a, const char *b)
+{
+    size_t n = strcspn(a, "-_");
+    return n == strcspn(b, "-_") && strncasecmp(a, b, n) == 0;
+}
+
+/* ISO 639-1 codes CLD2 reports most, with their English names: sorted by
+ * code for bsearch. */
+static const struct {
+    const char *code, *name;
+} language_names[] = {
+    {"af", "Afrikaans"}, {"ar", "Arabic"},     {"bg", "Bulgarian"}, {"bn", "Bengali"},
+    {"ca", "Catalan"},   {"cs", "Czech"},      {"cy", "Welsh"},     {"da", "Danish"},
+    {"de", "German"},    {"el", "Greek"},      {"en", "English"},   {"es", "Spanish"},
+    {"et", "Estonian"},  {"eu", "Basque"},     {"fa", "Persian"},   {"fi", "Finnish"},
+    {"fr", "French"},    {"ga", "Irish"},      {"gl", "Galician"},  {"he", "Hebrew"},
+    {"hi", "Hindi"},     {"hr", "Croatian"},   {"hu", "Hungarian"}, {"id", "Indonesian"},
+    {"is", "Icelandic"}, {"it", "Italian"},    {"ja", "Japanese"},  {"ko", "Korean"},
+    {"lt", "Lithuanian"}, {"lv", "Latvian"},   {"ms", "Malay"},     {"nl", "Dutch"},
+    {"no", "Norwegian"}, {"pl", "Polish"},     {"pt", "Portuguese"}, {"ro", "Romanian"},
+    {"ru", "Russian"},   {"sk", "Slovak"},     {"sl", "Slovenian"}, {"sq", "Albanian"},
+    {"sr", "Serbian"},   {"sv", "Swedish"},    {"sw", "Swahili"},   {"th", "Thai"},
+    {"tl", "Tagalog"},   {"tr", "Turkish"},    {"uk", "Ukrainian"}, {"ur", "Urdu"},
+    {"vi", "Vietnamese"}, {"zh", "Chinese"},
+};
+
+const char *ms_language_name(const char *code)
+{
+    size_t lo = 0, hi = sizeof language_names / sizeof *language_names;
+    size_t n = code ? strcspn(code, "-_") : 0;
+    while (n == 2 && lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strncasecmp(code, language_names[mid].code, 2);
+        if (c == 0)
+            return language_names[mid].name;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
 }

@@ -3,6 +3,7 @@
  * and packed; lookups by category, attribute and language. */
 #include "modelset.h"
 
+#include "language.h"
 #include "sentiment.h"
 #include "util.h"
 
@@ -104,13 +105,6 @@ static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
     return m;
 }
 
-/* 1 when the language tags a and b have the same primary subtag. */
-static int same_language(const char *a, const char *b)
-{
-    size_t n = strcspn(a, "-_");
-    return n == strcspn(b, "-_") && strncasecmp(a, b, n) == 0;
-}
-
 /* The ms_category a category name fills the legacy fields of (the table
  * of ms_category_name), or -1. Read once, when a model is loaded. */
 static int legacy_category(const char *name)
@@ -129,7 +123,7 @@ static ms_status add_model(ms_models *m, const char *dir, const char *name, cons
     ms_status st = MS_OK;
     const char *lang = card && card->language ? card->language : "en";
     for (size_t i = 0; st == MS_OK && i < m->n; i++)
-        if (strcmp(m->m[i].card.category, cat) == 0 && same_language(m->m[i].card.language, lang))
+        if (strcmp(m->m[i].card.category, cat) == 0 && ms_language_same(m->m[i].card.language, lang))
             st = ms_fail(err, MS_ERR_MODEL, dir, 0, 0,
                          "two model directories name the category \"%s\" in language \"%s\" "
                          "(%s/ and another)",
@@ -514,7 +508,7 @@ int ms_models_read_language(const ms_models *m, const char *code)
     /* the languages the model cards name ("language", "en" by default) */
     for (size_t i = 0; i < ms_models_category_count(m); i++) {
         const ms_category_info *ci = ms_models_category_info(m, i);
-        if (ci && ci->language && same_language(ci->language, code))
+        if (ci && ci->language && ms_language_same(ci->language, code))
             return 1;
     }
     return 0;
@@ -526,10 +520,10 @@ int ms_models_applies(const ms_models *m, size_t i, const char (*codes)[8], size
     if (n == 0) {
         /* the default language: that of the first-level hostility model */
         int d = m->legacy[MS_CAT_HOSTILITY];
-        return d < 0 || same_language(lang, m->m[d].card.language);
+        return d < 0 || ms_language_same(lang, m->m[d].card.language);
     }
     for (size_t k = 0; k < n; k++)
-        if (same_language(lang, codes[k]))
+        if (ms_language_same(lang, codes[k]))
             return 1;
     return 0;
 }

@@ -6,11 +6,16 @@
  *    "thresholds": {"hostility": {"review": 0.5, "reject": 0.85},
  *                   "off_topic": {"review": 0.7, "reject": 0.95},
  *                   "insult": {"flag": 0.5, "review": null, "reject": null}},
- *    "allow": ["damn"], "deny": ["go back to your country"]}
+ *    "allow": ["damn"], "deny": ["go back to your country"],
+ *    "language": "de", "unread": "review"}
  * Any category name may be given (categories are data: the loaded models
  * say which exist). A category (or one of its thresholds) that is not
  * given keeps the built-in default (ms_policy_thresholds); null is never. Terms are stored NFKC-case-folded with runs of white
- * space collapsed to one space.
+ * space collapsed to one space. "language" is the site's language (an ISO
+ * 639-1 code, or a BCP 47 tag): a comment's declared language when the
+ * input declares none, and the models' when detection is undecided.
+ * "unread" is the action for a comment no loaded model reads any of
+ * (default review).
  *
  * Limits: a policy file is at most MS_POLICY_MAX_BYTES, a term at most
  * MS_POLICY_MAX_TERM_BYTES, a name at most MS_POLICY_MAX_NAME_BYTES, and a
@@ -85,6 +90,8 @@ struct ms_policy {
     size_t n_allow;
     char **deny; /* sorted, no duplicates */
     size_t n_deny;
+    char language[8];  /* the site's language ("language"), or "" */
+    ms_action unread;  /* for text no loaded model reads ("unread") */
 };
 
 const char *ms_category_name(ms_category c)
@@ -222,6 +229,11 @@ static ms_policy *policy_new(void)
         default_thresholds(category_names[i], strlen(category_names[i]), &p->cats[i].th);
     }
     p->n_cats = MS_CAT_COUNT;
+    /* Text no loaded model reads has been screened by no one: a moderator
+     * would rather see it than have it published unread (publishing it is
+     * how abuse in another language got through), and rejecting it would
+     * refuse every reader who writes in another language. */
+    p->unread = MS_ACTION_REVIEW;
     return p;
 }
 
@@ -553,6 +565,34 @@ static ms_status parse_threshold(parse_ctx *cx, json_t *v, path_step *path, doub
     return MS_OK;
 }
 
+/* "language": a language tag of letters, '-' and '_' (at most 7 bytes). */
+static ms_status parse_language(parse_ctx *cx, json_t *v, path_step *path, ms_policy *p)
+{
+    const char *s = json_string_value(v);
+    size_t n = s ? json_string_length(v) : 0;
+    int ok = n >= 2 && n < sizeof p->language;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z' ? 1 : i >= 2 && (s[i] == '-' || s[i] == '_');
+    if (!ok)
+        return fail_at(cx, MS_ERR_POLICY, path, 1,
+                       "language: expected a language code such as \"de\" or \"pt-BR\"");
+    memcpy(p->language, s, n + 1);
+    return MS_OK;
+}
+
+/* "unread": "publish", "review" or "reject". */
+static ms_status parse_unread(parse_ctx *cx, json_t *v, path_step *path, ms_policy *p)
+{
+    const char *s = json_string_value(v);
+    for (int a = MS_ACTION_PUBLISH; s && a <= MS_ACTION_REJECT; a++)
+        if (strcmp(s, ms_action_name((ms_action)a)) == 0) {
+            p->unread = (ms_action)a;
+            return MS_OK;
+        }
+    return fail_at(cx, MS_ERR_POLICY, path, 1,
+                   "unread: expected \"publish\", \"review\" or \"reject\"");
+}
+
 /* After some of a category's thresholds were set (given: bit 0 flag, 1
  * review, 2 reject): a reject threshold alone brings review down to it
  * (rejecting implies holding); a flag threshold not given follows review
@@ -770,9 +810,15 @@ ms_status ms_policy_parse(const char *data, size_t len, const char *source, ms_p
             st = parse_terms(&cx, v, "deny", &p->deny, &p->n_deny);
             if (st == MS_OK)
                 sort_unique(p->deny, &p->n_deny);
+        } else if (strcmp(key, "language") == 0) {
+            st = parse_language(&cx, v, path, p);
+        } else if (strcmp(key, "unread") == 0) {
+            st = parse_unread(&cx, v, path, p);
         } else {
             st = fail_at(&cx, MS_ERR_POLICY, path, 1,
-                         "unknown key \"%s\" (expected name, thresholds, allow or deny)", key);
+                         "unknown key \"%s\" (expected name, thresholds, allow, deny, language "
+                         "or unread)",
+                         key);
         }
         if (st != MS_OK)
             break;
@@ -878,4 +924,14 @@ ms_status ms_policy_override(ms_policy *p, const char *spec, ms_error *err)
                        MAX_POLICY_CATEGORIES);
     e->th = th;
     return MS_OK;
+}
+
+const char *ms_policy_language(const ms_policy *p)
+{
+    return p && p->language[0] ? p->language : NULL;
+}
+
+ms_action ms_policy_unread(const ms_policy *p)
+{
+    return p ? p->unread : MS_ACTION_REVIEW;
 }

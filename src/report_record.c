@@ -13,6 +13,7 @@
  * carry "text" after "author". */
 #include "report_priv.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -65,17 +66,44 @@ void w_flags(wbuf *w, const ms_result *res, const char *sep, int quote)
     }
 }
 
-/* One note of "notes" naming language codes: "<before><codes><after>". */
-static void w_language_note(wbuf *w, int *first, const char *before, const char *codes,
-                            const char *after)
+/* The comma-separated language codes as "German (de), Russian (ru)" (a
+ * code alone when its name is not known), for JSON. */
+static void w_language_names(wbuf *w, const char *codes)
+{
+    for (const char *c = codes; *c;) {
+        size_t n = strcspn(c, ",");
+        char code[8];
+        snprintf(code, sizeof code, "%.*s", (int)(n < 7 ? n : 7), c);
+        const char *name = ms_language_name(code);
+        if (c != codes)
+            w_adds(w, ", ");
+        if (name) {
+            w_adds(w, name);
+            w_adds(w, " (");
+        }
+        w_clean(w, code, strlen(code), ESC_JSON);
+        if (name)
+            w_adds(w, ")");
+        c += n + (c[n] == ',');
+    }
+}
+
+/* One note of "notes" naming languages: "<a><codes><b><codes2><c>"
+ * (codes2 NULL: "<a><codes><b>"). */
+static void w_language_note(wbuf *w, int *first, const char *a, const char *codes,
+                            const char *b, const char *codes2, const char *c)
 {
     if (!*first)
         w_add(w, ",", 1);
     *first = 0;
     w_add(w, "\"", 1);
-    w_adds(w, before);
-    w_clean(w, codes, strlen(codes), ESC_JSON);
-    w_adds(w, after);
+    w_adds(w, a);
+    w_language_names(w, codes);
+    w_adds(w, b);
+    if (codes2) {
+        w_language_names(w, codes2);
+        w_adds(w, c);
+    }
     w_add(w, "\"", 1);
 }
 
@@ -178,7 +206,7 @@ static void w_notes(wbuf *w, int *first, const ms_result *res)
         any_note |= !res->scores[i].has_score && res->scores[i].category;
     for (size_t i = 0; i < COUNT_OF(note_names); i++)
         any_note |= (res->notes & note_names[i].bit) != 0;
-    any_note |= (res->notes & MS_NOTE_LANGUAGE_PART) != 0;
+    any_note |= (res->notes & (MS_NOTE_LANGUAGE_PART | MS_NOTE_LANGUAGE_DETECTED)) != 0;
     if (!any_note)
         return;
     w_key(w, first, "notes");
@@ -192,12 +220,15 @@ static void w_notes(wbuf *w, int *first, const ms_result *res)
             w_json_cstr(w, note_names[i].name);
         }
     }
+    if (res->notes & MS_NOTE_LANGUAGE_DETECTED)
+        w_language_note(w, &f2, "language: declared ", res->declared, ", written in ",
+                        res->language, "");
     if (res->notes & MS_NOTE_LANGUAGE)
-        w_language_note(w, &f2, "language: no loaded model reads '", res->language,
-                        "'; not scored");
+        w_language_note(w, &f2, "not scored: ", res->language,
+                        " (no loaded model reads it)", NULL, NULL);
     if (res->notes & MS_NOTE_LANGUAGE_PART)
-        w_language_note(w, &f2, "language: partly in '", res->unread,
-                        "', which no loaded model reads; scored on the rest");
+        w_language_note(w, &f2, "language: partly in ", res->unread,
+                        ", which no loaded model reads; scored on the rest", NULL, NULL);
     for (size_t i = 0; !(res->notes & MS_NOTE_LANGUAGE) && i <= res->n_scores; i++) {
         const char *name, *why;
         if (i < res->n_scores) {

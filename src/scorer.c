@@ -3,6 +3,7 @@
  * reasons. The flow of DESIGN.md, in one place. */
 #include "scorer.h"
 
+#include "language.h"
 #include "modelset.h"
 #include "normalise.h"
 #include "policy.h"
@@ -295,27 +296,38 @@ static void route_add(const ms_scorer *s, const char *code, route *rt, ms_result
     memcpy(r->unread + at, code, n + 1);
 }
 
-/* Which languages the comment is scored in (OUT: *rt) and notes its
+/* Which languages the comment is scored in (OUT: *rt), and notes its
  * language; 1 when no loaded model reads any of it, so it is left unscored
- * (never given a number for text the models cannot read). A comment in
+ * (never given a number for text the models cannot read) with the
+ * policy's action for unread text. The declared language (the input's,
+ * else the site's) is taken unless a decisive detection disagrees: then
+ * the detected languages are scored and the note says so. A comment in
  * several languages is scored by the models of each that they read, and
  * the note says what was not read: padding abuse with a sentence in
  * another language must not publish it unscored. */
 static int route_languages(const ms_scorer *s, const ms_input *in, ms_result *r, route *rt)
 {
     memset(rt, 0, sizeof *rt);
-    ms_language lang = {.decisive = 1};
-    if (in->language && *in->language)
-        snprintf(lang.code, sizeof lang.code, "%s", in->language);
-    else
-        ms_language_detect(in->text, in->len, &lang);
-    if (!lang.decisive)
-        return 0;
-    snprintf(r->language, sizeof r->language, "%s", lang.code);
-    if (lang.n_parts == 0)
-        route_add(s, lang.code, rt, r);
-    for (size_t i = 0; i < lang.n_parts; i++)
-        route_add(s, lang.parts[i].code, rt, r);
+    const char *declared =
+        in->language && *in->language ? in->language : ms_policy_language(s->policy);
+    ms_language lang;
+    ms_language_detect(in->text, in->len, &lang);
+    if (lang.decisive) {
+        snprintf(r->language, sizeof r->language, "%s", lang.code);
+        if (declared && !ms_language_same(declared, lang.code)) {
+            r->notes |= MS_NOTE_LANGUAGE_DETECTED;
+            snprintf(r->declared, sizeof r->declared, "%s", declared);
+        }
+        if (lang.n_parts == 0)
+            route_add(s, lang.code, rt, r);
+        for (size_t i = 0; i < lang.n_parts; i++)
+            route_add(s, lang.parts[i].code, rt, r);
+    } else if (declared) {
+        snprintf(r->language, sizeof r->language, "%s", declared);
+        route_add(s, declared, rt, r);
+    } else {
+        return 0; /* undecided, nothing declared: the default language's models */
+    }
     if (rt->n && r->unread[0])
         r->notes |= MS_NOTE_LANGUAGE_PART;
     if (rt->n)
@@ -324,6 +336,8 @@ static int route_languages(const ms_scorer *s, const ms_input *in, ms_result *r,
     r->notes |= MS_NOTE_LANGUAGE;
     r->off_topic_missing = "not scored: a language no loaded model reads";
     r->action = ms_policy_decide(s->policy, r);
+    if (r->action < ms_policy_unread(s->policy))
+        r->action = ms_policy_unread(s->policy);
     return 1;
 }
 

@@ -82,7 +82,8 @@ static void test_models_read_english(void **state)
     assert_false(ms_models_read_language(s->models, ""));
 }
 
-/* the scorer leaves text in another language unscored, with a note */
+/* the scorer leaves text in another language unscored, with a note and
+ * the policy's action for unread text (review) */
 static void test_scorer_leaves_it_unscored(void **state)
 {
     scoring *s = *state;
@@ -93,14 +94,67 @@ static void test_scorer_leaves_it_unscored(void **state)
     assert_true(r.notes & MS_NOTE_LANGUAGE);
     assert_string_equal(r.language, "de");
     assert_false(r.has_hostility);
-    assert_int_equal(r.action, MS_ACTION_PUBLISH);
+    assert_int_equal(r.action, MS_ACTION_REVIEW);
     ms_result_clear(&r);
-    /* the caller's language wins over detection */
+    /* declared English (as Coral declares every comment of an English
+     * site), decisively German: German it is, and said so (issue 26) */
     in.language = "en";
     assert_int_equal(ms_score(s->scorer, &in, &r), MS_OK);
-    assert_false(r.notes & MS_NOTE_LANGUAGE);
+    assert_true(r.notes & MS_NOTE_LANGUAGE);
+    assert_true(r.notes & MS_NOTE_LANGUAGE_DETECTED);
+    assert_string_equal(r.declared, "en");
+    assert_string_equal(r.language, "de");
+    assert_false(r.has_hostility);
+    assert_int_equal(r.action, MS_ACTION_REVIEW);
+    ms_result_clear(&r);
+    /* declared English, too short to detect: scored as declared */
+    const char *short_en = "u r so dumb";
+    ms_input in2 = {.text = short_en, .len = strlen(short_en), .language = "en"};
+    assert_int_equal(ms_score(s->scorer, &in2, &r), MS_OK);
+    assert_false(r.notes & (MS_NOTE_LANGUAGE | MS_NOTE_LANGUAGE_DETECTED));
     assert_true(r.has_hostility);
     ms_result_clear(&r);
+}
+
+/* The policy's "language" is a site's declared language, and its "unread"
+ * action is what text no model reads gets. */
+static void test_site_language_and_unread(void **state)
+{
+    scoring *s = *state;
+    const char *doc = "{\"language\":\"de\",\"unread\":\"publish\"}";
+    ms_policy *p;
+    ms_scorer *sc;
+    ms_error err;
+    assert_int_equal(ms_policy_parse(doc, strlen(doc), "t.json", &p, &err), MS_OK);
+    assert_int_equal(ms_scorer_new(s->models, p, &sc), MS_OK);
+    const char *t = "u r so dumb"; /* undecided: the site's language, German */
+    ms_input in = {.text = t, .len = strlen(t)};
+    ms_result r;
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_true(r.notes & MS_NOTE_LANGUAGE);
+    assert_string_equal(r.language, "de");
+    assert_int_equal(r.action, MS_ACTION_PUBLISH);
+    ms_result_clear(&r);
+    const char *en = "Thanks for writing this up, the section on the budget was clear.";
+    in.text = en, in.len = strlen(en); /* decisively English: scored as English */
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_true(r.notes & MS_NOTE_LANGUAGE_DETECTED);
+    assert_true(r.has_hostility);
+    ms_result_clear(&r);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+}
+
+/* Languages' names for notes. */
+static void test_language_names(void **state)
+{
+    (void)state;
+    assert_string_equal(ms_language_name("de"), "German");
+    assert_string_equal(ms_language_name("pt-BR"), "Portuguese");
+    assert_string_equal(ms_language_name("ZH"), "Chinese");
+    assert_null(ms_language_name("xx"));
+    assert_null(ms_language_name("deu"));
+    assert_null(ms_language_name(""));
 }
 
 /* Abuse padded with a sentence in another language (issue 23): every part
@@ -215,6 +269,8 @@ int main(void)
         cmocka_unit_test(test_models_read_english),
         cmocka_unit_test(test_scorer_leaves_it_unscored),
         cmocka_unit_test(test_padding_is_scored),
+        cmocka_unit_test(test_site_language_and_unread),
+        cmocka_unit_test(test_language_names),
         cmocka_unit_test(test_whole_comment_detected),
         cmocka_unit_test(test_language_directories),
     };

@@ -467,13 +467,20 @@ static void test_languages(void **state)
         free(txt);
         json_decref(req);
     }
-    /* named "en" is trusted: scored as English, nothing detected */
+    /* named "en" (Coral names its site's language for every comment) but
+     * decisively German: not scored as English (issue 26) */
     analyze(s,
             "{\"comment\":{\"text\":\"Das ist doch kompletter Unsinn, lies den Artikel "
             "nochmal.\"},\"languages\":[\"en-US\"],\"requestedAttributes\":{\"TOXICITY\":{}}}",
             &resp, &e);
+    assert_null(resp);
+    assert_int_equal(e.status, 400);
+    /* named "en" and English: scored */
+    analyze(s,
+            "{\"comment\":{\"text\":\"Thanks for writing this up, the section on the budget "
+            "was clear.\"},\"languages\":[\"en-US\"],\"requestedAttributes\":{\"TOXICITY\":{}}}",
+            &resp, &e);
     assert_non_null(resp);
-    assert_null(json_object_get(resp, "detectedLanguages"));
     assert_string_equal(json_string_value(json_array_get(json_object_get(resp, "languages"), 0)),
                         "en-US");
     json_decref(resp);

@@ -197,8 +197,8 @@ static void test_validation_errors(void **state)
                                    "threshold 0.6");
 
     e = parse_bad("{\"name\":\"x\",\"colour\":\"red\"}", MS_ERR_POLICY);
-    assert_string_equal(e.message, "unknown key \"colour\" (expected name, thresholds, allow "
-                                   "or deny)");
+    assert_string_equal(e.message, "unknown key \"colour\" (expected name, thresholds, allow, "
+                                   "deny, language or unread)");
     assert_int_equal(e.line, 1);
     assert_int_equal(e.column, 22);
 
@@ -422,9 +422,35 @@ static void test_new_category_defaults(void **state)
     ms_policy_free(p);
 }
 
+/* "language" (the site's) and "unread" (the action for text no model
+ * reads; review unless the file says otherwise) */
+static void test_language_and_unread(void **state)
+{
+    (void)state;
+    ms_policy *p;
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    assert_null(ms_policy_language(p));
+    assert_int_equal(ms_policy_unread(p), MS_ACTION_REVIEW);
+    ms_policy_free(p);
+    const char *doc = "{\"language\":\"pt-BR\",\"unread\":\"publish\"}";
+    ms_error e;
+    assert_int_equal(ms_policy_parse(doc, strlen(doc), "t.json", &p, &e), MS_OK);
+    assert_string_equal(ms_policy_language(p), "pt-BR");
+    assert_int_equal(ms_policy_unread(p), MS_ACTION_PUBLISH);
+    ms_policy_free(p);
+    e = parse_bad("{\"unread\":\"ignore\"}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "unread: expected \"publish\", \"review\" or \"reject\"");
+    e = parse_bad("{\"language\":\"d\"}", MS_ERR_POLICY);
+    assert_string_equal(e.message, "language: expected a language code such as \"de\" or "
+                                   "\"pt-BR\"");
+    e = parse_bad("{\"language\":\"de;rm\"}", MS_ERR_POLICY);
+    assert_int_equal(e.code, MS_ERR_POLICY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_language_and_unread),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_default_values),
         cmocka_unit_test(test_shipped_policy_matches_default),

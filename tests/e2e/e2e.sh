@@ -116,7 +116,8 @@ cmp -s "$tmp/jobs1/model.svm" "$tmp/jobs3/model.svm" && ok || bad "train --jobs 
 expect 64 "$bin" train -q --jobs 0 --task hostility --data "$tmp/noise.jsonl" --out "$tmp/jobs0"
 
 # --- languages: each record says which language it is in; text no loaded
-# model reads gets no scores, a note, and the policy's action on nothing
+# model reads gets no scores, a note, and the policy's action for unread
+# text (review by default)
 printf '%s\n' '{"id":"de","text":"Du bist ein Idiot und hast keine Ahnung, lies den Artikel nochmal."}' \
   '{"id":"en","text":"You are an idiot and have no clue, read the article again."}' \
   '{"id":"short","text":"u r dumb"}' > "$tmp/langs.jsonl"
@@ -125,8 +126,8 @@ python3 - "$tmp/out" <<'PY' && ok || bad "language records"
 import json, sys
 r = {x["id"]: x for x in map(json.loads, open(sys.argv[1]))}
 de, en, short = r["de"], r["en"], r["short"]
-assert de["language"] == "de" and de["scores"] == {} and de["action"] == "publish", de
-assert any("no loaded model reads 'de'" in n for n in de["notes"]), de
+assert de["language"] == "de" and de["scores"] == {} and de["action"] == "review", de
+assert "not scored: German (de) (no loaded model reads it)" in de["notes"], de
 assert en["language"] == "en" and en["scores"]["hostility"] > 0.5, en
 assert "language" not in short and "hostility" in short["scores"], short  # undecided: scored
 PY
@@ -135,9 +136,9 @@ PY
 echo "You are a worthless idiot and a moron, go kill yourself. Привет, как дела? Все хорошо." |
   "$bin" check >"$tmp/out"
 [ $? = 2 ] && ok || bad "abuse padded with Russian was not rejected: $(cat "$tmp/out")"
-has "$tmp/out" "partly in 'ru'"
+has "$tmp/out" "partly in Russian (ru), which no loaded model reads"
 echo "Das ist doch kompletter Unsinn, lies den Artikel nochmal." | "$bin" check >"$tmp/out"
-[ $? = 0 ] && has "$tmp/out" '"language":"de"'
+[ $? = 1 ] && has "$tmp/out" '"language":"de"'
 
 # --- help and version
 expect 0 "$bin" --version
