@@ -395,6 +395,44 @@ static void test_packed_models_score_the_same(void **state)
     ms_models_free(plain);
 }
 
+/* Reasons follow the attribute (issue 22 item 5): an identity_attack flag
+ * names the words behind identity_attack's score (the group and what it is
+ * called), not hostility's insult. */
+static void test_reasons_follow_the_attribute(void **state)
+{
+    scoring *s = *state;
+    ms_policy *p;
+    ms_scorer *sc;
+    ms_error err;
+    if (ms_models_category_find(s->models, "identity_attack") < 0)
+        skip();
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    assert_int_equal(ms_policy_override(p, "identity_attack.flag=0.02", &err), MS_OK);
+    assert_int_equal(ms_scorer_new(s->models, p, &sc), MS_OK);
+    const char *t = "Immigrants are parasites, you moron";
+    ms_input in = {.text = t, .len = strlen(t)};
+    ms_result r;
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    int group = 0, insult = 0, hostility_moron = 0;
+    for (size_t i = 0; i < r.n_reasons; i++) {
+        const ms_reason *x = &r.reasons[i];
+        if (!x->term)
+            continue;
+        if (strcmp(x->category, "identity_attack") == 0) {
+            group |= strcmp(x->term, "Immigrants") == 0;
+            insult |= strstr(x->term, "moron") != NULL;
+        } else if (strcmp(x->category, "hostility") == 0) {
+            hostility_moron |= strstr(x->term, "moron") != NULL;
+        }
+    }
+    assert_true(hostility_moron); /* hostility's own word */
+    assert_true(group);
+    assert_false(insult);
+    ms_result_clear(&r);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_deny_and_allow_terms),
         cmocka_unit_test(test_categories_are_data),
         cmocka_unit_test(test_packed_models_score_the_same),
+        cmocka_unit_test(test_reasons_follow_the_attribute),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
