@@ -12,6 +12,8 @@
 typedef struct group {
     char name[32];
     long n, right, other, undecided, refused;
+    long routed;      /* scored in its own language, no site default */
+    long routed_site; /* the same with a site default of its language */
 } group;
 
 int main(void)
@@ -50,13 +52,20 @@ int main(void)
             g[k].other++;
         /* what serve and score do: refuse when decisive and not English */
         g[k].refused += l.decisive && strcmp(l.code, "en") != 0;
+        /* routing: decisive -> the detected language; undecided -> the
+         * site's default language when the policy names one (a site in
+         * one language: the truth), else English */
+        int right = l.decisive && strcmp(l.code, truth) == 0;
+        g[k].routed += right || (!l.decisive && strcmp(truth, "en") == 0);
+        g[k].routed_site += right || !l.decisive;
     }
     free(line);
-    printf("%-22s %6s %9s %9s %9s %9s\n", "group", "n", "right", "wrong", "undecided",
-           "refused");
+    printf("%-22s %6s %9s %9s %9s %9s %9s %9s\n", "group", "n", "right", "wrong", "undecided",
+           "refused", "routed", "w/site");
     for (int k = 0; k < ng; k++)
-        printf("%-22s %6ld %9.3f %9.3f %9.3f %9.3f\n", g[k].name, g[k].n,
+        printf("%-22s %6ld %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f\n", g[k].name, g[k].n,
                (double)g[k].right / g[k].n, (double)g[k].other / g[k].n,
-               (double)g[k].undecided / g[k].n, (double)g[k].refused / g[k].n);
+               (double)g[k].undecided / g[k].n, (double)g[k].refused / g[k].n,
+               (double)g[k].routed / g[k].n, (double)g[k].routed_site / g[k].n);
     return 0;
 }
