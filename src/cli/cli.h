@@ -52,6 +52,18 @@ int cli_common_option(cli_common *c, int opt, const char *arg);
  * (../share/modscore/models, ../models), or the installed default. */
 const char *cli_models_dir(const cli_common *c);
 
+/* Checks that the models directory is a model set (a directory holding
+ * lexicons/ and the model directories), not missing and not one model's
+ * directory; prints what was expected and returns an exit code (66), or 0. */
+int cli_check_models_dir(const cli_common *c);
+
+struct option;
+/* After getopt_long (which printed what was wrong) returned '?' for argv:
+ * prints "did you mean --NAME?" when an unknown long option is close to
+ * one of longopts, and one line pointing to `modscore CMD --help`.
+ * Returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, char **argv, const struct option *longopts);
+
 /* Loads the policy alone (as cli_load does). */
 int cli_load_policy(const cli_common *c, ms_policy **policy);
 

@@ -84,7 +84,7 @@ int cmd_check(int argc, char **argv)
         case OPT_PARENT: parent = optarg; break;
         case OPT_ID: id = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return EXIT_USAGE;
+        default: return cli_bad_option("check", argv, longopts);
         }
     }
     if (optind < argc) {

@@ -742,7 +742,7 @@ int cmd_score(int argc, char **argv)
             break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return EXIT_USAGE;
+        default: return cli_bad_option("score", argv, longopts);
         }
     }
     if (output == MS_OUTPUT_HTML && argc - optind > 1) {

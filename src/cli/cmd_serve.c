@@ -191,7 +191,7 @@ int cmd_serve(int argc, char **argv)
             cfg.cors_origins = origins;
             break;
         case 'h': fputs(usage, stdout); return 0;
-        default: fputs(usage, stderr); return EXIT_USAGE;
+        default: return cli_bad_option("serve", argv, longopts);
         }
     }
     if (optind < argc) {

@@ -106,6 +106,8 @@ int cmd_train(int argc, char **argv)
     int rc = train_args_parse(argc, argv, &a);
     if (rc >= 0)
         return rc;
+    if ((rc = cli_check_models_dir(&a.common)))
+        return rc;
     char lexicons[4096];
     snprintf(lexicons, sizeof lexicons, "%s/lexicons", cli_models_dir(&a.common));
     a.o.lexicon_dir = lexicons;
@@ -140,28 +142,53 @@ int cmd_train(int argc, char **argv)
     return rc;
 }
 
+/* Why a ranking figure is undefined on r's examples, or NULL. */
+static const char *undefined_why(const ms_eval_report *r)
+{
+    if (r->positives == 0)
+        return "every example is negative";
+    if (r->positives == r->n)
+        return "every example is positive";
+    return NULL;
+}
+
 static void print_eval(const ms_eval_report *r, const char *name, int json)
 {
+    const char *why = undefined_why(r);
     if (json) {
-        printf("{\"model\":\"%s\",\"examples\":%zu,\"positives\":%zu,\"roc_auc\":%.6f,"
-               "\"pr_auc\":%.6f,\"brier\":%.6f,\"review_threshold\":%.4f,"
+        /* ROC AUC and PR AUC rank positives against negatives: on one
+         * class they are null, and "undefined" says why */
+        char roc[32] = "null", pr[32] = "null";
+        if (!why) {
+            snprintf(roc, sizeof roc, "%.6f", r->roc_auc);
+            snprintf(pr, sizeof pr, "%.6f", r->pr_auc);
+        }
+        printf("{\"model\":\"%s\",\"examples\":%zu,\"positives\":%zu,\"roc_auc\":%s,"
+               "\"pr_auc\":%s,\"brier\":%.6f,\"review_threshold\":%.4f,"
                "\"precision\":%.6f,\"recall\":%.6f,\"f1\":%.6f,"
                "\"confusion\":{\"tp\":%zu,\"fp\":%zu,\"tn\":%zu,\"fn\":%zu},"
                "\"reject_threshold\":%.4f,\"precision_at_reject\":%.6f,"
                "\"recall_at_reject\":%.6f,\"reliability\":[",
-               name, r->n, r->positives, r->roc_auc, r->pr_auc, r->brier, r->threshold_review,
+               name, r->n, r->positives, roc, pr, r->brier, r->threshold_review,
                r->precision, r->recall, r->f1, r->tp, r->fp, r->tn, r->fn, r->threshold_reject,
                r->precision_reject, r->recall_reject);
         for (int i = 0; i < 10; i++)
             printf("%s{\"bin\":%d,\"count\":%zu,\"mean_predicted\":%.6f,\"fraction_positive\":%.6f}",
                    i ? "," : "", i, r->bin_count[i], r->bin_mean_pred[i], r->bin_frac_pos[i]);
-        printf("]}\n");
+        printf("]%s%s%s}\n", why ? ",\"undefined\":\"ROC AUC and PR AUC need both classes: " : "",
+               why ? why : "", why ? "\"" : "");
         return;
     }
     printf("model       %s\n", name);
     printf("examples    %zu (%zu positive)\n", r->n, r->positives);
-    printf("ROC AUC     %.4f\n", r->roc_auc);
-    printf("PR AUC      %.4f\n", r->pr_auc);
+    if (why) {
+        printf("ROC AUC     undefined: %s (it ranks positives against negatives: both\n"
+               "            classes are needed)\n", why);
+        printf("PR AUC      undefined: %s\n", why);
+    } else {
+        printf("ROC AUC     %.4f\n", r->roc_auc);
+        printf("PR AUC      %.4f\n", r->pr_auc);
+    }
     printf("Brier       %.4f\n", r->brier);
     printf("at review threshold %.2f: precision %.4f  recall %.4f  F1 %.4f\n",
            r->threshold_review, r->precision, r->recall, r->f1);
@@ -203,7 +230,7 @@ int cmd_eval(int argc, char **argv)
         case OPT_MODEL: model = optarg; break;
         case OPT_JSON: json = 1; break;
         case 'h': fputs(eval_usage, stdout); return 0;
-        default: fputs(eval_usage, stderr); return EXIT_USAGE;
+        default: return cli_bad_option("eval", argv, longopts);
         }
     }
     if (!model || !data.n_files) {
@@ -213,7 +240,9 @@ int cmd_eval(int argc, char **argv)
     }
     /* the policy and lexicons come from the models directory */
     ms_policy *policy;
-    int rc = cli_load_policy(&common, &policy);
+    int rc = cli_check_models_dir(&common);
+    if (!rc)
+        rc = cli_load_policy(&common, &policy);
     if (rc)
         return rc;
     char lexicons[4096];

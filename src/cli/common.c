@@ -4,6 +4,7 @@
 
 #include <malloc.h>
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -97,6 +98,78 @@ const char *cli_models_dir(const cli_common *c)
     return is_dir(MS_DEFAULT_MODELS) ? MS_DEFAULT_MODELS : MS_SOURCE_MODELS;
 }
 
+int cli_check_models_dir(const cli_common *c)
+{
+    const char *dir = cli_models_dir(c);
+    char path[PATH_MAX];
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        cli_errorf("%s: %s: expected the model set, a directory holding lexicons/ and one "
+                   "directory per model (e.g. hostility/)",
+                   dir, stat(dir, &sb) != 0 ? strerror(errno) : "not a directory");
+        return EXIT_NOINPUT;
+    }
+    snprintf(path, sizeof path, "%s/card.json", dir);
+    if (access(path, F_OK) == 0) {
+        cli_errorf("%s is one model's directory (it holds card.json): --models wants the set "
+                   "that holds it (%s/..), a directory holding lexicons/ and the models",
+                   dir, dir);
+        return EXIT_NOINPUT;
+    }
+    snprintf(path, sizeof path, "%s/lexicons", dir);
+    if (!is_dir(path)) {
+        cli_errorf("%s has no lexicons/: expected the model set, a directory holding lexicons/ "
+                   "and one directory per model (e.g. hostility/)",
+                   dir);
+        return EXIT_NOINPUT;
+    }
+    return 0;
+}
+
+/* Levenshtein distance of a[0..n) and b, stopping at 3 ("far"). */
+static size_t edit_distance(const char *a, size_t n, const char *b)
+{
+    size_t m = strlen(b), row[64], prev;
+    if (n >= 63 || m >= 63)
+        return 3;
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t cur = row[j];
+            size_t best = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[m] < 3 ? row[m] : 3;
+}
+
+int cli_bad_option(const char *cmd, char **argv, const struct option *longopts)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+    if (optopt == 0 && arg && !strncmp(arg, "--", 2)) {
+        size_t n = strcspn(arg + 2, "=");
+        const char *best = NULL;
+        size_t best_d = n > 3 ? 3 : 2; /* short names: one edit at most */
+        for (const struct option *o = longopts; o->name; o++) {
+            size_t d = edit_distance(arg + 2, n, o->name);
+            if (d < best_d)
+                best = o->name, best_d = d;
+        }
+        if (best)
+            fprintf(stderr, "modscore: did you mean --%s?\n", best);
+    }
+    fprintf(stderr, "Try 'modscore %s --help' for the options.\n", cmd);
+    return EXIT_USAGE;
+}
+
 int cli_load_policy(const cli_common *c, ms_policy **policy)
 {
     ms_error err = {0};
@@ -127,7 +200,9 @@ int cli_load(const cli_common *c, ms_models **models, ms_policy **policy)
     ms_error err = {0};
     *models = NULL;
     *policy = NULL;
-    int rc = cli_load_policy(c, policy);
+    int rc = cli_check_models_dir(c);
+    if (!rc)
+        rc = cli_load_policy(c, policy);
     if (rc)
         return rc;
     ms_status st = ms_models_load_flags(cli_models_dir(c), c->load_flags, models, &err);

@@ -376,8 +376,7 @@ int train_args_parse(int argc, char **argv, train_args *a)
             fputs(train_usage, stdout), fputs(train_usage2, stdout);
             return 0;
         }
-        fputs(train_usage, stderr), fputs(train_usage2, stderr);
-        return EXIT_USAGE;
+        return cli_bad_option("train", argv, longopts);
     }
     return check_args(a);
 }

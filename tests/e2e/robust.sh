@@ -361,4 +361,39 @@ echo "zzyzx" | "$bin" check --policy "$f/bom.json" >"$f/out" 2>"$f/err"
 status $? 1 "check with a policy that starts with a byte-order mark"
 grep -q '"deny"' "$f/out" && ok || bad "policy with a BOM: the deny term was not applied"
 
+# 19. errors that point the right way (issue 26): an unknown long option
+# says so, suggests the close one and points to --help in one line (not the
+# whole help); --models naming a missing directory or one model's
+# directory names it and what was expected; eval on one class says why
+# ROC AUC is undefined
+"$bin" score --outptu json "$example" >/dev/null 2>"$f/err"
+status $? 64 "score --outptu"
+names "$f/err" "did you mean --output?"
+names "$f/err" "Try 'modscore score --help'"
+[ "$(wc -l <"$f/err")" -le 3 ] && ok || bad "an unknown option printed $(wc -l <"$f/err") lines"
+"$bin" train --tsak hostility >/dev/null 2>"$f/err"
+status $? 64 "train --tsak"
+names "$f/err" "did you mean --task?"
+"$bin" check --zzzzzzzz </dev/null >/dev/null 2>"$f/err"
+status $? 64 "check with an option close to none"
+grep -q "did you mean" "$f/err" && bad "a suggestion for an option close to none" || ok
+echo "hi" | "$bin" check --models "$f/no-such-set" >/dev/null 2>"$f/err"
+status $? 66 "check --models a missing directory"
+names "$f/err" "no-such-set: No such file or directory: expected the model set"
+grep -q vader "$f/err" && bad "--models missing: the lexicon message" || ok
+echo "hi" | "$bin" check --models "$models/hostility" >/dev/null 2>"$f/err"
+status $? 66 "check --models one model's directory"
+names "$f/err" "hostility is one model's directory"
+"$bin" train -q --task hostility --data "$tmp/eval.jsonl" --out "$f/new" \
+  --models "$models/hostility" 2>"$f/err"
+status $? 66 "train --models one model's directory"
+names "$f/err" "one model's directory"
+grep '"label":1' "$tmp/eval.jsonl" >"$f/pos.jsonl"
+"$bin" eval --model "$models/hostility" --models "$models" --data "$f/pos.jsonl" >"$f/out" 2>&1
+status $? 0 "eval on one class"
+names "$f/out" "ROC AUC     undefined: every example is positive"
+"$bin" eval --model "$models/hostility" --models "$models" --data "$f/pos.jsonl" --json >"$f/out" 2>&1
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['roc_auc'] is None and 'positive' in r['undefined'], r" \
+  "$f/out" && ok || bad "eval --json on one class: $(cat "$f/out")"
+
 finish robust
