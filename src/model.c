@@ -19,6 +19,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* A model file larger than this is refused (MS_ERR_LIMIT). */
@@ -440,6 +441,50 @@ ms_status ms_linear_load(const char *path, ms_linear **out, ms_error *err)
 
 /* --------------------------------------------------------------- writing */
 
+ms_status ms_linear_trim(ms_linear *m, int decimals, ms_trim_stats *stats)
+{
+    if (!m || m->borrowed || (m->dim > 0 && !m->w) || decimals < 1 || decimals > 12)
+        return MS_ERR_ARG;
+    double scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    ms_trim_stats t = {0, 0};
+    for (int32_t j = 0; j < m->dim; j++) {
+        double w = m->w[j];
+        if (w == 0 || !isfinite(w))
+            continue;
+        /* k / scale, both exact, divided once: the double nearest to the
+         * decimal k * 10^-decimals, as a parser reads that decimal */
+        double k = nearbyint(w * scale);
+        m->w[j] = k / scale;
+        if (k == 0) {
+            m->w[j] = 0;
+            t.dropped++;
+        } else {
+            t.kept++;
+        }
+    }
+    if (stats)
+        *stats = t;
+    return MS_OK;
+}
+
+/* v in the fewest significant digits (15 to 17) that read back as v, with
+ * the leading 0 of 0.xxx left out. OUT: out (at least 32 bytes). The
+ * caller has switched the thread to the "C" locale. */
+static void shortest(char *out, double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, 32, "%.*g", prec, v);
+        double back;
+        if (prec == 17 || (ms_parse_double(out, strlen(out), &back) == 0 && back == v))
+            break;
+    }
+    char *z = out + (out[0] == '-');
+    if (z[0] == '0' && z[1] == '.')
+        memmove(z, z + 1, strlen(z + 1) + 1);
+}
+
 ms_status ms_linear_write_libsvm(const ms_linear *m, const char *path, ms_error *err)
 {
     if (!m || !path || (m->dim > 0 && !m->w))
@@ -475,7 +520,9 @@ ms_status ms_linear_write_libsvm(const ms_linear *m, const char *path, ms_error 
             st = MS_ERR_ARG;
             break;
         }
-        if (ms_buf_printf(buf, " %d:%.17g", (int)j, m->w[j]) != MS_OK)
+        char num[40];
+        shortest(num, m->w[j]);
+        if (ms_buf_printf(buf, " %d:%s", (int)j, num) != MS_OK)
             st = MS_ERR_NOMEM;
     }
     if (st == MS_OK && ms_buf_addc(buf, '\n') != MS_OK)

@@ -281,6 +281,68 @@ static void test_write_agrees_with_libsvm(void **state)
     tmp_clean(&t, "w.model");
 }
 
+/* Trimmed weights (what training and the shipped models store): each is
+ * the double nearest to a 4-decimal number, those under 0.5e-4 are gone,
+ * the file is written in those few digits (".0983", no leading 0), libsvm
+ * reads it and agrees with us, and reading it back gives the same doubles,
+ * so the compiled form equals the text form. */
+static void test_trim_writes_short_exact_weights(void **state)
+{
+    (void)state;
+    tmpdir t = {{0}, {0}};
+    uint64_t s = 77;
+    const int32_t dim = 3000;
+    ms_linear m = {0};
+    m.dim = dim;
+    m.w = calloc((size_t)dim, sizeof *m.w);
+    assert_non_null(m.w);
+    size_t nonzero = 0, small = 0;
+    for (int32_t j = 1; j < dim; j++) {
+        m.w[j] = rng_gauss(&s) * (j % 5 ? 0.2 : 1e-5);
+        nonzero++;
+        small += fabs(m.w[j]) < 0.5e-4;
+    }
+    m.rho = 0.123456789012;
+    m.prob_a = -1.7;
+    m.prob_b = 0.2;
+    m.positive_first = 1;
+    ms_trim_stats ts;
+    assert_int_equal(ms_linear_trim(&m, MS_WEIGHT_DECIMALS, &ts), MS_OK);
+    assert_int_equal(ts.dropped, small);
+    assert_int_equal(ts.kept + ts.dropped, nonzero);
+    for (int32_t j = 1; j < dim; j++) {
+        char num[32];
+        snprintf(num, sizeof num, "%.4f", m.w[j]);
+        assert_true(m.w[j] == strtod(num, NULL)); /* a 4-decimal number */
+    }
+    const char *path = tmp_path(&t, "trim.model");
+    assert_int_equal(ms_linear_write_libsvm(&m, path, NULL), MS_OK);
+    assert_agrees(path, &m, 11, dim, 60, 300);
+    ms_linear *back = NULL;
+    assert_int_equal(ms_linear_load(path, &back, NULL), MS_OK);
+    assert_true(back->rho == m.rho);
+    for (int32_t j = 1; j < back->dim; j++)
+        assert_true(back->w[j] == m.w[j]);
+    ms_linear_free(back);
+    /* no weight takes more than "-.dddd" after its index */
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[256];
+    int longest = 0;
+    while (fscanf(f, "%255s", line) == 1) {
+        const char *colon = strchr(line, ':');
+        if (colon && (int)strlen(colon + 1) > longest)
+            longest = (int)strlen(colon + 1);
+    }
+    fclose(f);
+    assert_true(longest <= 7);
+    /* a read-only model is not trimmed */
+    m.borrowed = 1;
+    assert_int_equal(ms_linear_trim(&m, 4, NULL), MS_ERR_ARG);
+    free(m.w);
+    tmp_clean(&t, "trim.model");
+}
+
 /* A model trained by libsvm itself (with -b 1) and saved by libsvm loads
  * with ms_linear_load and predicts what svm_predict_probability does, for
  * either label order. */
@@ -825,6 +887,7 @@ int main(void)
         cmocka_unit_test(test_load_corrupt),
         cmocka_unit_test(test_load_missing_file),
         cmocka_unit_test(test_write_agrees_with_libsvm),
+        cmocka_unit_test(test_trim_writes_short_exact_weights),
         cmocka_unit_test(test_libsvm_trained_model_agrees),
         cmocka_unit_test(test_dcd_separable_and_deterministic),
         cmocka_unit_test(test_libsvm_fit_separable),
