@@ -369,6 +369,45 @@ ms_status ms_modeldir_write_card(const char *tmp, json_t *card, ms_error *err)
     return st;
 }
 
+ms_status ms_modeldir_trimmed(const ms_linear *lin, json_t *card, ms_linear **trimmed,
+                              ms_error *err)
+{
+    *trimmed = NULL;
+    ms_linear *t = calloc(1, sizeof *t);
+    if (t && lin->dim > 0)
+        t->w = malloc((size_t)lin->dim * sizeof *t->w);
+    if (!t || (lin->dim > 0 && !t->w)) {
+        free(t);
+        return ms_fail(err, MS_ERR_NOMEM, "model", 0, 0, "out of memory");
+    }
+    if (lin->dim > 0)
+        memcpy(t->w, lin->w, (size_t)lin->dim * sizeof *t->w);
+    t->dim = lin->dim;
+    t->rho = lin->rho;
+    t->prob_a = lin->prob_a;
+    t->prob_b = lin->prob_b;
+    t->positive_first = lin->positive_first;
+    ms_trim_stats ts;
+    ms_status st = ms_linear_trim(t, MS_WEIGHT_DECIMALS, &ts);
+    json_t *storage = st == MS_OK ? json_object_get(card, "storage") : NULL;
+    if (st == MS_OK && !json_is_object(storage)) {
+        storage = json_object();
+        if (!storage || json_object_set_new(card, "storage", storage))
+            st = MS_ERR_NOMEM;
+    }
+    if (st == MS_OK &&
+        (json_object_set_new(storage, "weight_decimals", json_integer(MS_WEIGHT_DECIMALS)) ||
+         json_object_set_new(storage, "weights", json_integer((json_int_t)ts.kept)) ||
+         json_object_set_new(storage, "weights_dropped", json_integer((json_int_t)ts.dropped))))
+        st = MS_ERR_NOMEM;
+    if (st != MS_OK) {
+        ms_linear_free(t);
+        return ms_fail(err, st, "model", 0, 0, "cannot trim the weights: %s", ms_strerror(st));
+    }
+    *trimmed = t;
+    return MS_OK;
+}
+
 ms_status ms_modeldir_publish(const char *tmp, const char *out, ms_error *err)
 {
     char *target = resolve(out);

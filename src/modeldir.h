@@ -25,6 +25,7 @@
 #ifndef MS_MODELDIR_H
 #define MS_MODELDIR_H
 
+#include "model.h"
 #include "modscore.h"
 
 #include <jansson.h>
@@ -40,6 +41,13 @@ ms_status ms_modeldir_begin(const char *out, char **tmp, ms_error *err);
 /* Writes card as tmp/card.json (indented, keys in order, numbers to six
  * significant digits), atomically. */
 ms_status ms_modeldir_write_card(const char *tmp, json_t *card, ms_error *err);
+
+/* The weights a model directory stores: a copy of lin trimmed by
+ * ms_linear_trim to MS_WEIGHT_DECIMALS places, the choice and what it
+ * kept recorded in card's "storage" object. OUT: *trimmed (free with
+ * ms_linear_free). */
+ms_status ms_modeldir_trimmed(const ms_linear *lin, json_t *card, ms_linear **trimmed,
+                              ms_error *err);
 
 /* Puts the finished directory tmp at out (checked again first), fsyncs the
  * parent directory and deletes the old model's files. On failure tmp is

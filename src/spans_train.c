@@ -273,8 +273,12 @@ static ms_status write_dir(const char *out_dir, const ms_linear *lin, int bits, 
     ms_status st = ms_modeldir_begin(out_dir, &tmp, err);
     uint64_t h = 0;
     if (st == MS_OK) {
+        ms_linear *trimmed = NULL;
         ms_buf_printf(&path, "%s/model.svm", tmp);
-        st = ms_linear_write_libsvm(lin, path.data, err);
+        st = ms_modeldir_trimmed(lin, card, &trimmed, err);
+        if (st == MS_OK)
+            st = ms_linear_write_libsvm(trimmed, path.data, err);
+        ms_linear_free(trimmed);
     }
     if (st == MS_OK)
         st = ms_card_file_hash(path.data, &h, err);

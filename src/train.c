@@ -411,8 +411,12 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
         return st;
     uint64_t mh = 0, ih = 0;
     char hex[17];
+    ms_linear *trimmed = NULL;
     ms_buf_printf(&path, "%s/model.svm", tmp);
-    st = ms_linear_write_libsvm(lin, path.data, err);
+    st = ms_modeldir_trimmed(lin, card, &trimmed, err);
+    if (st == MS_OK)
+        st = ms_linear_write_libsvm(trimmed, path.data, err);
+    ms_linear_free(trimmed);
     if (st == MS_OK)
         st = ms_card_file_hash(path.data, &mh, err);
     struct stat sb;
