@@ -4,6 +4,7 @@
 #include "compiled.h"
 
 #include "card.h"
+#include "spans.h"
 
 #include "util.h"
 
@@ -289,5 +290,11 @@ out:
 
 ms_status ms_model_compile(const char *model_dir, ms_error *err)
 {
-    return ms_compiled_write_dir(model_dir, err);
+    /* a scoring category has an idf table; the reason-spans model has none */
+    ms_buf idf = {0};
+    if (ms_buf_printf(&idf, "%s/idf.bin", model_dir) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, model_dir, 0, 0, "out of memory");
+    int has_idf = access(idf.data, F_OK) == 0;
+    ms_buf_free(&idf);
+    return has_idf ? ms_compiled_write_dir(model_dir, err) : ms_spans_compile(model_dir, err);
 }

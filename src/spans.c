@@ -516,7 +516,10 @@ static ms_status map_bin(ms_spans_model *m, const char *path, uint64_t h)
     return MS_OK;
 }
 
-ms_status ms_spans_load(const char *dir, ms_spans_model **out, ms_error *err)
+/* ms_spans_load, reading model.bin only when use_bin. OUT: *svm_hash (the
+ * card's model_hash). */
+static ms_status load(const char *dir, int use_bin, ms_spans_model **out, uint64_t *svm_hash,
+                      ms_error *err)
 {
     *out = NULL;
     ms_buf path = {0};
@@ -566,7 +569,8 @@ ms_status ms_spans_load(const char *dir, ms_spans_model **out, ms_error *err)
     if (st == MS_OK && ms_parse_hex64(hash, &h) != 0)
         st = ms_fail(err, MS_ERR_MODEL, path.data, 0, 0, "bad model_hash");
     int mapped = 0;
-    if (st == MS_OK) {
+    *svm_hash = h;
+    if (st == MS_OK && use_bin) {
         path.len = 0;
         ms_buf_printf(&path, "%s/model.bin", dir);
         mapped = map_bin(m, path.data, h) == MS_OK;
@@ -589,6 +593,27 @@ ms_status ms_spans_load(const char *dir, ms_spans_model **out, ms_error *err)
     }
     *out = m;
     return MS_OK;
+}
+
+ms_status ms_spans_load(const char *dir, ms_spans_model **out, ms_error *err)
+{
+    uint64_t h;
+    return load(dir, 1, out, &h, err);
+}
+
+ms_status ms_spans_compile(const char *dir, ms_error *err)
+{
+    ms_spans_model *m = NULL;
+    uint64_t h = 0;
+    ms_buf path = {0};
+    ms_status st = load(dir, 0, &m, &h, err);
+    if (st == MS_OK && ms_buf_printf(&path, "%s/model.bin", dir) != MS_OK)
+        st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    if (st == MS_OK)
+        st = sp_write_bin(path.data, m->lin, m->bits, h, err);
+    ms_buf_free(&path);
+    ms_spans_free(m);
+    return st;
 }
 
 void ms_spans_free(ms_spans_model *m)

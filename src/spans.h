@@ -27,6 +27,10 @@ typedef struct ms_spans_model ms_spans_model;
  * without card.json is MS_ERR_NOT_FOUND (the model is optional). */
 ms_status ms_spans_load(const char *dir, ms_spans_model **out, ms_error *err);
 void ms_spans_free(ms_spans_model *m);
+
+/* Writes dir/model.bin, the mapped form of a spans model, from its
+ * model.svm (checked against the card's hash), atomically. */
+ms_status ms_spans_compile(const char *dir, ms_error *err);
 /* The card's "version". */
 const char *ms_spans_version(const ms_spans_model *m);
 
