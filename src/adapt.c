@@ -258,11 +258,12 @@ static ms_status base_card(const char *dir, const ms_train_options *o, base_mode
     ms_status st = ms_card_read(path->data, &b->info, err);
     if (st == MS_ERR_NOT_FOUND || st == MS_ERR_NOMEM || st == MS_ERR_IO)
         return st;
-    if (st != MS_OK) /* readable but not a card this modscore's features match */
-        return ms_fail(err, MS_ERR_PARSE, path->data, 0, 0,
-                       "the base model is of another feature version (%s): retrain it with "
-                       "this modscore, or adapt a model it made",
-                       err ? err->message : "unreadable card");
+    if (st != MS_OK) { /* not a card this modscore reads: another format, or damaged */
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err ? err->message : "unreadable card");
+        return ms_fail(err, MS_ERR_PARSE, path->data, err ? err->line : 0,
+                       err ? err->column : 0, "cannot adapt this base model: %s", why);
+    }
     if (strcmp(b->info.task, task_name(task)))
         return ms_fail(err, MS_ERR_ARG, dir, 0, 0,
                        "the base model is for %s, not %s: pass --task %s or another --base",
@@ -279,6 +280,39 @@ static ms_status base_card(const char *dir, const ms_train_options *o, base_mode
                        "the base model is for %s, not %s: pass --task %s or another --base",
                        cat, want, cat);
     return MS_OK;
+}
+
+/* MS_ERR_ARG when out_dir would be inside base_dir: the base model's
+ * directory would then hold a directory of its own, which no later
+ * `train --out` of the base would replace. */
+static ms_status out_outside_base(const char *base_dir, const char *out_dir, ms_error *err)
+{
+    char *base = realpath(base_dir, NULL);
+    char *out = ms_strdup0(out_dir), *parent = NULL;
+    /* the deepest directory above out that exists, resolved */
+    while (out && !parent) {
+        size_t n = strlen(out);
+        while (n > 1 && out[n - 1] == '/')
+            out[--n] = '\0';
+        char *slash = strrchr(out, '/');
+        if (!slash) {
+            parent = realpath(".", NULL);
+            break;
+        }
+        slash[slash == out] = '\0'; /* "/x" -> "/" */
+        parent = realpath(out, NULL);
+        if (slash == out)
+            break;
+    }
+    size_t bn = base ? strlen(base) : 0;
+    int inside = base && parent && !strncmp(parent, base, bn) &&
+                 (parent[bn] == '/' || parent[bn] == '\0' || bn == 1);
+    free(base), free(out), free(parent);
+    return inside ? ms_fail(err, MS_ERR_ARG, out_dir, 0, 0,
+                            "is inside the base model's directory %s: refused (write the "
+                            "adapted model beside it)",
+                            base_dir)
+                  : MS_OK;
 }
 
 /* Loads and checks everything of the base model a new model reuses. */
@@ -655,7 +689,9 @@ ms_status ms_adapt(const ms_dataset *set, const ms_train_options *o, const char 
     size_t n_keep = 0;
     base_model b = {0};
     ms_adapt_rows r = {0};
-    ms_status st = check_decisions(set, keep, &n_keep, err);
+    ms_status st = out_outside_base(base_dir, out_dir, err);
+    if (st == MS_OK)
+        st = check_decisions(set, keep, &n_keep, err);
     if (st == MS_OK)
         st = load_base(base_dir, o, &b, err);
     progress(o, "features", t0);

@@ -882,9 +882,12 @@ ms_status ms_policy_override(ms_policy *p, const char *spec, ms_error *err)
                            spec, (int)kl, dot + 1);
     }
     double v;
-    if (ms_parse_double(eq + 1, strlen(eq + 1), &v) != 0 || !(v >= 0.0 && v <= 1.0))
+    if (!strcmp(eq + 1, "never") || !strcmp(eq + 1, "null"))
+        v = MS_THRESHOLD_NEVER; /* as null in a policy file */
+    else if (ms_parse_double(eq + 1, strlen(eq + 1), &v) != 0 || !(v >= 0.0 && v <= 1.0))
         return ms_fail(err, MS_ERR_ARG, "", 0, 0,
-                       "override \"%s\": value must be a number between 0 and 1", spec);
+                       "override \"%s\": value must be a number between 0 and 1, or never",
+                       spec);
     const cat_entry *old = find_cat(p, spec, cat_len);
     ms_thresholds th;
     if (old)

@@ -282,6 +282,18 @@ static void test_overrides(void **state)
     assert_non_null(strstr(err.message, "above the reject threshold"));
     assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == 0.6);
     assert_true(ms_policy_reject(p, MS_CAT_HOSTILITY) == 0.95);
+    /* never (or null, as in a policy file): the threshold is never reached */
+    assert_int_equal(ms_policy_override(p, "hostility.reject=never", &err), MS_OK);
+    assert_true(ms_policy_reject(p, MS_CAT_HOSTILITY) == MS_THRESHOLD_NEVER);
+    assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == 0.6);
+    assert_int_equal(ms_policy_override(p, "insult.reject=null", &err), MS_OK);
+    assert_int_equal(ms_policy_override(p, "insult.review=never", &err), MS_OK);
+    ms_thresholds th;
+    ms_policy_thresholds(p, "insult", &th);
+    assert_true(th.review == MS_THRESHOLD_NEVER && th.reject == MS_THRESHOLD_NEVER);
+    assert_int_equal(ms_policy_override(p, "hostility.review=never", &err), MS_OK);
+    assert_true(ms_policy_review(p, MS_CAT_HOSTILITY) == MS_THRESHOLD_NEVER);
+    assert_int_equal(ms_policy_override(p, "hostility=Never", &err), MS_ERR_ARG);
     ms_policy_free(p);
 }
 
