@@ -407,6 +407,15 @@ MS_API int ms_models_category_find(const ms_models *m, const char *name);
 /* The index of the category answering a Perspective attribute ("INSULT"),
  * or -1 when no loaded model's card names it. */
 MS_API int ms_models_category_for_attribute(const ms_models *m, const char *attribute);
+/* 1 when category i's weights are mapped, 0 when it exists (its card was
+ * read and checked) but waits for the first comment that needs it: a
+ * language's models (models/<language>/<category>) are mapped when the
+ * first comment in that language comes. For /healthz and --version. */
+MS_API int ms_models_category_mapped(const ms_models *m, size_t i);
+/* Why mapping category i failed (its files damaged or missing since the
+ * models were loaded), or NULL when it did not. ms_score then returns the
+ * same status for the comments that need it. */
+MS_API const ms_error *ms_models_map_error(const ms_models *m, size_t i);
 
 /* ---------------------------------------------------------------- scoring */
 
@@ -506,7 +515,9 @@ MS_API void ms_scorer_set_reasons(ms_scorer *s, ms_reasons_mode mode);
 
 /* Scores one comment. OUT: *result (zeroed or cleared by the caller first),
  * release its contents with ms_result_clear. Invalid UTF-8 is replaced and
- * noted, never an error. Fails only on MS_ERR_NOMEM or MS_ERR_INTERNAL. */
+ * noted, never an error. Fails only on MS_ERR_NOMEM or MS_ERR_INTERNAL, or
+ * with the status of mapping a model the comment is the first to need
+ * (MS_ERR_MODEL, MS_ERR_IO...: ms_models_map_error). */
 MS_API ms_status ms_score(ms_scorer *s, const ms_input *in, ms_result *result);
 MS_API void ms_result_clear(ms_result *r);
 

@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,25 +17,14 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-/* The model in dir/name; card, when not NULL, is its card already read
- * (taken over: the caller no longer clears it). */
-static ms_status load_one(const char *dir, const char *name, ms_card *card, loaded_model *lm,
-                          unsigned flags, ms_error *err)
+/* Maps (or reads) the weights and idf table of the model in dir/name whose
+ * card lm->card is, checked against the card. */
+static ms_status load_weights(const char *dir, const char *name, loaded_model *lm,
+                              unsigned flags, ms_error *err)
 {
     ms_buf path = {0};
-    ms_status st = ms_buf_printf(&path, "%s/%s/card.json", dir, name);
-    if (st != MS_OK) {
-        if (card)
-            ms_card_clear(card);
-        return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
-    }
-    if (card) {
-        lm->card = *card;
-        memset(card, 0, sizeof *card);
-    } else {
-        st = ms_card_read(path.data, &lm->card, err);
-    }
-    if (st == MS_OK) {
+    ms_status st;
+    {
         /* model.bin, when it is there and compiled from the card's files,
          * spares parsing model.svm; a damaged one is refused */
         path.len = 0;
@@ -77,6 +67,39 @@ static ms_status load_one(const char *dir, const char *name, ms_card *card, load
     return st;
 }
 
+/* The model in dir/name; card, when not NULL, is its card already read
+ * (taken over: the caller no longer clears it). Its weights are mapped
+ * now, or, with lazy, when a comment first needs them (ms_models_map). */
+static ms_status load_one(const char *dir, const char *name, ms_card *card, loaded_model *lm,
+                          unsigned flags, int lazy, ms_error *err)
+{
+    ms_status st = MS_OK;
+    if (card) {
+        lm->card = *card;
+        memset(card, 0, sizeof *card);
+    } else {
+        ms_buf path = {0};
+        if (ms_buf_printf(&path, "%s/%s/card.json", dir, name) != MS_OK)
+            return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+        st = ms_card_read(path.data, &lm->card, err);
+        ms_buf_free(&path);
+    }
+    if (st != MS_OK)
+        return st;
+    lm->flags = flags;
+    if (lazy) {
+        ms_buf path = {0};
+        if (ms_buf_printf(&path, "%s/%s", dir, name) != MS_OK)
+            return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+        lm->dir = path.data; /* taken over */
+        return MS_OK;
+    }
+    st = load_weights(dir, name, lm, flags, err);
+    if (st == MS_OK)
+        lm->mapped = 1;
+    return st;
+}
+
 static void model_clear(loaded_model *lm)
 {
     ms_linear_free(lm->linear);
@@ -84,6 +107,7 @@ static void model_clear(loaded_model *lm)
         free(lm->idf.idf);
     ms_compiled_unmap(&lm->map);
     ms_card_clear(&lm->card);
+    free(lm->dir);
     memset(lm, 0, sizeof *lm);
 }
 
@@ -102,6 +126,7 @@ static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
         free(m);
         return NULL;
     }
+    pthread_mutex_init(&m->map_lock, NULL);
     return m;
 }
 
@@ -137,7 +162,9 @@ static ms_status add_model(ms_models *m, const char *dir, const char *name, cons
         return st;
     }
     loaded_model *lm = &m->m[m->n];
-    st = load_one(dir, name, card, lm, flags, err);
+    /* a language's models (DIR/de/...) are mapped when a comment in it
+     * first comes: a process of English comments never maps them */
+    st = load_one(dir, name, card, lm, flags, strchr(name, '/') != NULL, err);
     if (st == MS_OK && !lm->card.category && !(lm->card.category = ms_strdup0(cat)))
         st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
     if (st != MS_OK) {
@@ -175,7 +202,7 @@ static void models_pack(ms_models *m)
     for (size_t g = 0; g < m->n_groups; g++) {
         size_t members[MS_MAX_CATEGORIES], n = 0;
         for (size_t i = 0; i < m->n; i++)
-            if (m->m[i].group == g && !m->m[i].card.features.context)
+            if (m->m[i].group == g && !m->m[i].card.features.context && m->m[i].mapped)
                 members[n++] = i;
         for (size_t at = 0; n >= 2 && at < n; at += MS_PACK_MODELS) {
             size_t k = n - at < MS_PACK_MODELS ? n - at : MS_PACK_MODELS;
@@ -461,6 +488,7 @@ void ms_models_free(ms_models *m)
     free(m->m);
     ms_spans_free(m->spans);
     ms_lexicon_free(m->lx);
+    pthread_mutex_destroy(&m->map_lock);
     free(m);
 }
 
@@ -526,4 +554,35 @@ int ms_models_applies(const ms_models *m, size_t i, const char (*codes)[8], size
         if (ms_language_same(lang, codes[k]))
             return 1;
     return 0;
+}
+
+ms_status ms_models_map(const ms_models *cm, size_t i)
+{
+    /* the weights are filled in once, under the lock; a model is read
+     * without it only after mapped says they are there */
+    ms_models *m = (ms_models *)cm;
+    loaded_model *lm = &m->m[i];
+    if (__atomic_load_n(&lm->mapped, __ATOMIC_ACQUIRE))
+        return MS_OK;
+    pthread_mutex_lock(&m->map_lock);
+    ms_status st = lm->map_status;
+    if (!lm->mapped && st == MS_OK) {
+        st = load_weights(lm->dir, ".", lm, lm->flags, &lm->map_error);
+        if (st == MS_OK)
+            __atomic_store_n(&lm->mapped, 1, __ATOMIC_RELEASE);
+        else
+            lm->map_status = st; /* said once, and again to every caller */
+    }
+    pthread_mutex_unlock(&m->map_lock);
+    return st;
+}
+
+int ms_models_category_mapped(const ms_models *m, size_t i)
+{
+    return m && i < m->n && __atomic_load_n(&m->m[i].mapped, __ATOMIC_ACQUIRE);
+}
+
+const ms_error *ms_models_map_error(const ms_models *m, size_t i)
+{
+    return m && i < m->n && m->m[i].map_status != MS_OK ? &m->m[i].map_error : NULL;
 }

@@ -14,6 +14,7 @@
 #include "modscore.h"
 #include "spans.h"
 
+#include <pthread.h>
 #include <stdint.h>
 
 typedef struct loaded_model {
@@ -26,6 +27,11 @@ typedef struct loaded_model {
     int pack;            /* its pack (index into ms_models.packs), or -1 */
     int pack_slot;       /* its place in the pack */
     int nested;          /* 1: in a language's directory (DIR/de/hostility) */
+    unsigned flags;      /* MS_LOAD_* it was found with */
+    char *dir;           /* its directory, while its weights wait to be mapped */
+    int mapped;          /* 1: linear and idf are there (atomic) */
+    ms_status map_status; /* a failed mapping's status, kept */
+    ms_error map_error;  /* and its message */
     int legacy;          /* the ms_category whose legacy fields it fills
                             (ms_category_name's table), or -1 */
 } loaded_model;
@@ -53,6 +59,7 @@ struct ms_models {
     model_pack packs[MS_MAX_CATEGORIES];
     size_t n_packs;
     ms_spans_model *spans; /* models/spans, when present: reason spans */
+    pthread_mutex_t map_lock; /* mapping a model when first needed */
     int legacy[MS_CAT_COUNT]; /* the first-level model of each ms_category,
                                  or -1: the default language's (its
                                  hostility gives the spans trainer its
@@ -63,5 +70,11 @@ struct ms_models {
  * card names one of them; with n == 0 (language undecided), when it is of
  * the default language, that of the first-level hostility model. */
 int ms_models_applies(const ms_models *m, size_t i, const char (*codes)[8], size_t n);
+
+/* Maps model i's weights if a comment has not needed them before (a
+ * language's models wait for its first comment); thread-safe. Returns
+ * MS_OK, or the mapping's failure, kept for every later call
+ * (ms_models_map_error says why). */
+ms_status ms_models_map(const ms_models *m, size_t i);
 
 #endif

@@ -393,15 +393,18 @@ static ms_status score_model(ms_scorer *s, pass *p, size_t i, const ms_input *in
         cs->missing = "no article or parent comment to compare with";
         return MS_OK;
     }
+    ms_status st = ms_models_map(s->models, i);
+    if (st != MS_OK)
+        return st;
     size_t g = lm->group;
     if (!p->prepared[g]) {
-        ms_status st = ms_features_prepare(s->fz[g], in, &r->notes);
+        st = ms_features_prepare(s->fz[g], in, &r->notes);
         if (st != MS_OK)
             return st;
         p->prepared[g] = 1;
     }
     double dec;
-    ms_status st = lm->card.features.context ? decision_context(s, p, i, &dec)
+    st = lm->card.features.context ? decision_context(s, p, i, &dec)
                    : lm->pack >= 0           ? decision_packed(s, p, lm, &dec)
                                              : decision_plain(s, lm, &dec);
     if (st != MS_OK)

@@ -202,14 +202,10 @@ static void test_whole_comment_detected(void **state)
     free(t);
 }
 
-/* A language's models in DIR/<lang>/<category> (README "How it is built"):
- * found beside the first level's, and each comment scored by the models
- * of its own language only. The German model here is a copy of the English
- * hostility model whose card says "de". */
-static void test_language_directories(void **state)
+/* A models directory in dir (mkdtemp'd) with the shipped lexicons and
+ * hostility model, and a copy of it as a German model in de/hostility. */
+static void german_copy(char *dir)
 {
-    (void)state;
-    char dir[] = "/tmp/ms_lang_XXXXXX";
     assert_non_null(mkdtemp(dir));
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
@@ -219,6 +215,24 @@ static void test_language_directories(void **state)
              "%s/hostility/card.json > de/hostility/card.json",
              dir, MS_MODELS_DIR, MS_MODELS_DIR, MS_MODELS_DIR, MS_MODELS_DIR, MS_MODELS_DIR);
     assert_int_equal(system(cmd), 0);
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A language's models in DIR/<lang>/<category> (README "How it is built"):
+ * found beside the first level's, and each comment scored by the models
+ * of its own language only. The German model here is a copy of the English
+ * hostility model whose card says "de". */
+static void test_language_directories(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ms_lang_XXXXXX";
+    german_copy(dir);
     ms_models *m;
     ms_policy *p;
     ms_scorer *sc;
@@ -229,13 +243,23 @@ static void test_language_directories(void **state)
     assert_string_equal(ms_models_category_info(m, 1)->language, "de");
     assert_int_equal(ms_models_category_find(m, "hostility"), 0);
     assert_true(ms_models_read_language(m, "de"));
+    /* the German model exists but is mapped by the first German comment */
+    assert_true(ms_models_category_mapped(m, 0));
+    assert_false(ms_models_category_mapped(m, 1));
     assert_int_equal(ms_policy_default(&p), MS_OK);
     assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
 
     const char *de = "Du bist ein Idiot und hast keine Ahnung, lies den Artikel nochmal.";
     ms_input in = {.text = de, .len = strlen(de)};
     ms_result r;
+    const char *en0 = "Thanks for writing this up, the section on the budget was clear.";
+    ms_input in_en = {.text = en0, .len = strlen(en0)};
+    assert_int_equal(ms_score(sc, &in_en, &r), MS_OK);
+    ms_result_clear(&r);
+    assert_false(ms_models_category_mapped(m, 1)); /* English comments never map it */
     assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_true(ms_models_category_mapped(m, 1));
+    assert_null(ms_models_map_error(m, 1));
     assert_string_equal(r.language, "de");
     assert_false(r.notes & (MS_NOTE_LANGUAGE | MS_NOTE_LANGUAGE_PART));
     assert_int_equal(r.n_scores, 2);
@@ -255,8 +279,41 @@ static void test_language_directories(void **state)
     ms_scorer_free(sc);
     ms_policy_free(p);
     ms_models_free(m);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    remove_dir(dir);
+}
+
+/* A language's model damaged after loading: its first comment gets the
+ * mapping's error (and every later one), English comments are unaffected. */
+static void test_language_model_damaged(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ms_lang_XXXXXX";
+    german_copy(dir);
+    ms_models *m;
+    ms_policy *p;
+    ms_scorer *sc;
+    ms_error err;
+    assert_int_equal(ms_models_load(dir, &m, &err), MS_OK);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "printf 'damaged' > %s/de/hostility/model.svm", dir);
     assert_int_equal(system(cmd), 0);
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    const char *de = "Du bist ein Idiot und hast keine Ahnung, lies den Artikel nochmal.";
+    ms_input in = {.text = de, .len = strlen(de)};
+    ms_result r;
+    assert_int_equal(ms_score(sc, &in, &r), MS_ERR_MODEL);
+    assert_non_null(ms_models_map_error(m, 1));
+    assert_non_null(strstr(ms_models_map_error(m, 1)->source, "de/hostility"));
+    assert_int_equal(ms_score(sc, &in, &r), MS_ERR_MODEL);
+    const char *en = "Thanks for writing this up, the section on the budget was clear.";
+    in.text = en, in.len = strlen(en);
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    ms_result_clear(&r);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+    remove_dir(dir);
 }
 
 int main(void)
@@ -273,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_language_names),
         cmocka_unit_test(test_whole_comment_detected),
         cmocka_unit_test(test_language_directories),
+        cmocka_unit_test(test_language_model_damaged),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
 }
