@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 
 EXIT_USAGE, EXIT_DATAERR, EXIT_NOINPUT, EXIT_SOFTWARE, EXIT_IOERR = 64, 65, 66, 70, 74
 
@@ -228,6 +229,11 @@ def main(argv=None):
         return EXIT_SOFTWARE
     options = (a.models and os.path.abspath(a.models), a.policy and os.path.abspath(a.policy),
                tuple(a.threshold), a.reasons)
+    # The partitions travel inside the task graph, through the scheduler,
+    # rather than scattered to a worker: a partition then outlives the
+    # worker that failed on it, and is there for its retry. Dask warns about
+    # every graph that holds more than 1 MB; that is meant here.
+    warnings.filterwarnings("ignore", message="Large object of size")
     started = time.monotonic()
     try:
         with Client(a.scheduler, timeout=30) as client:

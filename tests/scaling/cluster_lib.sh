@@ -43,8 +43,8 @@ stop_cluster() {
       grep -qs '^State:[[:space:]]*[^Z]' "/proc/$p/status" || break # gone, or a zombie
       sleep 0.1
     done
-    kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
   done
   CLUSTER_PIDS=""
 }
