@@ -27,8 +27,10 @@ void csv_cfield(wbuf *w, const char *s)
  *   id,author,hostility,off_topic,sentiment,action,flags,reasons,error
  * then one column per further loaded category (ms_reporter_set_models), in
  * the models' order: appended, so that the columns of earlier versions
- * keep their places. flags and reasons are joined by ';' (reasons: each reason's term, or its
- * detail when it has none). A score that is absent is an empty field. An
+ * keep their places; then language (the comment's, when detected) and notes
+ * (why a score is missing: "not scored: German (de)"). flags, reasons and
+ * notes are joined by ';' (reasons: each reason's term, or its detail when
+ * it has none). A score that is absent is an empty field. An
  * input line that could not be read is a row with the action "error", the
  * other fields empty, and "line N: message" in the error column, so the rows
  * still line up with the input. */
@@ -41,7 +43,31 @@ void csv_header_row(const ms_reporter *r, wbuf *w)
         w_add(w, ",", 1);
         csv_cfield(w, r->extra[i]);
     }
-    w_adds(w, "\r\n");
+    w_adds(w, ",language,notes\r\n");
+}
+
+static void w_top_reasons_raw(wbuf *w, const ms_result *res)
+{
+    w_top_reasons(w, res, ESC_RAW);
+}
+
+static void w_notes_plain_semi(wbuf *w, const ms_result *res)
+{
+    w_notes_plain(w, res, ";", ESC_RAW);
+}
+
+/* A field made of several parts (reasons, notes): joined first, then
+ * quoted as one field. */
+static void csv_joined(wbuf *w, const ms_result *res, void (*parts)(wbuf *, const ms_result *))
+{
+    wbuf joined = {{0}, 0};
+    parts(&joined, res);
+    char *s = w_take(&joined);
+    if (!s)
+        w->nomem = 1;
+    else
+        csv_cfield(w, s);
+    free(s);
 }
 
 void csv_row(const ms_reporter *r, wbuf *w, const ms_comment *c, const ms_result *res)
@@ -62,17 +88,7 @@ void csv_row(const ms_reporter *r, wbuf *w, const ms_comment *c, const ms_result
     w_add(w, ",", 1);
     w_flags(w, res, ";", 0);
     w_add(w, ",", 1);
-    {
-        wbuf reasons = {{0}, 0};
-        w_top_reasons(&reasons, res, ESC_RAW);
-        /* joined first, then quoted as one field */
-        char *joined = w_take(&reasons);
-        if (!joined)
-            w->nomem = 1;
-        else
-            csv_cfield(w, joined);
-        free(joined);
-    }
+    csv_joined(w, res, w_top_reasons_raw);
     w_add(w, ",", 1);
     for (size_t i = 0; i < r->n_extra; i++) {
         double v;
@@ -80,6 +96,10 @@ void csv_row(const ms_reporter *r, wbuf *w, const ms_comment *c, const ms_result
         if (score_of(res, r->extra[i], &v))
             w_fixed(w, v, 4, 1, 0, "");
     }
+    w_add(w, ",", 1);
+    csv_cfield(w, res->language);
+    w_add(w, ",", 1);
+    csv_joined(w, res, w_notes_plain_semi);
     w_adds(w, "\r\n");
 }
 
@@ -99,5 +119,5 @@ void csv_error_row(const ms_reporter *r, wbuf *w, long line, const char *message
     free(m);
     for (size_t i = 0; i < r->n_extra; i++)
         w_add(w, ",", 1);
-    w_adds(w, "\r\n");
+    w_adds(w, ",,\r\n");
 }

@@ -152,6 +152,10 @@ ms_status ms_html_comment(ms_html *h, const ms_comment *c, const ms_result *res)
     it->sentiment = res->sentiment;
     it->flags = res->flags;
     it->notes = res->notes;
+    memcpy(it->language, res->language, sizeof it->language);
+    it->language[sizeof it->language - 1] = '\0';
+    memcpy(it->unread, res->unread, sizeof it->unread);
+    it->unread[sizeof it->unread - 1] = '\0';
     it->action = (unsigned)res->action <= MS_ACTION_REJECT ? res->action : MS_ACTION_REVIEW;
     ok = ok && copy_str(&it->off_missing, res->off_topic_missing);
     if (ok && res->n_scores) {

@@ -40,6 +40,8 @@ typedef struct h_item {
     int has_h, has_o;
     char *off_missing;
     unsigned flags, notes;
+    char language[8]; /* the result's, "" when not decisive */
+    char unread[32];  /* with MS_NOTE_LANGUAGE_PART: the codes no model reads */
     ms_action action;
     h_reason *reasons;
     size_t n_reasons;

@@ -14,6 +14,7 @@
  * checkboxes hide comments the same way. So the filters work offline and
  * with JavaScript off; the inline script only counts what is shown. */
 #include "report_html_priv.h"
+#include "report_lang.h"
 #include "policy.h"
 
 #include <math.h>
@@ -532,14 +533,31 @@ static void comment_reasons(hw *w, const h_item *it)
                 hw_s(w, " ");
             }
             hw_escs(w, r->category ? r->category : "reason");
-            hw_s(w, " ");
-            hw_fixed(w, r->weight, 3, 1, 0);
+            if (r->term) { /* a word's contribution; a detail has none */
+                hw_s(w, " ");
+                hw_fixed(w, r->weight, 3, 1, 0);
+            }
             hw_s(w, "</li>");
         }
         hw_s(w, "</ul>\n");
     }
-    if (it->notes & (MS_NOTE_INVALID_UTF8 | MS_NOTE_EMPTY | MS_NOTE_TRUNCATED)) {
+    const unsigned shown = MS_NOTE_INVALID_UTF8 | MS_NOTE_EMPTY | MS_NOTE_TRUNCATED |
+                           MS_NOTE_LANGUAGE | MS_NOTE_LANGUAGE_PART;
+    if (it->notes & shown) {
+        char names[256];
         hw_s(w, "<p class=\"notes\">");
+        if (it->notes & MS_NOTE_LANGUAGE) {
+            rl_language_names(it->language, names, sizeof names);
+            hw_s(w, "Not scored: ");
+            hw_escs(w, names);
+            hw_s(w, ", which no loaded model reads. ");
+        }
+        if (it->notes & MS_NOTE_LANGUAGE_PART) {
+            rl_language_names(it->unread, names, sizeof names);
+            hw_s(w, "Partly not scored: ");
+            hw_escs(w, names);
+            hw_s(w, "; scored on the rest. ");
+        }
         if (it->notes & MS_NOTE_INVALID_UTF8)
             hw_s(w, "Invalid UTF-8 shown as \xef\xbf\xbd. ");
         if (it->notes & MS_NOTE_EMPTY)

@@ -58,7 +58,10 @@ void w_pad(wbuf *w, size_t n);
 /* Text table columns: the fixed ones, with the extra categories' scores
  * (every loaded category but hostility and off_topic) between OFF-TOPIC and
  * SENTIMENT. */
-enum { COL_ID, COL_AUTHOR, COL_HOST, COL_OFF, COL_SENT, COL_ACTION, COL_REASONS, N_COLS };
+enum {
+    COL_ID, COL_AUTHOR, COL_HOST, COL_OFF, COL_SENT, COL_LANG, COL_ACTION, COL_REASONS,
+    COL_NOTES, N_COLS
+};
 #define MAX_COLS (N_COLS + MS_MAX_CATEGORIES)
 
 typedef struct text_row {
@@ -120,6 +123,11 @@ int score_of(const ms_result *res, const char *name, double *v);
 /* The record of one comment (c may be NULL); with_text: the JSON
  * document's, which carries the text. */
 void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int with_text);
+
+/* The notes for people, separated by sep and escaped for mode: the
+ * MS_NOTE_* names, "not scored: German (de)" or "partly not scored:
+ * Russian (ru)", "off_topic_missing: no article". Nothing when none. */
+void w_notes_plain(wbuf *w, const ms_result *res, const char *sep, esc_mode mode);
 
 /* Up to three distinct terms (ESC_TEXT: quoted and separated by a space;
  * otherwise joined by ';'), or else the first detail. */

@@ -12,8 +12,8 @@
  * set; "notes" only when there are any. The JSON document's records also
  * carry "text" after "author". */
 #include "report_priv.h"
+#include "report_lang.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -64,47 +64,6 @@ void w_flags(wbuf *w, const ms_result *res, const char *sep, int quote)
                 w_adds(w, flag_names[i].name);
         }
     }
-}
-
-/* The comma-separated language codes as "German (de), Russian (ru)" (a
- * code alone when its name is not known), for JSON. */
-static void w_language_names(wbuf *w, const char *codes)
-{
-    for (const char *c = codes; *c;) {
-        size_t n = strcspn(c, ",");
-        char code[8];
-        snprintf(code, sizeof code, "%.*s", (int)(n < 7 ? n : 7), c);
-        const char *name = ms_language_name(code);
-        if (c != codes)
-            w_adds(w, ", ");
-        if (name) {
-            w_adds(w, name);
-            w_adds(w, " (");
-        }
-        w_clean(w, code, strlen(code), ESC_JSON);
-        if (name)
-            w_adds(w, ")");
-        c += n + (c[n] == ',');
-    }
-}
-
-/* One note of "notes" naming languages: "<a><codes><b><codes2><c>"
- * (codes2 NULL: "<a><codes><b>"). */
-static void w_language_note(wbuf *w, int *first, const char *a, const char *codes,
-                            const char *b, const char *codes2, const char *c)
-{
-    if (!*first)
-        w_add(w, ",", 1);
-    *first = 0;
-    w_add(w, "\"", 1);
-    w_adds(w, a);
-    w_language_names(w, codes);
-    w_adds(w, b);
-    if (codes2) {
-        w_language_names(w, codes2);
-        w_adds(w, c);
-    }
-    w_add(w, "\"", 1);
 }
 
 /* The score of a category in a result (the legacy fields when it has no
@@ -193,42 +152,91 @@ static void w_reasons(wbuf *w, const ms_result *res)
     w_add(w, "]", 1);
 }
 
-/* "notes":[...] when there are any: the MS_NOTE_* names, then why a score
- * is missing ("off_topic_missing: no article"; with no off-topic model
- * loaded at all, that too, as it always did), or the unread language. */
-static void w_notes(wbuf *w, int *first, const ms_result *res)
+/* How a list of notes is written: JSON (each a quoted string, separated by
+ * commas) or plain for the text table and CSV (sep between them, escaped
+ * for mode). The words are the same. */
+typedef struct note_style {
+    int json;
+    const char *sep;
+    esc_mode mode;
+    int first;
+} note_style;
+
+static void note_begin(wbuf *w, note_style *ns)
 {
-    int off_listed = 0;
+    if (!ns->first)
+        w_adds(w, ns->json ? "," : ns->sep);
+    ns->first = 0;
+    if (ns->json)
+        w_add(w, "\"", 1);
+}
+
+static void note_end(wbuf *w, const note_style *ns)
+{
+    if (ns->json)
+        w_add(w, "\"", 1);
+}
+
+/* The comma-separated language codes as "German (de), Russian (ru)" (a
+ * code alone when its name is not known). */
+static void w_language_names(wbuf *w, const char *codes, esc_mode mode)
+{
+    char names[256];
+    rl_language_names(codes, names, sizeof names);
+    w_clean(w, names, strlen(names), mode);
+}
+
+/* One note naming languages: "<a><codes><b><codes2><c>" (codes2 NULL:
+ * "<a><codes><b>"). */
+static void w_language_note(wbuf *w, note_style *ns, const char *a, const char *codes,
+                            const char *b, const char *codes2, const char *c)
+{
+    esc_mode mode = ns->json ? ESC_JSON : ns->mode;
+    note_begin(w, ns);
+    w_adds(w, a);
+    w_language_names(w, codes, mode);
+    w_adds(w, b);
+    if (codes2) {
+        w_language_names(w, codes2, mode);
+        w_adds(w, c);
+    }
+    note_end(w, ns);
+}
+
+/* 1 when off_topic is among the result's categories. */
+static int off_topic_listed(const ms_result *res)
+{
+    int listed = 0;
     for (size_t i = 0; i < res->n_scores; i++)
-        off_listed |= res->scores[i].category && strcmp(res->scores[i].category, "off_topic") == 0;
-    int any_note = !res->has_off_topic && !off_listed;
-    for (size_t i = 0; i < res->n_scores; i++)
-        any_note |= !res->scores[i].has_score && res->scores[i].category;
-    for (size_t i = 0; i < COUNT_OF(note_names); i++)
-        any_note |= (res->notes & note_names[i].bit) != 0;
-    any_note |= (res->notes & (MS_NOTE_LANGUAGE_PART | MS_NOTE_LANGUAGE_DETECTED)) != 0;
-    if (!any_note)
-        return;
-    w_key(w, first, "notes");
-    w_add(w, "[", 1);
-    int f2 = 1;
+        listed |= res->scores[i].category && strcmp(res->scores[i].category, "off_topic") == 0;
+    return listed;
+}
+
+/* The notes: the MS_NOTE_* names, the languages, then why a score is
+ * missing ("off_topic_missing: no article"; with no off-topic model loaded
+ * at all, that too, as it always did). Returns how many were written. */
+static size_t w_note_items(wbuf *w, const ms_result *res, note_style *ns)
+{
+    size_t n = 0;
+    esc_mode mode = ns->json ? ESC_JSON : ns->mode;
     for (size_t i = 0; i < COUNT_OF(note_names); i++) {
         if (res->notes & note_names[i].bit) {
-            if (!f2)
-                w_add(w, ",", 1);
-            f2 = 0;
-            w_json_cstr(w, note_names[i].name);
+            note_begin(w, ns);
+            w_adds(w, note_names[i].name);
+            note_end(w, ns);
+            n++;
         }
     }
     if (res->notes & MS_NOTE_LANGUAGE_DETECTED)
-        w_language_note(w, &f2, "language: declared ", res->declared, ", written in ",
-                        res->language, "");
+        w_language_note(w, ns, "language: declared ", res->declared, ", written in ",
+                        res->language, ""), n++;
     if (res->notes & MS_NOTE_LANGUAGE)
-        w_language_note(w, &f2, "not scored: ", res->language,
-                        " (no loaded model reads it)", NULL, NULL);
+        w_language_note(w, ns, "not scored: ", res->language, " (no loaded model reads it)",
+                        NULL, NULL), n++;
     if (res->notes & MS_NOTE_LANGUAGE_PART)
-        w_language_note(w, &f2, "language: partly in ", res->unread,
-                        ", which no loaded model reads; scored on the rest", NULL, NULL);
+        w_language_note(w, ns, "language: partly in ", res->unread,
+                        ", which no loaded model reads; scored on the rest", NULL, NULL), n++;
+    int off_listed = off_topic_listed(res);
     for (size_t i = 0; !(res->notes & MS_NOTE_LANGUAGE) && i <= res->n_scores; i++) {
         const char *name, *why;
         if (i < res->n_scores) {
@@ -242,19 +250,41 @@ static void w_notes(wbuf *w, int *first, const ms_result *res)
         } else {
             break;
         }
-        if (!f2)
-            w_add(w, ",", 1);
-        f2 = 0;
-        w_add(w, "\"", 1);
-        w_clean(w, name, strlen(name), ESC_JSON);
+        note_begin(w, ns);
+        w_clean(w, name, strlen(name), mode);
         w_adds(w, "_missing");
         if (why && why[0]) {
             w_add(w, ": ", 2);
-            w_clean(w, why, strlen(why), ESC_JSON);
+            w_clean(w, why, strlen(why), mode);
         }
-        w_add(w, "\"", 1);
+        note_end(w, ns);
+        n++;
     }
+    return n;
+}
+
+void w_notes_plain(wbuf *w, const ms_result *res, const char *sep, esc_mode mode)
+{
+    note_style ns = {0, sep, mode, 1};
+    w_note_items(w, res, &ns);
+}
+
+/* "notes":[...] when there are any. */
+static void w_notes(wbuf *w, int *first, const ms_result *res)
+{
+    wbuf items = {{0}, 0};
+    note_style ns = {1, ",", ESC_JSON, 1};
+    if (!w_note_items(&items, res, &ns)) {
+        ms_buf_free(&items.b);
+        return;
+    }
+    w_key(w, first, "notes");
+    w_add(w, "[", 1);
+    w_add(w, items.b.data, items.b.len);
     w_add(w, "]", 1);
+    if (items.nomem)
+        w->nomem = 1;
+    ms_buf_free(&items.b);
 }
 
 void w_record(wbuf *w, const ms_comment *c, const ms_result *res, int with_text)

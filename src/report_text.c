@@ -87,6 +87,11 @@ ms_status text_add_row(ms_reporter *r, const ms_comment *c, const ms_result *res
     row.cell[COL_OFF] = w_take(&w);
     w_fixed(&w, res->sentiment, 2, 0, 1, "nan");
     row.cell[COL_SENT] = w_take(&w);
+    if (res->language[0])
+        w_clean(&w, res->language, strlen(res->language), ESC_TEXT);
+    else
+        w_add(&w, "-", 1);
+    row.cell[COL_LANG] = w_take(&w);
     for (size_t i = 0; i < r->n_extra; i++) {
         double v;
         if (score_of(res, r->extra[i], &v))
@@ -100,6 +105,8 @@ ms_status text_add_row(ms_reporter *r, const ms_comment *c, const ms_result *res
     row.cell[COL_ACTION] = w_take(&w);
     w_top_reasons(&w, res, ESC_TEXT);
     row.cell[COL_REASONS] = w_take(&w);
+    w_notes_plain(&w, res, "; ", ESC_TEXT);
+    row.cell[COL_NOTES] = w_take(&w);
     for (int k = 0; k < n_cols; k++) {
         if (!row.cell[k]) {
             for (int j = 0; j < n_cols; j++)
@@ -122,8 +129,8 @@ ms_status text_add_row(ms_reporter *r, const ms_comment *c, const ms_result *res
 
 void text_table(ms_reporter *r, wbuf *w)
 {
-    static const char *const fixed_heads[N_COLS] = {"ID", "AUTHOR", "HOSTILITY", "OFF-TOPIC",
-                                                    "SENTIMENT", "ACTION", "REASONS"};
+    static const char *const fixed_heads[N_COLS] = {
+        "ID", "AUTHOR", "HOSTILITY", "OFF-TOPIC", "SENTIMENT", "LANG", "ACTION", "REASONS", "NOTES"};
     /* the order on the page: the extra categories after OFF-TOPIC */
     int order[MAX_COLS];
     int n_cols = 0;

@@ -244,10 +244,52 @@ static void test_csv_quoting(void **state)
     assert_int_equal(ms_reporter_error(c.r, 7, "bad, \"line\""), MS_OK);
     cap_close(&c);
     assert_string_equal(c.buf,
-                        "id,author,hostility,off_topic,sentiment,action,flags,reasons,error\r\n"
-                        "\"a,\"\"b\",bob,0.9123,0.12,-0.6,reject,hostility;deny,idiot;go back,\r\n"
-                        "c1,,0.1,,0.5,publish,,,\r\n"
-                        ",,,,,error,,,\"line 7: bad, \"\"line\"\"\"\r\n");
+                        "id,author,hostility,off_topic,sentiment,action,flags,reasons,error,"
+                        "language,notes\r\n"
+                        "\"a,\"\"b\",bob,0.9123,0.12,-0.6,reject,hostility;deny,idiot;go back,,,\r\n"
+                        "c1,,0.1,,0.5,publish,,,,,invalid_utf8;off_topic_missing: no article\r\n"
+                        ",,,,,error,,,\"line 7: bad, \"\"line\"\"\",,\r\n");
+    free(c.buf);
+}
+
+/* Issue 26: CSV and the text table say the comment's language and why it
+ * has no score, as the JSON records do ("not scored: German (de)"). */
+static void test_language_and_notes_in_csv_and_text(void **state)
+{
+    (void)state;
+    ms_comment de = {.id = "d1", .text = "Du bist ein Vollidiot.", .text_len = 22};
+    ms_result unread = {.sentiment = 0, .notes = MS_NOTE_LANGUAGE, .action = MS_ACTION_PUBLISH,
+                        .language = "de"};
+    ms_comment mixed = {.id = "m1", .text = "idiot. \xd0\x9f\xd1\x80\xd0\xb8", .text_len = 13};
+    ms_result part = res2;
+    part.notes = MS_NOTE_LANGUAGE_PART;
+    strcpy(part.language, "en");
+    strcpy(part.unread, "ru,xx");
+    capture c;
+    cap_open(&c, MS_OUTPUT_CSV);
+    assert_int_equal(ms_reporter_comment(c.r, &de, &unread), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &mixed, &part), MS_OK);
+    cap_close(&c);
+    assert_non_null(strstr(c.buf, ",language,notes\r\n"));
+    assert_non_null(strstr(c.buf, "d1,,,,0.0,publish,,,,de,not scored: German (de) (no loaded model reads it)\r\n"));
+    assert_non_null(strstr(c.buf, ",en,\"language: partly in Russian (ru), xx, which no loaded model reads; "
+                                  "scored on the rest\"\r\n"));
+    free(c.buf);
+
+    cap_open(&c, MS_OUTPUT_TEXT);
+    assert_int_equal(ms_reporter_comment(c.r, &de, &unread), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &mixed, &part), MS_OK);
+    cap_close(&c);
+    const char *head = strstr(c.buf, "ID ");
+    assert_non_null(head);
+    assert_non_null(strstr(head, " LANG "));
+    assert_non_null(strstr(head, " NOTES"));
+    const char *row = strstr(c.buf, "\nd1 ");
+    assert_non_null(row);
+    assert_non_null(strstr(row, " de "));
+    assert_non_null(strstr(row, "not scored: German (de) (no loaded model reads it)\n"));
+    assert_non_null(strstr(c.buf, "partly in Russian (ru), xx, which no loaded model reads; "
+                                   "scored on the rest\n"));
     free(c.buf);
 }
 
@@ -336,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_json_document_summary),
         cmocka_unit_test(test_json_empty_document),
         cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_language_and_notes_in_csv_and_text),
         cmocka_unit_test(test_text_table),
         cmocka_unit_test(test_write_errors_are_reported),
         cmocka_unit_test(test_new_arguments),

@@ -245,6 +245,47 @@ static void test_highlights_at_spans(void **state)
     free(html);
 }
 
+/* Issue 26: a reason that is not a word (an off-topic detail) shows no
+ * "+1.000" weight in its chip; a word's chip keeps its contribution. A
+ * comment in a language no model reads says so on the page, not only in a
+ * hover: "Not scored: German (de)"; a part no model reads is named too. */
+static void test_chips_and_language_notes(void **state)
+{
+    (void)state;
+    static ms_reason rs[] = {
+        {"hostility", "idiot", NULL, 0, 5, 1, 0.83},
+        {"off_topic", NULL, "1 link", 0, 0, 0, 1.0},
+    };
+    ms_comment w = {.id = "w1", .text = "idiot http://x.example", .text_len = 22};
+    ms_result rw = {.hostility = 0.9, .has_hostility = 1, .off_topic = 0.8, .has_off_topic = 1,
+                    .action = MS_ACTION_REJECT, .reasons = rs, .n_reasons = 2};
+    ms_comment de = {.id = "d1", .text = "Du Vollidiot", .text_len = 12};
+    ms_result rde = {.notes = MS_NOTE_LANGUAGE, .action = MS_ACTION_PUBLISH, .language = "de",
+                     .off_topic_missing = "not scored"};
+    ms_comment mix = {.id = "m1", .text = "idiot \xd0\xbf", .text_len = 8};
+    ms_result rmix = {.hostility = 0.9, .has_hostility = 1, .notes = MS_NOTE_LANGUAGE_PART,
+                      .action = MS_ACTION_REJECT, .language = "en", .unread = "ru"};
+    capture c;
+    cap_open(&c, NULL);
+    assert_int_equal(ms_reporter_comment(c.r, &w, &rw), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &de, &rde), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &mix, &rmix), MS_OK);
+    cap_close(&c);
+    char *li = comment_li(c.buf, "w1");
+    assert_non_null(strstr(li, "\xe2\x80\x9cidiot\xe2\x80\x9d hostility +0.830</li>"));
+    assert_non_null(strstr(li, ">1 link off_topic</li>"));
+    assert_null(strstr(li, "+1.000"));
+    free(li);
+    li = comment_li(c.buf, "d1");
+    assert_non_null(strstr(li, "<p class=\"notes\">Not scored: German (de), which no loaded "
+                               "model reads. </p>"));
+    free(li);
+    li = comment_li(c.buf, "m1");
+    assert_non_null(strstr(li, "Partly not scored: Russian (ru); scored on the rest."));
+    free(li);
+    free(c.buf);
+}
+
 static void test_thread_tree(void **state)
 {
     (void)state;
@@ -389,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_escape_function),
         cmocka_unit_test(test_hostile_text_stays_text),
         cmocka_unit_test(test_highlights_at_spans),
+        cmocka_unit_test(test_chips_and_language_notes),
         cmocka_unit_test(test_thread_tree),
         cmocka_unit_test(test_summary_and_thresholds),
         cmocka_unit_test(test_empty_and_no_off_topic),
