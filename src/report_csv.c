@@ -4,13 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A field, quoted when it holds a comma, quote or line break. One that a
+ * spreadsheet would take for a formula (it starts with = + - @, a tab or a
+ * CR) is quoted and starts with a ' as OWASP advises (CSV injection): the
+ * text of a comment or an author's name is never run as a formula. */
 static void csv_field(wbuf *w, const char *s, size_t n)
 {
-    int quote = 0;
+    int formula = n && s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+    int quote = formula;
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (quote)
         w_add(w, "\"", 1);
+    if (formula)
+        w_add(w, "'", 1);
     w_clean(w, s, n, ESC_CSV);
     if (quote)
         w_add(w, "\"", 1);

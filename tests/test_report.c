@@ -293,6 +293,36 @@ static void test_language_and_notes_in_csv_and_text(void **state)
     free(c.buf);
 }
 
+/* Issue 23: a cell that a spreadsheet would run as a formula (= + - @, a
+ * tab or a CR first) is quoted and starts with a ' (OWASP's advice); the
+ * numbers, negative sentiment too, are written as numbers. */
+static void test_csv_formula_injection(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)",
+                                      "\tx", "\rx"};
+    capture c;
+    cap_open(&c, MS_OUTPUT_CSV);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ms_comment x = c2;
+        x.id = "i";
+        x.author = (char *)bad[i];
+        assert_int_equal(ms_reporter_comment(c.r, &x, &res2), MS_OK);
+    }
+    ms_comment fine = c2;
+    fine.author = "a=b";
+    assert_int_equal(ms_reporter_comment(c.r, &fine, &res2), MS_OK);
+    cap_close(&c);
+    assert_non_null(strstr(c.buf, "\ni,\"'=HYPERLINK(\"\"http://x\"\")\",0.9123,"));
+    assert_non_null(strstr(c.buf, "\ni,\"'+1+2\",0.9123,"));
+    assert_non_null(strstr(c.buf, "\ni,\"'-2+3\",0.9123,0.12,-0.6,"));
+    assert_non_null(strstr(c.buf, "\ni,\"'@SUM(A1)\",0.9123,"));
+    assert_non_null(strstr(c.buf, "\ni,\"'\tx\",0.9123,"));
+    assert_non_null(strstr(c.buf, "\ni,\"'\rx\",0.9123,"));
+    assert_non_null(strstr(c.buf, "\nc2,a=b,0.9123,"));
+    free(c.buf);
+}
+
 static void test_text_table(void **state)
 {
     (void)state;
@@ -379,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_json_empty_document),
         cmocka_unit_test(test_csv_quoting),
         cmocka_unit_test(test_language_and_notes_in_csv_and_text),
+        cmocka_unit_test(test_csv_formula_injection),
         cmocka_unit_test(test_text_table),
         cmocka_unit_test(test_write_errors_are_reported),
         cmocka_unit_test(test_new_arguments),
