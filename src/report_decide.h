@@ -7,15 +7,23 @@
  * script (its style too), so with JavaScript off the report reads as
  * before. It runs under the report's Content-Security-Policy (inline script
  * and style only; the download is a blob: link, no request). The text is
- * the comment's text as the page shows it (textContent of .text: line
- * breaks are kept, invalid UTF-8 is U+FFFD). Included by report_html.c
- * only. */
+ * the comment's text as it was read, from the page's JSON block
+ * <script type="application/json" id="texts"> (one string per comment, in
+ * input order: comment-N is the N-th): the text the page shows has CR
+ * dropped and control characters such as U+0085 or a form feed as U+FFFD,
+ * so it is not what was decided on. Invalid UTF-8 is U+FFFD in both.
+ * Included by report_html.c only. */
 #ifndef MS_REPORT_DECIDE_H
 #define MS_REPORT_DECIDE_H
 
 static const char decide_js[] =
     "(function(){var t=document.getElementById('thread');if(!t)return;"
     "var cs=t.querySelectorAll('.comment');if(!cs.length)return;"
+    "var texts=[];try{texts=JSON.parse(document.getElementById('texts').textContent);}"
+    "catch(e){}"
+    "function original(c){var k=parseInt(c.id.slice(8),10)-1;"
+    "if(k>=0&&k<texts.length&&typeof texts[k]==='string')return texts[k];"
+    "var p=c.querySelector('.text');return p?p.textContent:'';}"
     "var st=document.createElement('style');"
     "st.textContent='.decide{display:inline-flex;gap:4px}"
     ".decide button{font:inherit;font-size:12px;line-height:1.6;border:1px solid var(--line);"
@@ -57,8 +65,8 @@ static const char decide_js[] =
     "for(var i=0;i<cs.length;i++)buttons(cs[i]);"
     "ex.addEventListener('click',function(){var out='';"
     "for(var i=0;i<cs.length;i++){var c=cs[i],d=c.getAttribute('data-decision');if(!d)continue;"
-    "var p=c.querySelector('.text');out+=JSON.stringify({id:c.getAttribute('data-id'),"
-    "text:p?p.textContent:'',decision:d,label:d==='rejected'?1:0})+'\\n';}"
+    "out+=JSON.stringify({id:c.getAttribute('data-id'),"
+    "text:original(c),decision:d,label:d==='rejected'?1:0})+'\\n';}"
     "var a=document.createElement('a');"
     "a.href=URL.createObjectURL(new Blob([out],{type:'application/x-ndjson'}));"
     "a.download='decisions.jsonl';document.body.appendChild(a);a.click();"

@@ -447,7 +447,17 @@ static void write_page(hw *w, const ms_html *h)
         hw_s(w, "</ul></section>\n");
     }
     hw_s(w, "<footer>Made by modscore " MS_VERSION ". Highlights mark the words behind a flag; "
-            "hover one for its contribution to the score.</footer>\n</main>\n<script>\n");
+            "hover one for its contribution to the score.</footer>\n</main>\n");
+    /* each comment's text as read, for "Export decisions": the page shows
+     * it escaped (CR dropped, control characters as U+FFFD), which is not
+     * what the moderator decided on */
+    hw_s(w, "<script type=\"application/json\" id=\"texts\">[");
+    for (size_t i = 0; i < h->n_items; i++) {
+        if (i)
+            hw_s(w, ",");
+        hw_json_str(w, h->items[i].text, h->items[i].text_len);
+    }
+    hw_s(w, "]</script>\n<script>\n");
     hw_s(w, page_js);
     hw_s(w, decide_js);
     hw_s(w, "</script>\n</body>\n</html>\n");

@@ -85,6 +85,9 @@ void hw_num(hw *w, double v);
 /* s[0..n) escaped (ms_html_escape); br: line breaks as <br>. */
 void hw_esc(hw *w, const char *s, size_t n, int br);
 void hw_escs(hw *w, const char *s);
+/* s[0..n) as a JSON string safe inside a <script> element (< > & and the
+ * C1 controls escaped, invalid UTF-8 as U+FFFD). */
+void hw_json_str(hw *w, const char *s, size_t n);
 
 /* The action names, in ms_action's order. */
 extern const char *const action_names[3];

@@ -164,3 +164,44 @@ void hw_escs(hw *w, const char *s)
     if (s)
         hw_esc(w, s, strlen(s), 0);
 }
+
+/* s[0..n) as a JSON string that may stand inside a <script> element: the
+ * characters JSON must escape, < > & ' (no "</script>" can end the element),
+ * U+007F-U+009F and U+2028/U+2029 as \uXXXX; an invalid UTF-8 byte as
+ * U+FFFD, as the readers repair it. Everything else as it is. */
+void hw_json_str(hw *w, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    hw_add(w, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; s && i < n;) {
+        unsigned char ch = (unsigned char)s[i];
+        utf8proc_int32_t cp = ch;
+        size_t k = 1;
+        if (ch >= 0x80) {
+            utf8proc_ssize_t got =
+                utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+            if (got <= 0)
+                cp = 0xFFFD;
+            else
+                k = (size_t)got;
+        }
+        int escape = cp < 0x20 || cp == '"' || cp == '\\' || cp == '<' || cp == '>' ||
+                     cp == '&' || cp == '\'' || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
+                     cp == 0x2029 || (cp == 0xFFFD && k == 1);
+        if (escape) {
+            char e[6] = {'\\', 'u', hex[(cp >> 12) & 0xF], hex[(cp >> 8) & 0xF],
+                         hex[(cp >> 4) & 0xF], hex[cp & 0xF]};
+            hw_add(w, s + run, i - run);
+            if (cp == '"' || cp == '\\')
+                e[1] = (char)cp, hw_add(w, e, 2);
+            else
+                hw_add(w, e, 6);
+            run = i + k;
+        }
+        i += k;
+    }
+    if (s)
+        hw_add(w, s + run, n - run);
+    hw_add(w, "\"", 1);
+}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,8 +176,10 @@ static void test_hostile_text_stays_text(void **state)
     assert_non_null(strstr(html, "<h1 id=\"title\">Rates &lt;b&gt;rise&lt;/b&gt; &amp; "
                                  "&quot;fall&quot;</h1>"));
     assert_non_null(strstr(html, "line 7: bad &lt;json&gt;"));
-    /* one script, ours; the page fetches nothing */
-    assert_int_equal(count(html, "<script"), 1);
+    /* two scripts, ours: the texts as JSON data (< > & ' escaped) and the
+     * code; the page fetches nothing */
+    assert_int_equal(count(html, "<script"), 2);
+    assert_int_equal(count(html, "<script type=\"application/json\" id=\"texts\">"), 1);
     assert_non_null(strstr(html, "content=\"default-src 'none'; style-src 'unsafe-inline'; "
                                  "script-src 'unsafe-inline'; img-src data:\""));
     assert_int_equal(count(html, "http://"), count(html, "http://www.w3.org/2000/svg"));
@@ -283,6 +286,42 @@ static void test_chips_and_language_notes(void **state)
     li = comment_li(c.buf, "m1");
     assert_non_null(strstr(li, "Partly not scored: Russian (ru); scored on the rest."));
     free(li);
+    free(c.buf);
+}
+
+/* Issue 23: "Export decisions" exports the text as it was read, not as the
+ * page shows it (CR dropped, U+0085 and a form feed as U+FFFD): the page
+ * carries every text in a JSON block that no text can end early, and the
+ * script reads it. */
+static void test_export_takes_original_text(void **state)
+{
+    (void)state;
+    static const char t[] = "a\r\nb\xc2\x85" "c\fd </script><b>&amp; \xe2\x80\xa8 \xff end";
+    ms_comment x = {.id = "x1", .text = (char *)t, .text_len = sizeof t - 1};
+    capture c;
+    cap_open(&c, NULL);
+    assert_int_equal(ms_reporter_comment(c.r, &c1, &res1), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &x, &res_ok), MS_OK);
+    cap_close(&c);
+    const char *open = "<script type=\"application/json\" id=\"texts\">";
+    const char *at = strstr(c.buf, open);
+    assert_non_null(at);
+    at += strlen(open);
+    const char *end = strstr(at, "</script>");
+    assert_non_null(end);
+    json_error_t je;
+    json_t *texts = json_loadb(at, (size_t)(end - at), 0, &je);
+    assert_non_null(texts);
+    assert_int_equal(json_array_size(texts), 2);
+    assert_string_equal(json_string_value(json_array_get(texts, 0)), T1);
+    /* the second as read: the bad byte as U+FFFD, as the readers make it */
+    const char want[] = "a\r\nb\xc2\x85" "c\fd </script><b>&amp; \xe2\x80\xa8 \xef\xbf\xbd end";
+    assert_int_equal(json_string_length(json_array_get(texts, 1)), sizeof want - 1);
+    assert_memory_equal(json_string_value(json_array_get(texts, 1)), want, sizeof want - 1);
+    json_decref(texts);
+    /* the export reads the block, not the page's text */
+    assert_non_null(strstr(c.buf, "getElementById('texts')"));
+    assert_null(strstr(c.buf, "text:p?p.textContent"));
     free(c.buf);
 }
 
@@ -431,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_hostile_text_stays_text),
         cmocka_unit_test(test_highlights_at_spans),
         cmocka_unit_test(test_chips_and_language_notes),
+        cmocka_unit_test(test_export_takes_original_text),
         cmocka_unit_test(test_thread_tree),
         cmocka_unit_test(test_summary_and_thresholds),
         cmocka_unit_test(test_empty_and_no_off_topic),

@@ -41,10 +41,13 @@ python3 - "$tests/data/adapt/feedback.jsonl" "$tmp/thread.jsonl" "$tmp/want.json
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 # texts the page must give back as written: line breaks, markup characters,
-# tabs, accents and emoji
+# tabs, accents and emoji, CR, U+0085 and form feeds
 rows += [{"text": "Line one\nLine two & <b>bold</b> \"quoted\" 'single'\ttaïb 😀",
           "label": 0},
-         {"text": "  Spaced   out,\n\n  then a new paragraph. ", "label": 1}]
+         {"text": "  Spaced   out,\n\n  then a new paragraph. ", "label": 1},
+         # what the page cannot show as it is (issue 23): a CR, U+0085, a
+         # form feed, and a "</script>" inside the text
+         {"text": "Windows\r\nline\u0085next\fpage </script><b>x", "label": 1}]
 want = {}
 with open(sys.argv[2], "w") as t, open(sys.argv[4], "w") as e:
     for i, r in enumerate(rows):
