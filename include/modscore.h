@@ -416,6 +416,12 @@ MS_API int ms_models_category_mapped(const ms_models *m, size_t i);
  * models were loaded), or NULL when it did not. ms_score then returns the
  * same status for the comments that need it. */
 MS_API const ms_error *ms_models_map_error(const ms_models *m, size_t i);
+/* The i-th category's score on Perspective's scale, the share of raters
+ * who would mark the comment so, through the monotone map its card records
+ * ("perspective_scale"); the score itself when the card has none or i is
+ * past the end. modscore's own scores (reports, policy, check) are not
+ * mapped: this is for answers in Perspective's terms. */
+MS_API double ms_models_perspective_score(const ms_models *m, size_t i, double score);
 
 /* ---------------------------------------------------------------- scoring */
 

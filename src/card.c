@@ -119,6 +119,50 @@ ms_status ms_card_check_model_size(const ms_card *card, const char *svm_path, ms
     return MS_OK;
 }
 
+/* The card's optional "perspective_scale" (see card.h); -1 when it is
+ * there and not such a map. */
+static int read_scale(json_t *root, ms_card *card)
+{
+    json_t *sc = json_object_get(root, "perspective_scale");
+    if (!sc)
+        return 0;
+    json_t *xs = json_object_get(sc, "score"), *ys = json_object_get(sc, "share");
+    size_t n = json_array_size(xs);
+    if (!json_is_array(xs) || !json_is_array(ys) || n < 2 || n > MS_SCALE_MAX_KNOTS ||
+        json_array_size(ys) != n)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        json_t *x = json_array_get(xs, i), *y = json_array_get(ys, i);
+        if (!json_is_number(x) || !json_is_number(y))
+            return -1;
+        card->scale_score[i] = json_number_value(x);
+        card->scale_share[i] = json_number_value(y);
+        if (card->scale_share[i] < 0 || card->scale_share[i] > 1 ||
+            (i && (card->scale_score[i] <= card->scale_score[i - 1] ||
+                   card->scale_share[i] < card->scale_share[i - 1])))
+            return -1;
+    }
+    if (card->scale_score[0] != 0 || card->scale_score[n - 1] != 1)
+        return -1;
+    card->scale_knots = n;
+    return 0;
+}
+
+double ms_card_perspective(const ms_card *card, double score)
+{
+    size_t n = card->scale_knots;
+    if (n < 2 || !(score > 0))
+        return n < 2 ? score : card->scale_share[0];
+    if (score >= 1)
+        return card->scale_share[n - 1];
+    size_t i = 1;
+    while (card->scale_score[i] < score)
+        i++;
+    double x0 = card->scale_score[i - 1], x1 = card->scale_score[i];
+    double y0 = card->scale_share[i - 1], y1 = card->scale_share[i];
+    return y0 + (y1 - y0) * (score - x0) / (x1 - x0);
+}
+
 /* ms_card_read's checks on a parsed card, which it releases. */
 static ms_status card_from_json(json_t *root, const char *path, ms_card *card, ms_error *err)
 {
@@ -187,6 +231,12 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
         st = ms_fail(err, MS_ERR_MODEL, path, 0, 0,
                      "card's \"lexicon_hash\" is not 16 hex digits, or \"lexicon_bytes\" or "
                      "\"model_bytes\" not a size");
+    if (st == MS_OK && read_scale(root, card) != 0)
+        st = ms_fail(err, MS_ERR_MODEL, path, 0, 0,
+                     "card's \"perspective_scale\" is not {\"score\":[...],\"share\":[...]} "
+                     "with 2-%d knots, scores ascending from 0 to 1 and shares non-decreasing "
+                     "in [0, 1]",
+                     MS_SCALE_MAX_KNOTS);
     json_decref(root);
     if (st != MS_OK)
         ms_card_clear(card);

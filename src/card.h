@@ -11,6 +11,9 @@
 
 #define MS_CARD_FORMAT 1
 
+/* Most knots a card's "perspective_scale" may have. */
+#define MS_SCALE_MAX_KNOTS 64
+
 typedef struct ms_card {
     int format;              /* MS_CARD_FORMAT */
     char *task;              /* "hostility" or "off_topic": the feature recipe */
@@ -29,6 +32,14 @@ typedef struct ms_card {
     uint64_t lexicon_hash;   /* ms_lexicon_hash of them */
     uint64_t lexicon_bytes;  /* their size (ms_lexicon_bytes); 0 when not recorded */
     uint64_t model_bytes;    /* model.svm's size; 0 when not recorded */
+    /* "perspective_scale": {"score":[...],"share":[...]}, a monotone
+     * piecewise-linear map from the model's score to Perspective's scale
+     * (the share of raters who would mark the comment so): score knots
+     * ascending from 0 to 1, shares non-decreasing in [0, 1]. 0 knots: the
+     * card has none, and Perspective gets the score itself. */
+    size_t scale_knots;
+    double scale_score[MS_SCALE_MAX_KNOTS];
+    double scale_share[MS_SCALE_MAX_KNOTS];
 } ms_card;
 
 /* Reads the fields above from a card file; anything else in it is for
@@ -50,6 +61,10 @@ int ms_card_category(const char *path, const char *legacy_name, ms_card *card, m
  * and not "deny" or "sentiment" (which reports use). (card.c) */
 int ms_category_name_valid(const char *s, size_t n);
 void ms_card_clear(ms_card *card);
+
+/* A score on Perspective's scale through the card's "perspective_scale"
+ * (the score itself when the card has none). */
+double ms_card_perspective(const ms_card *card, double score);
 
 /* The hash a card records for a file: FNV-1a of its bytes (ms_hash64,
  * seed 0). OUT: *h. */

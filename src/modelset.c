@@ -516,6 +516,11 @@ const ms_category_info *ms_models_category_info(const ms_models *m, size_t i)
     return m && i < m->n ? &m->m[i].info : NULL;
 }
 
+double ms_models_perspective_score(const ms_models *m, size_t i, double score)
+{
+    return m && i < m->n ? ms_card_perspective(&m->m[i].card, score) : score;
+}
+
 const char *ms_models_version(const ms_models *m, ms_category c)
 {
     if (!m || c < 0 || c >= MS_CAT_COUNT)

@@ -230,12 +230,6 @@ static int parse_attributes(const json_t *req_attrs, const ms_models *m, persp_a
     json_t *cfg;
     json_object_foreach((json_t *)req_attrs, name, cfg) {
         int cat = persp_attribute(m, name);
-        if (cat < 0 && strcmp(name, "SEVERE_TOXICITY") == 0)
-            return persp_fail(e, 400,
-                              "Unknown requested attribute: %s (modscore has no model for it: "
-                              "no labelled data that defines severe toxicity was found, and "
-                              "no other attribute's score stands in for it)",
-                              name);
         if (cat < 0)
             return persp_fail(e, 400,
                               "Unknown requested attribute: %s (no loaded modscore model "
@@ -395,8 +389,8 @@ static double score_of(const ms_result *r, int cat)
 
 /* spanScores for the attribute of category cat (named name): see
  * perspective.h. */
-static json_t *category_spans(ms_scorer *sc, const char *text, size_t len, const ms_result *r,
-                              int cat, const char *name)
+static json_t *category_spans(ms_scorer *sc, const ms_models *m, const char *text, size_t len,
+                              const ms_result *r, int cat, const char *name)
 {
     json_t *spans = json_array();
     if (!spans)
@@ -419,10 +413,14 @@ static json_t *category_spans(ms_scorer *sc, const char *text, size_t len, const
         }
         double v = score_of(&one, cat);
         ms_result_clear(&one);
-        json_array_append_new(spans, span(text, words[i]->start, words[i]->end, v < 0 ? 0 : v));
+        json_array_append_new(spans, span(text, words[i]->start, words[i]->end,
+                                          ms_models_perspective_score(m, (size_t)cat,
+                                                                      v < 0 ? 0 : v)));
     }
     if (n == 0)
-        json_array_append_new(spans, span(text, 0, len, score_of(r, cat)));
+        json_array_append_new(spans, span(text, 0, len,
+                                          ms_models_perspective_score(m, (size_t)cat,
+                                                                      score_of(r, cat))));
     return spans;
 }
 
@@ -460,6 +458,7 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
             json_decref(resp);
             return NULL;
         }
+        v = ms_models_perspective_score(a->models, (size_t)at->category, v);
         if (at->has_threshold && v < at->threshold)
             continue;
         json_t *o = json_pack("{s:o}", "summaryScore", prob(v));
@@ -467,7 +466,7 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
             goto nomem;
         const ms_category_info *ci = ms_models_category_info(a->models, (size_t)at->category);
         if (a->want_spans && ci && !ci->needs_context) {
-            json_t *sp = category_spans(sc, a->text, a->len, r, at->category, ci->name);
+            json_t *sp = category_spans(sc, a->models, a->text, a->len, r, at->category, ci->name);
             if (!sp) {
                 json_decref(o);
                 goto nomem;

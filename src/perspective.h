@@ -15,6 +15,10 @@
  * (INSULT, SEVERE_TOXICITY, THREAT, ... until a model for it is loaded) is
  * Perspective's 400 "Unknown requested attribute": no attribute is ever
  * answered with another model's number.
+ * Scale: an answer (summaryScore, spanScores, and the scoreThreshold it is
+ * compared with) is on Perspective's scale, the share of readers who would
+ * mark the comment so, through the category card's "perspective_scale"
+ * (ms_models_perspective_score); the score itself for a card without one.
  * Languages: a request's "languages" are trusted (the comment is scored as
  * that language, or refused with Perspective's 400 "Attribute A does not
  * support request languages: L" when no loaded model reads it); without

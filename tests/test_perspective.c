@@ -12,6 +12,7 @@
 #include "perspective.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,8 @@ static void test_attribute_table(void **state)
                      ms_models_category_find(s->models, "threat"));
     assert_true(persp_attribute(s->models, "THREAT") >= 0);
     /* never another model's number: no loaded model answers these */
-    assert_int_equal(persp_attribute(s->models, "SEVERE_TOXICITY"), -1);
+    assert_int_equal(persp_attribute(s->models, "SEVERE_TOXICITY"),
+                     ms_models_category_find(s->models, "severe_toxicity"));
     assert_int_equal(persp_attribute(s->models, "SEXUALLY_EXPLICIT"), -1);
     assert_int_equal(persp_attribute(s->models, "toxicity"), -1);
     assert_int_equal(persp_attribute(s->models, "FOO"), -1);
@@ -249,8 +251,8 @@ static void test_parse_errors(void **state)
     expect_refused(m,
                    "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":{},"
                    "\"SEVERE_TOXICITY\":{}}}",
-                   400, "Unknown requested attribute: SEVERE_TOXICITY (modscore has no model "
-                        "for it: no labelled data");
+                   400, "Unknown requested attribute: SEVERE_TOXICITY (no loaded modscore "
+                        "model scores it)");
     expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"FLIRTATION\":{}}}",
                    400, "Unknown requested attribute: FLIRTATION");
     expect_refused(m,
@@ -321,7 +323,8 @@ static void test_response(void **state)
     /* OFF_TOPIC's threshold 0.5 leaves it out; TOXICITY is there */
     assert_int_equal(json_object_size(scores), 1);
     json_t *sum = json_object_get(json_object_get(scores, "TOXICITY"), "summaryScore");
-    assert_true(json_real_value(json_object_get(sum, "value")) == 0.25);
+    assert_true(json_real_value(json_object_get(sum, "value")) ==
+                ms_models_perspective_score(s->models, MS_CAT_HOSTILITY, 0.25));
     assert_string_equal(json_string_value(json_object_get(sum, "type")), "PROBABILITY");
     assert_null(json_object_get(json_object_get(scores, "TOXICITY"), "spanScores"));
     assert_string_equal(json_string_value(json_object_get(resp, "clientToken")), "abc");
@@ -330,6 +333,94 @@ static void test_response(void **state)
     json_decref(resp);
     persp_analyze_clear(&a);
     json_decref(j);
+}
+
+/* A model set in a temporary directory: hostility's model files under a
+ * card whose first line gains json (a "perspective_scale"). OUT: dir. */
+static void scaled_models(char dir[32], const char *json)
+{
+    strcpy(dir, "/tmp/ms_persp_scale.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "set -e; cd '%s'; ln -s '" MS_MODELS_DIR "'/lexicons lexicons; mkdir hostility; "
+             "for f in model.svm idf.bin; do ln -s '" MS_MODELS_DIR "'/hostility/$f hostility/$f; "
+             "done; grep -v perspective_scale '" MS_MODELS_DIR "'/hostility/card.json | "
+             "sed '1s/{/{%s,/' > hostility/card.json",
+             dir, json);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void rm_dir(const char *dir)
+{
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Perspective's scale: the card's monotone map is applied to every answer
+ * (summaryScore, spanScores, and scoreThreshold compared on it); a map
+ * that is not monotone, or does not span 0..1, is refused at load. */
+static void test_perspective_scale(void **state)
+{
+    (void)state;
+    char dir[32];
+    scaled_models(dir, "\"perspective_scale\":{\"score\":[0,0.5,1],\"share\":[0,0.9,1]}");
+    ms_models *m = NULL;
+    ms_policy *p = NULL;
+    ms_scorer *sc = NULL;
+    ms_error err;
+    if (ms_models_load(dir, &m, &err) != MS_OK)
+        fprintf(stderr, "%s: %s\n", err.source, err.message);
+    assert_non_null(m);
+    int h = ms_models_category_find(m, "hostility");
+    assert_true(h >= 0);
+    assert_true(fabs(ms_models_perspective_score(m, (size_t)h, 0.25) - 0.45) < 1e-12);
+    assert_true(fabs(ms_models_perspective_score(m, (size_t)h, 0.75) - 0.95) < 1e-12);
+    assert_true(ms_models_perspective_score(m, (size_t)h, 0) == 0);
+    assert_true(ms_models_perspective_score(m, (size_t)h, 1) == 1);
+    assert_true(ms_models_perspective_score(m, 99, 0.3) == 0.3); /* past the end */
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    /* a threshold of 0.44 keeps a raw 0.25: it is 0.45 on Perspective's scale */
+    json_t *j = parse("{\"comment\":{\"text\":\"you stupid idiot\"},\"requestedAttributes\":"
+                      "{\"TOXICITY\":{\"scoreThreshold\":0.44}},\"spanAnnotations\":true}");
+    persp_analyze a;
+    persp_error e = {0};
+    assert_int_equal(persp_parse_analyze(j, m, &a, &e), 0);
+    ms_result r = fake_result(0.25);
+    json_t *resp = persp_analyze_response(&a, sc, &r, &e);
+    assert_non_null(resp);
+    json_t *tox = json_object_get(json_object_get(resp, "attributeScores"), "TOXICITY");
+    assert_non_null(tox);
+    double v = json_real_value(json_object_get(json_object_get(tox, "summaryScore"), "value"));
+    assert_true(fabs(v - 0.45) < 1e-12);
+    /* no reasons in the hand-made result: one span over the comment, mapped */
+    json_t *sp = json_array_get(json_object_get(tox, "spanScores"), 0);
+    assert_true(fabs(json_real_value(json_object_get(json_object_get(sp, "score"), "value")) -
+                     0.45) < 1e-12);
+    json_decref(resp);
+    persp_analyze_clear(&a);
+    json_decref(j);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+    rm_dir(dir);
+    static const char *bad[] = {
+        "\"perspective_scale\":{\"score\":[0,0.5,1],\"share\":[0,0.9,0.8]}",
+        "\"perspective_scale\":{\"score\":[0,0.5,0.9],\"share\":[0,0.5,1]}",
+        "\"perspective_scale\":{\"score\":[0,0.6,0.5,1],\"share\":[0,0.1,0.2,1]}",
+        "\"perspective_scale\":{\"score\":[0,1],\"share\":[0,1.5]}",
+        "\"perspective_scale\":{\"score\":[0,1]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        scaled_models(dir, bad[i]);
+        m = NULL;
+        assert_int_equal(ms_models_load(dir, &m, &err), MS_ERR_MODEL);
+        assert_non_null(strstr(err.message, "perspective_scale"));
+        assert_null(m);
+        rm_dir(dir);
+    }
 }
 
 static void test_response_off_topic_missing(void **state)
@@ -509,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_parse_context),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_response),
+        cmocka_unit_test(test_perspective_scale),
         cmocka_unit_test(test_response_off_topic_missing),
         cmocka_unit_test(test_spans),
         cmocka_unit_test(test_offsets),
