@@ -1,6 +1,6 @@
 #!/bin/sh
 # The functional hate test set (tests/data/hatecheck/cases.jsonl, made by
-# tests/hatecheck/make_cases.py: our own templated cases per functionality across eight
+# tests/hatecheck/make_cases.py: our own templated cases per functionality across fourteen
 # identity groups) scored with the shipped models. Usage: tests/test_hatecheck.sh MODSCORE SOURCE_DIR
 #
 # What users rely on, with bounds a little under what the shipped models measured (the
@@ -21,7 +21,7 @@ tmp=$(mktemp "${TMPDIR:-/tmp}/modscore-hatecheck.XXXXXX")
 trap 'rm -f "$tmp"' EXIT INT TERM
 cases=$src/tests/data/hatecheck/cases.jsonl
 "$bin" score --models "$src/models" --format jsonl --output jsonl "$cases" >"$tmp"
-exec python3 "$src/bench/hatecheck_report.py" "$cases" "$tmp" \
+exec python3 "$src/bench/hatecheck_report.py" "$cases" "$tmp" --models "$src/models" \
   --min-auc identity_attack=0.57 \
   --min-acc identity_attack:civil_mention=0.95 \
   --min-acc identity_attack:abuse_non_protected=0.9 \

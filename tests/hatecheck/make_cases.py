@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """A functional test set for hate against groups, in the manner of HateCheck (Roettger et
 al. 2021, "HateCheck: Functional Tests for Hate Speech Detection Models"): per
-functionality, templated cases across identity groups, each with the label a moderator
+functionality, templated cases across fourteen identity groups, each with the label a moderator
 would give it. All text is our own (written for modscore, never taken from HateCheck or
 any data set), so it is committed; no model is trained or tuned on it.
 
 Usage: tests/hatecheck/make_cases.py [REPO_DIR]
 Writes tests/data/hatecheck/cases.jsonl, one case a line:
-  {"id","functionality","group","identity_attack":0|1,"hostility":0|1,"text"}
+  {"id","functionality","group","identity_attack":0|1,"hostility":0|1,"threat":0|1,
+   "severe":0|1|null,"text"}
 identity_attack: 1 = hateful towards a protected group (Perspective's IDENTITY_ATTACK);
 hostility: 1 = a moderator would hold it as toxic (Perspective's TOXICITY). They differ
 for abuse aimed at targets that are not protected groups (toxic, not identity attacks).
@@ -29,6 +30,12 @@ GROUPS = {
     "muslims": ("Muslims", "a Muslim", "Muslim"),
     "immigrants": ("immigrants", "an immigrant", None),
     "jews": ("Jews", "a Jew", "Jewish"),
+    "asians": ("Asian people", "an Asian person", "Asian"),
+    "latinos": ("Latinos", "a Latino", "Latino"),
+    "native_americans": ("Native Americans", "a Native American", "Native American"),
+    "arabs": ("Arabs", "an Arab", "Arab"),
+    "bisexual": ("bisexual people", "a bisexual person", "bisexual"),
+    "mentally_ill": ("mentally ill people", "a mentally ill person", "mentally ill"),
 }
 
 # Slurs, one per group where a widely known one exists, only in the functionalities that
@@ -42,6 +49,11 @@ SLURS = {
     "muslims": "ragheads",
     "immigrants": "wetbacks",
     "jews": "kikes",
+    "asians": "chinks",
+    "latinos": "spics",
+    "native_americans": "redskins",
+    "arabs": "towelheads",
+    "mentally_ill": "psychos",
 }
 
 HATEFUL = {  # functionality -> templates; {P} plural, {S} singular
@@ -121,6 +133,43 @@ RECLAIMED = [
     ("disabled", "As a crip myself, I love this accessible design."),
 ]
 
+# Threats to a person or a place, no group named: toxic threats, not identity attacks.
+THREAT_INDIVIDUAL = [
+    "Somebody should drag him out of the town hall and hang him.",
+    "I hope someone burns down the mayor's house.",
+    "I know where you live and I'm going to break your legs.",
+    "Say that again and I will put a bullet in your head.",
+    "The referee should be beaten until he can't walk.",
+    "Keep talking and you'll wake up in a ditch.",
+    "Someone ought to shoot that senator before the vote.",
+    "I'm going to find the author of this article and kill him.",
+]
+
+# Friendly swearing: profane, not hostile, no threat (Perspective's SEVERE_TOXICITY is
+# "much less sensitive to mild profanity"); threats, dehumanisation and slurs rank above.
+FRIENDLY_PROFANITY = [
+    "Fuck yeah, great game!",
+    "Holy shit, that goal was amazing.",
+    "Damn, this recipe is fucking delicious.",
+    "Hell yes, we won the damn championship!",
+    "That concert was the shit, best night ever.",
+    "Fucking finally, the bus is on time.",
+    "Shit, I forgot my keys again, lol.",
+    "This is a badass photo, well done mate.",
+]
+
+# Violent words with no threat: figures of speech, news and fiction.
+VIOLENT_WORDS_CIVIL = [
+    "The traffic on the bridge is killing me this morning.",
+    "She absolutely killed it at the open mic night.",
+    "We shot the wedding photos by the lake at sunset.",
+    "The novel's murder mystery kept me guessing until the end.",
+    "Police say the suspect was arrested after the stabbing downtown.",
+    "The team will fight hard to win back the cup next season.",
+    "I could murder a pizza right now.",
+    "The documentary covers the history of hanging as a punishment.",
+]
+
 # Abuse aimed at targets that are not protected groups: toxic, not identity attacks.
 NON_PROTECTED = [
     "You are a pathetic idiot and nobody likes you.",
@@ -138,6 +187,16 @@ NON_PROTECTED = [
 ]
 
 
+# threat: 1 for the threat functionalities, else 0. severe (SEVERE_TOXICITY): 1 for threats,
+# dehumanisation and slurs, 0 for what is not hostile (friendly swearing, civil and
+# counter-speech, negation, violent words in civil use), absent (null) between (derogation,
+# insults): the functional set asks severe toxicity to rank the first above the second.
+THREATS = ("threat", "threat_individual")
+SEVERE = {"threat": 1, "threat_individual": 1, "dehumanisation": 1, "slur": 1,
+          "friendly_profanity": 0, "civil_mention": 0, "counter_speech": 0, "negation": 0,
+          "violent_words_civil": 0, "reclaimed_slur": 0}
+
+
 def article(s):
     return s[2:] if s.startswith("a ") else s[3:] if s.startswith("an ") else s
 
@@ -148,7 +207,7 @@ def fill(t, g):
     s = s.replace("{N}", article(single))
     s = s.replace("{P_lc}", plural).replace("{P}", plural[0].upper() + plural[1:]
                                             if t.startswith("{P}") else plural)
-    return s.replace("{slur}", SLURS[g])
+    return s.replace("{slur}", SLURS.get(g, ""))
 
 
 def main():
@@ -157,6 +216,8 @@ def main():
     for func, temps in HATEFUL.items():
         for g in GROUPS:
             for i, t in enumerate(temps):
+                if "{slur}" in t and g not in SLURS:
+                    continue
                 rows.append((func, g, 1, 1, fill(t, g), i))
     for func, temps in NON_HATEFUL.items():
         for g in GROUPS:
@@ -166,6 +227,11 @@ def main():
         rows.append(("reclaimed_slur", g, 0, 0, text, i))
     for i, text in enumerate(NON_PROTECTED):
         rows.append(("abuse_non_protected", "none", 0, 1, text, i))
+    for func, texts, host in (("threat_individual", THREAT_INDIVIDUAL, 1),
+                              ("friendly_profanity", FRIENDLY_PROFANITY, 0),
+                              ("violent_words_civil", VIOLENT_WORDS_CIVIL, 0)):
+        for i, text in enumerate(texts):
+            rows.append((func, "none", 0, host, text, i))
     # no case may be a sentence some model is trained on (the template sets of
     # train/identity/make_templates.py): the set measures, it never teaches
     trained = set()
@@ -174,6 +240,11 @@ def main():
         if os.path.exists(path):
             with open(path, encoding="utf-8") as f:
                 trained |= {json.loads(l)["text"].lower() for l in f}
+    # nor a ToxiGen sentence (augmentation of identity_attack), when the data is beside us
+    tg = os.path.join(repo, "..", "shared", "data", "toxigen-prompts")
+    for name in sorted(os.listdir(tg)) if os.path.isdir(tg) else ():
+        with open(os.path.join(tg, name), encoding="utf-8") as f:
+            trained |= {l.strip().lower().rstrip(".") + "." for l in f if l.strip()}
     clash = [r[4] for r in rows if r[4].lower() in trained]
     if clash:
         sys.exit(f"make_cases: {len(clash)} cases are training sentences, e.g. {clash[0]!r}")
@@ -181,8 +252,9 @@ def main():
     with open(out, "w", encoding="utf-8") as f:
         for n, (func, g, ia, host, text, i) in enumerate(rows):
             f.write(json.dumps({"id": f"{func}-{g}-{i}", "functionality": func, "group": g,
-                                "identity_attack": ia, "hostility": host, "text": text},
-                               ensure_ascii=False) + "\n")
+                                "identity_attack": ia, "hostility": host,
+                                "threat": int(func in THREATS), "severe": SEVERE.get(func),
+                                "text": text}, ensure_ascii=False) + "\n")
     print(f"make_cases: {out}: {len(rows)} cases", file=sys.stderr)
 
 
