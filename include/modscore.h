@@ -578,8 +578,10 @@ typedef enum ms_output {
 } ms_output;
 
 /* Writes a report to a stream as comments arrive. JSON Lines and CSV write
- * each record at once; JSON, text and HTML may hold records until
- * ms_reporter_end. The stream is borrowed. OUT: *out, free with
+ * each record as it comes, flushed at once when the stream is a terminal
+ * and through stdio's buffer otherwise (a pipe or a file: one write every
+ * few dozen records; ms_reporter_end flushes); JSON, text and HTML may
+ * hold records until ms_reporter_end. The stream is borrowed. OUT: *out, free with
  * ms_reporter_free. */
 typedef struct ms_reporter ms_reporter;
 MS_API ms_status ms_reporter_new(ms_output format, FILE *stream, const ms_policy *policy,

@@ -11,12 +11,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 /* ------------------------------------------------------------------------
  * The reporter. */
 
-/* Writes the buffer and, for streaming formats, flushes at once. */
+/* Writes the buffer and, when flush, flushes the stream. */
 static ms_status emit(ms_reporter *r, wbuf *w, int flush)
 {
     ms_status st = MS_OK;
@@ -94,6 +95,10 @@ ms_status ms_reporter_new(ms_output format, FILE *stream, const ms_policy *polic
         }
     }
     r->format = format;
+    /* a pipe or a file gets stdio's buffer (a write a few records, not one
+     * each); a person at a terminal sees each record as it is scored */
+    int fd = fileno(stream);
+    r->flush_each = fd >= 0 && isatty(fd);
     r->f = stream;
     r->policy = policy;
     *out = r;
@@ -188,7 +193,7 @@ ms_status ms_reporter_begin(ms_reporter *r, const ms_article *article)
     default:
         break;
     }
-    ms_status st2 = emit(r, &w, r->format == MS_OUTPUT_CSV);
+    ms_status st2 = emit(r, &w, r->format == MS_OUTPUT_CSV && r->flush_each);
     return st != MS_OK ? st : st2;
 }
 
@@ -235,14 +240,14 @@ ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_resu
     case MS_OUTPUT_JSONL:
         w_record(&w, c, res, 0);
         w_add(&w, "\n", 1);
-        return emit(r, &w, 1);
+        return emit(r, &w, r->flush_each);
     case MS_OUTPUT_JSON:
         w_adds(&w, r->n_in_doc++ ? ",\n    " : "\n    ");
         w_record(&w, c, res, 1);
         return emit(r, &w, 0);
     case MS_OUTPUT_CSV:
         csv_row(r, &w, c, res);
-        return emit(r, &w, 1);
+        return emit(r, &w, r->flush_each);
     case MS_OUTPUT_TEXT: {
         ms_status st = text_add_row(r, c, res);
         return st != MS_OK ? st : (r->io_failed ? MS_ERR_IO : MS_OK);
@@ -272,11 +277,11 @@ ms_status ms_reporter_error(ms_reporter *r, long line, const char *message)
         w_adds(&w, ",\"error\":");
         w_json_cstr(&w, message);
         w_adds(&w, "}\n");
-        return emit(r, &w, 1);
+        return emit(r, &w, r->flush_each);
     }
     if (r->format == MS_OUTPUT_CSV) {
         csv_error_row(r, &w, line, message);
-        return emit(r, &w, 1);
+        return emit(r, &w, r->flush_each);
     }
     if (r->format == MS_OUTPUT_HTML)
         return ms_html_error(r->html, line, message);

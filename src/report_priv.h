@@ -86,6 +86,7 @@ struct ms_reporter {
     FILE *f;
     const ms_policy *policy;
     int io_failed;   /* sticky: ms_reporter_end reports it */
+    int flush_each;  /* JSONL/CSV records flushed one by one: only to a terminal */
     int open;        /* between begin and end */
     int csv_header;  /* the CSV header has been written */
     size_t n_in_doc; /* JSON: records written in the open document */
