@@ -26,6 +26,29 @@ Attribute sets (issue 14), the held-out split of each is its own file:
   olid-not.jsonl                                 OLID training NOT, all 0
   civil-neg.jsonl                                OLID training NOT and Impermium train non-insults, all 0
   civil-neg-clean.jsonl                          the same without a word of the profanity list
+Issue 22 (the new hate data, threats, severe toxicity, c3), held-out split of each its own file:
+  hatexplain-ia-train/-val.jsonl                 HateXplain hatespeech 1, normal 0 ("offensive" is not
+                                                 hate: left out); val = the authors' val split
+  hatexplain-tox-train/-val.jsonl                hatespeech or offensive 1, normal 0
+  hateval-train/-dev.jsonl                       HatEval 2019 English HS (hate against women and
+                                                 immigrants) 1, else 0; dev = the authors' dev split
+  cad-train/-val.jsonl                           CAD abusive ("hatespeech") 1, normal 0; val = authors'
+  toxigen.jsonl                                  ToxiGen hate_* 1, neutral_* 0 (augmentation only:
+                                                 few unique sentences, never held out)
+  c3-train/-test.jsonl                           C3 crowd toxicity level (mean 1-4): >= 2 is 1, <= 1.2
+                                                 is 0, between left out; test = articles hashing 0-19
+  youtoxic-train/-test.jsonl                     YouToxic IsToxic; test = comment ids hashing 0-19
+  youtoxic-threat.jsonl                          YouToxic IsThreat (all rows), each 1
+  hate-threat.jsonl                              hate posts (HateXplain hatespeech, Stormfront hate,
+                                                 HatEval HS with AG) that call for violence
+                                                 (prepare_more.THREAT_RE), each 1
+  ccs-threat-spans.jsonl                         the words typed Threat (training split), each 1
+  ccs-threat-one.jsonl                           Civil Comments (train split) posts where exactly one
+                                                 annotator typed a Threat span and most called the post
+                                                 toxic: 1 (see ccs_threat_one)
+  severe-train/-test.jsonl                       SEVERE_TOXICITY (see severe()): graded labels
+  rater-*.jsonl                                  {"text","share":{ATTR: share of raters}} for the
+                                                 Perspective scale (train/perspective_scale.py)
 Only the Python standard library is used.
 """
 import csv
@@ -242,6 +265,9 @@ def profane(text, words, phrases):
     return any(" " + p + " " in low for p in phrases)
 
 
+from prepare_more import more  # noqa: E402  (issue 22's sets, beside this file)
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -279,6 +305,7 @@ def main():
     phrases = [w for w in terms if " " in w]
     write(f"{out}/civil-neg-clean.jsonl", [(t, 0) for t, _ in civil
                                             if not profane(t, words, phrases)])
+    more(data, out, write, stable_bucket, civil)
 
 
 if __name__ == "__main__":
