@@ -40,6 +40,9 @@
 #                      LDNOOBW list (civil-neg-clean)
 #     threat           ccs-threat-train and the civil negatives (85 positives: the figures
 #                      are on 37 held-out threats)
+#   Perspective's scale (issue 26): train/perspective_scale.py fits each TOXICITY (and
+#              SEVERE_TOXICITY) card's map from score to the share of raters on held-out
+#              rater-level rows (prepare.py's rater-*.jsonl) and writes it into the card
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=${1:-$here/../shared/data}
@@ -69,3 +72,5 @@ for attr in insult profanity threat identity_attack; do
   "$build/modscore" train --task "$attr" --seed 1 --models "$here/models" --out "$here/models/$attr" \
     --data "$prep/ccs-$attr-train.jsonl" $extra
 done
+
+python3 "$here/train/perspective_scale.py" "$build/modscore" "$here/models" "$prep" --write
