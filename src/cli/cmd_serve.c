@@ -79,6 +79,50 @@ static const char usage[] =
 /* sysexits.h's EX_UNAVAILABLE: the address is another server's. */
 enum { EXIT_ADDR_IN_USE = 69 };
 
+enum serve_option {
+    OPT_LISTEN = 1,
+    OPT_POLICY_DIR,
+    OPT_MAX_BODY,
+    OPT_TIMEOUT,
+    OPT_THREADS,
+    OPT_DRAIN,
+    OPT_LOG_TEXT,
+    OPT_REQUEST_TIMEOUT,
+    OPT_MAX_CONNECTIONS,
+    OPT_MAX_PER_IP,
+    OPT_FEEDBACK,
+    OPT_API_KEYS,
+    OPT_CORS_ORIGIN,
+    OPT_REUSE_PORT
+};
+
+static const struct option longopts[] = {
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"policy-dir", required_argument, NULL, OPT_POLICY_DIR},
+    {"max-body", required_argument, NULL, OPT_MAX_BODY},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+    {"max-connections-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"drain", required_argument, NULL, OPT_DRAIN},
+    {"log-text", no_argument, NULL, OPT_LOG_TEXT},
+    {"feedback", required_argument, NULL, OPT_FEEDBACK},
+    {"api-keys", required_argument, NULL, OPT_API_KEYS},
+    {"cors-origin", required_argument, NULL, OPT_CORS_ORIGIN},
+    {"reuse-port", no_argument, NULL, OPT_REUSE_PORT},
+    {"help", no_argument, NULL, 'h'},
+    CLI_COMMON_LONG_OPTIONS,
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct serve_opts {
+    cli_common common;
+    ms_server_config cfg;
+    unsigned long long drain_s;
+    const char *origins[64];
+} serve_opts;
+
 static int parse_uint(const char *opt, const char *arg, unsigned long long min,
                       unsigned long long max, unsigned long long *out)
 {
@@ -93,116 +137,134 @@ static int parse_uint(const char *opt, const char *arg, unsigned long long min,
     return 0;
 }
 
-int cmd_serve(int argc, char **argv)
+/* One option of serve's own: 0 taken, 1 --help printed, -1 a usage error
+ * (said), -2 an option serve does not have. */
+static int serve_option(serve_opts *o, int opt, const char *arg)
 {
-    enum {
-        OPT_LISTEN = 1,
-        OPT_POLICY_DIR,
-        OPT_MAX_BODY,
-        OPT_TIMEOUT,
-        OPT_THREADS,
-        OPT_DRAIN,
-        OPT_LOG_TEXT,
-        OPT_REQUEST_TIMEOUT,
-        OPT_MAX_CONNECTIONS,
-        OPT_MAX_PER_IP,
-        OPT_FEEDBACK,
-        OPT_API_KEYS,
-        OPT_CORS_ORIGIN,
-        OPT_REUSE_PORT
-    };
-    static const struct option longopts[] = {
-        {"listen", required_argument, NULL, OPT_LISTEN},
-        {"policy-dir", required_argument, NULL, OPT_POLICY_DIR},
-        {"max-body", required_argument, NULL, OPT_MAX_BODY},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
-        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
-        {"max-connections-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
-        {"threads", required_argument, NULL, OPT_THREADS},
-        {"drain", required_argument, NULL, OPT_DRAIN},
-        {"log-text", no_argument, NULL, OPT_LOG_TEXT},
-        {"feedback", required_argument, NULL, OPT_FEEDBACK},
-        {"api-keys", required_argument, NULL, OPT_API_KEYS},
-        {"cors-origin", required_argument, NULL, OPT_CORS_ORIGIN},
-        {"reuse-port", no_argument, NULL, OPT_REUSE_PORT},
-        {"help", no_argument, NULL, 'h'},
-        CLI_COMMON_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
-    };
-    cli_common common = {0};
-    ms_server_config cfg = {0};
-    unsigned long long v, drain_s = 10;
-    const char *origins[64];
+    unsigned long long v;
+    switch (opt) {
+    case OPT_LISTEN: o->cfg.listen = arg; break;
+    case OPT_POLICY_DIR: o->cfg.policy_dir = arg; break;
+    case OPT_MAX_BODY:
+        if (parse_uint("--max-body", arg, 1, MS_MAX_DOCUMENT_BYTES, &v))
+            return -1;
+        o->cfg.max_body = (size_t)v;
+        break;
+    case OPT_TIMEOUT:
+        if (parse_uint("--timeout", arg, 1, 86400, &v))
+            return -1;
+        o->cfg.timeout_s = (unsigned)v;
+        break;
+    case OPT_REQUEST_TIMEOUT:
+        if (parse_uint("--request-timeout", arg, 1, 86400, &v))
+            return -1;
+        o->cfg.request_timeout_s = (unsigned)v;
+        break;
+    case OPT_MAX_CONNECTIONS:
+        if (parse_uint("--max-connections", arg, 1, 100000, &v))
+            return -1;
+        o->cfg.max_connections = (unsigned)v;
+        break;
+    case OPT_MAX_PER_IP:
+        if (parse_uint("--max-connections-per-ip", arg, 1, 100000, &v))
+            return -1;
+        o->cfg.max_connections_per_ip = (unsigned)v;
+        break;
+    case OPT_THREADS:
+        if (parse_uint("--threads", arg, 1, 1024, &v))
+            return -1;
+        o->cfg.threads = (unsigned)v;
+        break;
+    case OPT_DRAIN:
+        if (parse_uint("--drain", arg, 0, 3600, &o->drain_s))
+            return -1;
+        break;
+    case OPT_LOG_TEXT: o->cfg.log_text = 1; break;
+    case OPT_FEEDBACK: o->cfg.feedback_path = arg; break;
+    case OPT_API_KEYS: o->cfg.api_keys_path = arg; break;
+    case OPT_REUSE_PORT: o->cfg.reuse_port = 1; break;
+    case OPT_CORS_ORIGIN:
+        if (o->cfg.n_cors_origins == sizeof o->origins / sizeof *o->origins || !*arg) {
+            cli_errorf("bad --cors-origin '%s' (at most 64 of them)", arg);
+            return -1;
+        }
+        o->origins[o->cfg.n_cors_origins++] = arg;
+        o->cfg.cors_origins = o->origins;
+        break;
+    case 'h': fputs(usage, stdout); return 1;
+    default: return -2;
+    }
+    return 0;
+}
+
+/* argv into o. Returns -1 to go on, else the exit code. */
+static int parse_options(int argc, char **argv, serve_opts *o)
+{
+    o->drain_s = 10;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        int c = cli_common_option(&common, opt, optarg);
+        int c = cli_common_option(&o->common, opt, optarg);
         if (c < 0)
             return EXIT_USAGE;
         if (c)
             continue;
-        switch (opt) {
-        case OPT_LISTEN: cfg.listen = optarg; break;
-        case OPT_POLICY_DIR: cfg.policy_dir = optarg; break;
-        case OPT_MAX_BODY:
-            if (parse_uint("--max-body", optarg, 1, MS_MAX_DOCUMENT_BYTES, &v))
-                return EXIT_USAGE;
-            cfg.max_body = (size_t)v;
-            break;
-        case OPT_TIMEOUT:
-            if (parse_uint("--timeout", optarg, 1, 86400, &v))
-                return EXIT_USAGE;
-            cfg.timeout_s = (unsigned)v;
-            break;
-        case OPT_REQUEST_TIMEOUT:
-            if (parse_uint("--request-timeout", optarg, 1, 86400, &v))
-                return EXIT_USAGE;
-            cfg.request_timeout_s = (unsigned)v;
-            break;
-        case OPT_MAX_CONNECTIONS:
-            if (parse_uint("--max-connections", optarg, 1, 100000, &v))
-                return EXIT_USAGE;
-            cfg.max_connections = (unsigned)v;
-            break;
-        case OPT_MAX_PER_IP:
-            if (parse_uint("--max-connections-per-ip", optarg, 1, 100000, &v))
-                return EXIT_USAGE;
-            cfg.max_connections_per_ip = (unsigned)v;
-            break;
-        case OPT_THREADS:
-            if (parse_uint("--threads", optarg, 1, 1024, &v))
-                return EXIT_USAGE;
-            cfg.threads = (unsigned)v;
-            break;
-        case OPT_DRAIN:
-            if (parse_uint("--drain", optarg, 0, 3600, &drain_s))
-                return EXIT_USAGE;
-            break;
-        case OPT_LOG_TEXT: cfg.log_text = 1; break;
-        case OPT_FEEDBACK: cfg.feedback_path = optarg; break;
-        case OPT_API_KEYS: cfg.api_keys_path = optarg; break;
-        case OPT_REUSE_PORT: cfg.reuse_port = 1; break;
-        case OPT_CORS_ORIGIN:
-            if (cfg.n_cors_origins == sizeof origins / sizeof *origins || !*optarg) {
-                cli_errorf("bad --cors-origin '%s' (at most 64 of them)", optarg);
-                return EXIT_USAGE;
-            }
-            origins[cfg.n_cors_origins++] = optarg;
-            cfg.cors_origins = origins;
-            break;
-        case 'h': fputs(usage, stdout); return 0;
-        default: return cli_bad_option("serve", argv, longopts);
-        }
+        c = serve_option(o, opt, optarg);
+        if (c == -2)
+            return cli_bad_option("serve", argv, longopts);
+        if (c)
+            return c < 0 ? EXIT_USAGE : 0;
     }
     if (optind < argc) {
         cli_errorf("serve takes no operands");
         return EXIT_USAGE;
     }
-    cfg.models_dir = cli_models_dir(&common);
-    cfg.policy_path = common.policy_path;
-    cfg.thresholds = common.thresholds;
-    cfg.n_thresholds = (size_t)common.n_thresholds;
+    o->cfg.models_dir = cli_models_dir(&o->common);
+    o->cfg.policy_path = o->common.policy_path;
+    o->cfg.thresholds = o->common.thresholds;
+    o->cfg.n_thresholds = (size_t)o->common.n_thresholds;
+    return -1;
+}
 
+/* SIGHUP: reload, and say how it went. */
+static void reload(ms_server *srv)
+{
+    ms_error err = {0};
+    if (ms_server_reload(srv, &err) == MS_OK) {
+        ms_server_logf(srv, "reloaded models and policies");
+    } else {
+        char where[400] = "";
+        if (err.source[0] && err.line > 0)
+            snprintf(where, sizeof where, "%s:%ld: ", err.source, err.line);
+        else if (err.source[0])
+            snprintf(where, sizeof where, "%s: ", err.source);
+        ms_server_logf(srv, "reload refused, keeping the running models: %s%s", where,
+                       err.message[0] ? err.message : ms_strerror(err.code));
+    }
+}
+
+/* Until SIGTERM or SIGINT: SIGHUP reloads. */
+static void serve_signals(ms_server *srv, const sigset_t *set)
+{
+    for (;;) {
+        int sig;
+        if (sigwait(set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP) {
+            reload(srv);
+            continue;
+        }
+        ms_server_logf(srv, "%s: draining and stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        break;
+    }
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    serve_opts o = {0};
+    int rc = parse_options(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    const ms_server_config cfg = o.cfg;
     /* the server's threads inherit this mask: only sigwait below sees them */
     sigset_t set;
     sigemptyset(&set);
@@ -232,30 +294,8 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "modscore: warning: %s is not a loopback address and no --api-keys: "
                         "anyone who reaches it can use it; put an access check in front\n",
                 addr);
-    for (;;) {
-        int sig;
-        if (sigwait(&set, &sig) != 0)
-            continue;
-        if (sig == SIGHUP) {
-            memset(&err, 0, sizeof err);
-            st = ms_server_reload(srv, &err);
-            if (st == MS_OK) {
-                ms_server_logf(srv, "reloaded models and policies");
-            } else {
-                char where[400] = "";
-                if (err.source[0] && err.line > 0)
-                    snprintf(where, sizeof where, "%s:%ld: ", err.source, err.line);
-                else if (err.source[0])
-                    snprintf(where, sizeof where, "%s: ", err.source);
-                ms_server_logf(srv, "reload refused, keeping the running models: %s%s", where,
-                               err.message[0] ? err.message : ms_strerror(err.code));
-            }
-            continue;
-        }
-        ms_server_logf(srv, "%s: draining and stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-        break;
-    }
-    ms_server_stop(srv, (unsigned)(drain_s * 1000));
+    serve_signals(srv, &set);
+    ms_server_stop(srv, (unsigned)(o.drain_s * 1000));
     fprintf(stderr, "modscore: stopped\n");
     return 0;
 }
