@@ -30,6 +30,7 @@ const char *persp_status_name(unsigned status)
     case 404: return "NOT_FOUND";
     case 405: return "METHOD_NOT_ALLOWED";
     case 413: return "PAYLOAD_TOO_LARGE";
+    case 415: return "UNSUPPORTED_MEDIA_TYPE";
     case 503: return "UNAVAILABLE";
     default: return "INTERNAL";
     }
@@ -146,8 +147,9 @@ static int parse_languages(const json_t *body, const ms_models *m, persp_analyze
     size_t k = 0;
     for (size_t i = 0; i < json_array_size(langs); i++) {
         const char *l = json_string_value(json_array_get(langs, i));
-        if (!l)
-            return persp_fail(e, 400, "languages must be an array of language codes");
+        if (!l || !*l)
+            return persp_fail(e, 400, "languages must be an array of language codes "
+                                      "(\"en\", \"de\"), none of them empty");
         if (i == 0)
             snprintf(a->language, sizeof a->language, "%.*s", (int)strcspn(l, "-_"), l);
         if (!ms_models_read_language(m, l) && k < sizeof unread)
@@ -222,6 +224,19 @@ static int parse_context(const json_t *body, persp_analyze *a, persp_error *e)
     return 0;
 }
 
+/* The loaded category that answers attribute name, or -1 with
+ * Perspective's 400 for an attribute no loaded model scores. */
+static int known_attribute(const ms_models *m, const char *name, persp_error *e)
+{
+    int cat = persp_attribute(m, name);
+    if (cat < 0)
+        return persp_fail(e, 400,
+                          "Unknown requested attribute: %s (no loaded modscore model "
+                          "scores it)",
+                          name);
+    return cat;
+}
+
 /* Every requested attribute must be one a loaded model scores. */
 static int parse_attributes(const json_t *req_attrs, const ms_models *m, persp_analyze *a,
                             persp_error *e)
@@ -229,12 +244,9 @@ static int parse_attributes(const json_t *req_attrs, const ms_models *m, persp_a
     const char *name;
     json_t *cfg;
     json_object_foreach((json_t *)req_attrs, name, cfg) {
-        int cat = persp_attribute(m, name);
+        int cat = known_attribute(m, name, e);
         if (cat < 0)
-            return persp_fail(e, 400,
-                              "Unknown requested attribute: %s (no loaded modscore model "
-                              "scores it)",
-                              name);
+            return -1;
         if (!json_is_object(cfg))
             return persp_fail(e, 400, "requestedAttributes.%s must be an object", name);
         json_t *st = json_object_get(cfg, "scoreType");
@@ -297,6 +309,19 @@ static int comment_text(const json_t *comment, const char **text, size_t *len, p
     return 0;
 }
 
+/* comment.type: PLAIN_TEXT, or absent. */
+static int comment_type(const json_t *comment, persp_error *e)
+{
+    int bad = 0;
+    const char *ctype = persp_str_member(comment, "type", "comment.", e, &bad);
+    if (bad)
+        return -1;
+    if (ctype && strcmp(ctype, "PLAIN_TEXT") != 0)
+        return persp_fail(e, 400, "comment.type %s is not supported; only PLAIN_TEXT is",
+                          ctype);
+    return 0;
+}
+
 int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a,
                         persp_error *e)
 {
@@ -306,12 +331,8 @@ int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a
     json_t *comment = json_object_get(body, "comment");
     if (comment_text(comment, &a->text, &a->len, e) != 0)
         return -1;
-    const char *ctype = persp_str_member(comment, "type", "comment.", e, &bad);
-    if (bad)
+    if (comment_type(comment, e) != 0)
         return -1;
-    if (ctype && strcmp(ctype, "PLAIN_TEXT") != 0)
-        return persp_fail(e, 400, "comment.type %s is not supported; only PLAIN_TEXT is",
-                          ctype);
     json_t *req_attrs = json_object_get(body, "requestedAttributes");
     if (!json_is_object(req_attrs) || json_object_size(req_attrs) == 0)
         return persp_fail(e, 400, "requestedAttributes is required: an object naming at least "
@@ -494,11 +515,13 @@ nomem:
 
 /* ------------------------------------------------------ SuggestCommentScore */
 
-int persp_parse_suggest(const json_t *body, persp_suggest *sg, persp_error *e)
+int persp_parse_suggest(const json_t *body, const ms_models *m, persp_suggest *sg,
+                        persp_error *e)
 {
     memset(sg, 0, sizeof *sg);
     int bad = 0;
-    if (comment_text(json_object_get(body, "comment"), &sg->text, &sg->len, e) != 0)
+    json_t *comment = json_object_get(body, "comment");
+    if (comment_text(comment, &sg->text, &sg->len, e) != 0 || comment_type(comment, e) != 0)
         return -1;
     json_t *scores = json_object_get(body, "attributeScores");
     if (!json_is_object(scores) || json_object_size(scores) == 0)
@@ -512,9 +535,13 @@ int persp_parse_suggest(const json_t *body, persp_suggest *sg, persp_error *e)
             return persp_fail(e, 400,
                               "attributeScores.%s.summaryScore.value must be a number in [0, 1]",
                               name);
+        int cat = known_attribute(m, name, e);
+        if (cat < 0)
+            return -1;
         if (sg->n_attrs == PERSP_MAX_ATTRS)
             return persp_fail(e, 400, "too many attributeScores");
         sg->attrs[sg->n_attrs].attribute = name;
+        sg->attrs[sg->n_attrs].category = ms_models_category_info(m, (size_t)cat)->name;
         sg->attrs[sg->n_attrs++].value = json_number_value(val);
     }
     json_t *langs = json_object_get(body, "languages");
@@ -543,9 +570,10 @@ char *persp_feedback_records(const persp_suggest *sg, const char *time, size_t *
     int ok = 1;
     for (size_t i = 0; ok && i < sg->n_attrs; i++) {
         double v = sg->attrs[i].value;
-        json_t *r = json_pack("{s:s%,s:i,s:s,s:f,s:s,s:s}", "text", sg->text, sg->len, "label",
-                              v >= 0.5, "attribute", sg->attrs[i].attribute, "score", v, "time",
-                              time, "source", "suggestscore");
+        json_t *r = json_pack("{s:s%,s:i,s:s,s:s,s:f,s:s,s:s}", "text", sg->text, sg->len,
+                              "label", v >= 0.5, "category", sg->attrs[i].category, "attribute",
+                              sg->attrs[i].attribute, "score", v, "time", time, "source",
+                              "suggestscore");
         if (r && sg->community_id)
             json_object_set_new(r, "communityId", json_string(sg->community_id));
         if (r && sg->client_token)

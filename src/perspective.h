@@ -145,6 +145,8 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
  * (or a platform's decision) gives the comment. */
 typedef struct persp_suggested {
     const char *attribute; /* borrowed from the request */
+    const char *category;  /* the loaded category that answers it (its
+                              name, borrowed from the models) */
     double value;          /* in [0, 1] */
 } persp_suggested;
 
@@ -159,16 +161,22 @@ typedef struct persp_suggest {
     const char *community_id;
 } persp_suggest;
 
-/* Parses a SuggestCommentScore body: comment.text (not blank),
- * attributeScores.A.summaryScore.value in [0, 1] for one or more
- * attributes; languages, communityId, clientToken, context and sessionId
- * are accepted. OUT: *sg. Returns 0, or -1 with a 400 in e. */
-int persp_parse_suggest(const json_t *body, persp_suggest *sg, persp_error *e);
+/* Parses a SuggestCommentScore body: comment.text (not blank, type
+ * PLAIN_TEXT as analyze takes), attributeScores.A.summaryScore.value in
+ * [0, 1] for one or more attributes, each one a model of m answers (else
+ * analyze's 400 "Unknown requested attribute": a label for a model that
+ * does not exist would be kept as another's); languages, communityId,
+ * clientToken, context and sessionId are accepted. OUT: *sg, borrowing
+ * from body and m. Returns 0, or -1 with a 400 in e. */
+int persp_parse_suggest(const json_t *body, const ms_models *m, persp_suggest *sg,
+                        persp_error *e);
 
 /* The training records for a suggestion, one JSON Lines line per suggested
- * attribute: {"text","label","attribute","score","communityId",
- * "clientToken","time","source":"suggestscore"}, label 1 when the suggested
- * score is >= 0.5 (`modscore train --data` reads text and label), time
+ * attribute: {"text","label","category","attribute","score","time",
+ * "source":"suggestscore","communityId","clientToken"}, label 1 when the
+ * suggested score is >= 0.5, category modscore's name for the attribute's
+ * category ("hostility" for TOXICITY, "insult" for INSULT): `modscore train
+ * --task T` reads text and label of the records whose category is T; time
  * as given (ISO 8601 UTC). OUT: *len. Returns malloc'd text (free), or NULL
  * when out of memory. */
 char *persp_feedback_records(const persp_suggest *sg, const char *time, size_t *len);

@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +83,7 @@ static void preflight(ms_server *s, struct MHD_Connection *con, request *rq, rep
 /* --api-keys: the request's key (?key= or X-Goog-Api-Key) must be one of
  * the generation's; else Perspective's own answers (403 for none, 400 for
  * a wrong one) in rp and 0. */
-static int key_ok(ms_server *s, struct MHD_Connection *con, reply *rp)
+static int key_ok(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
 {
     if (!s->cfg.api_keys_path)
         return 1;
@@ -93,9 +94,15 @@ static int key_ok(ms_server *s, struct MHD_Connection *con, reply *rp)
         key = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Goog-Api-Key");
     if (check && (!key || !*key)) {
         srv_set_error(rp, 403, "The request is missing a valid API key.");
+        rq->note = "refused=no-key";
+        ok = 0;
+    } else if (check && strnlen(key, SRV_MAX_KEY_BYTES + 1) > SRV_MAX_KEY_BYTES) {
+        srv_set_error(rp, 400, "API key not valid: longer than %u bytes.", SRV_MAX_KEY_BYTES);
+        rq->note = "refused=bad-key";
         ok = 0;
     } else if (check && !srv_keys_allow(&g->keys, key)) {
         srv_set_error(rp, 400, "API key not valid. Please pass a valid API key.");
+        rq->note = "refused=bad-key";
         ok = 0;
     }
     srv_gen_release(g);
@@ -122,6 +129,33 @@ static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *
     s->in_flight++;
     pthread_mutex_unlock(&s->lock);
     return rq;
+}
+
+/* A request that scores or keeps data, refused before its body is read: a
+ * cross-site one (403), one without a valid key (key_ok), or one whose body
+ * is not declared JSON (415). 1 with the reply in rp, else 0. */
+static int refused_before_body(ms_server *s, struct MHD_Connection *con, request *rq,
+                               reply *rp)
+{
+    const char *why = srv_cross_site(
+        MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Origin"),
+        MHD_lookup_connection_value(con, MHD_HEADER_KIND, "Sec-Fetch-Site"), rq->cors);
+    if (why) {
+        srv_set_error(rp, 403, "%s", why);
+        rq->note = "refused=cross-site";
+        return 1;
+    }
+    if (!key_ok(s, con, rq, rp))
+        return 1;
+    const char *ctype =
+        MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!srv_guard_json_type(ctype)) {
+        srv_set_error(rp, 415, "Content-Type must be application/json (got %s)",
+                      ctype ? ctype : "none");
+        rq->note = "refused=content-type";
+        return 1;
+    }
+    return 0;
 }
 
 /* The request's headers have arrived: what can be refused before its body
@@ -159,7 +193,7 @@ static enum MHD_Result request_begin(ms_server *s, struct MHD_Connection *con, r
         srv_set_error(rp, 405, "%s %s is not allowed; use %s", method, url, want);
         return send_reply(s, con, rq, rp, strcmp(want, "GET") ? want : "GET, HEAD");
     }
-    if (srv_ep_keyed(rq->endpoint) && !key_ok(s, con, rp)) {
+    if (srv_ep_keyed(rq->endpoint) && refused_before_body(s, con, rq, rp)) {
         rq->close = 1; /* the body is not read */
         return send_reply(s, con, rq, rp, NULL);
     }
@@ -170,6 +204,7 @@ static enum MHD_Result request_begin(ms_server *s, struct MHD_Connection *con, r
         errno = 0;
         unsigned long long n = strtoull(cl, &end, 10);
         if (errno == 0 && end != cl && n > s->cfg.max_body) {
+            rq->note = "refused=too-large";
             srv_set_error(rp, 413, "request body of %llu bytes is over the %zu-byte limit", n,
                           s->cfg.max_body);
             return send_reply(s, con, rq, rp, NULL);
@@ -234,6 +269,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
     }
     srv_conn_phase(s->conns, rq->conn, SRV_WORKING); /* all received */
     if (rq->too_large) {
+        rq->note = "refused=too-large";
         srv_set_error(&rp, 413, "request body is over the %zu-byte limit", s->cfg.max_body);
         return send_reply(s, con, rq, &rp, NULL);
     }
@@ -310,13 +346,22 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
         srv_metrics_request(s, rq->endpoint, rq->status, dt);
     log_request(s, rq, dt);
     srv_conn_phase(s->conns, rq->conn, SRV_BETWEEN); /* kept alive: idle */
+    size_t rq_bytes = rq->len + rq->out_bytes;
     free(rq->body);
     free(rq->log_text);
     free(rq);
     pthread_mutex_lock(&s->lock);
-    if (--s->in_flight == 0)
+    s->since_trim += rq_bytes;
+    int trim = 0;
+    if (--s->in_flight == 0) {
         pthread_cond_broadcast(&s->idle);
+        trim = s->since_trim >= MS_SERVER_TRIM_AFTER;
+        if (trim)
+            s->since_trim = 0;
+    }
     pthread_mutex_unlock(&s->lock);
+    if (trim) /* a burst is over: give its memory back */
+        malloc_trim(0);
 }
 
 /* A connection opens or closes: its deadline is watched in between. */
@@ -432,6 +477,7 @@ static ms_server *server_new(const ms_server_config *cfg)
     s->quiesced = MHD_INVALID_SOCKET;
     int oom = copy_config(s, cfg);
     apply_defaults(&s->cfg);
+    s->max_json_items = MS_SERVER_JSON_ITEMS_PER_MIB * ((s->cfg.max_body + (1u << 20) - 1) >> 20);
     s->log = cfg->log ? cfg->log : stderr;
     s->workers = calloc(s->cfg.threads, sizeof *s->workers);
     s->conns = srv_conns_start(s->cfg.request_timeout_s, s->cfg.timeout_s);
@@ -489,6 +535,8 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
         return st;
     }
     s->port = srv_listen_port(fd);
+    if (s->current->unknown[0])
+        ms_server_logf(s, "warning: %s", s->current->unknown);
     *out = s;
     return MS_OK;
 }

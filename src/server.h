@@ -19,11 +19,14 @@
  * refused and the old one stays.
  *
  * Transport: a thread per connection; a request takes one of cfg.threads
- * scoring workers only to score. Limits: cfg.request_timeout_s for a whole
+ * scoring workers to parse its body, score and build its answer (so that
+ * many at most hold a parsed body at once). Limits: cfg.request_timeout_s for a whole
  * request to arrive (server_conn.h), cfg.max_connections in all and
  * cfg.max_connections_per_ip per client address, cfg.max_body; a URL with
  * %00, ambiguous body framing and JSON nested past MS_MAX_JSON_DEPTH are
- * 400 (server_guard.h). Log lines: server_log.h.
+ * 400, a body with more than MS_SERVER_JSON_ITEMS_PER_MIB items per MiB of
+ * max_body 413 (server_guard.h). POST bodies must be application/json
+ * (else 415), and a cross-site request (server_access.h) is 403. Log lines: server_log.h.
  *
  * OWNERSHIP: ms_server_start returns a server freed by ms_server_stop. The
  * config is copied.
@@ -46,6 +49,16 @@
 #define MS_SERVER_DEFAULT_MAX_CONNECTIONS 1000u
 #define MS_SERVER_DEFAULT_MAX_CONNECTIONS_PER_IP 64u
 #define MS_SERVER_MAX_COMMUNITIES 4096u
+/* JSON items (objects, arrays, the values after a comma) a request body may
+ * hold, per MiB of max_body (rounded up): past it the body is 413 before
+ * it is parsed, so that what parsing builds stays near 25 MB per MiB
+ * allowed however the body is shaped. */
+#define MS_SERVER_JSON_ITEMS_PER_MIB 100000u
+/* After this many bytes of requests and replies, the heap is trimmed
+ * (malloc_trim) the next time no request is in flight: a burst's memory is
+ * given back to the system instead of staying with the process (parsing
+ * JSON can take a thousand times its size). */
+#define MS_SERVER_TRIM_AFTER (256u * 1024u)
 
 typedef struct ms_server_config {
     const char *listen;       /* "ADDR:PORT" ("[::1]:8080" for IPv6); port 0 picks
@@ -102,6 +115,11 @@ unsigned ms_server_port(const ms_server *s);
 /* Loads models and policies again from the configured paths and swaps them
  * in atomically. On failure the running generation stays and err says why. */
 ms_status ms_server_reload(ms_server *s, ms_error *err);
+
+/* The models now serving, "category version" pairs separated by ", "
+ * (for the reload log line), into buf[0, n), NUL-terminated and cut to
+ * fit. */
+void ms_server_models(ms_server *s, char *buf, size_t n);
 
 /* Writes "modscore: MESSAGE" to the server's log as one line in one write,
  * control characters escaped, so it cannot split or splice request lines.

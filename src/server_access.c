@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void srv_keys_clear(srv_keys *keys)
 {
@@ -26,7 +27,8 @@ ms_status srv_keys_load(const char *path, srv_keys *keys, ms_error *err)
     if (st != MS_OK)
         return st;
     long line = 0;
-    for (size_t i = 0; st == MS_OK && i < len;) {
+    size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a BOM */
+    for (; st == MS_OK && i < len;) {
         size_t e = i;
         while (e < len && data[e] != '\n')
             e++;
@@ -75,7 +77,9 @@ int srv_keys_allow(const srv_keys *keys, const char *key)
 {
     if (!key || !*key)
         return 0;
-    size_t n = strlen(key);
+    size_t n = strnlen(key, SRV_MAX_KEY_BYTES + 1);
+    if (n > SRV_MAX_KEY_BYTES) /* no key is that long: not compared */
+        return 0;
     int ok = 0;
     for (size_t i = 0; i < keys->n; i++)
         ok |= same(key, n, keys->key[i], strlen(keys->key[i]));
@@ -90,5 +94,17 @@ const char *srv_cors_origin(const char *const *origins, size_t n, const char *or
         if (origin && strcmp(origins[i], origin) == 0)
             return origin;
     }
+    return NULL;
+}
+
+const char *srv_cross_site(const char *origin, const char *fetch_site, const char *cors)
+{
+    if (cors) /* --cors-origin lets this origin in */
+        return NULL;
+    if (origin)
+        return "a cross-site request: its Origin is not one --cors-origin lets in";
+    if (fetch_site && (strcasecmp(fetch_site, "cross-site") == 0 ||
+                       strcasecmp(fetch_site, "same-site") == 0))
+        return "a cross-site request (Sec-Fetch-Site): no --cors-origin lets it in";
     return NULL;
 }

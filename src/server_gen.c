@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void gen_free(generation *g)
@@ -97,6 +98,37 @@ static ms_status load_communities(const char *dir, generation *g, ms_error *err)
     return st;
 }
 
+/* The first category p names that no model of m scores (a typo,
+ * "hostilty", or a model that is missing: its thresholds would do
+ * nothing), or NULL; off_topic, which the shipped policy names for sets
+ * without its model, is let be, as `modscore check` lets it be. */
+static const char *unknown_category(const ms_policy *p, const ms_models *m)
+{
+    for (size_t i = 0; i < ms_policy_category_count(p); i++) {
+        const char *name = ms_policy_category(p, i);
+        if (ms_models_category_find(m, name) < 0 && strcmp(name, "off_topic") != 0)
+            return name;
+    }
+    return NULL;
+}
+
+/* g->unknown: the default policy's or a community's unknown category. */
+static void find_unknown_categories(const ms_server_config *cfg, generation *g)
+{
+    const char *name = unknown_category(g->policy, g->models);
+    if (name)
+        snprintf(g->unknown, sizeof g->unknown,
+                 "the default policy (%s) sets thresholds for \"%s\", but no loaded model "
+                 "scores it",
+                 cfg->policy_path ? cfg->policy_path : "policy.json or --threshold", name);
+    for (size_t i = 0; !name && i < g->n_comm; i++)
+        if ((name = unknown_category(g->comm[i].policy, g->models)) != NULL)
+            snprintf(g->unknown, sizeof g->unknown,
+                     "the policy of community %s sets thresholds for \"%s\", but no loaded "
+                     "model scores it",
+                     g->comm[i].id, name);
+}
+
 ms_status srv_gen_build(const ms_server_config *cfg, unsigned long serial, atomic_int *live,
                         generation **out, ms_error *err)
 {
@@ -133,6 +165,7 @@ ms_status srv_gen_build(const ms_server_config *cfg, unsigned long serial, atomi
         gen_free(g);
         return st;
     }
+    find_unknown_categories(cfg, g);
     *out = g;
     return MS_OK;
 }
@@ -178,6 +211,7 @@ void srv_worker_give_back(ms_server *s, worker *w)
         srv_worker_clear(w);
     pthread_mutex_lock(&s->lock);
     w->busy = 0;
+    w->scored = 0;
     pthread_cond_signal(&s->worker_free);
     pthread_mutex_unlock(&s->lock);
 }
@@ -207,15 +241,25 @@ generation *srv_gen_acquire(ms_server *s)
     return g;
 }
 
+/* This thread's request takes a scoring worker, waiting for one when all
+ * are busy, unless it holds one already; the access handler gives it back
+ * after the reply. */
+void srv_worker_hold(ms_server *s)
+{
+    if (pthread_getspecific(s->tkey))
+        return;
+    pthread_setspecific(s->tkey, worker_take(s));
+}
+
 /* A scorer for policy p of generation g (NULL on no memory), from the
  * worker this request holds: the first call takes one, waiting for it
  * when all are busy; the access handler gives it back after the reply. */
 ms_scorer *srv_scorer_for(ms_server *s, generation *g, const ms_policy *p)
 {
+    srv_worker_hold(s);
     worker *w = pthread_getspecific(s->tkey);
-    if (!w) {
-        w = worker_take(s);
-        pthread_setspecific(s->tkey, w);
+    if (!w->scored) { /* the tests' hook: once a request is about to score */
+        w->scored = 1;
         if (s->cfg.hold)
             s->cfg.hold(s->cfg.hold_arg);
     }
@@ -237,6 +281,37 @@ ms_scorer *srv_scorer_for(ms_server *s, generation *g, const ms_policy *p)
     return sc;
 }
 
+/* The --feedback path opened again (a rotated file is followed), on its
+ * own: a path that cannot be opened (a symlink, a FIFO, no room) keeps
+ * the file opened before and is logged, and the models and policies
+ * reload all the same. */
+static void reopen_feedback(ms_server *s)
+{
+    if (!s->feedback)
+        return;
+    ms_error fe = {0};
+    if (srv_feedback_reopen(s->feedback, &fe) == MS_OK)
+        return;
+    pthread_mutex_lock(&s->m.lock);
+    s->m.feedback_reopen_failed++;
+    pthread_mutex_unlock(&s->m.lock);
+    ms_server_logf(s, "feedback: cannot reopen %s: %s; still writing to the file opened before",
+                   fe.source[0] ? fe.source : s->feedback_path,
+                   fe.message[0] ? fe.message : ms_strerror(fe.code));
+}
+
+/* "SOURCE:LINE: MESSAGE" of a failure, into buf. */
+static void describe_error(const ms_error *err, ms_status st, char *buf, size_t n)
+{
+    const char *msg = err && err->message[0] ? err->message : ms_strerror(st);
+    if (err && err->source[0] && err->line > 0)
+        snprintf(buf, n, "%s:%ld: %s", err->source, err->line, msg);
+    else if (err && err->source[0])
+        snprintf(buf, n, "%s: %s", err->source, msg);
+    else
+        snprintf(buf, n, "%s", msg);
+}
+
 ms_status ms_server_reload(ms_server *s, ms_error *err)
 {
     pthread_mutex_lock(&s->lock);
@@ -244,13 +319,20 @@ ms_status ms_server_reload(ms_server *s, ms_error *err)
     pthread_mutex_unlock(&s->lock);
     generation *g;
     ms_status st = srv_gen_build(&s->cfg, serial, &s->generations, &g, err);
-    if (st == MS_OK && s->feedback && (st = srv_feedback_reopen(s->feedback, err)) != MS_OK)
-        srv_gen_release(g); /* a rotated feedback file that cannot be opened: nothing changes */
+    if (st == MS_OK && g->unknown[0]) { /* a typo would silently drop thresholds */
+        st = ms_fail(err, MS_ERR_POLICY, "", 0, 0, "%s", g->unknown);
+        srv_gen_release(g);
+    }
+    reopen_feedback(s);
     pthread_mutex_lock(&s->m.lock);
-    if (st == MS_OK)
+    if (st == MS_OK) {
         s->m.reloads_ok++;
-    else
+        s->m.refused[0] = '\0';
+    } else {
         s->m.reloads_failed++;
+        describe_error(err, st, s->m.refused, sizeof s->m.refused);
+        s->m.refused_at = time(NULL);
+    }
     pthread_mutex_unlock(&s->m.lock);
     if (st != MS_OK)
         return st;
@@ -261,4 +343,20 @@ ms_status ms_server_reload(ms_server *s, ms_error *err)
     workers_drop_stale(s);
     srv_gen_release(old); /* freed now, or when the last request using it ends */
     return MS_OK;
+}
+
+void ms_server_models(ms_server *s, char *buf, size_t n)
+{
+    generation *g = srv_gen_acquire(s);
+    size_t k = 0;
+    if (n)
+        buf[0] = '\0';
+    for (size_t c = 0; c < ms_models_category_count(g->models) && k < n; c++) {
+        const ms_category_info *ci = ms_models_category_info(g->models, c);
+        int w = snprintf(buf + k, n - k, "%s%s %s", c ? ", " : "", ci->name, ci->version);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+    srv_gen_release(g);
 }

@@ -5,6 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+const char SRV_GUARD_TOO_DEEP[] = "JSON nested too deep";
+const char SRV_GUARD_TOO_MANY[] = "too many JSON items";
+
 const char *srv_guard_target(const char *raw)
 {
     for (const char *p = raw; p && (p = strchr(p, '%')) != NULL; p++)
@@ -52,9 +55,11 @@ const char *srv_guard_framing(struct MHD_Connection *con)
     return NULL;
 }
 
-const char *srv_guard_depth(const char *d, size_t n, int max, size_t *at)
+const char *srv_guard_json(const char *d, size_t n, int max_depth, size_t max_items,
+                           size_t *at)
 {
-    int depth = 0;
+    int depth = 0, item = 0;
+    size_t items = 0;
     for (size_t i = 0; i < n; i++) {
         switch (d[i]) {
         case '"': /* skip the string, escapes included */
@@ -64,17 +69,39 @@ const char *srv_guard_depth(const char *d, size_t n, int max, size_t *at)
             break;
         case '[':
         case '{':
-            if (++depth > max) {
+            if (++depth > max_depth) {
                 *at = i;
-                return "JSON nested too deep";
+                return SRV_GUARD_TOO_DEEP;
             }
+            item = 1; /* a container is an item */
             break;
+        case ',': item = 1; break;
         case ']':
         case '}':
             depth -= depth > 0;
             break;
         default: break;
         }
+        if (item && ++items > max_items) {
+            *at = i;
+            return SRV_GUARD_TOO_MANY;
+        }
+        item = 0;
     }
     return NULL;
+}
+
+int srv_guard_json_type(const char *ctype)
+{
+    static const char want[] = "application/json";
+    if (!ctype)
+        return 0;
+    while (*ctype == ' ' || *ctype == '\t')
+        ctype++;
+    if (strncasecmp(ctype, want, sizeof want - 1) != 0)
+        return 0;
+    const char *p = ctype + sizeof want - 1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return *p == '\0' || *p == ';';
 }

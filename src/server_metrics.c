@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static const unsigned codes[] = {200, 400, 404, 405, 413, 500, 503};
+static const unsigned codes[] = {200, 400, 403, 404, 405, 413, 415, 500, 503};
 #define N_CODES (sizeof codes / sizeof *codes)
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                  0.05,   0.1,   0.25,   0.5,   1,    2.5};
@@ -43,6 +44,26 @@ void srv_count_action(ms_server *s, ms_action a)
     pthread_mutex_unlock(&s->m.lock);
 }
 
+/* "reload":{"status":"refused","error":...,"at":...} in a health answer j
+ * when the last reload was refused: the models before it still serve (so
+ * the status stays 200), but what the operator asked for is not running. */
+static void add_refused_reload(ms_server *s, json_t *j)
+{
+    char why[sizeof s->m.refused];
+    pthread_mutex_lock(&s->m.lock);
+    memcpy(why, s->m.refused, sizeof why);
+    time_t at = s->m.refused_at;
+    pthread_mutex_unlock(&s->m.lock);
+    if (!why[0] || !j)
+        return;
+    char when[32];
+    struct tm tm;
+    gmtime_r(&at, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_object_set_new(j, "reload",
+                        json_pack("{s:s,s:s,s:s}", "status", "refused", "error", why, "at", when));
+}
+
 void srv_handle_healthz(ms_server *s, reply *rp)
 {
     generation *g = srv_gen_acquire(s);
@@ -59,6 +80,7 @@ void srv_handle_healthz(ms_server *s, reply *rp)
         if (!json_object_get(models, ci->name))
             json_object_set_new(models, ci->name, json_string(ci->version));
     }
+    add_refused_reload(s, j);
     srv_set_json(rp, draining ? 503 : 200, j);
     srv_gen_release(g);
 }
@@ -128,8 +150,16 @@ static void write_counters(FILE *f, const metrics *m)
             "# HELP modscore_reloads_total Model and policy reloads, by result.\n"
             "# TYPE modscore_reloads_total counter\n"
             "modscore_reloads_total{result=\"ok\"} %lu\n"
-            "modscore_reloads_total{result=\"failed\"} %lu\n",
-            m->reloads_ok, m->reloads_failed);
+            "modscore_reloads_total{result=\"failed\"} %lu\n"
+            "# HELP modscore_reload_refused 1 when the last reload was refused: the models "
+            "and policies before it still serve.\n"
+            "# TYPE modscore_reload_refused gauge\n"
+            "modscore_reload_refused %d\n"
+            "# HELP modscore_feedback_reopen_failures_total Reloads that could not reopen the "
+            "--feedback path (the file opened before is still written).\n"
+            "# TYPE modscore_feedback_reopen_failures_total counter\n"
+            "modscore_feedback_reopen_failures_total %lu\n",
+            m->reloads_ok, m->reloads_failed, m->refused[0] != '\0', m->feedback_reopen_failed);
 }
 
 /* What is loaded and running: models, communities, requests in flight,

@@ -23,6 +23,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 
 /* ------------------------------------------------------------ generation */
 
@@ -43,6 +44,9 @@ typedef struct generation {
     size_t n_comm;
     srv_keys keys; /* --api-keys; n == 0: none checked */
     int check_keys;
+    char unknown[320]; /* a category a policy names and no model scores, said
+                          in full; "" when none (warned at start, refused by
+                          a reload) */
 } generation;
 
 /* ------------------------------------------------------------ endpoints */
@@ -63,7 +67,7 @@ extern const char *const srv_ep_method[EP_COUNT];
 
 /* ------------------------------------------------------------ metrics */
 
-#define SRV_N_CODES 7    /* status codes counted one by one (server_metrics.c) */
+#define SRV_N_CODES 9    /* status codes counted one by one (server_metrics.c) */
 #define SRV_N_BUCKETS 12 /* latency histogram buckets (server_metrics.c) */
 
 typedef struct metrics {
@@ -75,6 +79,9 @@ typedef struct metrics {
     unsigned long count[EP_COUNT];
     unsigned long actions[3];
     unsigned long reloads_ok, reloads_failed;
+    unsigned long feedback_reopen_failed;
+    char refused[600]; /* why the last reload was refused; "" when it was not */
+    time_t refused_at;
 } metrics;
 
 /* ------------------------------------------------------------ server */
@@ -94,6 +101,7 @@ typedef struct worker {
     } slot[TC_SLOTS];
     unsigned next;
     int busy;
+    int scored; /* its request has asked for a scorer */
 } worker;
 
 struct ms_server {
@@ -121,6 +129,9 @@ struct ms_server {
     char *feedback_path, *api_keys_path;
     char **cors;
     srv_feedback *feedback; /* --feedback, or NULL */
+    size_t max_json_items;  /* items in one JSON body (server_guard.h) */
+    size_t since_trim;      /* bytes in and out since the heap was last trimmed;
+                               under lock */
 };
 
 /* ------------------------------------------------------------ requests */
@@ -165,6 +176,7 @@ int srv_valid_community_id(const char *id, size_t n);
 int srv_comm_cmp(const void *a, const void *b);
 void srv_worker_clear(worker *w);
 void srv_worker_give_back(ms_server *s, worker *w);
+void srv_worker_hold(ms_server *s);
 ms_scorer *srv_scorer_for(ms_server *s, generation *g, const ms_policy *p);
 
 /* server_reply.c */
@@ -173,7 +185,7 @@ void srv_set_error(reply *rp, unsigned code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void srv_set_persp_error(reply *rp, const persp_error *e);
 void srv_set_text(reply *rp, unsigned status, const char *ctype, char *body, size_t len);
-json_t *srv_parse_body(const request *rq, reply *rp);
+json_t *srv_parse_body(const ms_server *s, request *rq, reply *rp);
 
 /* server_routes.c */
 int srv_ep_keyed(int e);

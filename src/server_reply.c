@@ -63,16 +63,25 @@ void srv_set_text(reply *rp, unsigned status, const char *ctype, char *body, siz
 }
 
 /* Parses a request body as one JSON object; sets a 400 reply otherwise. */
-json_t *srv_parse_body(const request *rq, reply *rp)
+json_t *srv_parse_body(const ms_server *s, request *rq, reply *rp)
 {
     if (rq->len == 0) {
         srv_set_error(rp, 400, "malformed JSON: empty request body");
         return NULL;
     }
     size_t at;
-    if (srv_guard_depth(rq->body, rq->len, MS_MAX_JSON_DEPTH, &at)) {
+    const char *why = srv_guard_json(rq->body, rq->len, MS_MAX_JSON_DEPTH, s->max_json_items, &at);
+    if (why == SRV_GUARD_TOO_DEEP) {
         srv_set_error(rp, 400, "malformed JSON: nesting deeper than %d levels at byte %zu",
                       MS_MAX_JSON_DEPTH, at);
+        return NULL;
+    }
+    if (why == SRV_GUARD_TOO_MANY) {
+        rq->note = "refused=too-many-items";
+        srv_set_error(rp, 413,
+                      "request body has more than %zu JSON items (objects, arrays and the "
+                      "values after a comma) at byte %zu: the limit is %u per MiB of --max-body",
+                      s->max_json_items, at, MS_SERVER_JSON_ITEMS_PER_MIB);
         return NULL;
     }
     json_error_t je;

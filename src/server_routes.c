@@ -100,7 +100,7 @@ static const char *community_arg(struct MHD_Connection *con, const json_t *body,
  * -> the verdict `modscore check` prints. */
 static void handle_check(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
 {
-    json_t *j = srv_parse_body(rq, rp);
+    json_t *j = srv_parse_body(s, rq, rp);
     if (!j)
         return;
     generation *g = NULL;
@@ -180,7 +180,7 @@ out:
  * "communityId". */
 static void handle_score(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
 {
-    json_t *j = srv_parse_body(rq, rp); /* for a precise 400 and the community */
+    json_t *j = srv_parse_body(s, rq, rp); /* for a precise 400 and the community */
     if (!j)
         return;
     int bad = 0;
@@ -269,10 +269,19 @@ out:
     json_decref(j);
 }
 
+/* An analyze request answered with Perspective's error pe; the log line
+ * says when it was for the comment's language. */
+static void analyze_refused(request *rq, reply *rp, const persp_error *pe)
+{
+    if (pe->error_type && strcmp(pe->error_type, "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE") == 0)
+        rq->note = "refused=language";
+    srv_set_persp_error(rp, pe);
+}
+
 /* POST /v1alpha1/comments:analyze: see perspective.h. */
 static void handle_analyze(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
 {
-    json_t *j = srv_parse_body(rq, rp);
+    json_t *j = srv_parse_body(s, rq, rp);
     if (!j)
         return;
     generation *g = srv_gen_acquire(s);
@@ -281,7 +290,7 @@ static void handle_analyze(ms_server *s, struct MHD_Connection *con, request *rq
     ms_result r;
     int scored = 0;
     if (persp_parse_analyze(j, g->models, &a, &pe) != 0) {
-        srv_set_persp_error(rp, &pe);
+        analyze_refused(rq, rp, &pe);
         goto out;
     }
     const char *q = MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, "communityId");
@@ -301,7 +310,7 @@ static void handle_analyze(ms_server *s, struct MHD_Connection *con, request *rq
     scored = 1;
     json_t *resp = persp_analyze_response(&a, sc, &r, &pe);
     if (!resp) {
-        srv_set_persp_error(rp, &pe);
+        analyze_refused(rq, rp, &pe);
         goto out;
     }
     srv_set_json(rp, 200, resp);
@@ -313,51 +322,56 @@ out:
     json_decref(j);
 }
 
+/* Appends sg's training records to the feedback file; 0, or -1 with the
+ * error in rp. */
+static int store_feedback(ms_server *s, request *rq, const persp_suggest *sg, reply *rp)
+{
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    size_t n = 0;
+    char *lines = persp_feedback_records(sg, when, &n);
+    if (!lines) {
+        srv_set_error(rp, 500, "out of memory");
+        return -1;
+    }
+    ms_status st = srv_feedback_append(s->feedback, lines, n);
+    free(lines);
+    if (st != MS_OK) { /* nothing of it is in the file (server_feedback.h) */
+        rq->note = "feedback=failed(not-stored)";
+        srv_set_error(rp, 500,
+                      "the feedback was not stored: the server could not write it "
+                      "(its disk may be full); nothing of it was kept, send it again "
+                      "later");
+        return -1;
+    }
+    rq->note = "feedback=saved";
+    return 0;
+}
+
 /* POST /v1alpha1/comments:suggestscore: Perspective's SuggestCommentScore.
  * With --feedback the suggestion becomes training records, on disk before
  * the answer; without, it is answered and logged as dropped. */
 static void handle_suggest(ms_server *s, request *rq, reply *rp)
 {
-    json_t *j = srv_parse_body(rq, rp);
+    json_t *j = srv_parse_body(s, rq, rp);
     if (!j)
         return;
+    generation *g = srv_gen_acquire(s); /* the attributes its models answer */
     persp_suggest sg;
     persp_error pe;
-    if (persp_parse_suggest(j, &sg, &pe) != 0) {
+    if (persp_parse_suggest(j, g->models, &sg, &pe) != 0) {
         srv_set_persp_error(rp, &pe);
-        json_decref(j);
-        return;
-    }
-    keep_log_text(s, rq, sg.text, sg.len);
-    if (!s->feedback) {
-        rq->note = "feedback=dropped(no --feedback)";
     } else {
-        char when[32];
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        size_t n = 0;
-        char *lines = persp_feedback_records(&sg, when, &n);
-        if (!lines) {
-            srv_set_error(rp, 500, "out of memory");
-            json_decref(j);
-            return;
-        }
-        ms_status st = srv_feedback_append(s->feedback, lines, n);
-        free(lines);
-        if (st != MS_OK) { /* nothing of it is in the file (server_feedback.h) */
-            rq->note = "feedback=failed(not-stored)";
-            srv_set_error(rp, 500,
-                          "the feedback was not stored: the server could not write it "
-                          "(its disk may be full); nothing of it was kept, send it again "
-                          "later");
-            json_decref(j);
-            return;
-        }
-        rq->note = "feedback=saved";
+        keep_log_text(s, rq, sg.text, sg.len);
+        if (!s->feedback)
+            rq->note = "feedback=dropped(no --feedback)";
+        if (!s->feedback || store_feedback(s, rq, &sg, rp) == 0)
+            srv_set_json(rp, 200, persp_suggest_response(&sg));
     }
-    srv_set_json(rp, 200, persp_suggest_response(&sg));
+    srv_gen_release(g);
     json_decref(j);
 }
 
@@ -393,6 +407,11 @@ static void handle_discovery(ms_server *s, struct MHD_Connection *con, reply *rp
  * handler. */
 void srv_handle(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
 {
+    /* what reads a body parses it and builds its answer only while holding a
+     * scoring worker: --threads bounds the requests doing so at once (their
+     * memory), not the connections */
+    if (srv_ep_keyed(rq->endpoint))
+        srv_worker_hold(s);
     switch (rq->endpoint) {
     case EP_CHECK: handle_check(s, con, rq, rp); break;
     case EP_SCORE: handle_score(s, con, rq, rp); break;

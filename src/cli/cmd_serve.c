@@ -8,9 +8,11 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "Usage: modscore serve [OPTION]...\n"
@@ -33,6 +35,9 @@ static const char usage[] =
     "other gets Perspective's 400 \"Unknown requested attribute\", never a number.\n"
     "Comments in a language no model reads get Perspective's language 400.\n"
     "spanScores count UTF-16 code units.\n"
+    "POST bodies must be Content-Type: application/json (else 415); a request from a\n"
+    "page on another site (Origin, Sec-Fetch-Site) is 403 unless --cors-origin lets\n"
+    "its origin in.\n"
     "\n"
     "      --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
     "                          picks a free one, printed on stderr). An address\n"
@@ -230,7 +235,9 @@ static void reload(ms_server *srv)
 {
     ms_error err = {0};
     if (ms_server_reload(srv, &err) == MS_OK) {
-        ms_server_logf(srv, "reloaded models and policies");
+        char models[1024];
+        ms_server_models(srv, models, sizeof models);
+        ms_server_logf(srv, "reloaded models and policies; serving %s", models);
     } else {
         char where[400] = "";
         if (err.source[0] && err.line > 0)
@@ -240,6 +247,17 @@ static void reload(ms_server *srv)
         ms_server_logf(srv, "reload refused, keeping the running models: %s%s", where,
                        err.message[0] ? err.message : ms_strerror(err.code));
     }
+}
+
+/* glibc gives each new thread an arena of its own, up to eight per core,
+ * and each keeps what it freed: with a thread per connection, a burst of
+ * requests leaves memory in as many arenas as it had connections, though
+ * only --threads of them parse and score at once. As many arenas as
+ * scoring workers, and one for the rest, let that memory be reused. */
+static void limit_arenas(unsigned threads)
+{
+    long n = threads ? (long)threads : sysconf(_SC_NPROCESSORS_ONLN);
+    mallopt(M_ARENA_MAX, (int)(n > 0 ? n : 1) + 1);
 }
 
 /* Until SIGTERM or SIGINT: SIGHUP reloads. */
@@ -265,6 +283,7 @@ int cmd_serve(int argc, char **argv)
     if (rc >= 0)
         return rc;
     const ms_server_config cfg = o.cfg;
+    limit_arenas(cfg.threads);
     /* the server's threads inherit this mask: only sigwait below sees them */
     sigset_t set;
     sigemptyset(&set);

@@ -66,7 +66,7 @@ if command -v curl >/dev/null 2>&1; then
     [ -n "$port" ] && break
     sleep 0.1
   done
-  ask() { curl -s --max-time 10 "127.0.0.1:$port/v1/check" \
+  ask() { curl -s --max-time 10 -H 'Content-Type: application/json' "127.0.0.1:$port/v1/check" \
     -d '{"text":"The mayor: free crypto giveaway, click my profile"}'; }
   ask | grep -q '"action":"publish"' && ok || bad "serve with the shipped set: $(ask)"
   # the fixture's decisions sent as Perspective's suggestscore: serve's own
@@ -80,7 +80,8 @@ for l in open(sys.argv[1]):
                       "attributeScores": {"TOXICITY": {"summaryScore": {"value": r["score"]}}}}))
 PY
   while IFS= read -r body; do
-    curl -s --max-time 10 -o /dev/null "127.0.0.1:$port/v1alpha1/comments:suggestscore" -d "$body"
+    curl -s --max-time 10 -o /dev/null -H 'Content-Type: application/json' \
+      "127.0.0.1:$port/v1alpha1/comments:suggestscore" -d "$body"
   done <"$tmp/suggest.txt"
   adapt --data "$tmp/served-feedback.jsonl" --out "$tmp/served" 2>"$tmp/err"
   status $? 0 "adapt on serve's own --feedback file"

@@ -116,14 +116,16 @@ code=$(curl -s -o "$T/a.json" -w '%{http_code}' -H 'Content-Type: application/js
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
     "$URL/v1alpha1/comments:suggestscore?key=test-key" -d @"$TESTS/data/perspective/coral_suggestscore.json")
 [ "$code" = 200 ] || fail "suggestscore: $code"
-grep -q '"label":1,"attribute":"TOXICITY"' "$T/feedback.jsonl" || fail "feedback: $(cat "$T/feedback.jsonl")"
+grep -q '"label":1,"category":"hostility","attribute":"TOXICITY"' "$T/feedback.jsonl" || fail "feedback: $(cat "$T/feedback.jsonl")"
 printf 'new-key\n' >"$T/keys"
 kill -HUP "$PID"
 for _ in $(seq 50); do grep -q "reloaded" "$T/log" && break; sleep 0.1; done
-code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1alpha1/comments:analyze?key=test-key" \
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    "$URL/v1alpha1/comments:analyze?key=test-key" \
     -d '{"comment":{"text":"hi there"},"requestedAttributes":{"TOXICITY":{}}}')
 [ "$code" = 400 ] || fail "old key after SIGHUP: $code"
-code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1alpha1/comments:analyze?key=new-key" \
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    "$URL/v1alpha1/comments:analyze?key=new-key" \
     -d '{"comment":{"text":"hi there"},"requestedAttributes":{"TOXICITY":{}}}')
 [ "$code" = 200 ] || fail "new key after SIGHUP: $code"
 

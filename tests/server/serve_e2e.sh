@@ -31,13 +31,17 @@ echo "$out" | grep -q '"spanScores":\[{"begin":' || fail "analyze: no spanScores
 
 # check answers what `modscore check` prints
 want=$("$BIN" check --models "$T/models" --text 'You are a stupid idiot.')
-got=$(curl -s "$URL/v1/check" -d '{"text":"You are a stupid idiot."}')
+got=$(curl -s -H 'Content-Type: application/json' "$URL/v1/check" -d '{"text":"You are a stupid idiot."}')
 [ "$want" = "$got" ] || fail "check differs: $got vs $want"
 
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")" = 200 ] || fail healthz
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/nope")" = 404 ] || fail 404
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/score")" = 405 ] || fail 405
-[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/check" -d '{')" = 400 ] || fail 400
+[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' "$URL/v1/check" \
+    -d '{')" = 400 ] || fail 400
+# a form post (what any web page can send without asking) is refused
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/v1/check" -d '{"text":"hi"}')" = 415 ] \
+    || fail "a form-encoded post was not refused"
 curl -s "$URL/metrics" | grep -q '^modscore_model_info{category="hostility"' || fail metrics
 
 # SIGHUP with a broken model: refused, the old one keeps answering
@@ -45,7 +49,7 @@ echo '{"format":1,' > "$T/models/hostility/card.json"
 kill -HUP "$PID"
 for _ in $(seq 50); do grep -q 'reload refused' "$T/log" && break; sleep 0.1; done
 grep -q 'reload refused' "$T/log" || fail "broken model was not refused"
-got=$(curl -s "$URL/v1/check" -d '{"text":"You are a stupid idiot."}')
+got=$(curl -s -H 'Content-Type: application/json' "$URL/v1/check" -d '{"text":"You are a stupid idiot."}')
 [ "$want" = "$got" ] || fail "after a refused reload: $got"
 # a good reload
 cp "$MODELS/hostility/card.json" "$T/models/hostility/card.json"

@@ -486,7 +486,7 @@ static void test_check_bad_requests(void **state)
     r = post(fx->port, "/v1/check", "{\"text\":\"a\",\"article\":{\"tags\":[1]}}");
     assert_error(&r, 400, "INVALID_ARGUMENT", "article.tags");
     resp_free(&r);
-    r = http(fx->port, "POST", "/v1/check", NULL, "", 0);
+    r = http(fx->port, "POST", "/v1/check", "Content-Type: application/json\r\n", "", 0);
     assert_error(&r, 400, "INVALID_ARGUMENT", "empty");
     resp_free(&r);
 }
@@ -668,6 +668,12 @@ static void test_analyze_errors(void **state)
                   "{\"comment\":{\"text\":\"hello\"},\"requestedAttributes\":{\"FOO\":{}}}");
     assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown requested attribute: FOO");
     resp_free(&r);
+    /* an empty language code is no language (it was taken as English) */
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"hello\"},\"languages\":[\"\"],"
+             "\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "none of them empty");
+    resp_free(&r);
     /* OFF_TOPIC: a number only with an off-topic model and context */
     const char *ot = "{\"comment\":{\"text\":\"Watch my channel\"},\"context\":{\"entries\":"
                      "[{\"text\":\"The central bank raised interest rates.\"}]},"
@@ -800,7 +806,7 @@ static void test_http_errors(void **state)
     size_t big = 200 * 1024;
     char *body = malloc(big);
     memset(body, 'a', big);
-    r = http(fx->port, "POST", "/v1/check", NULL, body, big);
+    r = http(fx->port, "POST", "/v1/check", "Content-Type: application/json\r\n", body, big);
     assert_error(&r, 413, "PAYLOAD_TOO_LARGE", "limit");
     resp_free(&r);
     /* chunked: 4 chunks of 32 KiB */
@@ -813,7 +819,8 @@ static void test_http_errors(void **state)
         clen += (size_t)sprintf(chunked + clen, "\r\n");
     }
     clen += (size_t)sprintf(chunked + clen, "0\r\n\r\n");
-    r = http(fx->port, "POST", "/v1/check", "Transfer-Encoding: chunked\r\n", chunked, clen);
+    r = http(fx->port, "POST", "/v1/check",
+             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n", chunked, clen);
     assert_error(&r, 413, "PAYLOAD_TOO_LARGE", "limit");
     resp_free(&r);
     free(chunked);
@@ -888,7 +895,60 @@ static void test_reload(void **state)
     r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
     assert_non_null(strstr(r.body, "modscore_reloads_total{result=\"ok\"} 1\n"));
     assert_non_null(strstr(r.body, "modscore_reloads_total{result=\"failed\"} 1\n"));
+    assert_non_null(strstr(r.body, "modscore_reload_refused 1\n"));
     resp_free(&r);
+    /* /healthz: still 200 (the old set serves), and says the reload was refused */
+    r = http(fx->port, "GET", "/healthz", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    json_t *rl = json_object_get(j, "reload");
+    assert_string_equal(json_string_value(json_object_get(rl, "status")), "refused");
+    assert_non_null(strstr(json_string_value(json_object_get(rl, "error")), "card.json"));
+    json_decref(j);
+    resp_free(&r);
+    /* mended: the next reload clears it, and names what now serves */
+    char *card = read_all(MS_MODELS_DIR "/hostility/card.json");
+    write_file(path, card);
+    free(card);
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    r = http(fx->port, "GET", "/healthz", NULL, NULL, 0);
+    assert_null(strstr(r.body, "\"reload\""));
+    resp_free(&r);
+    r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
+    assert_non_null(strstr(r.body, "modscore_reload_refused 0\n"));
+    resp_free(&r);
+    char models[1024];
+    ms_server_models(fx->srv, models, sizeof models);
+    char want[256];
+    snprintf(want, sizeof want, "hostility %s", ms_models_version(fx->models_ref, MS_CAT_HOSTILITY));
+    assert_non_null(strstr(models, want));
+}
+
+/* A policy naming a category no model scores ("hostilty"): its thresholds
+ * would do nothing, so a reload with it is refused, as `modscore check`
+ * warns of it; a server started with it says so in its log. */
+static void test_policy_typo_refused(void **state)
+{
+    fixture *fx = *state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/typo.json", fx->policies);
+    write_file(path, "{\"thresholds\":{\"hostilty\":{\"review\":0.1,\"reject\":0.2}}}\n");
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_ERR_POLICY);
+    assert_non_null(strstr(err.message, "community typo"));
+    assert_non_null(strstr(err.message, "\"hostilty\""));
+    resp r = post(fx->port, "/v1/check", "{\"text\":\"hi\",\"communityId\":\"typo\"}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "unknown communityId"); /* not loaded */
+    resp_free(&r);
+    /* at start: served, with a warning in the log */
+    ms_server_stop(fx->srv, 0);
+    fx->srv = NULL;
+    start(fx, 5, 0);
+    fflush(fx->log);
+    char *log = read_all(fx->log_path);
+    assert_non_null(strstr(log, "modscore: warning: the policy of community typo sets thresholds "
+                                "for \"hostilty\""));
+    free(log);
 }
 
 static void test_broken_community_policy_refused(void **state)
@@ -970,7 +1030,7 @@ static void test_slow_client_times_out(void **state)
 {
     fixture *fx = *state; /* 1 s timeout */
     int slow = dial(fx->port);
-    const char *partial = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"te";
+    const char *partial = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"te";
     send_all(slow, partial, strlen(partial));
     /* others are served meanwhile */
     resp r = post(fx->port, "/v1/check", "{\"text\":\"hello\"}");
@@ -1116,15 +1176,15 @@ static void test_ambiguous_framing_refused(void **state)
 {
     fixture *fx = *state;
     static const char *const reqs[] = {
-        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\nContent-Length: 3\r\n\r\n"
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 16\r\nContent-Length: 3\r\n\r\n"
         "{\"text\":\"fine\"}",
-        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n"
         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
         "Content-Length: 5\r\n\r\n0\r\n\r\n",
-        "POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
         "0\r\n\r\n",
-        "POST /v1/check HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof reqs / sizeof *reqs; i++) {
@@ -1135,7 +1195,7 @@ static void test_ambiguous_framing_refused(void **state)
         resp_free(&r);
     }
     /* the same Content-Length twice says one thing: accepted */
-    const char same[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    const char same[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
                         "Content-Length: 15\r\nContent-Length: 15\r\n\r\n{\"text\":\"fine\"}";
     resp r = raw(fx->port, same, sizeof same - 1);
     assert_int_equal(r.status, 200);
@@ -1290,14 +1350,14 @@ static void test_slowloris(void **state)
     if ((rlim_t)n * 2 + 200 > rl.rlim_cur)
         n = (int)(rl.rlim_cur - 200) / 2;
     int *fd = calloc((size_t)n + 1, sizeof *fd);
-    const char head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\n";
+    const char head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
     for (int i = 0; i < n; i++) {
         fd[i] = dial_from(fx->port, LOOPBACK(3));
         send_all(fd[i], head, sizeof head - 1);
     }
     /* one that sends its headers and then trickles its body */
     fd[n] = dial_from(fx->port, LOOPBACK(4));
-    const char body_head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{";
+    const char body_head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{";
     send_all(fd[n], body_head, sizeof body_head - 1);
 
     assert_int_equal(probe_healthz(fx->port, LOOPBACK(2)), 200);
@@ -1350,10 +1410,10 @@ static void test_request_deadline(void **state)
     fixture *fx = *state;
     int fd[2];
     fd[0] = dial(fx->port);
-    const char head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\n";
+    const char head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
     send_all(fd[0], head, sizeof head - 1);
     fd[1] = dial(fx->port);
-    const char body_head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{";
+    const char body_head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{";
     send_all(fd[1], body_head, sizeof body_head - 1);
     int open = 2;
     for (int round = 0; round < 50 && open; round++) { /* every 0.3 s, up to 15 s */
@@ -1392,7 +1452,7 @@ static void test_request_deadline(void **state)
 static void test_connection_limits(void **state)
 {
     fixture *fx = *state; /* 12 in all, 8 per address; deadlines 60 s */
-    const char head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\n";
+    const char head[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
     int a[9], b[4];
     for (int i = 0; i < 9; i++) {
         a[i] = dial_from(fx->port, LOOPBACK(3));
@@ -1468,7 +1528,7 @@ static void test_keepalive_outlives_request_deadline(void **state)
 {
     fixture *fx = *state;
     int fd = dial(fx->port);
-    const char req[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n"
+    const char req[] = "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
                        "{\"text\":\"fine\"}";
     send_all(fd, req, sizeof req - 1);
     assert_int_equal(read_one_response(fd), 200);
@@ -1697,6 +1757,11 @@ static void test_client_request_shapes(void **state)
                  "Attribute TOXICITY does not support request languages: de");
     resp_free(&r);
     free(de);
+    fflush(fx->log);
+    char *log = read_all(fx->log_path);
+    assert_non_null(strstr(log, " 400 "));
+    assert_non_null(strstr(log, "refused=language"));
+    free(log);
 }
 
 /* Without --feedback: answered, logged as dropped. */
@@ -1748,6 +1813,43 @@ static void test_feedback_file_must_be_regular(void **state)
     free(t);
 }
 
+/* A symlink or FIFO put at the --feedback path: SIGHUP's reload still
+ * reloads models, policies and keys; the feedback file it could not reopen
+ * is reported alone, and the file opened before keeps the records. */
+static void test_feedback_reopen_alone(void **state)
+{
+    fixture *fx = *state;
+    char moved[200], target[200];
+    snprintf(moved, sizeof moved, "%s.1", fx->feedback);
+    snprintf(target, sizeof target, "%s/elsewhere", fx->dir);
+    write_file(target, "");
+    assert_int_equal(rename(fx->feedback, moved), 0);
+    assert_int_equal(symlink(target, fx->feedback), 0);
+    write_file(fx->keys, "key-new\n");
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    const char *sg = "{\"comment\":{\"text\":\"after the reload\"},\"attributeScores\":"
+                     "{\"TOXICITY\":{\"summaryScore\":{\"value\":1}}}}";
+    resp r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-one", sg);
+    assert_int_equal(r.status, 400); /* the keys did reload */
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-new", sg);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    assert_int_equal(count_lines(moved), 1); /* the file opened before */
+    char *t = read_all(target);
+    assert_string_equal(t, ""); /* nothing through the link */
+    free(t);
+    fflush(fx->log);
+    char *log = read_all(fx->log_path);
+    assert_non_null(strstr(log, "modscore: feedback: cannot reopen"));
+    free(log);
+    r = http(fx->port, "GET", "/metrics", NULL, NULL, 0);
+    assert_non_null(strstr(r.body, "modscore_feedback_reopen_failures_total 1\n"));
+    assert_non_null(strstr(r.body, "modscore_reloads_total{result=\"ok\"} 1\n"));
+    resp_free(&r);
+}
+
 /* 8: --api-keys: ?key= or X-Goog-Api-Key; none 403, wrong 400, nothing
  * scored; health and discovery stay open; SIGHUP (reload) rereads them. */
 static void test_api_keys(void **state)
@@ -1791,6 +1893,29 @@ static void test_api_keys(void **state)
     r = post(fx->port, "/v1alpha1/comments:analyze?key=key-three", body);
     assert_int_equal(r.status, 200);
     resp_free(&r);
+    /* a key longer than any key is refused before it is compared */
+    char longkey[400];
+    int n = snprintf(longkey, sizeof longkey, "/v1/check?key=");
+    memset(longkey + n, 'k', 300);
+    longkey[n + 300] = '\0';
+    r = post(fx->port, longkey, "{\"text\":\"hi\"}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "longer than 256 bytes");
+    resp_free(&r);
+    /* a byte-order mark at the start of the file is not part of the first key */
+    write_file(fx->keys, "\xEF\xBB\xBFkey-bom\n");
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    r = post(fx->port, "/v1alpha1/comments:analyze?key=key-bom", body);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    /* a refused request says why in its log line */
+    fflush(fx->log);
+    log = read_all(fx->log_path);
+    assert_non_null(strstr(log, " 403 "));
+    assert_non_null(strstr(log, "refused=no-key"));
+    assert_non_null(strstr(log, "refused=bad-key"));
+    free(log);
+    write_file(fx->keys, "key-three\n");
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
     /* a keys file with no key is refused; the running keys stay */
     write_file(fx->keys, "# none\n");
     assert_int_not_equal(ms_server_reload(fx->srv, &err), MS_OK);
@@ -1829,8 +1954,115 @@ static void test_cors(void **state)
     r = http(fx->port, "POST", "/v1alpha1/comments:analyze?key=key-one",
              "Origin: https://evil.example\r\nContent-Type: application/json\r\n", body,
              strlen(body));
+    assert_error(&r, 403, "PERMISSION_DENIED", "cross-site");
     assert_null(strstr(r.head, "Access-Control-Allow-Origin"));
     resp_free(&r);
+}
+
+/* Cross-site feedback poisoning (issue 23): a page on another site that a
+ * moderator opens can post to the service without a preflight (a
+ * text/plain body, or no Content-Type). POST endpoints take only
+ * application/json, and a request from an origin --cors-origin does not
+ * let in (Origin, or Sec-Fetch-Site without one) is 403; nothing is
+ * scored or stored. */
+static void test_cross_site_refused(void **state)
+{
+    fixture *fx = *state;
+    const char *sg = "{\"comment\":{\"text\":\"a fine comment\"},\"attributeScores\":"
+                     "{\"TOXICITY\":{\"summaryScore\":{\"value\":1}}}}";
+    const char *path = "/v1alpha1/comments:suggestscore?key=key-one";
+    static const char *const refused[] = {
+        "Content-Type: text/plain\r\n", /* a form or fetch() from any page */
+        "",                             /* a Blob body: no Content-Type at all */
+        "Content-Type: application/x-www-form-urlencoded\r\n",
+        "Content-Type: application/jsonp\r\n",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        resp r = http(fx->port, "POST", path, refused[i], sg, strlen(sg));
+        assert_error(&r, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
+        resp_free(&r);
+    }
+    static const char *const cross[] = {
+        "Origin: https://evil.example\r\nContent-Type: application/json\r\n",
+        "Origin: null\r\nContent-Type: application/json\r\n",
+        "Sec-Fetch-Site: cross-site\r\nContent-Type: application/json\r\n",
+        "Sec-Fetch-Site: same-site\r\nContent-Type: application/json\r\n",
+    };
+    for (size_t i = 0; i < sizeof cross / sizeof *cross; i++) {
+        resp r = http(fx->port, "POST", path, cross[i], sg, strlen(sg));
+        assert_error(&r, 403, "PERMISSION_DENIED", "cross-site");
+        resp_free(&r);
+        r = http(fx->port, "POST", "/v1/check?key=key-one", cross[i], "{\"text\":\"hi\"}", 13);
+        assert_int_equal(r.status, 403);
+        resp_free(&r);
+    }
+    assert_int_equal(count_lines(fx->feedback), 0);
+    /* what a JSON client sends, and a page --cors-origin lets in */
+    static const char *const ok[] = {
+        "Content-Type: application/json; charset=utf-8\r\n",
+        "Content-Type: Application/JSON\r\nSec-Fetch-Site: same-origin\r\n",
+        "Origin: https://forum.example\r\nSec-Fetch-Site: cross-site\r\n"
+        "Content-Type: application/json\r\n",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        resp r = http(fx->port, "POST", path, ok[i], sg, strlen(sg));
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+    }
+    assert_int_equal(count_lines(fx->feedback), 3);
+}
+
+/* suggestscore keeps each attribute apart (issue 23): a record names
+ * modscore's category and Perspective's attribute, so `train --task T`
+ * reads only T's; an attribute no loaded model answers and a comment of
+ * another type are 400, as analyze answers them, and nothing is stored. */
+static void test_suggestscore_attributes(void **state)
+{
+    fixture *fx = *state;
+    const char *path = "/v1alpha1/comments:suggestscore?key=key-one";
+    resp r = post(fx->port, path,
+                  "{\"comment\":{\"text\":\"you absolute clown\"},\"attributeScores\":"
+                  "{\"TOXICITY\":{\"summaryScore\":{\"value\":0}},"
+                  "\"INSULT\":{\"summaryScore\":{\"value\":1}}}}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    char *fb = read_all(fx->feedback);
+    char *second = strchr(fb, '\n');
+    assert_non_null(second);
+    *second++ = '\0';
+    json_t *a = json_loads(fb, 0, NULL), *b = json_loads(second, 0, NULL);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_string_equal(json_string_value(json_object_get(a, "category")), "hostility");
+    assert_string_equal(json_string_value(json_object_get(a, "attribute")), "TOXICITY");
+    assert_int_equal(json_integer_value(json_object_get(a, "label")), 0);
+    assert_string_equal(json_string_value(json_object_get(b, "category")), "insult");
+    assert_string_equal(json_string_value(json_object_get(b, "attribute")), "INSULT");
+    assert_int_equal(json_integer_value(json_object_get(b, "label")), 1);
+    json_decref(a);
+    json_decref(b);
+    free(fb);
+    static const char *const bad[][2] = {
+        {"{\"comment\":{\"text\":\"x y\"},\"attributeScores\":{\"FOO_UNKNOWN\":"
+         "{\"summaryScore\":{\"value\":1}}}}",
+         "Unknown requested attribute: FOO_UNKNOWN"},
+        {"{\"comment\":{\"text\":\"x y\"},\"attributeScores\":{\"\":"
+         "{\"summaryScore\":{\"value\":1}}}}",
+         "Unknown requested attribute: "},
+        {"{\"comment\":{\"text\":\"x y\"},\"attributeScores\":{\"TOXICITY\":"
+         "{\"summaryScore\":{\"value\":0}},\"SEVERE_TOXICITY\":{\"summaryScore\":"
+         "{\"value\":1}}}}",
+         "Unknown requested attribute: SEVERE_TOXICITY"},
+        {"{\"comment\":{\"text\":\"<b>idiot</b>\",\"type\":\"HTML\"},\"attributeScores\":"
+         "{\"TOXICITY\":{\"summaryScore\":{\"value\":1}}}}",
+         "comment.type HTML is not supported"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        r = post(fx->port, path, bad[i][0]);
+        assert_error(&r, 400, "INVALID_ARGUMENT", bad[i][1]);
+        resp_free(&r);
+    }
+    assert_int_equal(count_lines(fx->feedback), 2);
 }
 
 /* 10: the discovery document, rootUrl this server as the client reached it */
@@ -1967,6 +2199,10 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_feedback_file_must_be_regular, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_keys, setup_persp, teardown),
         cmocka_unit_test_setup_teardown(test_cors, setup_persp, teardown),
+        cmocka_unit_test_setup_teardown(test_cross_site_refused, setup_persp, teardown),
+        cmocka_unit_test_setup_teardown(test_feedback_reopen_alone, setup_persp, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_typo_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suggestscore_attributes, setup_persp, teardown),
         cmocka_unit_test_setup_teardown(test_discovery, setup, teardown),
     };
     if (getenv("MS_TEST_FILTER")) /* e.g. MS_TEST_FILTER=test_slowloris */
