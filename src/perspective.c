@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int persp_fail(persp_error *e, unsigned status, const char *fmt, ...)
 {
@@ -134,17 +135,45 @@ void persp_analyze_clear(persp_analyze *a)
     memset(a, 0, sizeof *a);
 }
 
-/* languages: every one must be read by a loaded model. */
-static int parse_languages(const json_t *body, const ms_models *m, persp_analyze *a,
-                           persp_error *e)
+/* 1 when two language codes name the same language: their primary
+ * subtags ("pt" of "pt-BR"), case aside. */
+static int same_language(const char *x, const char *y)
+{
+    size_t n = strcspn(x, "-_");
+    return n == strcspn(y, "-_") && strncasecmp(x, y, n) == 0;
+}
+
+/* 1 when a loaded model answering attribute attr reads language lang (a
+ * card without a language reads English). */
+static int attribute_reads(const ms_models *m, const char *attr, const char *lang)
+{
+    for (size_t i = 0; i < ms_models_category_count(m); i++) {
+        const ms_category_info *ci = ms_models_category_info(m, i);
+        if (ci && ci->perspective_attribute && strcmp(ci->perspective_attribute, attr) == 0 &&
+            same_language(ci->language ? ci->language : "en", lang))
+            return 1;
+    }
+    return 0;
+}
+
+/* Perspective's 400 for attribute attr, which does not read the languages
+ * named in unread. */
+static int language_refused(persp_error *e, const char *attr, const char *unread)
+{
+    persp_fail(e, 400, "Attribute %s does not support request languages: %s", attr, unread);
+    e->error_type = "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE";
+    return -1;
+}
+
+/* languages: an array of codes, none empty; checked against each requested
+ * attribute by check_languages once the attributes are known. */
+static int parse_languages(const json_t *body, persp_analyze *a, persp_error *e)
 {
     json_t *langs = json_object_get(body, "languages");
     if (!langs || json_is_null(langs))
         return 0;
     if (!json_is_array(langs))
         return persp_fail(e, 400, "languages must be an array of language codes");
-    char unread[256] = "";
-    size_t k = 0;
     for (size_t i = 0; i < json_array_size(langs); i++) {
         const char *l = json_string_value(json_array_get(langs, i));
         if (!l || !*l)
@@ -152,21 +181,30 @@ static int parse_languages(const json_t *body, const ms_models *m, persp_analyze
                                       "(\"en\", \"de\"), none of them empty");
         if (i == 0)
             snprintf(a->language, sizeof a->language, "%.*s", (int)strcspn(l, "-_"), l);
-        if (!ms_models_read_language(m, l) && k < sizeof unread)
-            k += (size_t)snprintf(unread + k, sizeof unread - k, "%s%s", k ? ", " : "", l);
-    }
-    if (k) {
-        const char *name = NULL;
-        json_t *v;
-        json_object_foreach(json_object_get(body, "requestedAttributes"), name, v) break;
-        persp_fail(e, 400, "Attribute %s does not support request languages: %s", name, unread);
-        e->error_type = "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE";
-        return -1;
     }
     if (json_array_size(langs))
         a->languages = langs;
     else
         a->language[0] = '\0';
+    return 0;
+}
+
+/* Each requested attribute must read every language the request names: an
+ * attribute that lacks one is Perspective's 400 for that attribute (the
+ * first such, in the request's order), whatever the others read. */
+static int check_languages(const persp_analyze *a, const ms_models *m, persp_error *e)
+{
+    for (size_t i = 0; a->languages && i < a->n_attrs; i++) {
+        char unread[256] = "";
+        size_t k = 0;
+        for (size_t j = 0; j < json_array_size(a->languages); j++) {
+            const char *l = json_string_value(json_array_get(a->languages, j));
+            if (!attribute_reads(m, a->attrs[i].name, l) && k < sizeof unread)
+                k += (size_t)snprintf(unread + k, sizeof unread - k, "%s%s", k ? ", " : "", l);
+        }
+        if (k)
+            return language_refused(e, a->attrs[i].name, unread);
+    }
     return 0;
 }
 
@@ -337,7 +375,7 @@ int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a
     if (!json_is_object(req_attrs) || json_object_size(req_attrs) == 0)
         return persp_fail(e, 400, "requestedAttributes is required: an object naming at least "
                                   "one attribute, e.g. {\"TOXICITY\":{}}");
-    if (parse_languages(body, m, a, e) != 0)
+    if (parse_languages(body, a, e) != 0)
         return -1;
     json_t *dns = json_object_get(body, "doNotStore");
     json_t *spa = json_object_get(body, "spanAnnotations");
@@ -349,9 +387,9 @@ int persp_parse_analyze(const json_t *body, const ms_models *m, persp_analyze *a
         a->community_id = persp_community_id(body, e, &bad);
     if (bad)
         return -1;
-    if (parse_context(body, a, e) != 0)
+    if (parse_context(body, a, e) != 0 || parse_attributes(req_attrs, m, a, e) != 0)
         return -1;
-    return parse_attributes(req_attrs, m, a, e);
+    return check_languages(a, m, e);
 }
 
 ms_input persp_input(const persp_analyze *a)
@@ -449,13 +487,41 @@ static json_t *category_spans(ms_scorer *sc, const ms_models *m, const char *tex
 static json_t *unread_language(const persp_analyze *a, const ms_result *r, persp_error *e)
 {
     const char *name = a->n_attrs ? a->attrs[0].name : "";
-    persp_fail(e, 400, "Attribute %s does not support request languages: %s", name, r->language);
-    e->error_type = "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE";
+    for (size_t i = 0; i < a->n_attrs; i++) /* the first that lacks it */
+        if (!attribute_reads(a->models, a->attrs[i].name, r->language)) {
+            name = a->attrs[i].name;
+            break;
+        }
+    language_refused(e, name, r->language);
     if (!a->languages) { /* detected, not named */
         snprintf(e->language, sizeof e->language, "%s", r->language);
         snprintf(e->attribute, sizeof e->attribute, "%s", name);
     }
     return NULL;
+}
+
+/* The answer's languages, as Perspective gives them: "languages" those the
+ * comment was scored as (the request's, else the detected one, else
+ * English, which an undecided comment is read as); "detectedLanguages",
+ * when the request named none, every language detected in it, the one
+ * scored first, then the parts no loaded model reads. */
+static int set_languages(json_t *resp, const persp_analyze *a, const ms_result *r)
+{
+    if (a->languages)
+        return json_object_set(resp, "languages", (json_t *)a->languages);
+    if (json_object_set_new(resp, "languages", json_pack("[s]", r->language[0] ? r->language
+                                                                            : "en")) != 0)
+        return -1;
+    if (!r->language[0])
+        return 0;
+    json_t *d = json_pack("[s]", r->language);
+    for (const char *p = r->unread; d && *p;) {
+        size_t n = strcspn(p, ",");
+        if (n && !(n == strlen(r->language) && strncmp(p, r->language, n) == 0))
+            json_array_append_new(d, json_stringn(p, n));
+        p += n + (p[n] == ',');
+    }
+    return json_object_set_new(resp, "detectedLanguages", d);
 }
 
 json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_result *r,
@@ -496,12 +562,8 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
         }
         json_object_set_new(scores, at->name, o);
     }
-    if (a->languages)
-        json_object_set(resp, "languages", (json_t *)a->languages);
-    else
-        json_object_set_new(resp, "languages", json_pack("[s]", "en"));
-    if (!a->languages && r->language[0])
-        json_object_set_new(resp, "detectedLanguages", json_pack("[s]", r->language));
+    if (set_languages(resp, a, r) != 0)
+        goto nomem;
     if (a->client_token)
         json_object_set_new(resp, "clientToken", json_string(a->client_token));
     return resp;

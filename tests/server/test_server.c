@@ -1726,6 +1726,56 @@ static void test_feedback_full_disk(void **state)
     assert_int_equal(read_feedback(fx, &pos), 2);
 }
 
+/* languages as Perspective answers them (issue 21): the answer's
+ * "languages" are those the comment was scored as, "detectedLanguages"
+ * what was detected when the request named none; an attribute whose model
+ * does not read a named language is 400 for that attribute, whichever the
+ * others read. */
+static void test_perspective_languages(void **state)
+{
+    fixture *fx = *state;
+    const char *en = "{\"comment\":{\"text\":\"Thank you for this article, it explains the "
+                     "new budget and the reasons behind it very clearly.\"},"
+                     "\"requestedAttributes\":{\"TOXICITY\":{}}}";
+    resp r = post(fx->port, "/v1alpha1/comments:analyze", en);
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(j, "languages"), 0)),
+                        "en");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(j, "detectedLanguages"), 0)), "en");
+    json_decref(j);
+    resp_free(&r);
+    /* INSULT's model made German only: each attribute answers for itself */
+    char path[256];
+    snprintf(path, sizeof path, "%s/insult/card.json", fx->models);
+    char *card = read_all(path);
+    char *l = strstr(card, "\"language\": \"en\"");
+    assert_non_null(l);
+    memcpy(l + 13, "de", 2);
+    write_file(path, card);
+    free(card);
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"you idiot\"},\"languages\":[\"en\"],"
+             "\"requestedAttributes\":{\"TOXICITY\":{},\"INSULT\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT",
+                 "Attribute INSULT does not support request languages: en");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"du Idiot\"},\"languages\":[\"de-DE\"],"
+             "\"requestedAttributes\":{\"INSULT\":{},\"TOXICITY\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT",
+                 "Attribute TOXICITY does not support request languages: de-DE");
+    resp_free(&r);
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"you idiot\"},\"languages\":[\"en\"],"
+             "\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
 /* Coral's and Discourse's recorded requests (tests/data/perspective/), read
  * the way each reads the answer. */
 static void test_client_request_shapes(void **state)
@@ -2196,6 +2246,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_suggestscore_without_feedback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_full_disk, setup_persp, teardown),
         cmocka_unit_test_setup_teardown(test_client_request_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_perspective_languages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feedback_file_must_be_regular, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_keys, setup_persp, teardown),
         cmocka_unit_test_setup_teardown(test_cors, setup_persp, teardown),
