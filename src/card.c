@@ -2,6 +2,7 @@
 #include "card.h"
 
 #include "lexicon.h"
+#include "normalise.h"
 #include "util.h"
 
 #include <errno.h>
@@ -82,6 +83,28 @@ int ms_category_name_valid(const char *s, size_t n)
         if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
             return 0;
     return 1;
+}
+
+/* features' "fold": absent (no rules) or a list of rule names this modscore
+ * knows (normalise.h); -1 otherwise. OUT: *fold. */
+static int read_fold(json_t *feat, unsigned *fold)
+{
+    json_t *v = json_object_get(feat, "fold"), *name;
+    size_t i;
+    *fold = 0;
+    if (!v)
+        return 0;
+    if (!json_is_array(v))
+        return -1;
+    json_array_foreach(v, i, name) {
+        unsigned bit = json_is_string(name)
+                           ? ms_fold_parse(json_string_value(name), json_string_length(name))
+                           : 0;
+        if (!bit)
+            return -1;
+        *fold |= bit;
+    }
+    return 0;
 }
 
 /* "lexicon_hash", "lexicon_bytes" and "model_bytes", all optional; -1 when
@@ -188,7 +211,7 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
                get_int(feat, "char_ngram_min", 1, 8, &f->char_ngram_min) ||
                get_int(feat, "char_ngram_max", f->char_ngram_min, 8, &f->char_ngram_max) ||
                get_int(feat, "min_df", 0, 1 << 30, &f->min_df) ||
-               get_int(feat, "lexicon", 0, 1, &f->lexicon) ||
+               get_int(feat, "lexicon", 0, MS_LEXICON_STYLE, &f->lexicon) ||
                get_int(feat, "context", 0, 1, &f->context)) {
         ms_fail(err, st, path, 0, 0, "card's \"features\" are missing or out of range");
     } else if (get_weight(feat, "char_weight", &f->char_weight)) {
@@ -201,6 +224,10 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
                get_int(feat, "group_window", 0, MS_YOU_WINDOW_MAX, &f->group_window)) {
         ms_fail(err, st, path, 0, 0, "card's \"group_window\" is not an integer in [0, %d]",
                 MS_YOU_WINDOW_MAX);
+    } else if (read_fold(feat, &f->fold)) {
+        ms_fail(err, st, path, 0, 0,
+                "card's \"fold\" is not a list of fold rules this modscore knows (a newer "
+                "modscore's model?)");
     } else if (ms_parse_hex64(mh, &card->model_hash) || ms_parse_hex64(ih, &card->idf_hash)) {
         ms_fail(err, st, path, 0, 0, "card's hashes are not 16 hex digits");
     } else if (!optional_string(root, "category") || !optional_string(root, "language") ||

@@ -91,6 +91,7 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
      * after "you" only of 2..1000 tokens gave 0.9216..0.9233. */
     cfg->you_window = task == MS_TASK_HOSTILITY ? 4 : 0;
     cfg->group_window = 0;
+    cfg->fold = 0;
 }
 
 int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b)
@@ -99,7 +100,7 @@ int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config
            a->char_ngram_min == b->char_ngram_min && a->char_ngram_max == b->char_ngram_max &&
            a->lexicon == b->lexicon && a->context == b->context &&
            a->char_weight == b->char_weight && a->you_window == b->you_window &&
-           a->group_window == b->group_window;
+           a->group_window == b->group_window && a->fold == b->fold;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -396,7 +397,7 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
                               const uint32_t **buckets, size_t *n)
 {
     unsigned notes = 0;
-    if (ms_tokenize(text, len, f->lx, &f->tok, &notes) != MS_OK ||
+    if (ms_tokenize_fold(text, len, f->lx, f->cfg->fold, &f->tok, &notes) != MS_OK ||
         table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
     if (ms_grow((void **)&f->buckets, &f->buckets_cap, f->n_used, sizeof *f->buckets) != MS_OK)
@@ -534,6 +535,24 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
     d[MS_DENSE_EXCLAIM] = squash((double)t->exclaims, 2);
     d[MS_DENSE_OBFUSCATED] = squash(obf, 1);
     return MS_OK;
+}
+
+/* The dense features that hold in any language (capitals, '!', disguised
+ * words), the list-based ones 0: lexicon setting MS_LEXICON_STYLE, for a
+ * model of a language the lexicons (English) do not describe. No
+ * sentiment either: VADER is English. */
+static void style_block(ms_featurizer *f)
+{
+    const ms_tokens *t = &f->tok;
+    double obf = 0;
+    for (size_t i = 0; i < t->n; i++)
+        obf += !skipped(f, t, i) && (t->tok[i].flags & MS_TOK_OBFUSCATED);
+    double *d = f->dense;
+    memset(d, 0, MS_DENSE_LEXICON_COUNT * sizeof *d);
+    f->sentiment = 0;
+    d[MS_DENSE_CAPS] = t->letters >= 4 ? (double)t->upper_letters / (double)t->letters : 0;
+    d[MS_DENSE_EXCLAIM] = squash((double)t->exclaims, 2);
+    d[MS_DENSE_OBFUSCATED] = squash(obf, 1);
 }
 
 /* ------------------------------------------------------------ context */
@@ -679,7 +698,7 @@ static ms_status context_block(ms_featurizer *f, const ms_idf *idf, const ms_inp
             unsigned notes = 0;
             rc = article_text(in->article, &b);
             if (rc == MS_OK)
-                rc = ms_tokenize(b.data, b.len, f->lx, &f->ctx_tok, &notes);
+                rc = ms_tokenize_fold(b.data, b.len, f->lx, f->cfg->fold, &f->ctx_tok, &notes);
             if (rc == MS_OK)
                 rc = context_bag(f, idf, &f->ctx_tok, &f->article_words, &f->n_article_words,
                                  &f->article_words_cap, &f->article_vec, &f->article_vec_cap);
@@ -722,7 +741,7 @@ static ms_status context_block(ms_featurizer *f, const ms_idf *idf, const ms_inp
         size_t npw = 0, pwcap = 0, pvcap = 0;
         unsigned notes = 0;
         /* the parent is tokenised into ctx_tok: the article's bag is cached */
-        rc = ms_tokenize(in->parent_text, in->parent_len, f->lx, &f->ctx_tok, &notes);
+        rc = ms_tokenize_fold(in->parent_text, in->parent_len, f->lx, f->cfg->fold, &f->ctx_tok, &notes);
         if (rc == MS_OK)
             rc = context_bag(f, idf, &f->ctx_tok, &pw, &npw, &pwcap, &pv, &pvcap);
         if (rc == MS_OK) {
@@ -786,7 +805,7 @@ static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
     f->n_dense_tok = 0;
     memset(f->dense, 0, sizeof f->dense);
     memset(&f->stats, 0, sizeof f->stats);
-    if (ms_tokenize(in->text, in->len, f->lx, &f->tok, notes) != MS_OK ||
+    if (ms_tokenize_fold(in->text, in->len, f->lx, f->cfg->fold, &f->tok, notes) != MS_OK ||
         table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
     /* sublinear tf, the same for every model that weighs these counts */
@@ -794,7 +813,9 @@ static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
         uint32_t s = f->used[i];
         f->tf[s] = 1 + log(f->counts[s]);
     }
-    if (f->cfg->lexicon && lexicon_block(f, in) != MS_OK)
+    if (f->cfg->lexicon == MS_LEXICON_STYLE)
+        style_block(f);
+    else if (f->cfg->lexicon && lexicon_block(f, in) != MS_OK)
         return MS_ERR_NOMEM;
     return MS_OK;
 }

@@ -18,7 +18,11 @@ typedef struct ms_feature_config {
     int char_ngram_min; /* character n-grams inside words (default 2) */
     int char_ngram_max; /* (default 5) */
     int min_df;         /* buckets seen in fewer training texts are dropped */
-    int lexicon;        /* 1: append the dense lexicon block */
+    int lexicon;        /* 1: append the dense lexicon block; MS_LEXICON_STYLE:
+                           the block with only the features that hold in any
+                           language (capitals, '!', disguised words), for a
+                           model of a language the English lexicons do not
+                           describe */
     int context;        /* 1: append the dense context block (off-topic) */
     double char_weight; /* the char block's L2 norm, the word block's being 1
                            (default 1; card "char_weight", absent = 1) */
@@ -33,9 +37,12 @@ typedef struct ms_feature_config {
                            as "group-aimed", a third hashed copy: hate is aimed
                            at a group (identity_attack 4; card "group_window",
                            absent = 0 = off) */
+    unsigned fold;      /* MS_FOLD_* rules a language adds to the folding
+                           (card "fold": a list of rule names; absent = none) */
 } ms_feature_config;
 
 #define MS_YOU_WINDOW_MAX 16
+#define MS_LEXICON_STYLE 2
 
 void ms_feature_config_default(ms_feature_config *cfg, ms_task task);
 

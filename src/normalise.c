@@ -84,7 +84,17 @@ static int is_digit(int32_t c)
     return cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO;
 }
 
-static int is_core(int32_t c) { return is_letter(c) || is_digit(c); }
+static int is_mark(int32_t c)
+{
+    if (c < 128)
+        return 0;
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
+}
+
+/* A mark is part of a word only where a fold rule kept it (Devanagari's
+ * vowel signs); the default folding strips every mark before this. */
+static int is_core(int32_t c) { return is_letter(c) || is_digit(c) || is_mark(c); }
 
 /* Characters that may sit inside an obfuscated word. */
 static int is_inner(int32_t c)
@@ -337,13 +347,130 @@ static ms_status join_spaced(ms_tokens *t, const char *text, const ms_lexicon *l
     return MS_OK;
 }
 
+/* The fold rules' names, as cards spell them (bit k is names[k]). */
+static const char *const fold_names[] = {"umlaut_e", "dotless_i", "arabic", "devanagari",
+                                         "roman_vowels", "enye"};
+
+unsigned ms_fold_parse(const char *s, size_t n)
+{
+    for (size_t k = 0; k < sizeof fold_names / sizeof *fold_names; k++)
+        if (strlen(fold_names[k]) == n && memcmp(fold_names[k], s, n) == 0)
+            return 1u << k;
+    return 0;
+}
+
+const char *ms_fold_name(unsigned bit)
+{
+    for (size_t k = 0; k < sizeof fold_names / sizeof *fold_names; k++)
+        if (bit == 1u << k)
+            return fold_names[k];
+    return NULL;
+}
+
+/* Turkish casing: I is the capital of dotless ı, İ of i. */
+static int32_t fold_before(int32_t c, unsigned fold)
+{
+    if (fold & MS_FOLD_DOTLESS_I) {
+        if (c == 'I')
+            return 0x0131;
+        if (c == 0x0130)
+            return 'i';
+    }
+    return c;
+}
+
+/* What a folded (decomposed, case-folded) code point becomes under the
+ * rules in fold, given the code point before it in the text: itself, a
+ * replacement, or -1 to drop it. Marks are dropped (as the default
+ * folding's UTF8PROC_STRIPMARK does) unless a rule keeps or rewrites them. */
+static int32_t fold_after(int32_t c, int32_t prev, unsigned fold)
+{
+    if (is_mark(c)) {
+        /* ä ö ü as ae oe ue: "schön" stays apart from "schon" */
+        if ((fold & MS_FOLD_UMLAUT_E) && c == 0x0308 && (prev == 'a' || prev == 'o' || prev == 'u'))
+            return 'e';
+        /* ñ is a letter of its own: "año" is not "ano" */
+        if ((fold & MS_FOLD_ENYE) && c == 0x0303 && prev == 'n')
+            return c;
+        /* Devanagari vowel signs, virama, anusvara are the word (the nukta
+         * goes: ज़ and ज are written for each other) */
+        if ((fold & MS_FOLD_DEVANAGARI) && c >= 0x0900 && c <= 0x097F && c != 0x093C)
+            return c;
+        return -1;
+    }
+    if (fold & MS_FOLD_ARABIC) {
+        switch (c) {
+        case 0x0640: return -1;     /* tatweel (kashida), letter stretching */
+        case 0x0649: return 0x064A; /* alef maksura as yeh */
+        case 0x06CC: return 0x064A; /* Farsi yeh */
+        case 0x0629: return 0x0647; /* teh marbuta as heh */
+        case 0x06A9: return 0x0643; /* keheh as kaf */
+        default: break;
+        }
+    }
+    return c;
+}
+
+/* Romanised Hindi spells one vowel several ways ("chootiya", "chutiya";
+ * "bhenchod", "behen"): aa -> a, ee -> i, oo -> u, in place of the
+ * previous code point p when c doubles it. 1 when c was merged into p. */
+static int fold_roman_vowel(ms_cp *p, int32_t c)
+{
+    if (p->cp != c || (c != 'a' && c != 'e' && c != 'o'))
+        return 0;
+    p->cp = c == 'a' ? 'a' : c == 'e' ? 'i' : 'u';
+    return 1;
+}
+
+/* Appends original code point c (bytes [i, i + k) of the text) folded
+ * under fold's rules to t->cps: NFKC compatibility mapping, case folding,
+ * default-ignorables dropped, punctuation lumped, decomposed; marks
+ * stripped by utf8proc when no rule is on, else by fold_after. */
+static ms_status fold_cp(ms_tokens *t, int32_t c, size_t i, size_t k, unsigned fold)
+{
+    const utf8proc_option_t opts = UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE |
+                                   UTF8PROC_LUMP | UTF8PROC_DECOMPOSE |
+                                   (fold ? 0 : UTF8PROC_STRIPMARK);
+    utf8proc_int32_t out[8];
+    int last = 0;
+    c = fold_before(c, fold);
+    utf8proc_ssize_t m = c < 128 ? 1 : utf8proc_decompose_char(c, out, 8, opts, &last);
+    if (c < 128)
+        out[0] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    if (m < 0 || m > 8) {
+        out[0] = c;
+        m = 1;
+    }
+    if (ms_grow((void **)&t->cps, &t->cps_cap, t->n_cps + (size_t)m, sizeof *t->cps) != MS_OK)
+        return MS_ERR_NOMEM;
+    for (utf8proc_ssize_t q = 0; q < m; q++) {
+        ms_cp *prev = t->n_cps ? &t->cps[t->n_cps - 1] : NULL;
+        int32_t f = fold_after(out[q], prev ? prev->cp : 0, fold);
+        if (f < 0)
+            continue;
+        if ((fold & MS_FOLD_ROMAN_VOWELS) && prev && prev->start < i && fold_roman_vowel(prev, f)) {
+            prev->end = (uint32_t)(i + k);
+            continue;
+        }
+        ms_cp *p = &t->cps[t->n_cps++];
+        p->cp = f;
+        p->start = (uint32_t)i;
+        p->end = (uint32_t)(i + k);
+    }
+    return MS_OK;
+}
+
 ms_status ms_tokenize(const char *text, size_t len, const ms_lexicon *lx, ms_tokens *t,
                       unsigned *notes)
 {
+    return ms_tokenize_fold(text, len, lx, 0, t, notes);
+}
+
+ms_status ms_tokenize_fold(const char *text, size_t len, const ms_lexicon *lx, unsigned fold,
+                           ms_tokens *t, unsigned *notes)
+{
     t->n = t->fold_len = t->n_cps = 0;
     t->letters = t->upper_letters = t->exclaims = 0;
-    const utf8proc_option_t opts = UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE |
-                                   UTF8PROC_STRIPMARK | UTF8PROC_LUMP | UTF8PROC_DECOMPOSE;
     /* 1. Decode, repair and fold each code point, remembering its bytes. */
     size_t i = 0;
     while (i < len) {
@@ -363,23 +490,8 @@ ms_status ms_tokenize(const char *text, size_t len, const ms_lexicon *lx, ms_tok
         } else {
             t->letters += is_letter(c);
         }
-        utf8proc_int32_t out[8];
-        int last = 0;
-        utf8proc_ssize_t m = c < 128 ? 1 : utf8proc_decompose_char(c, out, 8, opts, &last);
-        if (c < 128)
-            out[0] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-        if (m < 0 || m > 8) {
-            out[0] = c;
-            m = 1;
-        }
-        if (ms_grow((void **)&t->cps, &t->cps_cap, t->n_cps + (size_t)m, sizeof *t->cps) != MS_OK)
+        if (fold_cp(t, c, i, (size_t)k, fold) != MS_OK)
             return MS_ERR_NOMEM;
-        for (utf8proc_ssize_t q = 0; q < m; q++) {
-            ms_cp *p = &t->cps[t->n_cps++];
-            p->cp = out[q];
-            p->start = (uint32_t)i;
-            p->end = (uint32_t)(i + (size_t)k);
-        }
         i += (size_t)k;
     }
     /* 2. Cut tokens: runs of letters, digits and inner symbols; links whole. */

@@ -54,11 +54,36 @@ typedef struct ms_tokens {
     size_t exclaims;               /* '!' in the original */
 } ms_tokens;
 
+/* Fold rules a language adds to the default folding (a model's card names
+ * them in "features": "fold"; ms_fold_parse and ms_fold_name map the
+ * names). With any rule on, marks are stripped per code point, so a rule
+ * can keep or rewrite them; with none the folding is the default above. */
+enum {
+    MS_FOLD_UMLAUT_E = 1u << 0,    /* ä ö ü -> ae oe ue (ß -> ss is case folding's) */
+    MS_FOLD_DOTLESS_I = 1u << 1,   /* Turkish casing: I -> ı, İ -> i */
+    MS_FOLD_ARABIC = 1u << 2,      /* tatweel dropped; alef maksura, Farsi yeh -> yeh;
+                                      teh marbuta -> heh; keheh -> kaf (hamza forms
+                                      of alef, and harakat, go as marks) */
+    MS_FOLD_DEVANAGARI = 1u << 3,  /* Devanagari marks kept (vowel signs, virama,
+                                      anusvara), the nukta dropped */
+    MS_FOLD_ROMAN_VOWELS = 1u << 4, /* romanised Hindi: aa -> a, ee -> i, oo -> u */
+    MS_FOLD_ENYE = 1u << 5          /* Spanish ñ kept apart from n */
+};
+#define MS_FOLD_ALL 0x3Fu
+
+/* The rule named s (n bytes), 0 for an unknown name. */
+unsigned ms_fold_parse(const char *s, size_t n);
+/* The name of one rule bit, NULL for anything else. */
+const char *ms_fold_name(unsigned bit);
+
 /* Tokenises text (len bytes, any bytes at all). lx may be NULL (no
  * dictionary checks). OUT: out's arrays (reused). *notes gets
  * MS_NOTE_INVALID_UTF8 when bytes were replaced. MS_ERR_NOMEM only. */
 ms_status ms_tokenize(const char *text, size_t len, const ms_lexicon *lx, ms_tokens *out,
                       unsigned *notes);
+/* ms_tokenize with the fold rules in fold (MS_FOLD_*; 0 is ms_tokenize). */
+ms_status ms_tokenize_fold(const char *text, size_t len, const ms_lexicon *lx, unsigned fold,
+                           ms_tokens *out, unsigned *notes);
 void ms_tokens_free(ms_tokens *t);
 
 /* A token's folded text. */

@@ -1,13 +1,15 @@
 /* test_featurize.c - the features module's hashed n-grams: the "aimed"
  * copies of words near a second-person word (you_window) and the
  * "group-aimed" ones near a word naming an identity group (group_window);
- * which settings let models share a pass. */
+ * which settings let models share a pass; a language's fold rules and the
+ * language-independent lexicon block. */
 #include "featurize.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -129,6 +131,81 @@ static void test_words_near_groups_are_group_aimed(void **state)
     assert_null(f);
 }
 
+/* A language's fold rules reach the tokens, and models folding differently
+ * share no pass. */
+static void test_fold_rules_in_settings(void **state)
+{
+    (void)state;
+    ms_feature_config a, b;
+    ms_feature_config_default(&a, MS_TASK_HOSTILITY);
+    b = a;
+    b.fold = MS_FOLD_UMLAUT_E;
+    assert_false(ms_feature_config_shared(&a, &b));
+    ms_featurizer *f;
+    assert_int_equal(ms_featurizer_new(&b, NULL, &f), MS_OK);
+    ms_input in = {.text = "So schön", .len = strlen("So schön")};
+    unsigned notes = 0;
+    assert_int_equal(ms_features_prepare(f, &in, &notes), MS_OK);
+    const ms_tokens *t = ms_featurizer_tokens(f);
+    assert_int_equal(t->n, 2);
+    assert_int_equal(t->tok[1].fold_len, 6);
+    assert_memory_equal(ms_token_text(t, 1), "schoen", 6);
+    ms_featurizer_free(f);
+}
+
+/* The dense block of text under lexicon setting lexicon (idf dropping every
+ * hashed n-gram, so only the dense features are left). OUT: d, *sentiment. */
+static void dense_block(const char *text, int lexicon, double d[MS_DENSE_LEXICON_COUNT],
+                        double *sentiment)
+{
+    ms_lexicon *lx;
+    assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.hash_bits = 8;
+    cfg.lexicon = lexicon;
+    uint32_t df[256] = {0};
+    ms_idf idf;
+    assert_int_equal(ms_idf_from_df(df, 8, 1, 2, &idf), MS_OK);
+    ms_featurizer *f;
+    assert_int_equal(ms_featurizer_new(&cfg, lx, &f), MS_OK);
+    ms_input in = {.text = text, .len = strlen(text)};
+    ms_fvec v = {0};
+    unsigned notes = 0;
+    assert_int_equal(ms_features_build(f, &idf, &in, 1, &v, &notes), MS_OK);
+    memset(d, 0, MS_DENSE_LEXICON_COUNT * sizeof *d);
+    for (size_t i = 0; i < v.n; i++) {
+        int32_t k = v.idx[i] - 257;
+        assert_true(k >= 0 && k < MS_DENSE_LEXICON_COUNT);
+        d[k] = v.val[i];
+    }
+    *sentiment = ms_features_sentiment(f);
+    ms_fvec_free(&v);
+    free(idf.idf);
+    ms_featurizer_free(f);
+    ms_lexicon_free(lx);
+}
+
+/* MS_LEXICON_STYLE keeps what holds in any language (capitals, '!') and
+ * none of the English lists, nor VADER's sentiment. */
+static void test_style_block_has_no_english_lists(void **state)
+{
+    (void)state;
+    const char *text = "YOU ARE A STUPID IDIOT, shit!!!";
+    double all[MS_DENSE_LEXICON_COUNT], style[MS_DENSE_LEXICON_COUNT], s_all, s_style;
+    dense_block(text, 1, all, &s_all);
+    dense_block(text, MS_LEXICON_STYLE, style, &s_style);
+    assert_true(all[MS_DENSE_INSULT] > 0 && all[MS_DENSE_PROFANE] > 0 && s_all < 0);
+    for (int k = 0; k < MS_DENSE_LEXICON_COUNT; k++) {
+        if (k == MS_DENSE_CAPS || k == MS_DENSE_EXCLAIM || k == MS_DENSE_OBFUSCATED)
+            assert_true(style[k] == all[k]);
+        else
+            assert_true(style[k] == 0);
+    }
+    assert_true(style[MS_DENSE_CAPS] > 0.5 && style[MS_DENSE_EXCLAIM] > 0);
+    assert_true(s_style == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +214,8 @@ int main(void)
         cmocka_unit_test(test_skipped_you_aims_nothing),
         cmocka_unit_test(test_window_is_validated),
         cmocka_unit_test(test_words_near_groups_are_group_aimed),
+        cmocka_unit_test(test_fold_rules_in_settings),
+        cmocka_unit_test(test_style_block_has_no_english_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

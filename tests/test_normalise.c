@@ -12,12 +12,13 @@
 
 static ms_lexicon *lexicon;
 
-/* Tokenises s and returns the folded tokens joined by '|'. */
-static const char *fold(const char *s, ms_tokens *t, unsigned *notes)
+/* Tokenises s under the fold rules in rules and returns the folded tokens
+ * joined by '|'. */
+static const char *fold_with(const char *s, unsigned rules, ms_tokens *t, unsigned *notes)
 {
     static char out[1024];
     *notes = 0;
-    assert_int_equal(ms_tokenize(s, strlen(s), lexicon, t, notes), MS_OK);
+    assert_int_equal(ms_tokenize_fold(s, strlen(s), lexicon, rules, t, notes), MS_OK);
     size_t o = 0;
     for (size_t i = 0; i < t->n; i++) {
         const char *w = ms_token_text(t, i);
@@ -29,6 +30,12 @@ static const char *fold(const char *s, ms_tokens *t, unsigned *notes)
     }
     out[o] = '\0';
     return out;
+}
+
+/* Tokenises s with the default folding. */
+static const char *fold(const char *s, ms_tokens *t, unsigned *notes)
+{
+    return fold_with(s, 0, t, notes);
 }
 
 static void test_case_and_nfkc(void **state)
@@ -118,6 +125,67 @@ static void test_huge_token(void **state)
     ms_tokens_free(&t);
 }
 
+/* A language's fold rules keep apart what the default folding merges. */
+static void test_language_fold_rules(void **state)
+{
+    (void)state;
+    ms_tokens t = {0};
+    unsigned notes;
+    /* German: schön (beautiful) is not schon (already); ß as ss either way */
+    assert_string_equal(fold("Schön, schon, Straße", &t, &notes), "schon|schon|strasse");
+    assert_string_equal(fold_with("Schön, schon, Straße, ÜBEL", MS_FOLD_UMLAUT_E, &t, &notes),
+                        "schoen|schon|strasse|uebel");
+    /* Spanish: año (year) is not ano (anus); other accents still go */
+    assert_string_equal(fold_with("Año, ano, Más", MS_FOLD_ENYE, &t, &notes),
+                        "an\xcc\x83o|ano|mas");
+    /* Turkish: I is the capital of ı, İ of i (ISIK = ışık, İSİM = isim) */
+    assert_string_equal(fold("ISIK İSİM", &t, &notes), "isik|isim");
+    assert_string_equal(fold_with("ISIK İSİM ılık", MS_FOLD_DOTLESS_I, &t, &notes),
+                        "\xc4\xb1s\xc4\xb1k|isim|\xc4\xb1l\xc4\xb1k");
+    /* Greek: final sigma is case folding's; tonos goes */
+    assert_string_equal(fold("ΛΌΓΟΣ λόγος", &t, &notes),
+                        "\xce\xbb\xce\xbf\xce\xb3\xce\xbf\xcf\x83|"
+                        "\xce\xbb\xce\xbf\xce\xb3\xce\xbf\xcf\x83");
+    /* Arabic: hamza forms of alef, harakat, tatweel, alef maksura, teh marbuta */
+    assert_string_equal(fold_with("أحمد إلى كَلْـــب مدرسة", MS_FOLD_ARABIC, &t, &notes),
+                        "\xd8\xa7\xd8\xad\xd9\x85\xd8\xaf|"
+                        "\xd8\xa7\xd9\x84\xd9\x8a|"
+                        "\xd9\x83\xd9\x84\xd8\xa8|"
+                        "\xd9\x85\xd8\xaf\xd8\xb1\xd8\xb3\xd9\x87");
+    /* Devanagari: the default folding strips the vowel signs (रंडी -> रड, a
+     * consonant skeleton many words share); the rule keeps them (the nukta
+     * goes) */
+    assert_string_equal(fold("\xe0\xa4\xb0\xe0\xa4\x82\xe0\xa4\xa1\xe0\xa5\x80", &t,
+                             &notes), "\xe0\xa4\xb0\xe0\xa4\xa1");
+    assert_string_equal(fold_with("\xe0\xa4\xb0\xe0\xa4\x82\xe0\xa4\xa1\xe0\xa5\x80 "
+                                  "\xe0\xa4\x9c\xe0\xa4\xbc",
+                                  MS_FOLD_DEVANAGARI, &t, &notes),
+                        "\xe0\xa4\xb0\xe0\xa4\x82\xe0\xa4\xa1\xe0\xa5\x80|"
+                        "\xe0\xa4\x9c");
+    assert_int_equal(t.n, 2);
+    assert_int_equal(t.tok[0].start, 0);
+    assert_int_equal(t.tok[0].end, 12);
+    /* romanised Hindi: one word however its vowels are doubled; spans cover
+     * the letters merged */
+    assert_string_equal(fold_with("Chootiya chutiya BEHEEN", MS_FOLD_ROMAN_VOWELS, &t, &notes),
+                        "chutiya|chutiya|behin");
+    assert_int_equal(t.tok[0].end, 8);
+    ms_tokens_free(&t);
+}
+
+static void test_fold_names(void **state)
+{
+    (void)state;
+    for (unsigned bit = 1; bit <= MS_FOLD_ALL; bit <<= 1) {
+        const char *name = ms_fold_name(bit);
+        assert_non_null(name);
+        assert_int_equal(ms_fold_parse(name, strlen(name)), bit);
+    }
+    assert_null(ms_fold_name(MS_FOLD_ALL + 1));
+    assert_int_equal(ms_fold_parse("umlaut", 6), 0);
+    assert_int_equal(ms_fold_parse("umlaut_e,", 9), 0);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -139,6 +207,8 @@ int main(void)
         cmocka_unit_test(test_spans_point_into_original),
         cmocka_unit_test(test_invalid_utf8_and_links),
         cmocka_unit_test(test_huge_token),
+        cmocka_unit_test(test_language_fold_rules),
+        cmocka_unit_test(test_fold_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
