@@ -646,6 +646,9 @@ typedef enum ms_loss {
 
 #define MS_TRAIN_JOBS_MAX 64
 
+/* ms_train_options.lexicon_block */
+enum { MS_LEXICON_BLOCK_DEFAULT = 0, MS_LEXICON_BLOCK_NONE = 1, MS_LEXICON_BLOCK_STYLE = 2 };
+
 typedef struct ms_train_options {
     ms_task task;
     int folds;            /* cross-validation folds; default 5 */
@@ -701,6 +704,17 @@ typedef struct ms_train_options {
      * words, a feature of their own (hate is aimed at a group); 0 is off,
      * the default for every task (identity_attack is built with 4). */
     int group_window;
+    /* The language the card names (NULL: "en"; DESIGN.md, "Languages"). */
+    const char *language;
+    /* The dense lexicon block: MS_LEXICON_BLOCK_DEFAULT (the task's: the
+     * lexicons', which are English), _NONE, or _STYLE (only what holds in
+     * any language: capitals, '!', disguised words; VADER, AFINN and the
+     * English insult lists mean nothing on other text). */
+    int lexicon_block;
+    /* Fold rules a language adds to the text folding, comma-separated
+     * (umlaut_e, dotless_i, arabic, devanagari, roman_vowels; NULL or ""
+     * none): MS_ERR_ARG for a name modscore does not know. */
+    const char *fold;
 } ms_train_options;
 
 /* Trains a model on set and writes the model directory out_dir atomically

@@ -115,6 +115,34 @@ static ms_status vectorise(const ms_dataset *set, const ms_lexicon *lx, const ms
     return MS_OK;
 }
 
+/* The comma-separated fold rule names in s (NULL: none) as MS_FOLD_* bits.
+ * OUT: *fold. MS_ERR_ARG for an unknown name. */
+static ms_status fold_rules(const char *s, unsigned *fold)
+{
+    *fold = 0;
+    while (s && *s) {
+        size_t n = strcspn(s, ",");
+        unsigned bit = ms_fold_parse(s, n);
+        if (!bit)
+            return MS_ERR_ARG;
+        *fold |= bit;
+        s += n + (s[n] == ',');
+    }
+    return MS_OK;
+}
+
+/* The card's "fold": the rule names of fold, or NULL for none. */
+static json_t *fold_json(unsigned fold)
+{
+    json_t *a = json_array();
+    for (unsigned bit = 1; a && bit && bit <= MS_FOLD_ALL; bit <<= 1)
+        if ((fold & bit) && json_array_append_new(a, json_string(ms_fold_name(bit))) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
 static ms_status build_features(const ms_dataset *set, const ms_train_options *o,
                                 const ms_lexicon *lx, featured *d)
 {
@@ -137,8 +165,15 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
         d->cfg.you_window = o->you_window > 0 ? o->you_window : 0;
     if (o->group_window > 0)
         d->cfg.group_window = o->group_window;
+    if (o->lexicon_block == MS_LEXICON_BLOCK_NONE)
+        d->cfg.lexicon = 0;
+    else if (o->lexicon_block == MS_LEXICON_BLOCK_STYLE)
+        d->cfg.lexicon = MS_LEXICON_STYLE;
+    ms_status st = fold_rules(o->fold, &d->cfg.fold);
+    if (st != MS_OK)
+        return st;
     ms_featurizer *fz;
-    ms_status st = ms_featurizer_new(&d->cfg, lx, &fz);
+    st = ms_featurizer_new(&d->cfg, lx, &fz);
     if (st != MS_OK)
         return st;
     size_t nb = (size_t)1 << d->cfg.hash_bits;
@@ -615,7 +650,8 @@ static ms_status describe_card(json_t *card, const ms_train_options *o, const ch
     if (json_object_set_new(card, "category", json_string(category)) ||
         (attr && *attr &&
          json_object_set_new(card, "perspective_attribute", json_string(attr))) ||
-        json_object_set_new(card, "language", json_string("en")) ||
+        json_object_set_new(card, "language",
+                            json_string(o->language && *o->language ? o->language : "en")) ||
         json_object_set_new(card, "needs_context", json_boolean(d->cfg.context)) ||
         json_object_set_new(card, "lexicon_bytes",
                             json_integer((json_int_t)ms_lexicon_bytes(lx))))
@@ -623,6 +659,7 @@ static ms_status describe_card(json_t *card, const ms_train_options *o, const ch
     json_t *feat = json_object_get(card, "features"), *tr = json_object_get(card, "training");
     if (json_object_set_new(feat, "char_weight", json_real(d->cfg.char_weight)) ||
         json_object_set_new(feat, "you_window", json_integer(d->cfg.you_window)) ||
+        (d->cfg.fold && json_object_set_new(feat, "fold", fold_json(d->cfg.fold))) ||
         (d->cfg.group_window &&
          json_object_set_new(feat, "group_window", json_integer(d->cfg.group_window))) ||
         json_object_set_new(tr, "loss",
@@ -660,6 +697,12 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
     cst = count_labels(set, k, &pos, &scored, err);
     if (cst != MS_OK)
         return cst;
+    unsigned rules;
+    if (fold_rules(o->fold, &rules) != MS_OK)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "fold rules \"%s\": each one of umlaut_e, dotless_i, arabic, "
+                       "devanagari, roman_vowels, enye",
+                       o->fold);
     ms_lexicon *lx = NULL;
     ms_status st = ms_lexicon_load(o->lexicon_dir ? o->lexicon_dir : "models/lexicons", &lx, err);
     if (st != MS_OK)

@@ -63,6 +63,16 @@ static const char train_usage2[] =
     "                          as aimed at someone, a feature of their own; 0 is\n"
     "                          off (default: hostility 4, off-topic 0)\n"
     "      --no-context        off-topic: the comment's words alone (a baseline)\n"
+    "      --language L        the language the card names (default en)\n"
+    "      --lexicon-block B   all (default: the lexicons', which are English),\n"
+    "                          style (only capitals, '!' and disguised words: any\n"
+    "                          language) or none\n"
+    "      --fold RULES        fold rules the language adds, comma-separated:\n"
+    "                          umlaut_e (ä -> ae), dotless_i (Turkish I/İ),\n"
+    "                          arabic (tatweel, alef maksura, teh marbuta),\n"
+    "                          devanagari (keeps its vowel signs), roman_vowels\n"
+    "                          (romanised Hindi: aa -> a, ee -> i, oo -> u),\n"
+    "                          enye (Spanish ñ kept apart from n)\n"
     "      --augment FILE      extra training examples that are never held out or\n"
     "                          scored in cross-validation (e.g. template sentences);\n"
     "                          repeatable\n"
@@ -244,6 +254,20 @@ static int feature_option(ms_train_options *o, int opt, const char *arg)
         return 1;
     }
     case OPT_NOCTX: o->no_context = 1; return 1;
+    case OPT_LANG: o->language = arg; return 1;
+    case OPT_FOLD: o->fold = arg; return 1;
+    case OPT_LEXB:
+        if (strcmp(arg, "all") == 0)
+            o->lexicon_block = MS_LEXICON_BLOCK_DEFAULT;
+        else if (strcmp(arg, "style") == 0)
+            o->lexicon_block = MS_LEXICON_BLOCK_STYLE;
+        else if (strcmp(arg, "none") == 0)
+            o->lexicon_block = MS_LEXICON_BLOCK_NONE;
+        else {
+            cli_errorf("--lexicon-block is all, style or none");
+            return -1;
+        }
+        return 1;
     default: return 0;
     }
 }
@@ -347,6 +371,9 @@ int train_args_parse(int argc, char **argv, train_args *a)
         {"latest-wins", no_argument, NULL, OPT_LATEST},
         {"perspective-attribute", required_argument, NULL, OPT_PATTR},
         {"group-window", required_argument, NULL, OPT_GROUPW},
+        {"language", required_argument, NULL, OPT_LANG},
+        {"lexicon-block", required_argument, NULL, OPT_LEXB},
+        {"fold", required_argument, NULL, OPT_FOLD},
         {"quiet", no_argument, NULL, 'q'},
         {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
