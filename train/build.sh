@@ -74,3 +74,6 @@ for attr in insult profanity threat identity_attack; do
 done
 
 python3 "$here/train/perspective_scale.py" "$build/modscore" "$here/models" "$prep" --write
+# Languages other than English (issue 21): models/LANG/CATEGORY, each from the pooled sets of
+# its language; which sets, labels and settings: train/build_languages.sh.
+"$here/train/build_languages.sh" "$data" "$build" "$here/models" "$prep/lang"
