@@ -32,6 +32,7 @@ python3 "$here/train/prepare_lang.py" "$data" "$prep"
 lang_model() { # LANG CATEGORY [FOLD]
   l=$1 c=$2 f=${3:-}
   case $only in *" $l "*) ;; *) return 0 ;; esac
+  mkdir -p "$models/$l"
   set --
   for d in "$prep/$l"/*-"$c"-train.jsonl; do set -- "$@" --data "$d"; done
   "$build/modscore" train --task "$c" --seed 1 --language "$l" --lexicon-block style \
