@@ -519,6 +519,14 @@ typedef enum ms_reasons_mode {
  * loaded), so by default only flagged comments pay it. */
 MS_API void ms_scorer_set_reasons(ms_scorer *s, ms_reasons_mode mode);
 
+/* With on != 0, a comment's declared language (ms_input.language) is taken
+ * as it is: detection neither overrides it nor adds other languages. For
+ * labelled data known to be in the model's language (`modscore eval`),
+ * where a short row that CLD2 decisively takes for another language must
+ * still be scored by the model under test. Off by default: a comment from
+ * a site is routed by what it is written in. */
+MS_API void ms_scorer_trust_declared(ms_scorer *s, int on);
+
 /* Scores one comment. OUT: *result (zeroed or cleared by the caller first),
  * release its contents with ms_result_clear. Invalid UTF-8 is replaced and
  * noted, never an error. Fails only on MS_ERR_NOMEM or MS_ERR_INTERNAL, or

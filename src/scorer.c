@@ -30,6 +30,7 @@ struct ms_scorer {
     size_t n_deny;
     ms_spans_work *spans;
     ms_reasons_mode reasons;
+    int trust_declared; /* ms_scorer_trust_declared */
     ms_deny_index *deny_index; /* the same as a trie over tokens */
 };
 
@@ -311,7 +312,11 @@ static int route_languages(const ms_scorer *s, const ms_input *in, ms_result *r,
     const char *declared =
         in->language && *in->language ? in->language : ms_policy_language(s->policy);
     ms_language lang;
-    ms_language_detect(in->text, in->len, &lang);
+    if (s->trust_declared && in->language && *in->language) {
+        memset(&lang, 0, sizeof lang); /* taken as declared, not detected */
+    } else {
+        ms_language_detect(in->text, in->len, &lang);
+    }
     if (lang.decisive) {
         snprintf(r->language, sizeof r->language, "%s", lang.code);
         if (declared && !ms_language_same(declared, lang.code)) {
@@ -540,6 +545,12 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
     if (st != MS_OK)
         ms_result_clear(r);
     return st;
+}
+
+void ms_scorer_trust_declared(ms_scorer *s, int on)
+{
+    if (s)
+        s->trust_declared = on != 0;
 }
 
 void ms_scorer_set_reasons(ms_scorer *s, ms_reasons_mode mode)

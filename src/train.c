@@ -821,6 +821,9 @@ ms_status ms_eval_category(const ms_models *models, const char *category,
     ms_status st = ms_scorer_new(models, policy, &s);
     if (st != MS_OK)
         return ms_fail(err, st, "", 0, 0, "%s", ms_strerror(st));
+    /* labelled data for a model is taken to be in the model's language,
+     * whatever CLD2 makes of a short row */
+    ms_scorer_trust_declared(s, 1);
     double *p = malloc((set->n + 1) * sizeof *p);
     int8_t *y = malloc(set->n + 1);
     if (!p || !y)
@@ -828,7 +831,6 @@ ms_status ms_eval_category(const ms_models *models, const char *category,
     ms_article scratch;
     for (size_t i = 0; st == MS_OK && i < set->n; i++) {
         ms_input in = ms_train_example_input(&set->items[i], &scratch);
-        /* labelled data for a model is taken to be in the model's language */
         if (!in.language)
             in.language = ms_models_category_info(models, (size_t)ci)->language;
         ms_result r;

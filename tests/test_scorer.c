@@ -433,6 +433,34 @@ static void test_reasons_follow_the_attribute(void **state)
     ms_policy_free(p);
 }
 
+/* eval scores labelled data with the model under test: a row declared in
+ * the model's language is scored even when CLD2 takes it for another
+ * (`modscore eval` stopped at the first such row: "has no hostility
+ * score"), while a site's comment is still routed by what it is in. */
+static void test_trust_declared_language(void **state)
+{
+    scoring *s = *state;
+    ms_policy *p;
+    ms_scorer *sc;
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    assert_int_equal(ms_scorer_new(s->models, p, &sc), MS_OK);
+    const char *t = "Eres un idiota y un imbécil, vete de aquí ahora mismo y no vuelvas nunca más";
+    ms_input in = {.text = t, .len = strlen(t), .language = "en"};
+    ms_result r;
+    int h = ms_models_category_find(s->models, "hostility");
+    assert_true(h >= 0);
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_false((size_t)h < r.n_scores && r.scores[h].has_score); /* routed: Spanish */
+    ms_result_clear(&r);
+    ms_scorer_trust_declared(sc, 1);
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_true((size_t)h < r.n_scores && r.scores[h].has_score);
+    assert_string_equal(r.language, "en");
+    ms_result_clear(&r);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -443,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_categories_are_data),
         cmocka_unit_test(test_packed_models_score_the_same),
         cmocka_unit_test(test_reasons_follow_the_attribute),
+        cmocka_unit_test(test_trust_declared_language),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
