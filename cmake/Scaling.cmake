@@ -58,11 +58,24 @@ if(BUILD_TESTING)
   set(MS_PYTHON3 /usr/bin/python3 CACHE FILEPATH "The python3 the binding is tested with")
   set(ms_t ${CMAKE_CURRENT_SOURCE_DIR}/tests/scaling)
   set(ms_env "PYTHONPATH=${CMAKE_CURRENT_BINARY_DIR}/python" "MODSCORE_MODELS=${CMAKE_CURRENT_SOURCE_DIR}/models")
+  # The Asan build's library needs the sanitizer's runtime first in a
+  # python that was not built with it: preloaded, leaks not counted (python
+  # keeps what it allocates until exit); python_leak is valgrind's, which
+  # cannot run an instrumented library, so it is the other builds' test.
+  set(ms_asan OFF)
+  if(CMAKE_BUILD_TYPE STREQUAL "Asan")
+    set(ms_asan ON)
+    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
+      OUTPUT_VARIABLE ms_libasan OUTPUT_STRIP_TRAILING_WHITESPACE)
+    list(APPEND ms_env "LD_PRELOAD=${ms_libasan}" "ASAN_OPTIONS=detect_leaks=0")
+  endif()
   add_test(NAME python_binding COMMAND ${MS_PYTHON3} ${ms_t}/test_binding.py
     $<TARGET_FILE:modscore_cli> ${CMAKE_CURRENT_SOURCE_DIR})
   set_tests_properties(python_binding PROPERTIES ENVIRONMENT "${ms_env}")
-  add_test(NAME python_leak COMMAND ${ms_t}/leak.sh ${MS_PYTHON3} ${ms_t})
-  set_tests_properties(python_leak PROPERTIES ENVIRONMENT "${ms_env}" SKIP_RETURN_CODE 77)
+  if(NOT ms_asan)
+    add_test(NAME python_leak COMMAND ${ms_t}/leak.sh ${MS_PYTHON3} ${ms_t})
+    set_tests_properties(python_leak PROPERTIES ENVIRONMENT "${ms_env}" SKIP_RETURN_CODE 77)
+  endif()
   add_test(NAME dask_cluster COMMAND ${ms_t}/dask_cluster.sh ${MS_PYTHON3}
     $<TARGET_FILE:modscore_cli> ${CMAKE_CURRENT_BINARY_DIR}/python/modscore-dask ${ms_t})
   set_tests_properties(dask_cluster PROPERTIES ENVIRONMENT "${ms_env}" SKIP_RETURN_CODE 77)

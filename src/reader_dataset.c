@@ -496,6 +496,10 @@ ms_status ms_dataset_read(const char *data, size_t len, ms_format format,
             example_clear(&set->items[i]);
         set->n = before;
         free(set->sources[--set->n_sources]);
+        if (!set->n_sources) { /* as before the call: nothing to free */
+            free(set->sources);
+            set->sources = NULL;
+        }
     }
     return st;
 }
