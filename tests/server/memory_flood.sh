@@ -80,6 +80,13 @@ echo "memory_flood: just under the item limit ($(wc -c < "$T/body2") bytes each)
 got=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' "$URL" \
     -d '{"text":"still here?"}')
 [ "$got" = 200 ] || fail "after the flood: $got"
+# AddressSanitizer's allocator keeps freed memory in quarantine (256 MB) and
+# pads every block: RSS says nothing about the server's own bound there, so
+# the Asan build checks the answers above and leaves the bounds to the others
+if ldd "$BIN" 2>/dev/null | grep -q libasan; then
+    echo "memory_flood: ok (AddressSanitizer build: RSS bounds not asserted)"
+    exit 0
+fi
 [ "$peak" -le $((64 * 1024)) ] || fail "peak RSS grew by $((peak / 1024)) MB (bound: 64 MB)"
 [ "$kept" -le $((32 * 1024)) ] || fail "RSS after the burst is $((kept / 1024)) MB over idle (bound: 32 MB)"
 [ "$peak2" -le $((64 * 1024)) ] || fail "peak RSS grew by $((peak2 / 1024)) MB (bound: 64 MB)"
