@@ -3,7 +3,8 @@
  * exactly as svm_predict_probability does, train linear models (libsvm's
  * own solver or a primal/dual linear solver that writes a model libsvm's
  * loader and predictor use as is), and Platt calibration. libsvm's habits
- * (its global print hook, its setlocale calls) stay inside model.c. */
+ * (its global print hook, its setlocale calls) stay inside model.c; model
+ * files are read by model_parse.c, not by libsvm's loader. */
 #ifndef MS_MODEL_H
 #define MS_MODEL_H
 
