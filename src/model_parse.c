@@ -186,21 +186,23 @@ enum {
     H_ALL = (1 << 9) - 1
 };
 
-static ms_status parse_model(parser *ps, ms_linear *m, int32_t *cap)
-{
-    static const struct {
-        const char *key;
-        int bit;
-    } keys[] = {{"svm_type", H_SVM_TYPE}, {"kernel_type", H_KERNEL}, {"nr_class", H_NR_CLASS},
-                {"total_sv", H_TOTAL_SV}, {"rho", H_RHO},          {"label", H_LABEL},
-                {"probA", H_PROBA},       {"probB", H_PROBB},       {"nr_sv", H_NR_SV}};
-    const char *s, *e, *t;
-    size_t len;
-    int seen = 0;
-    long total_sv = 0, label[2] = {0, 0}, nr_sv[2] = {0, 0};
-    double rho = 0;
-    ms_status st;
+static const struct {
+    const char *key;
+    int bit;
+} header_keys[] = {{"svm_type", H_SVM_TYPE}, {"kernel_type", H_KERNEL}, {"nr_class", H_NR_CLASS},
+                   {"total_sv", H_TOTAL_SV}, {"rho", H_RHO},          {"label", H_LABEL},
+                   {"probA", H_PROBA},       {"probB", H_PROBB},       {"nr_sv", H_NR_SV}};
 
+/* What the header says, as parse_header reads it. */
+typedef struct header {
+    int seen;
+    long total_sv, label[2], nr_sv[2];
+    double rho;
+} header;
+
+/* Refuses a file with a NUL byte, naming the line it is on. */
+static ms_status refuse_nul(parser *ps)
+{
     if (memchr(ps->p, '\0', (size_t)(ps->end - ps->p))) {
         /* name the line of the first NUL byte */
         const char *z = memchr(ps->p, '\0', (size_t)(ps->end - ps->p));
@@ -210,8 +212,59 @@ static ms_status parse_model(parser *ps, ms_linear *m, int32_t *cap)
         ps->line++;
         return BAD("NUL byte: not a text model file");
     }
+    return MS_OK;
+}
 
-    /* Header: one "key values" line each, up to "SV". */
+/* The values of one header line [s, e) whose key is bit. */
+static ms_status header_value(parser *ps, const char *s, const char *e, int bit, header *h,
+                              ms_linear *m)
+{
+    ms_status st;
+    long v;
+    double a = 0;
+    switch (bit) {
+    case H_SVM_TYPE:
+        st = header_word(ps, s, e, "svm_type", "c_svc");
+        break;
+    case H_KERNEL:
+        st = header_word(ps, s, e, "kernel_type", "linear");
+        break;
+    case H_NR_CLASS:
+        st = header_longs(ps, s, e, "nr_class", 2, 2, &v, 1);
+        break;
+    case H_TOTAL_SV:
+        st = header_longs(ps, s, e, "total_sv", 1, INT_MAX, &h->total_sv, 1);
+        break;
+    case H_RHO:
+        st = header_doubles(ps, s, e, "rho", &h->rho, 1);
+        break;
+    case H_LABEL:
+        st = header_longs(ps, s, e, "label", 0, 1, h->label, 2);
+        if (st == MS_OK && h->label[0] == h->label[1])
+            st = BAD("label must be 0 and 1 in some order");
+        break;
+    case H_PROBA:
+        st = header_doubles(ps, s, e, "probA", &a, 1);
+        m->prob_a = a;
+        break;
+    case H_PROBB:
+        st = header_doubles(ps, s, e, "probB", &a, 1);
+        m->prob_b = a;
+        break;
+    default: /* H_NR_SV */
+        st = header_longs(ps, s, e, "nr_sv", 0, INT_MAX, h->nr_sv, 2);
+        break;
+    }
+    return st;
+}
+
+/* Header: one "key values" line each, up to "SV". */
+static ms_status parse_header(parser *ps, header *h, ms_linear *m)
+{
+    const char *s, *e, *t;
+    size_t len;
+    ms_status st;
+
     for (;;) {
         if (!next_line(ps, &s, &e)) {
             ps->line++;
@@ -226,66 +279,40 @@ static ms_status parse_model(parser *ps, ms_linear *m, int32_t *cap)
             break;
         }
         int bit = 0;
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-            if (tok_is(t, len, keys[k].key))
-                bit = keys[k].bit;
+        for (size_t k = 0; k < sizeof header_keys / sizeof header_keys[0]; k++)
+            if (tok_is(t, len, header_keys[k].key))
+                bit = header_keys[k].bit;
         if (!bit)
             return BAD("unknown header key '%.*s'", (int)(len > 40 ? 40 : len), t);
-        if (seen & bit)
+        if (h->seen & bit)
             return BAD("header key '%.*s' repeated", (int)len, t);
         /* libsvm sizes rho/label/probA/probB/nr_sv by nr_class: it must
          * come first or libsvm reads through an uninitialised count. */
-        if ((bit & (H_RHO | H_LABEL | H_PROBA | H_PROBB | H_NR_SV)) && !(seen & H_NR_CLASS))
+        if ((bit & (H_RHO | H_LABEL | H_PROBA | H_PROBB | H_NR_SV)) && !(h->seen & H_NR_CLASS))
             return BAD("'%.*s' before nr_class", (int)len, t);
-        seen |= bit;
-        long v;
-        double a = 0;
-        switch (bit) {
-        case H_SVM_TYPE:
-            st = header_word(ps, s, e, "svm_type", "c_svc");
-            break;
-        case H_KERNEL:
-            st = header_word(ps, s, e, "kernel_type", "linear");
-            break;
-        case H_NR_CLASS:
-            st = header_longs(ps, s, e, "nr_class", 2, 2, &v, 1);
-            break;
-        case H_TOTAL_SV:
-            st = header_longs(ps, s, e, "total_sv", 1, INT_MAX, &total_sv, 1);
-            break;
-        case H_RHO:
-            st = header_doubles(ps, s, e, "rho", &rho, 1);
-            break;
-        case H_LABEL:
-            st = header_longs(ps, s, e, "label", 0, 1, label, 2);
-            if (st == MS_OK && label[0] == label[1])
-                st = BAD("label must be 0 and 1 in some order");
-            break;
-        case H_PROBA:
-            st = header_doubles(ps, s, e, "probA", &a, 1);
-            m->prob_a = a;
-            break;
-        case H_PROBB:
-            st = header_doubles(ps, s, e, "probB", &a, 1);
-            m->prob_b = a;
-            break;
-        default: /* H_NR_SV */
-            st = header_longs(ps, s, e, "nr_sv", 0, INT_MAX, nr_sv, 2);
-            break;
-        }
+        h->seen |= bit;
+        st = header_value(ps, s, e, bit, h, m);
         if (st != MS_OK)
             return st;
     }
-    if (seen != H_ALL) {
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-            if (!(seen & keys[k].bit))
-                return BAD("header lacks '%s' before SV", keys[k].key);
+    if (h->seen != H_ALL) {
+        for (size_t k = 0; k < sizeof header_keys / sizeof header_keys[0]; k++)
+            if (!(h->seen & header_keys[k].bit))
+                return BAD("header lacks '%s' before SV", header_keys[k].key);
     }
-    if (nr_sv[0] + nr_sv[1] != total_sv)
-        return BAD("nr_sv %ld + %ld does not add up to total_sv %ld", nr_sv[0], nr_sv[1],
-                   total_sv);
+    if (h->nr_sv[0] + h->nr_sv[1] != h->total_sv)
+        return BAD("nr_sv %ld + %ld does not add up to total_sv %ld", h->nr_sv[0], h->nr_sv[1],
+                   h->total_sv);
+    return MS_OK;
+}
 
-    /* Support vectors: "coef idx:val idx:val ...", collapsed into w. */
+/* Support vectors: "coef idx:val idx:val ...", collapsed into w; nothing
+ * but blank lines may follow. */
+static ms_status parse_svs(parser *ps, long total_sv, ms_linear *m, int32_t *cap)
+{
+    const char *s, *e, *t;
+    size_t len;
+
     for (long i = 0; i < total_sv; i++) {
         if (!next_line(ps, &s, &e)) {
             ps->line++;
@@ -323,20 +350,32 @@ static ms_status parse_model(parser *ps, ms_linear *m, int32_t *cap)
         if (!ps->terminated)
             return BAD("support vector line not terminated by a newline (file truncated)");
     }
-    /* Nothing but blank lines may follow. */
     while (next_line(ps, &s, &e))
         if (next_token(&s, e, &t) != 0)
             return BAD("more support vector lines than total_sv (%ld)", total_sv);
+    return MS_OK;
+}
+
+static ms_status parse_model(parser *ps, ms_linear *m, int32_t *cap)
+{
+    header h = {0, 0, {0, 0}, {0, 0}, 0};
+    ms_status st = refuse_nul(ps);
+    if (st == MS_OK)
+        st = parse_header(ps, &h, m);
+    if (st == MS_OK)
+        st = parse_svs(ps, h.total_sv, m, cap);
+    if (st != MS_OK)
+        return st;
 
     /* Keep w and rho for the positive class: libsvm's decision value is
      * for label[0]. */
-    m->positive_first = label[0] == 1;
+    m->positive_first = h.label[0] == 1;
     if (!m->positive_first) {
         for (int32_t j = 0; j < m->dim; j++)
             m->w[j] = -m->w[j];
-        rho = -rho;
+        h.rho = -h.rho;
     }
-    m->rho = rho;
+    m->rho = h.rho;
     return MS_OK;
 }
 
