@@ -1,6 +1,7 @@
 /* featurize.c - the "features" module: hashed n-gram TF-IDF, lexicon and
  * context features. See featurize.h for the layout. */
 #include "featurize.h"
+#include "featurize_int.h"
 
 #include "sentiment.h"
 #include "util.h"
@@ -17,64 +18,10 @@
 #define CONTEXT_SCALE 12.0
 #endif
 
-/* An article with this many distinct content words is a story, not a
- * forum question. */
-#define LONG_ARTICLE_WORDS 80
-
 /* Character n-grams are taken from at most this many bytes of a word. */
 #define CHAR_SPAN_MAX 64
 
 enum { BLOCK_WORD = 0, BLOCK_CHAR = 1 };
-
-/* One occurrence of a hashed feature, for attribution. */
-typedef struct occurrence {
-    uint32_t slot;  /* table slot of its feature */
-    uint32_t token; /* token index; bigrams record both tokens */
-} occurrence;
-
-struct ms_featurizer {
-    const ms_feature_config *cfg;
-    const ms_lexicon *lx;
-    int (*skip)(void *ud, const char *w, size_t n);
-    void *skip_ud;
-    uint32_t mask;
-
-    ms_tokens tok;          /* the comment */
-    ms_tokens ctx_tok;      /* article or parent, for context features */
-    /* n-gram accumulation: open addressing keyed by bucket * 2 + block */
-    uint32_t *keys;
-    float *counts;
-    double *tf;              /* 1 + log(count), once per prepare for every model */
-    double *values;
-    uint32_t *stamp;
-    uint32_t gen;
-    size_t table_cap;
-    uint32_t *used;          /* slots in use, in first-seen order */
-    size_t n_used, used_cap;
-    occurrence *occ;         /* only while attributing */
-    size_t n_occ, occ_cap;
-    int recording;
-    int prepared;            /* counts of f->last are in the table: weigh may run */
-    /* dense features of the last build, and which tokens drove them */
-    double dense[MS_DENSE_COUNT];
-    uint32_t *dense_tok;     /* (feature << 24 | token) pairs */
-    size_t n_dense_tok, dense_tok_cap;
-    double sentiment;
-    /* context of the last build */
-    const ms_article *cached_article;
-    uint64_t cached_article_hash;
-    uint32_t *article_words; /* sorted distinct unigram buckets of the article */
-    size_t n_article_words, article_words_cap;
-    double *article_vec;     /* matching TF-IDF weights, L2-normalised */
-    size_t article_vec_cap;
-    ms_context_stats stats;
-    /* scratch */
-    double *contrib;
-    size_t contrib_cap;
-    uint32_t *buckets;
-    size_t buckets_cap;
-    const ms_input *last;
-};
 
 void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
 {
@@ -158,34 +105,6 @@ void ms_featurizer_set_skip(ms_featurizer *f, int (*skip)(void *ud, const char *
     f->skip = skip;
     f->skip_ud = ud;
 }
-
-/* ------------------------------------------------------------ hashing */
-
-#define FNV_PRIME 16777619u
-static inline uint32_t fnv_step(uint32_t h, unsigned char c) { return (h ^ c) * FNV_PRIME; }
-
-static inline uint32_t fmix(uint32_t h)
-{
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
-static uint32_t hash_bytes(uint32_t h, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = fnv_step(h, (unsigned char)s[i]);
-    return h;
-}
-
-#define SEED_WORD1 2166136261u
-#define SEED_WORD2 0x9747b28cu
-#define SEED_CHAR 0x5bd1e995u
-#define SEED_AIMED 0x1234567u
-#define SEED_GROUP 0x2545f491u
 
 /* ------------------------------------------------------------ table */
 
@@ -429,14 +348,7 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
 
 /* ------------------------------------------------------------ dense */
 
-static double squash(double x, double k) { return x / (x + k); }
-
-static int word_is(const ms_tokens *t, size_t i, const char *s)
-{
-    return i < t->n && t->tok[i].fold_len == strlen(s) && memcmp(ms_token_text(t, i), s, strlen(s)) == 0;
-}
-
-static ms_status dense_hit(ms_featurizer *f, int feature, size_t token)
+ms_status fz_dense_hit(ms_featurizer *f, int feature, size_t token)
 {
     if (!f->recording)
         return MS_OK;
@@ -471,7 +383,7 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
         if (ms_lexicon_afinn(lx, w, n, &v)) {
             if (v < 0) {
                 afinn_neg -= v;
-                if (dense_hit(f, MS_DENSE_AFINN_NEG, i) != MS_OK)
+                if (fz_dense_hit(f, MS_DENSE_AFINN_NEG, i) != MS_OK)
                     return MS_ERR_NOMEM;
             } else {
                 afinn_pos += v;
@@ -481,12 +393,12 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
             vader_neg++;
         if (ms_lexicon_profane(lx, w, n)) {
             profane++;
-            if (dense_hit(f, MS_DENSE_PROFANE, i) != MS_OK)
+            if (fz_dense_hit(f, MS_DENSE_PROFANE, i) != MS_OK)
                 return MS_ERR_NOMEM;
         }
         if (ms_lexicon_insult(lx, w, n)) {
             insult++;
-            if (dense_hit(f, MS_DENSE_INSULT, i) != MS_OK)
+            if (fz_dense_hit(f, MS_DENSE_INSULT, i) != MS_OK)
                 return MS_ERR_NOMEM;
         }
         if (t->tok[i].flags & MS_TOK_OBFUSCATED)
@@ -506,7 +418,7 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
         if (j < t->n && j <= i + 5 && !skipped(f, t, j) &&
             is_attack_word(lx, ms_token_text(t, j), t->tok[j].fold_len)) {
             you_are++;
-            if (dense_hit(f, MS_DENSE_YOU_ARE, j) != MS_OK || dense_hit(f, MS_DENSE_YOU_ARE, i))
+            if (fz_dense_hit(f, MS_DENSE_YOU_ARE, j) != MS_OK || fz_dense_hit(f, MS_DENSE_YOU_ARE, i))
                 return MS_ERR_NOMEM;
         } else if (word_is(t, i, "your")) {
             for (size_t k = i + 2; k < t->n && k <= i + 4; k++) {
@@ -514,7 +426,7 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
                     !skipped(f, t, k) &&
                     is_attack_word(lx, ms_token_text(t, k), t->tok[k].fold_len)) {
                     you_are++;
-                    if (dense_hit(f, MS_DENSE_YOU_ARE, k) != MS_OK)
+                    if (fz_dense_hit(f, MS_DENSE_YOU_ARE, k) != MS_OK)
                         return MS_ERR_NOMEM;
                     break;
                 }
@@ -555,239 +467,6 @@ static void style_block(ms_featurizer *f)
     d[MS_DENSE_OBFUSCATED] = squash(obf, 1);
 }
 
-/* ------------------------------------------------------------ context */
-
-static const char *const stopwords[] = {
-    "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was",
-    "one", "our", "out", "has", "him", "his", "how", "its", "may", "new", "now", "old", "see",
-    "two", "who", "did", "get", "let", "put", "say", "she", "too", "use", "that", "with",
-    "have", "this", "will", "your", "from", "they", "know", "want", "been", "good", "much",
-    "some", "time", "very", "when", "come", "here", "just", "like", "long", "make", "many",
-    "more", "only", "over", "such", "take", "than", "them", "well", "were", "what", "which",
-    "would", "there", "their", "about", "could", "other", "these", "those", "then", "into",
-    "also", "because", "should", "being", "does", "where", "while", "even", "most", "yes",
-    "dont", "its", "im", "thats", "really", "think", "said", "going", "still", "why", "lol",
-};
-
-static int content_word(const char *w, size_t n)
-{
-    if (n < 3)
-        return 0;
-    for (size_t k = 0; k < sizeof stopwords / sizeof *stopwords; k++)
-        if (strlen(stopwords[k]) == n && memcmp(stopwords[k], w, n) == 0)
-            return 0;
-    return 1;
-}
-
-static uint32_t word_bucket(const ms_featurizer *f, const char *w, size_t n)
-{
-    return fmix(hash_bytes(SEED_WORD1, w, n)) & f->mask;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorted distinct content-word buckets of t with L2-normalised TF-IDF
- * weights: the bag a context cosine is taken over. */
-static ms_status context_bag(const ms_featurizer *f, const ms_idf *idf, const ms_tokens *t,
-                             uint32_t **words, size_t *n_words, size_t *words_cap,
-                             double **vec, size_t *vec_cap)
-{
-    if (ms_grow((void **)words, words_cap, t->n + 1, sizeof **words) != MS_OK ||
-        ms_grow((void **)vec, vec_cap, t->n + 1, sizeof **vec) != MS_OK)
-        return MS_ERR_NOMEM;
-    size_t m = 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (content_word(ms_token_text(t, i), t->tok[i].fold_len))
-            (*words)[m++] = word_bucket(f, ms_token_text(t, i), t->tok[i].fold_len);
-    qsort(*words, m, sizeof **words, cmp_u32);
-    size_t u = 0;
-    double norm = 0;
-    for (size_t i = 0; i < m;) {
-        size_t j = i;
-        while (j < m && (*words)[j] == (*words)[i])
-            j++;
-        double w = (1 + log((double)(j - i))) * (idf ? idf->idf[(*words)[i]] : 1.0);
-        (*words)[u] = (*words)[i];
-        (*vec)[u++] = w;
-        norm += w * w;
-        i = j;
-    }
-    norm = sqrt(norm);
-    for (size_t i = 0; i < u; i++)
-        (*vec)[i] = norm > 0 ? (*vec)[i] / norm : 0;
-    *n_words = u;
-    return MS_OK;
-}
-
-/* Cosine of two sorted bags. */
-static double bag_cosine(const uint32_t *a, const double *av, size_t na, const uint32_t *b,
-                         const double *bv, size_t nb)
-{
-    double dot = 0;
-    for (size_t i = 0, j = 0; i < na && j < nb;) {
-        if (a[i] < b[j])
-            i++;
-        else if (a[i] > b[j])
-            j++;
-        else
-            dot += av[i++] * bv[j++];
-    }
-    return dot;
-}
-
-static int bag_has(const uint32_t *a, size_t n, uint32_t key)
-{
-    return bsearch(&key, a, n, sizeof *a, cmp_u32) != NULL;
-}
-
-static uint64_t article_hash(const ms_article *a)
-{
-    uint64_t h = 0;
-    if (a->title)
-        h = ms_hash64(a->title, strlen(a->title), h);
-    if (a->body)
-        h = ms_hash64(a->body, strlen(a->body), h);
-    for (size_t i = 0; i < a->n_tags; i++)
-        h = ms_hash64(a->tags[i], strlen(a->tags[i]), h);
-    return h;
-}
-
-static ms_status article_text(const ms_article *a, ms_buf *b)
-{
-    ms_status st = MS_OK;
-    if (a->title)
-        st = ms_buf_adds(b, a->title);
-    if (st == MS_OK && a->body)
-        st = ms_buf_addc(b, '\n') == MS_OK ? ms_buf_adds(b, a->body) : MS_ERR_NOMEM;
-    for (size_t i = 0; st == MS_OK && i < a->n_tags; i++)
-        st = ms_buf_addc(b, '\n') == MS_OK ? ms_buf_adds(b, a->tags[i]) : MS_ERR_NOMEM;
-    return st == MS_OK && ms_buf_add(b, "", 0) == MS_OK ? MS_OK : MS_ERR_NOMEM;
-}
-
-static const char *const linkbait[][3] = {
-    {"watch", "here", NULL}, {"check", "out", NULL}, {"click", NULL, NULL},
-    {"subscribe", NULL, NULL}, {"my", "channel", NULL}, {"my", "blog", NULL},
-    {"visit", "my", NULL}, {"follow", "me", NULL}, {"earn", NULL, NULL},
-    {"per", "hour", NULL}, {"work", "from", "home"}, {"buy", "now", NULL},
-};
-
-static ms_status context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
-{
-    ms_context_stats *st = &f->stats;
-    memset(st, 0, sizeof *st);
-    double *d = f->dense;
-    const ms_tokens *t = &f->tok;
-    /* the comment's own bag */
-    uint32_t *cw = NULL;
-    double *cv = NULL;
-    size_t ncw = 0, cwcap = 0, cvcap = 0;
-    if (context_bag(f, idf, t, &cw, &ncw, &cwcap, &cv, &cvcap) != MS_OK) {
-        free(cw);
-        free(cv);
-        return MS_ERR_NOMEM;
-    }
-    ms_status rc = MS_OK;
-    if (in->article) {
-        uint64_t h = article_hash(in->article);
-        if (f->cached_article != in->article || f->cached_article_hash != h) {
-            ms_buf b = {0};
-            unsigned notes = 0;
-            rc = article_text(in->article, &b);
-            if (rc == MS_OK)
-                rc = ms_tokenize_fold(b.data, b.len, f->lx, f->cfg->fold, &f->ctx_tok, &notes);
-            if (rc == MS_OK)
-                rc = context_bag(f, idf, &f->ctx_tok, &f->article_words, &f->n_article_words,
-                                 &f->article_words_cap, &f->article_vec, &f->article_vec_cap);
-            ms_buf_free(&b);
-            f->cached_article = rc == MS_OK ? in->article : NULL;
-            f->cached_article_hash = h;
-        }
-        if (rc == MS_OK) {
-            st->has_article = 1;
-            d[MS_DENSE_COS_ARTICLE] = st->cos_article =
-                bag_cosine(cw, cv, ncw, f->article_words, f->article_vec, f->n_article_words);
-            size_t named = 0, named_hit = 0;
-            for (size_t i = 0; i < t->n; i++) {
-                const char *w = ms_token_text(t, i);
-                size_t n = t->tok[i].fold_len;
-                uint32_t key = word_bucket(f, w, n);
-                int in_article = bag_has(f->article_words, f->n_article_words, key);
-                if (content_word(w, n)) {
-                    st->content_words++;
-                    st->shared_words += in_article;
-                }
-                if (t->tok[i].flags & (MS_TOK_CAPITALISED | MS_TOK_NUMBER) && n >= 2) {
-                    named++;
-                    named_hit += in_article;
-                }
-            }
-            d[MS_DENSE_SHARE_IN_ARTICLE] =
-                st->content_words ? (double)st->shared_words / (double)st->content_words : 0;
-            d[MS_DENSE_NAMED_OVERLAP] = named ? (double)named_hit / (double)named : 0;
-            if (f->n_article_words >= LONG_ARTICLE_WORDS) {
-                d[MS_DENSE_COS_ARTICLE_LONG] = d[MS_DENSE_COS_ARTICLE];
-                d[MS_DENSE_SHARE_IN_ARTICLE_LONG] = d[MS_DENSE_SHARE_IN_ARTICLE];
-                d[MS_DENSE_NAMED_OVERLAP_LONG] = d[MS_DENSE_NAMED_OVERLAP];
-            }
-        }
-    }
-    if (rc == MS_OK && in->parent_text) {
-        uint32_t *pw = NULL;
-        double *pv = NULL;
-        size_t npw = 0, pwcap = 0, pvcap = 0;
-        unsigned notes = 0;
-        /* the parent is tokenised into ctx_tok: the article's bag is cached */
-        rc = ms_tokenize_fold(in->parent_text, in->parent_len, f->lx, f->cfg->fold, &f->ctx_tok, &notes);
-        if (rc == MS_OK)
-            rc = context_bag(f, idf, &f->ctx_tok, &pw, &npw, &pwcap, &pv, &pvcap);
-        if (rc == MS_OK) {
-            st->has_parent = 1;
-            d[MS_DENSE_COS_PARENT] = st->cos_parent = bag_cosine(cw, cv, ncw, pw, pv, npw);
-            d[MS_DENSE_HAS_PARENT] = 1;
-        }
-        free(pw);
-        free(pv);
-    }
-    free(cw);
-    free(cv);
-    if (rc != MS_OK)
-        return rc;
-    d[MS_DENSE_LENGTH] = fmin(1.0, log1p((double)t->n) / log1p(500.0));
-    if (in->author && in->article && in->article->author && *in->author &&
-        strcmp(in->author, in->article->author) == 0)
-        d[MS_DENSE_BY_ARTICLE_AUTHOR] = st->by_article_author = 1;
-    d[MS_DENSE_QUESTION] = memchr(in->text, '?', in->len) != NULL;
-    for (size_t i = 0; i < t->n; i++) {
-        if (t->tok[i].flags & MS_TOK_URL) {
-            st->links++;
-            if (dense_hit(f, MS_DENSE_LINKS, i) != MS_OK)
-                return MS_ERR_NOMEM;
-        }
-        for (size_t k = 0; k < sizeof linkbait / sizeof *linkbait; k++) {
-            size_t m = 0;
-            while (m < 3 && linkbait[k][m] && word_is(t, i + m, linkbait[k][m]))
-                m++;
-            if (m == 3 || (m > 0 && !linkbait[k][m])) {
-                st->linkbait++;
-                if (!st->linkbait_end) {
-                    st->linkbait_start = t->tok[i].start;
-                    st->linkbait_end = t->tok[i + m - 1].end;
-                }
-                if (dense_hit(f, MS_DENSE_LINKBAIT, i) != MS_OK)
-                    return MS_ERR_NOMEM;
-            }
-        }
-    }
-    d[MS_DENSE_LINKS] = squash((double)st->links, 1);
-    d[MS_DENSE_LINKBAIT] = squash((double)st->linkbait, 1);
-    return MS_OK;
-}
-
-const ms_context_stats *ms_features_context(const ms_featurizer *f) { return &f->stats; }
 
 /* ------------------------------------------------------------ vector */
 
@@ -838,7 +517,7 @@ static ms_status weigh(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
         uint32_t s = f->used[i];
         f->values[s] *= norm[f->keys[s] & 1];
     }
-    if (f->cfg->context && context_block(f, idf, in) != MS_OK)
+    if (f->cfg->context && fz_context_block(f, idf, in) != MS_OK)
         return MS_ERR_NOMEM;
     return MS_OK;
 }

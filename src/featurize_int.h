@@ -1,0 +1,104 @@
+/* featurize_int.h - what featurize.c and featurize_context.c share: the
+ * featurizer's layout, the hashing of words into buckets and the dense
+ * helpers. Not installed. */
+#ifndef MS_FEATURIZE_INT_H
+#define MS_FEATURIZE_INT_H
+
+#include "featurize.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* One occurrence of a hashed feature, for attribution. */
+typedef struct occurrence {
+    uint32_t slot;  /* table slot of its feature */
+    uint32_t token; /* token index; bigrams record both tokens */
+} occurrence;
+
+struct ms_featurizer {
+    const ms_feature_config *cfg;
+    const ms_lexicon *lx;
+    int (*skip)(void *ud, const char *w, size_t n);
+    void *skip_ud;
+    uint32_t mask;
+
+    ms_tokens tok;          /* the comment */
+    ms_tokens ctx_tok;      /* article or parent, for context features */
+    /* n-gram accumulation: open addressing keyed by bucket * 2 + block */
+    uint32_t *keys;
+    float *counts;
+    double *tf;              /* 1 + log(count), once per prepare for every model */
+    double *values;
+    uint32_t *stamp;
+    uint32_t gen;
+    size_t table_cap;
+    uint32_t *used;          /* slots in use, in first-seen order */
+    size_t n_used, used_cap;
+    occurrence *occ;         /* only while attributing */
+    size_t n_occ, occ_cap;
+    int recording;
+    int prepared;            /* counts of f->last are in the table: weigh may run */
+    /* dense features of the last build, and which tokens drove them */
+    double dense[MS_DENSE_COUNT];
+    uint32_t *dense_tok;     /* (feature << 24 | token) pairs */
+    size_t n_dense_tok, dense_tok_cap;
+    double sentiment;
+    /* context of the last build */
+    const ms_article *cached_article;
+    uint64_t cached_article_hash;
+    uint32_t *article_words; /* sorted distinct unigram buckets of the article */
+    size_t n_article_words, article_words_cap;
+    double *article_vec;     /* matching TF-IDF weights, L2-normalised */
+    size_t article_vec_cap;
+    ms_context_stats stats;
+    /* scratch */
+    double *contrib;
+    size_t contrib_cap;
+    uint32_t *buckets;
+    size_t buckets_cap;
+    const ms_input *last;
+};
+
+/* ------------------------------------------------------------ hashing */
+
+#define FNV_PRIME 16777619u
+static inline uint32_t fnv_step(uint32_t h, unsigned char c) { return (h ^ c) * FNV_PRIME; }
+
+static inline uint32_t fmix(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
+}
+
+static inline uint32_t hash_bytes(uint32_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        h = fnv_step(h, (unsigned char)s[i]);
+    return h;
+}
+
+#define SEED_WORD1 2166136261u
+#define SEED_WORD2 0x9747b28cu
+#define SEED_CHAR 0x5bd1e995u
+#define SEED_AIMED 0x1234567u
+#define SEED_GROUP 0x2545f491u
+
+/* ------------------------------------------------------------ dense */
+
+static inline double squash(double x, double k) { return x / (x + k); }
+
+static inline int word_is(const ms_tokens *t, size_t i, const char *s)
+{
+    return i < t->n && t->tok[i].fold_len == strlen(s) && memcmp(ms_token_text(t, i), s, strlen(s)) == 0;
+}
+
+/* Records that token drove dense feature (while attributing). */
+ms_status fz_dense_hit(ms_featurizer *f, int feature, size_t token);
+/* The context block of the dense features (featurize_context.c). */
+ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in);
+
+#endif
