@@ -164,13 +164,20 @@ void ms_compiled_unmap(ms_compiled_map *map)
         map->base = NULL, map->len = 0;
 }
 
-ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_hash,
-                           int hash_bits, unsigned flags, ms_linear **lin, ms_idf *idf,
-                           ms_compiled_map *map, ms_error *err)
+/* The fields of a compiled model's header, as written at their offsets. */
+typedef struct compiled_header {
+    uint32_t version, header, pos, bits, align;
+    int32_t dim;
+    uint64_t mh, ih, woff, ioff, size, dsum, hsum;
+} compiled_header;
+
+#define BAD(...) ms_fail(err, MS_ERR_MODEL, path, 0, 0, __VA_ARGS__)
+
+/* Maps path read-only, *p and *len, after checking that it is a regular
+ * file of a size a compiled model can have. */
+static ms_status map_compiled(const char *path, unsigned char **out, size_t *out_len,
+                              ms_error *err)
 {
-    *lin = NULL;
-    memset(idf, 0, sizeof *idf);
-    memset(map, 0, sizeof *map);
     /* a FIFO or a device here never blocks the load: refused */
     int fd;
     ms_status ost = ms_open_regular(path, &fd, err);
@@ -181,7 +188,6 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
         close(fd);
         return ms_fail(err, MS_ERR_IO, path, 0, 0, "%s", strerror(errno));
     }
-#define BAD(...) ms_fail(err, MS_ERR_MODEL, path, 0, 0, __VA_ARGS__)
     size_t len = (size_t)sb.st_size;
     if (len < 2 * ALIGN || len > MAX_BYTES || len % ALIGN) {
         close(fd);
@@ -193,51 +199,69 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
     close(fd);
     if (p == MAP_FAILED)
         return ms_fail(err, MS_ERR_IO, path, 0, 0, "mmap: %s", strerror(errno));
-    ms_status st = MS_ERR_MODEL;
-    uint32_t version, header, pos, bits, align;
-    int32_t dim;
-    uint64_t mh, ih, woff, ioff, size, dsum, hsum;
-    memcpy(&version, p + 8, 4);
-    memcpy(&header, p + 12, 4);
-    memcpy(&mh, p + 16, 8);
-    memcpy(&ih, p + 24, 8);
-    memcpy(&dim, p + 32, 4);
-    memcpy(&pos, p + 36, 4);
-    memcpy(&bits, p + 72, 4);
-    memcpy(&align, p + 76, 4);
-    memcpy(&woff, p + 80, 8);
-    memcpy(&ioff, p + 88, 8);
-    memcpy(&size, p + 96, 8);
-    memcpy(&dsum, p + 104, 8);
-    memcpy(&hsum, p + HSUM, 8);
-    if (!little_endian() || memcmp(p, MAGIC, 8) != 0) {
-        BAD("not a compiled modscore model (bad magic)");
-        goto out;
-    }
-    if (version != MS_COMPILED_VERSION || header != HEADER) {
-        BAD("compiled model format %u, this modscore reads %d: run modscore compile", version,
-            MS_COMPILED_VERSION);
-        goto out;
-    }
-    if (hsum != ms_hash64_fast(p, HSUM, 0)) {
-        BAD("compiled model header checksum mismatch (damaged): delete it or run modscore "
-            "compile");
-        goto out;
-    }
-    if (dim < 1 || dim > MAX_DIM + 1 || pos > 1 || bits < 8 || bits > 26 || align != ALIGN) {
-        BAD("compiled model header out of range");
-        goto out;
-    }
-    if (size != len || woff != ALIGN || ioff != woff + up_page((size_t)dim * 8) ||
-        size != ioff + up_page(((size_t)1 << bits) * 4)) {
-        BAD("compiled model size does not match its header (truncated or damaged)");
-        goto out;
-    }
-    if (mh != model_hash || ih != idf_hash || (int)bits != hash_bits) {
+    *out = p;
+    *out_len = len;
+    return MS_OK;
+}
+
+/* Reads the header of the mapping p and checks it: magic, format,
+ * checksum, ranges, layout, and that it was compiled from the files whose
+ * hashes are given (MS_ERR_NOT_FOUND when not: the text forms decide). */
+static ms_status check_header(const unsigned char *p, size_t len, uint64_t model_hash,
+                              uint64_t idf_hash, int hash_bits, compiled_header *h,
+                              const char *path, ms_error *err)
+{
+    memcpy(&h->version, p + 8, 4);
+    memcpy(&h->header, p + 12, 4);
+    memcpy(&h->mh, p + 16, 8);
+    memcpy(&h->ih, p + 24, 8);
+    memcpy(&h->dim, p + 32, 4);
+    memcpy(&h->pos, p + 36, 4);
+    memcpy(&h->bits, p + 72, 4);
+    memcpy(&h->align, p + 76, 4);
+    memcpy(&h->woff, p + 80, 8);
+    memcpy(&h->ioff, p + 88, 8);
+    memcpy(&h->size, p + 96, 8);
+    memcpy(&h->dsum, p + 104, 8);
+    memcpy(&h->hsum, p + HSUM, 8);
+    if (!little_endian() || memcmp(p, MAGIC, 8) != 0)
+        return BAD("not a compiled modscore model (bad magic)");
+    if (h->version != MS_COMPILED_VERSION || h->header != HEADER)
+        return BAD("compiled model format %u, this modscore reads %d: run modscore compile",
+                   h->version, MS_COMPILED_VERSION);
+    if (h->hsum != ms_hash64_fast(p, HSUM, 0))
+        return BAD("compiled model header checksum mismatch (damaged): delete it or run modscore "
+                   "compile");
+    if (h->dim < 1 || h->dim > MAX_DIM + 1 || h->pos > 1 || h->bits < 8 || h->bits > 26 ||
+        h->align != ALIGN)
+        return BAD("compiled model header out of range");
+    if (h->size != len || h->woff != ALIGN ||
+        h->ioff != h->woff + up_page((size_t)h->dim * 8) ||
+        h->size != h->ioff + up_page(((size_t)1 << h->bits) * 4))
+        return BAD("compiled model size does not match its header (truncated or damaged)");
+    if (h->mh != model_hash || h->ih != idf_hash || (int)h->bits != hash_bits)
         /* compiled from other files: the text forms decide */
-        st = ms_fail(err, MS_ERR_NOT_FOUND, path, 0, 0, "compiled model is stale");
+        return ms_fail(err, MS_ERR_NOT_FOUND, path, 0, 0, "compiled model is stale");
+    return MS_OK;
+}
+
+ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_hash,
+                           int hash_bits, unsigned flags, ms_linear **lin, ms_idf *idf,
+                           ms_compiled_map *map, ms_error *err)
+{
+    *lin = NULL;
+    memset(idf, 0, sizeof *idf);
+    memset(map, 0, sizeof *map);
+    unsigned char *p = NULL;
+    size_t len = 0;
+    ms_status st = map_compiled(path, &p, &len, err);
+    if (st != MS_OK)
+        return st;
+    compiled_header h;
+    st = check_header(p, len, model_hash, idf_hash, hash_bits, &h, path, err);
+    if (st != MS_OK)
         goto out;
-    }
+    st = MS_ERR_MODEL;
     double rho, pa, pb;
     memcpy(&rho, p + 40, 8);
     memcpy(&pa, p + 48, 8);
@@ -246,17 +270,17 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
         BAD("compiled model holds a value out of range");
         goto out;
     }
-    const double *w = (const double *)(p + woff);
-    const float *tab = (const float *)(p + ioff);
+    const double *w = (const double *)(p + h.woff);
+    const float *tab = (const float *)(p + h.ioff);
     if (flags & MS_COMPILED_VERIFY) {
-        if (dsum != ms_hash64_fast(p + HEADER, len - HEADER, 0)) {
+        if (h.dsum != ms_hash64_fast(p + HEADER, len - HEADER, 0)) {
             BAD("compiled model checksum mismatch (damaged): delete it or run modscore compile");
             goto out;
         }
-        for (int32_t j = 0; j < dim; j++)
+        for (int32_t j = 0; j < h.dim; j++)
             if (!isfinite(w[j]))
                 goto range;
-        for (size_t k = 0; k < (size_t)1 << bits; k++)
+        for (size_t k = 0; k < (size_t)1 << h.bits; k++)
             if (!isfinite(tab[k]))
                 goto range;
     }
@@ -268,13 +292,13 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
     /* read-only and owned by the mapping */
     m->w = (double *)w;
     m->borrowed = 1;
-    m->dim = dim;
+    m->dim = h.dim;
     m->rho = rho;
     m->prob_a = pa;
     m->prob_b = pb;
-    m->positive_first = (int)pos;
+    m->positive_first = (int)h.pos;
     memcpy(&idf->n_docs, p + 64, 8);
-    idf->bits = (int)bits;
+    idf->bits = (int)h.bits;
     idf->idf = (float *)tab;
     *lin = m;
     map->base = p;
@@ -283,10 +307,11 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
 range:
     BAD("compiled model holds a value out of range");
 out:
-#undef BAD
     munmap(p, len);
     return st;
 }
+
+#undef BAD
 
 ms_status ms_model_compile(const char *model_dir, ms_error *err)
 {
