@@ -3,6 +3,7 @@
  * and packed; lookups by category, attribute and language. */
 #include "modelset.h"
 
+#include "category.h"
 #include "language.h"
 #include "sentiment.h"
 #include "util.h"
@@ -130,16 +131,6 @@ static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
     return m;
 }
 
-/* The ms_category a category name fills the legacy fields of (the table
- * of ms_category_name), or -1. Read once, when a model is loaded. */
-static int legacy_category(const char *name)
-{
-    for (int c = 0; c < MS_CAT_COUNT; c++)
-        if (strcmp(name, ms_category_name((ms_category)c)) == 0)
-            return c;
-    return -1;
-}
-
 /* Loads dir/name as a model of the set, with category cat (its card's, or
  * the legacy name). */
 static ms_status add_model(ms_models *m, const char *dir, const char *name, const char *cat,
@@ -171,7 +162,7 @@ static ms_status add_model(ms_models *m, const char *dir, const char *name, cons
         model_clear(lm);
         return st;
     }
-    lm->legacy = legacy_category(lm->card.category);
+    lm->legacy = ms_category_legacy(lm->card.category);
     lm->nested = strchr(name, '/') != NULL;
     m->n++;
     return MS_OK;

@@ -22,6 +22,7 @@
  * list at most MS_POLICY_MAX_TERMS terms; exceeding one is MS_ERR_LIMIT. */
 #include "policy.h"
 #include "card.h"
+#include "category.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -63,7 +64,6 @@ void ms_free(void *ptr) { free(ptr); }
 
 /* ------------------------------------------------------------------------ */
 
-static const char *const category_names[MS_CAT_COUNT] = {"hostility", "off_topic"};
 static const double default_review[MS_CAT_COUNT] = {0.5, 0.7};
 static const double default_reject[MS_CAT_COUNT] = {0.85, 0.95};
 
@@ -94,11 +94,6 @@ struct ms_policy {
     ms_action unread;  /* for text no loaded model reads ("unread") */
 };
 
-const char *ms_category_name(ms_category c)
-{
-    return (unsigned)c < MS_CAT_COUNT ? category_names[c] : "unknown";
-}
-
 const char *ms_action_name(ms_action a)
 {
     switch (a) {
@@ -113,11 +108,10 @@ static void default_thresholds(const char *name, size_t n, ms_thresholds *th)
 {
     th->flag = DEFAULT_FLAG;
     th->review = th->reject = MS_THRESHOLD_NEVER;
-    for (int i = 0; i < MS_CAT_COUNT; i++) {
-        if (strlen(category_names[i]) == n && memcmp(category_names[i], name, n) == 0) {
-            th->flag = th->review = default_review[i];
-            th->reject = default_reject[i];
-        }
+    int c = ms_category_legacy_n(name, n);
+    if (c >= 0) {
+        th->flag = th->review = default_review[c];
+        th->reject = default_reject[c];
     }
 }
 
@@ -220,13 +214,14 @@ static ms_policy *policy_new(void)
         return NULL;
     }
     for (int i = 0; i < MS_CAT_COUNT; i++) {
-        p->cats[i].name = ms_strdup0(category_names[i]);
+        const char *name = ms_category_name((ms_category)i);
+        p->cats[i].name = ms_strdup0(name);
         if (!p->cats[i].name) {
             p->n_cats = (size_t)i;
             ms_policy_free(p);
             return NULL;
         }
-        default_thresholds(category_names[i], strlen(category_names[i]), &p->cats[i].th);
+        default_thresholds(name, strlen(name), &p->cats[i].th);
     }
     p->n_cats = MS_CAT_COUNT;
     /* Text no loaded model reads has been screened by no one: a moderator
@@ -367,8 +362,8 @@ ms_action ms_policy_decide(const ms_policy *p, ms_result *r)
         return a;
     /* a result built by hand carries only the two fields */
     ms_category_score legacy[MS_CAT_COUNT] = {
-        {"hostility", r->hostility, r->has_hostility, NULL, 0},
-        {"off_topic", r->off_topic, r->has_off_topic, NULL, 0},
+        {ms_category_name(MS_CAT_HOSTILITY), r->hostility, r->has_hostility, NULL, 0},
+        {ms_category_name(MS_CAT_OFF_TOPIC), r->off_topic, r->has_off_topic, NULL, 0},
     };
     ms_category_score *cs = r->n_scores ? r->scores : legacy;
     size_t n = r->n_scores ? r->n_scores : MS_CAT_COUNT;
@@ -381,9 +376,7 @@ ms_action ms_policy_decide(const ms_policy *p, ms_result *r)
         double v = cs[i].score;
         if (v >= th.flag || v >= th.review) {
             cs[i].flagged = 1;
-            r->flags |= strcmp(cs[i].category, "hostility") == 0   ? MS_FLAG_HOSTILITY
-                        : strcmp(cs[i].category, "off_topic") == 0 ? MS_FLAG_OFF_TOPIC
-                                                                   : MS_FLAG_OTHER;
+            r->flags |= ms_category_flag(cs[i].category);
         }
         if (v >= th.review && a < MS_ACTION_REVIEW)
             a = MS_ACTION_REVIEW;

@@ -6,6 +6,7 @@
  * report_write.c. */
 #include "report_priv.h"
 
+#include "category.h"
 #include "policy.h"
 
 #include <math.h>
@@ -55,11 +56,6 @@ static void clear_held(ms_reporter *r)
     r->title = NULL;
 }
 
-static int is_legacy(const char *name)
-{
-    return strcmp(name, "hostility") == 0 || strcmp(name, "off_topic") == 0;
-}
-
 ms_status ms_reporter_set_models(ms_reporter *r, const ms_models *models)
 {
     if (!r || !models)
@@ -68,7 +64,7 @@ ms_status ms_reporter_set_models(ms_reporter *r, const ms_models *models)
     size_t n = ms_models_category_count(models);
     for (size_t i = 0; i < n && r->n_extra < MS_MAX_CATEGORIES; i++) {
         const char *name = ms_models_category_info(models, i)->name;
-        if (!is_legacy(name))
+        if (ms_category_legacy(name) < 0)
             r->extra[r->n_extra++] = name;
     }
     return MS_OK;
@@ -215,7 +211,8 @@ ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_resu
     }
     for (size_t i = 0; i < res->n_scores; i++) {
         const ms_category_score *cs = &res->scores[i];
-        if (!cs->has_score || !cs->category || !isfinite(cs->score) || is_legacy(cs->category))
+        if (!cs->has_score || !cs->category || !isfinite(cs->score) ||
+            ms_category_legacy(cs->category) >= 0)
             continue;
         size_t k = 0;
         while (k < r->n_extra_sum && strcmp(r->extra_sum[k].name, cs->category) != 0)
@@ -340,7 +337,7 @@ static void json_tail(ms_reporter *r, wbuf *w)
     f2 = 1;
     w_add(w, "{", 1);
     if (r->n_h) {
-        w_key(w, &f2, "hostility");
+        w_key(w, &f2, ms_category_name(MS_CAT_HOSTILITY));
         w_num(w, r->sum_h / (double)r->n_h);
     }
     if (r->n) {
@@ -348,7 +345,7 @@ static void json_tail(ms_reporter *r, wbuf *w)
         w_num(w, r->sum_s / (double)r->n);
     }
     if (r->n_o) {
-        w_key(w, &f2, "off_topic");
+        w_key(w, &f2, ms_category_name(MS_CAT_OFF_TOPIC));
         w_num(w, r->sum_o / (double)r->n_o);
     }
     for (size_t k = 0; k < r->n_extra_sum; k++) {

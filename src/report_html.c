@@ -8,6 +8,7 @@
 
 #include "report_decide.h"
 
+#include "category.h"
 #include "policy.h"
 #include "util.h"
 
@@ -163,8 +164,7 @@ ms_status ms_html_comment(ms_html *h, const ms_comment *c, const ms_result *res)
         ok = it->extra != NULL;
         for (size_t i = 0; ok && i < res->n_scores; i++) {
             const ms_category_score *cs = &res->scores[i];
-            if (!cs->category || strcmp(cs->category, "hostility") == 0 ||
-                strcmp(cs->category, "off_topic") == 0)
+            if (!cs->category || ms_category_legacy(cs->category) >= 0)
                 continue;
             h_score *d = &it->extra[it->n_extra++];
             d->v = cs->score;
@@ -418,8 +418,8 @@ static void page_summary(hw *w, const ms_html *h, const size_t actions[3])
     }
     hw_s(w, "</p>\n</div>\n<div class=\"panel\"><h2>Score distribution</h2>\n"
             "<div class=\"charts\">\n");
-    hw_write_chart(w, h, MS_CAT_HOSTILITY, "hostility");
-    hw_write_chart(w, h, MS_CAT_OFF_TOPIC, "off-topic");
+    for (int c = 0; c < MS_CAT_COUNT; c++)
+        hw_write_chart(w, h, (ms_category)c);
     hw_s(w, "</div>\n</div>\n</section>\n");
 }
 

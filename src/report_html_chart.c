@@ -2,6 +2,7 @@
  * score, its bars coloured by the zone they fall in and the policy's review
  * and reject thresholds drawn over them. */
 #include "report_html_priv.h"
+#include "category.h"
 #include "policy.h"
 
 #include <math.h>
@@ -166,7 +167,7 @@ static void chart_thresholds(hw *w, double rv, double rj, long xr, long xj)
 
 
 /* One histogram of a score with the review and reject thresholds. */
-void hw_write_chart(hw *w, const ms_html *h, ms_category cat, const char *label)
+void hw_write_chart(hw *w, const ms_html *h, ms_category cat)
 {
     size_t bins[HTML_BINS] = {0}, max = 0;
     size_t total = chart_bins(h, cat, bins);
@@ -174,7 +175,7 @@ void hw_write_chart(hw *w, const ms_html *h, ms_category cat, const char *label)
         if (bins[b] > max)
             max = bins[b];
     double rv = hw_threshold(h, cat, 0), rj = hw_threshold(h, cat, 1);
-    const char *cls = cat == MS_CAT_HOSTILITY ? "hostility" : "off-topic";
+    const char *cls = ms_category_label(cat), *label = cls;
 
     hw_s(w, "<figure class=\"chart\" data-score=\"");
     hw_s(w, cls);

@@ -95,8 +95,9 @@ extern const char *const action_names[3];
 /* The policy's review (reject = 0) or reject threshold for c, else the
  * built-in default (report_html_chart.c). */
 double hw_threshold(const ms_html *h, ms_category c, int reject);
-/* One histogram of a score with the review and reject thresholds. */
-void hw_write_chart(hw *w, const ms_html *h, ms_category cat, const char *label);
+/* One histogram of a legacy category's score with the review and reject
+ * thresholds, under the category's label (ms_category_label). */
+void hw_write_chart(hw *w, const ms_html *h, ms_category cat);
 
 /* ------------------------------------------------------------------------
  * The thread (report_html_thread.c). */

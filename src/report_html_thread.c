@@ -15,6 +15,7 @@
  * with JavaScript off; the inline script only counts what is shown. */
 #include "report_html_priv.h"
 #include "report_lang.h"
+#include "category.h"
 #include "policy.h"
 
 #include <math.h>
@@ -194,16 +195,21 @@ static int tree_build(const ms_html *h, tree *t)
  * (highest first; sentiment lowest first), missing scores last, ties in
  * input order. */
 
-enum { KEY_HOSTILITY, KEY_OFF_TOPIC, KEY_SENTIMENT, N_KEYS };
-static const char *const key_names[N_KEYS] = {"hostility", "off-topic", "sentiment"};
+/* The keys: the legacy categories (ms_category), then sentiment. */
+enum { KEY_SENTIMENT = MS_CAT_COUNT, N_KEYS };
+
+static const char *key_name(int key)
+{
+    return key == KEY_SENTIMENT ? "sentiment" : ms_category_label((ms_category)key);
+}
 
 static double key_value(const h_item *it, int key, int *has)
 {
     switch (key) {
-    case KEY_HOSTILITY:
+    case MS_CAT_HOSTILITY:
         *has = it->has_h && isfinite(it->hostility);
         return it->hostility;
-    case KEY_OFF_TOPIC:
+    case MS_CAT_OFF_TOPIC:
         *has = it->has_o && isfinite(it->off_topic);
         return it->off_topic;
     default:
@@ -283,10 +289,9 @@ static void snap(const char *s, size_t n, size_t *start, size_t *end)
 
 static const char *cat_class(const char *category)
 {
-    if (category && strcmp(category, "hostility") == 0)
-        return "hostility";
-    if (category && strcmp(category, "off_topic") == 0)
-        return "off-topic";
+    int legacy = ms_category_legacy(category);
+    if (legacy >= 0)
+        return ms_category_label((ms_category)legacy);
     if (category && strcmp(category, "deny") == 0)
         return "deny";
     return category ? "attribute" : "other"; /* insult, threat, a site's own... */
@@ -362,8 +367,8 @@ static int write_text(hw *w, const h_item *it)
 }
 
 /* "hostility 0.91" in the comment head, coloured past a threshold. */
-static void write_score(hw *w, const ms_html *h, const char *label, int has, double v,
-                        ms_category cat, const char *missing)
+static void write_score(hw *w, const ms_html *h, int has, double v, ms_category cat,
+                        const char *missing)
 {
     hw_s(w, "<span");
     if (has && isfinite(v) && v >= hw_threshold(h, cat, 1))
@@ -376,7 +381,7 @@ static void write_score(hw *w, const ms_html *h, const char *label, int has, dou
         hw_s(w, "\"");
     }
     hw_s(w, ">");
-    hw_s(w, label);
+    hw_s(w, ms_category_label(cat));
     hw_s(w, " <b>");
     if (has)
         hw_fixed(w, v, 2, 0, 0);
@@ -423,7 +428,7 @@ static void comment_open(hw *w, const ms_html *h, const tree *t, const size_t *r
     hw_int(w, (long long)(depth < HTML_MAX_INDENT ? depth : HTML_MAX_INDENT));
     for (int k = 0; k < N_KEYS; k++) {
         hw_s(w, ";--rank-");
-        hw_s(w, key_names[k]);
+        hw_s(w, key_name(k));
         hw_s(w, ":");
         hw_int(w, (long long)ranks[(size_t)k * n + i]);
     }
@@ -480,8 +485,8 @@ static void comment_head(hw *w, const ms_html *h, const tree *t, size_t i)
 static void comment_scores(hw *w, const ms_html *h, const h_item *it)
 {
     hw_s(w, "<span class=\"scores\">");
-    write_score(w, h, "hostility", it->has_h, it->hostility, MS_CAT_HOSTILITY, NULL);
-    write_score(w, h, "off-topic", it->has_o, it->off_topic, MS_CAT_OFF_TOPIC, it->off_missing);
+    write_score(w, h, it->has_h, it->hostility, MS_CAT_HOSTILITY, NULL);
+    write_score(w, h, it->has_o, it->off_topic, MS_CAT_OFF_TOPIC, it->off_missing);
     for (size_t k = 0; k < it->n_extra; k++) {
         /* the other categories: marked past the policy's thresholds (by
          * default they are only flagged) */
@@ -615,19 +620,17 @@ void hw_write_thread(hw *w, const ms_html *h, const size_t actions[3], int any_o
     }
     hw_s(w, "<span class=\"group\">Sort by</span>\n<input type=\"radio\" name=\"sort\" "
             "id=\"sort-thread\" checked><label for=\"sort-thread\">thread</label>\n");
-    static const char *const sort_labels[N_KEYS] = {"hostility \xe2\x86\x93",
-                                                    "off-topic \xe2\x86\x93",
-                                                    "sentiment \xe2\x86\x91"};
     for (int k = 0; k < N_KEYS; k++) {
-        if (k == KEY_OFF_TOPIC && !any_o)
+        if (k == MS_CAT_OFF_TOPIC && !any_o)
             continue;
         hw_s(w, "<input type=\"radio\" name=\"sort\" class=\"sort-key\" id=\"sort-");
-        hw_s(w, key_names[k]);
+        hw_s(w, key_name(k));
         hw_s(w, "\"><label for=\"sort-");
-        hw_s(w, key_names[k]);
+        hw_s(w, key_name(k));
         hw_s(w, "\">");
-        hw_s(w, sort_labels[k]);
-        hw_s(w, "</label>\n");
+        hw_s(w, key_name(k));
+        /* highest first; sentiment lowest first */
+        hw_s(w, k == KEY_SENTIMENT ? " \xe2\x86\x91</label>\n" : " \xe2\x86\x93</label>\n");
     }
     hw_s(w, "<p class=\"shown\" id=\"shown\" aria-live=\"polite\">");
     hw_int(w, (long long)n);

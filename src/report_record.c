@@ -13,17 +13,9 @@
  * carry "text" after "author". */
 #include "report_priv.h"
 #include "report_lang.h"
+#include "category.h"
 
 #include <string.h>
-
-static const struct {
-    unsigned bit;
-    const char *name;
-} flag_names[] = {
-    {MS_FLAG_HOSTILITY, "hostility"},
-    {MS_FLAG_OFF_TOPIC, "off_topic"},
-    {MS_FLAG_DENY, "deny"},
-};
 
 static const struct {
     unsigned bit;
@@ -34,36 +26,33 @@ static const struct {
     {MS_NOTE_TRUNCATED, "truncated"},
 };
 
+static void w_flag(wbuf *w, int *first, const char *name, const char *sep, int quote)
+{
+    if (!*first)
+        w_adds(w, sep);
+    *first = 0;
+    if (quote)
+        w_json_cstr(w, name);
+    else
+        w_adds(w, name);
+}
+
 /* The flagged categories' names (in the models' order), then "deny", each
  * quoted for JSON (quote 1) or as is, separated by sep. A result without
- * scores (built by hand) has its MS_FLAG_* bits named. */
+ * scores (built by hand) has its legacy categories' MS_FLAG_* bits named. */
 void w_flags(wbuf *w, const ms_result *res, const char *sep, int quote)
 {
     int first = 1;
-    for (size_t i = 0; i < res->n_scores; i++) {
-        if (!res->scores[i].flagged || !res->scores[i].category)
-            continue;
-        if (!first)
-            w_adds(w, sep);
-        first = 0;
-        if (quote)
-            w_json_cstr(w, res->scores[i].category);
-        else
-            w_adds(w, res->scores[i].category);
+    for (size_t i = 0; i < res->n_scores; i++)
+        if (res->scores[i].flagged && res->scores[i].category)
+            w_flag(w, &first, res->scores[i].category, sep, quote);
+    for (int c = 0; !res->n_scores && c < MS_CAT_COUNT; c++) {
+        const char *name = ms_category_name((ms_category)c);
+        if (res->flags & ms_category_flag(name))
+            w_flag(w, &first, name, sep, quote);
     }
-    for (size_t i = 0; i < COUNT_OF(flag_names); i++) {
-        if (res->n_scores && flag_names[i].bit != MS_FLAG_DENY)
-            continue;
-        if (res->flags & flag_names[i].bit) {
-            if (!first)
-                w_adds(w, sep);
-            first = 0;
-            if (quote)
-                w_json_cstr(w, flag_names[i].name);
-            else
-                w_adds(w, flag_names[i].name);
-        }
-    }
+    if (res->flags & MS_FLAG_DENY)
+        w_flag(w, &first, "deny", sep, quote);
 }
 
 /* The score of a category in a result (the legacy fields when it has no
@@ -71,15 +60,8 @@ void w_flags(wbuf *w, const ms_result *res, const char *sep, int quote)
 int score_of(const ms_result *res, const char *name, double *v)
 {
     if (!res->n_scores) {
-        if (strcmp(name, "hostility") == 0) {
-            *v = res->hostility;
-            return res->has_hostility;
-        }
-        if (strcmp(name, "off_topic") == 0) {
-            *v = res->off_topic;
-            return res->has_off_topic;
-        }
-        return 0;
+        int c = ms_category_legacy(name);
+        return c >= 0 && ms_result_legacy_score(res, (ms_category)c, v);
     }
     for (size_t i = 0; i < res->n_scores; i++) {
         if (res->scores[i].category && strcmp(res->scores[i].category, name) == 0) {
@@ -104,13 +86,12 @@ static void w_scores(wbuf *w, const ms_result *res)
             w_num(w, res->scores[i].score);
         }
     } else {
-        if (res->has_hostility) {
-            w_key(w, &first, "hostility");
-            w_num(w, res->hostility);
-        }
-        if (res->has_off_topic) {
-            w_key(w, &first, "off_topic");
-            w_num(w, res->off_topic);
+        for (int c = 0; c < MS_CAT_COUNT; c++) {
+            double v;
+            if (ms_result_legacy_score(res, (ms_category)c, &v)) {
+                w_key(w, &first, ms_category_name((ms_category)c));
+                w_num(w, v);
+            }
         }
     }
     if (!(res->notes & MS_NOTE_LANGUAGE)) { /* VADER's rules are English too */
@@ -208,7 +189,7 @@ static int off_topic_listed(const ms_result *res)
 {
     int listed = 0;
     for (size_t i = 0; i < res->n_scores; i++)
-        listed |= res->scores[i].category && strcmp(res->scores[i].category, "off_topic") == 0;
+        listed |= ms_category_legacy(res->scores[i].category) == MS_CAT_OFF_TOPIC;
     return listed;
 }
 
@@ -245,7 +226,7 @@ static size_t w_note_items(wbuf *w, const ms_result *res, note_style *ns)
             name = res->scores[i].category;
             why = res->scores[i].missing;
         } else if (!res->has_off_topic && !off_listed) {
-            name = "off_topic";
+            name = ms_category_name(MS_CAT_OFF_TOPIC);
             why = res->off_topic_missing;
         } else {
             break;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "category.h"
 #include "policy.h"
 
 #define POLICY_DATA MS_TEST_DATA "/policy"
@@ -57,6 +58,32 @@ static void test_names(void **state)
     assert_non_null(ms_strerror((ms_status)99));
     ms_free(NULL);
     ms_policy_free(NULL);
+}
+
+/* The one table of the legacy categories: what a name fills, the flag it
+ * sets, the HTML's label; any other name is data (MS_FLAG_OTHER, -1). */
+static void test_legacy_table(void **state)
+{
+    (void)state;
+    for (int c = 0; c < MS_CAT_COUNT; c++)
+        assert_int_equal(ms_category_legacy(ms_category_name((ms_category)c)), c);
+    assert_int_equal(ms_category_legacy_n("off_topics", 9), MS_CAT_OFF_TOPIC);
+    assert_int_equal(ms_category_legacy_n("hostility", 8), -1);
+    assert_int_equal(ms_category_legacy("insult"), -1);
+    assert_int_equal(ms_category_legacy(NULL), -1);
+    assert_int_equal(ms_category_flag("hostility"), MS_FLAG_HOSTILITY);
+    assert_int_equal(ms_category_flag("off_topic"), MS_FLAG_OFF_TOPIC);
+    assert_int_equal(ms_category_flag("threat"), MS_FLAG_OTHER);
+    assert_string_equal(ms_category_label(MS_CAT_OFF_TOPIC), "off-topic");
+    assert_string_equal(ms_category_label((ms_category)5), "other");
+    ms_result r;
+    memset(&r, 0, sizeof r);
+    r.off_topic = 0.25;
+    r.has_off_topic = 1;
+    double v = -1;
+    assert_false(ms_result_legacy_score(&r, MS_CAT_HOSTILITY, &v));
+    assert_true(ms_result_legacy_score(&r, MS_CAT_OFF_TOPIC, &v));
+    assert_true(v == 0.25);
 }
 
 static void test_default_values(void **state)
@@ -464,6 +491,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_language_and_unread),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_legacy_table),
         cmocka_unit_test(test_default_values),
         cmocka_unit_test(test_shipped_policy_matches_default),
         cmocka_unit_test(test_fixture_file),
