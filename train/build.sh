@@ -40,9 +40,11 @@
 #                      LDNOOBW list (civil-neg-clean)
 #     threat           ccs-threat-train and the civil negatives (85 positives: the figures
 #                      are on 37 held-out threats)
-#   Perspective's scale (issue 26): train/perspective_scale.py fits each TOXICITY (and
-#              SEVERE_TOXICITY) card's map from score to the share of raters on held-out
-#              rater-level rows (prepare.py's rater-*.jsonl) and writes it into the card
+#   Perspective's scale (issue 26): after each model is trained, train/perspective_scale.py
+#              (refit, below) fits its card's map from score to the share of raters on held-out
+#              rater-level rows (prepare.py's rater-*.jsonl, raters_lang.py's for pt) and writes
+#              it into the card, or says in the card that its attribute has no rater data in its
+#              language (the fallback); a retrained model is always refit
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=${1:-$here/../shared/data}
@@ -50,10 +52,13 @@ build=${2:-$here/build}
 prep=$build/train-data
 [ -x "$build/modscore" ] && [ -x "$build/train_spans" ] || { cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release && cmake --build "$build" -j"$(nproc)"; }
 python3 "$here/train/prepare.py" "$data" "$prep"
+python3 "$here/train/raters_lang.py" "$data" "$prep"
+refit() { python3 "$here/train/perspective_scale.py" "$build/modscore" "$here/models" "$prep" --write "$@"; }
 "$build/modscore" train --task hostility --seed 1 --models "$here/models" --out "$here/models/hostility" \
   --data "$prep/impermium-train.jsonl" --data "$prep/impermium-test.jsonl" \
   --data "$prep/olid-train.jsonl" \
   --augment "$here/train/identity/civil_train.jsonl"
+refit hostility
 "$build/modscore" train --task off-topic --seed 1 --models "$here/models" --out "$here/models/off_topic" \
   --data "$prep/semeval-train.jsonl" --data "$prep/semeval-test.jsonl" \
   --data "$prep/globe-train.jsonl" --data "$prep/globe-test.jsonl" \
@@ -71,9 +76,10 @@ for attr in insult profanity threat identity_attack; do
   # shellcheck disable=SC2086
   "$build/modscore" train --task "$attr" --seed 1 --models "$here/models" --out "$here/models/$attr" \
     --data "$prep/ccs-$attr-train.jsonl" $extra
+  refit "$attr"
 done
-
-python3 "$here/train/perspective_scale.py" "$build/modscore" "$here/models" "$prep" --write
 # Languages other than English (issue 21): models/LANG/CATEGORY, each from the pooled sets of
 # its language; which sets, labels and settings: train/build_languages.sh.
 "$here/train/build_languages.sh" "$data" "$build" "$here/models" "$prep/lang"
+# their maps (or fallbacks): every category, as each language's cards are new
+refit

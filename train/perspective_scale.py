@@ -1,31 +1,30 @@
 #!/usr/bin/env python3
-"""Fit each attribute model's map to Perspective's scale and write it into its card.
+"""Fit each model's map to Perspective's scale and write it into its card.
 
-Usage: train/perspective_scale.py MODSCORE MODELS_DIR PREP_DIR [--write] [--json]
-  PREP_DIR  train/prepare.py's output: rater-*.jsonl, {"text","share":{ATTRIBUTE: share}}, the
-            share of a comment's raters who marked it so, on rows no model is trained on
-            (prepare_more.raters says which)
+Usage: train/perspective_scale.py MODSCORE MODELS_DIR PREP_DIR [--write] [--json] [CATEGORY...]
+  PREP_DIR   rater-*.jsonl, {"text","share":{ATTRIBUTE: share},"lang"?}, the share of a
+             comment's raters who marked it so, on rows no shipped model is trained on
+             (prepare_more.raters and raters_lang.py say which; "lang" is "en" when absent)
+  CATEGORY   only the cards of these categories (every language's); default every card
 Perspective's number is the share of readers who would call a comment toxic (or an insult, a
-threat...); modscore's score is a probability calibrated on its own training mix. For every
-category whose card names a Perspective attribute with rater data, the rows are scored
-(`modscore score`), split by a stable hash of the text into a fit part (4 in 5) and a check
-part, and on the fit part the share is regressed on the score: the score's bins (fixed edges,
-merged until each holds 40 rows), each source weighing the same in total (so that no single
-corpus sets the scale), pooled adjacent violators for a non-decreasing share, and the bins'
-(mean score, share) as the knots of a piecewise-linear map from score 0 to 1. On the check
-part: a reliability table (mean predicted share against mean observed share, by predicted
-share) and, at Perspective thresholds 0.5, 0.7, 0.8 and 0.9, precision and recall against
-"most raters marked it" (share >= 0.5), for the score itself (before) and the map (after).
+threat...); modscore's score is a probability calibrated on its own training mix. The step is
+generic: for every card (MODELS_DIR/CATEGORY/card.json and MODELS_DIR/LANG/CATEGORY/card.json)
+whose "perspective_attribute" has rater rows in the card's language, the rows are scored by
+that card's model (`modscore score`, the language declared), split by a stable hash of the
+text into a fit part (4 in 5) and a check part, and on the fit part the share is regressed on
+the score: the score's bins (fixed edges, merged until each holds 40 rows), each source
+weighing the same in total (so that no single corpus sets the scale), pooled adjacent
+violators for a non-decreasing share, and the bins' (mean score, share) as the knots of a
+piecewise-linear map from score 0 to 1. On the check part: a reliability table (mean
+predicted share against mean observed share, by predicted share; before: the score itself)
+and, at Perspective thresholds 0.5, 0.7, 0.8 and 0.9, precision and recall against "most
+raters marked it" (share >= 0.5), for the score itself (before) and the map (after).
 --write puts {"score","share","fitted_on","check"} into the card as "perspective_scale"
-(card.c reads score and share; the rest is for people) for the attributes in WRITTEN, whose
-rater data is each rater's own judgement of the attribute: TOXICITY (C3's crowd level, the
-toxic-spans corpus's toxic / not toxic per annotator, Davidson's votes) and SEVERE_TOXICITY.
-For INSULT, IDENTITY_ATTACK, PROFANITY and THREAT the only rater-level data is the type of the
-spans each annotator marked, and an annotator types the kind that struck them most (an
-identity attack is often typed Insult): the share of annotators typing it undercounts the
-share who would call the comment so (fitted, such maps top out at 0.26-0.66 and no threshold
-from 0.7 would ever flag), so those cards keep modscore's own score; their figures are
-printed. --json prints each attribute's check as JSON. Only the standard library is used.
+(card.c reads score and share; the rest is for people). A card whose attribute has no rater
+rows in its language gets no map and says so ("perspective_scale_fallback"): its Perspective
+answer is the model's own calibrated probability, and the README says which answers those
+are. train/build.sh runs this after each model it trains (a retrained model is refit).
+--json prints each card's check as JSON. Only the standard library is used.
 """
 import glob
 import json
@@ -36,7 +35,6 @@ import sys
 EDGES = [0, .01, .02, .03, .05, .075, .1, .15, .2, .25, .3, .4, .5, .6, .7, .8, .9, .95, 1.0001]
 MIN_BIN = 40
 THRESHOLDS = (0.5, 0.7, 0.8, 0.9)
-WRITTEN = ("TOXICITY", "SEVERE_TOXICITY")
 
 
 def bucket(text):
@@ -52,18 +50,47 @@ def load(prep):
         src = os.path.basename(path)[6:-6]
         with open(path, encoding="utf-8") as f:
             rows += [dict(json.loads(l), source=src) for l in f]
+    for r in rows:
+        r.setdefault("lang", "en")
     return rows
 
 
-def score(modscore, models, rows, tmp):
-    with open(tmp, "w", encoding="utf-8") as f:
-        for i, r in enumerate(rows):
-            f.write(json.dumps({"id": str(i), "text": r["text"]}, ensure_ascii=False) + "\n")
-    out = subprocess.run([modscore, "score", "--models", models, "--format", "jsonl",
-                          "--output", "jsonl", tmp],
-                         check=True, capture_output=True, text=True).stdout.splitlines()
-    os.unlink(tmp)
-    return [json.loads(l)["scores"] for l in out]
+def cards(models, only):
+    """(path, card) of every card that names a Perspective attribute: MODELS/CAT and
+    MODELS/LANG/CAT, categories in only (all when empty)."""
+    out = []
+    for path in sorted(glob.glob(f"{models}/*/card.json") + glob.glob(f"{models}/*/*/card.json")):
+        with open(path, encoding="utf-8") as f:
+            card = json.load(f)
+        if card.get("perspective_attribute") and (not only or card.get("category") in only):
+            out.append((path, card))
+    return out
+
+
+def score(modscore, models, card, rows, tmp):
+    """The card's model's score of each row (None where it gave none: a row the language
+    routing sent to no model of the card's language). The rows are scored with the model
+    set (every directory of MODELS_DIR, linked) and the site's language set to the card's,
+    so that a row is read as that language unless it is decisively another."""
+    lang = card.get("language", "en")
+    os.makedirs(tmp)
+    try:
+        for name in os.listdir(models):
+            if name != "policy.json":
+                os.symlink(os.path.abspath(f"{models}/{name}"), f"{tmp}/{name}")
+        with open(f"{tmp}/policy.json", "w", encoding="utf-8") as f:
+            json.dump({"language": lang}, f)
+        with open(f"{tmp}/rows.jsonl", "w", encoding="utf-8") as f:
+            for i, r in enumerate(rows):
+                f.write(json.dumps({"id": str(i), "text": r["text"]}, ensure_ascii=False) + "\n")
+        out = subprocess.run([modscore, "score", "--models", tmp, "--quiet", "--format", "jsonl",
+                              "--output", "jsonl", f"{tmp}/rows.jsonl"],
+                             check=True, capture_output=True, text=True).stdout.splitlines()
+    finally:
+        for name in os.listdir(tmp):
+            os.unlink(f"{tmp}/{name}")
+        os.rmdir(tmp)
+    return [json.loads(l).get("scores", {}).get(card["category"]) for l in out]
 
 
 def pav(ys, ws):
@@ -140,71 +167,97 @@ def reliability(pred, obs, w):
     return out
 
 
+def check_of(rows, chk, raw, mapped, attr, sources):
+    obs = [rows[i]["share"][attr] for i in chk]
+    gold = [o >= 0.5 for o in obs]
+    csize = {}
+    for i in chk:
+        csize[rows[i]["source"]] = csize.get(rows[i]["source"], 0) + 1
+    w = [1.0 / csize[rows[i]["source"]] for i in chk]
+    return {"rows": len(chk), "sources": {s: csize.get(s, 0) for s in sources},
+            "majority_marked": sum(gold),
+            "weights": "each source the same in total",
+            "reliability": reliability(mapped, obs, w),
+            "reliability_before": reliability(raw, obs, w),
+            "before": [pr(raw, gold, w, t) for t in THRESHOLDS],
+            "after": [pr(mapped, gold, w, t) for t in THRESHOLDS]}
+
+
+def report(name, attr, pts, size, knots, check):
+    print(f"{name} ({attr}): {len(pts)} fit rows from {', '.join(sorted(size))}; "
+          f"knots {knots}")
+    print(f"  check: {check['rows']} rows, {check['majority_marked']} most raters marked")
+    for b, r in zip(check["before"], check["after"]):
+        print(f"  at {b['threshold']}: before P {b['precision']} R {b['recall']}"
+              f" | after P {r['precision']} R {r['recall']}")
+    for r in check["reliability"]:
+        print(f"  predicted {r['predicted'][0]}-{r['predicted'][1]}: {r['rows']} rows, "
+              f"mean predicted {r['mean_predicted']}, observed {r['mean_observed']}")
+
+
+def write_card(path, card):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(card, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def fit_card(modscore, models, path, card, rows, prep):
+    """Fits one card's map; returns (knots, check, fitted_on), or None without rater rows."""
+    attr, lang = card["perspective_attribute"], card.get("language", "en")
+    mine = [r for r in rows if r["lang"] == lang and attr in r["share"]]
+    if not mine:
+        return None
+    sc = score(modscore, models, card, mine, f"{prep}/rater-scoring.tmp")
+    idx = [i for i, v in enumerate(sc) if v is not None]
+    size = {}
+    for i in idx:
+        if bucket(mine[i]["text"]):
+            size[mine[i]["source"]] = size.get(mine[i]["source"], 0) + 1
+    pts = [(sc[i], mine[i]["share"][attr], 1.0 / size[mine[i]["source"]])
+           for i in idx if bucket(mine[i]["text"])]
+    if not pts:
+        return None
+    knots = fit(pts)
+    chk = [i for i in idx if not bucket(mine[i]["text"])]
+    raw = [sc[i] for i in chk]
+    check = check_of(mine, chk, raw, [apply(knots, v) for v in raw], attr, sorted(size))
+    report(os.path.relpath(os.path.dirname(path), models), attr, pts, size, knots, check)
+    fitted_on = (f"{len(pts)} rows with rater shares ({', '.join(sorted(size))}; 4 in 5 by "
+                 "text hash, each source weighing the same), train/perspective_scale.py")
+    return knots, check, fitted_on
+
+
+FALLBACK = ("no rater-level data for this attribute in this language: Perspective's answer is "
+            "the model's own calibrated probability (not a share of raters); "
+            "train/perspective_scale.py")
+
+
 def main():
     a = [x for x in sys.argv[1:] if not x.startswith("--")]
-    if len(a) != 3:
+    if len(a) < 3:
         sys.exit(__doc__)
-    modscore, models, prep = a
+    modscore, models, prep = a[:3]
     rows = load(prep)
-    scores = score(modscore, models, rows, f"{prep}/rater-all.tmp")
-    as_json = "--json" in sys.argv
-    for cat in sorted(os.listdir(models)):
-        path = f"{models}/{cat}/card.json"
-        if not os.path.isfile(path):
+    for path, card in cards(models, set(a[3:])):
+        got = fit_card(modscore, models, path, card, rows, prep)
+        if got and "--json" in sys.argv:
+            print(json.dumps({"card": path, "knots": got[0], "check": got[1]}))
+        if "--write" not in sys.argv:
             continue
-        with open(path, encoding="utf-8") as f:
-            card = json.load(f)
-        attr = card.get("perspective_attribute")
-        idx = [i for i, r in enumerate(rows) if attr in r["share"] and cat in scores[i]]
-        if not attr or not idx:
-            continue
-        size = {}
-        for i in idx:
-            if bucket(rows[i]["text"]):
-                size[rows[i]["source"]] = size.get(rows[i]["source"], 0) + 1
-        pts = [(scores[i][cat], rows[i]["share"][attr], 1.0 / size[rows[i]["source"]])
-               for i in idx if bucket(rows[i]["text"])]
-        knots = fit(pts)
-        chk = [i for i in idx if not bucket(rows[i]["text"])]
-        raw = [scores[i][cat] for i in chk]
-        mapped = [apply(knots, v) for v in raw]
-        obs = [rows[i]["share"][attr] for i in chk]
-        gold = [o >= 0.5 for o in obs]
-        csize = {}
-        for i in chk:
-            csize[rows[i]["source"]] = csize.get(rows[i]["source"], 0) + 1
-        w = [1.0 / csize[rows[i]["source"]] for i in chk]
-        check = {"rows": len(chk), "sources": {s: sum(1 for i in chk if rows[i]["source"] == s)
-                                              for s in sorted(size)},
-                 "majority_marked": sum(gold),
-                 "weights": "each source the same in total",
-                 "reliability": reliability(mapped, obs, w),
-                 "reliability_before": reliability(raw, obs, w),
-                 "before": [pr(raw, gold, w, t) for t in THRESHOLDS],
-                 "after": [pr(mapped, gold, w, t) for t in THRESHOLDS]}
-        print(f"{cat} ({attr}): {len(pts)} fit rows from {', '.join(sorted(size))}; "
-              f"knots {knots}")
-        print(f"  check: {len(chk)} rows, {sum(gold)} most raters marked")
-        for b, r in zip(check["before"], check["after"]):
-            print(f"  at {b['threshold']}: before P {b['precision']} R {b['recall']}"
-                  f" | after P {r['precision']} R {r['recall']}")
-        for r in check["reliability"]:
-            print(f"  predicted {r['predicted'][0]}-{r['predicted'][1]}: {r['rows']} rows, "
-                  f"mean predicted {r['mean_predicted']}, observed {r['mean_observed']}")
-        if as_json:
-            print(json.dumps({"category": cat, "knots": knots, "check": check}))
-        if "--write" in sys.argv and attr in WRITTEN:
-            card["perspective_scale"] = {
-                "score": [k[0] for k in knots], "share": [k[1] for k in knots],
-                "fitted_on": (f"{len(pts)} rows with rater shares ({', '.join(sorted(size))}; "
-                              "4 in 5 by text hash, each source weighing the same), "
-                              "train/perspective_scale.py"),
-                "check": check}
-            tmp = path + ".tmp"
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(card, f, indent=2, ensure_ascii=False)
-                f.write("\n")
-            os.replace(tmp, path)
+        if got:
+            knots, check, fitted_on = got
+            card.pop("perspective_scale_fallback", None)
+            card["perspective_scale"] = {"score": [k[0] for k in knots],
+                                         "share": [k[1] for k in knots],
+                                         "fitted_on": fitted_on, "check": check}
+        else:
+            print(f"{path}: {card['perspective_attribute']}: no rater rows in "
+                  f"{card.get('language', 'en')}, no map (the fallback)")
+            card.pop("perspective_scale", None)
+            card["perspective_scale_fallback"] = FALLBACK
+        write_card(path, card)
 
 
 if __name__ == "__main__":

@@ -175,6 +175,23 @@ def write_shares(path, rows):
             f.write(json.dumps({"text": text, "share": share}, ensure_ascii=False) + "\n")
 
 
+def kinds(n, tox, per):
+    """INSULT, THREAT, PROFANITY and IDENTITY_ATTACK shares of a Civil Comments post with n
+    annotators, tox of whom called it toxic, per[kind] of whom typed a span of that kind.
+    An annotator types each span with one kind (the one that struck them most), where
+    Perspective's raters answer each kind's question: the share typing a kind undercounts
+    (a threat worded as an insult is typed Insult; measured, most annotators typed Threat in
+    0.7 % of the posts, Identity attack in 2.1 %, Profane in 2.9 %, Insult in 47 %, and maps
+    fitted on that share topped out at 0.26-0.66). Read here: the kind most annotators typed is the kind the
+    toxic readers saw, so it counts every annotator who called the post toxic; another kind
+    counts in proportion to how often it was typed against the most-typed one:
+    tox / n * per[kind] / max(per). A post nobody typed is 0 for every kind."""
+    top = max(per.values())
+    names = {"insult": "INSULT", "threat": "THREAT", "profanity": "PROFANITY",
+             "identity_attack": "IDENTITY_ATTACK"}
+    return {a: (tox / n * per[k] / top if top else 0.0) for k, a in names.items()}
+
+
 def raters(out, ccs, c3rows, dav, olid_test_not):
     """Rater-level shares on rows no shipped model is trained on (Civil Comments' test split,
     C3's test articles, Davidson's held-out fifth, OLID's test NOT at 0). C3 has only the mean level of
@@ -182,9 +199,8 @@ def raters(out, ccs, c3rows, dav, olid_test_not):
     so the share is (mean - 1) / 2 clipped to [0, 1], and the severe share (mean - 2) / 2."""
     c = lambda v: max(0.0, min(1.0, v))  # noqa: E731
     write_shares(f"{out}/rater-ccs.jsonl", [
-        (t, {"TOXICITY": tox / n, "INSULT": p["insult"] / n, "THREAT": p["threat"] / n,
-             "PROFANITY": p["profanity"] / n, "IDENTITY_ATTACK": p["identity_attack"] / n,
-             "SEVERE_TOXICITY": max(p["threat"], p["identity_attack"]) / n})
+        (t, dict(kinds(n, tox, p), TOXICITY=tox / n,
+                 SEVERE_TOXICITY=max(p["threat"], p["identity_attack"]) / n))
         for t, n, tox, p, test in ccs if test])
     write_shares(f"{out}/rater-c3.jsonl", [
         (t, {"TOXICITY": c((m - 1) / 2), "SEVERE_TOXICITY": c((m - 2) / 2)})
