@@ -314,6 +314,170 @@ static void decisions(const ms_linear *lin, const tok_rows *r, const size_t *pos
             dec[i] = ms_linear_decision(lin, &r->x[i]);
 }
 
+/* What the search chose: C, the dev part's sigmoid (a, b) and the
+ * decoding, with the dev part's mean byte F1 under them. */
+typedef struct span_choice {
+    double f1, c, a, b;
+    decode_params dp;
+} span_choice;
+
+/* The search's data and scratch: the posts in a seeded order (the dev
+ * part last), the fit part's token rows, and per token row their decision
+ * values, probabilities and labels; mask, one post's bytes. */
+typedef struct span_search {
+    ms_spans_work *w;
+    const ms_spans_set *set;
+    const tok_rows *r;
+    size_t *order;
+    const size_t *dev;
+    size_t n_dev;
+    size_t *rows;
+    size_t n_rows;
+    double *dec, *prob;
+    int8_t *ydev;
+    uint8_t *mask;
+} span_search;
+
+/* Allocates s's scratch for s->set and s->r. MS_OK or MS_ERR_NOMEM. */
+static ms_status search_alloc(span_search *s)
+{
+    size_t n = s->r->n ? s->r->n : 1, max_len = 1;
+    for (size_t i = 0; i < s->set->n; i++)
+        if (s->set->items[i].len > max_len)
+            max_len = s->set->items[i].len;
+    s->order = malloc(s->set->n * sizeof *s->order);
+    s->dec = calloc(n, sizeof *s->dec);
+    s->prob = calloc(n, sizeof *s->prob);
+    s->rows = malloc(n * sizeof *s->rows);
+    s->mask = malloc(max_len);
+    s->ydev = malloc(n);
+    return s->order && s->dec && s->prob && s->rows && s->mask && s->ydev ? MS_OK
+                                                                           : MS_ERR_NOMEM;
+}
+
+static void search_free(span_search *s)
+{
+    free(s->order);
+    free(s->dec);
+    free(s->prob);
+    free(s->rows);
+    free(s->mask);
+    free(s->ydev);
+    ms_spans_work_free(s->w);
+}
+
+/* The posts in a seeded order: the last share of them is the dev part. */
+static void shuffle_posts(size_t *order, size_t n, uint64_t seed)
+{
+    uint64_t rng = seed;
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = n - 1; i > 0; i--) {
+        size_t j = (size_t)(ms_random_next(&rng) % (i + 1));
+        size_t tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+    }
+}
+
+/* Every decoding setting on the dev part's probabilities s->prob, found
+ * under C c and the sigmoid (a, b); *best keeps the best so far. */
+static void try_decodings(span_search *s, double c, double a, double b, span_choice *best)
+{
+    static const double gates[] = {0, 0.3, 0.4, 0.5, 0.6};
+    static const double fills[] = {2, 0.2, 0.1, 0.05};
+    static const double rescues[] = {2, 0, 0.05, 0.1, 0.15, 0.2};
+    for (double thr = 0.15; thr < 0.751; thr += 0.025)
+        for (size_t gi = 0; gi < sizeof gates / sizeof *gates; gi++)
+            for (size_t fi = 0; fi < sizeof fills / sizeof *fills; fi++)
+                for (size_t ri = 0; ri < sizeof rescues / sizeof *rescues; ri++) {
+                    decode_params dp = {thr, gates[gi], fills[fi], rescues[ri]};
+                    if ((dp.gate > 0 && dp.gate <= thr) || (dp.fill < 1 && dp.fill >= thr) ||
+                        (dp.rescue < 1 && (dp.rescue >= thr || dp.gate > 0)))
+                        continue; /* the same as a setting tried already */
+                    double f1 = mean_f1(s->w, s->set, s->r, s->dev, s->n_dev, s->prob, &dp,
+                                        s->mask);
+                    if (f1 > best->f1)
+                        *best = (span_choice){f1, c, a, b, dp};
+                }
+}
+
+/* One point of the grid: the model fitted on the fit part's rows at C
+ * fp->c, Platt's sigmoid on the dev part's decision values, then every
+ * decoding of the dev part's probabilities. */
+static ms_status try_c(span_search *s, const ms_problem *all, const ms_fit_params *fp,
+                       span_choice *best, ms_error *err)
+{
+    const tok_rows *r = s->r;
+    ms_linear lin = {0};
+    ms_status st = ms_linear_fit(all, s->rows, s->n_rows, fp, &lin);
+    if (st != MS_OK)
+        return ms_fail(err, st, "", 0, 0, "fit at C=%g: %s", fp->c, ms_strerror(st));
+    decisions(&lin, r, s->dev, s->n_dev, s->dec);
+    size_t nd = 0;
+    for (size_t q = 0; q < s->n_dev; q++)
+        for (size_t i = r->post_first[s->dev[q]]; i < r->post_first[s->dev[q] + 1]; i++) {
+            s->prob[nd] = s->dec[i];
+            s->ydev[nd++] = r->y[i];
+        }
+    double a = 0, b = 0;
+    st = ms_platt_fit(s->prob, s->ydev, nd, &a, &b);
+    if (st != MS_OK) {
+        free(lin.w);
+        return ms_fail(err, st, "", 0, 0, "calibration: %s", ms_strerror(st));
+    }
+    lin.prob_a = a;
+    lin.prob_b = b;
+    for (size_t q = 0; q < s->n_dev; q++)
+        for (size_t i = r->post_first[s->dev[q]]; i < r->post_first[s->dev[q] + 1]; i++)
+            s->prob[i] = ms_linear_probability(&lin, s->dec[i]);
+    free(lin.w);
+    try_decodings(s, fp->c, a, b, best);
+    return MS_OK;
+}
+
+/* The span model's card: the choice, the data's hash and size, the dev
+ * part's size and what the features are. NULL when out of memory. */
+static json_t *spans_card(const ms_spans_set *set, const tok_rows *r, int bits, size_t pos,
+                          double share, size_t n_dev, const span_choice *best,
+                          const char *host)
+{
+    uint64_t dh = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        dh = ms_hash64(set->items[i].text, set->items[i].len, dh);
+        dh = ms_hash64(set->items[i].spans, set->items[i].n_spans * 2 * sizeof(uint32_t), dh);
+    }
+    char hex[17], date[16], version[64];
+    ms_hex64(dh, hex);
+    time_t now = time(NULL);
+    struct tm tmv;
+    gmtime_r(&now, &tmv);
+    strftime(date, sizeof date, "%Y%m%d", &tmv);
+    snprintf(version, sizeof version, "spans-%s-%.8s", date, hex);
+    json_t *card = json_pack(
+        "{s:i, s:s, s:s, s:s, s:i, s:f, s:f, s:s?, s:{s:s, s:I, s:I, s:I}, s:{s:f, s:I, s:f}, "
+        "s:s, s:s}",
+        "format", SPANS_FORMAT, "task", "spans", "version", version, "model",
+        "token-level L2 logistic regression (dual coordinate descent), a libsvm linear model",
+        "hash_bits", bits, "threshold", best->dp.threshold, "c", best->c, "hostility_version",
+        host, "data", "hash", hex, "posts", (json_int_t)set->n, "tokens", (json_int_t)r->n,
+        "marked_tokens", (json_int_t)pos, "dev", "share", share, "posts", (json_int_t)n_dev,
+        "byte_f1", best->f1, "features",
+        "per token: folded form, neighbours (2 each side, and the bigrams with each), "
+        "3-4 byte prefixes and suffixes, length, shape flags, profanity/insult list, AFINN and "
+        "VADER valence (its own and its neighbours'), its contribution w_j*x_j to the hostility "
+        "decision value and that summed over its repeats (binned and as values), a "
+        "second-person word within 3 tokens",
+        "labels", "a token is marked when any of its bytes is in a gold span; runs of marked "
+        "tokens are one span");
+    if (card) {
+        json_object_set_new(card, "gate", json_real(best->dp.gate));
+        json_object_set_new(card, "fill", json_real(best->dp.fill));
+        json_object_set_new(card, "rescue", json_real(best->dp.rescue));
+    }
+    return card;
+}
+
 ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set *set,
                          const ms_spans_options *opt, const char *out_dir, ms_error *err)
 {
@@ -331,41 +495,23 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
     if (cst != MS_OK)
         return cst;
     double t0 = ms_now();
-    ms_spans_work *w = NULL;
     tok_rows r = {0};
+    span_search s = {.set = set, .r = &r};
     ms_status st = build_rows(sc, lx, set, bits, &r);
-    size_t *order = malloc(set->n * sizeof *order);
-    double *dec = calloc(r.n ? r.n : 1, sizeof *dec), *prob = calloc(r.n ? r.n : 1, sizeof *prob);
-    size_t *rows = malloc((r.n ? r.n : 1) * sizeof *rows);
-    size_t max_len = 1;
-    for (size_t i = 0; i < set->n; i++)
-        if (set->items[i].len > max_len)
-            max_len = set->items[i].len;
-    uint8_t *mask = malloc(max_len);
-    int8_t *ydev = malloc(r.n ? r.n : 1);
-    if (st == MS_OK && (!order || !dec || !prob || !rows || !mask || !ydev))
-        st = MS_ERR_NOMEM;
+    ms_status ast = search_alloc(&s);
+    if (st == MS_OK)
+        st = ast;
     if (st != MS_OK) {
         st = ms_fail(err, st, "", 0, 0, "token features: %s", ms_strerror(st));
         goto out;
     }
-    /* posts in a seeded order: the last share of them is the dev part */
-    uint64_t rng = opt->seed ? opt->seed : 1;
-    for (size_t i = 0; i < set->n; i++)
-        order[i] = i;
-    for (size_t i = set->n - 1; i > 0; i--) {
-        size_t j = (size_t)(ms_random_next(&rng) % (i + 1));
-        size_t tmp = order[i];
-        order[i] = order[j];
-        order[j] = tmp;
-    }
-    size_t n_dev = (size_t)((double)set->n * share);
-    size_t n_fit = set->n - n_dev;
-    const size_t *dev = order + n_fit;
-    size_t n_rows = 0, pos = 0;
+    shuffle_posts(s.order, set->n, opt->seed ? opt->seed : 1);
+    s.n_dev = (size_t)((double)set->n * share);
+    size_t n_fit = set->n - s.n_dev, pos = 0;
+    s.dev = s.order + n_fit;
     for (size_t q = 0; q < n_fit; q++)
-        for (size_t i = r.post_first[order[q]]; i < r.post_first[order[q] + 1]; i++)
-            rows[n_rows++] = i;
+        for (size_t i = r.post_first[s.order[q]]; i < r.post_first[s.order[q] + 1]; i++)
+            s.rows[s.n_rows++] = i;
     for (size_t i = 0; i < r.n; i++)
         pos += r.y[i] == 1;
     if (!opt->quiet)
@@ -376,112 +522,34 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
     fp.weight_pos = fp.weight_neg = 1;
     fp.loss = MS_LOSS_LOGISTIC;
     fp.seed = opt->seed ? opt->seed : 1;
-    double best_f1 = -1, best_c = grid[0], best_a = 0, best_b = 0;
-    decode_params best = {0.5, 0, 2, 2};
-    if (ms_spans_work_new(&w) != MS_OK) {
+    span_choice best = {-1, grid[0], 0, 0, {0.5, 0, 2, 2}};
+    if (ms_spans_work_new(&s.w) != MS_OK) {
         st = ms_fail(err, MS_ERR_NOMEM, "", 0, 0, "out of memory");
         goto out;
     }
     for (size_t g = 0; g < n_grid; g++) {
-        ms_linear lin = {0};
         fp.c = grid[g];
-        st = ms_linear_fit(&prob_all, rows, n_rows, &fp, &lin);
-        if (st != MS_OK) {
-            st = ms_fail(err, st, "", 0, 0, "fit at C=%g: %s", grid[g], ms_strerror(st));
+        if ((st = try_c(&s, &prob_all, &fp, &best, err)) != MS_OK)
             goto out;
-        }
-        decisions(&lin, &r, dev, n_dev, dec);
-        /* Platt's sigmoid on the dev part's decision values */
-        size_t nd = 0;
-        for (size_t q = 0; q < n_dev; q++)
-            for (size_t i = r.post_first[dev[q]]; i < r.post_first[dev[q] + 1]; i++) {
-                prob[nd] = dec[i];
-                ydev[nd++] = r.y[i];
-            }
-        double a = 0, b = 0;
-        st = ms_platt_fit(prob, ydev, nd, &a, &b);
-        if (st != MS_OK) {
-            free(lin.w);
-            st = ms_fail(err, st, "", 0, 0, "calibration: %s", ms_strerror(st));
-            goto out;
-        }
-        lin.prob_a = a;
-        lin.prob_b = b;
-        for (size_t q = 0; q < n_dev; q++)
-            for (size_t i = r.post_first[dev[q]]; i < r.post_first[dev[q] + 1]; i++)
-                prob[i] = ms_linear_probability(&lin, dec[i]);
-        static const double gates[] = {0, 0.3, 0.4, 0.5, 0.6};
-        static const double fills[] = {2, 0.2, 0.1, 0.05};
-        static const double rescues[] = {2, 0, 0.05, 0.1, 0.15, 0.2};
-        for (double thr = 0.15; thr < 0.751; thr += 0.025)
-            for (size_t gi = 0; gi < sizeof gates / sizeof *gates; gi++)
-                for (size_t fi = 0; fi < sizeof fills / sizeof *fills; fi++)
-                for (size_t ri = 0; ri < sizeof rescues / sizeof *rescues; ri++) {
-                    decode_params dp = {thr, gates[gi], fills[fi], rescues[ri]};
-                    if ((dp.gate > 0 && dp.gate <= thr) || (dp.fill < 1 && dp.fill >= thr) ||
-                        (dp.rescue < 1 && (dp.rescue >= thr || dp.gate > 0)))
-                        continue; /* the same as a setting tried already */
-                    double f1 = mean_f1(w, set, &r, dev, n_dev, prob, &dp, mask);
-                    if (f1 > best_f1) {
-                        best_f1 = f1;
-                        best_c = grid[g];
-                        best = dp;
-                        best_a = a;
-                        best_b = b;
-                    }
-                }
         if (!opt->quiet)
             fprintf(stderr,
                     "spans: C=%g: dev byte F1 so far %.4f (C=%g, threshold %.3f, gate %.2f, "
                     "fill %.2f, rescue %.2f); %.1f s\n",
-                    grid[g], best_f1, best_c, best.threshold, best.gate, best.fill, best.rescue,
-                    ms_now() - t0);
-        free(lin.w);
+                    grid[g], best.f1, best.c, best.dp.threshold, best.dp.gate, best.dp.fill,
+                    best.dp.rescue, ms_now() - t0);
     }
     /* the model: every post, at the chosen C, with the dev part's sigmoid */
     ms_linear final = {0};
-    fp.c = best_c;
+    fp.c = best.c;
     st = ms_linear_fit(&prob_all, NULL, r.n, &fp, &final);
     if (st != MS_OK) {
         st = ms_fail(err, st, "", 0, 0, "final fit: %s", ms_strerror(st));
         goto out;
     }
-    final.prob_a = best_a;
-    final.prob_b = best_b;
-    uint64_t dh = 0;
-    for (size_t i = 0; i < set->n; i++) {
-        dh = ms_hash64(set->items[i].text, set->items[i].len, dh);
-        dh = ms_hash64(set->items[i].spans, set->items[i].n_spans * 2 * sizeof(uint32_t), dh);
-    }
-    char hex[17], date[16], version[64];
-    ms_hex64(dh, hex);
-    time_t now = time(NULL);
-    struct tm tmv;
-    gmtime_r(&now, &tmv);
-    strftime(date, sizeof date, "%Y%m%d", &tmv);
-    snprintf(version, sizeof version, "spans-%s-%.8s", date, hex);
-    const char *host = ms_scorer_hostility_version(sc);
-    json_t *card = json_pack(
-        "{s:i, s:s, s:s, s:s, s:i, s:f, s:f, s:s?, s:{s:s, s:I, s:I, s:I}, s:{s:f, s:I, s:f}, "
-        "s:s, s:s}",
-        "format", SPANS_FORMAT, "task", "spans", "version", version, "model",
-        "token-level L2 logistic regression (dual coordinate descent), a libsvm linear model",
-        "hash_bits", bits, "threshold", best.threshold, "c", best_c, "hostility_version", host,
-        "data", "hash", hex, "posts", (json_int_t)set->n, "tokens", (json_int_t)r.n,
-        "marked_tokens", (json_int_t)pos, "dev", "share", share, "posts", (json_int_t)n_dev,
-        "byte_f1", best_f1, "features",
-        "per token: folded form, neighbours (2 each side, and the bigrams with each), "
-        "3-4 byte prefixes and suffixes, length, shape flags, profanity/insult list, AFINN and "
-        "VADER valence (its own and its neighbours'), its contribution w_j*x_j to the hostility "
-        "decision value and that summed over its repeats (binned and as values), a "
-        "second-person word within 3 tokens",
-        "labels", "a token is marked when any of its bytes is in a gold span; runs of marked "
-        "tokens are one span");
-    if (card) {
-        json_object_set_new(card, "gate", json_real(best.gate));
-        json_object_set_new(card, "fill", json_real(best.fill));
-        json_object_set_new(card, "rescue", json_real(best.rescue));
-    }
+    final.prob_a = best.a;
+    final.prob_b = best.b;
+    json_t *card = spans_card(set, &r, bits, pos, share, s.n_dev, &best,
+                              ms_scorer_hostility_version(sc));
     if (!card) {
         free(final.w);
         st = ms_fail(err, MS_ERR_NOMEM, out_dir, 0, 0, "out of memory");
@@ -490,17 +558,11 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
     st = write_dir(out_dir, &final, bits, card, err);
     if (!opt->quiet && st == MS_OK)
         fprintf(stderr, "spans: wrote %s (C=%g, threshold %.3f, dev byte F1 %.4f); %.1f s\n",
-                out_dir, best_c, best.threshold, best_f1, ms_now() - t0);
+                out_dir, best.c, best.dp.threshold, best.f1, ms_now() - t0);
     json_decref(card);
     free(final.w);
 out:
-    free(order);
-    free(dec);
-    free(prob);
-    free(rows);
-    free(mask);
-    free(ydev);
-    ms_spans_work_free(w);
+    search_free(&s);
     tok_rows_clear(&r);
     return st;
 }
