@@ -135,92 +135,99 @@ static const char *const linkbait[][3] = {
     {"per", "hour", NULL}, {"work", "from", "home"}, {"buy", "now", NULL},
 };
 
-ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
+/* The article's bag, tokenised and weighted once per article (cached by
+ * its address and hash). */
+static ms_status article_bag(ms_featurizer *f, const ms_idf *idf, const ms_article *a)
+{
+    uint64_t h = article_hash(a);
+    if (f->cached_article == a && f->cached_article_hash == h)
+        return MS_OK;
+    ms_buf b = {0};
+    unsigned notes = 0;
+    ms_status rc = article_text(a, &b);
+    if (rc == MS_OK)
+        rc = ms_tokenize_fold(b.data, b.len, f->lx, f->cfg->fold, &f->ctx_tok, &notes);
+    if (rc == MS_OK)
+        rc = context_bag(f, idf, &f->ctx_tok, &f->article_words, &f->n_article_words,
+                         &f->article_words_cap, &f->article_vec, &f->article_vec_cap);
+    ms_buf_free(&b);
+    f->cached_article = rc == MS_OK ? a : NULL;
+    f->cached_article_hash = h;
+    return rc;
+}
+
+/* The comment (its bag cw, cv of ncw words) against its article: cosine,
+ * the share of its content words and of its names found in the article
+ * (again in the _LONG features for a long article). */
+static ms_status article_features(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
+                                  const uint32_t *cw, const double *cv, size_t ncw)
 {
     ms_context_stats *st = &f->stats;
-    memset(st, 0, sizeof *st);
     double *d = f->dense;
     const ms_tokens *t = &f->tok;
-    /* the comment's own bag */
-    uint32_t *cw = NULL;
-    double *cv = NULL;
-    size_t ncw = 0, cwcap = 0, cvcap = 0;
-    if (context_bag(f, idf, t, &cw, &ncw, &cwcap, &cv, &cvcap) != MS_OK) {
-        free(cw);
-        free(cv);
-        return MS_ERR_NOMEM;
-    }
-    ms_status rc = MS_OK;
-    if (in->article) {
-        uint64_t h = article_hash(in->article);
-        if (f->cached_article != in->article || f->cached_article_hash != h) {
-            ms_buf b = {0};
-            unsigned notes = 0;
-            rc = article_text(in->article, &b);
-            if (rc == MS_OK)
-                rc = ms_tokenize_fold(b.data, b.len, f->lx, f->cfg->fold, &f->ctx_tok, &notes);
-            if (rc == MS_OK)
-                rc = context_bag(f, idf, &f->ctx_tok, &f->article_words, &f->n_article_words,
-                                 &f->article_words_cap, &f->article_vec, &f->article_vec_cap);
-            ms_buf_free(&b);
-            f->cached_article = rc == MS_OK ? in->article : NULL;
-            f->cached_article_hash = h;
-        }
-        if (rc == MS_OK) {
-            st->has_article = 1;
-            d[MS_DENSE_COS_ARTICLE] = st->cos_article =
-                bag_cosine(cw, cv, ncw, f->article_words, f->article_vec, f->n_article_words);
-            size_t named = 0, named_hit = 0;
-            for (size_t i = 0; i < t->n; i++) {
-                const char *w = ms_token_text(t, i);
-                size_t n = t->tok[i].fold_len;
-                uint32_t key = word_bucket(f, w, n);
-                int in_article = bag_has(f->article_words, f->n_article_words, key);
-                if (content_word(w, n)) {
-                    st->content_words++;
-                    st->shared_words += in_article;
-                }
-                if (t->tok[i].flags & (MS_TOK_CAPITALISED | MS_TOK_NUMBER) && n >= 2) {
-                    named++;
-                    named_hit += in_article;
-                }
-            }
-            d[MS_DENSE_SHARE_IN_ARTICLE] =
-                st->content_words ? (double)st->shared_words / (double)st->content_words : 0;
-            d[MS_DENSE_NAMED_OVERLAP] = named ? (double)named_hit / (double)named : 0;
-            if (f->n_article_words >= LONG_ARTICLE_WORDS) {
-                d[MS_DENSE_COS_ARTICLE_LONG] = d[MS_DENSE_COS_ARTICLE];
-                d[MS_DENSE_SHARE_IN_ARTICLE_LONG] = d[MS_DENSE_SHARE_IN_ARTICLE];
-                d[MS_DENSE_NAMED_OVERLAP_LONG] = d[MS_DENSE_NAMED_OVERLAP];
-            }
-        }
-    }
-    if (rc == MS_OK && in->parent_text) {
-        uint32_t *pw = NULL;
-        double *pv = NULL;
-        size_t npw = 0, pwcap = 0, pvcap = 0;
-        unsigned notes = 0;
-        /* the parent is tokenised into ctx_tok: the article's bag is cached */
-        rc = ms_tokenize_fold(in->parent_text, in->parent_len, f->lx, f->cfg->fold, &f->ctx_tok, &notes);
-        if (rc == MS_OK)
-            rc = context_bag(f, idf, &f->ctx_tok, &pw, &npw, &pwcap, &pv, &pvcap);
-        if (rc == MS_OK) {
-            st->has_parent = 1;
-            d[MS_DENSE_COS_PARENT] = st->cos_parent = bag_cosine(cw, cv, ncw, pw, pv, npw);
-            d[MS_DENSE_HAS_PARENT] = 1;
-        }
-        free(pw);
-        free(pv);
-    }
-    free(cw);
-    free(cv);
+    ms_status rc = article_bag(f, idf, in->article);
     if (rc != MS_OK)
         return rc;
-    d[MS_DENSE_LENGTH] = fmin(1.0, log1p((double)t->n) / log1p(500.0));
-    if (in->author && in->article && in->article->author && *in->author &&
-        strcmp(in->author, in->article->author) == 0)
-        d[MS_DENSE_BY_ARTICLE_AUTHOR] = st->by_article_author = 1;
-    d[MS_DENSE_QUESTION] = memchr(in->text, '?', in->len) != NULL;
+    st->has_article = 1;
+    d[MS_DENSE_COS_ARTICLE] = st->cos_article =
+        bag_cosine(cw, cv, ncw, f->article_words, f->article_vec, f->n_article_words);
+    size_t named = 0, named_hit = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const char *w = ms_token_text(t, i);
+        size_t n = t->tok[i].fold_len;
+        uint32_t key = word_bucket(f, w, n);
+        int in_article = bag_has(f->article_words, f->n_article_words, key);
+        if (content_word(w, n)) {
+            st->content_words++;
+            st->shared_words += in_article;
+        }
+        if (t->tok[i].flags & (MS_TOK_CAPITALISED | MS_TOK_NUMBER) && n >= 2) {
+            named++;
+            named_hit += in_article;
+        }
+    }
+    d[MS_DENSE_SHARE_IN_ARTICLE] =
+        st->content_words ? (double)st->shared_words / (double)st->content_words : 0;
+    d[MS_DENSE_NAMED_OVERLAP] = named ? (double)named_hit / (double)named : 0;
+    if (f->n_article_words >= LONG_ARTICLE_WORDS) {
+        d[MS_DENSE_COS_ARTICLE_LONG] = d[MS_DENSE_COS_ARTICLE];
+        d[MS_DENSE_SHARE_IN_ARTICLE_LONG] = d[MS_DENSE_SHARE_IN_ARTICLE];
+        d[MS_DENSE_NAMED_OVERLAP_LONG] = d[MS_DENSE_NAMED_OVERLAP];
+    }
+    return MS_OK;
+}
+
+/* The comment (its bag cw, cv of ncw words) against the comment it
+ * answers: cosine. */
+static ms_status parent_features(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
+                                 const uint32_t *cw, const double *cv, size_t ncw)
+{
+    uint32_t *pw = NULL;
+    double *pv = NULL;
+    size_t npw = 0, pwcap = 0, pvcap = 0;
+    unsigned notes = 0;
+    /* the parent is tokenised into ctx_tok: the article's bag is cached */
+    ms_status rc = ms_tokenize_fold(in->parent_text, in->parent_len, f->lx, f->cfg->fold,
+                                    &f->ctx_tok, &notes);
+    if (rc == MS_OK)
+        rc = context_bag(f, idf, &f->ctx_tok, &pw, &npw, &pwcap, &pv, &pvcap);
+    if (rc == MS_OK) {
+        f->stats.has_parent = 1;
+        f->stats.cos_parent = bag_cosine(cw, cv, ncw, pw, pv, npw);
+        f->dense[MS_DENSE_COS_PARENT] = f->stats.cos_parent;
+        f->dense[MS_DENSE_HAS_PARENT] = 1;
+    }
+    free(pw);
+    free(pv);
+    return rc;
+}
+
+/* Links and link-bait phrases ("check out", "work from home"), each a
+ * dense hit on its token. */
+static ms_status link_features(ms_featurizer *f)
+{
+    ms_context_stats *st = &f->stats;
+    const ms_tokens *t = &f->tok;
     for (size_t i = 0; i < t->n; i++) {
         if (t->tok[i].flags & MS_TOK_URL) {
             st->links++;
@@ -242,9 +249,41 @@ ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *
             }
         }
     }
-    d[MS_DENSE_LINKS] = squash((double)st->links, 1);
-    d[MS_DENSE_LINKBAIT] = squash((double)st->linkbait, 1);
+    f->dense[MS_DENSE_LINKS] = squash((double)st->links, 1);
+    f->dense[MS_DENSE_LINKBAIT] = squash((double)st->linkbait, 1);
     return MS_OK;
+}
+
+ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
+{
+    ms_context_stats *st = &f->stats;
+    memset(st, 0, sizeof *st);
+    double *d = f->dense;
+    const ms_tokens *t = &f->tok;
+    /* the comment's own bag */
+    uint32_t *cw = NULL;
+    double *cv = NULL;
+    size_t ncw = 0, cwcap = 0, cvcap = 0;
+    if (context_bag(f, idf, t, &cw, &ncw, &cwcap, &cv, &cvcap) != MS_OK) {
+        free(cw);
+        free(cv);
+        return MS_ERR_NOMEM;
+    }
+    ms_status rc = MS_OK;
+    if (in->article)
+        rc = article_features(f, idf, in, cw, cv, ncw);
+    if (rc == MS_OK && in->parent_text)
+        rc = parent_features(f, idf, in, cw, cv, ncw);
+    free(cw);
+    free(cv);
+    if (rc != MS_OK)
+        return rc;
+    d[MS_DENSE_LENGTH] = fmin(1.0, log1p((double)t->n) / log1p(500.0));
+    if (in->author && in->article && in->article->author && *in->author &&
+        strcmp(in->author, in->article->author) == 0)
+        d[MS_DENSE_BY_ARTICLE_AUTHOR] = st->by_article_author = 1;
+    d[MS_DENSE_QUESTION] = memchr(in->text, '?', in->len) != NULL;
+    return link_features(f);
 }
 
 const ms_context_stats *ms_features_context(const ms_featurizer *f) { return &f->stats; }
