@@ -449,3 +449,29 @@ void ms_modeldir_discard(const char *tmp)
     if (tmp)
         clear_marked(tmp);
 }
+
+ms_status ms_modeldir_write_svm(const char *tmp, const ms_linear *lin, json_t *card,
+                                ms_buf *path, uint64_t *hash, ms_error *err)
+{
+    ms_linear *trimmed = NULL;
+    path->len = 0;
+    if (ms_buf_printf(path, "%s/model.svm", tmp) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, tmp, 0, 0, "out of memory");
+    ms_status st = ms_modeldir_trimmed(lin, card, &trimmed, err);
+    if (st == MS_OK)
+        st = ms_linear_write_libsvm(trimmed, path->data, err);
+    ms_linear_free(trimmed);
+    if (st == MS_OK)
+        st = ms_card_file_hash(path->data, hash, err);
+    return st;
+}
+
+ms_status ms_modeldir_finish(char *tmp, const char *out, ms_status st, ms_error *err)
+{
+    if (st == MS_OK)
+        st = ms_modeldir_publish(tmp, out, err);
+    if (st != MS_OK)
+        ms_modeldir_discard(tmp);
+    free(tmp);
+    return st;
+}

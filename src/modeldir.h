@@ -27,6 +27,7 @@
 
 #include "model.h"
 #include "modscore.h"
+#include "util.h"
 
 #include <jansson.h>
 
@@ -48,6 +49,17 @@ ms_status ms_modeldir_write_card(const char *tmp, json_t *card, ms_error *err);
  * ms_linear_free). */
 ms_status ms_modeldir_trimmed(const ms_linear *lin, json_t *card, ms_linear **trimmed,
                               ms_error *err);
+
+/* Writes tmp/model.svm in libsvm's format: lin trimmed as
+ * ms_modeldir_trimmed does (recorded in card). OUT: path, the file's path
+ * (the caller's buffer, emptied first), *hash, its ms_card_file_hash. */
+ms_status ms_modeldir_write_svm(const char *tmp, const ms_linear *lin, json_t *card,
+                                ms_buf *path, uint64_t *hash, ms_error *err);
+
+/* Ends a run begun with ms_modeldir_begin: with st MS_OK publishes tmp at
+ * out (ms_modeldir_publish); when st or the publishing failed, discards
+ * tmp. Frees tmp either way. Returns st, else the publishing's status. */
+ms_status ms_modeldir_finish(char *tmp, const char *out, ms_status st, ms_error *err);
 
 /* Puts the finished directory tmp at out (checked again first), fsyncs the
  * parent directory and deletes the old model's files. On failure tmp is

@@ -271,17 +271,10 @@ static ms_status write_dir(const char *out_dir, const ms_linear *lin, int bits, 
     ms_buf path = {0};
     char *tmp = NULL;
     ms_status st = ms_modeldir_begin(out_dir, &tmp, err);
+    if (st != MS_OK)
+        return st;
     uint64_t h = 0;
-    if (st == MS_OK) {
-        ms_linear *trimmed = NULL;
-        ms_buf_printf(&path, "%s/model.svm", tmp);
-        st = ms_modeldir_trimmed(lin, card, &trimmed, err);
-        if (st == MS_OK)
-            st = ms_linear_write_libsvm(trimmed, path.data, err);
-        ms_linear_free(trimmed);
-    }
-    if (st == MS_OK)
-        st = ms_card_file_hash(path.data, &h, err);
+    st = ms_modeldir_write_svm(tmp, lin, card, &path, &h, err);
     ms_linear *back = NULL;
     if (st == MS_OK) /* compiled from the file as libsvm reads it */
         st = ms_linear_load(path.data, &back, err);
@@ -297,13 +290,8 @@ static ms_status write_dir(const char *out_dir, const ms_linear *lin, int bits, 
         json_object_set_new(card, "model_hash", json_string(hex));
         st = ms_modeldir_write_card(tmp, card, err);
     }
-    if (st == MS_OK)
-        st = ms_modeldir_publish(tmp, out_dir, err);
-    if (st != MS_OK)
-        ms_modeldir_discard(tmp);
-    free(tmp);
     ms_buf_free(&path);
-    return st;
+    return ms_modeldir_finish(tmp, out_dir, st, err);
 }
 
 static void decisions(const ms_linear *lin, const tok_rows *r, const size_t *posts, size_t n,

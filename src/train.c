@@ -446,14 +446,7 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
         return st;
     uint64_t mh = 0, ih = 0;
     char hex[17];
-    ms_linear *trimmed = NULL;
-    ms_buf_printf(&path, "%s/model.svm", tmp);
-    st = ms_modeldir_trimmed(lin, card, &trimmed, err);
-    if (st == MS_OK)
-        st = ms_linear_write_libsvm(trimmed, path.data, err);
-    ms_linear_free(trimmed);
-    if (st == MS_OK)
-        st = ms_card_file_hash(path.data, &mh, err);
+    st = ms_modeldir_write_svm(tmp, lin, card, &path, &mh, err);
     struct stat sb;
     if (st == MS_OK && stat(path.data, &sb) == 0)
         json_object_set_new(card, "model_bytes", json_integer((json_int_t)sb.st_size));
@@ -472,13 +465,8 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
     }
     if (st == MS_OK)
         st = ms_compiled_write_dir(tmp, err);
-    if (st == MS_OK)
-        st = ms_modeldir_publish(tmp, out_dir, err);
-    if (st != MS_OK)
-        ms_modeldir_discard(tmp);
-    free(tmp);
     ms_buf_free(&path);
-    return st;
+    return ms_modeldir_finish(tmp, out_dir, st, err);
 }
 
 /* Cross-validates each C of the grid in turn (fp->c set to each): OUT:
