@@ -408,9 +408,11 @@ MS_API int ms_models_category_find(const ms_models *m, const char *name);
  * or -1 when no loaded model's card names it. */
 MS_API int ms_models_category_for_attribute(const ms_models *m, const char *attribute);
 /* 1 when category i's weights are mapped, 0 when it exists (its card was
- * read and checked) but waits for the first comment that needs it: a
- * language's models (models/<language>/<category>) are mapped when the
- * first comment in that language comes. For /healthz and --version. */
+ * read and checked) but waits for the first comment that needs it: every
+ * model is mapped when the first comment scored with it comes (a
+ * language's models, models/<language>/<category>, by the first comment in
+ * that language; a category by the first comment a scorer scores with it,
+ * ms_scorer_set_categories). For /healthz and --version. */
 MS_API int ms_models_category_mapped(const ms_models *m, size_t i);
 /* Why mapping category i failed (its files damaged or missing since the
  * models were loaded), or NULL when it did not. ms_score then returns the
@@ -526,6 +528,17 @@ MS_API void ms_scorer_set_reasons(ms_scorer *s, ms_reasons_mode mode);
  * still be scored by the model under test. Off by default: a comment from
  * a site is routed by what it is written in. */
 MS_API void ms_scorer_trust_declared(ms_scorer *s, int on);
+
+/* Scores only the categories named in names[0, n) (every model whose card
+ * names one of them, in any language) from the next comment on: the
+ * others are left unscored, as another language's models are (no
+ * category in ms_result.scores), and this scorer never maps them. A Perspective request for one attribute,
+ * or `check --categories hostility`, maps one model. n == 0 scores every
+ * category again (the default). Returns MS_OK; MS_ERR_NOT_FOUND when a
+ * name is no loaded model's category (the selection is then unchanged);
+ * MS_ERR_ARG for a NULL scorer, or names NULL with n > 0. Deny terms are
+ * looked for whatever is selected. */
+MS_API ms_status ms_scorer_set_categories(ms_scorer *s, const char *const *names, size_t n);
 
 /* Scores one comment. OUT: *result (zeroed or cleared by the caller first),
  * release its contents with ms_result_clear. Invalid UTF-8 is replaced and

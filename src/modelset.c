@@ -68,11 +68,29 @@ static ms_status load_weights(const char *dir, const char *name, loaded_model *l
     return st;
 }
 
+/* Lets go of a model's weights (checked, not yet needed). */
+static void release_weights(loaded_model *lm)
+{
+    ms_linear_free(lm->linear);
+    lm->linear = NULL;
+    if (!lm->map.base)
+        free(lm->idf.idf);
+    ms_compiled_unmap(&lm->map);
+    memset(&lm->idf, 0, sizeof lm->idf);
+}
+
 /* The model in dir/name; card, when not NULL, is its card already read
  * (taken over: the caller no longer clears it). Its weights are mapped
- * now, or, with lazy, when a comment first needs them (ms_models_map). */
+ * when a comment first needs them (ms_models_map): a process that scores
+ * with two categories maps two files. A model of the first level (the
+ * default language's, which every process of the set uses) is read and
+ * checked now unless flags say MS_LOAD_TRUST_COMPILED (checksums, sizes,
+ * the card's hashes), so that a damaged one is refused by the load (a
+ * server's reload), not by a comment; then let go. A language's models
+ * (DIR/de/...) are checked when first mapped: fifty installed cost a
+ * process of English comments nothing. */
 static ms_status load_one(const char *dir, const char *name, ms_card *card, loaded_model *lm,
-                          unsigned flags, int lazy, ms_error *err)
+                          unsigned flags, ms_error *err)
 {
     ms_status st = MS_OK;
     if (card) {
@@ -88,16 +106,16 @@ static ms_status load_one(const char *dir, const char *name, ms_card *card, load
     if (st != MS_OK)
         return st;
     lm->flags = flags;
-    if (lazy) {
-        ms_buf path = {0};
-        if (ms_buf_printf(&path, "%s/%s", dir, name) != MS_OK)
-            return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
-        lm->dir = path.data; /* taken over */
+    ms_buf path = {0};
+    if (ms_buf_printf(&path, "%s/%s", dir, name) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    lm->dir = path.data; /* taken over */
+    if ((flags & MS_LOAD_TRUST_COMPILED) || strchr(name, '/'))
         return MS_OK;
-    }
     st = load_weights(dir, name, lm, flags, err);
-    if (st == MS_OK)
-        lm->mapped = 1;
+    if (st == MS_OK && lm->map.base)
+        lm->flags |= MS_LOAD_TRUST_COMPILED; /* checked whole: its header will do */
+    release_weights(lm);
     return st;
 }
 
@@ -153,9 +171,10 @@ static ms_status add_model(ms_models *m, const char *dir, const char *name, cons
         return st;
     }
     loaded_model *lm = &m->m[m->n];
-    /* a language's models (DIR/de/...) are mapped when a comment in it
-     * first comes: a process of English comments never maps them */
-    st = load_one(dir, name, card, lm, flags, strchr(name, '/') != NULL, err);
+    /* every model is mapped when a comment first needs it: a language's
+     * (DIR/de/...) when a comment in it comes, a category when a comment
+     * is scored with it (ms_scorer_set_categories) */
+    st = load_one(dir, name, card, lm, flags, err);
     if (st == MS_OK && !lm->card.category && !(lm->card.category = ms_strdup0(cat)))
         st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
     if (st != MS_OK) {
@@ -184,53 +203,89 @@ static int cmp_model(const void *a, const void *b)
     return c ? c : strcmp(x->card.language, y->card.language);
 }
 
-/* Packs the comment-only models of each group that has two or more, five
- * to a pack (64 bytes a bucket: 64 MB for five 2^20-bucket models). Made
- * for processes that score many comments; `check` (MS_LOAD_TRUST_COMPILED)
- * scores one and goes without. Out of memory leaves models unpacked. */
+/* Groups the comment-only models of the first level (the default
+ * language's) of each group that has two or more into packs, five to a
+ * pack; a pack's slots (64 bytes a bucket: 64 MB for five 2^20-bucket
+ * models) are filled when a comment first needs every member
+ * (ms_models_pack_ready). Made for processes that score many comments;
+ * `check` (MS_LOAD_TRUST_COMPILED) scores one and goes without. */
 static void models_pack(ms_models *m)
 {
     for (size_t g = 0; g < m->n_groups; g++) {
         size_t members[MS_MAX_CATEGORIES], n = 0;
         for (size_t i = 0; i < m->n; i++)
-            if (m->m[i].group == g && !m->m[i].card.features.context && m->m[i].mapped)
+            if (m->m[i].group == g && !m->m[i].card.features.context && !m->m[i].nested)
                 members[n++] = i;
         for (size_t at = 0; n >= 2 && at < n; at += MS_PACK_MODELS) {
             size_t k = n - at < MS_PACK_MODELS ? n - at : MS_PACK_MODELS;
             if (k < 2)
                 break; /* a model alone gains nothing */
-            int bits = m->m[members[at]].card.features.hash_bits;
-            size_t nb = (size_t)1 << bits;
             model_pack *pk = &m->packs[m->n_packs];
-            /* 2 MB pages where the kernel gives them (transparent huge pages
-             * on madvise): the lookups are random over 64 MB, and with 4 kB
-             * pages nearly every one also missed the TLB */
-            size_t bytes = nb * sizeof *pk->slots, huge = (size_t)2 << 20;
-            bytes = (bytes + huge - 1) / huge * huge;
-            pk->slots = aligned_alloc(huge, bytes);
-            if (!pk->slots)
-                return;
-#ifdef MADV_HUGEPAGE
-            madvise(pk->slots, bytes, MADV_HUGEPAGE);
-#endif
-            memset(pk->slots, 0, bytes);
             pk->k = (int)k;
             for (size_t j = 0; j < k; j++) {
-                loaded_model *lm = &m->m[members[at + j]];
                 pk->model[j] = members[at + j];
-                pk->w[j] = lm->linear->w;
-                pk->dim[j] = lm->linear->dim;
-                for (size_t b = 0; b < nb; b++) {
-                    pk->slots[b].idf[j] = lm->idf.idf[b];
-                    pk->slots[b].w[j] =
-                        (int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0;
-                }
-                lm->pack = (int)m->n_packs;
-                lm->pack_slot = (int)j;
+                m->m[members[at + j]].pack = (int)m->n_packs;
+                m->m[members[at + j]].pack_slot = (int)j;
             }
             m->n_packs++;
         }
     }
+}
+
+static ms_status map_locked(ms_models *m, size_t i);
+
+/* Fills pack pk's slots from its members' weights, mapping them. Returns
+ * 1, or -1 when a member cannot be mapped (it then fails where it is
+ * scored alone) or memory runs out. Under map_lock. */
+static int pack_fill(ms_models *m, model_pack *pk)
+{
+    for (int j = 0; j < pk->k; j++)
+        if (map_locked(m, pk->model[j]) != MS_OK)
+            return -1;
+    int bits = m->m[pk->model[0]].card.features.hash_bits;
+    size_t nb = (size_t)1 << bits;
+    /* 2 MB pages where the kernel gives them (transparent huge pages on
+     * madvise): the lookups are random over 64 MB, and with 4 kB pages
+     * nearly every one also missed the TLB */
+    size_t bytes = nb * sizeof *pk->slots, huge = (size_t)2 << 20;
+    bytes = (bytes + huge - 1) / huge * huge;
+    pk->slots = aligned_alloc(huge, bytes);
+    if (!pk->slots)
+        return -1;
+#ifdef MADV_HUGEPAGE
+    madvise(pk->slots, bytes, MADV_HUGEPAGE);
+#endif
+    memset(pk->slots, 0, bytes);
+    for (int j = 0; j < pk->k; j++) {
+        loaded_model *lm = &m->m[pk->model[j]];
+        pk->w[j] = lm->linear->w;
+        pk->dim[j] = lm->linear->dim;
+        for (size_t b = 0; b < nb; b++) {
+            pk->slots[b].idf[j] = lm->idf.idf[b];
+            pk->slots[b].w[j] = (int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0;
+        }
+        /* the pack now serves its buckets: the mapping's pages, all read
+         * by the copy, leave this process (the page cache keeps them) and
+         * come back one by one where reasons or dense features read them */
+        if (lm->map.base)
+            madvise(lm->map.base, lm->map.len, MADV_DONTNEED);
+    }
+    return 1;
+}
+
+int ms_models_pack_ready(const ms_models *cm, int p)
+{
+    ms_models *m = (ms_models *)cm;
+    model_pack *pk = &m->packs[p];
+    int state = __atomic_load_n(&pk->state, __ATOMIC_ACQUIRE);
+    if (state)
+        return state > 0;
+    pthread_mutex_lock(&m->map_lock);
+    if (!pk->state)
+        __atomic_store_n(&pk->state, pack_fill(m, pk), __ATOMIC_RELEASE);
+    state = pk->state;
+    pthread_mutex_unlock(&m->map_lock);
+    return state > 0;
 }
 
 /* Orders the models, fills their info and groups them by feature settings. */
@@ -552,15 +607,11 @@ int ms_models_applies(const ms_models *m, size_t i, const char (*codes)[8], size
     return 0;
 }
 
-ms_status ms_models_map(const ms_models *cm, size_t i)
+/* Maps model i's weights if they are not there; a failure is kept and
+ * given again to every later call. Under map_lock. */
+static ms_status map_locked(ms_models *m, size_t i)
 {
-    /* the weights are filled in once, under the lock; a model is read
-     * without it only after mapped says they are there */
-    ms_models *m = (ms_models *)cm;
     loaded_model *lm = &m->m[i];
-    if (__atomic_load_n(&lm->mapped, __ATOMIC_ACQUIRE))
-        return MS_OK;
-    pthread_mutex_lock(&m->map_lock);
     ms_status st = lm->map_status;
     if (!lm->mapped && st == MS_OK) {
         st = load_weights(lm->dir, ".", lm, lm->flags, &lm->map_error);
@@ -569,6 +620,18 @@ ms_status ms_models_map(const ms_models *cm, size_t i)
         else
             lm->map_status = st; /* said once, and again to every caller */
     }
+    return st;
+}
+
+ms_status ms_models_map(const ms_models *cm, size_t i)
+{
+    /* the weights are filled in once, under the lock; a model is read
+     * without it only after mapped says they are there */
+    ms_models *m = (ms_models *)cm;
+    if (__atomic_load_n(&m->m[i].mapped, __ATOMIC_ACQUIRE))
+        return MS_OK;
+    pthread_mutex_lock(&m->map_lock);
+    ms_status st = map_locked(m, i);
     pthread_mutex_unlock(&m->map_lock);
     return st;
 }

@@ -37,9 +37,10 @@ typedef struct loaded_model {
 } loaded_model;
 
 /* Up to MS_PACK_MODELS comment-only models of one group with their weights
- * side by side (see ms_pack_slot). */
+ * side by side (see ms_pack_slot), filled when first needed. */
 typedef struct model_pack {
-    ms_pack_slot *slots; /* 1 << hash_bits */
+    ms_pack_slot *slots; /* 1 << hash_bits, once filled */
+    int state;           /* 0 not filled yet, 1 filled, -1 cannot be (atomic) */
     int k;
     size_t model[MS_PACK_MODELS];
     const double *w[MS_PACK_MODELS];
@@ -76,5 +77,10 @@ int ms_models_applies(const ms_models *m, size_t i, const char (*codes)[8], size
  * MS_OK, or the mapping's failure, kept for every later call
  * (ms_models_map_error says why). */
 ms_status ms_models_map(const ms_models *m, size_t i);
+
+/* 1 when pack p's slots are filled, filling them (and mapping its members)
+ * the first time; 0 when they cannot be (a member fails to map, or memory
+ * runs out): its members are then scored one by one. Thread-safe. */
+int ms_models_pack_ready(const ms_models *m, int p);
 
 #endif

@@ -575,6 +575,14 @@ nomem:
     return NULL;
 }
 
+int persp_select(const persp_analyze *a, ms_scorer *sc)
+{
+    const char *names[PERSP_MAX_ATTRS];
+    for (size_t i = 0; i < a->n_attrs; i++)
+        names[i] = ms_models_category_info(a->models, (size_t)a->attrs[i].category)->name;
+    return ms_scorer_set_categories(sc, names, a->n_attrs) == MS_OK ? 0 : -1;
+}
+
 /* ------------------------------------------------------ SuggestCommentScore */
 
 int persp_parse_suggest(const json_t *body, const ms_models *m, persp_suggest *sg,

@@ -131,6 +131,12 @@ void persp_analyze_clear(persp_analyze *a);
 /* The ms_input to score a parsed request with (borrowing from a). */
 ms_input persp_input(const persp_analyze *a);
 
+/* Sets sc to score only the categories a's attributes ask for, so that a
+ * request for TOXICITY maps the hostility model alone
+ * (ms_scorer_set_categories); undo with ms_scorer_set_categories(sc,
+ * NULL, 0) before sc serves another request. Returns 0, or -1. */
+int persp_select(const persp_analyze *a, ms_scorer *sc);
+
 /* The AnalyzeComment response for a request a whose comment scored r; sc
  * (the scorer that scored it) scores each span's words on their own.
  * Returns the response, or NULL with e set (400 when the comment is in a

@@ -32,6 +32,8 @@ struct ms_scorer {
     ms_reasons_mode reasons;
     int trust_declared; /* ms_scorer_trust_declared */
     ms_deny_index *deny_index; /* the same as a trie over tokens */
+    int some;                  /* 1: only the models in want are scored */
+    unsigned char want[MS_MAX_CATEGORIES]; /* ms_scorer_set_categories */
 };
 
 static int allowed(void *ud, const char *w, size_t n)
@@ -379,6 +381,20 @@ static ms_status decision_packed(ms_scorer *s, pass *p, const loaded_model *lm, 
     return st;
 }
 
+/* 1 when model i's pack serves this scorer: every member is scored with
+ * it (a request for one category maps one file, not the pack's five) and
+ * the pack is filled. */
+static int use_pack(const ms_scorer *s, const loaded_model *lm)
+{
+    if (lm->pack < 0)
+        return 0;
+    const model_pack *pk = &s->models->packs[lm->pack];
+    for (int j = 0; s->some && j < pk->k; j++)
+        if (!s->want[pk->model[j]])
+            return 0;
+    return ms_models_pack_ready(s->models, lm->pack);
+}
+
 /* A comment-only model: w.x in one pass over the shared counts. */
 static ms_status decision_plain(ms_scorer *s, const loaded_model *lm, double *dec)
 {
@@ -410,8 +426,8 @@ static ms_status score_model(ms_scorer *s, pass *p, size_t i, const ms_input *in
     }
     double dec;
     st = lm->card.features.context ? decision_context(s, p, i, &dec)
-                   : lm->pack >= 0           ? decision_packed(s, p, lm, &dec)
-                                             : decision_plain(s, lm, &dec);
+         : use_pack(s, lm)         ? decision_packed(s, p, lm, &dec)
+                                   : decision_plain(s, lm, &dec);
     if (st != MS_OK)
         return st;
     cs->score = ms_linear_probability(lm->linear, dec);
@@ -451,7 +467,13 @@ static ms_status sentiment_and_deny(ms_scorer *s, const pass *p, const ms_input 
                                     ms_result *r)
 {
     const ms_models *m = s->models;
-    if (!m->n || !p->prepared[m->m[0].group]) {
+    if (m->n && !p->prepared[m->m[0].group] && !m->m[0].card.features.context) {
+        /* its category was not asked for (ms_scorer_set_categories): the
+         * deny terms are still looked for, in its tokens */
+        ms_status st = ms_features_prepare(s->fz[m->m[0].group], in, &r->notes);
+        if (st != MS_OK)
+            return st;
+    } else if (!m->n || !p->prepared[m->m[0].group]) {
         /* a model set without a comment-only model (evaluating one model) */
         r->sentiment = ms_vader_compound(m->lx, in->text, in->len);
         return MS_OK;
@@ -506,11 +528,13 @@ static ms_status score_models(ms_scorer *s, const ms_input *in, const route *rt,
         p.built_in[g] = SIZE_MAX;
     ms_status st = MS_OK;
     for (size_t i = 0; st == MS_OK && i < m->n; i++)
-        if (ms_models_applies(m, i, rt->codes, rt->n))
+        if ((!s->some || s->want[i]) && ms_models_applies(m, i, rt->codes, rt->n))
             st = score_model(s, &p, i, in, r);
     if (st != MS_OK)
         return st;
     fill_legacy(m, r);
+    if (s->some && m->legacy[MS_CAT_OFF_TOPIC] >= 0 && !s->want[m->legacy[MS_CAT_OFF_TOPIC]])
+        r->off_topic_missing = "not asked for";
     st = sentiment_and_deny(s, &p, in, r);
     if (st != MS_OK)
         return st;
@@ -553,6 +577,25 @@ void ms_scorer_trust_declared(ms_scorer *s, int on)
         s->trust_declared = on != 0;
 }
 
+ms_status ms_scorer_set_categories(ms_scorer *s, const char *const *names, size_t n)
+{
+    if (!s || (n && !names))
+        return MS_ERR_ARG;
+    const ms_models *m = s->models;
+    unsigned char want[MS_MAX_CATEGORIES] = {0};
+    for (size_t k = 0; k < n; k++) {
+        int found = 0;
+        for (size_t i = 0; names[k] && i < m->n; i++)
+            if (strcmp(m->m[i].card.category, names[k]) == 0)
+                want[i] = 1, found = 1;
+        if (!found)
+            return MS_ERR_NOT_FOUND;
+    }
+    memcpy(s->want, want, sizeof want);
+    s->some = n > 0;
+    return MS_OK;
+}
+
 void ms_scorer_set_reasons(ms_scorer *s, ms_reasons_mode mode)
 {
     if (s)
@@ -568,7 +611,9 @@ ms_status ms_scorer_contrib(ms_scorer *s, const char *text, size_t len, const ms
     const loaded_model *lm = &s->models->m[i];
     ms_input in = {.text = text, .len = len};
     unsigned notes = 0;
-    ms_status st = ms_features_prepare(s->fz[lm->group], &in, &notes);
+    ms_status st = ms_models_map(s->models, (size_t)i);
+    if (st == MS_OK)
+        st = ms_features_prepare(s->fz[lm->group], &in, &notes);
     if (st == MS_OK)
         st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w, lm->linear->dim, t,
                                    contrib);

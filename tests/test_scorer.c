@@ -461,6 +461,57 @@ static void test_trust_declared_language(void **state)
     ms_policy_free(p);
 }
 
+/* Issue 20 item 3: a model is mapped when the first comment scored with
+ * it comes, and a scorer asked for some categories
+ * (ms_scorer_set_categories: Perspective's one attribute, check
+ * --categories) maps those alone; what it scores is what the whole set
+ * (packed) gives, and the deny terms are still found. */
+static void test_categories_map_what_is_asked(void **state)
+{
+    fixture *fx = *state;
+    ms_models *m;
+    ms_policy *p;
+    ms_scorer *sc;
+    ms_error err;
+    assert_int_equal(ms_models_load(MS_MODELS_DIR, &m, &err), MS_OK);
+    size_t n = ms_models_category_count(m);
+    int insult = ms_models_category_find(m, "insult");
+    int hostility = ms_models_category_find(m, "hostility");
+    if (insult < 0)
+        skip();
+    for (size_t i = 0; i < n; i++)
+        assert_false(ms_models_category_mapped(m, i)); /* loaded, checked, not mapped */
+    const char *policy = "{\"deny\": [\"worthless\"]}";
+    assert_int_equal(ms_policy_parse(policy, strlen(policy), "deny", &p, &err), MS_OK);
+    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    const char *names[] = {"insult", "nope"};
+    assert_int_equal(ms_scorer_set_categories(sc, names, 2), MS_ERR_NOT_FOUND);
+    assert_int_equal(ms_scorer_set_categories(sc, names, 1), MS_OK);
+    const char *t = "you are a worthless idiot and everyone here hates you";
+    ms_input in = {.text = t, .len = strlen(t), .language = "en"};
+    ms_result r, all;
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(ms_models_category_mapped(m, i), (int)i == insult);
+    assert_true(r.scores[insult].has_score);
+    assert_null(r.scores[hostility].category); /* not asked for: not scored */
+    assert_false(r.has_hostility);
+    assert_true(r.flags & MS_FLAG_DENY);
+    assert_int_equal(ms_score(fx->sc.scorer, &in, &all), MS_OK);
+    assert_true(all.scores[insult].score == r.scores[insult].score);
+    ms_result_clear(&r);
+    ms_result_clear(&all);
+    /* every category again */
+    assert_int_equal(ms_scorer_set_categories(sc, NULL, 0), MS_OK);
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_true(r.scores[hostility].has_score);
+    assert_true(ms_models_category_mapped(m, (size_t)hostility));
+    ms_result_clear(&r);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_packed_models_score_the_same),
         cmocka_unit_test(test_reasons_follow_the_attribute),
         cmocka_unit_test(test_trust_declared_language),
+        cmocka_unit_test(test_categories_map_what_is_asked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

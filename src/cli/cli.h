@@ -64,6 +64,17 @@ struct option;
  * Returns EXIT_USAGE. */
 int cli_bad_option(const char *cmd, char **argv, const struct option *longopts);
 
+/* --categories LIST (comma-separated category names) onto scorer: only
+ * those are scored and mapped (ms_scorer_set_categories). NULL list: all.
+ * Prints what is wrong and returns an exit code (64 for a name no loaded
+ * model has), or 0. */
+int cli_set_categories(ms_scorer *scorer, const ms_models *models, const char *list);
+
+/* After ms_score failed with st: says why, naming a model that could not
+ * be mapped (its path and message) when that was the cause. Returns the
+ * exit code. what names the comment ("comment 7"), or NULL. */
+int cli_score_failed(const ms_models *models, ms_status st, const char *what);
+
 /* Loads the policy alone (as cli_load does). */
 int cli_load_policy(const cli_common *c, ms_policy **policy);
 

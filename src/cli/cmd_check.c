@@ -20,6 +20,8 @@ static const char usage[] =
     "      --models DIR      model directory (default: the shipped models)\n"
     "      --policy FILE     community standards (default: DIR/policy.json)\n"
     "      --threshold SPEC  override a threshold: hostility=0.8, hostility.reject=0.95\n"
+    "      --categories LIST score only these categories (comma-separated, e.g.\n"
+    "                        hostility,insult); the others' models are not read\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 publish, 1 review, 2 reject; 64 usage, 65 bad input, 66 missing\n"
@@ -57,12 +59,13 @@ static int read_comment(FILE *f, char **data, size_t *len)
 
 int cmd_check(int argc, char **argv)
 {
-    enum { OPT_TEXT = 1, OPT_ARTICLE, OPT_PARENT, OPT_ID };
+    enum { OPT_TEXT = 1, OPT_ARTICLE, OPT_PARENT, OPT_ID, OPT_CATEGORIES };
     static const struct option longopts[] = {
         {"text", required_argument, NULL, OPT_TEXT},
         {"article", required_argument, NULL, OPT_ARTICLE},
         {"parent", required_argument, NULL, OPT_PARENT},
         {"id", required_argument, NULL, OPT_ID},
+        {"categories", required_argument, NULL, OPT_CATEGORIES},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -71,6 +74,7 @@ int cmd_check(int argc, char **argv)
      * scoring it (see compiled.h) */
     cli_common common = {.load_flags = MS_LOAD_TRUST_COMPILED};
     const char *text = NULL, *article_path = NULL, *parent = NULL, *id = NULL;
+    const char *categories = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
@@ -83,6 +87,7 @@ int cmd_check(int argc, char **argv)
         case OPT_ARTICLE: article_path = optarg; break;
         case OPT_PARENT: parent = optarg; break;
         case OPT_ID: id = optarg; break;
+        case OPT_CATEGORIES: categories = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return cli_bad_option("check", argv, longopts);
         }
@@ -117,14 +122,15 @@ int cmd_check(int argc, char **argv)
         rc = cli_load(&common, &models, &policy);
     if (!rc && ms_scorer_new(models, policy, &scorer) != MS_OK)
         rc = EXIT_SOFTWARE;
+    if (!rc)
+        rc = cli_set_categories(scorer, models, categories);
     if (!rc) {
         ms_input in = {text, len, article_doc ? article_doc->articles[0] : NULL, parent,
                        parent ? strlen(parent) : 0, 0, NULL, NULL};
         ms_result r;
         ms_status st = ms_score(scorer, &in, &r);
         if (st != MS_OK) {
-            cli_errorf("scoring failed: %s", ms_strerror(st));
-            rc = cli_exit_code(st);
+            rc = cli_score_failed(models, st, NULL);
         } else {
             ms_comment c = {0};
             c.id = (char *)id;

@@ -31,6 +31,8 @@ static const char usage[] =
     "      --threshold SPEC  override a threshold: hostility=0.8, hostility.reject=0.95\n"
     "      --reasons WHICH   word reasons for 'flagged' comments (default) or for\n"
     "                        'all' (each comment's reason spans, flagged or not)\n"
+    "      --categories LIST score only these categories (comma-separated, e.g.\n"
+    "                        hostility,insult); the others' models are not read\n"
     "  -j, --jobs N          score JSON Lines (in and out) with N threads (default:\n"
     "                        the number of cores); output order is input order,\n"
     "                        the same bytes whatever N; other formats use one\n"
@@ -101,6 +103,7 @@ typedef struct score_run {
     const ms_models *models;
     const ms_policy *policy;
     ms_reasons_mode reasons;
+    const char *categories; /* --categories, or NULL: all */
     FILE *out;
     size_t scored;
     int progress;
@@ -137,8 +140,9 @@ static int score_one(score_run *run, const ms_comment *c, const ms_input *in)
     ms_result r;
     ms_status st = ms_score(run->scorer, in, &r);
     if (st != MS_OK) {
-        cli_errorf("scoring comment %s failed: %s", c->id ? c->id : "?", ms_strerror(st));
-        return cli_exit_code(st);
+        char what[160];
+        snprintf(what, sizeof what, "comment %s", c->id ? c->id : "?");
+        return cli_score_failed(run->models, st, what);
     }
     st = ms_reporter_comment(run->rep, c, &r);
     ms_result_clear(&r);
@@ -253,14 +257,14 @@ static void batch_clear(par_batch *b)
 /* Scores one batch into memory with a JSON Lines reporter of its own, so
  * the bytes are the single-threaded ones. OUT: *buf, *len (free *buf).
  * Returns an exit code; *scored counts the comments. */
-static int render_batch(ms_scorer *scorer, const ms_policy *policy, par_batch *b, char **buf,
+static int render_batch(ms_scorer *scorer, const par_state *ps, par_batch *b, char **buf,
                         size_t *len, size_t *scored)
 {
     FILE *mem = open_memstream(buf, len);
     ms_reporter *rep = NULL;
     if (!mem)
         return EXIT_SOFTWARE;
-    int rc = ms_reporter_new(MS_OUTPUT_JSONL, mem, policy, &rep) == MS_OK ? 0 : EXIT_SOFTWARE;
+    int rc = ms_reporter_new(MS_OUTPUT_JSONL, mem, ps->policy, &rep) == MS_OK ? 0 : EXIT_SOFTWARE;
     for (size_t i = 0; i < b->n && rc != EXIT_SOFTWARE; i++) {
         par_item *it = &b->items[i];
         if (!it->c) {
@@ -276,9 +280,11 @@ static int render_batch(ms_scorer *scorer, const ms_policy *policy, par_batch *b
         ms_result r;
         ms_status st = ms_score(scorer, &in, &r);
         if (st != MS_OK) {
-            cli_errorf("scoring comment %s failed: %s", c->id ? c->id : "?", ms_strerror(st));
+            char what[160];
+            snprintf(what, sizeof what, "comment %s", c->id ? c->id : "?");
+            int code = cli_score_failed(ps->models, st, what);
             if (!rc || rc == EXIT_DATAERR)
-                rc = cli_exit_code(st);
+                rc = code;
             continue;
         }
         if (ms_reporter_comment(rep, c, &r) != MS_OK)
@@ -298,6 +304,8 @@ static void *par_worker(void *arg)
     ms_scorer *scorer = NULL;
     int rc0 = ms_scorer_new(ps->models, ps->policy, &scorer) == MS_OK ? 0 : EXIT_SOFTWARE;
     ms_scorer_set_reasons(scorer, ps->reasons);
+    if (!rc0)
+        rc0 = cli_set_categories(scorer, ps->models, ps->run->categories);
     for (;;) {
         pthread_mutex_lock(&ps->mu);
         while (ps->taken == ps->produced && !ps->eof)
@@ -312,7 +320,7 @@ static void *par_worker(void *arg)
         par_batch *b = &ps->slots[seq % ps->n_slots];
         char *out = NULL;
         size_t len = 0, scored = 0;
-        int rc = rc0 ? rc0 : render_batch(scorer, ps->policy, b, &out, &len, &scored);
+        int rc = rc0 ? rc0 : render_batch(scorer, ps, b, &out, &len, &scored);
         batch_clear(b);
 
         /* wait for this batch's turn, then write it */
@@ -697,6 +705,7 @@ int cmd_score(int argc, char **argv)
         {"out", required_argument, NULL, 'O'},    {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},         {"jobs", required_argument, NULL, 'j'},
         {"reasons", required_argument, NULL, 'R'},
+        {"categories", required_argument, NULL, 'C'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
@@ -706,6 +715,7 @@ int cmd_score(int argc, char **argv)
     const char *out_path = NULL;
     int quiet = 0, opt;
     ms_reasons_mode reasons = MS_REASONS_FLAGGED;
+    const char *categories = NULL;
     long jobs = cli_processors(1024);
     while ((opt = getopt_long(argc, argv, "f:o:j:qh", longopts, NULL)) != -1) {
         int c = cli_common_option(&common, opt, optarg);
@@ -727,6 +737,7 @@ int cmd_score(int argc, char **argv)
             }
             break;
         case 'O': out_path = optarg; break;
+        case 'C': categories = optarg; break;
         case 'R':
             if (strcmp(optarg, "flagged") && strcmp(optarg, "all")) {
                 cli_errorf("unknown --reasons '%s' (flagged, all)", optarg);
@@ -771,13 +782,16 @@ int cmd_score(int argc, char **argv)
     run.models = models;
     run.policy = policy;
     run.reasons = reasons;
+    run.categories = categories;
     run.out = out;
     ms_status st = ms_scorer_new(models, policy, &run.scorer);
     if (st == MS_OK)
         ms_scorer_set_reasons(run.scorer, reasons);
     if (st == MS_OK)
+        rc = cli_set_categories(run.scorer, models, categories);
+    if (st == MS_OK && !rc)
         st = ms_reporter_new(output, out, policy, &run.rep);
-    if (st == MS_OK)
+    if (st == MS_OK && !rc)
         st = ms_reporter_set_models(run.rep, models);
     if (st != MS_OK) {
         cli_errorf("%s", st == MS_ERR_UNSUPPORTED ? "this output format is not available yet"

@@ -329,3 +329,53 @@ int cli_processors(int max)
  * brk calls and 1.2 page faults a comment (a quarter of scoring's time,
  * all in the kernel). 64 MiB of free heap is kept instead. */
 void cli_malloc_tune(void) { mallopt(M_TRIM_THRESHOLD, 64 << 20); }
+
+int cli_set_categories(ms_scorer *scorer, const ms_models *models, const char *list)
+{
+    if (!list)
+        return 0;
+    char buf[1024];
+    const char *names[MS_MAX_CATEGORIES];
+    size_t n = 0;
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *p = buf, *e; p && *p; p = e) {
+        e = strchr(p, ',');
+        if (e)
+            *e++ = '\0';
+        if (!*p)
+            continue;
+        if (n == MS_MAX_CATEGORIES) {
+            cli_errorf("--categories: more than %d names", MS_MAX_CATEGORIES);
+            return EXIT_USAGE;
+        }
+        names[n++] = p;
+    }
+    if (!n) {
+        cli_errorf("--categories wants one or more category names, comma-separated");
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (ms_models_category_find(models, names[i]) < 0) {
+            cli_errorf("--categories: no loaded model is of the category '%s' (see modscore "
+                       "--version)",
+                       names[i]);
+            return EXIT_USAGE;
+        }
+    return ms_scorer_set_categories(scorer, names, n) == MS_OK ? 0 : EXIT_SOFTWARE;
+}
+
+int cli_score_failed(const ms_models *models, ms_status st, const char *what)
+{
+    for (size_t i = 0; i < ms_models_category_count(models); i++) {
+        const ms_error *e = ms_models_map_error(models, i);
+        if (e && e->code == st) {
+            cli_error(e);
+            return cli_exit_code(st);
+        }
+    }
+    if (what)
+        cli_errorf("scoring %s failed: %s", what, ms_strerror(st));
+    else
+        cli_errorf("scoring failed: %s", ms_strerror(st));
+    return cli_exit_code(st);
+}

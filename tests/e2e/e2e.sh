@@ -79,6 +79,13 @@ echo "You stupid moron" | "$bin" check >"$tmp/out"; [ $? -ge 1 ] && ok || bad "c
 expect 1 "$bin" check --threshold hostility.reject=0.9999 --threshold hostility=0.01 --text "meh, whatever"
 expect 64 "$bin" check --bogus
 expect 66 "$bin" check --article /nonexistent --text hi
+# --categories: those scored (and mapped) alone; an unknown one is a usage error
+expect 2 "$bin" check --categories hostility,insult --text "You are a pathetic idiot and a liar, shut up you moron."
+python3 -c 'import json,sys; v = json.load(open(sys.argv[1])); assert sorted(v["scores"]) == ["hostility", "insult", "sentiment"], v' "$tmp/out" && ok || bad "check --categories hostility,insult: $(cat "$tmp/out")"
+expect 64 "$bin" check --categories hostility,nosuch --text hi
+has "$tmp/err" "nosuch"
+expect 0 "$bin" score -q -o jsonl --categories threat "$data/discussion.json"
+python3 -c 'import json,sys; r = [json.loads(l) for l in open(sys.argv[1])]; assert r and all(sorted(x["scores"]) in (["sentiment", "threat"], ["sentiment"]) for x in r), r[0]' "$tmp/out" && ok || bad "score --categories threat: $(head -c 300 "$tmp/out")"
 
 # --- policy: deny terms, allow terms
 expect 1 "$bin" check --policy "$data/policy.json" --text "Go back to where you came from."
