@@ -64,6 +64,23 @@ static void add_refused_reload(ms_server *s, json_t *j)
                         json_pack("{s:s,s:s,s:s}", "status", "refused", "error", why, "at", when));
 }
 
+/* Every model the set holds, mapped or not: [{"category", "language",
+ * "attribute", "version", "mapped"}], in the set's order. A model is
+ * mapped when the first comment scored with it comes, so "mapped" says
+ * which ones this generation's requests have needed so far. */
+static json_t *installed_models(const ms_models *m)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < ms_models_category_count(m); i++) {
+        const ms_category_info *ci = ms_models_category_info(m, i);
+        json_array_append_new(a, json_pack("{s:s,s:s?,s:s?,s:s?,s:b}", "category", ci->name,
+                                           "language", ci->language, "attribute",
+                                           ci->perspective_attribute, "version", ci->version,
+                                           "mapped", ms_models_category_mapped(m, i)));
+    }
+    return a;
+}
+
 void srv_handle_healthz(ms_server *s, reply *rp)
 {
     generation *g = srv_gen_acquire(s);
@@ -80,6 +97,7 @@ void srv_handle_healthz(ms_server *s, reply *rp)
         if (!json_object_get(models, ci->name))
             json_object_set_new(models, ci->name, json_string(ci->version));
     }
+    json_object_set_new(j, "installed", installed_models(g->models));
     add_refused_reload(s, j);
     srv_set_json(rp, draining ? 503 : 200, j);
     srv_gen_release(g);

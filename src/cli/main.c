@@ -21,7 +21,7 @@ static const char usage[] =
     "  compile DIR...    rebuild a model directory's model.bin (fast loading)\n"
     "\n"
     "  -h, --help        show this help ('modscore COMMAND --help' for a command)\n"
-    "  -V, --version     show the version\n";
+    "  -V, --version     show the version and the installed models\n";
 
 /* `modscore serve`: the service is its own program, modscore-serve, beside
  * this one (see serve_main.c); exec'd, so it keeps this process's id and
@@ -42,6 +42,39 @@ static int exec_serve(char **argv)
     return EXIT_SOFTWARE;
 }
 
+/* --version: the program's version, then every model the models
+ * directory holds ($MODSCORE_MODELS or the installed set) with its
+ * version, read from the cards alone: none is mapped here, since a
+ * process maps a model when the first comment scored with it comes. */
+static int print_version(void)
+{
+    printf("modscore %s\n", MS_VERSION);
+    cli_common common = {.load_flags = MS_LOAD_TRUST_COMPILED};
+    const char *dir = cli_models_dir(&common);
+    ms_models *m;
+    ms_error err = {0};
+    if (ms_models_load_flags(dir, MS_LOAD_TRUST_COMPILED, &m, &err) != MS_OK) {
+        printf("models: %s: none usable (%s)\n", dir,
+               err.message[0] ? err.message : ms_strerror(err.code));
+        return 0;
+    }
+    size_t n = ms_models_category_count(m), mapped = 0;
+    for (size_t i = 0; i < n; i++)
+        mapped += ms_models_category_mapped(m, i) != 0;
+    printf("models: %s: %zu installed, %zu mapped (each is mapped when the first comment "
+           "scored with it comes)\n",
+           dir, n, mapped);
+    for (size_t i = 0; i < n; i++) {
+        const ms_category_info *ci = ms_models_category_info(m, i);
+        printf("  %-16s %-3s %-36s %-16s %s\n", ci->name, ci->language ? ci->language : "-",
+               ci->version ? ci->version : "-",
+               ci->perspective_attribute ? ci->perspective_attribute : "-",
+               ms_models_category_mapped(m, i) ? "mapped" : "installed");
+    }
+    ms_models_free(m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct {
@@ -60,10 +93,8 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-        printf("modscore %s\n", MS_VERSION);
-        return 0;
-    }
+    if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))
+        return print_version();
     if (!strcmp(argv[1], "serve"))
         return exec_serve(argv + 1);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

@@ -149,6 +149,19 @@ echo "Das ist doch kompletter Unsinn, lies den Artikel nochmal." | "$bin" check 
 
 # --- help and version
 expect 0 "$bin" --version
+# the installed models with their versions, none mapped by --version itself
+has "$tmp/out" '^modscore [0-9]'
+has "$tmp/out" 'installed, 0 mapped'
+python3 - "$tmp/out" "$tests/../models" <<'PY' && ok || bad "--version does not list every model with its version"
+import json, os, sys
+out = open(sys.argv[1]).read()
+for d in sorted(os.listdir(sys.argv[2])):
+    card = os.path.join(sys.argv[2], d, "card.json")
+    if os.path.exists(card) and json.load(open(card)).get("category"):
+        c = json.load(open(card))
+        assert any(l.split()[:2] == [c["category"], c.get("language", "en")] and c["version"] in l
+                   for l in out.splitlines()), (c["category"], out)
+PY
 has "$tmp/out" "modscore "
 for c in score check train eval serve; do expect 0 "$bin" $c --help; done
 expect 64 "$bin" frobnicate

@@ -114,6 +114,54 @@ static void test_analyze_toxicity(void **state)
     resp_free(&r);
 }
 
+/* GET /healthz now: the mapped flag of category name in its "installed"
+ * list (its first-level model), -1 when it is not listed; with name NULL,
+ * the length of the list. */
+static int installed_mapped(fixture *fx, const char *name)
+{
+    resp r = http(fx->port, "GET", "/healthz", NULL, NULL, 0);
+    assert_int_equal(r.status, 200);
+    json_t *h = body_json(&r);
+    json_t *a = json_object_get(h, "installed");
+    int got = name ? -1 : (int)json_array_size(a);
+    for (size_t i = 0; name && got < 0 && i < json_array_size(a); i++) {
+        json_t *x = json_array_get(a, i);
+        if (strcmp(json_string_value(json_object_get(x, "category")), name) == 0) {
+            assert_non_null(json_string_value(json_object_get(x, "version")));
+            got = json_is_true(json_object_get(x, "mapped"));
+        }
+    }
+    json_decref(h);
+    resp_free(&r);
+    return got;
+}
+
+/* Issue 20: an analyze request for one attribute maps that attribute's
+ * model alone, and /healthz lists every installed model with its version
+ * and whether it is mapped yet. */
+static void test_analyze_maps_what_it_asks(void **state)
+{
+    fixture *fx = *state;
+    assert_int_equal(installed_mapped(fx, NULL), (int)ms_models_category_count(fx->models_ref));
+    assert_int_equal(installed_mapped(fx, "hostility"), 0);
+    assert_int_equal(installed_mapped(fx, "insult"), 0);
+    resp r = post(fx->port, "/v1alpha1/comments:analyze",
+                  "{\"comment\":{\"text\":\"you are a worthless idiot\"},"
+                  "\"requestedAttributes\":{\"INSULT\":{}},\"languages\":[\"en\"]}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    assert_int_equal(installed_mapped(fx, "insult"), 1);
+    assert_int_equal(installed_mapped(fx, "hostility"), 0);
+    assert_int_equal(installed_mapped(fx, "threat"), 0);
+    /* a check scores every category: all the comment-only ones are mapped */
+    r = post(fx->port, "/v1/check", "{\"text\":\"you are a worthless idiot\"}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    assert_int_equal(installed_mapped(fx, "hostility"), 1);
+    assert_int_equal(installed_mapped(fx, "threat"), 1);
+    assert_int_equal(installed_mapped(fx, "off_topic"), 0); /* no article: not needed */
+}
+
 static void test_analyze_errors(void **state)
 {
     fixture *fx = *state;
@@ -926,6 +974,7 @@ int main(int argc, char **argv)
         cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_analyze_toxicity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_analyze_maps_what_it_asks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyze_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_perspective_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_bad_requests_affect_no_one, setup,
