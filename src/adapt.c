@@ -567,6 +567,80 @@ typedef struct adapt_facts {
     double seconds;
 } adapt_facts;
 
+/* ------------------------------------------------------ Perspective's scale */
+
+/* P(positive) of model m at g, the decision value toward the positive class. */
+static double prob_at(const ms_linear *m, double g)
+{
+    return ms_linear_probability(m, m->positive_first ? g : -g);
+}
+
+/* The decision value toward the positive class at which m says p
+ * (bisection; m's calibration is monotone in it, either way). */
+static double decision_for(const ms_linear *m, double p)
+{
+    double lo = -60, hi = 60;
+    int up = prob_at(m, hi) >= prob_at(m, lo);
+    for (int i = 0; i < 200; i++) {
+        double mid = (lo + hi) / 2;
+        if ((prob_at(m, mid) < p) == up)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+/* The adapted card's "perspective_scale": the base card's map carried over
+ * through the decision value. The adapted model's probability is
+ * recalibrated on the site's decisions (Platt on their cross-validated
+ * decision values), so the base map read on it would move every answer by
+ * the site's share of rejections alone (a copy); the map is a function of
+ * the base model's decision value, so each knot (base score s, share y)
+ * becomes (the adapted model's score at the decision value where the base
+ * model says s, y): a comment whose decision value the adaptation did not
+ * move keeps its Perspective answer, and one the site's decisions moved
+ * up or down moves on the raters' scale. There is no rater data at a
+ * site to refit on. When the adapted calibration runs the other way (no
+ * monotone map), the card says so and answers with its own score. */
+static void transport_scale(json_t *card, const base_model *b, const ms_linear *lin)
+{
+    const ms_card *c = &b->info;
+    json_object_del(card, "perspective_scale");
+    if (c->scale_knots < 2)
+        return;
+    json_t *xs = json_array(), *ys = json_array();
+    double last = -1;
+    int monotone = prob_at(lin, 1) >= prob_at(lin, -1);
+    for (size_t k = 0; monotone && xs && ys && k < c->scale_knots; k++) {
+        double s = c->scale_score[k];
+        if (s > 0 && s < 1)
+            s = prob_at(lin, decision_for(b->lin, s));
+        if (k + 1 < c->scale_knots && (s <= last || s >= 1))
+            continue; /* a knot squeezed out at the ends */
+        if (k + 1 == c->scale_knots && last >= 1)
+            break;
+        json_array_append_new(xs, json_real(s));
+        json_array_append_new(ys, json_real(c->scale_share[k]));
+        last = s;
+    }
+    if (monotone && json_array_size(xs) >= 2)
+        json_object_set_new(
+            card, "perspective_scale",
+            json_pack("{s:o,s:o,s:s,s:s}", "score", xs, "share", ys, "fitted_on",
+                      "the base model's map carried over through the decision value (the "
+                      "adapted model's score where the base model's score was each knot): "
+                      "adapt.c transport_scale",
+                      "base_version", c->version ? c->version : ""));
+    else {
+        json_decref(xs), json_decref(ys);
+        json_object_set_new(card, "perspective_scale_fallback",
+                            json_string("the adapted calibration is not monotone in the base "
+                                        "model's decision value: the answer is the model's "
+                                        "own probability"));
+    }
+}
+
 /* The new card: the base card (category, attribute, language, feature
  * settings are the base model's), with this model's own version, data,
  * training and cross-validation, and where it came from. */
@@ -630,6 +704,7 @@ static json_t *adapted_card(const base_model *b, const adapt_facts *f, const cv_
                                   f->seconds));
     json_object_set_new(card, "cross_validation", cvj);
     json_object_set_new(card, "adaptation", adapt);
+    transport_scale(card, b, lin);
     return card;
 }
 

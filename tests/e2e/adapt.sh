@@ -37,6 +37,29 @@ assert cv["adapted"]["roc_auc"] >= cv["base"]["roc_auc"], cv
 assert cv["adapted"]["roc_auc"] > 0.9 and cv["base"]["roc_auc"] < 0.8, cv
 assert any(g["method"] == "base" for g in a["grid"]), a["grid"]
 PY
+# Perspective's scale (issue 26): the adapted card carries the base map over
+# through the decision value, not as a copy: the adapted probability is
+# recalibrated on the site's decisions, and at the decision value where the
+# base model said s the adapted map answers what the base map answered at s
+python3 - "$tmp/site/card.json" "$models/hostility/card.json" <<'PY' && ok || bad "adapted perspective_scale"
+import json, math, sys
+c, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+sc, bs = c["perspective_scale"], b["perspective_scale"]
+assert "carried over" in sc["fitted_on"] and sc["base_version"] == b["version"], sc
+assert sc["score"] != bs["score"], "a copy of the base map"
+def at(m, v):
+    xs, ys = m["score"], m["share"]
+    for k in range(1, len(xs)):
+        if v <= xs[k]:
+            return ys[k - 1] + (ys[k] - ys[k - 1]) * (v - xs[k - 1]) / (xs[k] - xs[k - 1])
+    return ys[-1]
+A, B = c["training"]["platt_a"], c["training"]["platt_b"]
+a, bb = b["training"]["platt_a"], b["training"]["platt_b"]
+for s2 in [x / 50 for x in range(1, 50)]:  # libsvm's sigmoid: p = 1 / (1 + exp(A f + B))
+    g = (math.log(1 / s2 - 1) - B) / A
+    s = 1 / (1 + math.exp(a * g + bb))
+    assert abs(at(sc, s2) - at(bs, s)) < 0.02, (s2, s, at(sc, s2), at(bs, s))
+PY
 # one standard libsvm model: eval and score read it
 "$bin" eval --models "$models" --model "$tmp/site" --data "$feedback" --json >"$tmp/eval" 2>&1
 status $? 0 "eval of the adapted model"
