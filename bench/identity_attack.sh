@@ -4,9 +4,14 @@
 #   MODSCORE  the modscore binary (default build/modscore)
 #   DATA_DIR  the public data (default ../shared/data, beside the repository)
 # Training rows (as train/build.sh): ccs-identity_attack-train (Civil Comments span labels),
-# stormfront-train, civil-neg, train/identity/civil_train.jsonl. Held out, scored once:
+# stormfront-train, civil-neg, hatexplain-ia-train, hateval-train, cad-train, and (modscore's
+# --augment, the peer's plain rows) train/identity/civil_train.jsonl and toxigen. Held out,
+# scored once:
 #   ccs      the Civil Comments test split (comment ids hashing to 0-19 of 100)
 #   sf       Stormfront's sampled_test (the authors' balanced test sample)
+#   hx       HateXplain's val split (hatespeech against normal)
+#   hv       HatEval 2019 English dev (HS)
+#   cad      CAD's val split (identity-directed abuse against the rest)
 #   func     tests/data/hatecheck/cases.jsonl (our functional set; label identity_attack)
 # modscore: the shipped models/identity_attack (`modscore eval`), and the same recipe
 # retrained here (`modscore train` defaults), so the figures do not depend on the shipped
@@ -28,26 +33,32 @@ for l in open(sys.argv[1]):
     r = json.loads(l)
     print(json.dumps({"text": r["text"], "label": r["identity_attack"]}))' \
   "$here/tests/data/hatecheck/cases.jsonl" >"$p/func.jsonl"
-train="$p/ccs-identity_attack-train.jsonl $p/stormfront-train.jsonl $p/civil-neg.jsonl $here/train/identity/civil_train.jsonl"
+train="$p/ccs-identity_attack-train.jsonl $p/stormfront-train.jsonl $p/civil-neg.jsonl
+  $p/hatexplain-ia-train.jsonl $p/hateval-train.jsonl $p/cad-train.jsonl"
+aug="$here/train/identity/civil_train.jsonl $p/toxigen.jsonl"
+tests="ccs=$p/ccs-identity_attack-test.jsonl sf=$p/stormfront-test.jsonl hx=$p/hatexplain-ia-val.jsonl
+  hv=$p/hateval-dev.jsonl cad=$p/cad-val.jsonl func=$p/func.jsonl"
 auc() { "$bin" eval --model "$1" --models "$here/models" --data "$2" --json |
         python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["roc_auc"])'; }
+row() { # row NAME MODEL: the model's ROC AUC on each held-out set
+  line=$(printf '%-36s' "$1")
+  for t in $tests; do line="$line $(auc "$2" "${t#*=}")"; done
+  echo "$line"
+}
 echo "identity_attack.sh: modscore train (same recipe as train/build.sh)" >&2
-"$bin" train --task identity_attack --seed 1 -q --models "$here/models" --out "$tmp/model" \
-  --data "$p/ccs-identity_attack-train.jsonl" --data "$p/stormfront-train.jsonl" \
-  --data "$p/civil-neg.jsonl" --augment "$here/train/identity/civil_train.jsonl"
+# shellcheck disable=SC2046
+"$bin" train --task identity_attack --seed 1 -q --c 1,2,3 --min-df 5 --models "$here/models" --out "$tmp/model" \
+  $(for f in $train; do printf ' --data %s' "$f"; done) $(for f in $aug; do printf ' --augment %s' "$f"; done)
 echo "identity_attack.sh: scikit-learn" >&2
 # shellcheck disable=SC2086
-sk=$("$python" "$here/bench/identity_attack_peer.py" --train $train \
-      --test "ccs=$p/ccs-identity_attack-test.jsonl" "sf=$p/stormfront-test.jsonl" "func=$p/func.jsonl")
-echo "ROC AUC, identity_attack label            ccs     sf      func"
-for m in "$here/models/identity_attack" "$tmp/model"; do
-  name=$( [ "$m" = "$tmp/model" ] && echo "modscore (retrained here)" || echo "modscore (shipped)")
-  printf '%-40s %s  %s  %s\n' "$name" "$(auc "$m" "$p/ccs-identity_attack-test.jsonl")" \
-    "$(auc "$m" "$p/stormfront-test.jsonl")" "$(auc "$m" "$p/func.jsonl")"
-done
-printf '%-40s %s\n' "hostility (shipped, for reference)" "$(auc "$here/models/hostility" "$p/ccs-identity_attack-test.jsonl")  $(auc "$here/models/hostility" "$p/stormfront-test.jsonl")  $(auc "$here/models/hostility" "$p/func.jsonl")"
+sk=$("$python" "$here/bench/identity_attack_peer.py" --train $train $aug --test $tests)
+echo "ROC AUC, identity_attack label        ccs    sf     hx     hv     cad    func"
+row "modscore (shipped)" "$here/models/identity_attack"
+row "modscore (retrained here)" "$tmp/model"
+row "hostility (shipped, for reference)" "$here/models/hostility"
 echo "$sk" | python3 -c '
 import json, sys
 d = json.loads(sys.stdin.read())
-print("%-40s %.4f  %.4f  %.4f   (C=%g by 5-fold CV, CV ROC AUC %.4f)" % (
-    "sklearn TF-IDF + LR (same rows)", d["ccs"], d["sf"], d["func"], d["c"], d["cv_roc_auc"]))'
+print("%-36s %s   (C=%g by 5-fold CV, CV ROC AUC %.4f)" % ("sklearn TF-IDF + LR (same rows)",
+      " ".join("%.4f" % d[k] for k in ("ccs", "sf", "hx", "hv", "cad", "func")), d["c"],
+      d["cv_roc_auc"]))'

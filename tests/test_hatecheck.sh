@@ -5,12 +5,12 @@
 #
 # What users rely on, with bounds a little under what the shipped models measured (the
 # figures are in README's "Measured" table; bench/hatecheck_report.py prints the table):
-#   - identity_attack ranks hateful cases above non-hateful ones: ROC AUC >= 0.57
-#     (measured 0.599 with the model trained on Civil Comments spans + Stormfront: it
-#     knows the groups its data attacks, Jews, Muslims, black people, immigrants, and
-#     little of women, trans or disabled people; far from good, hence a low bound);
+#   - identity_attack ranks hateful cases above non-hateful ones: ROC AUC >= 0.66
+#     (measured 0.692 with the model trained on Civil Comments spans, Stormfront,
+#     HateXplain, HatEval and CAD, 0.617 before them; per group from 0.43 (Asian people)
+#     to 0.95 (Jews): still short of issue 22's 0.75, hence a bound below the figure);
 #   - identity_attack flags (>= 0.5) at most 5% of civil mentions of a group (measured
-#     1 of 64) and at most 10% of abuse aimed at non-protected targets (measured 0 of 12);
+#     3 of 112) and at most 10% of abuse aimed at non-protected targets (measured 0 of 12);
 #   - hostility, the TOXICITY model, flags at least a third of the abuse aimed at
 #     non-protected targets (measured 5 of 12: it was trained on insults to a participant);
 #   - threat flags no civil mention of a group (measured 0 of 112) and at most 2 of the 8
@@ -24,7 +24,7 @@ trap 'rm -f "$tmp"' EXIT INT TERM
 cases=$src/tests/data/hatecheck/cases.jsonl
 "$bin" score --models "$src/models" --format jsonl --output jsonl "$cases" >"$tmp"
 exec python3 "$src/bench/hatecheck_report.py" "$cases" "$tmp" --models "$src/models" \
-  --min-auc identity_attack=0.57 \
+  --min-auc identity_attack=0.66 \
   --min-acc identity_attack:civil_mention=0.95 \
   --min-acc identity_attack:abuse_non_protected=0.9 \
   --min-acc hostility:abuse_non_protected=0.33 \
