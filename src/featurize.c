@@ -108,8 +108,17 @@ void ms_featurizer_set_skip(ms_featurizer *f, int (*skip)(void *ud, const char *
 
 /* ------------------------------------------------------------ table */
 
+/* The table's first size, in entries: a comment's n-gram occurrences
+ * (what expected counts) are many more than its distinct n-grams once it
+ * is long, so a table sized by them held 128 MB for a 250 KB comment
+ * (issue 23's long-stream peak); it starts at most this big and doubles
+ * when half full (table_grow). */
+#define TABLE_FIRST ((size_t)1 << 15)
+
 static ms_status table_reset(ms_featurizer *f, size_t expected)
 {
+    if (expected > TABLE_FIRST)
+        expected = TABLE_FIRST;
     size_t need = 64;
     while (need < expected * 2)
         need *= 2;
@@ -138,9 +147,47 @@ static ms_status table_reset(ms_featurizer *f, size_t expected)
     return ms_grow((void **)&f->used, &f->used_cap, f->table_cap, sizeof *f->used);
 }
 
+/* Doubles the table, half full: each key in use moves to its slot in the
+ * new one, and the slots that used and occ hold move with it. Only counts
+ * are set while n-grams are added (tf and values come after). */
+static ms_status table_grow(ms_featurizer *f)
+{
+    size_t cap = f->table_cap * 2, m = cap - 1;
+    uint32_t *keys = malloc(cap * sizeof *keys), *stamp = calloc(cap, sizeof *stamp);
+    float *counts = malloc(cap * sizeof *counts);
+    double *tf = malloc(cap * sizeof *tf), *values = malloc(cap * sizeof *values);
+    uint32_t *moved = malloc(f->table_cap * sizeof *moved);
+    if (!keys || !stamp || !counts || !tf || !values || !moved ||
+        ms_grow((void **)&f->used, &f->used_cap, cap, sizeof *f->used) != MS_OK) {
+        free(keys), free(stamp), free(counts), free(tf), free(values), free(moved);
+        return MS_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < f->n_used; i++) {
+        uint32_t old = f->used[i], key = f->keys[old];
+        size_t s = fmix(key) & m;
+        while (stamp[s])
+            s = (s + 1) & m;
+        stamp[s] = 1;
+        keys[s] = key;
+        counts[s] = f->counts[old];
+        moved[old] = (uint32_t)s;
+        f->used[i] = (uint32_t)s;
+    }
+    for (size_t i = 0; i < f->n_occ; i++)
+        f->occ[i].slot = moved[f->occ[i].slot];
+    free(moved);
+    free(f->keys), free(f->stamp), free(f->counts), free(f->tf), free(f->values);
+    f->keys = keys, f->stamp = stamp, f->counts = counts, f->tf = tf, f->values = values;
+    f->table_cap = cap;
+    f->gen = 1;
+    return MS_OK;
+}
+
 /* Counts one occurrence of (bucket, block) made by token tk. */
 static inline ms_status table_add(ms_featurizer *f, uint32_t bucket, int block, uint32_t tk)
 {
+    if (f->n_used * 2 >= f->table_cap && table_grow(f) != MS_OK)
+        return MS_ERR_NOMEM;
     uint32_t key = bucket * 2 + (uint32_t)block;
     size_t m = f->table_cap - 1, s = fmix(key) & m;
     while (f->stamp[s] == f->gen && f->keys[s] != key)

@@ -4,7 +4,9 @@
  * which settings let models share a pass; a language's fold rules and the
  * language-independent lexicon block. */
 #include "featurize.h"
+#include "featurize_int.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -206,6 +208,59 @@ static void test_style_block_has_no_english_lists(void **state)
     assert_true(s_style == 0);
 }
 
+/* A long comment's table is sized by its distinct n-grams, not by its
+ * occurrences (issue 23: 128 MB of table for a 250 KB comment, per
+ * scorer), and growing it keeps every count and every occurrence's slot:
+ * the words' contributions still add up to w.x. */
+static void test_long_comment_table(void **state)
+{
+    (void)state;
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    ms_featurizer *f;
+    assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
+    size_t nb = (size_t)1 << cfg.hash_bits;
+    ms_idf idf = {.idf = malloc(nb * sizeof(float)), .bits = cfg.hash_bits, .n_docs = 1};
+    double *w = malloc((nb + 1) * sizeof *w);
+    assert_non_null(idf.idf);
+    assert_non_null(w);
+    for (size_t i = 0; i < nb; i++)
+        idf.idf[i] = 1 + (float)(i % 7) / 7;
+    for (size_t i = 0; i <= nb; i++)
+        w[i] = (double)((i * 2654435761u) % 1000) / 1000 - 0.5;
+    /* 200 KB of ten words, then 150 KB of 20,000 distinct ones */
+    size_t cap = 400000, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    static const char *const ten[] = {"you", "are", "a", "worthless", "idiot",
+                                      "and", "everyone", "here", "hates", "it"};
+    for (size_t i = 0; len < 200000; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%s ", ten[i % 10]);
+    ms_input in = {.text = text, .len = len};
+    unsigned notes = 0;
+    assert_int_equal(ms_features_prepare(f, &in, &notes), MS_OK);
+    assert_true(f->table_cap <= (size_t)1 << 16); /* was 1 << 23 */
+    for (size_t i = 0; len < 350000; i++)
+        len += (size_t)snprintf(text + len, cap - len, "w%zux%zu ", i * 7919 % 100003, i);
+    in.len = len;
+    double dot;
+    assert_int_equal(ms_features_prepare(f, &in, &notes), MS_OK);
+    assert_int_equal(ms_features_dot(f, &idf, w, (int32_t)nb + 1, &dot), MS_OK);
+    assert_true(f->table_cap > (size_t)1 << 16); /* grown past its first size */
+    assert_true(f->table_cap <= (size_t)1 << 21);
+    const struct ms_tokens *t;
+    const double *contrib;
+    assert_int_equal(ms_features_attribute(f, &idf, w, (int32_t)nb + 1, &t, &contrib), MS_OK);
+    double sum = 0;
+    for (size_t i = 0; i < t->n; i++)
+        sum += contrib[i];
+    assert_true(fabs(sum - dot) <= 1e-9 * (1 + fabs(dot)));
+    free(text);
+    free(w);
+    free(idf.idf);
+    ms_featurizer_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_words_near_groups_are_group_aimed),
         cmocka_unit_test(test_fold_rules_in_settings),
         cmocka_unit_test(test_style_block_has_no_english_lists),
+        cmocka_unit_test(test_long_comment_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
