@@ -62,9 +62,7 @@ if(BUILD_TESTING)
   # python that was not built with it: preloaded, leaks not counted (python
   # keeps what it allocates until exit); python_leak is valgrind's, which
   # cannot run an instrumented library, so it is the other builds' test.
-  set(ms_asan OFF)
-  if(CMAKE_BUILD_TYPE STREQUAL "Asan")
-    set(ms_asan ON)
+  if(MS_SANITIZED)
     execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
       OUTPUT_VARIABLE ms_libasan OUTPUT_STRIP_TRAILING_WHITESPACE)
     list(APPEND ms_env "LD_PRELOAD=${ms_libasan}" "ASAN_OPTIONS=detect_leaks=0")
@@ -72,7 +70,7 @@ if(BUILD_TESTING)
   add_test(NAME python_binding COMMAND ${MS_PYTHON3} ${ms_t}/test_binding.py
     $<TARGET_FILE:modscore_cli> ${CMAKE_CURRENT_SOURCE_DIR})
   set_tests_properties(python_binding PROPERTIES ENVIRONMENT "${ms_env}")
-  if(NOT ms_asan)
+  if(NOT MS_SANITIZED)
     add_test(NAME python_leak COMMAND ${ms_t}/leak.sh ${MS_PYTHON3} ${ms_t})
     set_tests_properties(python_leak PROPERTIES ENVIRONMENT "${ms_env}" SKIP_RETURN_CODE 77)
   endif()
