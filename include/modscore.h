@@ -736,7 +736,18 @@ typedef struct ms_train_options {
      * (umlaut_e, dotless_i, arabic, devanagari, roman_vowels; NULL or ""
      * none): MS_ERR_ARG for a name modscore does not know. */
     const char *fold;
+    /* ms_adapt: the decisions used are at most the last max_decisions of
+     * set (a decision log is appended as moderators decide, so these are
+     * the latest); the older ones are left out as if not given. 0:
+     * MS_ADAPT_MAX_DECISIONS; SIZE_MAX: every one. Each decision used holds
+     * its row of features while adapting (about 1.5 KB with hostility's),
+     * so this bounds the memory and the time. */
+    size_t max_decisions;
 } ms_train_options;
+
+/* ms_train_options.max_decisions' default: a site's latest 100,000
+ * decisions (about 150 MB of rows). */
+#define MS_ADAPT_MAX_DECISIONS 100000u
 
 /* Trains a model on set and writes the model directory out_dir atomically
  * (a temporary directory beside it, then rename): when training fails, a
@@ -757,7 +768,8 @@ typedef enum ms_adapt_method {
 } ms_adapt_method;
 
 /* Adapts the model directory base_dir (its weights, idf and feature
- * settings; never its training data) to a site's decisions in set, and
+ * settings; never its training data) to a site's decisions in set (the
+ * last opt->max_decisions of them), and
  * writes the result to out_dir atomically: one libsvm linear model over
  * the base model's features, Platt-calibrated on the site's
  * cross-validated decision values, with a card that names the base model

@@ -92,22 +92,32 @@ static void sort_by_text(const ms_dataset *set, size_t *idx, size_t n)
 
 /* Checks the decisions (enough of them, both classes, no text decided both
  * ways) and marks repeated texts with the same decision as not kept, so a
- * copy is never scored by a fold that trained on it. OUT: keep (set->n). */
-static ms_status check_decisions(const ms_dataset *set, unsigned char *keep, size_t *n_keep,
-                                 ms_error *err)
+ * copy is never scored by a fold that trained on it. Only the last max of
+ * set are read: OUT: *older, how many before them are left out. OUT: keep
+ * (set->n). */
+static ms_status check_decisions(const ms_dataset *set, size_t max, unsigned char *keep,
+                                 size_t *n_keep, size_t *older, ms_error *err)
 {
+    *n_keep = 0;
+    *older = set->n > max ? set->n - max : 0;
     if (set->n < MS_ADAPT_MIN_ROWS)
         return ms_fail(err, MS_ERR_PARSE, "", 0, 0,
                        "adapting needs at least %d decisions, have %zu", MS_ADAPT_MIN_ROWS,
                        set->n);
-    size_t *idx = malloc(set->n * sizeof *idx);
+    if (max < MS_ADAPT_MIN_ROWS)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0, "adapting needs at least %d decisions, not %zu",
+                       MS_ADAPT_MIN_ROWS, max);
+    size_t m = set->n - *older;
+    size_t *idx = malloc(m * sizeof *idx);
     if (!idx)
         return ms_fail(err, MS_ERR_NOMEM, "", 0, 0, "out of memory");
     for (size_t i = 0; i < set->n; i++)
-        idx[i] = i, keep[i] = 1;
-    sort_by_text(set, idx, set->n);
+        keep[i] = i >= *older;
+    for (size_t k = 0; k < m; k++)
+        idx[k] = *older + k;
+    sort_by_text(set, idx, m);
     ms_status st = MS_OK;
-    for (size_t k = 1; k < set->n && st == MS_OK; k++) {
+    for (size_t k = 1; k < m && st == MS_OK; k++) {
         const ms_example *a = &set->items[idx[k - 1]], *b = &set->items[idx[k]];
         if (cmp_text(a, b))
             continue;
@@ -378,7 +388,7 @@ static ms_status add_row(ms_adapt_rows *r, size_t caps[3], const ms_fvec *x, int
             map[j] = r->d++;
         }
         r->col[at] = map[j];
-        r->val[at++] = x->val[k];
+        r->val[at++] = (float)x->val[k];
     }
     r->ptr[++r->n] = at;
     return MS_OK;
@@ -560,6 +570,7 @@ typedef struct adapt_facts {
     const char *base_dir;
     uint64_t data_hash;
     size_t rows, dropped, positives;
+    size_t older; /* decisions before the last max_decisions, left out */
     int folds;
     uint64_t seed;
     ms_adapt_method method;
@@ -680,6 +691,10 @@ static json_t *adapted_card(const base_model *b, const adapt_facts *f, const cv_
         "base", cv_json(base_dec, &base_platt, cv->r->y, cv->r->n), "adapted",
         cv_json(cv->best_dec, lin, cv->r->y, cv->r->n));
     json_t *cvj = cv_json(cv->best_dec, lin, cv->r->y, cv->r->n);
+    json_t *decisions = adapt ? json_object_get(adapt, "decisions") : NULL;
+    if (decisions && f->older &&
+        json_object_set_new(decisions, "older_left_out", json_integer((json_int_t)f->older)))
+        json_decref(adapt), adapt = NULL;
     if (!card || !adapt || !cvj) {
         json_decref(card), json_decref(adapt), json_decref(cvj);
         return NULL;
@@ -761,18 +776,19 @@ ms_status ms_adapt(const ms_dataset *set, const ms_train_options *o, const char 
     unsigned char *keep = malloc(set->n ? set->n : 1);
     if (!keep)
         return ms_fail(err, MS_ERR_NOMEM, "", 0, 0, "out of memory");
-    size_t n_keep = 0;
+    size_t n_keep = 0, older = 0;
+    size_t max = o->max_decisions ? o->max_decisions : MS_ADAPT_MAX_DECISIONS;
     base_model b = {0};
     ms_adapt_rows r = {0};
     ms_status st = out_outside_base(base_dir, out_dir, err);
     if (st == MS_OK)
-        st = check_decisions(set, keep, &n_keep, err);
+        st = check_decisions(set, max, keep, &n_keep, &older, err);
     if (st == MS_OK)
         st = load_base(base_dir, o, &b, err);
     progress(o, "features", t0);
     if (st == MS_OK && (st = build_rows(set, keep, n_keep, &b, &r)) != MS_OK)
         ms_fail(err, st, "", 0, 0, "feature extraction failed: %s", ms_strerror(st));
-    adapt_facts f = {base_dir, ms_train_data_hash(set), r.n, set->n - n_keep, 0,
+    adapt_facts f = {base_dir, ms_train_data_hash(set), r.n, set->n - older - n_keep, 0, older,
                      o->folds > 1 ? o->folds : 5, o->seed, resolve_method(method), 1, 0};
     for (size_t i = 0; i < r.n; i++)
         f.positives += (size_t)r.y[i];

@@ -19,7 +19,7 @@
  * (rows 0-3 rejected), the base score z agrees on rows 0-1 and 4-5 only. */
 static size_t ptr[] = {0, 2, 4, 5, 6, 7, 8, 9, 10};
 static int32_t col[] = {0, 1, 0, 2, 0, 0, 1, 2, 1, 2};
-static double val[] = {1, 0.5, 1, 0.5, 1, 1, 1, 1, 1, 1};
+static float val[] = {1, 0.5, 1, 0.5, 1, 1, 1, 1, 1, 1};
 static double z[] = {2, 1.5, -1, -2, -2, -1.5, 1, 2};
 static int8_t y[] = {1, 1, 1, 1, 0, 0, 0, 0};
 static int32_t orig[] = {10, 20, 30};

@@ -126,6 +126,10 @@ int cmd_train(int argc, char **argv)
         if (!a.quiet)
             fprintf(stderr, "modscore: %s %s on %zu examples (%zu from --augment)\n",
                     a.base ? "adapting" : "training", a.task, set.n, augmented(&set));
+        size_t max = a.o.max_decisions ? a.o.max_decisions : MS_ADAPT_MAX_DECISIONS;
+        if (!a.quiet && a.base && set.n > max)
+            fprintf(stderr, "modscore: the last %zu decisions read are used, the %zu before "
+                    "them left out (--max-decisions)\n", max, set.n - max);
         ms_error err = {0};
         ms_status st = a.base ? ms_adapt(&set, &a.o, a.base, a.method, a.out, &err)
                             : ms_train(&set, &a.o, a.out, &err);

@@ -2,6 +2,8 @@
  * checks and its help, apart from the run (cmd_train.c). */
 #include "train_args.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,8 @@ static const char train_usage[] =
     "                          cross-validation with DIR itself as a candidate\n"
     "      --latest-wins       with --base: of a text's disagreeing decisions keep\n"
     "                          the latest (always so within serve --feedback logs)\n"
+    "      --max-decisions N   with --base: use the last N decisions read, the\n"
+    "                          latest (default 100000; 'all'); older ones are left out\n"
     "      --adapt-method M    with --base: prior (default), feature, both or all;\n"
     "                          --c then lists the strengths (default\n"
     "                          0.1,0.3,1,3,10,30,100), --folds and --seed apply,\n"
@@ -287,6 +291,18 @@ static int run_option(train_args *a, int opt, const char *arg)
         }
         return 1;
     case OPT_LATEST: a->latest_wins = 1; return 1;
+    case OPT_MAXDEC: {
+        long v;
+        if (strcmp(arg, "all") == 0) {
+            a->o.max_decisions = SIZE_MAX;
+        } else if (cli_parse_long(arg, 20, LONG_MAX, &v)) {
+            cli_errorf("--max-decisions is a number of at least 20, or all");
+            return -1;
+        } else {
+            a->o.max_decisions = (size_t)v;
+        }
+        return 1;
+    }
     case 'q': a->quiet = 1; return 1;
     case 'j': {
         long v;
@@ -309,6 +325,10 @@ static int check_args(train_args *a)
     if (!a->task || !a->data.n_files || !a->out) {
         cli_errorf("train needs --task, --data and --out");
         fputs(train_usage, stderr), fputs(train_usage2, stderr);
+        return EXIT_USAGE;
+    }
+    if (!a->base && a->o.max_decisions) {
+        cli_errorf("--max-decisions goes with --base");
         return EXIT_USAGE;
     }
     if (a->base && a->data.n_augment) {
@@ -369,6 +389,7 @@ int train_args_parse(int argc, char **argv, train_args *a)
         {"base", required_argument, NULL, OPT_BASE},
         {"adapt-method", required_argument, NULL, OPT_AMETHOD},
         {"latest-wins", no_argument, NULL, OPT_LATEST},
+        {"max-decisions", required_argument, NULL, OPT_MAXDEC},
         {"perspective-attribute", required_argument, NULL, OPT_PATTR},
         {"group-window", required_argument, NULL, OPT_GROUPW},
         {"language", required_argument, NULL, OPT_LANG},
