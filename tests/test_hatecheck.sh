@@ -13,6 +13,9 @@
 #     3 of 112) and at most 10% of abuse aimed at non-protected targets (measured 0 of 12);
 #   - hostility, the TOXICITY model, flags at least a third of the abuse aimed at
 #     non-protected targets (measured 5 of 12: it was trained on insults to a participant);
+#   - severe_toxicity (Perspective's SEVERE_TOXICITY) ranks threats, dehumanisation and
+#     slurs above friendly swearing ("Fuck yeah, great game!"): ROC AUC >= 0.85 (measured
+#     0.888; hostility, the TOXICITY model, 0.317);
 #   - threat flags no civil mention of a group (measured 0 of 112) and at most 2 of the 8
 #     violent words in civil use ("I could murder a pizza"; measured 0).
 # Never tuned on: no model is trained on these cases and no setting was chosen by them.
@@ -28,4 +31,5 @@ exec python3 "$src/bench/hatecheck_report.py" "$cases" "$tmp" --models "$src/mod
   --min-acc identity_attack:civil_mention=0.95 \
   --min-acc identity_attack:abuse_non_protected=0.9 \
   --min-acc hostility:abuse_non_protected=0.33 \
+  --min-rank severe_toxicity=0.85 \
   --min-acc threat:civil_mention=1 --min-acc threat:violent_words_civil=0.75

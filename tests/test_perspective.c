@@ -61,7 +61,9 @@ static void test_attribute_table(void **state)
     assert_int_equal(persp_attribute(s->models, "THREAT"),
                      ms_models_category_find(s->models, "threat"));
     assert_true(persp_attribute(s->models, "THREAT") >= 0);
-    /* never another model's number: no loaded model answers these */
+    /* SEVERE_TOXICITY from its own model (models/severe_toxicity); never another model's
+     * number: no loaded model answers the others */
+    assert_true(persp_attribute(s->models, "SEVERE_TOXICITY") >= 0);
     assert_int_equal(persp_attribute(s->models, "SEVERE_TOXICITY"),
                      ms_models_category_find(s->models, "severe_toxicity"));
     assert_int_equal(persp_attribute(s->models, "SEXUALLY_EXPLICIT"), -1);
@@ -251,8 +253,8 @@ static void test_parse_errors(void **state)
                    "Unknown requested attribute: FOO");
     expect_refused(m,
                    "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":{},"
-                   "\"SEVERE_TOXICITY\":{}}}",
-                   400, "Unknown requested attribute: SEVERE_TOXICITY (no loaded modscore "
+                   "\"INFLAMMATORY\":{}}}",
+                   400, "Unknown requested attribute: INFLAMMATORY (no loaded modscore "
                         "model scores it)");
     expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"FLIRTATION\":{}}}",
                    400, "Unknown requested attribute: FLIRTATION");

@@ -62,6 +62,10 @@ const score = r => r.attributeScores.TOXICITY.summaryScore.value;
                                {attributes: ['toxicity']});
   assert.strictEqual(full.clientToken, 'c-1');
   assert(Array.isArray(full.attributeScores.TOXICITY.spanScores));
+  // SEVERE_TOXICITY (Discourse's "severe toxicity" model) is answered by its own model
+  const sev = await p.analyze('You are a stupid idiot.', {attributes: ['severe_toxicity']});
+  const sv = sev.attributeScores.SEVERE_TOXICITY.summaryScore.value;
+  assert(sv >= 0 && sv <= 1 && sv !== score(insult), JSON.stringify(sev));
   // HTML is stripped by the client, as against Google
   const html = await p.analyze('<p>You are a <b>moron</b></p>');
   assert(score(html) > 0.5);
@@ -78,8 +82,8 @@ const score = r => r.attributeScores.TOXICITY.summaryScore.value;
                 'API key not valid');
   await refused(p.analyze('Du bist ein Idiot und hast keine Ahnung, lies den Artikel.'),
                 'does not support request languages: de');
-  await refused(p.analyze('hello', {attributes: ['SEVERE_TOXICITY']}),
-                'Unknown requested attribute: SEVERE_TOXICITY');
+  await refused(p.analyze('hello', {attributes: ['INFLAMMATORY']}),
+                'Unknown requested attribute: INFLAMMATORY');
   const e = await refused(p.analyze({comment: {text: 'hallo'}, languages: ['de']}),
                           'does not support request languages: de');
   assert.strictEqual(e.response.status, 400);

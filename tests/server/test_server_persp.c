@@ -162,10 +162,39 @@ static void test_analyze_maps_what_it_asks(void **state)
     assert_int_equal(installed_mapped(fx, "off_topic"), 0); /* no article: not needed */
 }
 
+/* SEVERE_TOXICITY (issue 22) is answered by models/severe_toxicity, its own
+ * number on Perspective's scale, never hostility's */
+static void test_analyze_severe_toxicity(void **state)
+{
+    fixture *fx = *state;
+    const char *text = "You are a stupid idiot.";
+    resp r = post(fx->port, "/v1alpha1/comments:analyze",
+                  "{\"comment\":{\"text\":\"You are a stupid idiot.\"},"
+                  "\"requestedAttributes\":{\"TOXICITY\":{},\"SEVERE_TOXICITY\":{}}}");
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    int sev = ms_models_category_find(fx->models_ref, "severe_toxicity");
+    assert_true(sev >= 0);
+    ms_input in = {.text = text, .len = strlen(text)};
+    ms_result res;
+    assert_int_equal(ms_score(fx->scorer_ref, &in, &res), MS_OK);
+    json_t *scores = json_object_get(j, "attributeScores");
+    double v = json_real_value(json_object_get(
+        json_object_get(json_object_get(scores, "SEVERE_TOXICITY"), "summaryScore"), "value"));
+    assert_true(v == ms_models_perspective_score(fx->models_ref, (size_t)sev,
+                                                 res.scores[sev].score));
+    assert_true(v != json_real_value(json_object_get(
+                         json_object_get(json_object_get(scores, "TOXICITY"), "summaryScore"),
+                         "value")));
+    ms_result_clear(&res);
+    json_decref(j);
+    resp_free(&r);
+}
+
 static void test_analyze_errors(void **state)
 {
     fixture *fx = *state;
-    static const char *unscored[] = {"SEVERE_TOXICITY", "SEXUALLY_EXPLICIT", "FLIRTATION",
+    static const char *unscored[] = {"ATTACK_ON_AUTHOR", "SEXUALLY_EXPLICIT", "FLIRTATION",
                                      "SPAM", "LIKELY_TO_REJECT"};
     for (size_t i = 0; i < 5; i++) {
         char body[256];
@@ -295,8 +324,8 @@ static void test_perspective_rows(void **state)
     /* 11: an attribute no loaded model scores is refused, never another's number */
     r = post(fx->port, "/v1alpha1/comments:analyze",
              "{\"comment\":{\"text\":\"you idiot\"},\"requestedAttributes\":"
-             "{\"TOXICITY\":{},\"SEVERE_TOXICITY\":{}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown requested attribute: SEVERE_TOXICITY");
+             "{\"TOXICITY\":{},\"INFLAMMATORY\":{}}}");
+    assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown requested attribute: INFLAMMATORY");
     resp_free(&r);
 }
 
@@ -862,9 +891,9 @@ static void test_suggestscore_attributes(void **state)
          "{\"summaryScore\":{\"value\":1}}}}",
          "Unknown requested attribute: "},
         {"{\"comment\":{\"text\":\"x y\"},\"attributeScores\":{\"TOXICITY\":"
-         "{\"summaryScore\":{\"value\":0}},\"SEVERE_TOXICITY\":{\"summaryScore\":"
+         "{\"summaryScore\":{\"value\":0}},\"INFLAMMATORY\":{\"summaryScore\":"
          "{\"value\":1}}}}",
-         "Unknown requested attribute: SEVERE_TOXICITY"},
+         "Unknown requested attribute: INFLAMMATORY"},
         {"{\"comment\":{\"text\":\"<b>idiot</b>\",\"type\":\"HTML\"},\"attributeScores\":"
          "{\"TOXICITY\":{\"summaryScore\":{\"value\":1}}}}",
          "comment.type HTML is not supported"},
@@ -975,6 +1004,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_analyze_toxicity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyze_maps_what_it_asks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_analyze_severe_toxicity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyze_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_perspective_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_bad_requests_affect_no_one, setup,
