@@ -324,7 +324,6 @@ static const char page_js[] =
     "o.textContent='Showing '+n+' of '+c.length+(c.length===1?' comment':' comments');}"
     "document.addEventListener('change',u);u();})();\n";
 
-const char *const action_names[3] = {"publish", "review", "reject"};
 
 /* From the doctype to the end of the report's header: the policy, the
  * article's title, id and tags. */
@@ -388,16 +387,14 @@ static void page_summary(hw *w, const ms_html *h, const size_t actions[3])
             "<div class=\"panel\"><h2>Summary</h2>\n<ul class=\"counts\">");
     for (int a = 0; a < 3; a++) {
         hw_s(w, "<li data-action=\"");
-        hw_s(w, action_names[a]);
+        hw_s(w, ms_action_name((ms_action)a));
         hw_s(w, "\"><span class=\"n\" data-count=\"");
         hw_int(w, (long long)actions[a]);
         hw_s(w, "\">");
         hw_int(w, (long long)actions[a]);
-        hw_s(w, "</span> <span class=\"badge badge-");
-        hw_s(w, action_names[a]);
-        hw_s(w, "\">");
-        hw_s(w, action_names[a]);
-        hw_s(w, "</span></li>");
+        hw_s(w, "</span> ");
+        hw_badge(w, (ms_action)a);
+        hw_s(w, "</li>");
     }
     hw_s(w, "</ul>\n<p class=\"stats\" id=\"total\" data-comments=\"");
     hw_int(w, (long long)n);

@@ -89,8 +89,10 @@ void hw_escs(hw *w, const char *s);
  * C1 controls escaped, invalid UTF-8 as U+FFFD). */
 void hw_json_str(hw *w, const char *s, size_t n);
 
-/* The action names, in ms_action's order. */
-extern const char *const action_names[3];
+/* open, s escaped (nothing for NULL), then close. */
+void hw_wrap(hw *w, const char *open, const char *s, const char *close);
+/* An action's badge: <span class="badge badge-reject">reject</span>. */
+void hw_badge(hw *w, ms_action a);
 
 /* The policy's review (reject = 0) or reject threshold for c, else the
  * built-in default (report_html_chart.c). */

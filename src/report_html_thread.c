@@ -395,7 +395,7 @@ static void comment_open(hw *w, const ms_html *h, const tree *t, const size_t *r
 {
     const h_item *it = &h->items[i];
     size_t n = h->n_items, depth = t->depth[i];
-    const char *act = action_names[it->action];
+    const char *act = ms_action_name(it->action);
     hw_s(w, "<li class=\"comment\" id=\"comment-");
     hw_int(w, (long long)i + 1);
     hw_s(w, "\" data-id=\"");
@@ -440,44 +440,30 @@ static void comment_head(hw *w, const ms_html *h, const tree *t, size_t i)
 {
     const h_item *it = &h->items[i];
     size_t n = h->n_items, depth = t->depth[i], p = t->parent[i];
-    const char *act = action_names[it->action];
-    hw_s(w, "<div class=\"head\"><span class=\"badge badge-");
-    hw_s(w, act);
-    hw_s(w, "\">");
-    hw_s(w, act);
-    hw_s(w, "</span> ");
-    if (it->author && it->author[0]) {
-        hw_s(w, "<bdi class=\"author\">");
-        hw_escs(w, it->author);
-        hw_s(w, "</bdi>");
-    } else {
+    hw_s(w, "<div class=\"head\">");
+    hw_badge(w, it->action);
+    hw_s(w, " ");
+    if (it->author && it->author[0])
+        hw_wrap(w, "<bdi class=\"author\">", it->author, "</bdi>");
+    else
         hw_s(w, "<span class=\"author anon\">anonymous</span>");
-    }
-    hw_s(w, " <span class=\"cid\">#");
-    hw_escs(w, it->id);
-    hw_s(w, "</span>");
+    hw_wrap(w, " <span class=\"cid\">#", it->id, "</span>");
     if (p != NONE && p < n && depth > 0) {
         const h_item *pi = &h->items[p];
         hw_s(w, " <span class=\"inreply\">\xe2\x86\xb3 in reply to <a href=\"#comment-");
         hw_int(w, (long long)p + 1);
         hw_s(w, "\">");
-        if (pi->author && pi->author[0]) {
-            hw_s(w, "<bdi>");
-            hw_escs(w, pi->author);
-            hw_s(w, "</bdi>");
-        } else {
-            hw_s(w, "#");
-            hw_escs(w, pi->id);
-        }
+        if (pi->author && pi->author[0])
+            hw_wrap(w, "<bdi>", pi->author, "</bdi>");
+        else
+            hw_wrap(w, "#", pi->id, "");
         hw_s(w, "</a></span>");
     } else if (it->reply_to && it->reply_to[0]) {
-        hw_s(w, " <span class=\"inreply\">\xe2\x86\xb3 in reply to <bdi>");
-        hw_escs(w, it->reply_to);
-        hw_s(w, "</bdi></span>");
+        hw_wrap(w, " <span class=\"inreply\">\xe2\x86\xb3 in reply to <bdi>", it->reply_to,
+                "</bdi></span>");
     } else if (it->parent) {
-        hw_s(w, " <span class=\"inreply\">\xe2\x86\xb3 in reply to #");
-        hw_escs(w, it->parent);
-        hw_s(w, " (not in this report)</span>");
+        hw_wrap(w, " <span class=\"inreply\">\xe2\x86\xb3 in reply to #", it->parent,
+                " (not in this report)</span>");
     }
 }
 
@@ -607,14 +593,12 @@ void hw_write_thread(hw *w, const ms_html *h, const size_t actions[3], int any_o
             "<h2>Thread</h2>\n<span class=\"group\">Show</span>\n");
     for (int a = 0; a < 3; a++) {
         hw_s(w, "<input type=\"checkbox\" class=\"filter\" id=\"show-");
-        hw_s(w, action_names[a]);
+        hw_s(w, ms_action_name((ms_action)a));
         hw_s(w, "\" checked><label for=\"show-");
-        hw_s(w, action_names[a]);
-        hw_s(w, "\"><span class=\"badge badge-");
-        hw_s(w, action_names[a]);
+        hw_s(w, ms_action_name((ms_action)a));
         hw_s(w, "\">");
-        hw_s(w, action_names[a]);
-        hw_s(w, "</span> (");
+        hw_badge(w, (ms_action)a);
+        hw_s(w, " (");
         hw_int(w, (long long)actions[a]);
         hw_s(w, ")</label>\n");
     }

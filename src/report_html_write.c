@@ -165,6 +165,22 @@ void hw_escs(hw *w, const char *s)
         hw_esc(w, s, strlen(s), 0);
 }
 
+void hw_wrap(hw *w, const char *open, const char *s, const char *close)
+{
+    hw_s(w, open);
+    hw_escs(w, s);
+    hw_s(w, close);
+}
+
+void hw_badge(hw *w, ms_action a)
+{
+    hw_s(w, "<span class=\"badge badge-");
+    hw_s(w, ms_action_name(a));
+    hw_s(w, "\">");
+    hw_s(w, ms_action_name(a));
+    hw_s(w, "</span>");
+}
+
 /* s[0..n) as a JSON string that may stand inside a <script> element: the
  * characters JSON must escape, < > & ' (no "</script>" can end the element),
  * U+007F-U+009F and U+2028/U+2029 as \uXXXX; an invalid UTF-8 byte as
