@@ -395,17 +395,6 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
 
 /* ------------------------------------------------------------ dense */
 
-ms_status fz_dense_hit(ms_featurizer *f, int feature, size_t token)
-{
-    if (!f->recording)
-        return MS_OK;
-    if (ms_grow((void **)&f->dense_tok, &f->dense_tok_cap, f->n_dense_tok + 1,
-             sizeof *f->dense_tok) != MS_OK)
-        return MS_ERR_NOMEM;
-    f->dense_tok[f->n_dense_tok++] = (uint32_t)feature << 24 | (uint32_t)token;
-    return MS_OK;
-}
-
 /* A word that insults when aimed at someone. */
 static int is_attack_word(const ms_lexicon *lx, const char *w, size_t n)
 {

@@ -5,6 +5,7 @@
 #define MS_FEATURIZE_INT_H
 
 #include "featurize.h"
+#include "util.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -96,8 +97,19 @@ static inline int word_is(const ms_tokens *t, size_t i, const char *s)
     return i < t->n && t->tok[i].fold_len == strlen(s) && memcmp(ms_token_text(t, i), s, strlen(s)) == 0;
 }
 
-/* Records that token drove dense feature (while attributing). */
-ms_status fz_dense_hit(ms_featurizer *f, int feature, size_t token);
+/* Records that token drove dense feature (while attributing). Here, not
+ * in featurize.c, so that featurize_context.c, which featurize.c calls,
+ * calls nothing back. */
+static inline ms_status fz_dense_hit(ms_featurizer *f, int feature, size_t token)
+{
+    if (!f->recording)
+        return MS_OK;
+    if (ms_grow((void **)&f->dense_tok, &f->dense_tok_cap, f->n_dense_tok + 1,
+                sizeof *f->dense_tok) != MS_OK)
+        return MS_ERR_NOMEM;
+    f->dense_tok[f->n_dense_tok++] = (uint32_t)feature << 24 | (uint32_t)token;
+    return MS_OK;
+}
 /* The context block of the dense features (featurize_context.c). */
 ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in);
 
