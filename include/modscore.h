@@ -547,6 +547,15 @@ MS_API ms_status ms_scorer_set_categories(ms_scorer *s, const char *const *names
  * (MS_ERR_MODEL, MS_ERR_IO...: ms_models_map_error). */
 MS_API ms_status ms_score(ms_scorer *s, const ms_input *in, ms_result *result);
 MS_API void ms_result_clear(ms_result *r);
+/* Category i's answer on Perspective's scale for a result r of these
+ * models: its score through its card's map (ms_models_perspective_score),
+ * or, when its card names attributes that are kinds of it
+ * ("perspective_includes": a threat is toxic), the highest of that and the
+ * scores r has from the models of those attributes in the same language,
+ * each read through the card's map for it on category i's scale (what
+ * share of raters call a comment toxic at that threat score) where that
+ * reading is at least the include's "from". -1 when r has no score for i. */
+MS_API double ms_models_perspective_answer(const ms_models *m, size_t i, const ms_result *r);
 
 /* Which language a text is written in (CLD2 on all its words, @names and
  * links left out). code is an ISO 639-1 code ("un": unknown); decisive when

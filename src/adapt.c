@@ -618,21 +618,21 @@ static void transport_scale(json_t *card, const base_model *b, const ms_linear *
 {
     const ms_card *c = &b->info;
     json_object_del(card, "perspective_scale");
-    if (c->scale_knots < 2)
+    if (c->scale.knots < 2)
         return;
     json_t *xs = json_array(), *ys = json_array();
     double last = -1;
     int monotone = prob_at(lin, 1) >= prob_at(lin, -1);
-    for (size_t k = 0; monotone && xs && ys && k < c->scale_knots; k++) {
-        double s = c->scale_score[k];
+    for (size_t k = 0; monotone && xs && ys && k < c->scale.knots; k++) {
+        double s = c->scale.score[k];
         if (s > 0 && s < 1)
             s = prob_at(lin, decision_for(b->lin, s));
-        if (k + 1 < c->scale_knots && (s <= last || s >= 1))
+        if (k + 1 < c->scale.knots && (s <= last || s >= 1))
             continue; /* a knot squeezed out at the ends */
-        if (k + 1 == c->scale_knots && last >= 1)
+        if (k + 1 == c->scale.knots && last >= 1)
             break;
         json_array_append_new(xs, json_real(s));
-        json_array_append_new(ys, json_real(c->scale_share[k]));
+        json_array_append_new(ys, json_real(c->scale.share[k]));
         last = s;
     }
     if (monotone && json_array_size(xs) >= 2)

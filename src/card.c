@@ -142,13 +142,10 @@ ms_status ms_card_check_model_size(const ms_card *card, const char *svm_path, ms
     return MS_OK;
 }
 
-/* The card's optional "perspective_scale" (see card.h); -1 when it is
- * there and not such a map. */
-static int read_scale(json_t *root, ms_card *card)
+/* A map {"score":[...],"share":[...]} (see ms_scale) from sc into *out;
+ * -1 when sc is not such a map. */
+static int read_map(const json_t *sc, ms_scale *out)
 {
-    json_t *sc = json_object_get(root, "perspective_scale");
-    if (!sc)
-        return 0;
     json_t *xs = json_object_get(sc, "score"), *ys = json_object_get(sc, "share");
     size_t n = json_array_size(xs);
     if (!json_is_array(xs) || !json_is_array(ys) || n < 2 || n > MS_SCALE_MAX_KNOTS ||
@@ -158,32 +155,74 @@ static int read_scale(json_t *root, ms_card *card)
         json_t *x = json_array_get(xs, i), *y = json_array_get(ys, i);
         if (!json_is_number(x) || !json_is_number(y))
             return -1;
-        card->scale_score[i] = json_number_value(x);
-        card->scale_share[i] = json_number_value(y);
-        if (card->scale_share[i] < 0 || card->scale_share[i] > 1 ||
-            (i && (card->scale_score[i] <= card->scale_score[i - 1] ||
-                   card->scale_share[i] < card->scale_share[i - 1])))
+        out->score[i] = json_number_value(x);
+        out->share[i] = json_number_value(y);
+        if (out->share[i] < 0 || out->share[i] > 1 ||
+            (i && (out->score[i] <= out->score[i - 1] || out->share[i] < out->share[i - 1])))
             return -1;
     }
-    if (card->scale_score[0] != 0 || card->scale_score[n - 1] != 1)
+    if (out->score[0] != 0 || out->score[n - 1] != 1)
         return -1;
-    card->scale_knots = n;
+    out->knots = n;
     return 0;
+}
+
+/* The card's optional "perspective_scale" (see card.h); -1 when it is
+ * there and not such a map. */
+static int read_scale(json_t *root, ms_card *card)
+{
+    json_t *sc = json_object_get(root, "perspective_scale");
+    return sc ? read_map(sc, &card->scale) : 0;
+}
+
+/* The card's optional "perspective_includes": up to MS_MAX_INCLUDES
+ * {"attribute": 1-31 of A-Z, 0-9 and _, "score", "share", "from"?: a
+ * number in [0, 1], 0 when absent}; -1 when it is there and not such a
+ * list. */
+static int read_includes(json_t *root, ms_card *card)
+{
+    json_t *inc = json_object_get(root, "perspective_includes");
+    if (!inc)
+        return 0;
+    if (!json_is_array(inc) || json_array_size(inc) > MS_MAX_INCLUDES)
+        return -1;
+    for (size_t i = 0; i < json_array_size(inc); i++) {
+        json_t *o = json_array_get(inc, i);
+        const char *a = json_string_value(json_object_get(o, "attribute"));
+        size_t n = a ? strlen(a) : 0;
+        if (n == 0 || n >= MS_ATTRIBUTE_MAX ||
+            strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != n ||
+            read_map(o, &card->includes[i].scale) != 0)
+            return -1;
+        json_t *from = json_object_get(o, "from");
+        double f = from ? json_number_value(from) : 0;
+        if ((from && !json_is_number(from)) || !(f >= 0 && f <= 1))
+            return -1;
+        card->includes[i].from = f;
+        memcpy(card->includes[i].attribute, a, n + 1);
+    }
+    card->n_includes = json_array_size(inc);
+    return 0;
+}
+
+double ms_scale_apply(const ms_scale *sc, double score)
+{
+    size_t n = sc->knots;
+    if (n < 2 || !(score > 0))
+        return n < 2 ? score : sc->share[0];
+    if (score >= 1)
+        return sc->share[n - 1];
+    size_t i = 1;
+    while (sc->score[i] < score)
+        i++;
+    double x0 = sc->score[i - 1], x1 = sc->score[i];
+    double y0 = sc->share[i - 1], y1 = sc->share[i];
+    return y0 + (y1 - y0) * (score - x0) / (x1 - x0);
 }
 
 double ms_card_perspective(const ms_card *card, double score)
 {
-    size_t n = card->scale_knots;
-    if (n < 2 || !(score > 0))
-        return n < 2 ? score : card->scale_share[0];
-    if (score >= 1)
-        return card->scale_share[n - 1];
-    size_t i = 1;
-    while (card->scale_score[i] < score)
-        i++;
-    double x0 = card->scale_score[i - 1], x1 = card->scale_score[i];
-    double y0 = card->scale_share[i - 1], y1 = card->scale_share[i];
-    return y0 + (y1 - y0) * (score - x0) / (x1 - x0);
+    return ms_scale_apply(&card->scale, score);
 }
 
 /* ms_card_read's checks on a parsed card, which it releases. */
@@ -264,6 +303,12 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
                      "with 2-%d knots, scores ascending from 0 to 1 and shares non-decreasing "
                      "in [0, 1]",
                      MS_SCALE_MAX_KNOTS);
+    if (st == MS_OK && read_includes(root, card) != 0)
+        st = ms_fail(err, MS_ERR_MODEL, path, 0, 0,
+                     "card's \"perspective_includes\" is not a list of up to %d "
+                     "{\"attribute\",\"score\",\"share\",\"from\"} (a name of A-Z, 0-9 and _, "
+                     "at most %d bytes, a map as perspective_scale's, from in [0, 1])",
+                     MS_MAX_INCLUDES, MS_ATTRIBUTE_MAX - 1);
     json_decref(root);
     if (st != MS_OK)
         ms_card_clear(card);

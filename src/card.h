@@ -13,6 +13,28 @@
 
 /* Most knots a card's "perspective_scale" may have. */
 #define MS_SCALE_MAX_KNOTS 64
+/* Most attributes a card's "perspective_includes" may name, and the
+ * longest name. */
+#define MS_MAX_INCLUDES 4
+#define MS_ATTRIBUTE_MAX 32
+
+/* A monotone piecewise-linear map from a model's score to Perspective's
+ * scale (the share of raters who would mark the comment so): score knots
+ * ascending from 0 to 1, shares non-decreasing in [0, 1]; 0 knots: none. */
+typedef struct ms_scale {
+    size_t knots;
+    double score[MS_SCALE_MAX_KNOTS];
+    double share[MS_SCALE_MAX_KNOTS];
+} ms_scale;
+
+/* One of "perspective_includes": a Perspective attribute that is a kind of
+ * the card's (a threat is toxic), and the map from its model's score to
+ * the share of raters marking the comment as the card's attribute. */
+typedef struct ms_include {
+    char attribute[MS_ATTRIBUTE_MAX];
+    ms_scale scale;
+    double from; /* "from": the reading counts only at or above it */
+} ms_include;
 
 typedef struct ms_card {
     int format;              /* MS_CARD_FORMAT */
@@ -32,14 +54,16 @@ typedef struct ms_card {
     uint64_t lexicon_hash;   /* ms_lexicon_hash of them */
     uint64_t lexicon_bytes;  /* their size (ms_lexicon_bytes); 0 when not recorded */
     uint64_t model_bytes;    /* model.svm's size; 0 when not recorded */
-    /* "perspective_scale": {"score":[...],"share":[...]}, a monotone
-     * piecewise-linear map from the model's score to Perspective's scale
-     * (the share of raters who would mark the comment so): score knots
-     * ascending from 0 to 1, shares non-decreasing in [0, 1]. 0 knots: the
-     * card has none, and Perspective gets the score itself. */
-    size_t scale_knots;
-    double scale_score[MS_SCALE_MAX_KNOTS];
-    double scale_share[MS_SCALE_MAX_KNOTS];
+    /* "perspective_scale": {"score":[...],"share":[...]}, the model's
+     * score to Perspective's scale; 0 knots: the card has none, and
+     * Perspective gets the score itself. */
+    ms_scale scale;
+    /* "perspective_includes": [{"attribute","score","share"}, ...], kinds
+     * of this attribute whose models' scores, each read through its map on
+     * this attribute's scale, can raise its answer
+     * (ms_models_perspective_answer). */
+    size_t n_includes;
+    ms_include includes[MS_MAX_INCLUDES];
 } ms_card;
 
 /* Reads the fields above from a card file; anything else in it is for
@@ -65,6 +89,8 @@ void ms_card_clear(ms_card *card);
 /* A score on Perspective's scale through the card's "perspective_scale"
  * (the score itself when the card has none). */
 double ms_card_perspective(const ms_card *card, double score);
+/* score through the map sc (the score itself when sc has no knots). */
+double ms_scale_apply(const ms_scale *sc, double score);
 
 /* The hash a card records for a file: FNV-1a of its bytes (ms_hash64,
  * seed 0). OUT: *h. */

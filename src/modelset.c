@@ -567,6 +567,28 @@ double ms_models_perspective_score(const ms_models *m, size_t i, double score)
     return m && i < m->n ? ms_card_perspective(&m->m[i].card, score) : score;
 }
 
+double ms_models_perspective_answer(const ms_models *m, size_t i, const ms_result *r)
+{
+    if (!m || !r || i >= m->n || i >= r->n_scores || !r->scores[i].has_score)
+        return -1;
+    const ms_card *c = &m->m[i].card;
+    double v = ms_card_perspective(c, r->scores[i].score);
+    for (size_t k = 0; k < c->n_includes; k++)
+        for (size_t j = 0; j < m->n && j < r->n_scores; j++) {
+            const ms_card *o = &m->m[j].card;
+            if (j != i && r->scores[j].has_score && o->perspective_attribute &&
+                strcmp(o->perspective_attribute, c->includes[k].attribute) == 0 &&
+                ms_language_same(o->language, c->language)) {
+                /* the kind's score read on this attribute's scale, where
+                 * it reaches the include's floor */
+                double u = ms_scale_apply(&c->includes[k].scale, r->scores[j].score);
+                if (u >= c->includes[k].from && u > v)
+                    v = u;
+            }
+        }
+    return v;
+}
+
 const char *ms_models_version(const ms_models *m, ms_category c)
 {
     if (!m || c < 0 || c >= MS_CAT_COUNT)

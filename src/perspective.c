@@ -446,6 +446,18 @@ static double score_of(const ms_result *r, int cat)
     return -1;
 }
 
+/* Category cat's answer on Perspective's scale for r (its map, and the
+ * attributes its card includes: ms_models_perspective_answer), or -1 when
+ * r has no score for it. */
+static double answer_of(const ms_models *m, const ms_result *r, int cat)
+{
+    double v = ms_models_perspective_answer(m, (size_t)cat, r);
+    if (v >= 0)
+        return v;
+    v = score_of(r, cat); /* a result without per-category scores */
+    return v < 0 ? v : ms_models_perspective_score(m, (size_t)cat, v);
+}
+
 /* spanScores for the attribute of category cat (named name): see
  * perspective.h. */
 static json_t *category_spans(ms_scorer *sc, const ms_models *m, const char *text, size_t len,
@@ -470,16 +482,14 @@ static json_t *category_spans(ms_scorer *sc, const ms_models *m, const char *tex
             json_decref(spans);
             return NULL;
         }
-        double v = score_of(&one, cat);
+        double v = answer_of(m, &one, cat);
         ms_result_clear(&one);
         json_array_append_new(spans, span(text, words[i]->start, words[i]->end,
-                                          ms_models_perspective_score(m, (size_t)cat,
-                                                                      v < 0 ? 0 : v)));
+                                          v < 0 ? ms_models_perspective_score(m, (size_t)cat, 0)
+                                                : v));
     }
     if (n == 0)
-        json_array_append_new(spans, span(text, 0, len,
-                                          ms_models_perspective_score(m, (size_t)cat,
-                                                                      score_of(r, cat))));
+        json_array_append_new(spans, span(text, 0, len, answer_of(m, r, cat)));
     return spans;
 }
 
@@ -545,7 +555,7 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
             json_decref(resp);
             return NULL;
         }
-        v = ms_models_perspective_score(a->models, (size_t)at->category, v);
+        v = answer_of(a->models, r, at->category);
         if (at->has_threshold && v < at->threshold)
             continue;
         json_t *o = json_pack("{s:o}", "summaryScore", prob(v));

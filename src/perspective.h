@@ -19,6 +19,10 @@
  * compared with) is on Perspective's scale, the share of readers who would
  * mark the comment so, through the category card's "perspective_scale"
  * (ms_models_perspective_score); the score itself for a card without one.
+ * A card's "perspective_includes" (TOXICITY's kinds: THREAT,
+ * IDENTITY_ATTACK, SEVERE_TOXICITY, where their models read on its scale
+ * reach 0.7) makes its answer the highest of its own and the kinds'
+ * (ms_models_perspective_answer).
  * Languages: a request's "languages" are trusted (the comment is scored as
  * that language, or refused with Perspective's 400 "Attribute A does not
  * support request languages: L" when no loaded model reads it); without

@@ -46,31 +46,52 @@ static json_t *card_of(const char *category)
     return c;
 }
 
-/* Scores text for attribute attr through the endpoint; OUT: *raw, the
- * model's own score. Returns the summaryScore answered. */
-static double answer(scoring *s, const char *attr, const char *text, double *raw)
+/* Scores text for attribute attr through the endpoint, with the models m
+ * and scorer sc; OUT: *r, the result scored (clear it). Returns the
+ * summaryScore answered, or -1 when the answer has none (below a
+ * threshold: with threshold >= 0, the request's scoreThreshold). */
+static double respond(const ms_models *m, ms_scorer *sc, const char *attr, double threshold,
+                      const char *text, ms_result *r)
 {
     json_t *req = json_pack("{s:{s:s},s:{s:{}}}", "comment", "text", text,
                             "requestedAttributes", attr);
     assert_non_null(req);
+    if (threshold >= 0)
+        json_object_set_new(json_object_get(json_object_get(req, "requestedAttributes"), attr),
+                            "scoreThreshold", json_real(threshold));
     persp_analyze a;
     persp_error e = {0};
-    assert_int_equal(persp_parse_analyze(req, s->models, &a, &e), 0);
+    assert_int_equal(persp_parse_analyze(req, m, &a, &e), 0);
     ms_input in = persp_input(&a);
-    ms_result r;
-    assert_int_equal(ms_score(s->scorer, &in, &r), MS_OK);
-    json_t *resp = persp_analyze_response(&a, s->scorer, &r, &e);
+    assert_int_equal(ms_score(sc, &in, r), MS_OK);
+    json_t *resp = persp_analyze_response(&a, sc, r, &e);
     assert_non_null(resp);
-    int cat = a.attrs[0].category;
-    assert_true(cat >= 0 && (size_t)cat < r.n_scores && r.scores[cat].has_score);
-    *raw = r.scores[cat].score;
     json_t *sum = json_object_get(json_object_get(json_object_get(resp, "attributeScores"),
                                                   attr), "summaryScore");
-    double v = json_real_value(json_object_get(sum, "value"));
+    double v = sum ? json_real_value(json_object_get(sum, "value")) : -1;
     json_decref(resp);
-    ms_result_clear(&r);
     persp_analyze_clear(&a);
     json_decref(req);
+    return v;
+}
+
+/* The model's own score of category name in r. */
+static double raw_of(const ms_models *m, const ms_result *r, const char *name)
+{
+    int cat = ms_models_category_find(m, name);
+    assert_true(cat >= 0 && (size_t)cat < r->n_scores && r->scores[cat].has_score);
+    return r->scores[cat].score;
+}
+
+/* Scores text for attr (of category name) on the shared models; OUT:
+ * *raw, the model's own score. Returns the summaryScore answered. */
+static double answer(scoring *s, const char *attr, const char *name, const char *text,
+                     double *raw)
+{
+    ms_result r;
+    double v = respond(s->models, s->scorer, attr, -1, text, &r);
+    *raw = raw_of(s->models, &r, name);
+    ms_result_clear(&r);
     return v;
 }
 
@@ -92,7 +113,7 @@ static void test_mapped_attributes(void **state)
         {"TOXICITY", "hostility"}, {"INSULT", "insult"}, {"PROFANITY", "profanity"},
         {"IDENTITY_ATTACK", "identity_attack"}, {"THREAT", "threat"},
     };
-    for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++) {
+    for (size_t i = 1; i < sizeof attrs / sizeof *attrs; i++) { /* TOXICITY: below */
         json_t *card = card_of(attrs[i][1]);
         const json_t *scale = json_object_get(card, "perspective_scale");
         if (!scale)
@@ -102,7 +123,7 @@ static void test_mapped_attributes(void **state)
         assert_non_null(json_object_get(json_object_get(scale, "check"), "after"));
         int moved = 0;
         for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
-            double raw, v = answer(s, attrs[i][0], texts[t], &raw);
+            double raw, v = answer(s, attrs[i][0], attrs[i][1], texts[t], &raw);
             double want = card_map(scale, raw);
             if (fabs(v - want) > 1e-6)
                 fprintf(stderr, "%s %s: raw %.6f answered %.6f, map %.6f\n", attrs[i][0],
@@ -112,6 +133,123 @@ static void test_mapped_attributes(void **state)
         }
         assert_true(moved > 0); /* the answer is not the model's own score */
         json_decref(card);
+    }
+}
+
+/* TOXICITY is answered with the highest of its own map and the kinds of
+ * toxicity its card includes, each kind's score read through the card's
+ * map for it where that reading reaches its "from"; the shipped card says
+ * why a kind is left out. */
+static void test_toxicity_includes_kinds(void **state)
+{
+    scoring *s = *state;
+    json_t *card = card_of("hostility");
+    const json_t *inc = json_object_get(card, "perspective_includes");
+    const json_t *out = json_object_get(card, "perspective_includes_left_out");
+    /* every kind is either included or left out with a reason */
+    static const char *const kinds[] = {"THREAT", "IDENTITY_ATTACK"};
+    for (size_t k = 0; k < 2; k++) {
+        int in = 0;
+        for (size_t n = 0; n < json_array_size(inc); n++)
+            in |= strcmp(json_string_value(json_object_get(json_array_get(inc, n),
+                                                           "attribute")), kinds[k]) == 0;
+        assert_true(in || json_is_string(json_object_get(out, kinds[k])));
+    }
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        ms_result r;
+        double v = respond(s->models, s->scorer, "TOXICITY", -1, texts[t], &r);
+        double want = card_map(json_object_get(card, "perspective_scale"),
+                               raw_of(s->models, &r, "hostility"));
+        for (size_t n = 0; n < json_array_size(inc); n++) {
+            const json_t *o = json_array_get(inc, n);
+            int c = ms_models_category_for_attribute(
+                s->models, json_string_value(json_object_get(o, "attribute")));
+            if (c < 0)
+                continue; /* no model answers it */
+            double u = card_map(o, raw_of(s->models, &r,
+                                          ms_models_category_info(s->models, (size_t)c)->name));
+            if (u >= json_number_value(json_object_get(o, "from")) && u > want)
+                want = u;
+        }
+        assert_true(fabs(v - want) <= 1e-6);
+        ms_result_clear(&r);
+    }
+    json_decref(card);
+}
+
+/* A threat the hostility model ranks low is TOXICITY's answer through the
+ * map the TOXICITY card has for THREAT (here: a threat score of 0.5 or more
+ * is toxic to every rater), scoreThreshold compared on it; not when that
+ * reading stays under the include's "from", nor when the threat model is of
+ * another language. */
+static void test_included_kind_lifts_toxicity(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *inc;  /* the include on hostility's card */
+        const char *lang; /* the threat card's language, or NULL */
+        int lifted;
+    } cases[] = {
+        {"{\"attribute\":\"THREAT\",\"score\":[0,0.5,1],\"share\":[0,1,1],\"from\":0.7}", NULL, 1},
+        {"{\"attribute\":\"THREAT\",\"score\":[0,0.5,1],\"share\":[0,0.6,0.6],\"from\":0.7}", NULL,
+         0},
+        {"{\"attribute\":\"THREAT\",\"score\":[0,0.5,1],\"share\":[0,1,1],\"from\":0.7}", "de", 0},
+    };
+    const char *text = "I will find you and kill you.";
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char dir[32], json[512], cmd[512];
+        snprintf(json, sizeof json, "\"perspective_includes\":[%s]", cases[i].inc);
+        assert_int_equal(temp_models(dir, "hostility threat", "hostility", json), 0);
+        if (cases[i].lang) { /* the threat card in another language */
+            snprintf(cmd, sizeof cmd,
+                     "cd '%s' && sed 's/\"language\": \"en\"/\"language\": \"%s\"/' "
+                     "threat/card.json > t && grep -q '\"language\": \"%s\"' t && "
+                     "rm threat/card.json && mv t threat/card.json",
+                     dir, cases[i].lang, cases[i].lang);
+            assert_int_equal(system(cmd), 0);
+        }
+        scoring t;
+        assert_int_equal(scoring_open_at(&t, dir), 0);
+        ms_result r;
+        double v = respond(t.models, t.scorer, "TOXICITY", 0.8, text, &r);
+        int h = ms_models_category_find(t.models, "hostility");
+        double own = ms_models_perspective_score(t.models, (size_t)h,
+                                                 raw_of(t.models, &r, "hostility"));
+        assert_true(own < 0.8); /* else this proves nothing */
+        if (cases[i].lifted) {
+            assert_true(raw_of(t.models, &r, "threat") >= 0.5);
+            assert_true(v == 1.0);
+        } else {
+            assert_true(v < 0); /* its own answer, below the threshold: left out */
+        }
+        ms_result_clear(&r);
+        scoring_close(&t);
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
+/* A card's "perspective_includes" that is not a list of named maps is
+ * refused at load. */
+static void test_includes_refused(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "\"perspective_includes\":[\"THREAT\"]",
+        "\"perspective_includes\":[{\"attribute\":\"threat\",\"score\":[0,1],\"share\":[0,1]}]",
+        "\"perspective_includes\":[{\"attribute\":\"THREAT\",\"score\":[0,1],\"share\":[1,0]}]",
+        "\"perspective_includes\":[{\"attribute\":\"THREAT\",\"score\":[0,1],\"share\":[0,1],"
+        "\"from\":2}]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char dir[32], cmd[64];
+        assert_int_equal(temp_models(dir, "hostility", "hostility", bad[i]), 0);
+        ms_models *m = NULL;
+        ms_error err;
+        assert_int_equal(ms_models_load(dir, &m, &err), MS_ERR_MODEL);
+        assert_non_null(strstr(err.message, "perspective_includes"));
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
     }
 }
 
@@ -134,6 +272,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mapped_attributes),
+        cmocka_unit_test(test_toxicity_includes_kinds),
+        cmocka_unit_test(test_included_kind_lifts_toxicity),
+        cmocka_unit_test(test_includes_refused),
         cmocka_unit_test(test_fallback),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);

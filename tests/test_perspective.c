@@ -342,18 +342,7 @@ static void test_response(void **state)
  * card with json (a "perspective_scale") in place of its own. OUT: dir. */
 static void scaled_models(char dir[32], const char *json)
 {
-    strcpy(dir, "/tmp/ms_persp_scale.XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "set -e; cd '%s'; ln -s '" MS_MODELS_DIR "'/lexicons lexicons; mkdir hostility; "
-             "for f in model.svm idf.bin; do ln -s '" MS_MODELS_DIR "'/hostility/$f hostility/$f; "
-             "done; python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); "
-             "c.pop(\"perspective_scale\", None); c.update(json.loads(sys.argv[2])); "
-             "json.dump(c, open(sys.argv[3], \"w\"))' '" MS_MODELS_DIR
-             "/hostility/card.json' '{%s}' hostility/card.json",
-             dir, json);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(temp_models(dir, "hostility", "hostility", json), 0);
 }
 
 static void rm_dir(const char *dir)

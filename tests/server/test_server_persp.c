@@ -40,7 +40,7 @@ static void test_analyze_toxicity(void **state)
     json_t *tox = json_object_get(scores, "TOXICITY");
     json_t *sum = json_object_get(tox, "summaryScore");
     assert_true(json_real_value(json_object_get(sum, "value")) ==
-                ms_models_perspective_score(fx->models_ref, MS_CAT_HOSTILITY, res.hostility));
+                ms_models_perspective_answer(fx->models_ref, MS_CAT_HOSTILITY, &res));
     assert_string_equal(json_string_value(json_object_get(sum, "type")), "PROBABILITY");
     /* INSULT is the insult model's number, not hostility's, on Perspective's
      * scale through its own card's map */
