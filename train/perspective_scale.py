@@ -20,10 +20,11 @@ predicted share against mean observed share, by predicted share; before: the sco
 and, at Perspective thresholds 0.5, 0.7, 0.8 and 0.9, precision and recall against "most
 raters marked it" (share >= 0.5), for the score itself (before) and the map (after).
 --write puts {"score","share","fitted_on","check"} into the card as "perspective_scale"
-(card.c reads score and share; the rest is for people). A card whose attribute has no rater
-rows in its language gets no map and says so ("perspective_scale_fallback"): its Perspective
-answer is the model's own calibrated probability, and the README says which answers those
-are. train/build.sh runs this after each model it trains (a retrained model is refit).
+(card.c reads score and share; the rest is for people), and the kinds' maps (INCLUDES, below)
+as "perspective_includes". A card whose attribute has no rater rows in its language gets no map
+and says so ("perspective_scale_fallback"): its Perspective answer is the model's own
+calibrated probability, and the README says which answers those are. train/build.sh runs this
+after each model it trains (a retrained model is refit).
 --json prints each card's check as JSON. Only the standard library is used.
 """
 import glob
@@ -35,6 +36,19 @@ import sys
 EDGES = [0, .01, .02, .03, .05, .075, .1, .15, .2, .25, .3, .4, .5, .6, .7, .8, .9, .95, 1.0001]
 MIN_BIN = 40
 THRESHOLDS = (0.5, 0.7, 0.8, 0.9)
+# Perspective's attributes that are kinds of another: a threat, an identity attack and a
+# very toxic comment are toxic. For each kind a model of the card's language answers, the map
+# from that model's score to the share of raters marking the comment as the card's attribute
+# (what share call a comment toxic at that threat score) is fitted on the same rows, and the
+# endpoint answers the attribute with the highest of its own mapped score and the kinds' scores
+# read through those maps where that reading is at least REACH, Perspective's lowest
+# moderation threshold ("perspective_includes", "from"): a kind's evidence counts once it
+# alone puts the comment in the range sites moderate at. Below it, measured, the kinds only
+# cost precision (TOXICITY at 0.5 on the check rows, with a severe_toxicity model: 0.803 ->
+# 0.750 counted from 0, 0.801 from 0.7; the same figures at 0.7-0.9). A kind whose reading
+# never reaches REACH is left out and the card says why (bench/persp_combine.py, README).
+INCLUDES = {"TOXICITY": ["THREAT", "IDENTITY_ATTACK", "SEVERE_TOXICITY"]}
+REACH = 0.7
 
 
 def bucket(text):
@@ -68,8 +82,9 @@ def cards(models, only):
 
 
 def score(modscore, models, card, rows, tmp):
-    """The card's model's score of each row (None where it gave none: a row the language
-    routing sent to no model of the card's language). The rows are scored with the model
+    """Every category's score of each row ({category: score}; the card's is missing where the
+    language routing sent the row to no model of the card's language). The rows are scored
+    with the model
     set (every directory of MODELS_DIR, linked) and the site's language set to the card's,
     so that a row is read as that language unless it is decisively another."""
     lang = card.get("language", "en")
@@ -90,7 +105,7 @@ def score(modscore, models, card, rows, tmp):
         for name in os.listdir(tmp):
             os.unlink(f"{tmp}/{name}")
         os.rmdir(tmp)
-    return [json.loads(l).get("scores", {}).get(card["category"]) for l in out]
+    return [json.loads(l).get("scores", {}) for l in out]
 
 
 def pav(ys, ws):
@@ -203,30 +218,58 @@ def write_card(path, card):
     os.replace(tmp, path)
 
 
-def fit_card(modscore, models, path, card, rows, prep):
-    """Fits one card's map; returns (knots, check, fitted_on), or None without rater rows."""
-    attr, lang = card["perspective_attribute"], card.get("language", "en")
+def weights(rows, idx):
+    size = {}
+    for i in idx:
+        size[rows[i]["source"]] = size.get(rows[i]["source"], 0) + 1
+    return [1.0 / size[rows[i]["source"]] for i in idx], size
+
+
+def fit_card(modscore, models, path, card, rows, prep, kinds):
+    """Fits one card's map and, for the kinds of its attribute (INCLUDES) that a card of
+    kinds ({attribute: category} in its language) answers, the maps of their scores on its
+    scale. Returns (knots, check, fitted_on, includes, left_out), or None without rater rows."""
+    attr, lang, cat = card["perspective_attribute"], card.get("language", "en"), card["category"]
     mine = [r for r in rows if r["lang"] == lang and attr in r["share"]]
     if not mine:
         return None
     sc = score(modscore, models, card, mine, f"{prep}/rater-scoring.tmp")
-    idx = [i for i, v in enumerate(sc) if v is not None]
-    size = {}
-    for i in idx:
-        if bucket(mine[i]["text"]):
-            size[mine[i]["source"]] = size.get(mine[i]["source"], 0) + 1
-    pts = [(sc[i], mine[i]["share"][attr], 1.0 / size[mine[i]["source"]])
-           for i in idx if bucket(mine[i]["text"])]
-    if not pts:
+    idx = [i for i, v in enumerate(sc) if cat in v]
+    fit_idx = [i for i in idx if bucket(mine[i]["text"])]
+    if not fit_idx:
         return None
+    w, size = weights(mine, fit_idx)
+    pts = [(sc[i][cat], mine[i]["share"][attr], x) for i, x in zip(fit_idx, w)]
     knots = fit(pts)
     chk = [i for i in idx if not bucket(mine[i]["text"])]
-    raw = [sc[i] for i in chk]
-    check = check_of(mine, chk, raw, [apply(knots, v) for v in raw], attr, sorted(size))
+    raw = [sc[i][cat] for i in chk]
+    mapped = [apply(knots, v) for v in raw]
+    check = check_of(mine, chk, raw, mapped, attr, sorted(size))
     report(os.path.relpath(os.path.dirname(path), models), attr, pts, size, knots, check)
     fitted_on = (f"{len(pts)} rows with rater shares ({', '.join(sorted(size))}; 4 in 5 by "
                  "text hash, each source weighing the same), train/perspective_scale.py")
-    return knots, check, fitted_on
+    includes, left_out = [], {}
+    for kind in INCLUDES.get(attr, []):
+        kc = kinds.get(kind)
+        if not kc or any(kc not in sc[i] for i in idx):
+            continue
+        km = fit([(sc[i][kc], mine[i]["share"][attr], x) for i, x in zip(fit_idx, w)])
+        if km[-1][1] < REACH:
+            left_out[kind] = (f"{kc}'s score read on {attr}'s scale tops out at "
+                              f"{km[-1][1]:.2f}, below {REACH}")
+            continue
+        includes.append({"attribute": kind, "score": [k[0] for k in km],
+                         "share": [k[1] for k in km], "from": REACH, "category": kc})
+        mapped = [max(m, u if u >= REACH else 0)
+                  for m, u in ((m, apply(km, sc[i][kc])) for m, i in zip(mapped, chk))]
+    if includes:
+        check["with_includes"] = check_of(mine, chk, raw, mapped, attr, sorted(size))
+        print(f"  with {', '.join(x['attribute'] for x in includes)}: " + ", ".join(
+            f"at {a['threshold']} P {a['precision']} R {a['recall']}"
+            for a in check["with_includes"]["after"]))
+    for kind, why in left_out.items():
+        print(f"  {kind} left out: {why}")
+    return knots, check, fitted_on, includes, left_out
 
 
 FALLBACK = ("no rater-level data for this attribute in this language: Perspective's answer is "
@@ -240,18 +283,28 @@ def main():
         sys.exit(__doc__)
     modscore, models, prep = a[:3]
     rows = load(prep)
+    every = cards(models, set())
     for path, card in cards(models, set(a[3:])):
-        got = fit_card(modscore, models, path, card, rows, prep)
+        lang = card.get("language", "en")
+        kinds = {c["perspective_attribute"]: c["category"] for _, c in every
+                 if c.get("language", "en") == lang}
+        got = fit_card(modscore, models, path, card, rows, prep, kinds)
         if got and "--json" in sys.argv:
             print(json.dumps({"card": path, "knots": got[0], "check": got[1]}))
         if "--write" not in sys.argv:
             continue
+        for key in ("perspective_includes", "perspective_includes_left_out"):
+            card.pop(key, None)
         if got:
-            knots, check, fitted_on = got
+            knots, check, fitted_on, includes, left_out = got
             card.pop("perspective_scale_fallback", None)
             card["perspective_scale"] = {"score": [k[0] for k in knots],
                                          "share": [k[1] for k in knots],
                                          "fitted_on": fitted_on, "check": check}
+            if includes:
+                card["perspective_includes"] = includes
+            if left_out:
+                card["perspective_includes_left_out"] = left_out
         else:
             print(f"{path}: {card['perspective_attribute']}: no rater rows in "
                   f"{card.get('language', 'en')}, no map (the fallback)")

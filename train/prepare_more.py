@@ -182,9 +182,9 @@ def kinds(n, tox, per):
     Perspective's raters answer each kind's question: the share typing a kind undercounts
     (a threat worded as an insult is typed Insult; measured, most annotators typed Threat in
     0.7 % of the posts, Identity attack in 2.1 %, Profane in 2.9 %, Insult in 47 %, and maps
-    fitted on that share topped out at 0.26-0.66). Read here: the kind most annotators typed is the kind the
-    toxic readers saw, so it counts every annotator who called the post toxic; another kind
-    counts in proportion to how often it was typed against the most-typed one:
+    fitted on that share topped out at 0.26-0.66). Read here: the kind most annotators typed
+    is the kind the toxic readers saw, so it counts every annotator who called the post toxic;
+    another kind counts in proportion to how often it was typed against the most-typed one:
     tox / n * per[kind] / max(per). A post nobody typed is 0 for every kind."""
     top = max(per.values())
     names = {"insult": "INSULT", "threat": "THREAT", "profanity": "PROFANITY",
