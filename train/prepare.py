@@ -41,7 +41,8 @@ Issue 22 (the new hate data, threats, severe toxicity, c3), held-out split of ea
   youtoxic-threat.jsonl                          YouToxic IsThreat (all rows), each 1
   hate-threat.jsonl                              hate posts (HateXplain hatespeech, Stormfront hate,
                                                  HatEval HS with AG) that call for violence
-                                                 (prepare_more.THREAT_RE), each 1
+                                                 (prepare_more.THREAT_RE and INTENT_RE), each 1
+  toxigen-not-threat.jsonl                       ToxiGen statements without a violent word, each 0
   ccs-threat-spans.jsonl                         the words typed Threat (training split), each 1
   ccs-threat-one.jsonl                           Civil Comments (train split) posts where exactly one
                                                  annotator typed a Threat span and most called the post

@@ -18,6 +18,19 @@ THREAT_RE = re.compile(
     r"|rope|bullet|ovens?)\b", re.I)
 
 
+# A call for or a promise of that violence: an intent or call phrase (I will, we are going to,
+# should, deserve to, let's, someone should...) at most four words before the violent verb. A
+# hate post that only mentions violence ("... murdered by savages") is hate, not a threat.
+INTENT_RE = re.compile(
+    r"\b(i will|i'll|i ll|ill|we will|we'll|we ll|i'm going to|im going to|i am going to"
+    r"|we are going to|we're going to|gonna|going to|should|must|need to|needs to|ought to"
+    r"|deserve to|deserves to|let's|lets|time to|want to|wanna|i'd|i would|we should"
+    r"|someone should|somebody should|hope (someone|somebody|they|you))\b(\W+\w+){0,4}?\W+"
+    r"(be\W+)?(kill\w*|shoot\w*|shot|hang\w*|hung|lynch\w*|burn\w*|gas\w*|exterminat\w*"
+    r"|murder\w*|behead\w*|stab\w*|slaughter\w*|execut\w*|wipe\w*|eradicat\w*|beat\w*"
+    r"|hurt\w*|rape\w*|bomb\w*|die|dead|nuke\w*)\b", re.I)
+
+
 def _json_pairs(path):
     with open(path, encoding="utf-8") as f:
         return [(t.strip(), lab) for t, lab in json.load(f) if t.strip()]
@@ -246,7 +259,12 @@ def more(data, out, write, bucket, civil):
     hate = ([t for t, l in hx_raw if l == "hatespeech"] + [t for t, _ in sf] +
             [t for t, hs, ag in hv_tr if hs and ag])
     write(f"{out}/youtoxic-threat.jsonl", [(t, 1) for t, _, thr, _ in yt if thr])
-    write(f"{out}/hate-threat.jsonl", [(t, 1) for t in hate if THREAT_RE.search(t)])
+    write(f"{out}/hate-threat.jsonl", [(t, 1) for t in hate
+                                       if THREAT_RE.search(t) and INTENT_RE.search(t)])
+    # ToxiGen's statements about groups, hateful or not, without a violent word: not threats
+    # (threat augmentation: a group's name is not what makes a threat)
+    write(f"{out}/toxigen-not-threat.jsonl",
+          [(t, 0) for t, _ in toxigen(data) if not THREAT_RE.search(t)])
     write(f"{out}/ccs-threat-spans.jsonl", threat_spans(data, bucket))
     dav = davidson_votes(data, bucket)
     write(f"{out}/severe-train.jsonl", severe(ccs, c3rows, hx_raw, sf, hv_tr, dav, civil, 0))
