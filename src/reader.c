@@ -4,6 +4,7 @@
  * captured pages), then index each comment's parent. Labelled training
  * data (JSON Lines or CSV) is read in reader_dataset.c; what the readers
  * share is in reader_util.c. Nothing here scores anything. */
+#include "reader.h"
 #include "reader_formats.h"
 #include "reader_util.h"
 #include "util.h"
@@ -157,8 +158,10 @@ ms_format ms_format_detect(const char *data, size_t len)
     return comments ? MS_FORMAT_JSON : MS_FORMAT_JSONL;
 }
 
-ms_status ms_discussion_parse(const char *data, size_t len, ms_format format, const char *source,
-                              ms_discussion **out, ms_error *err)
+/* ms_discussion_parse, with a JSON document's data already parsed into
+ * parsed (borrowed) or not (NULL). */
+static ms_status parse(const char *data, size_t len, ms_format format, const char *source,
+                       json_t *parsed, ms_discussion **out, ms_error *err)
 {
     if (!out)
         return ms_fail(err, MS_ERR_ARG, source, 0, 0, "no place for the result");
@@ -179,7 +182,7 @@ ms_status ms_discussion_parse(const char *data, size_t len, ms_format format, co
     ms_status st;
     switch (format) {
     case MS_FORMAT_JSON:
-        st = rd_parse_json_document(data + skip, len - skip, source, d, err);
+        st = rd_parse_json_document(data + skip, len - skip, source, parsed, d, err);
         break;
     case MS_FORMAT_JSONL:
         st = rd_parse_jsonl_document(data + skip, len - skip, source, d, err);
@@ -200,6 +203,23 @@ ms_status ms_discussion_parse(const char *data, size_t len, ms_format format, co
     }
     *out = d;
     return MS_OK;
+}
+
+ms_status ms_discussion_parse(const char *data, size_t len, ms_format format, const char *source,
+                              ms_discussion **out, ms_error *err)
+{
+    return parse(data, len, format, source, NULL, out, err);
+}
+
+ms_status ms_discussion_from_json(json_t *root, const char *data, size_t len, const char *source,
+                                  ms_discussion **out, ms_error *err)
+{
+    if (!root) {
+        if (out)
+            *out = NULL;
+        return ms_fail(err, MS_ERR_ARG, source, 0, 0, "no document");
+    }
+    return parse(data, len, MS_FORMAT_JSON, source, root, out, err);
 }
 
 const ms_comment *ms_discussion_parent(const ms_discussion *d, size_t index)

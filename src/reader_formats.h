@@ -7,11 +7,13 @@
 
 #include "modscore.h"
 
+#include <jansson.h>
 #include <stddef.h>
 
-/* A JSON document: {"article":{...}, "comments":[...]} (reader_json.c). */
+/* A JSON document: {"article":{...}, "comments":[...]} (reader_json.c).
+ * parsed: data already parsed by the caller (borrowed), or NULL. */
 ms_status rd_parse_json_document(const char *data, size_t len, const char *source,
-                                 ms_discussion *d, ms_error *err);
+                                 json_t *parsed, ms_discussion *d, ms_error *err);
 /* A JSON Lines stream read whole (reader_jsonl.c). */
 ms_status rd_parse_jsonl_document(const char *data, size_t len, const char *source,
                                   ms_discussion *d, ms_error *err);

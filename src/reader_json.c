@@ -9,13 +9,13 @@
 #include <stdlib.h>
 
 ms_status rd_parse_json_document(const char *data, size_t len, const char *source,
-                                 ms_discussion *d, ms_error *err)
+                                 json_t *parsed, ms_discussion *d, ms_error *err)
 {
     scan_info si = {.track = 1};
     ms_status st = rd_json_prescan(data, len, 1, source, &si, err);
-    json_t *root = NULL;
+    json_t *root = parsed ? json_incref(parsed) : NULL;
     int repaired = 0;
-    if (st == MS_OK)
+    if (st == MS_OK && !root)
         st = rd_json_load(data, len, 1, source, &root, &repaired, err);
     if (st != MS_OK)
         goto done;

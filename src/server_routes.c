@@ -3,6 +3,7 @@
  * Perspective mapping itself is perspective.c. */
 #define _GNU_SOURCE
 #include "server_priv.h"
+#include "reader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +181,7 @@ out:
  * "communityId". */
 static void handle_score(ms_server *s, struct MHD_Connection *con, request *rq, reply *rp)
 {
-    json_t *j = srv_parse_body(s, rq, rp); /* for a precise 400 and the community */
+    json_t *j = srv_parse_body(s, rq, rp); /* parsed once: the community, then the document */
     if (!j)
         return;
     int bad = 0;
@@ -194,7 +195,7 @@ static void handle_score(ms_server *s, struct MHD_Connection *con, request *rq, 
     if (bad)
         goto out;
     ms_error err = {0};
-    ms_status st = ms_discussion_parse(rq->body, rq->len, MS_FORMAT_JSON, "request", &d, &err);
+    ms_status st = ms_discussion_from_json(j, rq->body, rq->len, "request", &d, &err);
     if (st != MS_OK) {
         unsigned code = st == MS_ERR_NOMEM ? 500 : 400;
         if (err.line > 0)

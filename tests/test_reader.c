@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reader.h"
 #include "util.h"
 
 #define DATA MS_TEST_DATA "/reader/"
@@ -203,6 +204,46 @@ static void test_json_golden(void **state)
     assert_ptr_equal(ms_discussion_parent(d, 2), &c[0]);
     assert_null(ms_discussion_parent(d, 0));
     ms_discussion_free(d);
+    free(data);
+}
+
+/* A document the caller parsed (the server) reads as ms_discussion_parse
+ * reads its text: the same comments, lines and parents; its errors too. */
+static void test_json_from_parsed(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = load(DATA "discussion.json", &len);
+    json_error_t je;
+    json_t *root = json_loadb(data, len, 0, &je);
+    assert_non_null(root);
+    ms_discussion *a, *b;
+    ms_error err;
+    assert_int_equal(ms_discussion_parse(data, len, MS_FORMAT_JSON, "d.json", &a, &err), MS_OK);
+    assert_int_equal(ms_discussion_from_json(root, data, len, "d.json", &b, &err), MS_OK);
+    assert_int_equal(a->n_comments, b->n_comments);
+    assert_string_equal(a->articles[0]->title, b->articles[0]->title);
+    for (size_t i = 0; i < a->n_comments; i++) {
+        assert_string_equal(a->comments[i].id, b->comments[i].id);
+        assert_string_equal(a->comments[i].text, b->comments[i].text);
+        assert_int_equal(a->comments[i].line, b->comments[i].line);
+        assert_ptr_equal(b->comments[i].article, b->articles[0]);
+        const ms_comment *pa = ms_discussion_parent(a, i), *pb = ms_discussion_parent(b, i);
+        assert_true(pa ? pb && strcmp(pa->id, pb->id) == 0 : pb == NULL);
+    }
+    ms_discussion_free(a);
+    ms_discussion_free(b);
+    assert_int_equal(root->refcount, 1); /* borrowed */
+    json_decref(root);
+    const char bad[] = "{\"comments\":[{\"id\":\"x\"}]}";
+    root = json_loads(bad, 0, &je);
+    b = (ms_discussion *)1;
+    assert_int_equal(ms_discussion_from_json(root, bad, sizeof bad - 1, "r", &b, &err),
+                     MS_ERR_PARSE);
+    assert_null(b);
+    json_decref(root);
+    assert_int_equal(ms_discussion_from_json(NULL, bad, sizeof bad - 1, "r", &b, &err),
+                     MS_ERR_ARG);
     free(data);
 }
 
@@ -856,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_page_golden),
         cmocka_unit_test(test_page_reply_to_finds_parent),
         cmocka_unit_test(test_json_golden),
+        cmocka_unit_test(test_json_from_parsed),
         cmocka_unit_test(test_json_syntax_error_has_position),
         cmocka_unit_test(test_json_duplicate_keys_refused),
         cmocka_unit_test(test_json_comment_errors_name_the_comment),
