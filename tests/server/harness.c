@@ -149,6 +149,19 @@ void assert_error(const resp *r, int code, const char *status, const char *in_me
     json_decref(j);
 }
 
+/* POSTs body as JSON to path and checks the answer's status code, and with
+ * status (not NULL) that it is that error (assert_error). */
+void post_expect(unsigned port, const char *path, const char *body, int code, const char *status,
+                 const char *in_message)
+{
+    resp r = post(port, path, body);
+    if (status)
+        assert_error(&r, code, status, in_message);
+    else
+        assert_int_equal(r.status, code);
+    resp_free(&r);
+}
+
 /* ------------------------------------------------------------ fixtures */
 
 void gate_hold(void *arg)

@@ -77,6 +77,8 @@ resp http(unsigned port, const char *method, const char *path, const char *extra
 resp post(unsigned port, const char *path, const char *body);
 json_t *body_json(const resp *r);
 void assert_error(const resp *r, int code, const char *status, const char *in_message);
+void post_expect(unsigned port, const char *path, const char *body, int code, const char *status,
+                 const char *in_message);
 void gate_hold(void *arg);
 void write_file(const char *path, const char *text);
 char *read_all(const char *path);

@@ -154,9 +154,7 @@ static void test_analyze_maps_what_it_asks(void **state)
     assert_int_equal(installed_mapped(fx, "hostility"), 0);
     assert_int_equal(installed_mapped(fx, "threat"), 0);
     /* a check scores every category: all the comment-only ones are mapped */
-    r = post(fx->port, "/v1/check", "{\"text\":\"you are a worthless idiot\"}");
-    assert_int_equal(r.status, 200);
-    resp_free(&r);
+    post_expect(fx->port, "/v1/check", "{\"text\":\"you are a worthless idiot\"}", 200, NULL, NULL);
     assert_int_equal(installed_mapped(fx, "hostility"), 1);
     assert_int_equal(installed_mapped(fx, "threat"), 1);
     assert_int_equal(installed_mapped(fx, "off_topic"), 0); /* no article: not needed */
@@ -212,11 +210,10 @@ static void test_analyze_errors(void **state)
     assert_error(&r, 400, "INVALID_ARGUMENT", "Unknown requested attribute: FOO");
     resp_free(&r);
     /* an empty language code is no language (it was taken as English) */
-    r = post(fx->port, "/v1alpha1/comments:analyze",
-             "{\"comment\":{\"text\":\"hello\"},\"languages\":[\"\"],"
-             "\"requestedAttributes\":{\"TOXICITY\":{}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT", "none of them empty");
-    resp_free(&r);
+    post_expect(fx->port, "/v1alpha1/comments:analyze",
+                "{\"comment\":{\"text\":\"hello\"},\"languages\":[\"\"],"
+                "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                400, "INVALID_ARGUMENT", "none of them empty");
     /* OFF_TOPIC: a number only with an off-topic model and context */
     const char *ot = "{\"comment\":{\"text\":\"Watch my channel\"},\"context\":{\"entries\":"
                      "[{\"text\":\"The central bank raised interest rates.\"}]},"
@@ -233,23 +230,20 @@ static void test_analyze_errors(void **state)
              "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"OFF_TOPIC\":{}}}");
     assert_error(&r, 400, "INVALID_ARGUMENT", "OFF_TOPIC");
     resp_free(&r);
-    r = post(fx->port, "/v1alpha1/comments:analyze",
-             "{\"comment\":{\"text\":\"hallo\"},\"languages\":[\"de\"],"
-             "\"requestedAttributes\":{\"TOXICITY\":{}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT", "does not support request languages: de");
-    resp_free(&r);
-    r = post(fx->port, "/v1alpha1/comments:analyze", "{\"requestedAttributes\":{\"TOXICITY\":{}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT", "comment.text");
-    resp_free(&r);
-    r = post(fx->port, "/v1alpha1/comments:analyze", "{\"comment\":{\"text\":\"hi\"}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT", "requestedAttributes");
-    resp_free(&r);
-    r = post(fx->port, "/v1alpha1/comments:analyze",
-             "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":"
-             "{\"scoreType\":\"STD_DEV_SCORE\"}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT",
-                 "Requested score type STD_DEV_SCORE is not supported by attribute TOXICITY");
-    resp_free(&r);
+    post_expect(fx->port, "/v1alpha1/comments:analyze",
+                "{\"comment\":{\"text\":\"hallo\"},\"languages\":[\"de\"],"
+                "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                400, "INVALID_ARGUMENT", "does not support request languages: de");
+    post_expect(fx->port, "/v1alpha1/comments:analyze",
+                "{\"requestedAttributes\":{\"TOXICITY\":{}}}", 400, "INVALID_ARGUMENT",
+                "comment.text");
+    post_expect(fx->port, "/v1alpha1/comments:analyze", "{\"comment\":{\"text\":\"hi\"}}", 400,
+                "INVALID_ARGUMENT", "requestedAttributes");
+    post_expect(fx->port, "/v1alpha1/comments:analyze",
+                "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{\"TOXICITY\":"
+                "{\"scoreType\":\"STD_DEV_SCORE\"}}}",
+                400, "INVALID_ARGUMENT",
+                "Requested score type STD_DEV_SCORE is not supported by attribute TOXICITY");
 }
 
 /* The rows of issue 13's table that are Perspective's answers. */
@@ -470,11 +464,10 @@ static void test_suggestscore_feedback(void **state)
              "{\"summaryScore\":{\"value\":7}}}}");
     assert_error(&r, 400, "INVALID_ARGUMENT", "value must be a number in [0, 1]");
     resp_free(&r);
-    r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-one",
-             "{\"comment\":{\"text\":\" \"},\"attributeScores\":{\"TOXICITY\":"
-             "{\"summaryScore\":{\"value\":1}}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT", "Comment must be non-empty.");
-    resp_free(&r);
+    post_expect(fx->port, "/v1alpha1/comments:suggestscore?key=key-one",
+                "{\"comment\":{\"text\":\" \"},\"attributeScores\":{\"TOXICITY\":"
+                "{\"summaryScore\":{\"value\":1}}}}",
+                400, "INVALID_ARGUMENT", "Comment must be non-empty.");
     assert_int_equal(count_lines(fx->feedback), 1);
 }
 
@@ -554,12 +547,11 @@ static void test_perspective_languages(void **state)
     assert_error(&r, 400, "INVALID_ARGUMENT",
                  "Attribute INSULT does not support request languages: en");
     resp_free(&r);
-    r = post(fx->port, "/v1alpha1/comments:analyze",
-             "{\"comment\":{\"text\":\"du Idiot\"},\"languages\":[\"de-DE\"],"
-             "\"requestedAttributes\":{\"INSULT\":{},\"TOXICITY\":{}}}");
-    assert_error(&r, 400, "INVALID_ARGUMENT",
-                 "Attribute TOXICITY does not support request languages: de-DE");
-    resp_free(&r);
+    post_expect(fx->port, "/v1alpha1/comments:analyze",
+                "{\"comment\":{\"text\":\"du Idiot\"},\"languages\":[\"de-DE\"],"
+                "\"requestedAttributes\":{\"INSULT\":{},\"TOXICITY\":{}}}",
+                400, "INVALID_ARGUMENT",
+                "Attribute TOXICITY does not support request languages: de-DE");
     r = post(fx->port, "/v1alpha1/comments:analyze",
              "{\"comment\":{\"text\":\"you idiot\"},\"languages\":[\"en\"],"
              "\"requestedAttributes\":{\"TOXICITY\":{}}}");
@@ -702,9 +694,8 @@ static void test_api_keys(void **state)
     assert_error(&r, 403, "PERMISSION_DENIED", "missing a valid API key");
     assert_null(strstr(r.body, "attributeScores"));
     resp_free(&r);
-    r = post(fx->port, "/v1alpha1/comments:analyze?key=nope", body);
-    assert_error(&r, 400, "INVALID_ARGUMENT", "API key not valid");
-    resp_free(&r);
+    post_expect(fx->port, "/v1alpha1/comments:analyze?key=nope", body, 400, "INVALID_ARGUMENT",
+                "API key not valid");
     r = post(fx->port, "/v1/check?key=key-on", "{\"text\":\"hi\"}"); /* a prefix */
     assert_error(&r, 400, "INVALID_ARGUMENT", "API key not valid");
     resp_free(&r);
@@ -760,9 +751,7 @@ static void test_api_keys(void **state)
     /* a keys file with no key is refused; the running keys stay */
     write_file(fx->keys, "# none\n");
     assert_int_not_equal(ms_server_reload(fx->srv, &err), MS_OK);
-    r = post(fx->port, "/v1alpha1/comments:analyze?key=key-three", body);
-    assert_int_equal(r.status, 200);
-    resp_free(&r);
+    post_expect(fx->port, "/v1alpha1/comments:analyze?key=key-three", body, 200, NULL, NULL);
 }
 
 /* 9: --cors-origin: the preflight and the answers carry Access-Control-*
