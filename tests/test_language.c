@@ -217,6 +217,16 @@ static void german_copy(char *dir)
     assert_int_equal(system(cmd), 0);
 }
 
+/* german_copy(dir), loaded. */
+static ms_models *german_models(char *dir)
+{
+    german_copy(dir);
+    ms_models *m = NULL;
+    ms_error err;
+    assert_int_equal(ms_models_load(dir, &m, &err), MS_OK);
+    return m;
+}
+
 static void remove_dir(const char *dir)
 {
     char cmd[256];
@@ -232,12 +242,9 @@ static void test_language_directories(void **state)
 {
     (void)state;
     char dir[] = "/tmp/ms_lang_XXXXXX";
-    german_copy(dir);
-    ms_models *m;
+    ms_models *m = german_models(dir);
     ms_policy *p;
     ms_scorer *sc;
-    ms_error err;
-    assert_int_equal(ms_models_load(dir, &m, &err), MS_OK);
     assert_int_equal(ms_models_category_count(m), 2);
     assert_string_equal(ms_models_category_info(m, 0)->language, "en");
     assert_string_equal(ms_models_category_info(m, 1)->language, "de");
@@ -289,12 +296,9 @@ static void test_language_model_damaged(void **state)
 {
     (void)state;
     char dir[] = "/tmp/ms_lang_XXXXXX";
-    german_copy(dir);
-    ms_models *m;
+    ms_models *m = german_models(dir);
     ms_policy *p;
     ms_scorer *sc;
-    ms_error err;
-    assert_int_equal(ms_models_load(dir, &m, &err), MS_OK);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "printf 'damaged' > %s/de/hostility/model.svm", dir);
     assert_int_equal(system(cmd), 0);
