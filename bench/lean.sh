@@ -4,9 +4,12 @@
 #   - bytes tracked in git under models/ at HEAD and at BEFORE_REF
 #   - `modscore check` on a hostile and on a civil comment against `true`
 #     (hyperfine -N), this build and BEFORE_BIN with its own models
+#   - `check --categories hostility` (one model mapped) in the same run
 #   - `score --jobs 1` with every English model (reasons for flagged
 #     comments, the spans model loaded) on bench/speed.sh's comments
 #     against fastText's predict-prob on the same comments; peak RSS
+#   - the long-stream peak (issue 23): `score --reasons all` on six
+#     comments of 60-250 KB, --jobs 1 and 2, peak RSS
 # Usage: bench/lean.sh [BUILD_DIR] [N]   (N comments, default 200000)
 #   BEFORE_REF  a commit to compare the tracked size with (default fd8f073,
 #               main before issue 20: model.bin committed, weights untrimmed)
@@ -44,7 +47,8 @@ fi
 # --- check against true
 hostile='you are a worthless idiot and everyone here hates you'
 civil='Thanks for the article, the figures on page two were helpful.'
-cmds=("$ms check --models $models --text '$hostile'" "$ms check --models $models --text '$civil'")
+cmds=("$ms check --models $models --text '$hostile'" "$ms check --models $models --text '$civil'"
+      "$ms check --models $models --categories hostility --text '$hostile'")
 if [ -n "${BEFORE_BIN:-}" ]; then
   cmds+=("$BEFORE_BIN check --models $BEFORE_MODELS --text '$hostile'"
          "$BEFORE_BIN check --models $BEFORE_MODELS --text '$civil'")
@@ -99,5 +103,39 @@ for r in (1, 2):
         b = t("before%d" % r)
         line += ("; the release before %.2f s wall (%.2f s CPU), peak %.1f MB: %.2fx fastText by CPU"
                  % (b[0], b[1] + b[2], b[3] / 1024, (ft[1] + ft[2]) / (b[1] + b[2])))
+    print(line)
+PY
+
+# --- the long-stream peak: six comments of 60-250 KB, reasons for each
+python3 - "$tmp/long.jsonl" "$models/lexicons/vader_lexicon.txt" <<'PY'
+import json, random, sys
+rng = random.Random(3)
+words = [l.split("\t")[0] for l in open(sys.argv[2], encoding="utf-8") if l.strip()][:3000]
+words += "the a of and to in you are article says government".split()
+with open(sys.argv[1], "w") as f:
+    for i in range(6):
+        n, t, size = rng.randint(60000, 250000), [], 0
+        while size < n:
+            w = rng.choice(words)
+            t.append(w)
+            size += len(w) + 1
+        f.write(json.dumps({"id": str(i), "text": " ".join(t)}) + "\n")
+PY
+for j in 1 2; do
+  timed "long$j" "$ms" score --models "$models" --format jsonl --output jsonl --quiet \
+    --reasons all --jobs $j "$tmp/long.jsonl" >/dev/null
+  [ -z "${BEFORE_BIN:-}" ] || timed "longbefore$j" "$BEFORE_BIN" score --models "$BEFORE_MODELS" \
+    --format jsonl --output jsonl --quiet --reasons all --jobs $j "$tmp/long.jsonl" >/dev/null
+done
+python3 - "$tmp" "${BEFORE_BIN:+1}" <<'PY'
+import sys
+tmp, before = sys.argv[1], sys.argv[2] == "1"
+def kb(name):
+    return int(open("%s/%s.t" % (tmp, name)).read().split()[-1])
+for j in (1, 2):
+    line = "long comments (6 of 60-250 KB, --reasons all), --jobs %d: peak %.1f MB" % (j, kb("long%d" % j) / 1024)
+    if before:
+        b = kb("longbefore%d" % j)
+        line += "; the release before %.1f MB (%.2fx)" % (b / 1024, kb("long%d" % j) / b)
     print(line)
 PY
