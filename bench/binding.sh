@@ -8,16 +8,10 @@
 # sys, steadier than wall time on a shared machine) and wall seconds.
 # Usage: bench/binding.sh [BUILD_DIR] [REPEAT] [ROUNDS]   (default: build 2 3)
 set -eu
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$(realpath -m "${1:-$here/build}")
-repeat=${2:-2}
-rounds=${3:-3}
-PY=/usr/bin/python3
-T=$(mktemp -d)
+. "$(dirname "$0")/scaling_args.sh" 2 3 "$@"
 trap 'rm -rf "$T"' EXIT
 n=$("$PY" "$here/bench/civil_jsonl.py" "$repeat" 1 "$T")
 in=$T/part-0.jsonl
-export PYTHONPATH=$build/python MODSCORE_MODELS=$here/models
 timed() { # LABEL CMD...: appends "LABEL cpu wall" to $T/times
   local label=$1
   shift

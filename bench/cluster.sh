@@ -11,17 +11,11 @@
 # modscore-dask --scheduler tcp://HOST:8786.
 # Usage: bench/cluster.sh [BUILD_DIR] [REPEAT] [ROUNDS]   (default: build 10 2)
 set -eu
-here=$(cd "$(dirname "$0")/.." && pwd)
-build=$(realpath -m "${1:-$here/build}")
-repeat=${2:-10}
-rounds=${3:-2}
-PY=/usr/bin/python3
-T=$(mktemp -d)
+. "$(dirname "$0")/scaling_args.sh" 10 2 "$@"
 . "$here/tests/scaling/cluster_lib.sh"
 trap 'stop_cluster; rm -rf "$T"' EXIT
 mkdir "$T/in"
 n=$("$PY" "$here/bench/civil_jsonl.py" "$repeat" 4 "$T/in")
-export PYTHONPATH=$build/python MODSCORE_MODELS=$here/models
 now() { date +%s.%N; }
 
 : >"$T/rates"
