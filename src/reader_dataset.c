@@ -105,6 +105,75 @@ static int decision_label(const char *s, size_t n)
     return -1;
 }
 
+/* A record's label: its "label" (0/1, true/false, yes/no or the positive
+ * value), else its moderator's "decision". OUT: *label. */
+static ms_status record_label(json_t *o, const char *positive, const char *source, long lineno,
+                              int *label, ms_error *err)
+{
+    json_t *lab = json_object_get(o, "label");
+    json_t *dec = json_object_get(o, "decision");
+    *label = -1;
+    if (lab && !json_is_null(lab)) {
+        if (json_is_true(lab))
+            *label = 1;
+        else if (json_is_false(lab))
+            *label = 0;
+        else if (json_is_number(lab)) {
+            double v = json_number_value(lab);
+            *label = v == 1 ? 1 : v == 0 ? 0 : -1;
+        } else if (json_is_string(lab)) {
+            *label = label_word(json_string_value(lab), json_string_length(lab), positive);
+        }
+        if (*label < 0)
+            return ms_fail(err, MS_ERR_PARSE, source, lineno, 0,
+                           "\"label\" is not 0/1, true/false or yes/no");
+    } else if (dec && !json_is_null(dec)) {
+        if (json_is_string(dec))
+            *label = decision_label(json_string_value(dec), json_string_length(dec));
+        if (*label < 0)
+            return ms_fail(err, MS_ERR_PARSE, source, lineno, 0,
+                           "\"decision\" is not published/approved or rejected/removed");
+    } else {
+        return ms_fail(err, MS_ERR_PARSE, source, lineno, 0, "missing \"label\" or \"decision\"");
+    }
+    return MS_OK;
+}
+
+/* A record's context: its "article" (title, body, tags; its author goes
+ * to ex->context_author), then its "context" string, into ctx. */
+static ms_status record_context(json_t *o, ms_example *ex, ms_buf *ctx, const char *source,
+                                long lineno, ms_error *err)
+{
+    ms_status st;
+    json_t *art = json_object_get(o, "article");
+    if (art && !json_is_null(art)) {
+        ms_article *a;
+        if ((st = rd_article_from_json(art, &a, source, lineno, err)) != MS_OK)
+            return st;
+        int bad = ms_buf_adds(ctx, a->title ? a->title : "") != MS_OK ||
+                  ms_buf_addc(ctx, '\n') != MS_OK ||
+                  ms_buf_adds(ctx, a->body ? a->body : "") != MS_OK ||
+                  ms_buf_addc(ctx, '\n') != MS_OK;
+        for (size_t i = 0; !bad && i < a->n_tags; i++)
+            bad = (i && ms_buf_addc(ctx, ' ') != MS_OK) || ms_buf_adds(ctx, a->tags[i]) != MS_OK;
+        ex->context_author = a->author;
+        a->author = NULL;
+        rd_article_free(a);
+        if (bad)
+            return ms_fail(err, MS_ERR_NOMEM, source, lineno, 0, "out of memory");
+    }
+    char *c2 = NULL;
+    if ((st = rd_field_string(o, "context", &c2, source, lineno, "", err)) != MS_OK)
+        return st;
+    if (c2) {
+        int bad = (ctx->len && ms_buf_addc(ctx, '\n') != MS_OK) || ms_buf_adds(ctx, c2) != MS_OK;
+        free(c2);
+        if (bad)
+            return ms_fail(err, MS_ERR_NOMEM, source, lineno, 0, "out of memory");
+    }
+    return MS_OK;
+}
+
 static ms_status jsonl_example(const char *line, size_t len, long lineno, const char *positive,
                                const char *source, ms_dataset *set, ms_error *err)
 {
@@ -132,72 +201,13 @@ static ms_status jsonl_example(const char *line, size_t len, long lineno, const 
                      "text longer than %u bytes (MS_MAX_COMMENT_BYTES)", MS_MAX_COMMENT_BYTES);
         goto done;
     }
-    json_t *lab = json_object_get(o, "label");
-    json_t *dec = json_object_get(o, "decision");
-    int label = -1;
-    if (lab && !json_is_null(lab)) {
-        if (json_is_true(lab))
-            label = 1;
-        else if (json_is_false(lab))
-            label = 0;
-        else if (json_is_number(lab)) {
-            double v = json_number_value(lab);
-            label = v == 1 ? 1 : v == 0 ? 0 : -1;
-        } else if (json_is_string(lab)) {
-            label = label_word(json_string_value(lab), json_string_length(lab), positive);
-        }
-        if (label < 0) {
-            st = ms_fail(err, MS_ERR_PARSE, source, lineno, 0,
-                         "\"label\" is not 0/1, true/false or yes/no");
-            goto done;
-        }
-    } else if (dec && !json_is_null(dec)) {
-        if (json_is_string(dec))
-            label = decision_label(json_string_value(dec), json_string_length(dec));
-        if (label < 0) {
-            st = ms_fail(err, MS_ERR_PARSE, source, lineno, 0,
-                         "\"decision\" is not published/approved or rejected/removed");
-            goto done;
-        }
-    } else {
-        st = ms_fail(err, MS_ERR_PARSE, source, lineno, 0, "missing \"label\" or \"decision\"");
+    if ((st = record_label(o, positive, source, lineno, &ex.label, err)) != MS_OK)
         goto done;
-    }
-    ex.label = label;
     ex.line = lineno;
     ex.source = set->n_sources - 1;
-    if ((st = record_origin(o, &ex, source, lineno, err)) != MS_OK)
+    if ((st = record_origin(o, &ex, source, lineno, err)) != MS_OK ||
+        (st = record_context(o, &ex, &ctx, source, lineno, err)) != MS_OK)
         goto done;
-    json_t *art = json_object_get(o, "article");
-    if (art && !json_is_null(art)) {
-        ms_article *a;
-        if ((st = rd_article_from_json(art, &a, source, lineno, err)) != MS_OK)
-            goto done;
-        int bad = ms_buf_adds(&ctx, a->title ? a->title : "") != MS_OK ||
-                  ms_buf_addc(&ctx, '\n') != MS_OK ||
-                  ms_buf_adds(&ctx, a->body ? a->body : "") != MS_OK ||
-                  ms_buf_addc(&ctx, '\n') != MS_OK;
-        for (size_t i = 0; !bad && i < a->n_tags; i++)
-            bad = (i && ms_buf_addc(&ctx, ' ') != MS_OK) || ms_buf_adds(&ctx, a->tags[i]) != MS_OK;
-        ex.context_author = a->author;
-        a->author = NULL;
-        rd_article_free(a);
-        if (bad) {
-            st = ms_fail(err, MS_ERR_NOMEM, source, lineno, 0, "out of memory");
-            goto done;
-        }
-    }
-    char *c2 = NULL;
-    if ((st = rd_field_string(o, "context", &c2, source, lineno, "", err)) != MS_OK)
-        goto done;
-    if (c2) {
-        int bad = (ctx.len && ms_buf_addc(&ctx, '\n') != MS_OK) || ms_buf_adds(&ctx, c2) != MS_OK;
-        free(c2);
-        if (bad) {
-            st = ms_fail(err, MS_ERR_NOMEM, source, lineno, 0, "out of memory");
-            goto done;
-        }
-    }
     if ((st = rd_field_string(o, "parent_text", &ex.parent_text, source, lineno, "", err)) != MS_OK ||
         (st = rd_field_text(o, "author", &ex.author, source, lineno, "", err)) != MS_OK)
         goto done;
@@ -266,6 +276,45 @@ static void csv_row_free(csv_row *r)
     memset(r, 0, sizeof *r);
 }
 
+/* A quoted field starting at d[*i] (its quote) into f->v: "" is a quote,
+ * a newline inside counts a line (*line, *line_start). Leaves *i after the
+ * closing quote and the blanks after it. */
+static ms_status csv_quoted(const char *d, size_t n, size_t *i, long *line, size_t *line_start,
+                            csv_field *f, const char *source, ms_error *err)
+{
+    long qline = *line, qcol = f->column;
+    (*i)++;
+    for (;;) {
+        if (*i >= n)
+            return ms_fail(err, MS_ERR_PARSE, source, qline, qcol, "unterminated quoted field");
+        if (d[*i] == '"') {
+            if (*i + 1 < n && d[*i + 1] == '"') {
+                if (ms_buf_addc(&f->v, '"') != MS_OK)
+                    return ms_fail(err, MS_ERR_NOMEM, source, *line, 0, "out of memory");
+                *i += 2;
+                continue;
+            }
+            (*i)++;
+            break;
+        }
+        if (d[*i] == '\n') {
+            (*line)++;
+            *line_start = *i + 1;
+        }
+        if (f->v.len >= MS_MAX_COMMENT_BYTES)
+            return ms_fail(err, MS_ERR_LIMIT, source, qline, qcol,
+                           "field longer than %u bytes (MS_MAX_COMMENT_BYTES)",
+                           MS_MAX_COMMENT_BYTES);
+        if (ms_buf_addc(&f->v, d[*i]) != MS_OK)
+            return ms_fail(err, MS_ERR_NOMEM, source, *line, 0, "out of memory");
+        (*i)++;
+    }
+    /* a quoted embedded CRLF keeps its \r; the record's own goes */
+    while (*i < n && (d[*i] == ' ' || d[*i] == '\t' || d[*i] == '\r'))
+        (*i)++;
+    return MS_OK;
+}
+
 /* Reads one RFC 4180 record from d[*pos..n). Returns MS_OK with r->n == 0 at
  * the end of input. Blank lines are skipped. */
 static ms_status csv_next(const char *d, size_t n, size_t *pos, long *line, const char *source,
@@ -310,37 +359,9 @@ static ms_status csv_next(const char *d, size_t n, size_t *pos, long *line, cons
         f->line = *line;
         f->column = (long)(i - line_start) + 1;
         if (i < n && d[i] == '"') {
-            long qline = *line, qcol = f->column;
-            i++;
-            for (;;) {
-                if (i >= n)
-                    return ms_fail(err, MS_ERR_PARSE, source, qline, qcol,
-                                   "unterminated quoted field");
-                if (d[i] == '"') {
-                    if (i + 1 < n && d[i + 1] == '"') {
-                        if (ms_buf_addc(&f->v, '"') != MS_OK)
-                            return ms_fail(err, MS_ERR_NOMEM, source, *line, 0, "out of memory");
-                        i += 2;
-                        continue;
-                    }
-                    i++;
-                    break;
-                }
-                if (d[i] == '\n') {
-                    (*line)++;
-                    line_start = i + 1;
-                }
-                if (f->v.len >= MS_MAX_COMMENT_BYTES)
-                    return ms_fail(err, MS_ERR_LIMIT, source, qline, qcol,
-                                   "field longer than %u bytes (MS_MAX_COMMENT_BYTES)",
-                                   MS_MAX_COMMENT_BYTES);
-                if (ms_buf_addc(&f->v, d[i]) != MS_OK)
-                    return ms_fail(err, MS_ERR_NOMEM, source, *line, 0, "out of memory");
-                i++;
-            }
-            /* a quoted embedded CRLF keeps its \r; the record's own goes */
-            while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r'))
-                i++;
+            ms_status st = csv_quoted(d, n, &i, line, &line_start, f, source, err);
+            if (st != MS_OK)
+                return st;
             if (i < n && d[i] != ',' && d[i] != '\n')
                 return ms_fail(err, MS_ERR_PARSE, source, *line, (long)(i - line_start) + 1,
                                "unexpected character after a quoted field");
