@@ -660,6 +660,32 @@ static ms_status describe_card(json_t *card, const ms_train_options *o, const ch
     return MS_OK;
 }
 
+/* What is checked before any work on the resolved options o: the
+ * category's name, enough labels of each class for k folds, the fold
+ * rules. OUT: *category, *pos (positive rows), *scored (rows scored in
+ * cross-validation). */
+static ms_status check_training(const ms_dataset *set, const ms_train_options *o, int k,
+                                const char **category, size_t *pos, size_t *scored,
+                                ms_error *err)
+{
+    *category = o->category ? o->category : o->task == MS_TASK_HOSTILITY ? "hostility"
+                                                                          : "off_topic";
+    if (!ms_category_name_valid(*category, strlen(*category)))
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "category \"%s\": expected 1-64 of a-z, 0-9 and _, starting with a letter",
+                       *category);
+    ms_status st = count_labels(set, k, pos, scored, err);
+    if (st != MS_OK)
+        return st;
+    unsigned rules;
+    if (fold_rules(o->fold, &rules) != MS_OK)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "fold rules \"%s\": each one of umlaut_e, dotless_i, arabic, "
+                       "devanagari, roman_vowels, enye",
+                       o->fold);
+    return MS_OK;
+}
+
 ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const char *out_dir,
                    ms_error *err)
 {
@@ -672,25 +698,13 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
         return cst;
     ms_train_options resolved = resolve_options(opt);
     const ms_train_options *o = &resolved;
-    const char *category = o->category ? o->category
-                           : o->task == MS_TASK_HOSTILITY ? "hostility"
-                                                          : "off_topic";
-    if (!ms_category_name_valid(category, strlen(category)))
-        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
-                       "category \"%s\": expected 1-64 of a-z, 0-9 and _, starting with a letter",
-                       category);
+    const char *category;
     double t0 = ms_now();
     int k = o->folds > 1 ? o->folds : 5;
     size_t pos = 0, scored = 0;
-    cst = count_labels(set, k, &pos, &scored, err);
+    cst = check_training(set, o, k, &category, &pos, &scored, err);
     if (cst != MS_OK)
         return cst;
-    unsigned rules;
-    if (fold_rules(o->fold, &rules) != MS_OK)
-        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
-                       "fold rules \"%s\": each one of umlaut_e, dotless_i, arabic, "
-                       "devanagari, roman_vowels, enye",
-                       o->fold);
     ms_lexicon *lx = NULL;
     ms_status st = ms_lexicon_load(o->lexicon_dir ? o->lexicon_dir : "models/lexicons", &lx, err);
     if (st != MS_OK)
