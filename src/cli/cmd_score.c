@@ -698,7 +698,21 @@ int cli_parse_format(const char *s, ms_format *out)
     return -1;
 }
 
-int cmd_score(int argc, char **argv)
+/* score's command line. */
+typedef struct score_args {
+    cli_common common;
+    ms_format format;
+    ms_output output;
+    const char *out_path;
+    int quiet;
+    ms_reasons_mode reasons;
+    const char *categories;
+    long jobs;
+} score_args;
+
+/* Parses score's options into a (optind is left at the first FILE): -1
+ * when the run should go on, else the exit code (the error printed). */
+static int parse_score_args(int argc, char **argv, score_args *a)
 {
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
@@ -709,66 +723,72 @@ int cmd_score(int argc, char **argv)
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
-    cli_common common = {0};
-    ms_format format = MS_FORMAT_AUTO;
-    ms_output output = isatty(STDOUT_FILENO) ? MS_OUTPUT_TEXT : MS_OUTPUT_JSONL;
-    const char *out_path = NULL;
-    int quiet = 0, opt;
-    ms_reasons_mode reasons = MS_REASONS_FLAGGED;
-    const char *categories = NULL;
-    long jobs = cli_processors(1024);
+    a->format = MS_FORMAT_AUTO;
+    a->output = isatty(STDOUT_FILENO) ? MS_OUTPUT_TEXT : MS_OUTPUT_JSONL;
+    a->reasons = MS_REASONS_FLAGGED;
+    a->jobs = cli_processors(1024);
+    int opt;
     while ((opt = getopt_long(argc, argv, "f:o:j:qh", longopts, NULL)) != -1) {
-        int c = cli_common_option(&common, opt, optarg);
+        int c = cli_common_option(&a->common, opt, optarg);
         if (c < 0)
             return EXIT_USAGE;
         if (c)
             continue;
         switch (opt) {
         case 'f':
-            if (cli_parse_format(optarg, &format)) {
+            if (cli_parse_format(optarg, &a->format)) {
                 cli_errorf("unknown --format '%s' (auto, json, jsonl, page)", optarg);
                 return EXIT_USAGE;
             }
             break;
         case 'o':
-            if (parse_output(optarg, &output)) {
+            if (parse_output(optarg, &a->output)) {
                 cli_errorf("unknown --output '%s' (text, json, jsonl, csv, html)", optarg);
                 return EXIT_USAGE;
             }
             break;
-        case 'O': out_path = optarg; break;
-        case 'C': categories = optarg; break;
+        case 'O': a->out_path = optarg; break;
+        case 'C': a->categories = optarg; break;
         case 'R':
             if (strcmp(optarg, "flagged") && strcmp(optarg, "all")) {
                 cli_errorf("unknown --reasons '%s' (flagged, all)", optarg);
                 return EXIT_USAGE;
             }
-            reasons = strcmp(optarg, "all") ? MS_REASONS_FLAGGED : MS_REASONS_ALL;
+            a->reasons = strcmp(optarg, "all") ? MS_REASONS_FLAGGED : MS_REASONS_ALL;
             break;
         case 'j':
-            if (cli_parse_long(optarg, 1, 1024, &jobs)) {
+            if (cli_parse_long(optarg, 1, 1024, &a->jobs)) {
                 cli_errorf("--jobs wants a number from 1 to 1024, not '%s'", optarg);
                 return EXIT_USAGE;
             }
             break;
-        case 'q': quiet = 1; break;
+        case 'q': a->quiet = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return cli_bad_option("score", argv, longopts);
         }
     }
-    if (output == MS_OUTPUT_HTML && argc - optind > 1) {
+    if (a->output == MS_OUTPUT_HTML && argc - optind > 1) {
         cli_errorf("--output html makes one page per discussion: give one FILE");
         return EXIT_USAGE;
     }
-    if (out_is_input(out_path, argv + optind, argc - optind))
+    if (out_is_input(a->out_path, argv + optind, argc - optind))
         return EXIT_USAGE;
+    return -1;
+}
+
+int cmd_score(int argc, char **argv)
+{
+    score_args a = {0};
+    int rc = parse_score_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
     ms_models *models;
     ms_policy *policy;
-    int rc = cli_load(&common, &models, &policy);
+    rc = cli_load(&a.common, &models, &policy);
     if (rc)
         return rc;
     ms_outfile of = {.fd = -1};
-    FILE *out = open_output(out_path, &of, &rc);
+    FILE *out = open_output(a.out_path, &of, &rc);
     if (!out) {
         ms_models_free(models);
         ms_policy_free(policy);
@@ -776,21 +796,21 @@ int cmd_score(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, reported */
     score_run run = {0};
-    run.progress = !quiet && isatty(STDERR_FILENO);
+    run.progress = !a.quiet && isatty(STDERR_FILENO);
     run.started = now_s();
-    run.jobs = output == MS_OUTPUT_JSONL && jobs > 1 ? (int)jobs : 1;
+    run.jobs = a.output == MS_OUTPUT_JSONL && a.jobs > 1 ? (int)a.jobs : 1;
     run.models = models;
     run.policy = policy;
-    run.reasons = reasons;
-    run.categories = categories;
+    run.reasons = a.reasons;
+    run.categories = a.categories;
     run.out = out;
     ms_status st = ms_scorer_new(models, policy, &run.scorer);
     if (st == MS_OK)
-        ms_scorer_set_reasons(run.scorer, reasons);
+        ms_scorer_set_reasons(run.scorer, a.reasons);
     if (st == MS_OK)
-        rc = cli_set_categories(run.scorer, models, categories);
+        rc = cli_set_categories(run.scorer, models, a.categories);
     if (st == MS_OK && !rc)
-        st = ms_reporter_new(output, out, policy, &run.rep);
+        st = ms_reporter_new(a.output, out, policy, &run.rep);
     if (st == MS_OK && !rc)
         st = ms_reporter_set_models(run.rep, models);
     if (st != MS_OK) {
@@ -801,7 +821,7 @@ int cmd_score(int argc, char **argv)
     int nfiles = argc - optind;
     for (int i = 0; run.rep && i < (nfiles ? nfiles : 1); i++) {
         const char *path = nfiles ? argv[optind + i] : "-";
-        int r = score_file(&run, path, format);
+        int r = score_file(&run, path, a.format);
         if (ms_reporter_end(run.rep) != MS_OK)
             r = EXIT_IOERR;
         if (r && (!rc || r == EXIT_IOERR))
