@@ -187,18 +187,19 @@ static ms_status add_model(ms_models *m, const char *dir, const char *name, cons
     return MS_OK;
 }
 
-/* The models' order, that of scores and reasons: the legacy categories in
- * ms_category's order, then the others by name; the models of the first
- * level (the default language's) before a language's directory. */
+/* The models' order, that of scores and reasons: the models of the first
+ * level (the default language's) before every language's directory, so
+ * that its indices do not move when a language is installed; within each,
+ * the legacy categories in ms_category's order, then the others by name. */
 static int cmp_model(const void *a, const void *b)
 {
     const loaded_model *x = a, *y = b;
+    if (x->nested != y->nested) /* DIR/CATEGORY before DIR/LANGUAGE/CATEGORY */
+        return x->nested - y->nested;
     int rx = x->legacy < 0 ? MS_CAT_COUNT : x->legacy;
     int ry = y->legacy < 0 ? MS_CAT_COUNT : y->legacy;
     if (rx != ry)
         return rx - ry;
-    if (x->nested != y->nested) /* DIR/CATEGORY before DIR/LANGUAGE/CATEGORY */
-        return x->nested - y->nested;
     int c = strcmp(x->card.category, y->card.category);
     return c ? c : strcmp(x->card.language, y->card.language);
 }
@@ -434,10 +435,12 @@ ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out,
     for (size_t i = 0; i < n_names; i++)
         free(names[i]);
     free(names);
-    /* the hostility model is required: without one, say what is missing */
+    /* the default language's hostility model (DIR/hostility) is required:
+     * without one, say what is missing; a language's (DIR/de/hostility)
+     * does not stand in for it */
     int have_hostility = 0;
     for (size_t i = 0; i < m->n; i++)
-        have_hostility |= m->m[i].legacy == MS_CAT_HOSTILITY;
+        have_hostility |= m->m[i].legacy == MS_CAT_HOSTILITY && !m->m[i].nested;
     if (st == MS_OK && !have_hostility) {
         path.len = 0;
         ms_card card;

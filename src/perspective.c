@@ -446,6 +446,25 @@ static double score_of(const ms_result *r, int cat)
     return -1;
 }
 
+/* The model whose score in r answers the attribute of model cat: of the
+ * models answering that attribute (one a language), the one that scored
+ * the comment (the scorer keeps one score per category); cat when none
+ * did. */
+static int answering(const ms_models *m, const ms_result *r, int cat)
+{
+    const ms_category_info *want = ms_models_category_info(m, (size_t)cat);
+    if (!want || !want->perspective_attribute || (size_t)cat >= r->n_scores ||
+        r->scores[cat].has_score)
+        return cat;
+    for (size_t i = 0; i < r->n_scores; i++) {
+        const ms_category_info *ci = ms_models_category_info(m, i);
+        if (r->scores[i].has_score && ci && ci->perspective_attribute &&
+            strcmp(ci->perspective_attribute, want->perspective_attribute) == 0)
+            return (int)i;
+    }
+    return cat;
+}
+
 /* Category cat's answer on Perspective's scale for r (its map, and the
  * attributes its card includes: ms_models_perspective_answer), or -1 when
  * r has no score for it. */
@@ -482,7 +501,7 @@ static json_t *category_spans(ms_scorer *sc, const ms_models *m, const char *tex
             json_decref(spans);
             return NULL;
         }
-        double v = answer_of(m, &one, cat);
+        double v = answer_of(m, &one, answering(m, &one, cat));
         ms_result_clear(&one);
         json_array_append_new(spans, span(text, words[i]->start, words[i]->end,
                                           v < 0 ? ms_models_perspective_score(m, (size_t)cat, 0)
@@ -545,25 +564,29 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
         goto nomem;
     for (size_t i = 0; i < a->n_attrs; i++) {
         const persp_attr *at = &a->attrs[i];
-        double v = score_of(r, at->category);
+        int cat = answering(a->models, r, at->category);
+        double v = score_of(r, cat);
+        if (v < 0 && r->language[0] && !attribute_reads(a->models, at->name, r->language)) {
+            json_decref(resp); /* detected: no model of it answers at */
+            return unread_language(a, r, e);
+        }
         if (v < 0) {
-            const char *why = (size_t)at->category < r->n_scores
-                                  ? r->scores[at->category].missing
-                                  : r->off_topic_missing;
+            const char *why = (size_t)cat < r->n_scores ? r->scores[cat].missing
+                                                        : r->off_topic_missing;
             persp_fail(e, 400, "Attribute %s is not available: %s", at->name,
                        why ? why : "no score");
             json_decref(resp);
             return NULL;
         }
-        v = answer_of(a->models, r, at->category);
+        v = answer_of(a->models, r, cat);
         if (at->has_threshold && v < at->threshold)
             continue;
         json_t *o = json_pack("{s:o}", "summaryScore", prob(v));
         if (!o)
             goto nomem;
-        const ms_category_info *ci = ms_models_category_info(a->models, (size_t)at->category);
+        const ms_category_info *ci = ms_models_category_info(a->models, (size_t)cat);
         if (a->want_spans && ci && !ci->needs_context) {
-            json_t *sp = category_spans(sc, a->models, a->text, a->len, r, at->category, ci->name);
+            json_t *sp = category_spans(sc, a->models, a->text, a->len, r, cat, ci->name);
             if (!sp) {
                 json_decref(o);
                 goto nomem;

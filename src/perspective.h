@@ -144,8 +144,10 @@ int persp_select(const persp_analyze *a, ms_scorer *sc);
 /* The AnalyzeComment response for a request a whose comment scored r; sc
  * (the scorer that scored it) scores each span's words on their own.
  * Returns the response, or NULL with e set (400 when the comment is in a
- * language no loaded model reads, or an attribute has no score after all;
- * 500 when out of memory). */
+ * language no loaded model reads, or no model of a requested attribute
+ * reads its detected language (LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE for
+ * that attribute), or an attribute has no score after all; 500 when out of
+ * memory). */
 json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_result *r,
                                persp_error *e);
 

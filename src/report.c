@@ -64,7 +64,10 @@ ms_status ms_reporter_set_models(ms_reporter *r, const ms_models *models)
     size_t n = ms_models_category_count(models);
     for (size_t i = 0; i < n && r->n_extra < MS_MAX_CATEGORIES; i++) {
         const char *name = ms_models_category_info(models, i)->name;
-        if (ms_category_legacy(name) < 0)
+        size_t k = 0; /* one column a category, whatever languages have it */
+        while (k < r->n_extra && strcmp(r->extra[k], name) != 0)
+            k++;
+        if (ms_category_legacy(name) < 0 && k == r->n_extra)
             r->extra[r->n_extra++] = name;
     }
     return MS_OK;

@@ -461,25 +461,31 @@ static void fill_legacy(const ms_models *m, ms_result *r)
     }
 }
 
-/* Sentiment and deny terms from the first category's pass (hostility's
- * when it is loaded; the tokens are the same in every group). */
+/* Sentiment and deny terms from the first scored category's pass
+ * (hostility's of the comment's language when it is loaded; the tokens are
+ * the same in every group). */
 static ms_status sentiment_and_deny(ms_scorer *s, const pass *p, const ms_input *in,
                                     ms_result *r)
 {
     const ms_models *m = s->models;
-    if (m->n && !p->prepared[m->m[0].group] && !m->m[0].card.features.context) {
-        /* its category was not asked for (ms_scorer_set_categories): the
-         * deny terms are still looked for, in its tokens */
+    size_t i = 0;
+    while (i < m->n && !p->prepared[m->m[i].group])
+        i++;
+    if (i == m->n && m->n && !m->m[0].card.features.context) {
+        /* no category asked for was scored (ms_scorer_set_categories): the
+         * deny terms are still looked for, in the first model's tokens */
+        i = 0;
         ms_status st = ms_features_prepare(s->fz[m->m[0].group], in, &r->notes);
         if (st != MS_OK)
             return st;
-    } else if (!m->n || !p->prepared[m->m[0].group]) {
+    } else if (i == m->n) {
         /* a model set without a comment-only model (evaluating one model) */
         r->sentiment = ms_vader_compound(m->lx, in->text, in->len);
         return MS_OK;
     }
-    ms_featurizer *f = s->fz[m->m[0].group];
-    r->sentiment = m->m[0].card.features.lexicon ? ms_features_sentiment(f)
+    ms_featurizer *f = s->fz[m->m[i].group];
+    /* 0 from a language's (lexicon block "style": VADER is English) */
+    r->sentiment = m->m[i].card.features.lexicon ? ms_features_sentiment(f)
                                                  : ms_vader_compound(m->lx, in->text, in->len);
     return deny_terms(s, in, ms_featurizer_tokens(f), r);
 }
@@ -513,6 +519,23 @@ static ms_status all_reasons(ms_scorer *s, const pass *p, const ms_input *in, ms
     return MS_OK;
 }
 
+/* A category that models of two languages scored (a comment in both) is
+ * reported once: the highest score stands (the first on a tie), as the
+ * policy acts on the highest; the others are left as if not routed. */
+static void keep_highest(ms_result *r)
+{
+    for (size_t i = 0; i < r->n_scores; i++) {
+        ms_category_score *a = &r->scores[i];
+        for (size_t j = i + 1; a->category && j < r->n_scores; j++) {
+            ms_category_score *b = &r->scores[j];
+            if (!b->category || strcmp(a->category, b->category) != 0)
+                continue;
+            ms_category_score *lose = b->has_score && (!a->has_score || b->score > a->score) ? a : b;
+            memset(lose, 0, sizeof *lose);
+        }
+    }
+}
+
 /* Every model's score of the comment, the policy's decision and the
  * reasons. On failure r is left for the caller to clear. */
 static ms_status score_models(ms_scorer *s, const ms_input *in, const route *rt, ms_result *r)
@@ -532,6 +555,7 @@ static ms_status score_models(ms_scorer *s, const ms_input *in, const route *rt,
             st = score_model(s, &p, i, in, r);
     if (st != MS_OK)
         return st;
+    keep_highest(r);
     fill_legacy(m, r);
     if (s->some && m->legacy[MS_CAT_OFF_TOPIC] >= 0 && !s->want[m->legacy[MS_CAT_OFF_TOPIC]])
         r->off_topic_missing = "not asked for";

@@ -290,6 +290,65 @@ static void test_language_directories(void **state)
     remove_dir(dir);
 }
 
+/* A comment in two languages both read (German and English models, here
+ * copies of one another): both are scored, and each category is reported
+ * once, with the higher score, which is the one the policy acted on. */
+static void test_two_languages_one_score(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ms_lang_XXXXXX";
+    german_copy(dir);
+    ms_models *m;
+    ms_policy *p;
+    ms_scorer *sc;
+    ms_error err;
+    assert_int_equal(ms_models_load(dir, &m, &err), MS_OK);
+    assert_int_equal(ms_policy_default(&p), MS_OK);
+    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    FILE *f = fopen(MS_TEST_DATA "/lang/long_de_then_en.txt", "rb");
+    assert_non_null(f);
+    char *t = malloc(16384);
+    assert_non_null(t);
+    size_t n = fread(t, 1, 16384, f);
+    fclose(f);
+    ms_input in = {.text = t, .len = n};
+    ms_result r;
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_int_equal(r.n_scores, 2);
+    assert_true((r.scores[0].category != NULL) + (r.scores[1].category != NULL) == 1);
+    const ms_category_score *kept = r.scores[0].category ? &r.scores[0] : &r.scores[1];
+    assert_true(kept->has_score);
+    assert_true(r.hostility == kept->score);
+    ms_result_clear(&r);
+    free(t);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+    remove_dir(dir);
+}
+
+/* The default language's hostility model is required: a language's
+ * (de/hostility) does not stand in for a broken DIR/hostility (whose card
+ * was passed over, and the set loaded without English). */
+static void test_default_hostility_required(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ms_lang_XXXXXX";
+    german_copy(dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "set -e; cd %s; rm hostility; mkdir hostility; "
+             "printf '{\"format\": 1, \"task\": \"hostility\", ' > hostility/card.json",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    ms_models *m = NULL;
+    ms_error err = {0};
+    assert_int_not_equal(ms_models_load(dir, &m, &err), MS_OK);
+    assert_null(m);
+    assert_non_null(strstr(err.source, "hostility/card.json"));
+    remove_dir(dir);
+}
+
 /* A language's model damaged after loading: its first comment gets the
  * mapping's error (and every later one), English comments are unaffected. */
 static void test_language_model_damaged(void **state)
@@ -335,6 +394,8 @@ int main(void)
         cmocka_unit_test(test_language_names),
         cmocka_unit_test(test_whole_comment_detected),
         cmocka_unit_test(test_language_directories),
+        cmocka_unit_test(test_two_languages_one_score),
+        cmocka_unit_test(test_default_hostility_required),
         cmocka_unit_test(test_language_model_damaged),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
