@@ -94,7 +94,9 @@ published, held for review or rejected against a community's standards,
 naming the words behind each flag.
 
 This package has the modscore command (score, check, train, eval, compile,
-serve), the shipped models, the modscore.service HTTP service (Perspective
+serve), the shipped models (English, and German, Spanish, Portuguese, French,
+Arabic, Turkish, Polish, Danish, Greek and Hindi: each comment is scored by
+the models of its own language), the modscore.service HTTP service (Perspective
 API compatible), and the libmodscore library with its header and pkg-config
 file.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -77,33 +77,92 @@ static void test_models_read_english(void **state)
     assert_true(ms_models_read_language(s->models, "en"));
     assert_true(ms_models_read_language(s->models, "en-GB"));
     assert_true(ms_models_read_language(s->models, "EN_us"));
-    assert_false(ms_models_read_language(s->models, "de"));
+    assert_false(ms_models_read_language(s->models, "ru"));
     assert_false(ms_models_read_language(s->models, "eng"));
     assert_false(ms_models_read_language(s->models, ""));
 }
 
-/* the scorer leaves text in another language unscored, with a note and
- * the policy's action for unread text (review) */
+/* the languages shipped beside English (issue 21): each has its own
+ * hostility model, and only the attributes its data labels */
+static void test_models_read_shipped_languages(void **state)
+{
+    scoring *s = *state;
+    static const char *langs[] = {"de", "es", "pt", "fr", "ar", "tr", "pl", "da", "el", "hi"};
+    for (size_t i = 0; i < sizeof langs / sizeof *langs; i++) {
+        int hostility = 0, threat = 0;
+        for (size_t k = 0; k < ms_models_category_count(s->models); k++) {
+            const ms_category_info *ci = ms_models_category_info(s->models, k);
+            if (strcmp(ci->language, langs[i]) != 0)
+                continue;
+            hostility |= strcmp(ci->name, "hostility") == 0;
+            threat |= strcmp(ci->name, "threat") == 0;
+        }
+        assert_true(ms_models_read_language(s->models, langs[i]));
+        assert_true(hostility);
+        assert_false(threat); /* no language's data labels threats */
+    }
+    /* the first level's (English) models keep their places: a language's
+     * models come after them */
+    assert_int_equal(ms_models_category_find(s->models, "hostility"), MS_CAT_HOSTILITY);
+    assert_string_equal(ms_models_category_info(s->models, MS_CAT_HOSTILITY)->language, "en");
+}
+
+/* A German and a Spanish comment are scored by their language's models
+ * (and only by them): no English model's score, no English sentiment. */
+static void test_scored_by_own_language(void **state)
+{
+    scoring *s = *state;
+    static const struct {
+        const char *text, *lang;
+    } cases[] = {
+        {"Du bist ein Idiot und hast keine Ahnung, lies den Artikel nochmal.", "de"},
+        {"Eres un idiota y un imb\xc3\xa9" "cil, no tienes ni idea de nada, c\xc3\xa1llate ya.",
+         "es"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        ms_input in = {.text = cases[c].text, .len = strlen(cases[c].text)};
+        ms_result r;
+        assert_int_equal(ms_score(s->scorer, &in, &r), MS_OK);
+        assert_string_equal(r.language, cases[c].lang);
+        assert_false(r.notes & (MS_NOTE_LANGUAGE | MS_NOTE_LANGUAGE_PART));
+        assert_true(r.has_hostility);
+        assert_true(r.hostility > 0.5);
+        assert_int_equal(r.action, MS_ACTION_REJECT);
+        assert_true(r.sentiment == 0); /* VADER is English */
+        size_t scored = 0;
+        for (size_t i = 0; i < r.n_scores; i++) {
+            if (!r.scores[i].category)
+                continue;
+            scored++;
+            assert_string_equal(ms_models_category_info(s->models, i)->language, cases[c].lang);
+        }
+        assert_int_equal(scored, 4); /* hostility, insult, profanity, identity_attack */
+        ms_result_clear(&r);
+    }
+}
+
+/* the scorer leaves text in a language no model reads unscored, with a note
+ * and the policy's action for unread text (review) */
 static void test_scorer_leaves_it_unscored(void **state)
 {
     scoring *s = *state;
-    const char *t = "Du bist ein Idiot und hast keine Ahnung, lies den Artikel nochmal.";
+    const char *t = "\xd0\xad\xd1\x82\xd0\xbe \xd0\xbf\xd0\xbe\xd0\xbb\xd0\xbd\xd0\xb0\xd1\x8f \xd1\x87\xd0\xb5\xd0\xbf\xd1\x83\xd1\x85\xd0\xb0, \xd0\xbf\xd1\x80\xd0\xbe\xd1\x87\xd0\xb8\xd1\x82\xd0\xb0\xd0\xb9 \xd1\x81\xd1\x82\xd0\xb0\xd1\x82\xd1\x8c\xd1\x8e \xd0\xb5\xd1\x89\xd1\x91 \xd1\x80\xd0\xb0\xd0\xb7.";
     ms_input in = {.text = t, .len = strlen(t)};
     ms_result r;
     assert_int_equal(ms_score(s->scorer, &in, &r), MS_OK);
     assert_true(r.notes & MS_NOTE_LANGUAGE);
-    assert_string_equal(r.language, "de");
+    assert_string_equal(r.language, "ru");
     assert_false(r.has_hostility);
     assert_int_equal(r.action, MS_ACTION_REVIEW);
     ms_result_clear(&r);
     /* declared English (as Coral declares every comment of an English
-     * site), decisively German: German it is, and said so (issue 26) */
+     * site), decisively Russian: Russian it is, and said so (issue 26) */
     in.language = "en";
     assert_int_equal(ms_score(s->scorer, &in, &r), MS_OK);
     assert_true(r.notes & MS_NOTE_LANGUAGE);
     assert_true(r.notes & MS_NOTE_LANGUAGE_DETECTED);
     assert_string_equal(r.declared, "en");
-    assert_string_equal(r.language, "de");
+    assert_string_equal(r.language, "ru");
     assert_false(r.has_hostility);
     assert_int_equal(r.action, MS_ACTION_REVIEW);
     ms_result_clear(&r);
@@ -121,18 +180,18 @@ static void test_scorer_leaves_it_unscored(void **state)
 static void test_site_language_and_unread(void **state)
 {
     scoring *s = *state;
-    const char *doc = "{\"language\":\"de\",\"unread\":\"publish\"}";
+    const char *doc = "{\"language\":\"sv\",\"unread\":\"publish\"}";
     ms_policy *p;
     ms_scorer *sc;
     ms_error err;
     assert_int_equal(ms_policy_parse(doc, strlen(doc), "t.json", &p, &err), MS_OK);
     assert_int_equal(ms_scorer_new(s->models, p, &sc), MS_OK);
-    const char *t = "u r so dumb"; /* undecided: the site's language, German */
+    const char *t = "u r so dumb"; /* undecided: the site's language, Swedish */
     ms_input in = {.text = t, .len = strlen(t)};
     ms_result r;
     assert_int_equal(ms_score(sc, &in, &r), MS_OK);
     assert_true(r.notes & MS_NOTE_LANGUAGE);
-    assert_string_equal(r.language, "de");
+    assert_string_equal(r.language, "sv");
     assert_int_equal(r.action, MS_ACTION_PUBLISH);
     ms_result_clear(&r);
     const char *en = "Thanks for writing this up, the section on the budget was clear.";
@@ -388,6 +447,8 @@ int main(void)
         cmocka_unit_test(test_short_is_undecided),
         cmocka_unit_test(test_names_and_links_left_out),
         cmocka_unit_test(test_models_read_english),
+        cmocka_unit_test(test_models_read_shipped_languages),
+        cmocka_unit_test(test_scored_by_own_language),
         cmocka_unit_test(test_scorer_leaves_it_unscored),
         cmocka_unit_test(test_padding_is_scored),
         cmocka_unit_test(test_site_language_and_unread),

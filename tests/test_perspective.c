@@ -219,14 +219,24 @@ static void test_parse_errors(void **state)
     expect_refused(m, "{\"comment\":{\"text\":\"hi\"}}", 400, "requestedAttributes is required");
     expect_refused(m, "{\"comment\":{\"text\":\"hi\"},\"requestedAttributes\":{}}", 400,
                    "requestedAttributes is required");
+    /* a language no shipped model reads (Russian, Swedish) */
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"privet\"},\"languages\":[\"ru\"],"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "Attribute TOXICITY does not support request languages: ru");
+    expect_refused(m,
+                   "{\"comment\":{\"text\":\"hej\"},\"languages\":[\"en\",\"ru\",\"sv-SE\"],"
+                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                   400, "Attribute TOXICITY does not support request languages: ru, sv-SE");
+    /* German has TOXICITY but no THREAT model: the 400 is THREAT's only */
     expect_refused(m,
                    "{\"comment\":{\"text\":\"hallo\"},\"languages\":[\"de\"],"
-                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
-                   400, "Attribute TOXICITY does not support request languages: de");
+                   "\"requestedAttributes\":{\"TOXICITY\":{},\"THREAT\":{}}}",
+                   400, "Attribute THREAT does not support request languages: de");
     expect_refused(m,
-                   "{\"comment\":{\"text\":\"hallo\"},\"languages\":[\"en\",\"fr\",\"pt-BR\"],"
-                   "\"requestedAttributes\":{\"TOXICITY\":{}}}",
-                   400, "Attribute TOXICITY does not support request languages: fr, pt-BR");
+                   "{\"comment\":{\"text\":\"hallo\"},\"languages\":[\"en\",\"de-AT\"],"
+                   "\"requestedAttributes\":{\"THREAT\":{}}}",
+                   400, "Attribute THREAT does not support request languages: de-AT");
     expect_refused(m, "{\"comment\":{\"text\":\"\"},\"requestedAttributes\":{\"TOXICITY\":{}}}",
                    400, "Comment must be non-empty.");
     expect_refused(m,
@@ -512,20 +522,21 @@ static void test_languages(void **state)
     scoring *s = *state;
     json_t *resp;
     persp_error e;
+    /* Russian, which no shipped model reads: Perspective's 400 */
     analyze(s,
-            "{\"comment\":{\"text\":\"Das ist doch kompletter Unsinn, lies den Artikel "
-            "nochmal.\"},\"requestedAttributes\":{\"TOXICITY\":{}}}",
+            "{\"comment\":{\"text\":\"Это полная чепуха, прочитай статью ещё раз.\"},"
+            "\"requestedAttributes\":{\"TOXICITY\":{}}}",
             &resp, &e);
     assert_null(resp);
     assert_int_equal(e.status, 400);
-    assert_string_equal(e.message, "Attribute TOXICITY does not support request languages: de");
+    assert_string_equal(e.message, "Attribute TOXICITY does not support request languages: ru");
     json_t *body = persp_error_body(&e);
     json_t *d = json_array_get(json_object_get(json_object_get(body, "error"), "details"), 0);
     assert_string_equal(json_string_value(json_object_get(d, "errorType")),
                         "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE");
     assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(d,
                             "languageNotSupportedByAttributeError"), "detectedLanguages"), 0)),
-                        "de");
+                        "ru");
     json_decref(body);
     /* English: scored, detectedLanguages says so */
     analyze(s,
@@ -553,10 +564,10 @@ static void test_languages(void **state)
         json_decref(req);
     }
     /* named "en" (Coral names its site's language for every comment) but
-     * decisively German: not scored as English (issue 26) */
+     * decisively Russian: not scored as English (issue 26) */
     analyze(s,
-            "{\"comment\":{\"text\":\"Das ist doch kompletter Unsinn, lies den Artikel "
-            "nochmal.\"},\"languages\":[\"en-US\"],\"requestedAttributes\":{\"TOXICITY\":{}}}",
+            "{\"comment\":{\"text\":\"Это полная чепуха, прочитай статью ещё раз.\"},"
+            "\"languages\":[\"en-US\"],\"requestedAttributes\":{\"TOXICITY\":{}}}",
             &resp, &e);
     assert_null(resp);
     assert_int_equal(e.status, 400);
@@ -569,6 +580,82 @@ static void test_languages(void **state)
     assert_string_equal(json_string_value(json_array_get(json_object_get(resp, "languages"), 0)),
                         "en-US");
     json_decref(resp);
+}
+
+/* An attribute's summaryScore in an answer. */
+static double summary(const json_t *resp, const char *attr)
+{
+    json_t *v = json_object_get(
+        json_object_get(json_object_get(json_object_get(resp, "attributeScores"), attr),
+                        "summaryScore"),
+        "value");
+    assert_true(json_is_real(v));
+    return json_real_value(v);
+}
+
+/* The shipped languages' own models (issue 21): a German or Spanish comment,
+ * named in languages or detected, is answered by its language's models; an
+ * attribute the language has no model of (THREAT in German) is Perspective's
+ * 400 for that attribute only. */
+static void test_language_models(void **state)
+{
+    scoring *s = *state;
+    static const struct {
+        const char *lang, *abuse, *civil;
+    } cases[] = {
+        {"de", "Du bist ein dummes Arschloch, halt endlich die Klappe.",
+         "Vielen Dank f\u00fcr den Artikel, sehr gut erkl\u00e4rt und gut recherchiert."},
+        {"es", "Eres un idiota y un imb\u00e9cil, no tienes ni idea de nada, c\u00e1llate ya.",
+         "Gracias por el art\u00edculo, muy bien explicado, sigan as\u00ed."},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char body[512];
+        json_t *resp;
+        persp_error e;
+        double v[2];
+        for (int k = 0; k < 2; k++) { /* named: scored as named */
+            snprintf(body, sizeof body,
+                     "{\"comment\":{\"text\":\"%s\"},\"languages\":[\"%s\"],"
+                     "\"requestedAttributes\":{\"TOXICITY\":{},\"INSULT\":{},"
+                     "\"PROFANITY\":{},\"IDENTITY_ATTACK\":{}}}",
+                     k ? cases[i].civil : cases[i].abuse, cases[i].lang);
+            analyze(s, body, &resp, &e);
+            if (!resp)
+                fprintf(stderr, "%s: %s\n", cases[i].lang, e.message);
+            assert_non_null(resp);
+            assert_string_equal(
+                json_string_value(json_array_get(json_object_get(resp, "languages"), 0)),
+                cases[i].lang);
+            v[k] = summary(resp, "TOXICITY");
+            summary(resp, "INSULT");
+            json_decref(resp);
+        }
+        assert_true(v[0] > 0.5 && v[1] < 0.5);
+        /* detected: the same, detectedLanguages says which */
+        snprintf(body, sizeof body,
+                 "{\"comment\":{\"text\":\"%s\"},\"requestedAttributes\":{\"TOXICITY\":{}}}",
+                 cases[i].abuse);
+        analyze(s, body, &resp, &e);
+        assert_non_null(resp);
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(resp, "detectedLanguages"), 0)),
+            cases[i].lang);
+        assert_true(summary(resp, "TOXICITY") == v[0]);
+        json_decref(resp);
+        /* THREAT: no model reads the language; TOXICITY beside it is no excuse */
+        snprintf(body, sizeof body,
+                 "{\"comment\":{\"text\":\"%s\"},"
+                 "\"requestedAttributes\":{\"TOXICITY\":{},\"THREAT\":{}}}",
+                 cases[i].abuse);
+        analyze(s, body, &resp, &e);
+        assert_null(resp);
+        assert_int_equal(e.status, 400);
+        char want[96];
+        snprintf(want, sizeof want, "Attribute THREAT does not support request languages: %s",
+                 cases[i].lang);
+        assert_string_equal(e.message, want);
+        assert_string_equal(e.error_type, "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE");
+    }
 }
 
 static void test_error_shape(void **state)
@@ -599,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_spans),
         cmocka_unit_test(test_offsets),
         cmocka_unit_test(test_languages),
+        cmocka_unit_test(test_language_models),
         cmocka_unit_test(test_error_shape),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);

@@ -286,13 +286,13 @@ static void test_csv_quoting(void **state)
 }
 
 /* Issue 26: CSV and the text table say the comment's language and why it
- * has no score, as the JSON records do ("not scored: German (de)"). */
+ * has no score, as the JSON records do ("not scored: Swedish (sv)"). */
 static void test_language_and_notes_in_csv_and_text(void **state)
 {
     (void)state;
-    ms_comment de = {.id = "d1", .text = "Du bist ein Vollidiot.", .text_len = 22};
+    ms_comment sv = {.id = "d1", .text = "Du \xc3\xa4r en idiot.", .text_len = 16};
     ms_result unread = {.sentiment = 0, .notes = MS_NOTE_LANGUAGE, .action = MS_ACTION_PUBLISH,
-                        .language = "de"};
+                        .language = "sv"};
     ms_comment mixed = {.id = "m1", .text = "idiot. \xd0\x9f\xd1\x80\xd0\xb8", .text_len = 13};
     ms_result part = res2;
     part.notes = MS_NOTE_LANGUAGE_PART;
@@ -300,17 +300,17 @@ static void test_language_and_notes_in_csv_and_text(void **state)
     strcpy(part.unread, "ru,xx");
     capture c;
     cap_open(&c, MS_OUTPUT_CSV);
-    assert_int_equal(ms_reporter_comment(c.r, &de, &unread), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &sv, &unread), MS_OK);
     assert_int_equal(ms_reporter_comment(c.r, &mixed, &part), MS_OK);
     cap_close(&c);
     assert_non_null(strstr(c.buf, ",language,notes\r\n"));
-    assert_non_null(strstr(c.buf, "d1,,,,0.0,publish,,,,de,not scored: German (de) (no loaded model reads it)\r\n"));
+    assert_non_null(strstr(c.buf, "d1,,,,0.0,publish,,,,sv,not scored: Swedish (sv) (no loaded model reads it)\r\n"));
     assert_non_null(strstr(c.buf, ",en,\"language: partly in Russian (ru), xx, which no loaded model reads; "
                                   "scored on the rest\"\r\n"));
     free(c.buf);
 
     cap_open(&c, MS_OUTPUT_TEXT);
-    assert_int_equal(ms_reporter_comment(c.r, &de, &unread), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &sv, &unread), MS_OK);
     assert_int_equal(ms_reporter_comment(c.r, &mixed, &part), MS_OK);
     cap_close(&c);
     const char *head = strstr(c.buf, "ID ");
@@ -319,8 +319,8 @@ static void test_language_and_notes_in_csv_and_text(void **state)
     assert_non_null(strstr(head, " NOTES"));
     const char *row = strstr(c.buf, "\nd1 ");
     assert_non_null(row);
-    assert_non_null(strstr(row, " de "));
-    assert_non_null(strstr(row, "not scored: German (de) (no loaded model reads it)\n"));
+    assert_non_null(strstr(row, " sv "));
+    assert_non_null(strstr(row, "not scored: Swedish (sv) (no loaded model reads it)\n"));
     assert_non_null(strstr(c.buf, "partly in Russian (ru), xx, which no loaded model reads; "
                                    "scored on the rest\n"));
     free(c.buf);

@@ -251,7 +251,7 @@ static void test_highlights_at_spans(void **state)
 /* Issue 26: a reason that is not a word (an off-topic detail) shows no
  * "+1.000" weight in its chip; a word's chip keeps its contribution. A
  * comment in a language no model reads says so on the page, not only in a
- * hover: "Not scored: German (de)"; a part no model reads is named too. */
+ * hover: "Not scored: Swedish (sv)"; a part no model reads is named too. */
 static void test_chips_and_language_notes(void **state)
 {
     (void)state;
@@ -262,8 +262,8 @@ static void test_chips_and_language_notes(void **state)
     ms_comment w = {.id = "w1", .text = "idiot http://x.example", .text_len = 22};
     ms_result rw = {.hostility = 0.9, .has_hostility = 1, .off_topic = 0.8, .has_off_topic = 1,
                     .action = MS_ACTION_REJECT, .reasons = rs, .n_reasons = 2};
-    ms_comment de = {.id = "d1", .text = "Du Vollidiot", .text_len = 12};
-    ms_result rde = {.notes = MS_NOTE_LANGUAGE, .action = MS_ACTION_PUBLISH, .language = "de",
+    ms_comment sv = {.id = "d1", .text = "Du \xc3\xa4r dum", .text_len = 10};
+    ms_result rsv = {.notes = MS_NOTE_LANGUAGE, .action = MS_ACTION_PUBLISH, .language = "sv",
                      .off_topic_missing = "not scored"};
     ms_comment mix = {.id = "m1", .text = "idiot \xd0\xbf", .text_len = 8};
     ms_result rmix = {.hostility = 0.9, .has_hostility = 1, .notes = MS_NOTE_LANGUAGE_PART,
@@ -271,7 +271,7 @@ static void test_chips_and_language_notes(void **state)
     capture c;
     cap_open(&c, NULL);
     assert_int_equal(ms_reporter_comment(c.r, &w, &rw), MS_OK);
-    assert_int_equal(ms_reporter_comment(c.r, &de, &rde), MS_OK);
+    assert_int_equal(ms_reporter_comment(c.r, &sv, &rsv), MS_OK);
     assert_int_equal(ms_reporter_comment(c.r, &mix, &rmix), MS_OK);
     cap_close(&c);
     char *li = comment_li(c.buf, "w1");
@@ -280,7 +280,7 @@ static void test_chips_and_language_notes(void **state)
     assert_null(strstr(li, "+1.000"));
     free(li);
     li = comment_li(c.buf, "d1");
-    assert_non_null(strstr(li, "<p class=\"notes\">Not scored: German (de), which no loaded "
+    assert_non_null(strstr(li, "<p class=\"notes\">Not scored: Swedish (sv), which no loaded "
                                "model reads. </p>"));
     free(li);
     li = comment_li(c.buf, "m1");

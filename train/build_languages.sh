@@ -19,6 +19,7 @@
 #   identity_attack       de (GermEval ABUSE, HASOC HATE), es (OffendES OFG, HatEval HS), pt
 #                         (ToLD-Br homophobia, racism, misogyny, xenophobia votes >= 2), ar
 #                         (OSACT HS), hi (HASOC HATE)
+# Each card gets "sources" (train/lang_cards.py): the sets, their label rules, rows and licences.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 data=${1:-$here/../shared/data}
@@ -48,3 +49,6 @@ for spec in de:insult de:profanity de:identity_attack es:insult:enye es:profanit
   l=${spec%%:*} rest=${spec#*:}
   lang_model "$l" "${rest%%:*}" "$(echo "$rest" | cut -s -d: -f2)"
 done
+# each card names the sets it learned from, their label rules and licences
+# shellcheck disable=SC2086
+python3 "$here/train/lang_cards.py" "$models" "$prep" $only

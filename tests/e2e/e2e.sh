@@ -122,30 +122,43 @@ done
 cmp -s "$tmp/jobs1/model.svm" "$tmp/jobs3/model.svm" && ok || bad "train --jobs 3 differs from --jobs 1"
 expect 64 "$bin" train -q --jobs 0 --task hostility --data "$tmp/noise.jsonl" --out "$tmp/jobs0"
 
-# --- languages: each record says which language it is in; text no loaded
-# model reads gets no scores, a note, and the policy's action for unread
-# text (review by default)
-printf '%s\n' '{"id":"de","text":"Du bist ein Idiot und hast keine Ahnung, lies den Artikel nochmal."}' \
+# --- languages: each record says which language it is in; a language with
+# its own models (German, Spanish: issue 21) is scored by them; text no
+# loaded model reads (Russian) gets no scores, a note, and the policy's
+# action for unread text (review by default)
+printf '%s\n' '{"id":"ru","text":"Ты полный идиот и ничего не понимаешь, прочитай статью ещё раз."}' \
+  '{"id":"de","text":"Du bist ein Idiot und hast keine Ahnung, lies den Artikel nochmal."}' \
+  '{"id":"es","text":"Eres un idiota y un imbécil, no tienes ni idea de nada, cállate ya."}' \
   '{"id":"en","text":"You are an idiot and have no clue, read the article again."}' \
   '{"id":"short","text":"u r dumb"}' > "$tmp/langs.jsonl"
 expect 0 "$bin" score -q -o jsonl "$tmp/langs.jsonl"
 python3 - "$tmp/out" <<'PY' && ok || bad "language records"
 import json, sys
 r = {x["id"]: x for x in map(json.loads, open(sys.argv[1]))}
-de, en, short = r["de"], r["en"], r["short"]
-assert de["language"] == "de" and de["scores"] == {} and de["action"] == "review", de
-assert "not scored: German (de) (no loaded model reads it)" in de["notes"], de
+ru, en, short = r["ru"], r["en"], r["short"]
+assert ru["language"] == "ru" and ru["scores"] == {} and ru["action"] == "review", ru
+assert "not scored: Russian (ru) (no loaded model reads it)" in ru["notes"], ru
+for lang in ("de", "es"):
+    x = r[lang]
+    assert x["language"] == lang and x["scores"]["hostility"] > 0.5, x
+    assert x["action"] == "reject" and "threat" not in x["scores"], x  # no threat model
+    assert x["scores"]["sentiment"] == 0, x  # VADER is English
 assert en["language"] == "en" and en["scores"]["hostility"] > 0.5, en
 assert "language" not in short and "hostility" in short["scores"], short  # undecided: scored
 PY
+# the CSV has one column a category, whatever languages have it
+expect 0 "$bin" score -q -o csv "$tmp/langs.jsonl"
+head -n1 "$tmp/out" | tr ',' '\n' | sort | uniq -d | grep -q . && bad "repeated CSV columns" || ok
 # a sentence in another language does not publish abuse unscored (issue 23):
 # the English part is scored, the note says what was not read
 echo "You are a worthless idiot and a moron, go kill yourself. Привет, как дела? Все хорошо." |
   "$bin" check >"$tmp/out"
 [ $? = 2 ] && ok || bad "abuse padded with Russian was not rejected: $(cat "$tmp/out")"
 has "$tmp/out" "partly in Russian (ru), which no loaded model reads"
-echo "Das ist doch kompletter Unsinn, lies den Artikel nochmal." | "$bin" check >"$tmp/out"
-[ $? = 1 ] && has "$tmp/out" '"language":"de"'
+echo "Это полная чепуха, прочитай статью ещё раз." | "$bin" check >"$tmp/out"
+[ $? = 1 ] && has "$tmp/out" '"language":"ru"'
+echo "Du bist ein dummes Arschloch, halt endlich die Klappe." | "$bin" check >"$tmp/out"
+[ $? = 2 ] && has "$tmp/out" '"language":"de"'
 
 # --- help and version
 expect 0 "$bin" --version

@@ -80,12 +80,22 @@ const score = r => r.attributeScores.TOXICITY.summaryScore.value;
   };
   await refused(new Perspective({apiKey: 'wrong'}).analyze('hello there'),
                 'API key not valid');
-  await refused(p.analyze('Du bist ein Idiot und hast keine Ahnung, lies den Artikel.'),
-                'does not support request languages: de');
+  // a language no shipped model reads (Russian): Perspective's 400
+  await refused(p.analyze('Ты полный идиот и ничего не понимаешь, прочитай статью ещё раз.'),
+                'does not support request languages: ru');
   await refused(p.analyze('hello', {attributes: ['INFLAMMATORY']}),
                 'Unknown requested attribute: INFLAMMATORY');
-  const e = await refused(p.analyze({comment: {text: 'hallo'}, languages: ['de']}),
-                          'does not support request languages: de');
+  const e = await refused(p.analyze({comment: {text: 'privet'}, languages: ['ru']}),
+                          'does not support request languages: ru');
+  // German and Spanish have their own models (issue 21): scored, named or detected
+  const de = await p.analyze({comment: {text: 'Du bist ein Idiot und hast keine Ahnung, ' +
+                                        'lies den Artikel nochmal.'}, languages: ['de']});
+  assert(score(de) > 0.5, JSON.stringify(de));
+  const es = await p.analyze('Eres un idiota y un imbécil, no tienes ni idea de nada, cállate ya.');
+  assert(score(es) > 0.5 && es.detectedLanguages[0] === 'es', JSON.stringify(es));
+  await refused(p.analyze({comment: {text: 'Du bist ein Idiot.'}, languages: ['de']},
+                          {attributes: ['THREAT']}),
+                'Attribute THREAT does not support request languages: de');
   assert.strictEqual(e.response.status, 400);
   try { await p.analyze(''); assert.fail('empty'); }
   catch (err) { assert.strictEqual(err.name, 'TextEmptyError'); }

@@ -231,9 +231,9 @@ static void test_analyze_errors(void **state)
     assert_error(&r, 400, "INVALID_ARGUMENT", "OFF_TOPIC");
     resp_free(&r);
     post_expect(fx->port, "/v1alpha1/comments:analyze",
-                "{\"comment\":{\"text\":\"hallo\"},\"languages\":[\"de\"],"
+                "{\"comment\":{\"text\":\"privet\"},\"languages\":[\"ru\"],"
                 "\"requestedAttributes\":{\"TOXICITY\":{}}}",
-                400, "INVALID_ARGUMENT", "does not support request languages: de");
+                400, "INVALID_ARGUMENT", "does not support request languages: ru");
     post_expect(fx->port, "/v1alpha1/comments:analyze",
                 "{\"requestedAttributes\":{\"TOXICITY\":{}}}", 400, "INVALID_ARGUMENT",
                 "comment.text");
@@ -250,9 +250,11 @@ static void test_analyze_errors(void **state)
 static void test_perspective_rows(void **state)
 {
     fixture *fx = *state;
-    /* 1: a site's locale in languages -> Perspective's own 400, not a silent pass */
-    static const char *langs[] = {"de", "es", "fr", "pt"};
-    for (size_t i = 0; i < 4; i++) {
+    /* 1: a site's locale in languages: Coral's (de, es, fr, pt) are read by
+     * their own models (issue 21); one no model reads -> Perspective's own
+     * 400, not a silent pass */
+    static const char *langs[] = {"de", "es", "fr", "pt", "ru", "sv", "ja", "nl"};
+    for (size_t i = 0; i < 8; i++) {
         char body[256];
         snprintf(body, sizeof body,
                  "{\"comment\":{\"text\":\"hallo\"},\"doNotStore\":true,"
@@ -260,20 +262,42 @@ static void test_perspective_rows(void **state)
                  langs[i]);
         resp r = post(fx->port, "/v1alpha1/comments:analyze", body);
         char want[96];
+        if (i < 4) {
+            snprintf(want, sizeof want, "\"languages\":[\"%s\"]", langs[i]);
+            assert_int_equal(r.status, 200);
+            assert_non_null(strstr(r.body, "summaryScore"));
+            assert_non_null(strstr(r.body, want));
+            resp_free(&r);
+            continue;
+        }
         snprintf(want, sizeof want, "Attribute TOXICITY does not support request languages: %s",
                  langs[i]);
         assert_error(&r, 400, "INVALID_ARGUMENT", want);
         assert_non_null(strstr(r.body, "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE"));
         resp_free(&r);
     }
-    /* 2: German without languages -> detected, refused, not scored as English */
+    /* 2: Russian without languages -> detected, refused, not scored as English */
     resp r = post(fx->port, "/v1alpha1/comments:analyze",
-                  "{\"comment\":{\"text\":\"Du bist ein Idiot und hast keine Ahnung, lies den "
-                  "Artikel nochmal.\"},\"requestedAttributes\":{\"TOXICITY\":{}}}");
+                  "{\"comment\":{\"text\":\"Ты полный идиот и ничего не понимаешь, прочитай "
+                  "статью ещё раз.\"},\"requestedAttributes\":{\"TOXICITY\":{}}}");
     assert_error(&r, 400, "INVALID_ARGUMENT",
-                 "Attribute TOXICITY does not support request languages: de");
-    assert_non_null(strstr(r.body, "\"detectedLanguages\":[\"de\"]"));
+                 "Attribute TOXICITY does not support request languages: ru");
+    assert_non_null(strstr(r.body, "\"detectedLanguages\":[\"ru\"]"));
     assert_null(strstr(r.body, "summaryScore"));
+    resp_free(&r);
+    /* German without languages -> detected, scored by the German model */
+    r = post(fx->port, "/v1alpha1/comments:analyze",
+             "{\"comment\":{\"text\":\"Du bist ein Idiot und hast keine Ahnung, lies den "
+             "Artikel nochmal.\"},\"requestedAttributes\":{\"TOXICITY\":{}}}");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"detectedLanguages\":[\"de\"]"));
+    json_t *dj = body_json(&r);
+    assert_true(json_real_value(json_object_get(
+                    json_object_get(json_object_get(json_object_get(dj, "attributeScores"),
+                                                    "TOXICITY"),
+                                    "summaryScore"),
+                    "value")) > 0.5);
+    json_decref(dj);
     resp_free(&r);
     /* English without languages: detectedLanguages */
     r = post(fx->port, "/v1alpha1/comments:analyze",
@@ -530,13 +554,13 @@ static void test_perspective_languages(void **state)
         json_string_value(json_array_get(json_object_get(j, "detectedLanguages"), 0)), "en");
     json_decref(j);
     resp_free(&r);
-    /* INSULT's model made German only: each attribute answers for itself */
+    /* INSULT's model made Swedish only: each attribute answers for itself */
     char path[256];
     snprintf(path, sizeof path, "%s/insult/card.json", fx->models);
     char *card = read_all(path);
     char *l = strstr(card, "\"language\": \"en\"");
     assert_non_null(l);
-    memcpy(l + 13, "de", 2);
+    memcpy(l + 13, "sv", 2);
     write_file(path, card);
     free(card);
     ms_error err = {0};
@@ -548,10 +572,10 @@ static void test_perspective_languages(void **state)
                  "Attribute INSULT does not support request languages: en");
     resp_free(&r);
     post_expect(fx->port, "/v1alpha1/comments:analyze",
-                "{\"comment\":{\"text\":\"du Idiot\"},\"languages\":[\"de-DE\"],"
+                "{\"comment\":{\"text\":\"du idiot\"},\"languages\":[\"sv-SE\"],"
                 "\"requestedAttributes\":{\"INSULT\":{},\"TOXICITY\":{}}}",
                 400, "INVALID_ARGUMENT",
-                "Attribute TOXICITY does not support request languages: de-DE");
+                "Attribute TOXICITY does not support request languages: sv-SE");
     r = post(fx->port, "/v1alpha1/comments:analyze",
              "{\"comment\":{\"text\":\"you idiot\"},\"languages\":[\"en\"],"
              "\"requestedAttributes\":{\"TOXICITY\":{}}}");
@@ -583,13 +607,21 @@ static void test_client_request_shapes(void **state)
         resp_free(&r);
         free(body);
     }
-    /* a Coral site in German: Perspective's 400, which Coral logs */
+    /* a Coral site in German: scored by the German model (issue 21) */
     char *de = read_all(MS_TEST_DATA "/perspective/coral_analyze_de.json");
     resp r = post(fx->port, "/v1alpha1/comments:analyze?key=KEY", de);
-    assert_error(&r, 400, "INVALID_ARGUMENT",
-                 "Attribute TOXICITY does not support request languages: de");
+    assert_int_equal(r.status, 200);
+    assert_non_null(strstr(r.body, "\"languages\":[\"de\"]"));
     resp_free(&r);
     free(de);
+    /* the same request in a language no model reads: Perspective's 400,
+     * which Coral logs */
+    r = post(fx->port, "/v1alpha1/comments:analyze?key=KEY",
+             "{\"comment\":{\"text\":\"Ты идиот.\"},\"doNotStore\":true,"
+             "\"requestedAttributes\":{\"TOXICITY\":{}},\"languages\":[\"ru\"]}");
+    assert_error(&r, 400, "INVALID_ARGUMENT",
+                 "Attribute TOXICITY does not support request languages: ru");
+    resp_free(&r);
     fflush(fx->log);
     char *log = read_all(fx->log_path);
     assert_non_null(strstr(log, " 400 "));
