@@ -156,9 +156,17 @@ echo "You are a worthless idiot and a moron, go kill yourself. Привет, к�
 [ $? = 2 ] && ok || bad "abuse padded with Russian was not rejected: $(cat "$tmp/out")"
 has "$tmp/out" "partly in Russian (ru), which no loaded model reads"
 echo "Это полная чепуха, прочитай статью ещё раз." | "$bin" check >"$tmp/out"
-[ $? = 1 ] && has "$tmp/out" '"language":"ru"'
+[ $? = 1 ] && ok || bad "unread Russian was not held for review"
+has "$tmp/out" '"language":"ru"'
 echo "Du bist ein dummes Arschloch, halt endlich die Klappe." | "$bin" check >"$tmp/out"
-[ $? = 2 ] && has "$tmp/out" '"language":"de"'
+[ $? = 2 ] && ok || bad "German abuse was not rejected: $(cat "$tmp/out")"
+has "$tmp/out" '"language":"de"'
+# a site's deny list applies to a comment in a language with its own models
+printf '{"deny":["Kartoffelkopf"]}' >"$tmp/deny.json"
+echo "Das ist doch kompletter Unsinn, lies den Artikel nochmal, Kartoffelkopf." |
+  "$bin" check --policy "$tmp/deny.json" >"$tmp/out"
+[ $? = 1 ] && ok || bad "a deny term in German was not held for review: $(cat "$tmp/out")"
+has "$tmp/out" '"flags":\["deny"\]'
 
 # --- help and version
 expect 0 "$bin" --version
