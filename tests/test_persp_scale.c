@@ -50,12 +50,14 @@ static json_t *card_of(const char *category)
  * and scorer sc; OUT: *r, the result scored (clear it). Returns the
  * summaryScore answered, or -1 when the answer has none (below a
  * threshold: with threshold >= 0, the request's scoreThreshold). */
-static double respond(const ms_models *m, ms_scorer *sc, const char *attr, double threshold,
-                      const char *text, ms_result *r)
+static double respond_in(const ms_models *m, ms_scorer *sc, const char *attr, double threshold,
+                         const char *lang, const char *text, ms_result *r)
 {
     json_t *req = json_pack("{s:{s:s},s:{s:{}}}", "comment", "text", text,
                             "requestedAttributes", attr);
     assert_non_null(req);
+    if (lang)
+        json_object_set_new(req, "languages", json_pack("[s]", lang));
     if (threshold >= 0)
         json_object_set_new(json_object_get(json_object_get(req, "requestedAttributes"), attr),
                             "scoreThreshold", json_real(threshold));
@@ -65,6 +67,8 @@ static double respond(const ms_models *m, ms_scorer *sc, const char *attr, doubl
     ms_input in = persp_input(&a);
     assert_int_equal(ms_score(sc, &in, r), MS_OK);
     json_t *resp = persp_analyze_response(&a, sc, r, &e);
+    if (!resp)
+        fprintf(stderr, "%u %s\n", e.status, e.message);
     assert_non_null(resp);
     json_t *sum = json_object_get(json_object_get(json_object_get(resp, "attributeScores"),
                                                   attr), "summaryScore");
@@ -73,6 +77,12 @@ static double respond(const ms_models *m, ms_scorer *sc, const char *attr, doubl
     persp_analyze_clear(&a);
     json_decref(req);
     return v;
+}
+
+static double respond(const ms_models *m, ms_scorer *sc, const char *attr, double threshold,
+                      const char *text, ms_result *r)
+{
+    return respond_in(m, sc, attr, threshold, NULL, text, r);
 }
 
 /* The model's own score of category name in r. */
@@ -253,6 +263,36 @@ static void test_includes_refused(void **state)
     }
 }
 
+/* A comment in another language is answered by that language's model
+ * through its own card's map (here a German hostility card whose map is
+ * 0.42 everywhere), not refused for want of the English model's score. */
+static void test_language_card_answers(void **state)
+{
+    (void)state;
+    char dir[32], cmd[1024];
+    assert_int_equal(temp_models(dir, "hostility", "hostility", ""), 0);
+    snprintf(cmd, sizeof cmd,
+             "set -e; cd '%s'; mkdir -p de/hostility; for f in model.svm idf.bin; do "
+             "ln -s '" MS_MODELS_DIR "'/hostility/$f de/hostility/$f; done; "
+             "python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); "
+             "c.pop(\"perspective_includes\", None); c[\"language\"] = \"de\"; "
+             "c[\"perspective_scale\"] = {\"score\": [0, 1], \"share\": [0.42, 0.42]}; "
+             "json.dump(c, open(sys.argv[2], \"w\"))' '" MS_MODELS_DIR
+             "/hostility/card.json' de/hostility/card.json",
+             dir);
+    assert_int_equal(system(cmd), 0);
+    scoring t;
+    assert_int_equal(scoring_open_at(&t, dir), 0);
+    ms_result r;
+    double v = respond_in(t.models, t.scorer, "TOXICITY", -1, "de",
+                          "Das ist doch kompletter Unsinn, lies den Artikel nochmal.", &r);
+    assert_true(fabs(v - 0.42) < 1e-9);
+    ms_result_clear(&r);
+    scoring_close(&t);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* A card with no rater data says so and is answered with its own score. */
 static void test_fallback(void **state)
 {
@@ -275,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_toxicity_includes_kinds),
         cmocka_unit_test(test_included_kind_lifts_toxicity),
         cmocka_unit_test(test_includes_refused),
+        cmocka_unit_test(test_language_card_answers),
         cmocka_unit_test(test_fallback),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
