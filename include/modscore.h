@@ -556,6 +556,11 @@ MS_API void ms_result_clear(ms_result *r);
  * share of raters call a comment toxic at that threat score) where that
  * reading is at least the include's "from". -1 when r has no score for i. */
 MS_API double ms_models_perspective_answer(const ms_models *m, size_t i, const ms_result *r);
+/* The categories whose scores category i's answer also reads (its card's
+ * "perspective_includes", same language): at most max indices into out.
+ * Returns how many. A scorer asked for category i alone
+ * (ms_scorer_set_categories) must be asked for these too. */
+MS_API size_t ms_models_perspective_kinds(const ms_models *m, size_t i, size_t *out, size_t max);
 
 /* Which language a text is written in (CLD2 on all its words, @names and
  * links left out). code is an ISO 639-1 code ("un": unknown); decisive when

@@ -570,6 +570,26 @@ double ms_models_perspective_score(const ms_models *m, size_t i, double score)
     return m && i < m->n ? ms_card_perspective(&m->m[i].card, score) : score;
 }
 
+/* Whether model j answers include k of category i's card (its attribute,
+ * in the same language). */
+static int answers_include(const ms_models *m, size_t i, size_t k, size_t j)
+{
+    const ms_card *c = &m->m[i].card, *o = &m->m[j].card;
+    return j != i && o->perspective_attribute &&
+           strcmp(o->perspective_attribute, c->includes[k].attribute) == 0 &&
+           ms_language_same(o->language, c->language);
+}
+
+size_t ms_models_perspective_kinds(const ms_models *m, size_t i, size_t *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t k = 0; m && i < m->n && k < m->m[i].card.n_includes; k++)
+        for (size_t j = 0; j < m->n; j++)
+            if (answers_include(m, i, k, j) && n < max)
+                out[n++] = j;
+    return n;
+}
+
 double ms_models_perspective_answer(const ms_models *m, size_t i, const ms_result *r)
 {
     if (!m || !r || i >= m->n || i >= r->n_scores || !r->scores[i].has_score)
@@ -577,18 +597,14 @@ double ms_models_perspective_answer(const ms_models *m, size_t i, const ms_resul
     const ms_card *c = &m->m[i].card;
     double v = ms_card_perspective(c, r->scores[i].score);
     for (size_t k = 0; k < c->n_includes; k++)
-        for (size_t j = 0; j < m->n && j < r->n_scores; j++) {
-            const ms_card *o = &m->m[j].card;
-            if (j != i && r->scores[j].has_score && o->perspective_attribute &&
-                strcmp(o->perspective_attribute, c->includes[k].attribute) == 0 &&
-                ms_language_same(o->language, c->language)) {
+        for (size_t j = 0; j < m->n && j < r->n_scores; j++)
+            if (r->scores[j].has_score && answers_include(m, i, k, j)) {
                 /* the kind's score read on this attribute's scale, where
                  * it reaches the include's floor */
                 double u = ms_scale_apply(&c->includes[k].scale, r->scores[j].score);
                 if (u >= c->includes[k].from && u > v)
                     v = u;
             }
-        }
     return v;
 }
 

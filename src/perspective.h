@@ -135,8 +135,9 @@ void persp_analyze_clear(persp_analyze *a);
 /* The ms_input to score a parsed request with (borrowing from a). */
 ms_input persp_input(const persp_analyze *a);
 
-/* Sets sc to score only the categories a's attributes ask for, so that a
- * request for TOXICITY maps the hostility model alone
+/* Sets sc to score only the categories a's attributes ask for and the
+ * kinds their answers read (ms_models_perspective_kinds), so that a request
+ * for TOXICITY maps the hostility model and its card's kinds alone
  * (ms_scorer_set_categories); undo with ms_scorer_set_categories(sc,
  * NULL, 0) before sc serves another request. Returns 0, or -1. */
 int persp_select(const persp_analyze *a, ms_scorer *sc);
