@@ -272,6 +272,9 @@ def fit_card(modscore, models, path, card, rows, prep, kinds):
     return knots, check, fitted_on, includes, left_out
 
 
+USED_BY = ("the Perspective endpoint only (comments:analyze: summaryScore, spanScores, "
+           "scoreThreshold); score, check, /v1/check, /v1/score, the reports and the policy's "
+           "thresholds keep the model's own score")
 FALLBACK = ("no rater-level data for this attribute in this language: Perspective's answer is "
             "the model's own calibrated probability (not a share of raters); "
             "train/perspective_scale.py")
@@ -300,7 +303,8 @@ def main():
             card.pop("perspective_scale_fallback", None)
             card["perspective_scale"] = {"score": [k[0] for k in knots],
                                          "share": [k[1] for k in knots],
-                                         "fitted_on": fitted_on, "check": check}
+                                         "used_by": USED_BY, "fitted_on": fitted_on,
+                                         "check": check}
             if includes:
                 card["perspective_includes"] = includes
             if left_out:
