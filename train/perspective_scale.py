@@ -82,8 +82,8 @@ def cards(models, only):
 
 
 def score(modscore, models, card, rows, tmp):
-    """Every category's score of each row ({category: score}; the card's is missing where the
-    language routing sent the row to no model of the card's language). The rows are scored
+    """Every category's score of each row ({category: score}; empty where the language routing
+    read the row as another language than the card's). The rows are scored
     with the model
     set (every directory of MODELS_DIR, linked) and the site's language set to the card's,
     so that a row is read as that language unless it is decisively another."""
@@ -105,7 +105,11 @@ def score(modscore, models, card, rows, tmp):
         for name in os.listdir(tmp):
             os.unlink(f"{tmp}/{name}")
         os.rmdir(tmp)
-    return [json.loads(l).get("scores", {}) for l in out]
+    recs = [json.loads(l) for l in out]
+    # a row read as another language was scored by that language's models (the same
+    # category names): not this card's model
+    return [r.get("scores", {}) if r.get("language", lang).split("-")[0] == lang.split("-")[0]
+            else {} for r in recs]
 
 
 def pav(ys, ws):
