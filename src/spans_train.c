@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,6 +303,20 @@ static void decisions(const ms_linear *lin, const tok_rows *r, const size_t *pos
             dec[i] = ms_linear_decision(lin, &r->x[i]);
 }
 
+/* One line of progress to opt->progress, unless quiet. */
+static void say(const ms_spans_options *opt, const char *fmt, ...) MS_PRINTF(2, 3);
+static void say(const ms_spans_options *opt, const char *fmt, ...)
+{
+    if (opt->quiet || !opt->progress)
+        return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    opt->progress(opt->progress_ud, line);
+}
+
 /* What the search chose: C, the dev part's sigmoid (a, b) and the
  * decoding, with the dev part's mean byte F1 under them. */
 typedef struct span_choice {
@@ -502,9 +517,8 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
             s.rows[s.n_rows++] = i;
     for (size_t i = 0; i < r.n; i++)
         pos += r.y[i] == 1;
-    if (!opt->quiet)
-        fprintf(stderr, "spans: %zu posts, %zu tokens (%zu marked), %zu features; %.1f s\n",
-                set->n, r.n, pos, r.pool_n, ms_now() - t0);
+    say(opt, "spans: %zu posts, %zu tokens (%zu marked), %zu features; %.1f s", set->n, r.n, pos,
+        r.pool_n, ms_now() - t0);
     ms_problem prob_all = {r.x, r.y, r.n, sp_model_dim(bits)};
     ms_fit_params fp = {0};
     fp.weight_pos = fp.weight_neg = 1;
@@ -519,12 +533,11 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
         fp.c = grid[g];
         if ((st = try_c(&s, &prob_all, &fp, &best, err)) != MS_OK)
             goto out;
-        if (!opt->quiet)
-            fprintf(stderr,
-                    "spans: C=%g: dev byte F1 so far %.4f (C=%g, threshold %.3f, gate %.2f, "
-                    "fill %.2f, rescue %.2f); %.1f s\n",
-                    grid[g], best.f1, best.c, best.dp.threshold, best.dp.gate, best.dp.fill,
-                    best.dp.rescue, ms_now() - t0);
+        say(opt,
+            "spans: C=%g: dev byte F1 so far %.4f (C=%g, threshold %.3f, gate %.2f, fill %.2f, "
+            "rescue %.2f); %.1f s",
+            grid[g], best.f1, best.c, best.dp.threshold, best.dp.gate, best.dp.fill,
+            best.dp.rescue, ms_now() - t0);
     }
     /* the model: every post, at the chosen C, with the dev part's sigmoid */
     ms_linear final = {0};
@@ -544,9 +557,9 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
         goto out;
     }
     st = write_dir(out_dir, &final, bits, card, err);
-    if (!opt->quiet && st == MS_OK)
-        fprintf(stderr, "spans: wrote %s (C=%g, threshold %.3f, dev byte F1 %.4f); %.1f s\n",
-                out_dir, best.c, best.dp.threshold, best.f1, ms_now() - t0);
+    if (st == MS_OK)
+        say(opt, "spans: wrote %s (C=%g, threshold %.3f, dev byte F1 %.4f); %.1f s", out_dir,
+            best.c, best.dp.threshold, best.f1, ms_now() - t0);
     json_decref(card);
     free(final.w);
 out:

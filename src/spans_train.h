@@ -36,6 +36,10 @@ typedef struct ms_spans_options {
                              threshold (0: 0.2) */
     uint64_t seed;
     int quiet;
+    /* Called with each line of progress ("spans: C=0.1: dev byte F1 ...",
+     * no newline) unless quiet; NULL: none. The library prints nothing. */
+    void (*progress)(void *ud, const char *line);
+    void *progress_ud;
 } ms_spans_options;
 
 /* Trains a spans model on set and writes it to out_dir atomically. scorer

@@ -23,6 +23,13 @@ static const char usage[] =
     "                   [--hash-bits B] [--quiet]\n"
     "       train_spans --models DIR --data FILE.jsonl --dump SVM META\n";
 
+/* The trainer's progress lines, on stderr. */
+static void say(void *ud, const char *line)
+{
+    (void)ud;
+    fprintf(stderr, "%s\n", line);
+}
+
 static int fail(const ms_error *err, ms_status st)
 {
     fprintf(stderr, "train_spans: %s%s%s\n", err->source, err->source[0] ? ": " : "",
@@ -38,6 +45,7 @@ int main(int argc, char **argv)
     double grid[16];
     ms_spans_options opt = {0};
     opt.seed = 1;
+    opt.progress = say;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
