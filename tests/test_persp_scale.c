@@ -124,6 +124,7 @@ static void test_mapped_attributes(void **state)
     static const char *const attrs[][2] = {
         {"TOXICITY", "hostility"}, {"INSULT", "insult"}, {"PROFANITY", "profanity"},
         {"IDENTITY_ATTACK", "identity_attack"}, {"THREAT", "threat"},
+        {"SEVERE_TOXICITY", "severe_toxicity"},
     };
     for (size_t i = 1; i < sizeof attrs / sizeof *attrs; i++) { /* TOXICITY: below */
         json_t *card = card_of(attrs[i][1]);
@@ -295,6 +296,39 @@ static void test_language_card_answers(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The shipped Portuguese TOXICITY: a Portuguese comment is answered through
+ * models/pt/hostility's map (fitted on ToLD-Br's raters), not English's. */
+static void test_shipped_language_map(void **state)
+{
+    scoring *s = *state;
+    json_t *card = card_of("pt/hostility");
+    const json_t *scale = json_object_get(card, "perspective_scale");
+    assert_non_null(scale);
+    static const char *const pt[] = {
+        "Você é um idiota completo e todo mundo aqui sabe disso, seu lixo.",
+        "Obrigado pelo artigo, os números sobre o orçamento foram muito úteis.",
+    };
+    for (size_t t = 0; t < 2; t++) {
+        ms_result r;
+        double v = respond_in(s->models, s->scorer, "TOXICITY", -1, "pt", pt[t], &r);
+        assert_string_equal(r.language, "pt");
+        double raw = -1;
+        for (size_t i = 0; i < ms_models_category_count(s->models) && i < r.n_scores; i++) {
+            const ms_category_info *ci = ms_models_category_info(s->models, i);
+            if (strcmp(ci->name, "hostility") == 0 && strcmp(ci->language, "pt") == 0 &&
+                r.scores[i].has_score)
+                raw = r.scores[i].score;
+        }
+        assert_true(raw >= 0); /* the Portuguese model scored it */
+        double want = card_map(scale, raw);
+        if (fabs(v - want) > 1e-6)
+            fprintf(stderr, "%s: answered %.6f, pt map %.6f\n", pt[t], v, want);
+        assert_true(fabs(v - want) <= 1e-6);
+        ms_result_clear(&r);
+    }
+    json_decref(card);
+}
+
 /* A card with no rater data says so and is answered with its own score. */
 static void test_fallback(void **state)
 {
@@ -318,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_included_kind_lifts_toxicity),
         cmocka_unit_test(test_includes_refused),
         cmocka_unit_test(test_language_card_answers),
+        cmocka_unit_test(test_shipped_language_map),
         cmocka_unit_test(test_fallback),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
