@@ -206,6 +206,11 @@ typedef struct ms_example {
     char *category;
     int feedback;
     char *time;
+    /* its "language" (a decision log record's: the language Perspective's
+     * request named or the one detected), or NULL: none said. Adapting a
+     * language's model (ms_adapt) reads the records of its language only,
+     * a decision log record without one being English. */
+    char *language;
 } ms_example;
 
 typedef struct ms_dataset {

@@ -9,6 +9,7 @@
 #include "adapt.h"
 
 #include "card.h"
+#include "language.h"
 #include "lexicon.h"
 #include "metrics.h"
 #include "util.h"
@@ -90,15 +91,28 @@ static void sort_by_text(const ms_dataset *set, size_t *idx, size_t n)
     free(tmp);
 }
 
+/* 1 when example e is in language lang (the base model's): a record that
+ * names none is, unless it is a decision log record (source suggestscore),
+ * which is English, the only language the service answered before the log
+ * kept one. */
+static int in_language(const ms_example *e, const char *lang)
+{
+    const char *l = e->language ? e->language : e->feedback ? "en" : NULL;
+    return !l || ms_language_same(l, lang ? lang : "en");
+}
+
 /* Checks the decisions (enough of them, both classes, no text decided both
  * ways) and marks repeated texts with the same decision as not kept, so a
  * copy is never scored by a fold that trained on it. Only the last max of
- * set are read: OUT: *older, how many before them are left out. OUT: keep
- * (set->n). */
-static ms_status check_decisions(const ms_dataset *set, size_t max, unsigned char *keep,
-                                 size_t *n_keep, size_t *older, ms_error *err)
+ * set are read: OUT: *older, how many before them are left out; of those,
+ * the records of a language other than lang are left out too: OUT:
+ * *other. OUT: keep (set->n). */
+static ms_status check_decisions(const ms_dataset *set, size_t max, const char *lang,
+                                 unsigned char *keep, size_t *n_keep, size_t *older,
+                                 size_t *other, ms_error *err)
 {
     *n_keep = 0;
+    *other = 0;
     *older = set->n > max ? set->n - max : 0;
     if (set->n < MS_ADAPT_MIN_ROWS)
         return ms_fail(err, MS_ERR_PARSE, "", 0, 0,
@@ -107,14 +121,17 @@ static ms_status check_decisions(const ms_dataset *set, size_t max, unsigned cha
     if (max < MS_ADAPT_MIN_ROWS)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0, "adapting needs at least %d decisions, not %zu",
                        MS_ADAPT_MIN_ROWS, max);
-    size_t m = set->n - *older;
-    size_t *idx = malloc(m * sizeof *idx);
+    size_t m = 0;
+    size_t *idx = malloc((set->n - *older) * sizeof *idx);
     if (!idx)
         return ms_fail(err, MS_ERR_NOMEM, "", 0, 0, "out of memory");
-    for (size_t i = 0; i < set->n; i++)
-        keep[i] = i >= *older;
-    for (size_t k = 0; k < m; k++)
-        idx[k] = *older + k;
+    for (size_t i = 0; i < set->n; i++) {
+        int lang_ok = in_language(&set->items[i], lang);
+        keep[i] = i >= *older && lang_ok;
+        *other += i >= *older && !lang_ok;
+        if (keep[i])
+            idx[m++] = i;
+    }
     sort_by_text(set, idx, m);
     ms_status st = MS_OK;
     for (size_t k = 1; k < m && st == MS_OK; k++) {
@@ -137,6 +154,11 @@ static ms_status check_decisions(const ms_dataset *set, size_t max, unsigned cha
         if (keep[i])
             n++, pos += set->items[i].label != 0;
     *n_keep = n;
+    if (st == MS_OK && *other && n < MS_ADAPT_MIN_ROWS)
+        st = ms_fail(err, MS_ERR_PARSE, "", 0, 0,
+                     "adapting needs at least %d distinct decisions in the model's language "
+                     "(%s), have %zu (%zu in other languages left out)",
+                     MS_ADAPT_MIN_ROWS, lang ? lang : "en", n, *other);
     if (st == MS_OK && (pos < 2 || n - pos < 2))
         st = ms_fail(err, MS_ERR_PARSE, "", 0, 0,
                      "the decisions need both classes, at least 2 of each: have %zu rejected "
@@ -576,6 +598,7 @@ typedef struct adapt_facts {
     ms_adapt_method method;
     double base_coef;
     double seconds;
+    size_t other_language; /* decisions in another language, left out */
 } adapt_facts;
 
 /* ------------------------------------------------------ Perspective's scale */
@@ -695,6 +718,10 @@ static json_t *adapted_card(const base_model *b, const adapt_facts *f, const cv_
     if (decisions && f->older &&
         json_object_set_new(decisions, "older_left_out", json_integer((json_int_t)f->older)))
         json_decref(adapt), adapt = NULL;
+    if (adapt && decisions && f->other_language &&
+        json_object_set_new(decisions, "other_languages_left_out",
+                            json_integer((json_int_t)f->other_language)))
+        json_decref(adapt), adapt = NULL;
     if (!card || !adapt || !cvj) {
         json_decref(card), json_decref(adapt), json_decref(cvj);
         return NULL;
@@ -776,20 +803,21 @@ ms_status ms_adapt(const ms_dataset *set, const ms_train_options *o, const char 
     unsigned char *keep = malloc(set->n ? set->n : 1);
     if (!keep)
         return ms_fail(err, MS_ERR_NOMEM, "", 0, 0, "out of memory");
-    size_t n_keep = 0, older = 0;
+    size_t n_keep = 0, older = 0, other = 0;
     size_t max = o->max_decisions ? o->max_decisions : MS_ADAPT_MAX_DECISIONS;
     base_model b = {0};
     ms_adapt_rows r = {0};
     ms_status st = out_outside_base(base_dir, out_dir, err);
     if (st == MS_OK)
-        st = check_decisions(set, max, keep, &n_keep, &older, err);
-    if (st == MS_OK)
         st = load_base(base_dir, o, &b, err);
+    if (st == MS_OK) /* the decisions of the base model's language */
+        st = check_decisions(set, max, b.info.language, keep, &n_keep, &older, &other, err);
     progress(o, "features", t0);
     if (st == MS_OK && (st = build_rows(set, keep, n_keep, &b, &r)) != MS_OK)
         ms_fail(err, st, "", 0, 0, "feature extraction failed: %s", ms_strerror(st));
-    adapt_facts f = {base_dir, ms_train_data_hash(set), r.n, set->n - older - n_keep, 0, older,
-                     o->folds > 1 ? o->folds : 5, o->seed, resolve_method(method), 1, 0};
+    adapt_facts f = {base_dir, ms_train_data_hash(set), r.n, set->n - older - other - n_keep, 0,
+                     older, o->folds > 1 ? o->folds : 5, o->seed, resolve_method(method), 1, 0,
+                     other};
     for (size_t i = 0; i < r.n; i++)
         f.positives += (size_t)r.y[i];
     if (st == MS_OK && (size_t)f.folds > f.positives)

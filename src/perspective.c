@@ -665,6 +665,15 @@ int persp_parse_suggest(const json_t *body, const ms_models *m, persp_suggest *s
         if (json_array_size(langs))
             sg->languages = langs;
     }
+    if (sg->languages) {
+        snprintf(sg->language, sizeof sg->language, "%s",
+                 json_string_value(json_array_get(sg->languages, 0)));
+    } else {
+        ms_language l;
+        ms_language_detect(sg->text, sg->len, &l);
+        if (l.decisive)
+            snprintf(sg->language, sizeof sg->language, "%s", l.code);
+    }
     sg->client_token = persp_str_member(body, "clientToken", "", e, &bad);
     if (!bad)
         sg->community_id = persp_community_id(body, e, &bad);
@@ -685,6 +694,8 @@ char *persp_feedback_records(const persp_suggest *sg, const char *time, size_t *
                               "label", v >= 0.5, "category", sg->attrs[i].category, "attribute",
                               sg->attrs[i].attribute, "score", v, "time", time, "source",
                               "suggestscore");
+        if (r && sg->language[0])
+            json_object_set_new(r, "language", json_string(sg->language));
         if (r && sg->community_id)
             json_object_set_new(r, "communityId", json_string(sg->community_id));
         if (r && sg->client_token)

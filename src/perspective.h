@@ -170,6 +170,8 @@ typedef struct persp_suggest {
     persp_suggested attrs[PERSP_MAX_ATTRS];
     size_t n_attrs;
     const json_t *languages; /* or NULL */
+    char language[16];       /* the comment's: the first of languages, else the
+                                one detected decisively, else "" */
     const char *client_token;
     const char *community_id;
 } persp_suggest;
@@ -179,14 +181,17 @@ typedef struct persp_suggest {
  * [0, 1] for one or more attributes, each one a model of m answers (else
  * analyze's 400 "Unknown requested attribute": a label for a model that
  * does not exist would be kept as another's); languages, communityId,
- * clientToken, context and sessionId are accepted. OUT: *sg, borrowing
+ * clientToken, context and sessionId are accepted; the comment's language
+ * is the first of languages, else the one detected. OUT: *sg, borrowing
  * from body and m. Returns 0, or -1 with a 400 in e. */
 int persp_parse_suggest(const json_t *body, const ms_models *m, persp_suggest *sg,
                         persp_error *e);
 
 /* The training records for a suggestion, one JSON Lines line per suggested
  * attribute: {"text","label","category","attribute","score","time",
- * "source":"suggestscore","communityId","clientToken"}, label 1 when the
+ * "source":"suggestscore","language","communityId","clientToken"} (language
+ * when it is known: `train --base` adapts a language's model from the
+ * records of its language), label 1 when the
  * suggested score is >= 0.5, category modscore's name for the attribute's
  * category ("hostility" for TOXICITY, "insult" for INSULT): `modscore train
  * --task T` reads text and label of the records whose category is T; time

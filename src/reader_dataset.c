@@ -20,6 +20,7 @@ static void example_clear(ms_example *e)
     free(e->context_author);
     free(e->category);
     free(e->time);
+    free(e->language);
     memset(e, 0, sizeof *e);
 }
 
@@ -48,10 +49,14 @@ void ms_dataset_keep(ms_dataset *set, const unsigned char *keep)
     set->n = n;
 }
 
-/* The record's "category", "source" and "time" (JSON Lines). */
+/* The record's "category", "source", "time" and "language" (JSON Lines). */
 static ms_status record_origin(json_t *o, ms_example *ex, const char *source, long lineno,
                                ms_error *err)
 {
+    json_t *lang = json_object_get(o, "language");
+    if (json_is_string(lang) && json_string_length(lang) &&
+        !(ex->language = ms_strndup(json_string_value(lang), json_string_length(lang))))
+        return ms_fail(err, MS_ERR_NOMEM, source, lineno, 0, "out of memory");
     json_t *cat = json_object_get(o, "category");
     json_t *src = json_object_get(o, "source");
     json_t *time = json_object_get(o, "time");

@@ -265,4 +265,49 @@ adapt --data "$tmp/one.jsonl" --out "$tmp/site" 2>/dev/null
 status $? 65 "one class over an existing model"
 [ "$(md5sum <"$tmp/site/model.svm")" = "$before" ] && ok || bad "a failed run changed the model"
 
+# --- a language's model (issue 21 item 4): the decision log keeps each
+# comment's language, and `train --base models/de/hostility` adapts the
+# German model from the German decisions only (the English ones, and the
+# log's records without a language, which are English, are counted and left
+# out); with no German decision there is nothing to adapt from
+python3 - "$feedback" "$tmp/de-log.jsonl" <<'PY'
+import json, sys
+out = open(sys.argv[2], "w")
+for line in open(sys.argv[1]):
+    out.write(line)  # the English site's log: no "language" (written before it was kept)
+ads = ["Billige Uhren gibt es bei schnaeppchen punkt example, jetzt zuschlagen Nummer {}",
+       "Werbung: Kredit ohne Schufa sofort bei geldjetzt punkt example Angebot {}"]
+civil = ["Der Artikel zur Wohnungspolitik in Abschnitt {} ist gut recherchiert.",
+         "Danke, der Stadtrat sollte die Busverbindung {} wirklich ausbauen."]
+for i in range(24):
+    label = i % 2
+    text = (ads if label else civil)[i % 4 // 2].format(i)
+    out.write(json.dumps({"text": text, "label": label, "category": "hostility",
+                          "attribute": "TOXICITY", "score": float(label),
+                          "time": "2026-12-01T10:%02d:00Z" % i, "source": "suggestscore",
+                          "language": "de"}) + "\n")
+PY
+"$bin" train -q --task hostility --models "$models" --base "$models/de/hostility" \
+  --data "$tmp/de-log.jsonl" --out "$tmp/de-site" 2>"$tmp/err"
+status $? 0 "adapt the German model from a log of two languages"
+python3 - "$tmp/de-site/card.json" "$models/de/hostility/card.json" "$feedback" <<'PY' && ok || bad "adapted German card"
+import json, sys
+c, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+english = sum(1 for l in open(sys.argv[3]) if l.strip())
+d = c["adaptation"]["decisions"]
+assert c["language"] == "de" and c["adaptation"]["base"]["version"] == b["version"], c["language"]
+assert d["other_languages_left_out"] == english, d
+assert d["rows"] + d["duplicates_dropped"] == 24, d
+PY
+"$bin" train -q --task hostility --models "$models" --base "$models/de/hostility" \
+  --data "$feedback" --out "$tmp/de-none" 2>"$tmp/err"
+status $? 65 "adapt the German model from English decisions only"
+says "$tmp/err" "decisions in the model's language (de), have 0 (40 in other" "no German decision"
+absent "$tmp/de-none" "no German decision"
+# the English model, from the same log, leaves the German decisions out
+adapt --data "$tmp/de-log.jsonl" --out "$tmp/en-site" 2>"$tmp/err"
+status $? 0 "adapt the English model from a log of two languages"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['adaptation']['decisions']; sys.exit(d.get('other_languages_left_out') != 24)" \
+  "$tmp/en-site/card.json" && ok || bad "the English adaptation read German decisions"
+
 finish adapt

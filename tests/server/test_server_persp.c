@@ -448,6 +448,9 @@ static void test_suggestscore_feedback(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "communityId")),
                         "Coral:https://news.example.com");
     assert_string_equal(json_string_value(json_object_get(j, "source")), "suggestscore");
+    /* the language the request named (issue 21: train --base reads a
+     * language's records for its model) */
+    assert_string_equal(json_string_value(json_object_get(j, "language")), "en");
     assert_non_null(json_string_value(json_object_get(j, "time")));
     assert_non_null(strstr(json_string_value(json_object_get(j, "text")), "idiot"));
     json_decref(j);
@@ -482,6 +485,19 @@ static void test_suggestscore_feedback(void **state)
     resp_free(&r);
     assert_int_equal(count_lines(fx->feedback), 1);
     assert_int_equal(count_lines(rotated), 161);
+    fb = read_all(fx->feedback); /* too short to detect, none named: no language */
+    assert_null(strstr(fb, "\"language\""));
+    free(fb);
+    /* none named: the one detected */
+    r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-two",
+             "{\"comment\":{\"text\":\"Du bist ein Idiot und hast keine Ahnung, lies den "
+             "Artikel nochmal.\"},\"attributeScores\":{\"TOXICITY\":{\"summaryScore\":"
+             "{\"value\":1}}}}");
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    fb = read_all(fx->feedback);
+    assert_non_null(strstr(fb, "\"source\":\"suggestscore\",\"language\":\"de\""));
+    free(fb);
     /* a bad suggestion is refused and writes nothing */
     r = post(fx->port, "/v1alpha1/comments:suggestscore?key=key-one",
              "{\"comment\":{\"text\":\"x\"},\"attributeScores\":{\"TOXICITY\":"
@@ -492,7 +508,7 @@ static void test_suggestscore_feedback(void **state)
                 "{\"comment\":{\"text\":\" \"},\"attributeScores\":{\"TOXICITY\":"
                 "{\"summaryScore\":{\"value\":1}}}}",
                 400, "INVALID_ARGUMENT", "Comment must be non-empty.");
-    assert_int_equal(count_lines(fx->feedback), 1);
+    assert_int_equal(count_lines(fx->feedback), 2);
 }
 
 /* A full disk (here a file-size limit, SIGXFSZ ignored): the suggestion
