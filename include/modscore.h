@@ -134,6 +134,8 @@ typedef struct ms_comment {
     long line;         /* input line where it starts; 0 when unknown */
     unsigned notes;    /* MS_NOTE_* the reader found (MS_NOTE_INVALID_UTF8 when
                           it replaced bytes the input's JSON could not hold) */
+    char *language;    /* the language the input declares (JSON "language":
+                          an ISO 639-1 code or BCP 47 tag); may be NULL */
 } ms_comment;
 
 /* A whole discussion: its articles (zero or more) and comments in input

@@ -125,6 +125,7 @@ void rd_comment_clear(ms_comment *c)
     free(c->author);
     free(c->parent);
     free(c->reply_to);
+    free(c->language);
     free(c->created);
     free(c->text);
     free(c->parent_text);
@@ -426,7 +427,8 @@ ms_status rd_comment_from_json(json_t *o, ms_comment *c, const char *source, lon
         (st = rd_field_text(o, "parent", &c->parent, source, line, prefix, err)) ||
         (st = rd_field_text(o, "reply_to", &c->reply_to, source, line, prefix, err)) ||
         (st = rd_field_text(o, "created", &c->created, source, line, prefix, err)) ||
-        (st = rd_field_string(o, "parent_text", &c->parent_text, source, line, prefix, err))) {
+        (st = rd_field_string(o, "parent_text", &c->parent_text, source, line, prefix, err)) ||
+        (st = rd_field_text(o, "language", &c->language, source, line, prefix, err))) {
         rd_comment_clear(c);
         c->line = line;
         return st;

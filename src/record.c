@@ -56,7 +56,7 @@ ms_status ms_score_jsonl_line(ms_scorer *s, ms_jsonl_reader *r, const char *line
         return MS_OK; /* an article line */
     /* the input `modscore score` gives a JSON Lines comment */
     ms_input in = {c->text, c->text_len, c->article, c->parent_text,
-                   c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author, NULL};
+                   c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author, c->language};
     ms_result res;
     st = ms_score(s, &in, &res);
     if (st == MS_OK) {

@@ -226,7 +226,8 @@ static void handle_score(ms_server *s, struct MHD_Connection *con, request *rq, 
                        .len = c->text_len,
                        .article = c->article,
                        .parent_text = c->parent_text,
-                       .notes = c->notes};
+                       .notes = c->notes,
+                       .language = c->language};
         if (!in.parent_text && parent)
             in.parent_text = parent->text;
         if (in.parent_text)

@@ -166,6 +166,7 @@ class Scorer:
             parent_len = len(ctypes.string_at(parent_text))
         inp.parent_text, inp.parent_len = parent_text, parent_len
         inp.notes, inp.author = c.notes, c.author
+        inp.language = c.language  # the record's declared "language", or None
         res = ctypes.byref(self._result)
         st = lib.ms_score(self._scorer, ctypes.byref(inp), res)
         if st != 0:

@@ -38,7 +38,8 @@ class Comment(ctypes.Structure):
     _fields_ = [("id", c_void_p), ("author", c_void_p), ("parent", c_void_p),
                 ("reply_to", c_void_p), ("created", c_void_p), ("text", c_void_p),
                 ("text_len", c_size_t), ("parent_text", c_void_p),
-                ("article", c_void_p), ("line", c_long), ("notes", c_uint)]
+                ("article", c_void_p), ("line", c_long), ("notes", c_uint),
+                ("language", c_void_p)]
 
 
 class Discussion(ctypes.Structure):

@@ -195,7 +195,8 @@ static int score_stream(score_run *run, line_reader *lr, const char *name)
             continue; /* an article line */
         run->yielded++;
         ms_input in = {c->text, c->text_len, c->article, c->parent_text,
-                       c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author, NULL};
+                       c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author,
+                       c->language};
         int r = score_one(run, c, &in);
         ms_comment_free(c);
         if (r && (r != EXIT_DATAERR || !rc))
@@ -276,7 +277,8 @@ static int render_batch(ms_scorer *scorer, const par_state *ps, par_batch *b, ch
         }
         const ms_comment *c = it->c;
         ms_input in = {c->text, c->text_len, c->article, c->parent_text,
-                       c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author, NULL};
+                       c->parent_text ? strlen(c->parent_text) : 0, c->notes, c->author,
+                       c->language};
         ms_result r;
         ms_status st = ms_score(scorer, &in, &r);
         if (st != MS_OK) {

@@ -298,7 +298,8 @@ ms_input cli_comment_input(const ms_discussion *d, size_t i)
 {
     const ms_comment *c = &d->comments[i];
     const ms_comment *parent = ms_discussion_parent(d, i);
-    ms_input in = {c->text, c->text_len, c->article, c->parent_text, 0, c->notes, c->author, NULL};
+    ms_input in = {c->text, c->text_len, c->article, c->parent_text, 0, c->notes, c->author,
+                   c->language};
     if (!in.parent_text && parent)
         in.parent_text = parent->text;
     if (in.parent_text)

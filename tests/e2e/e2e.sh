@@ -130,7 +130,9 @@ printf '%s\n' '{"id":"ru","text":"Ты полный идиот и ничего �
   '{"id":"de","text":"Du bist ein Idiot und hast keine Ahnung, lies den Artikel nochmal."}' \
   '{"id":"es","text":"Eres un idiota y un imbécil, no tienes ni idea de nada, cállate ya."}' \
   '{"id":"en","text":"You are an idiot and have no clue, read the article again."}' \
-  '{"id":"short","text":"u r dumb"}' > "$tmp/langs.jsonl"
+  '{"id":"short","text":"u r dumb"}' \
+  '{"id":"declared-de","text":"du Idiot","language":"de"}' \
+  '{"id":"declared-sv","text":"u r dumb","language":"sv"}' > "$tmp/langs.jsonl"
 expect 0 "$bin" score -q -o jsonl "$tmp/langs.jsonl"
 python3 - "$tmp/out" <<'PY' && ok || bad "language records"
 import json, sys
@@ -145,6 +147,11 @@ for lang in ("de", "es"):
     assert x["scores"]["sentiment"] == 0, x  # VADER is English
 assert en["language"] == "en" and en["scores"]["hostility"] > 0.5, en
 assert "language" not in short and "hostility" in short["scores"], short  # undecided: scored
+# too short to detect: the record's declared "language" decides
+d = r["declared-de"]
+assert d["language"] == "de" and "threat" not in d["scores"] and d["action"] == "reject", d
+d = r["declared-sv"]
+assert d["language"] == "sv" and d["scores"] == {} and d["action"] == "review", d
 PY
 # the CSV has one column a category, whatever languages have it
 expect 0 "$bin" score -q -o csv "$tmp/langs.jsonl"
