@@ -11,7 +11,11 @@
 #              bias); seed 1. Davidson is left out: measured, it taught
 #              identity words ("queer", "white") as insults (civil-sentence
 #              false-positive rate 0.12-0.18 in some groups, tests/test_bias.sh)
-#              and added nothing on OLID's test set.
+#              and added nothing on OLID's test set. Issue 22 added C3's training
+#              articles (crowd level >= 2 toxic, <= 1.2 not), HateXplain train
+#              offensive / normal (hatespeech left out: it made "You are a Muslim."
+#              0.67, failing tests/test_bias.sh) and YouToxic train; CAD left out
+#              (OLID test -0.038). Per-set figures: README, "Measured".
 #   off_topic  SemEval-2016 3A (Bad vs Good against the thread's question,
 #              PotentiallyUseful left out) and Globe and Mail comments with
 #              their own / another article, plus train/offtopic/linkbait.jsonl
@@ -87,7 +91,9 @@ refit() { python3 "$here/train/perspective_scale.py" "$build/modscore" "$here/mo
 "$build/modscore" train --task hostility --seed 1 --models "$here/models" --out "$here/models/hostility" \
   --data "$prep/impermium-train.jsonl" --data "$prep/impermium-test.jsonl" \
   --data "$prep/olid-train.jsonl" \
-  --augment "$here/train/identity/civil_train.jsonl"
+  --augment "$here/train/identity/civil_train.jsonl" \
+  --data "$prep/c3-train.jsonl" --data "$prep/hatexplain-off-train.jsonl" --data "$prep/youtoxic-train.jsonl"
+python3 "$here/train/describe_cards.py" "$here/train/definitions.json" "$here/models" hostility
 refit hostility
 "$build/modscore" train --task off-topic --seed 1 --models "$here/models" --out "$here/models/off_topic" \
   --data "$prep/semeval-train.jsonl" --data "$prep/semeval-test.jsonl" \

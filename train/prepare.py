@@ -30,6 +30,7 @@ Issue 22 (the new hate data, threats, severe toxicity, c3), held-out split of ea
   hatexplain-ia-train/-val.jsonl                 HateXplain hatespeech 1, normal 0 ("offensive" is not
                                                  hate: left out); val = the authors' val split
   hatexplain-tox-train/-val.jsonl                hatespeech or offensive 1, normal 0
+  hatexplain-off-train.jsonl                     offensive 1, normal 0, hatespeech left out (hostility)
   hateval-train/-dev.jsonl                       HatEval 2019 English HS (hate against women and
                                                  immigrants) 1, else 0; dev = the authors' dev split
   cad-train/-val.jsonl                           CAD abusive ("hatespeech") 1, normal 0; val = authors'

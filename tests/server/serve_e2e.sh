@@ -25,7 +25,9 @@ out=$(curl -s -w '\n%{http_code}' -H 'Content-Type: application/json' \
      "spanAnnotations":true}')
 code=$(echo "$out" | tail -n1)
 [ "$code" = 200 ] || fail "analyze: $out"
-echo "$out" | grep -q '"TOXICITY":{"summaryScore":{"value":0\.9[0-9]*,"type":"PROBABILITY"}' \
+# a clear insult answers high on Perspective's scale: above Coral's 0.8 (hostility's map tops
+# out at the share of raters of its highest-scored held-out comments, 0.87 since issue 22)
+echo "$out" | grep -q '"TOXICITY":{"summaryScore":{"value":0\.[89][0-9]*,"type":"PROBABILITY"}' \
     || fail "analyze: no high TOXICITY summaryScore: $out"
 echo "$out" | grep -q '"spanScores":\[{"begin":' || fail "analyze: no spanScores: $out"
 
