@@ -344,10 +344,17 @@ MS_API ms_status ms_policy_thresholds(const ms_policy *p, const char *category,
 MS_API size_t ms_policy_category_count(const ms_policy *p);
 MS_API const char *ms_policy_category(const ms_policy *p, size_t i);
 
+typedef struct ms_models ms_models;
+/* The i-th (from 0) category the policy names that no model of m scores
+ * (a typo such as "hostilty", or a model that is missing: its thresholds
+ * do nothing), NULL past the last. The legacy categories are let be: the
+ * shipped policy names off_topic for sets without its model. */
+MS_API const char *ms_policy_unknown_category(const ms_policy *p, const ms_models *m, size_t i);
+
 /* ---------------------------------------------------------------- models */
 
-/* The loaded models and lexicons: read-only, shareable across threads. */
-typedef struct ms_models ms_models;
+/* The loaded models and lexicons: read-only, shareable across threads
+ * (ms_models is declared with the policy). */
 
 /* Loads lexicons/ and every model directory under dir whose card.json
  * names a "category" (directories whose card names none, such as a token

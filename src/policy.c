@@ -36,32 +36,6 @@
 #define MS_POLICY_MAX_NAME_BYTES 128u
 #define MS_POLICY_MAX_TERMS 100000u
 
-/* ------------------------------------------------------------------------
- * Library-wide helpers. They live here rather than in util.c (another
- * module's file) because policy is the first module that every program
- * links; they are part of the public face, see modscore.h. */
-
-const char *ms_strerror(ms_status code)
-{
-    switch (code) {
-    case MS_OK: return "success";
-    case MS_ERR_NOMEM: return "out of memory";
-    case MS_ERR_ARG: return "invalid argument";
-    case MS_ERR_IO: return "input/output error";
-    case MS_ERR_NOT_FOUND: return "file or directory not found";
-    case MS_ERR_PARSE: return "malformed input data";
-    case MS_ERR_LIMIT: return "a size or count limit was exceeded";
-    case MS_ERR_MODEL: return "model missing, corrupt or of the wrong version";
-    case MS_ERR_POLICY: return "invalid policy";
-    case MS_ERR_UNSUPPORTED: return "not supported";
-    case MS_ERR_INTERNAL: return "internal error (please report it)";
-    case MS_ERR_CANT_CREATE: return "cannot create the output";
-    }
-    return "unknown error code";
-}
-
-void ms_free(void *ptr) { free(ptr); }
-
 /* ------------------------------------------------------------------------ */
 
 static const double default_review[MS_CAT_COUNT] = {0.5, 0.7};
@@ -348,6 +322,16 @@ double ms_policy_review(const ms_policy *p, ms_category c)
 double ms_policy_reject(const ms_policy *p, ms_category c)
 {
     return p && (unsigned)c < MS_CAT_COUNT ? p->cats[c].th.reject : -1.0;
+}
+
+const char *ms_policy_unknown_category(const ms_policy *p, const ms_models *m, size_t i)
+{
+    for (size_t k = 0; k < ms_policy_category_count(p); k++) {
+        const char *name = ms_policy_category(p, k);
+        if (ms_models_category_find(m, name) < 0 && ms_category_legacy(name) < 0 && i-- == 0)
+            return name;
+    }
+    return NULL;
 }
 
 ms_action ms_policy_decide(const ms_policy *p, ms_result *r)

@@ -104,12 +104,7 @@ static ms_status load_communities(const char *dir, generation *g, ms_error *err)
  * without its model, is let be, as `modscore check` lets it be. */
 static const char *unknown_category(const ms_policy *p, const ms_models *m)
 {
-    for (size_t i = 0; i < ms_policy_category_count(p); i++) {
-        const char *name = ms_policy_category(p, i);
-        if (ms_models_category_find(m, name) < 0 && strcmp(name, "off_topic") != 0)
-            return name;
-    }
-    return NULL;
+    return ms_policy_unknown_category(p, m, 0);
 }
 
 /* g->unknown: the default policy's or a community's unknown category. */

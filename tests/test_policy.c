@@ -86,6 +86,24 @@ static void test_legacy_table(void **state)
     assert_true(v == 0.25);
 }
 
+/* The categories a policy names that the loaded models do not score, in
+ * the order named; off_topic (the shipped policy names it) is let be. */
+static void test_unknown_categories(void **state)
+{
+    (void)state;
+    ms_models *m = NULL;
+    ms_error err;
+    assert_int_equal(ms_models_load(MS_MODELS_DIR, &m, &err), MS_OK);
+    ms_policy *p = parse_ok("{\"thresholds\":{\"hostilty\":{\"review\":0.1},"
+                            "\"hostility\":{\"review\":0.4},\"off_topic\":{\"review\":0.6},"
+                            "\"site_own\":{\"review\":0.7}}}");
+    assert_string_equal(ms_policy_unknown_category(p, m, 0), "hostilty");
+    assert_string_equal(ms_policy_unknown_category(p, m, 1), "site_own");
+    assert_null(ms_policy_unknown_category(p, m, 2));
+    ms_policy_free(p);
+    ms_models_free(m);
+}
+
 static void test_default_values(void **state)
 {
     (void)state;
@@ -492,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_language_and_unread),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_legacy_table),
+        cmocka_unit_test(test_unknown_categories),
         cmocka_unit_test(test_default_values),
         cmocka_unit_test(test_shipped_policy_matches_default),
         cmocka_unit_test(test_fixture_file),

@@ -214,13 +214,11 @@ int cli_load(const cli_common *c, ms_models **models, ms_policy **policy)
     }
     /* categories are data: a threshold for one no model scores is a typo
      * or a model that is missing, and does nothing */
-    for (size_t i = 0; i < ms_policy_category_count(*policy); i++) {
-        const char *name = ms_policy_category(*policy, i);
-        if (ms_models_category_find(*models, name) < 0 && strcmp(name, "off_topic") != 0)
-            cli_errorf("warning: the policy sets thresholds for \"%s\", but no model in %s "
-                       "scores it",
-                       name, cli_models_dir(c));
-    }
+    const char *name;
+    for (size_t i = 0; (name = ms_policy_unknown_category(*policy, *models, i)); i++)
+        cli_errorf("warning: the policy sets thresholds for \"%s\", but no model in %s "
+                   "scores it",
+                   name, cli_models_dir(c));
     return 0;
 }
 
