@@ -19,12 +19,16 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; echo "--- server log"; tail -n 20 "$T/log"; exit 1; }
 # kB of a /proc/PID/status field
 kb() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$PID/status"; }
+# what may stay after a burst: glibc's per-thread arenas keep some of what
+# the connections' threads freed (4-33 MB measured over idle on a loaded
+# machine); the defect this guards against kept 80 MB per connection
+KEPT_MB=48
 # RSS once the server has had up to 10 s to finish the burst and trim the
 # heap (a loaded machine runs its last completion late)
 settled_rss() {
     for _ in $(seq 20); do
         r=$(kb VmRSS)
-        [ "$r" -le $((rss0 + 32 * 1024)) ] && break
+        [ "$r" -le $((rss0 + KEPT_MB * 1024)) ] && break
         sleep 0.5
     done
     echo "$r"
@@ -39,8 +43,15 @@ PID=$!
 PORT=$(listening_port "$T/log")
 [ -n "$PORT" ] || fail "server did not start"
 URL=http://127.0.0.1:$PORT/v1/check
-# warm: the models mapped, a worker's scorer built
-curl -s -o /dev/null -H 'Content-Type: application/json' "$URL" -d '{"text":"hello there"}'
+# warm: the models mapped and the pack filled (both are lazy: the first
+# comment pays), and each of the two workers' scorers built, so that the
+# bounds below measure the burst and not what any first request costs
+warm=
+for i in 1 2 3 4; do
+    curl -s -o /dev/null -H 'Content-Type: application/json' "$URL" -d '{"text":"hello there"}' &
+    warm="$warm $!"
+done
+wait $warm
 sleep 0.5
 rss0=$(kb VmRSS)
 hwm0=$(kb VmHWM)
@@ -90,7 +101,7 @@ if [ "$SANITIZED" = 1 ]; then
     exit 0
 fi
 [ "$peak" -le $((64 * 1024)) ] || fail "peak RSS grew by $((peak / 1024)) MB (bound: 64 MB)"
-[ "$kept" -le $((32 * 1024)) ] || fail "RSS after the burst is $((kept / 1024)) MB over idle (bound: 32 MB)"
+[ "$kept" -le $((KEPT_MB * 1024)) ] || fail "RSS after the burst is $((kept / 1024)) MB over idle (bound: $KEPT_MB MB)"
 [ "$peak2" -le $((64 * 1024)) ] || fail "peak RSS grew by $((peak2 / 1024)) MB (bound: 64 MB)"
-[ "$kept2" -le $((32 * 1024)) ] || fail "RSS after the second burst is $((kept2 / 1024)) MB over idle (bound: 32 MB)"
+[ "$kept2" -le $((KEPT_MB * 1024)) ] || fail "RSS after the second burst is $((kept2 / 1024)) MB over idle (bound: $KEPT_MB MB)"
 echo "memory_flood: ok"
