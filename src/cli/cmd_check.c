@@ -17,6 +17,9 @@ static const char usage[] =
     "                        {\"article\":{...}} or a captured page)\n"
     "      --parent TEXT     the comment it answers\n"
     "      --id ID           an id to echo in the verdict\n"
+    "      --language L      the language it is written in (ISO 639-1 or a BCP 47\n"
+    "                        tag: its models score it when detection is undecided;\n"
+    "                        a decisive detection of another language wins)\n"
     "      --models DIR      model directory (default: the shipped models)\n"
     "      --policy FILE     community standards (default: DIR/policy.json)\n"
     "      --threshold SPEC  override a threshold: hostility=0.8, hostility.reject=0.95\n"
@@ -59,13 +62,14 @@ static int read_comment(FILE *f, char **data, size_t *len)
 
 int cmd_check(int argc, char **argv)
 {
-    enum { OPT_TEXT = 1, OPT_ARTICLE, OPT_PARENT, OPT_ID, OPT_CATEGORIES };
+    enum { OPT_TEXT = 1, OPT_ARTICLE, OPT_PARENT, OPT_ID, OPT_CATEGORIES, OPT_LANGUAGE };
     static const struct option longopts[] = {
         {"text", required_argument, NULL, OPT_TEXT},
         {"article", required_argument, NULL, OPT_ARTICLE},
         {"parent", required_argument, NULL, OPT_PARENT},
         {"id", required_argument, NULL, OPT_ID},
         {"categories", required_argument, NULL, OPT_CATEGORIES},
+        {"language", required_argument, NULL, OPT_LANGUAGE},
         {"help", no_argument, NULL, 'h'},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -73,7 +77,7 @@ int cmd_check(int argc, char **argv)
     /* one comment: checksumming 24 MB of weights would cost more than
      * scoring it (see compiled.h) */
     cli_common common = {.load_flags = MS_LOAD_TRUST_COMPILED};
-    const char *text = NULL, *article_path = NULL, *parent = NULL, *id = NULL;
+    const char *text = NULL, *article_path = NULL, *parent = NULL, *id = NULL, *language = NULL;
     const char *categories = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -88,6 +92,7 @@ int cmd_check(int argc, char **argv)
         case OPT_PARENT: parent = optarg; break;
         case OPT_ID: id = optarg; break;
         case OPT_CATEGORIES: categories = optarg; break;
+        case OPT_LANGUAGE: language = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         default: return cli_bad_option("check", argv, longopts);
         }
@@ -126,7 +131,7 @@ int cmd_check(int argc, char **argv)
         rc = cli_set_categories(scorer, models, categories);
     if (!rc) {
         ms_input in = {text, len, article_doc ? article_doc->articles[0] : NULL, parent,
-                       parent ? strlen(parent) : 0, 0, NULL, NULL};
+                       parent ? strlen(parent) : 0, 0, NULL, language};
         ms_result r;
         ms_status st = ms_score(scorer, &in, &r);
         if (st != MS_OK) {

@@ -168,6 +168,12 @@ has "$tmp/out" '"language":"ru"'
 echo "Du bist ein dummes Arschloch, halt endlich die Klappe." | "$bin" check >"$tmp/out"
 [ $? = 2 ] && ok || bad "German abuse was not rejected: $(cat "$tmp/out")"
 has "$tmp/out" '"language":"de"'
+# check --language: what a comment too short to detect is written in
+"$bin" check --language de --text "du Idiot" >"$tmp/out"
+[ $? = 2 ] && ok || bad "check --language de did not reject 'du Idiot': $(cat "$tmp/out")"
+has "$tmp/out" '"language":"de"'
+"$bin" check --language sv --text "u r dumb" >"$tmp/out"
+[ $? = 1 ] && ok || bad "check --language sv was not unread: $(cat "$tmp/out")"
 # a site's deny list applies to a comment in a language with its own models
 printf '{"deny":["Kartoffelkopf"]}' >"$tmp/deny.json"
 echo "Das ist doch kompletter Unsinn, lies den Artikel nochmal, Kartoffelkopf." |
