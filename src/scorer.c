@@ -440,7 +440,10 @@ static ms_status score_model(ms_scorer *s, pass *p, size_t i, const ms_input *in
  * policy acts on the highest. */
 static void fill_legacy(const ms_models *m, ms_result *r)
 {
-    r->off_topic_missing = "no off-topic model is loaded";
+    /* one that is loaded but was not routed reads another language */
+    r->off_topic_missing = m->legacy[MS_CAT_OFF_TOPIC] >= 0
+                               ? "no off-topic model reads the comment's language"
+                               : "no off-topic model is loaded";
     int seen[MS_CAT_COUNT] = {0};
     for (size_t i = 0; i < m->n; i++) {
         const ms_category_score *cs = &r->scores[i];

@@ -137,6 +137,8 @@ static void test_scored_by_own_language(void **state)
             assert_string_equal(ms_models_category_info(s->models, i)->language, cases[c].lang);
         }
         assert_int_equal(scored, 4); /* hostility, insult, profanity, identity_attack */
+        assert_false(r.has_off_topic); /* the off-topic model is English's */
+        assert_string_equal(r.off_topic_missing, "no off-topic model reads the comment's language");
         ms_result_clear(&r);
     }
 }
