@@ -456,9 +456,20 @@ int ms_card_category(const char *path, const char *legacy_name, ms_card *card, m
 {
     memset(card, 0, sizeof *card);
     *st = MS_OK;
-    json_t *root = card_parse(path, NULL);
-    if (!root)
-        return 0;
+    ms_error why = {0};
+    json_t *root = card_parse(path, &why);
+    if (!root) {
+        /* no card: not a category's directory; a card that is there but
+         * cannot be read or parsed is a broken model, said, never skipped
+         * (its language's comments would go unscored without a word) */
+        struct stat sb;
+        if (lstat(path, &sb) != 0 && (errno == ENOENT || errno == ENOTDIR))
+            return 0;
+        *st = why.code != MS_OK ? why.code : MS_ERR_MODEL;
+        if (err)
+            *err = why;
+        return 1;
+    }
     const char *cat = json_string_value(json_object_get(root, "category"));
     const char *task = json_string_value(json_object_get(root, "task"));
     if (!cat && !json_object_get(root, "category") && legacy_name && task &&

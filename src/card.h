@@ -76,8 +76,9 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err);
  * legacy_name, the directory's name; NULL for none), with OUT: *st the
  * result of validating it as ms_card_read does and, when MS_OK, OUT: card
  * (its category always set; release with ms_card_clear); 0 when it names
- * none, is absent or is not JSON (the directory is then not a category,
- * and its card is not validated). */
+ * none or is absent (the directory is then not a category, and its card is
+ * not validated). A card that is there but cannot be read or is not JSON
+ * returns 1 with *st and err saying why. */
 int ms_card_category(const char *path, const char *legacy_name, ms_card *card, ms_status *st,
                      ms_error *err);
 

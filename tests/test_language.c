@@ -441,6 +441,27 @@ static void test_language_model_damaged(void **state)
     remove_dir(dir);
 }
 
+/* A language's card that is there but broken (truncated by a failed copy,
+ * say) refuses the load and names the card: skipped, it left that
+ * language's comments unscored without a word. A directory without a card
+ * (lexicons/) is still not a category. */
+static void test_language_card_broken(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ms_lang_XXXXXX";
+    german_copy(dir);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "printf '{\"category\": \"hostil' > %s/de/hostility/card.json", dir);
+    assert_int_equal(system(cmd), 0);
+    ms_models *m = NULL;
+    ms_error err = {0};
+    assert_int_equal(ms_models_load(dir, &m, &err), MS_ERR_MODEL);
+    assert_null(m);
+    assert_non_null(strstr(err.source, "de/hostility/card.json"));
+    assert_int_equal(err.line, 1);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -460,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_two_languages_one_score),
         cmocka_unit_test(test_default_hostility_required),
         cmocka_unit_test(test_language_model_damaged),
+        cmocka_unit_test(test_language_card_broken),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
 }
