@@ -112,10 +112,13 @@ enum {
                                        (ms_result.language): scores left out */
     MS_NOTE_LANGUAGE_PART = 1u << 4, /* partly written in languages no loaded model
                                        reads (ms_result.unread): scored on the rest */
-    MS_NOTE_LANGUAGE_DETECTED = 1u << 5 /* declared in one language
+    MS_NOTE_LANGUAGE_DETECTED = 1u << 5, /* declared in one language
                                        (ms_result.declared), decisively detected in
                                        another (ms_result.language): the detected
                                        one's models scored it */
+    MS_NOTE_NO_SENTIMENT = 1u << 6 /* scored by a language's models that no sentiment
+                                       lexicon reads (VADER is English):
+                                       ms_result.sentiment is NAN */
 };
 
 /* One comment as read. text holds the original bytes (text_len of them,
@@ -478,7 +481,8 @@ typedef struct ms_result {
     double off_topic;      /* probability in [0, 1] */
     int has_off_topic;
     const char *off_topic_missing; /* static text saying why, when !has_off_topic */
-    double sentiment;      /* VADER compound in [-1, 1] */
+    double sentiment;      /* VADER compound in [-1, 1]; NAN with
+                              MS_NOTE_NO_SENTIMENT */
     unsigned flags;        /* MS_FLAG_* */
     unsigned notes;        /* MS_NOTE_* */
     ms_action action;

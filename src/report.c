@@ -123,7 +123,7 @@ ms_status ms_reporter_begin(ms_reporter *r, const ms_article *article)
     clear_held(r);
     r->open = 1;
     r->n_in_doc = 0;
-    r->n = r->n_h = r->n_o = 0;
+    r->n = r->n_h = r->n_o = r->n_s = 0;
     r->actions[0] = r->actions[1] = r->actions[2] = 0;
     r->sum_h = r->sum_s = r->sum_o = 0;
     r->n_extra_sum = 0;
@@ -233,7 +233,7 @@ ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_resu
         r->n_o++;
     }
     if (isfinite(res->sentiment))
-        r->sum_s += res->sentiment;
+        r->sum_s += res->sentiment, r->n_s++;
 
     wbuf w = {{0}, 0};
     switch (r->format) {
@@ -343,9 +343,9 @@ static void json_tail(ms_reporter *r, wbuf *w)
         w_key(w, &f2, ms_category_name(MS_CAT_HOSTILITY));
         w_num(w, r->sum_h / (double)r->n_h);
     }
-    if (r->n) {
+    if (r->n_s) {
         w_key(w, &f2, "sentiment");
-        w_num(w, r->sum_s / (double)r->n);
+        w_num(w, r->sum_s / (double)r->n_s);
     }
     if (r->n_o) {
         w_key(w, &f2, ms_category_name(MS_CAT_OFF_TOPIC));

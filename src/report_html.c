@@ -372,7 +372,7 @@ static void page_head(hw *w, const ms_html *h)
 /* The summary: counts per action, the means, the charts. */
 static void page_summary(hw *w, const ms_html *h, const size_t actions[3])
 {
-    size_t n = h->n_items, n_h = 0, n_o = 0;
+    size_t n = h->n_items, n_h = 0, n_o = 0, n_s = 0;
     double sum_h = 0, sum_o = 0, sum_s = 0;
     for (size_t i = 0; i < n; i++) {
         const h_item *it = &h->items[i];
@@ -381,7 +381,7 @@ static void page_summary(hw *w, const ms_html *h, const size_t actions[3])
         if (it->has_o && isfinite(it->off_topic))
             sum_o += it->off_topic, n_o++;
         if (isfinite(it->sentiment))
-            sum_s += it->sentiment;
+            sum_s += it->sentiment, n_s++;
     }
     hw_s(w, "<section class=\"summary\" id=\"summary\" aria-label=\"Summary\">\n"
             "<div class=\"panel\"><h2>Summary</h2>\n<ul class=\"counts\">");
@@ -409,9 +409,9 @@ static void page_summary(hw *w, const ms_html *h, const size_t actions[3])
         hw_s(w, " \xc2\xb7 mean off-topic ");
         hw_fixed(w, sum_o / (double)n_o, 2, 0, 0);
     }
-    if (n) {
+    if (n_s) {
         hw_s(w, " \xc2\xb7 mean sentiment ");
-        hw_fixed(w, sum_s / (double)n, 2, 1, 0);
+        hw_fixed(w, sum_s / (double)n_s, 2, 1, 0);
     }
     hw_s(w, "</p>\n</div>\n<div class=\"panel\"><h2>Score distribution</h2>\n"
             "<div class=\"charts\">\n");

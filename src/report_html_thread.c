@@ -501,7 +501,10 @@ static void comment_scores(hw *w, const ms_html *h, const h_item *it)
         hw_s(w, "</b></span>");
     }
     hw_s(w, "<span>sentiment <b>");
-    hw_fixed(w, it->sentiment, 2, 1, 0);
+    if (isfinite(it->sentiment))
+        hw_fixed(w, it->sentiment, 2, 1, 0);
+    else
+        hw_s(w, "\xe2\x80\x94");
     hw_s(w, "</b></span></span></div>\n");
 }
 

@@ -93,7 +93,7 @@ struct ms_reporter {
     /* summary of the open report */
     size_t n, actions[3];
     double sum_h, sum_s, sum_o;
-    size_t n_h, n_o;
+    size_t n_h, n_o, n_s;
     cat_sum extra_sum[MS_MAX_CATEGORIES]; /* categories other than the two */
     size_t n_extra_sum;
     /* set by ms_reporter_set_models: the categories beyond hostility and

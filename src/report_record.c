@@ -15,6 +15,7 @@
 #include "report_lang.h"
 #include "category.h"
 
+#include <math.h>
 #include <string.h>
 
 static const struct {
@@ -24,6 +25,7 @@ static const struct {
     {MS_NOTE_INVALID_UTF8, "invalid_utf8"},
     {MS_NOTE_EMPTY, "empty"},
     {MS_NOTE_TRUNCATED, "truncated"},
+    {MS_NOTE_NO_SENTIMENT, "sentiment_missing: no sentiment lexicon reads the comment's language"},
 };
 
 static void w_flag(wbuf *w, int *first, const char *name, const char *sep, int quote)
@@ -94,7 +96,8 @@ static void w_scores(wbuf *w, const ms_result *res)
             }
         }
     }
-    if (!(res->notes & MS_NOTE_LANGUAGE)) { /* VADER's rules are English too */
+    /* VADER's rules are English too */
+    if (!(res->notes & MS_NOTE_LANGUAGE) && isfinite(res->sentiment)) {
         w_key(w, &first, "sentiment");
         w_num(w, res->sentiment);
     }

@@ -85,7 +85,7 @@ ms_status text_add_row(ms_reporter *r, const ms_comment *c, const ms_result *res
     else
         w_add(&w, "-", 1);
     row.cell[COL_OFF] = w_take(&w);
-    w_fixed(&w, res->sentiment, 2, 0, 1, "nan");
+    w_fixed(&w, res->sentiment, 2, 0, 1, "-");
     row.cell[COL_SENT] = w_take(&w);
     if (res->language[0])
         w_clean(&w, res->language, strlen(res->language), ESC_TEXT);

@@ -487,9 +487,16 @@ static ms_status sentiment_and_deny(ms_scorer *s, const pass *p, const ms_input 
         return MS_OK;
     }
     ms_featurizer *f = s->fz[m->m[i].group];
-    /* 0 from a language's (lexicon block "style": VADER is English) */
-    r->sentiment = m->m[i].card.features.lexicon ? ms_features_sentiment(f)
-                                                 : ms_vader_compound(m->lx, in->text, in->len);
+    int lexicon = m->m[i].card.features.lexicon;
+    if (lexicon == MS_LEXICON_STYLE) {
+        /* a language's models (lexicon block "style"): VADER is English,
+         * and a neutral 0 would say what nothing measured */
+        r->sentiment = NAN;
+        r->notes |= MS_NOTE_NO_SENTIMENT;
+    } else {
+        r->sentiment = lexicon ? ms_features_sentiment(f)
+                               : ms_vader_compound(m->lx, in->text, in->len);
+    }
     return deny_terms(s, in, ms_featurizer_tokens(f), r);
 }
 

@@ -144,7 +144,9 @@ for lang in ("de", "es"):
     x = r[lang]
     assert x["language"] == lang and x["scores"]["hostility"] > 0.5, x
     assert x["action"] == "reject" and "threat" not in x["scores"], x  # no threat model
-    assert x["scores"]["sentiment"] == 0, x  # VADER is English
+    # VADER is English: no sentiment number (a neutral 0 would be made up), a note
+    assert "sentiment" not in x["scores"], x
+    assert any(n.startswith("sentiment_missing: ") for n in x["notes"]), x
 assert en["language"] == "en" and en["scores"]["hostility"] > 0.5, en
 assert "language" not in short and "hostility" in short["scores"], short  # undecided: scored
 # too short to detect: the record's declared "language" decides
@@ -168,6 +170,9 @@ has "$tmp/out" '"language":"ru"'
 echo "Du bist ein dummes Arschloch, halt endlich die Klappe." | "$bin" check >"$tmp/out"
 [ $? = 2 ] && ok || bad "German abuse was not rejected: $(cat "$tmp/out")"
 has "$tmp/out" '"language":"de"'
+# no sentiment number for a language VADER does not read, and a note saying so
+if grep -q '"sentiment"' "$tmp/out"; then bad "a German comment has a sentiment number: $(cat "$tmp/out")"; else ok; fi
+has "$tmp/out" 'sentiment_missing: no sentiment lexicon reads the comment'
 # check --language: what a comment too short to detect is written in
 "$bin" check --language de --text "du Idiot" >"$tmp/out"
 [ $? = 2 ] && ok || bad "check --language de did not reject 'du Idiot': $(cat "$tmp/out")"
