@@ -613,12 +613,13 @@ int persp_select(const persp_analyze *a, ms_scorer *sc)
     /* each attribute's model, and the kinds its answer reads (TOXICITY's
      * threat, identity attack, severe toxicity: ms_models_perspective_kinds) */
     const char *names[PERSP_MAX_ATTRS + MS_MAX_CATEGORIES];
+    const size_t cap = sizeof names / sizeof *names;
     size_t n = 0, kinds[MS_MAX_CATEGORIES];
-    for (size_t i = 0; i < a->n_attrs; i++) {
+    for (size_t i = 0; i < a->n_attrs && n < cap; i++) {
         size_t cat = (size_t)a->attrs[i].category;
         names[n++] = ms_models_category_info(a->models, cat)->name;
         size_t nk = ms_models_perspective_kinds(a->models, cat, kinds, MS_MAX_CATEGORIES);
-        for (size_t k = 0; k < nk && n < sizeof names / sizeof *names; k++)
+        for (size_t k = 0; k < nk && n < cap; k++)
             names[n++] = ms_models_category_info(a->models, kinds[k])->name;
     }
     return ms_scorer_set_categories(sc, names, n) == MS_OK ? 0 : -1;
