@@ -413,9 +413,12 @@ static void comment_open(hw *w, const ms_html *h, const tree *t, const size_t *r
         hw_num(w, it->off_topic);
         hw_s(w, "\"");
     }
-    hw_s(w, " data-sentiment=\"");
-    hw_num(w, it->sentiment);
-    hw_s(w, "\" data-depth=\"");
+    if (isfinite(it->sentiment)) { /* none for a language VADER does not read */
+        hw_s(w, " data-sentiment=\"");
+        hw_num(w, it->sentiment);
+        hw_s(w, "\"");
+    }
+    hw_s(w, " data-depth=\"");
     hw_int(w, (long long)depth);
     hw_s(w, "\"");
     size_t p = t->parent[i];

@@ -158,6 +158,12 @@ PY
 # the CSV has one column a category, whatever languages have it
 expect 0 "$bin" score -q -o csv "$tmp/langs.jsonl"
 head -n1 "$tmp/out" | tr ',' '\n' | sort | uniq -d | grep -q . && bad "repeated CSV columns" || ok
+# the HTML gives a German comment no sentiment either (an English one has it)
+expect 0 "$bin" score -q -o html "$tmp/langs.jsonl"
+if grep -o '<li[^>]*data-id="de"[^>]*>' "$tmp/out" | grep -q 'data-sentiment'; then
+  bad "the HTML gives a German comment a sentiment"; else ok; fi
+grep -o '<li[^>]*data-id="en"[^>]*>' "$tmp/out" | grep -q 'data-sentiment=' && ok ||
+  bad "the HTML gives an English comment no sentiment"
 # a sentence in another language does not publish abuse unscored (issue 23):
 # the English part is scored, the note says what was not read
 echo "You are a worthless idiot and a moron, go kill yourself. Привет, как дела? Все хорошо." |
