@@ -205,6 +205,22 @@ static int read_includes(json_t *root, ms_card *card)
     return 0;
 }
 
+/* The card's optional "language_mismatch": an object whose "score" is a
+ * number in (0, 1] (its other members are for people); -1 when it is
+ * there and not such an object. */
+static int read_mismatch(json_t *root, ms_card *card)
+{
+    json_t *o = json_object_get(root, "language_mismatch");
+    if (!o)
+        return 0;
+    json_t *v = json_object_get(o, "score");
+    if (!json_is_object(o) || !json_is_number(v) || !(json_number_value(v) > 0) ||
+        json_number_value(v) > 1)
+        return -1;
+    card->mismatch_score = json_number_value(v);
+    return 0;
+}
+
 double ms_scale_apply(const ms_scale *sc, double score)
 {
     size_t n = sc->knots;
@@ -309,6 +325,9 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
                      "{\"attribute\",\"score\",\"share\",\"from\"} (a name of A-Z, 0-9 and _, "
                      "at most %d bytes, a map as perspective_scale's, from in [0, 1])",
                      MS_MAX_INCLUDES, MS_ATTRIBUTE_MAX - 1);
+    if (st == MS_OK && read_mismatch(root, card) != 0)
+        st = ms_fail(err, MS_ERR_MODEL, path, 0, 0,
+                     "card's \"language_mismatch\" is not {\"score\": a number in (0, 1]}");
     json_decref(root);
     if (st != MS_OK)
         ms_card_clear(card);

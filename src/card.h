@@ -64,6 +64,11 @@ typedef struct ms_card {
      * (ms_models_perspective_answer). */
     size_t n_includes;
     ms_include includes[MS_MAX_INCLUDES];
+    /* "language_mismatch": {"score": p, ...}: on a one-language site, a
+     * comment written in none of its article's languages scores at least
+     * p (in (0, 1], measured: train/language_mismatch.py); 0 when the card
+     * has none (scorer.c, offlang.h). */
+    double mismatch_score;
 } ms_card;
 
 /* Reads the fields above from a card file; anything else in it is for

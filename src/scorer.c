@@ -6,6 +6,7 @@
 #include "language.h"
 #include "modelset.h"
 #include "normalise.h"
+#include "offlang.h"
 #include "policy.h"
 #include "sentiment.h"
 #include "spans.h"
@@ -281,6 +282,10 @@ static ms_status deny_terms(ms_scorer *s, const ms_input *in, const ms_tokens *t
 typedef struct route {
     char codes[MS_LANGUAGE_PARTS][8];
     size_t n;
+    ms_language lang;   /* the comment's detection (not decisive when taken
+                           as declared) */
+    char article[8];    /* with mismatch: the article's language */
+    int mismatch;       /* written in none of it: language_mismatch() */
 } route;
 
 /* Adds code to rt when a loaded model reads it, else to r->unread. */
@@ -319,6 +324,7 @@ static int route_languages(const ms_scorer *s, const ms_input *in, ms_result *r,
     } else {
         ms_language_detect(in->text, in->len, &lang);
     }
+    rt->lang = lang;
     if (lang.decisive) {
         snprintf(r->language, sizeof r->language, "%s", lang.code);
         if (declared && !ms_language_same(declared, lang.code)) {
@@ -342,10 +348,47 @@ static int route_languages(const ms_scorer *s, const ms_input *in, ms_result *r,
     r->unread[0] = '\0';
     r->notes |= MS_NOTE_LANGUAGE;
     r->off_topic_missing = "not scored: a language no loaded model reads";
-    r->action = ms_policy_decide(s->policy, r);
-    if (r->action < ms_policy_unread(s->policy))
-        r->action = ms_policy_unread(s->policy);
     return 1;
+}
+
+/* On a site that publishes in one language (the policy's "language"), a
+ * comment written in none of its article's languages is off-topic
+ * whatever its words say, and it needs no model of its own language to
+ * know it: each model whose card gives "language_mismatch" a score
+ * (off_topic's, measured on SemEval-2016's threads) scores the comment at
+ * least that. Sets rt->mismatch. */
+static void language_mismatch(const ms_scorer *s, const ms_input *in, route *rt, ms_result *r)
+{
+    const char *site = ms_policy_language(s->policy);
+    if (!site || !ms_offlang(in, &rt->lang, site, rt->article))
+        return;
+    const ms_models *m = s->models;
+    for (size_t i = 0; i < m->n; i++) {
+        double p = m->m[i].card.mismatch_score;
+        ms_category_score *cs = &r->scores[i];
+        if (!(p > 0) || (s->some && !s->want[i]))
+            continue;
+        cs->category = m->m[i].card.category;
+        if (!cs->has_score || cs->score < p) {
+            cs->score = p;
+            cs->has_score = 1;
+            cs->missing = NULL;
+        }
+        rt->mismatch = 1;
+    }
+}
+
+/* The reason of a flagged model that language_mismatch() raised. */
+static ms_status mismatch_reason(const ms_scorer *s, const route *rt, size_t i, ms_result *r)
+{
+    const ms_card *card = &s->models->m[i].card;
+    if (!rt->mismatch || !(card->mismatch_score > 0) || !r->scores[i].flagged)
+        return MS_OK;
+    const char *c = ms_language_name(rt->lang.code), *a = ms_language_name(rt->article);
+    char msg[96];
+    snprintf(msg, sizeof msg, "written in %s, the article is in %s", c ? c : rt->lang.code,
+             a ? a : rt->article);
+    return add_reason(r, card->category, NULL, 0, 0, 0, msg, card->mismatch_score);
 }
 
 /* What one comment's pass over the models has done so far. */
@@ -505,17 +548,20 @@ static ms_status sentiment_and_deny(ms_scorer *s, const pass *p, const ms_input 
  * group's last build, which for a context model is its own (a context
  * group is never shared with a model that comes later here: the context
  * setting is part of what groups share). */
-static ms_status all_reasons(ms_scorer *s, const pass *p, const ms_input *in, ms_result *r)
+static ms_status all_reasons(ms_scorer *s, const pass *p, const ms_input *in, const route *rt,
+                             ms_result *r)
 {
     const ms_models *m = s->models;
     for (size_t i = 0; i < m->n; i++) {
         const loaded_model *lm = &m->m[i];
+        ms_status st = mismatch_reason(s, rt, i, r);
+        if (st != MS_OK)
+            return st;
         /* --reasons all: hostility's word reasons for every comment */
         int all = s->reasons == MS_REASONS_ALL && r->scores[i].has_score &&
                   !lm->card.features.context && lm->legacy == MS_CAT_HOSTILITY;
         if (!r->scores[i].flagged && !all)
             continue;
-        ms_status st;
         if (lm->card.features.context) {
             if (p->built_in[lm->group] != i)
                 continue;
@@ -548,7 +594,7 @@ static void keep_highest(ms_result *r)
 
 /* Every model's score of the comment, the policy's decision and the
  * reasons. On failure r is left for the caller to clear. */
-static ms_status score_models(ms_scorer *s, const ms_input *in, const route *rt, ms_result *r)
+static ms_status score_models(ms_scorer *s, const ms_input *in, route *rt, ms_result *r)
 {
     const ms_models *m = s->models;
     r->scores = calloc(m->n ? m->n : 1, sizeof *r->scores);
@@ -561,10 +607,11 @@ static ms_status score_models(ms_scorer *s, const ms_input *in, const route *rt,
         p.built_in[g] = SIZE_MAX;
     ms_status st = MS_OK;
     for (size_t i = 0; st == MS_OK && i < m->n; i++)
-        if ((!s->some || s->want[i]) && ms_models_applies(m, i, rt->codes, rt->n))
+        if ((!s->some || s->want[i]) && ms_models_applies(m, i, (const char (*)[8])rt->codes, rt->n))
             st = score_model(s, &p, i, in, r);
     if (st != MS_OK)
         return st;
+    language_mismatch(s, in, rt, r);
     keep_highest(r);
     fill_legacy(m, r);
     if (s->some && m->legacy[MS_CAT_OFF_TOPIC] >= 0 && !s->want[m->legacy[MS_CAT_OFF_TOPIC]])
@@ -573,7 +620,35 @@ static ms_status score_models(ms_scorer *s, const ms_input *in, const route *rt,
     if (st != MS_OK)
         return st;
     r->action = ms_policy_decide(s->policy, r);
-    return all_reasons(s, &p, in, r);
+    return all_reasons(s, &p, in, rt, r);
+}
+
+/* A comment in a language no loaded model reads: unscored, with the
+ * policy's action for unread text, unless it is written in another
+ * language than its article (language_mismatch()), which needs no model
+ * of its language: then that score too, and the stricter action. */
+static ms_status score_unread(ms_scorer *s, const ms_input *in, route *rt, ms_result *r)
+{
+    const ms_models *m = s->models;
+    r->scores = calloc(m->n ? m->n : 1, sizeof *r->scores);
+    if (!r->scores)
+        return MS_ERR_NOMEM;
+    language_mismatch(s, in, rt, r);
+    ms_status st = MS_OK;
+    if (rt->mismatch) {
+        r->n_scores = m->n;
+        keep_highest(r);
+        const char *missing = r->off_topic_missing;
+        fill_legacy(m, r);
+        if (!r->has_off_topic)
+            r->off_topic_missing = missing;
+    }
+    r->action = ms_policy_decide(s->policy, r);
+    if (r->action < ms_policy_unread(s->policy))
+        r->action = ms_policy_unread(s->policy);
+    for (size_t i = 0; st == MS_OK && i < r->n_scores; i++)
+        st = mismatch_reason(s, rt, i, r);
+    return st;
 }
 
 ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
@@ -596,10 +671,10 @@ ms_status ms_score(ms_scorer *s, const ms_input *orig, ms_result *r)
         k++;
     if (k == in.len)
         r->notes |= MS_NOTE_EMPTY;
-    else if (route_languages(s, &in, r, &rt))
-        return MS_OK;
 
-    ms_status st = score_models(s, &in, &rt, r);
+    ms_status st = k < in.len && route_languages(s, &in, r, &rt)
+                       ? score_unread(s, &in, &rt, r)
+                       : score_models(s, &in, &rt, r);
     if (st != MS_OK)
         ms_result_clear(r);
     return st;

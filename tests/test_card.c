@@ -100,11 +100,48 @@ static void test_unread_members_passed_over(void **state)
     assert_int_equal(err.line, 2);
 }
 
+/* "language_mismatch" (an off-topic card's score for a comment in another
+ * language than its article): absent is 0; a score outside (0, 1] or not
+ * an object refuses the card rather than scoring with it. */
+static void test_language_mismatch(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *member;
+        ms_status st;
+        double score;
+    } cases[] = {
+        {"", MS_OK, 0},
+        {",\"language_mismatch\":{\"score\":0.8333,\"measured\":\"x\",\"marked\":[]}", MS_OK,
+         0.8333},
+        {",\"language_mismatch\":{\"score\":1.5}", MS_ERR_MODEL, 0},
+        {",\"language_mismatch\":{\"score\":0}", MS_ERR_MODEL, 0},
+        {",\"language_mismatch\":0.8", MS_ERR_MODEL, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char json[1024];
+        snprintf(json, sizeof json,
+                 "{\"format\":%d,\"task\":\"off_topic\",\"category\":\"off_topic\","
+                 "\"version\":\"v\",\"model_hash\":\"0123456789abcdef\","
+                 "\"idf_hash\":\"0123456789abcdef\",\"features\":{\"hash_bits\":18,"
+                 "\"word_ngram_max\":2,\"char_ngram_min\":2,\"char_ngram_max\":5,"
+                 "\"min_df\":2,\"context\":1,\"lexicon\":1}%s}",
+                 MS_CARD_FORMAT, cases[i].member);
+        ms_card card;
+        assert_int_equal(read_text(json, &card, NULL), cases[i].st);
+        if (cases[i].st == MS_OK) {
+            assert_true(card.mismatch_score == cases[i].score);
+            ms_card_clear(&card);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold_and_lexicon_block),
         cmocka_unit_test(test_unread_members_passed_over),
+        cmocka_unit_test(test_language_mismatch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,6 +99,9 @@ refit hostility
   --data "$prep/semeval-train.jsonl" --data "$prep/semeval-test.jsonl" \
   --data "$prep/globe-train.jsonl" --data "$prep/globe-test.jsonl" \
   --augment "$here/train/offtopic/linkbait.jsonl"
+# a comment in another language than its article, on a one-language site: how often it is
+# off-topic (SemEval-2016's threads), into the card's "language_mismatch"
+python3 "$here/train/language_mismatch.py" "$build/modscore" "$here/models" "$prep" --write
 python3 "$here/train/prepare_spans.py" "$data" "$prep"
 "$build/train_spans" --seed 1 --models "$here/models" --out "$here/models/spans" \
   --data "$prep/spans-train.jsonl"
