@@ -757,6 +757,10 @@ typedef struct ms_train_options {
      * words, a feature of their own (hate is aimed at a group); 0 is off,
      * the default for every task (identity_attack is built with 4). */
     int group_window;
+    /* 1: the violent-intent block (violent words after an intent or call
+     * phrase, aimed at a person: what a threat is made of), version 1 of
+     * its word lists; 0 is off, the default for every task. */
+    int intent;
     /* The language the card names (NULL: "en"; DESIGN.md, "Languages"). */
     const char *language;
     /* The dense lexicon block: MS_LEXICON_BLOCK_DEFAULT (the task's: the

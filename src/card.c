@@ -279,6 +279,11 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
                get_int(feat, "group_window", 0, MS_YOU_WINDOW_MAX, &f->group_window)) {
         ms_fail(err, st, path, 0, 0, "card's \"group_window\" is not an integer in [0, %d]",
                 MS_YOU_WINDOW_MAX);
+    } else if (json_object_get(feat, "intent") &&
+               get_int(feat, "intent", 0, MS_INTENT_VERSION, &f->intent)) {
+        ms_fail(err, st, path, 0, 0,
+                "card's \"intent\" is not an integer in [0, %d] (a newer modscore's model?)",
+                MS_INTENT_VERSION);
     } else if (read_fold(feat, &f->fold)) {
         ms_fail(err, st, path, 0, 0,
                 "card's \"fold\" is not a list of fold rules this modscore knows (a newer "

@@ -39,6 +39,7 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
     cfg->you_window = task == MS_TASK_HOSTILITY ? 4 : 0;
     cfg->group_window = 0;
     cfg->fold = 0;
+    cfg->intent = 0;
 }
 
 int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b)
@@ -47,7 +48,8 @@ int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config
            a->char_ngram_min == b->char_ngram_min && a->char_ngram_max == b->char_ngram_max &&
            a->lexicon == b->lexicon && a->context == b->context &&
            a->char_weight == b->char_weight && a->you_window == b->you_window &&
-           a->group_window == b->group_window && a->fold == b->fold;
+           a->group_window == b->group_window && a->fold == b->fold &&
+           a->intent == b->intent;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -66,7 +68,8 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
     if (cfg->hash_bits < 8 || cfg->hash_bits > 26 || cfg->char_ngram_min < 1 ||
         cfg->char_ngram_max > 8 || cfg->word_ngram_max < 1 || cfg->word_ngram_max > 2 ||
         cfg->you_window < 0 || cfg->you_window > MS_YOU_WINDOW_MAX || cfg->group_window < 0 ||
-        cfg->group_window > MS_YOU_WINDOW_MAX)
+        cfg->group_window > MS_YOU_WINDOW_MAX || cfg->intent < 0 ||
+        cfg->intent > MS_INTENT_VERSION)
         return MS_ERR_ARG;
     ms_featurizer *f = calloc(1, sizeof *f);
     if (!f)
@@ -532,6 +535,8 @@ static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
         style_block(f);
     else if (f->cfg->lexicon && lexicon_block(f, in) != MS_OK)
         return MS_ERR_NOMEM;
+    if (f->cfg->intent && fz_intent_block(f) != MS_OK)
+        return MS_ERR_NOMEM;
     return MS_OK;
 }
 
@@ -569,12 +574,18 @@ static ms_status compute(ms_featurizer *f, const ms_idf *idf, const ms_input *in
 /* Dense feature k as it goes into the vector. */
 static double dense_value(const ms_featurizer *f, int k)
 {
-    return f->dense[k] * (k >= MS_DENSE_LEXICON_COUNT ? CONTEXT_SCALE : 1.0);
+    int context = k >= MS_DENSE_LEXICON_COUNT && k < MS_DENSE_INTENT_FIRST;
+    return f->dense[k] * (context ? CONTEXT_SCALE : 1.0);
 }
 
+/* How many dense features the settings have (those of blocks that are off
+ * in between are 0 and left out of the vector). */
 static int n_dense(const ms_feature_config *cfg)
 {
-    return cfg->context ? MS_DENSE_COUNT : cfg->lexicon ? MS_DENSE_LEXICON_COUNT : 0;
+    return cfg->intent    ? MS_DENSE_COUNT
+           : cfg->context ? MS_DENSE_INTENT_FIRST
+           : cfg->lexicon ? MS_DENSE_LEXICON_COUNT
+                          : 0;
 }
 
 ms_status ms_features_prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)

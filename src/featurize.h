@@ -39,7 +39,14 @@ typedef struct ms_feature_config {
                            absent = 0 = off) */
     unsigned fold;      /* MS_FOLD_* rules a language adds to the folding
                            (card "fold": a list of rule names; absent = none) */
+    int intent;         /* the violent-intent block (featurize_intent.c) and
+                           the version of its built-in word lists: 0 off, 1
+                           (card "intent", absent = 0); English only */
 } ms_feature_config;
+
+/* The newest version of the violent-intent block's word lists; a card
+ * naming a newer one is refused (its model weighs lists this build lacks). */
+#define MS_INTENT_VERSION 1
 
 #define MS_YOU_WINDOW_MAX 16
 #define MS_LEXICON_STYLE 2
@@ -48,7 +55,11 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task);
 
 /* Index layout (libsvm indices, 1-based, ascending):
  *   1 .. 2^hash_bits               hashed n-grams (TF-IDF)
- *   2^hash_bits + 1 + k            dense feature k (MS_DENSE_*) */
+ *   2^hash_bits + 1 + k            dense feature k (MS_DENSE_*): the lexicon
+ *                                  block, then the context block, then the
+ *                                  violent-intent block, each where its
+ *                                  settings have it (a model without the
+ *                                  context block has no features there) */
 enum {
     MS_DENSE_AFINN_NEG = 0,   /* sum of negative AFINN scores / 5, squashed */
     MS_DENSE_AFINN_POS,
@@ -78,6 +89,15 @@ enum {
     MS_DENSE_COS_ARTICLE_LONG,
     MS_DENSE_SHARE_IN_ARTICLE_LONG,
     MS_DENSE_NAMED_OVERLAP_LONG,
+    /* violent-intent block (cfg->intent), after the context block so that
+     * the indices of models without it stay where they were */
+    MS_DENSE_INTENT_FIRST,
+    MS_DENSE_VIOLENT = MS_DENSE_INTENT_FIRST, /* violent words (kill, hang, ...) */
+    MS_DENSE_VIOLENT_INTENT,  /* one after an intent or call phrase (should, i will,
+                                 hope someone, deserve to, ...) */
+    MS_DENSE_VIOLENT_AIMED,   /* one aimed at a person (kill him, shoot them all,
+                                 burn down your house; "be shot") */
+    MS_DENSE_VIOLENT_BOTH,    /* one that is both: "i will kill you" */
     MS_DENSE_COUNT
 };
 

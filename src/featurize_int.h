@@ -113,4 +113,8 @@ static inline ms_status fz_dense_hit(ms_featurizer *f, int feature, size_t token
 /* The context block of the dense features (featurize_context.c). */
 ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in);
 
+/* The violent-intent block (featurize_intent.c), from the tokens of the
+ * last prepare. */
+ms_status fz_intent_block(ms_featurizer *f);
+
 #endif

@@ -165,6 +165,8 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
         d->cfg.you_window = o->you_window > 0 ? o->you_window : 0;
     if (o->group_window > 0)
         d->cfg.group_window = o->group_window;
+    if (o->intent > 0)
+        d->cfg.intent = o->intent;
     if (o->lexicon_block == MS_LEXICON_BLOCK_NONE)
         d->cfg.lexicon = 0;
     else if (o->lexicon_block == MS_LEXICON_BLOCK_STYLE)
@@ -650,6 +652,7 @@ static ms_status describe_card(json_t *card, const ms_train_options *o, const ch
         (d->cfg.fold && json_object_set_new(feat, "fold", fold_json(d->cfg.fold))) ||
         (d->cfg.group_window &&
          json_object_set_new(feat, "group_window", json_integer(d->cfg.group_window))) ||
+        (d->cfg.intent && json_object_set_new(feat, "intent", json_integer(d->cfg.intent))) ||
         json_object_set_new(tr, "loss",
                             json_string(o->loss == MS_LOSS_LOGISTIC ? "logistic" : "hinge")) ||
         json_object_set_new(tr, "nb_scale", json_real(o->nb_scale)) ||

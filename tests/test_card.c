@@ -61,6 +61,23 @@ static void test_fold_and_lexicon_block(void **state)
     assert_int_equal(read_card(",\"lexicon\":3", &card), MS_ERR_MODEL);
 }
 
+/* The violent-intent block is read from the card; absent is off (every model
+ * trained before it), and a version of its lists this modscore lacks refuses
+ * the model. */
+static void test_intent_setting(void **state)
+{
+    (void)state;
+    ms_card card;
+    assert_int_equal(read_card(",\"lexicon\":1", &card), MS_OK);
+    assert_int_equal(card.features.intent, 0);
+    ms_card_clear(&card);
+    assert_int_equal(read_card(",\"lexicon\":1,\"intent\":1", &card), MS_OK);
+    assert_int_equal(card.features.intent, 1);
+    ms_card_clear(&card);
+    assert_int_equal(read_card(",\"lexicon\":1,\"intent\":2", &card), MS_ERR_MODEL);
+    assert_int_equal(read_card(",\"lexicon\":1,\"intent\":\"yes\"", &card), MS_ERR_MODEL);
+}
+
 /* The members a card reader does not read are passed over before parsing
  * (issue 20: they were half of `check`'s instructions), wherever they are
  * and whatever strings and brackets they hold; a card the scanner does not
@@ -140,6 +157,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold_and_lexicon_block),
+        cmocka_unit_test(test_intent_setting),
         cmocka_unit_test(test_unread_members_passed_over),
         cmocka_unit_test(test_language_mismatch),
     };

@@ -2,7 +2,7 @@
  * copies of words near a second-person word (you_window) and the
  * "group-aimed" ones near a word naming an identity group (group_window);
  * which settings let models share a pass; a language's fold rules and the
- * language-independent lexicon block. */
+ * language-independent lexicon block; the violent-intent block (intent). */
 #include "featurize.h"
 #include "featurize_int.h"
 
@@ -89,6 +89,18 @@ static void test_window_is_validated(void **state)
     assert_null(f);
 }
 
+/* A setting that changes the features: on (the defaults but for it) shares
+ * no pass with the defaults, and bad (out of its range) is refused. */
+static void assert_setting_apart(const ms_feature_config *on, const ms_feature_config *bad)
+{
+    ms_feature_config d;
+    ms_feature_config_default(&d, MS_TASK_HOSTILITY);
+    assert_false(ms_feature_config_shared(&d, on));
+    ms_featurizer *f = NULL;
+    assert_int_equal(ms_featurizer_new(bad, NULL, &f), MS_ERR_ARG);
+    assert_null(f);
+}
+
 /* Group-aimed copies: the words within group_window tokens of a word naming
  * an identity group, not the group word itself. */
 static size_t group_aimed(const char *text, int window)
@@ -122,15 +134,12 @@ static void test_words_near_groups_are_group_aimed(void **state)
     assert_true(ms_feature_config_shared(&a, &b));
     b.min_df = 7; /* training only */
     assert_true(ms_feature_config_shared(&a, &b));
-    b.group_window = 4;
-    assert_false(ms_feature_config_shared(&a, &b));
-    b = a;
     b.hash_bits = 18;
     assert_false(ms_feature_config_shared(&a, &b));
-    ms_featurizer *f = NULL;
+    b = a;
+    b.group_window = 4;
     a.group_window = MS_YOU_WINDOW_MAX + 1;
-    assert_int_equal(ms_featurizer_new(&a, NULL, &f), MS_ERR_ARG);
-    assert_null(f);
+    assert_setting_apart(&b, &a);
 }
 
 /* A language's fold rules reach the tokens, and models folding differently
@@ -155,10 +164,11 @@ static void test_fold_rules_in_settings(void **state)
     ms_featurizer_free(f);
 }
 
-/* The dense block of text under lexicon setting lexicon (idf dropping every
- * hashed n-gram, so only the dense features are left). OUT: d, *sentiment. */
-static void dense_block(const char *text, int lexicon, double d[MS_DENSE_LEXICON_COUNT],
-                        double *sentiment)
+/* The dense block of text under lexicon setting lexicon and intent setting
+ * intent (idf dropping every hashed n-gram, so only the dense features are
+ * left). OUT: d (MS_DENSE_COUNT), *sentiment. */
+static void dense_blocks(const char *text, int lexicon, int intent, double *d,
+                         double *sentiment)
 {
     ms_lexicon *lx;
     assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
@@ -166,6 +176,7 @@ static void dense_block(const char *text, int lexicon, double d[MS_DENSE_LEXICON
     ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
     cfg.hash_bits = 8;
     cfg.lexicon = lexicon;
+    cfg.intent = intent;
     uint32_t df[256] = {0};
     ms_idf idf;
     assert_int_equal(ms_idf_from_df(df, 8, 1, 2, &idf), MS_OK);
@@ -175,10 +186,12 @@ static void dense_block(const char *text, int lexicon, double d[MS_DENSE_LEXICON
     ms_fvec v = {0};
     unsigned notes = 0;
     assert_int_equal(ms_features_build(f, &idf, &in, 1, &v, &notes), MS_OK);
-    memset(d, 0, MS_DENSE_LEXICON_COUNT * sizeof *d);
+    memset(d, 0, MS_DENSE_COUNT * sizeof *d);
     for (size_t i = 0; i < v.n; i++) {
         int32_t k = v.idx[i] - 257;
-        assert_true(k >= 0 && k < MS_DENSE_LEXICON_COUNT);
+        /* no context block; the intent block only when asked for */
+        assert_true(k >= 0 && k < MS_DENSE_COUNT);
+        assert_true(k < MS_DENSE_LEXICON_COUNT || (intent && k >= MS_DENSE_INTENT_FIRST));
         d[k] = v.val[i];
     }
     *sentiment = ms_features_sentiment(f);
@@ -194,9 +207,9 @@ static void test_style_block_has_no_english_lists(void **state)
 {
     (void)state;
     const char *text = "YOU ARE A STUPID IDIOT, shit!!!";
-    double all[MS_DENSE_LEXICON_COUNT], style[MS_DENSE_LEXICON_COUNT], s_all, s_style;
-    dense_block(text, 1, all, &s_all);
-    dense_block(text, MS_LEXICON_STYLE, style, &s_style);
+    double all[MS_DENSE_COUNT], style[MS_DENSE_COUNT], s_all, s_style;
+    dense_blocks(text, 1, 0, all, &s_all);
+    dense_blocks(text, MS_LEXICON_STYLE, 0, style, &s_style);
     assert_true(all[MS_DENSE_INSULT] > 0 && all[MS_DENSE_PROFANE] > 0 && s_all < 0);
     for (int k = 0; k < MS_DENSE_LEXICON_COUNT; k++) {
         if (k == MS_DENSE_CAPS || k == MS_DENSE_EXCLAIM || k == MS_DENSE_OBFUSCATED)
@@ -206,6 +219,93 @@ static void test_style_block_has_no_english_lists(void **state)
     }
     assert_true(style[MS_DENSE_CAPS] > 0.5 && style[MS_DENSE_EXCLAIM] > 0);
     assert_true(s_style == 0);
+}
+
+/* The violent-intent block: a violent word, one after an intent or call
+ * phrase in its sentence, one aimed at a person, one both; not for idioms,
+ * reports of a deed, negated calls or a model without the block. */
+static void test_intent_block(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int violent, intent, aimed, both;
+    } cases[] = {
+        {"I will kill you", 1, 1, 1, 1},
+        {"Somebody should drag him out of the town hall and hang him", 1, 1, 1, 1},
+        {"I hope someone burns down the mayor's house", 1, 1, 0, 0},
+        {"These people should be shot", 1, 1, 1, 1},
+        {"I hope you die", 1, 1, 1, 1},
+        {"Death to the traitors", 1, 1, 1, 1},
+        {"I'm gonna k1ll u", 1, 1, 1, 1},                 /* folded: kill */
+        {"The traffic on the bridge is killing me", 1, 0, 0, 0},
+        {"Nobody should be killed for who they are", 1, 0, 1, 0},
+        {"The police will find whoever killed him", 1, 0, 1, 0},
+        {"We should go to the park. Kill time there", 1, 0, 0, 0},
+        {"What a lovely day at the park", 0, 0, 0, 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        double d[MS_DENSE_COUNT], off[MS_DENSE_COUNT], s;
+        dense_blocks(cases[c].text, 1, 1, d, &s);
+        int got[4] = {d[MS_DENSE_VIOLENT] > 0, d[MS_DENSE_VIOLENT_INTENT] > 0,
+                      d[MS_DENSE_VIOLENT_AIMED] > 0, d[MS_DENSE_VIOLENT_BOTH] > 0};
+        int want[4] = {cases[c].violent, cases[c].intent, cases[c].aimed, cases[c].both};
+        for (int k = 0; k < 4; k++)
+            if (got[k] != want[k])
+                fail_msg("\"%s\": intent feature %d is %d, expected %d", cases[c].text, k,
+                         got[k], want[k]);
+        /* the lexicon block is the same with or without the intent block */
+        dense_blocks(cases[c].text, 1, 0, off, &s);
+        assert_memory_equal(d, off, MS_DENSE_LEXICON_COUNT * sizeof *d);
+    }
+    ms_feature_config on, bad;
+    ms_feature_config_default(&on, MS_TASK_HOSTILITY);
+    assert_int_equal(on.intent, 0);
+    bad = on;
+    on.intent = 1;
+    bad.intent = MS_INTENT_VERSION + 1;
+    assert_setting_apart(&on, &bad);
+}
+
+/* A threat's reasons name its words: the intent block's weight goes to the
+ * violent word and the intent word, not to the others. */
+static void test_intent_attribution(void **state)
+{
+    (void)state;
+    ms_lexicon *lx;
+    assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.hash_bits = 8;
+    cfg.intent = 1;
+    uint32_t df[256] = {0};
+    ms_idf idf;
+    assert_int_equal(ms_idf_from_df(df, 8, 1, 2, &idf), MS_OK);
+    double w[257 + MS_DENSE_COUNT] = {0};
+    for (int k = MS_DENSE_INTENT_FIRST; k < MS_DENSE_COUNT; k++)
+        w[257 + k] = 1;
+    ms_featurizer *f;
+    assert_int_equal(ms_featurizer_new(&cfg, lx, &f), MS_OK);
+    const char *text = "well I will shoot him tomorrow";
+    ms_input in = {.text = text, .len = strlen(text)};
+    double dot;
+    assert_int_equal(ms_features_prepare(f, &in, NULL), MS_OK);
+    assert_int_equal(ms_features_dot(f, &idf, w, 257 + MS_DENSE_COUNT, &dot), MS_OK);
+    assert_true(dot > 1.5); /* four features of 0.5 */
+    const struct ms_tokens *t;
+    const double *contrib;
+    assert_int_equal(ms_features_attribute(f, &idf, w, 257 + MS_DENSE_COUNT, &t, &contrib),
+                     MS_OK);
+    assert_int_equal(t->n, 6);
+    double sum = 0;
+    for (size_t i = 0; i < t->n; i++)
+        sum += contrib[i];
+    assert_true(fabs(sum - dot) < 1e-9);
+    assert_true(contrib[3] > contrib[2] && contrib[2] > 0); /* shoot, will */
+    assert_true(contrib[0] == 0 && contrib[1] == 0 && contrib[4] == 0 && contrib[5] == 0);
+    free(idf.idf);
+    ms_featurizer_free(f);
+    ms_lexicon_free(lx);
 }
 
 /* A long comment's table is sized by its distinct n-grams, not by its
@@ -272,6 +372,8 @@ int main(void)
         cmocka_unit_test(test_fold_rules_in_settings),
         cmocka_unit_test(test_style_block_has_no_english_lists),
         cmocka_unit_test(test_long_comment_table),
+        cmocka_unit_test(test_intent_block),
+        cmocka_unit_test(test_intent_attribution),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

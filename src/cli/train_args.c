@@ -18,6 +18,10 @@ static const char train_usage[] =
     "                          names' own, e.g. INSULT)\n"
     "      --group-window N    words within N tokens of a group name (women,\n"
     "                          jews, ...) as group-aimed features (default 0)\n"
+    "      --intent N          the violent-intent features (a violent word after\n"
+    "                          \"should\", \"i will\", \"hope someone\"..., aimed at a\n"
+    "                          person), version N of their word lists: 1 (default\n"
+    "                          0, off)\n"
     "      --data FILE         JSON Lines (text, label; or a modscore record with a\n"
     "                          moderator's decision) or CSV; repeatable, '-' is stdin\n"
     "      --out DIR           the model directory to write\n"
@@ -257,6 +261,15 @@ static int feature_option(ms_train_options *o, int opt, const char *arg)
         o->group_window = (int)v;
         return 1;
     }
+    case OPT_INTENT: {
+        long v;
+        if (cli_parse_long(arg, 0, 1, &v) != 0) {
+            cli_errorf("--intent must be 0 (off) or 1, the version of its word lists");
+            return -1;
+        }
+        o->intent = (int)v;
+        return 1;
+    }
     case OPT_NOCTX: o->no_context = 1; return 1;
     case OPT_LANG: o->language = arg; return 1;
     case OPT_FOLD: o->fold = arg; return 1;
@@ -392,6 +405,7 @@ int train_args_parse(int argc, char **argv, train_args *a)
         {"max-decisions", required_argument, NULL, OPT_MAXDEC},
         {"perspective-attribute", required_argument, NULL, OPT_PATTR},
         {"group-window", required_argument, NULL, OPT_GROUPW},
+        {"intent", required_argument, NULL, OPT_INTENT},
         {"language", required_argument, NULL, OPT_LANG},
         {"lexicon-block", required_argument, NULL, OPT_LEXB},
         {"fold", required_argument, NULL, OPT_FOLD},
