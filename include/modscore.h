@@ -348,11 +348,24 @@ MS_API size_t ms_policy_category_count(const ms_policy *p);
 MS_API const char *ms_policy_category(const ms_policy *p, size_t i);
 
 typedef struct ms_models ms_models;
-/* The i-th (from 0) category the policy names that no model of m scores
- * (a typo such as "hostilty", or a model that is missing: its thresholds
- * do nothing), NULL past the last. The legacy categories are let be: the
+/* The i-th (from 0) category the policy names (in "thresholds",
+ * "categories" or "perspective_includes") that no model of m scores (a typo
+ * such as "hostilty", or a model that is missing: its thresholds do
+ * nothing), NULL past the last. The legacy categories are let be: the
  * shipped policy names off_topic for sets without its model. */
 MS_API const char *ms_policy_unknown_category(const ms_policy *p, const ms_models *m, size_t i);
+
+/* Whether the site scores category: the policy's "categories" names it,
+ * or the policy has no "categories" (every loaded category is scored). A
+ * scorer made with the policy scores only these (ms_scorer_new). */
+MS_API int ms_policy_scores(const ms_policy *p, const char *category);
+
+/* Whether the Perspective answer of category counts kind, one of the
+ * kinds its card includes (ms_models_perspective_kinds; by category name:
+ * "hostility", "threat"): the policy's "perspective_includes" does not name
+ * category, or its list for category names kind; and the site scores kind
+ * (ms_policy_scores). */
+MS_API int ms_policy_counts_kind(const ms_policy *p, const char *category, const char *kind);
 
 /* ---------------------------------------------------------------- models */
 
@@ -521,7 +534,9 @@ typedef struct ms_input {
 } ms_input;
 
 /* A scorer: one thread's buffers over shared models and policy (borrowed;
- * they must outlive it). OUT: *out, free with ms_scorer_free. */
+ * they must outlive it). It scores the categories the policy scores
+ * (ms_policy_scores; ms_scorer_set_categories changes that). OUT: *out,
+ * free with ms_scorer_free. */
 typedef struct ms_scorer ms_scorer;
 MS_API ms_status ms_scorer_new(const ms_models *models, const ms_policy *policy,
                                ms_scorer **out);
@@ -551,8 +566,11 @@ MS_API void ms_scorer_trust_declared(ms_scorer *s, int on);
  * names one of them, in any language) from the next comment on: the
  * others are left unscored, as another language's models are (no
  * category in ms_result.scores), and this scorer never maps them. A Perspective request for one attribute,
- * or `check --categories hostility`, maps one model. n == 0 scores every
- * category again (the default). Returns MS_OK; MS_ERR_NOT_FOUND when a
+ * or `check --categories hostility`, maps one model; names that the
+ * policy's "categories" leaves out are scored all the same (the caller asked
+ * for them). n == 0 goes back to the default: the categories the policy
+ * scores (ms_policy_scores), every one when it has no "categories".
+ * Returns MS_OK; MS_ERR_NOT_FOUND when a
  * name is no loaded model's category (the selection is then unchanged);
  * MS_ERR_ARG for a NULL scorer, or names NULL with n > 0. Deny terms are
  * looked for whatever is selected. */
@@ -579,6 +597,11 @@ MS_API double ms_models_perspective_answer(const ms_models *m, size_t i, const m
  * Returns how many. A scorer asked for category i alone
  * (ms_scorer_set_categories) must be asked for these too. */
 MS_API size_t ms_models_perspective_kinds(const ms_models *m, size_t i, size_t *out, size_t max);
+/* As ms_models_perspective_answer, counting only the kinds in kinds[0, n)
+ * (indices as ms_models_perspective_kinds gives them): those a site's
+ * policy counts (ms_policy_counts_kind). */
+MS_API double ms_models_perspective_answer_of(const ms_models *m, size_t i, const ms_result *r,
+                                              const size_t *kinds, size_t n);
 
 /* Which language a text is written in (CLD2 on all its words, @names and
  * links left out). code is an ISO 639-1 code ("un": unknown); decisive when

@@ -590,22 +590,32 @@ size_t ms_models_perspective_kinds(const ms_models *m, size_t i, size_t *out, si
     return n;
 }
 
-double ms_models_perspective_answer(const ms_models *m, size_t i, const ms_result *r)
+double ms_models_perspective_answer_of(const ms_models *m, size_t i, const ms_result *r,
+                                       const size_t *kinds, size_t n)
 {
     if (!m || !r || i >= m->n || i >= r->n_scores || !r->scores[i].has_score)
         return -1;
     const ms_card *c = &m->m[i].card;
     double v = ms_card_perspective(c, r->scores[i].score);
     for (size_t k = 0; k < c->n_includes; k++)
-        for (size_t j = 0; j < m->n && j < r->n_scores; j++)
-            if (r->scores[j].has_score && answers_include(m, i, k, j)) {
+        for (size_t x = 0; x < n; x++) {
+            size_t j = kinds[x];
+            if (j < r->n_scores && r->scores[j].has_score && answers_include(m, i, k, j)) {
                 /* the kind's score read on this attribute's scale, where
                  * it reaches the include's floor */
                 double u = ms_scale_apply(&c->includes[k].scale, r->scores[j].score);
                 if (u >= c->includes[k].from && u > v)
                     v = u;
             }
+        }
     return v;
+}
+
+double ms_models_perspective_answer(const ms_models *m, size_t i, const ms_result *r)
+{
+    size_t kinds[MS_MAX_CATEGORIES];
+    size_t n = ms_models_perspective_kinds(m, i, kinds, MS_MAX_CATEGORIES);
+    return ms_models_perspective_answer_of(m, i, r, kinds, n);
 }
 
 const char *ms_models_version(const ms_models *m, ms_category c)

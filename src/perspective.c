@@ -465,12 +465,27 @@ static int answering(const ms_models *m, const ms_result *r, int cat)
     return cat;
 }
 
-/* Category cat's answer on Perspective's scale for r (its map, and the
- * attributes its card includes: ms_models_perspective_answer), or -1 when
- * r has no score for it. */
-static double answer_of(const ms_models *m, const ms_result *r, int cat)
+/* The kinds category cat's answer reads (ms_models_perspective_kinds)
+ * that policy p counts (ms_policy_counts_kind; every one for NULL), into
+ * out (MS_MAX_CATEGORIES). Returns how many. */
+static size_t counted_kinds(const ms_models *m, const ms_policy *p, size_t cat, size_t *out)
 {
-    double v = ms_models_perspective_answer(m, (size_t)cat, r);
+    size_t n = ms_models_perspective_kinds(m, cat, out, MS_MAX_CATEGORIES), w = 0;
+    const ms_category_info *ci = ms_models_category_info(m, cat);
+    for (size_t k = 0; k < n; k++)
+        if (!p || ms_policy_counts_kind(p, ci->name, ms_models_category_info(m, out[k])->name))
+            out[w++] = out[k];
+    return w;
+}
+
+/* Category cat's answer on Perspective's scale for r (its map, and the
+ * attributes its card includes that policy p counts:
+ * ms_models_perspective_answer_of), or -1 when r has no score for it. */
+static double answer_of(const ms_models *m, const ms_policy *p, const ms_result *r, int cat)
+{
+    size_t kinds[MS_MAX_CATEGORIES];
+    size_t nk = counted_kinds(m, p, (size_t)cat, kinds);
+    double v = ms_models_perspective_answer_of(m, (size_t)cat, r, kinds, nk);
     if (v >= 0)
         return v;
     v = score_of(r, cat); /* a result without per-category scores */
@@ -479,9 +494,12 @@ static double answer_of(const ms_models *m, const ms_result *r, int cat)
 
 /* spanScores for the attribute of category cat (named name): see
  * perspective.h. */
-static json_t *category_spans(ms_scorer *sc, const ms_models *m, const char *text, size_t len,
-                              const ms_result *r, int cat, const char *name)
+static json_t *category_spans(ms_scorer *sc, const persp_analyze *a, const ms_result *r,
+                              int cat, const char *name)
 {
+    const ms_models *m = a->models;
+    const char *text = a->text;
+    size_t len = a->len;
     json_t *spans = json_array();
     if (!spans)
         return NULL;
@@ -501,14 +519,14 @@ static json_t *category_spans(ms_scorer *sc, const ms_models *m, const char *tex
             json_decref(spans);
             return NULL;
         }
-        double v = answer_of(m, &one, answering(m, &one, cat));
+        double v = answer_of(m, a->policy, &one, answering(m, &one, cat));
         ms_result_clear(&one);
         json_array_append_new(spans, span(text, words[i]->start, words[i]->end,
                                           v < 0 ? ms_models_perspective_score(m, (size_t)cat, 0)
                                                 : v));
     }
     if (n == 0)
-        json_array_append_new(spans, span(text, 0, len, answer_of(m, r, cat)));
+        json_array_append_new(spans, span(text, 0, len, answer_of(m, a->policy, r, cat)));
     return spans;
 }
 
@@ -578,7 +596,7 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
             json_decref(resp);
             return NULL;
         }
-        v = answer_of(a->models, r, cat);
+        v = answer_of(a->models, a->policy, r, cat);
         if (at->has_threshold && v < at->threshold)
             continue;
         json_t *o = json_pack("{s:o}", "summaryScore", prob(v));
@@ -586,7 +604,7 @@ json_t *persp_analyze_response(const persp_analyze *a, ms_scorer *sc, const ms_r
             goto nomem;
         const ms_category_info *ci = ms_models_category_info(a->models, (size_t)cat);
         if (a->want_spans && ci && !ci->needs_context) {
-            json_t *sp = category_spans(sc, a->models, a->text, a->len, r, cat, ci->name);
+            json_t *sp = category_spans(sc, a, r, cat, ci->name);
             if (!sp) {
                 json_decref(o);
                 goto nomem;
@@ -608,21 +626,29 @@ nomem:
     return NULL;
 }
 
-int persp_select(const persp_analyze *a, ms_scorer *sc)
+int persp_select(const persp_analyze *a, ms_scorer *sc, persp_error *e)
 {
-    /* each attribute's model, and the kinds its answer reads (TOXICITY's
-     * threat, identity attack, severe toxicity: ms_models_perspective_kinds) */
+    /* each attribute's model, and the kinds its answer reads and the
+     * site counts (TOXICITY's threat, identity attack, severe toxicity) */
     const char *names[PERSP_MAX_ATTRS + MS_MAX_CATEGORIES];
     const size_t cap = sizeof names / sizeof *names;
     size_t n = 0, kinds[MS_MAX_CATEGORIES];
     for (size_t i = 0; i < a->n_attrs && n < cap; i++) {
         size_t cat = (size_t)a->attrs[i].category;
-        names[n++] = ms_models_category_info(a->models, cat)->name;
-        size_t nk = ms_models_perspective_kinds(a->models, cat, kinds, MS_MAX_CATEGORIES);
+        const char *name = ms_models_category_info(a->models, cat)->name;
+        if (a->policy && !ms_policy_scores(a->policy, name))
+            return persp_fail(e, 400,
+                              "Attribute %s is switched off by this site's policy (its "
+                              "\"categories\" leave out %s)",
+                              a->attrs[i].name, name);
+        names[n++] = name;
+        size_t nk = counted_kinds(a->models, a->policy, cat, kinds);
         for (size_t k = 0; k < nk && n < cap; k++)
             names[n++] = ms_models_category_info(a->models, kinds[k])->name;
     }
-    return ms_scorer_set_categories(sc, names, n) == MS_OK ? 0 : -1;
+    if (ms_scorer_set_categories(sc, names, n) != MS_OK)
+        return persp_fail(e, 500, "selecting the attributes' models failed");
+    return 0;
 }
 
 /* ------------------------------------------------------ SuggestCommentScore */

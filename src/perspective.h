@@ -22,7 +22,9 @@
  * A card's "perspective_includes" (TOXICITY's kinds: THREAT,
  * IDENTITY_ATTACK, SEVERE_TOXICITY, where their models read on its scale
  * reach 0.7) makes its answer the highest of its own and the kinds'
- * (ms_models_perspective_answer).
+ * (ms_models_perspective_answer), of the kinds the site's policy counts
+ * ("perspective_includes" and "categories": ms_policy_counts_kind). An
+ * attribute whose category the policy's "categories" leaves out is a 400.
  * Languages: a request's "languages" are trusted (the comment is scored as
  * that language, or refused with Perspective's 400 "Attribute A does not
  * support request languages: L" when no loaded model reads it); without
@@ -122,6 +124,8 @@ typedef struct persp_analyze {
     const char *parent; /* context.articleAndParentComment.parentComment.text */
     char *ctx_text;     /* owned: context.entries joined */
     const ms_models *models; /* the models the attributes were resolved with */
+    const ms_policy *policy; /* the site's, set by the caller before
+                                persp_select (NULL: every category and kind) */
 } persp_analyze;
 
 /* Parses an AnalyzeComment request body (a JSON object) and resolves its
@@ -136,11 +140,15 @@ void persp_analyze_clear(persp_analyze *a);
 ms_input persp_input(const persp_analyze *a);
 
 /* Sets sc to score only the categories a's attributes ask for and the
- * kinds their answers read (ms_models_perspective_kinds), so that a request
- * for TOXICITY maps the hostility model and its card's kinds alone
+ * kinds their answers read (ms_models_perspective_kinds, less those
+ * a->policy does not count: ms_policy_counts_kind), so that a request for
+ * TOXICITY maps the hostility model and its counted kinds alone
  * (ms_scorer_set_categories); undo with ms_scorer_set_categories(sc,
- * NULL, 0) before sc serves another request. Returns 0, or -1. */
-int persp_select(const persp_analyze *a, ms_scorer *sc);
+ * NULL, 0) before sc serves another request. Returns 0; -1 with e: 400
+ * when an attribute's category is one the policy's "categories" leaves out
+ * (the site does not score it: answering it would be a number the site
+ * switched off), 500 when out of memory. */
+int persp_select(const persp_analyze *a, ms_scorer *sc, persp_error *e);
 
 /* The AnalyzeComment response for a request a whose comment scored r; sc
  * (the scorer that scored it) scores each span's words on their own.

@@ -7,7 +7,9 @@
  *                   "off_topic": {"review": 0.7, "reject": 0.95},
  *                   "insult": {"flag": 0.5, "review": null, "reject": null}},
  *    "allow": ["damn"], "deny": ["go back to your country"],
- *    "language": "de", "unread": "review"}
+ *    "language": "de", "unread": "review",
+ *    "categories": ["hostility", "threat"],
+ *    "perspective_includes": {"hostility": ["threat"]}}
  * Any category name may be given (categories are data: the loaded models
  * say which exist). A category (or one of its thresholds) that is not
  * given keeps the built-in default (ms_policy_thresholds); null is never. Terms are stored NFKC-case-folded with runs of white
@@ -15,13 +17,15 @@
  * 639-1 code, or a BCP 47 tag): a comment's declared language when the
  * input declares none, and the models' when detection is undecided.
  * "unread" is the action for a comment no loaded model reads any of
- * (default review).
+ * (default review). "categories" and "perspective_includes" say what the
+ * site scores (policy_scope.c).
  *
  * Limits: a policy file is at most MS_POLICY_MAX_BYTES, a term at most
  * MS_POLICY_MAX_TERM_BYTES, a name at most MS_POLICY_MAX_NAME_BYTES, and a
  * list at most MS_POLICY_MAX_TERMS terms; exceeding one is MS_ERR_LIMIT. */
 #include "policy.h"
 #include "card.h"
+#include "policy_scope.h"
 #include "category.h"
 #include "util.h"
 
@@ -66,6 +70,7 @@ struct ms_policy {
     size_t n_deny;
     char language[8];  /* the site's language ("language"), or "" */
     ms_action unread;  /* for text no loaded model reads ("unread") */
+    policy_scope *scope; /* "categories", "perspective_includes", or NULL */
 };
 
 const char *ms_action_name(ms_action a)
@@ -169,6 +174,7 @@ void ms_policy_free(ms_policy *p)
     free_terms(p->named, p->n_named);
     free_terms(p->allow, p->n_allow);
     free_terms(p->deny, p->n_deny);
+    policy_scope_free(p->scope);
     free(p);
 }
 
@@ -326,12 +332,24 @@ double ms_policy_reject(const ms_policy *p, ms_category c)
 
 const char *ms_policy_unknown_category(const ms_policy *p, const ms_models *m, size_t i)
 {
-    for (size_t k = 0; k < ms_policy_category_count(p); k++) {
-        const char *name = ms_policy_category(p, k);
+    size_t n = ms_policy_category_count(p);
+    const char *name;
+    for (size_t k = 0; p && (name = k < n ? ms_policy_category(p, k)
+                                          : policy_scope_name(p->scope, k - n)) != NULL;
+         k++)
         if (ms_models_category_find(m, name) < 0 && ms_category_legacy(name) < 0 && i-- == 0)
             return name;
-    }
     return NULL;
+}
+
+int ms_policy_scores(const ms_policy *p, const char *category)
+{
+    return policy_scope_scores(p ? p->scope : NULL, category);
+}
+
+int ms_policy_counts_kind(const ms_policy *p, const char *category, const char *kind)
+{
+    return policy_scope_counts(p ? p->scope : NULL, category, kind);
 }
 
 ms_action ms_policy_decide(const ms_policy *p, ms_result *r)
@@ -570,6 +588,18 @@ static ms_status parse_unread(parse_ctx *cx, json_t *v, path_step *path, ms_poli
                    "unread: expected \"publish\", \"review\" or \"reject\"");
 }
 
+/* "categories" or "perspective_includes" (policy_scope.c). */
+static ms_status parse_scope(parse_ctx *cx, const char *key, json_t *v, ms_policy *p)
+{
+    char msg[256];
+    const char *sub;
+    int rc = policy_scope_parse(&p->scope, key, v, msg, sizeof msg, &sub);
+    if (rc == -2)
+        return ms_fail(cx->err, MS_ERR_NOMEM, cx->source, 0, 0, "out of memory");
+    path_step path[2] = {{key, 0}, {sub, 0}};
+    return rc == 0 ? MS_OK : fail_at(cx, MS_ERR_POLICY, path, sub ? 2 : 1, "%s", msg);
+}
+
 /* After some of a category's thresholds were set (given: bit 0 flag, 1
  * review, 2 reject): a reject threshold alone brings review down to it
  * (rejecting implies holding); a flag threshold not given follows review
@@ -791,10 +821,12 @@ ms_status ms_policy_parse(const char *data, size_t len, const char *source, ms_p
             st = parse_language(&cx, v, path, p);
         } else if (strcmp(key, "unread") == 0) {
             st = parse_unread(&cx, v, path, p);
+        } else if (policy_scope_key(key)) {
+            st = parse_scope(&cx, key, v, p);
         } else {
             st = fail_at(&cx, MS_ERR_POLICY, path, 1,
-                         "unknown key \"%s\" (expected name, thresholds, allow, deny, language "
-                         "or unread)",
+                         "unknown key \"%s\" (expected name, thresholds, allow, deny, language, "
+                         "unread, categories or perspective_includes)",
                          key);
         }
         if (st != MS_OK)

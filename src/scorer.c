@@ -35,7 +35,23 @@ struct ms_scorer {
     ms_deny_index *deny_index; /* the same as a trie over tokens */
     int some;                  /* 1: only the models in want are scored */
     unsigned char want[MS_MAX_CATEGORIES]; /* ms_scorer_set_categories */
+    int site_some;             /* the policy's "categories": want by default */
+    unsigned char site_want[MS_MAX_CATEGORIES];
 };
+
+/* The policy's "categories" as the scorer's default selection. A policy
+ * naming none that is loaded (a typo, warned of by check and refused by a
+ * reload) selects nothing: every category is scored, as without the key. */
+static void site_selection(ms_scorer *s)
+{
+    const ms_models *m = s->models;
+    for (size_t i = 0; i < m->n; i++)
+        if ((s->site_want[i] = (unsigned char)ms_policy_scores(s->policy, m->m[i].card.category)))
+            s->site_some++;
+    s->site_some = s->site_some > 0 && (size_t)s->site_some < m->n;
+    memcpy(s->want, s->site_want, sizeof s->want);
+    s->some = s->site_some;
+}
 
 static int allowed(void *ud, const char *w, size_t n)
 {
@@ -71,6 +87,7 @@ ms_status ms_scorer_new(const ms_models *models, const ms_policy *policy, ms_sco
     }
     if (st == MS_OK)
         st = ms_deny_index_new(s->deny, s->n_deny, &s->deny_index);
+    site_selection(s);
     if (st != MS_OK) {
         ms_scorer_free(s);
         return st;
@@ -690,6 +707,11 @@ ms_status ms_scorer_set_categories(ms_scorer *s, const char *const *names, size_
 {
     if (!s || (n && !names))
         return MS_ERR_ARG;
+    if (n == 0) { /* the policy's selection again */
+        memcpy(s->want, s->site_want, sizeof s->want);
+        s->some = s->site_some;
+        return MS_OK;
+    }
     const ms_models *m = s->models;
     unsigned char want[MS_MAX_CATEGORIES] = {0};
     for (size_t k = 0; k < n; k++) {
@@ -701,7 +723,7 @@ ms_status ms_scorer_set_categories(ms_scorer *s, const char *const *names, size_
             return MS_ERR_NOT_FOUND;
     }
     memcpy(s->want, want, sizeof want);
-    s->some = n > 0;
+    s->some = 1;
     return MS_OK;
 }
 

@@ -113,14 +113,13 @@ static void find_unknown_categories(const ms_server_config *cfg, generation *g)
     const char *name = unknown_category(g->policy, g->models);
     if (name)
         snprintf(g->unknown, sizeof g->unknown,
-                 "the default policy (%s) sets thresholds for \"%s\", but no loaded model "
-                 "scores it",
+                 "the default policy (%s) names \"%s\", but no loaded model scores it",
                  cfg->policy_path ? cfg->policy_path : "policy.json or --threshold", name);
     for (size_t i = 0; !name && i < g->n_comm; i++)
         if ((name = unknown_category(g->comm[i].policy, g->models)) != NULL)
             snprintf(g->unknown, sizeof g->unknown,
-                     "the policy of community %s sets thresholds for \"%s\", but no loaded "
-                     "model scores it",
+                     "the policy of community %s names \"%s\", but no loaded model "
+                     "scores it",
                      g->comm[i].id, name);
 }
 

@@ -305,7 +305,13 @@ static void handle_analyze(ms_server *s, struct MHD_Connection *con, request *rq
     keep_log_text(s, rq, a.text, a.len);
     ms_input in = persp_input(&a);
     /* the requested attributes' models only: the others are not mapped */
-    ms_status st = persp_select(&a, sc) == 0 ? ms_score(sc, &in, &r) : MS_ERR_INTERNAL;
+    a.policy = p;
+    if (persp_select(&a, sc, &pe) != 0) {
+        ms_scorer_set_categories(sc, NULL, 0);
+        analyze_refused(rq, rp, &pe);
+        goto out;
+    }
+    ms_status st = ms_score(sc, &in, &r);
     if (st != MS_OK) {
         ms_scorer_set_categories(sc, NULL, 0);
         srv_set_error(rp, 500, "scoring failed: %s", ms_strerror(st));

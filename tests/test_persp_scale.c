@@ -65,7 +65,7 @@ static double respond_in(const ms_models *m, ms_scorer *sc, const char *attr, do
     persp_error e = {0};
     assert_int_equal(persp_parse_analyze(req, m, &a, &e), 0);
     ms_input in = persp_input(&a);
-    assert_int_equal(persp_select(&a, sc), 0); /* as the service scores it */
+    assert_int_equal(persp_select(&a, sc, &e), 0); /* as the service scores it */
     assert_int_equal(ms_score(sc, &in, r), MS_OK);
     json_t *resp = persp_analyze_response(&a, sc, r, &e);
     ms_scorer_set_categories(sc, NULL, 0);

@@ -104,6 +104,58 @@ static void test_unknown_categories(void **state)
     ms_models_free(m);
 }
 
+/* "categories" and "perspective_includes": what the site scores, and which
+ * kinds a category's Perspective answer counts; names in them that no
+ * model scores are unknown categories like a misspelled threshold. */
+static void test_scope_keys(void **state)
+{
+    (void)state;
+    ms_policy *p = parse_ok("{\"name\":\"x\"}");
+    assert_true(ms_policy_scores(p, "insult"));
+    assert_true(ms_policy_counts_kind(p, "hostility", "threat"));
+    ms_policy_free(p);
+    p = parse_ok("{\"categories\":[\"hostility\",\"threat\",\"severe_toxicity\"],\n"
+                 " \"perspective_includes\":{\"hostility\":[\"threat\",\"identity_attack\"],"
+                 "\"insult\":[]}}");
+    assert_true(ms_policy_scores(p, "hostility"));
+    assert_true(ms_policy_scores(p, "threat"));
+    assert_false(ms_policy_scores(p, "insult"));
+    assert_true(ms_policy_counts_kind(p, "hostility", "threat"));
+    /* named for hostility, but the site does not score identity_attack */
+    assert_false(ms_policy_counts_kind(p, "hostility", "identity_attack"));
+    /* scored, but not in hostility's list */
+    assert_false(ms_policy_counts_kind(p, "hostility", "severe_toxicity"));
+    /* a category the key does not name keeps its card's kinds */
+    assert_true(ms_policy_counts_kind(p, "site_own", "threat"));
+    assert_false(ms_policy_counts_kind(p, "insult", "threat"));
+    ms_models *m = NULL;
+    ms_error err;
+    assert_int_equal(ms_models_load(MS_MODELS_DIR, &m, &err), MS_OK);
+    assert_null(ms_policy_unknown_category(p, m, 0));
+    ms_policy_free(p);
+    p = parse_ok("{\"thresholds\":{\"hostility\":{\"review\":0.4}},\"categories\":[\"hostility\","
+                 "\"thraet\"],\"perspective_includes\":{\"hostilty\":[\"severe_toxcity\"]}}");
+    assert_string_equal(ms_policy_unknown_category(p, m, 0), "thraet");
+    assert_string_equal(ms_policy_unknown_category(p, m, 1), "hostilty");
+    assert_string_equal(ms_policy_unknown_category(p, m, 2), "severe_toxcity");
+    assert_null(ms_policy_unknown_category(p, m, 3));
+    ms_policy_free(p);
+    ms_models_free(m);
+    ms_error e = parse_bad("{\"categories\":[]}", MS_ERR_POLICY);
+    assert_non_null(strstr(e.message, "empty list would score nothing"));
+    e = parse_bad("{\"categories\":\"hostility\"}", MS_ERR_POLICY);
+    assert_non_null(strstr(e.message, "categories: expected a list"));
+    e = parse_bad("{\"categories\":[\"hostility\",\"THREAT\"]}", MS_ERR_POLICY);
+    assert_non_null(strstr(e.message, "entry 2 is not a category name"));
+    e = parse_bad("{\"name\":\"x\",\n \"perspective_includes\":{\"hostility\":[\"threat\"],\n"
+                  "  \"insult\":\"threat\"}}",
+                  MS_ERR_POLICY);
+    assert_non_null(strstr(e.message, "perspective_includes.insult: expected a list"));
+    assert_int_equal(e.line, 3);
+    e = parse_bad("{\"perspective_includes\":[\"threat\"]}", MS_ERR_POLICY);
+    assert_non_null(strstr(e.message, "perspective_includes: expected an object"));
+}
+
 static void test_default_values(void **state)
 {
     (void)state;
@@ -243,7 +295,7 @@ static void test_validation_errors(void **state)
 
     e = parse_bad("{\"name\":\"x\",\"colour\":\"red\"}", MS_ERR_POLICY);
     assert_string_equal(e.message, "unknown key \"colour\" (expected name, thresholds, allow, "
-                                   "deny, language or unread)");
+                                   "deny, language, unread, categories or perspective_includes)");
     assert_int_equal(e.line, 1);
     assert_int_equal(e.column, 22);
 
@@ -511,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_legacy_table),
         cmocka_unit_test(test_unknown_categories),
+        cmocka_unit_test(test_scope_keys),
         cmocka_unit_test(test_default_values),
         cmocka_unit_test(test_shipped_policy_matches_default),
         cmocka_unit_test(test_fixture_file),

@@ -512,6 +512,49 @@ static void test_categories_map_what_is_asked(void **state)
     ms_models_free(m);
 }
 
+/* A policy's "categories" is a scorer's default selection (issue 20 item
+ * 3): a check of a site that scores hostility and threat maps those two
+ * alone; an explicit selection overrides it, and clearing that goes back
+ * to the policy's, not to every category. */
+static void test_policy_categories_select(void **state)
+{
+    (void)state;
+    ms_models *m;
+    ms_policy *p;
+    ms_scorer *sc;
+    ms_error err;
+    assert_int_equal(ms_models_load(MS_MODELS_DIR, &m, &err), MS_OK);
+    int insult = ms_models_category_find(m, "insult");
+    int threat = ms_models_category_find(m, "threat");
+    int hostility = ms_models_category_find(m, "hostility");
+    if (insult < 0 || threat < 0)
+        skip();
+    const char *policy = "{\"categories\": [\"hostility\", \"threat\"]}";
+    assert_int_equal(ms_policy_parse(policy, strlen(policy), "site", &p, &err), MS_OK);
+    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    const char *t = "you are a worthless idiot and I will hurt you";
+    ms_input in = {.text = t, .len = strlen(t), .language = "en"};
+    ms_result r;
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    for (size_t i = 0; i < ms_models_category_count(m); i++)
+        assert_int_equal(ms_models_category_mapped(m, i), (int)i == hostility || (int)i == threat);
+    assert_true(r.scores[hostility].has_score && r.scores[threat].has_score);
+    assert_false(r.scores[insult].has_score);
+    ms_result_clear(&r);
+    const char *names[] = {"insult"};
+    assert_int_equal(ms_scorer_set_categories(sc, names, 1), MS_OK);
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_true(r.scores[insult].has_score && !r.scores[hostility].has_score);
+    ms_result_clear(&r);
+    assert_int_equal(ms_scorer_set_categories(sc, NULL, 0), MS_OK);
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_true(r.scores[threat].has_score && !r.scores[insult].has_score);
+    ms_result_clear(&r);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_reasons_follow_the_attribute),
         cmocka_unit_test(test_trust_declared_language),
         cmocka_unit_test(test_categories_map_what_is_asked),
+        cmocka_unit_test(test_policy_categories_select),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

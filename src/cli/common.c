@@ -216,8 +216,8 @@ int cli_load(const cli_common *c, ms_models **models, ms_policy **policy)
      * or a model that is missing, and does nothing */
     const char *name;
     for (size_t i = 0; (name = ms_policy_unknown_category(*policy, *models, i)); i++)
-        cli_errorf("warning: the policy sets thresholds for \"%s\", but no model in %s "
-                   "scores it",
+        cli_errorf("warning: the policy names \"%s\" (thresholds, categories or "
+                   "perspective_includes), but no model in %s scores it",
                    name, cli_models_dir(c));
     return 0;
 }

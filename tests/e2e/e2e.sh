@@ -192,6 +192,16 @@ echo "Das ist doch kompletter Unsinn, lies den Artikel nochmal, Kartoffelkopf." 
 [ $? = 1 ] && ok || bad "a deny term in German was not held for review: $(cat "$tmp/out")"
 has "$tmp/out" '"flags":\["deny"\]'
 
+# a site's policy says what it scores: "categories" leaves insult unscored,
+# and a misspelled kind in "perspective_includes" is warned of, as a
+# misspelled threshold is
+printf '{"categories":["hostility","threat"],"perspective_includes":{"hostility":["thraet"]}}' >"$tmp/scope.json"
+"$bin" check --policy "$tmp/scope.json" --text "you are a worthless idiot" >"$tmp/out" 2>"$tmp/err"
+[ $? -lt 64 ] && ok || bad "check with a scope policy failed: $(cat "$tmp/err")"
+has "$tmp/out" '"threat":'
+grep -q '"insult":' "$tmp/out" && bad "a policy without insult in its categories scored insult" || ok
+has "$tmp/err" 'warning: the policy names "thraet"'
+
 # --- help and version
 expect 0 "$bin" --version
 # the installed models with their versions, none mapped by --version itself

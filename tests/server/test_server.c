@@ -296,8 +296,8 @@ static void test_policy_typo_refused(void **state)
     start(fx, 5, 0);
     fflush(fx->log);
     char *log = read_all(fx->log_path);
-    assert_non_null(strstr(log, "modscore: warning: the policy of community typo sets thresholds "
-                                "for \"hostilty\""));
+    assert_non_null(strstr(log, "modscore: warning: the policy of community typo names "
+                                "\"hostilty\""));
     free(log);
 }
 

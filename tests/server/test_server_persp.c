@@ -189,6 +189,84 @@ static void test_analyze_severe_toxicity(void **state)
     resp_free(&r);
 }
 
+/* TOXICITY's summaryScore for text, asked as community (NULL: the default
+ * policy). */
+static double toxicity_for(fixture *fx, const char *community, const char *text)
+{
+    json_t *req = json_pack("{s:{s:s},s:{s:{}},s:[s]}", "comment", "text", text,
+                            "requestedAttributes", "TOXICITY", "languages", "en");
+    if (community)
+        json_object_set_new(req, "communityId", json_string(community));
+    char *body = json_dumps(req, 0);
+    resp r = post(fx->port, "/v1alpha1/comments:analyze", body);
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    double v = json_real_value(json_object_get(
+        json_object_get(json_object_get(json_object_get(j, "attributeScores"), "TOXICITY"),
+                        "summaryScore"),
+        "value"));
+    json_decref(j);
+    resp_free(&r);
+    free(body);
+    json_decref(req);
+    return v;
+}
+
+/* A site's policy says what it scores (issue 26, issue 20 item 3):
+ * "perspective_includes" switches kinds off inside TOXICITY (its answer is
+ * then hostility's map alone), "categories" scores only the categories it
+ * names (a Perspective request for another is refused, a check scores and
+ * maps none of the others), and a misspelled name in either refuses the
+ * reload, as a misspelled threshold does. */
+static void test_policy_scope(void **state)
+{
+    fixture *fx = *state;
+    char path[256];
+    snprintf(path, sizeof path, "%s/nokinds.json", fx->policies);
+    write_file(path, "{\"perspective_includes\":{\"hostility\":[]}}\n");
+    snprintf(path, sizeof path, "%s/narrow.json", fx->policies);
+    write_file(path, "{\"categories\":[\"hostility\",\"threat\"]}\n");
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    /* a threat: TOXICITY counts the threat model's reading by default */
+    const char *text = "I am going to find where you live and kill you and your family.";
+    ms_input in = {.text = text, .len = strlen(text)};
+    ms_result res;
+    assert_int_equal(ms_score(fx->scorer_ref, &in, &res), MS_OK);
+    double alone = ms_models_perspective_score(fx->models_ref, MS_CAT_HOSTILITY,
+                                               res.scores[MS_CAT_HOSTILITY].score);
+    ms_result_clear(&res);
+    double with_kinds = toxicity_for(fx, NULL, text);
+    assert_true(with_kinds > alone);
+    assert_true(toxicity_for(fx, "nokinds", text) == alone);
+    assert_true(toxicity_for(fx, "narrow", text) == with_kinds); /* threat is scored */
+    /* narrow: INSULT is switched off; a check scores hostility and threat */
+    assert_int_equal(installed_mapped(fx, "insult"), 0);
+    post_expect(fx->port, "/v1alpha1/comments:analyze",
+                "{\"comment\":{\"text\":\"you idiot\"},\"communityId\":\"narrow\","
+                "\"requestedAttributes\":{\"INSULT\":{}}}",
+                400, "INVALID_ARGUMENT", "Attribute INSULT is switched off by this site's policy");
+    resp r = post(fx->port, "/v1/check",
+                  "{\"text\":\"you are a worthless idiot\",\"communityId\":\"narrow\"}");
+    assert_int_equal(r.status, 200);
+    json_t *j = body_json(&r);
+    json_t *scores = json_object_get(j, "scores");
+    assert_non_null(json_object_get(scores, "hostility"));
+    assert_non_null(json_object_get(scores, "threat"));
+    assert_null(json_object_get(scores, "insult"));
+    json_decref(j);
+    resp_free(&r);
+    assert_int_equal(installed_mapped(fx, "insult"), 0);
+    assert_int_equal(installed_mapped(fx, "profanity"), 0);
+    /* misspelled names refuse the reload, and say which */
+    write_file(path, "{\"categories\":[\"hostility\",\"thraet\"]}\n");
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_ERR_POLICY);
+    assert_non_null(strstr(err.message, "\"thraet\""));
+    write_file(path, "{\"perspective_includes\":{\"hostility\":[\"severe_toxcity\"]}}\n");
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_ERR_POLICY);
+    assert_non_null(strstr(err.message, "\"severe_toxcity\""));
+}
+
 static void test_analyze_errors(void **state)
 {
     fixture *fx = *state;
@@ -1043,6 +1121,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_analyze_maps_what_it_asks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyze_severe_toxicity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyze_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_policy_scope, setup, teardown),
         cmocka_unit_test_setup_teardown(test_perspective_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_bad_requests_affect_no_one, setup,
                                         teardown),
