@@ -409,9 +409,11 @@ MS_API ms_status ms_models_load_single(const char *lexicon_dir, const char *mode
 
 /* (Re)writes model_dir/model.bin, the compiled form of its model.svm and
  * idf.bin (or, for the reason-spans model, which has no idf.bin, of its
- * model.svm) that loads without parsing, atomically. The build, the
- * installer and training run it; git holds only the sources. MS_ERR_MODEL
- * when the sources are damaged or do not match their card. */
+ * model.svm) that loads without parsing, atomically; for a lexicon
+ * directory (one with vader_lexicon.txt, as models/lexicons), its
+ * lexicon.bin, the word lists' hash table. The build, the installer and
+ * training run it; git holds only the sources. MS_ERR_MODEL when the
+ * sources are damaged or do not match their card. */
 MS_API ms_status ms_model_compile(const char *model_dir, ms_error *err);
 
 /* The version string of a loaded model ("hostility" -> its card's

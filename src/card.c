@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* the largest card file read */
+#define CARD_MAX_BYTES (1u << 24)
+
 void ms_hex64(uint64_t v, char out[17]) { snprintf(out, 17, "%016llx", (unsigned long long)v); }
 
 int ms_parse_hex64(const char *s, uint64_t *v)
@@ -446,14 +449,10 @@ static int card_members(const char *s, size_t n, ms_buf *out)
     return 0;
 }
 
-/* The card file at path, parsed (the members ms_card reads); NULL (with
- * err) when it cannot be read or is not JSON. */
-static json_t *card_parse(const char *path, ms_error *err)
+/* A card's text data[0, len) from path, parsed (the members ms_card
+ * reads); NULL (with err) when it is not JSON. */
+static json_t *card_parse_data(const char *path, const char *data, size_t len, ms_error *err)
 {
-    char *data;
-    size_t len;
-    if (ms_read_regular_file(path, 1u << 24, &data, &len, err) != MS_OK)
-        return NULL;
     json_error_t je;
     ms_buf kept = {0};
     json_t *root = NULL;
@@ -462,9 +461,21 @@ static json_t *card_parse(const char *path, ms_error *err)
     ms_buf_free(&kept);
     if (!root) /* parsed whole: its errors' lines and columns are the file's */
         root = json_loadb(data, len, 0, &je);
-    free(data);
     if (!root)
         ms_fail(err, MS_ERR_MODEL, path, je.line, je.column, "%s", je.text);
+    return root;
+}
+
+/* The card file at path, parsed; NULL (with err) when it cannot be read or
+ * is not JSON. */
+static json_t *card_parse(const char *path, ms_error *err)
+{
+    char *data;
+    size_t len;
+    if (ms_read_regular_file(path, CARD_MAX_BYTES, &data, &len, err) != MS_OK)
+        return NULL;
+    json_t *root = card_parse_data(path, data, len, err);
+    free(data);
     return root;
 }
 
@@ -475,14 +486,254 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err)
     return root ? card_from_json(root, path, card, err) : err ? err->code : MS_ERR_MODEL;
 }
 
+/* Whether root names a category (see ms_card_category); OUT: *cat. */
+static int card_names_category(json_t *root, const char *legacy_name, const char **cat)
+{
+    *cat = json_string_value(json_object_get(root, "category"));
+    const char *task = json_string_value(json_object_get(root, "task"));
+    if (!*cat && !json_object_get(root, "category") && legacy_name && task &&
+        strcmp(task, legacy_name) == 0 &&
+        (strcmp(task, "hostility") == 0 || strcmp(task, "off_topic") == 0))
+        *cat = task;
+    return *cat != NULL;
+}
+
+static int card_category_json(const char *path, const char *data, size_t len,
+                              const char *legacy_name, ms_card *card, ms_status *st,
+                              ms_error *err);
+
+/* ---------------------------------------------------------- card.bin
+ * The fields of ms_card that a card.json gives, compiled beside it by
+ * ms_card_compile (the build's `modscore compile`), so that loading does
+ * not parse thirty cards' JSON (two thirds of `modscore check`). It is
+ * used only for the card.json it was compiled from (a hash of its bytes,
+ * checked at every load) by a modscore whose card reader is the one that
+ * compiled it (CARD_LAYOUT: a hash of card.c, card.h, featurize.h and
+ * featurize.c made by CMake, and the struct sizes); anything else, or a
+ * card.bin that does not add up, is passed over and the JSON parsed.
+ * Layout (little-endian, native struct layout):
+ *   0 "MSCARDBN"  8 u64 CARD_LAYOUT  16 u64 ms_hash64_fast of card.json
+ *   24 u64 card.json's size  32 u32 the JSON has a "category" member
+ *   36 u32 sizeof(ms_card)  40 ms_card with its strings NULL, then each
+ *   string of card_strings as u32 length (UINT32_MAX: NULL) and bytes,
+ *   then u64 ms_hash64_fast of all that precedes. */
+#ifndef MS_CARD_SOURCES
+#define MS_CARD_SOURCES 0 /* a build without CMake's hash: no card.bin */
+#endif
+#define CARDBIN_MAGIC "MSCARDBN"
+#define CARDBIN_HEAD 40u
+#define CARDBIN_NO_STRING UINT32_MAX
+
+static uint64_t card_layout(void)
+{
+    const uint64_t v[] = {MS_CARD_SOURCES, sizeof(ms_card), sizeof(ms_feature_config),
+                          MS_CARD_FORMAT, 1 /* this layout's version */};
+    return ms_hash64_fast(v, sizeof v, 0);
+}
+
+/* The card's strings, in the file's order. */
+static char **card_strings(ms_card *c, int i)
+{
+    char **s[] = {&c->task, &c->version, &c->category, &c->perspective_attribute, &c->language};
+    return i < (int)(sizeof s / sizeof *s) ? s[i] : NULL;
+}
+
+/* dir/card.bin for path dir/card.json; NULL when path is named otherwise
+ * (or out of memory). Free it. */
+static char *card_bin_path(const char *path)
+{
+    size_t n = strlen(path), k = strlen("card.json");
+    if (n < k || strcmp(path + n - k, "card.json") != 0)
+        return NULL;
+    ms_buf b = {0};
+    if (ms_buf_printf(&b, "%.*scard.bin", (int)(n - k), path) != MS_OK)
+        return NULL;
+    return b.data;
+}
+
+/* The card in card.bin when it was compiled from data[0, len), the text of
+ * path: as ms_card_category (1 with *card, 0), with names_category as the
+ * JSON's "category" member says; -1 when there is none usable. */
+static int card_bin_category(const char *path, const char *data, size_t len,
+                             const char *legacy_name, ms_card *card)
+{
+    if (!MS_CARD_SOURCES)
+        return -1;
+    char *bp = card_bin_path(path), *b = NULL;
+    size_t n = 0;
+    int r = -1;
+    if (!bp || ms_read_regular_file(bp, CARD_MAX_BYTES, &b, &n, NULL) != MS_OK ||
+        n < CARDBIN_HEAD + sizeof *card + 8 || memcmp(b, CARDBIN_MAGIC, 8) != 0)
+        goto done;
+    uint64_t h[4];
+    uint32_t has_cat, size;
+    memcpy(h, b + 8, 24);
+    memcpy(&has_cat, b + 32, 4);
+    memcpy(&size, b + 36, 4);
+    memcpy(&h[3], b + n - 8, 8);
+    if (h[0] != card_layout() || h[1] != ms_hash64_fast(data, len, 0) || h[2] != len ||
+        size != sizeof *card || h[3] != ms_hash64_fast(b, n - 8, 0))
+        goto done;
+    memcpy(card, b + CARDBIN_HEAD, sizeof *card);
+    size_t at = CARDBIN_HEAD + sizeof *card, end = n - 8;
+    char **s;
+    for (int i = 0; (s = card_strings(card, i)) != NULL; i++)
+        *s = NULL;
+    for (int i = 0; (s = card_strings(card, i)) != NULL; i++) {
+        uint32_t k;
+        if (at + 4 > end)
+            goto bad;
+        memcpy(&k, b + at, 4);
+        at += 4;
+        if (k == CARDBIN_NO_STRING)
+            continue;
+        if (k > end - at || !(*s = ms_strndup(b + at, k)))
+            goto bad;
+        at += k;
+    }
+    if (at != end)
+        goto bad;
+    r = 1;
+    if (!card->category) { /* a legacy card: its task names it */
+        const char *task = card->task;
+        if (!has_cat && legacy_name && task && strcmp(task, legacy_name) == 0 &&
+            (strcmp(task, "hostility") == 0 || strcmp(task, "off_topic") == 0))
+            card->category = ms_strdup0(task);
+        if (!card->category)
+            goto bad; /* names none (or out of memory): let the JSON say */
+    }
+    goto done;
+bad:
+    ms_card_clear(card);
+    r = -1;
+done:
+    free(bp);
+    free(b);
+    return r;
+}
+
+/* The card's fields other than its strings, which must hold no pointer
+ * card.bin would carry: a and b parsed from the same text apart compare
+ * equal once their known strings are set aside. */
+static int card_plain(ms_card *a, ms_card *b)
+{
+    ms_card x = *a, y = *b;
+    char **s;
+    for (int i = 0; (s = card_strings(&x, i)) != NULL; i++) {
+        *s = NULL;
+        *card_strings(&y, i) = NULL;
+    }
+    return memcmp(&x, &y, sizeof x) == 0;
+}
+
+ms_status ms_card_compile(const char *dir, ms_error *err)
+{
+    ms_buf path = {0}, out = {0};
+    char *data = NULL, *bp = NULL;
+    size_t len = 0;
+    ms_card a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    ms_status st = MS_OK, st2 = MS_OK;
+    if (ms_buf_printf(&path, "%s/card.json", dir) != MS_OK || !(bp = card_bin_path(path.data)))
+        st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    else
+        st = ms_read_regular_file(path.data, CARD_MAX_BYTES, &data, &len, err);
+    if (st != MS_OK || !MS_CARD_SOURCES)
+        goto done;
+    json_t *root = card_parse_data(path.data, data, len, err);
+    int has_cat = root && json_object_get(root, "category") != NULL;
+    json_decref(root);
+    /* what the loader reads: a card that names no category (a token-span
+     * model's) or does not validate gets no card.bin */
+    if (!card_category_json(path.data, data, len, NULL, &a, &st, err) || st != MS_OK ||
+        !card_category_json(path.data, data, len, NULL, &b, &st2, NULL) || st2 != MS_OK)
+        goto done;
+    if (!card_plain(&a, &b)) {
+        st = ms_fail(err, MS_ERR_INTERNAL, path.data, 0, 0,
+                     "ms_card holds a pointer that card.bin does not carry: add it to "
+                     "card_strings in card.c");
+        goto done;
+    }
+    uint64_t h[3] = {card_layout(), ms_hash64_fast(data, len, 0), len};
+    uint32_t head[2] = {(uint32_t)has_cat, (uint32_t)sizeof a};
+    ms_card plain = a;
+    char **s;
+    for (int i = 0; (s = card_strings(&plain, i)) != NULL; i++)
+        *s = NULL;
+    st = MS_ERR_NOMEM;
+    if (ms_buf_add(&out, CARDBIN_MAGIC, 8) || ms_buf_add(&out, (const char *)h, sizeof h) ||
+        ms_buf_add(&out, (const char *)head, sizeof head) ||
+        ms_buf_add(&out, (const char *)&plain, sizeof plain))
+        goto nomem;
+    for (int i = 0; (s = card_strings(&a, i)) != NULL; i++) {
+        uint32_t k = *s ? (uint32_t)strlen(*s) : CARDBIN_NO_STRING;
+        if (ms_buf_add(&out, (const char *)&k, 4) || (*s && ms_buf_add(&out, *s, k)))
+            goto nomem;
+    }
+    uint64_t sum = ms_hash64_fast(out.data, out.len, 0);
+    if (ms_buf_add(&out, (const char *)&sum, 8))
+        goto nomem;
+    ms_buf bin = {0};
+    if (ms_buf_printf(&bin, "%s", bp) != MS_OK)
+        goto nomem;
+    st = ms_write_file_atomic(bin.data, out.data, out.len, err);
+    ms_buf_free(&bin);
+    goto done;
+nomem:
+    st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+done:
+    ms_card_clear(&a);
+    ms_card_clear(&b);
+    ms_buf_free(&path);
+    ms_buf_free(&out);
+    free(bp);
+    free(data);
+    return st;
+}
+
+/* The card.json text data[0, len) of path parsed as ms_card_category
+ * does, without its compiled form. */
+static int card_category_json(const char *path, const char *data, size_t len,
+                              const char *legacy_name, ms_card *card, ms_status *st,
+                              ms_error *err)
+{
+    ms_error why = {0};
+    json_t *root = card_parse_data(path, data, len, &why);
+    if (!root) {
+        *st = why.code != MS_OK ? why.code : MS_ERR_MODEL;
+        if (err)
+            *err = why;
+        return 1;
+    }
+    const char *cat;
+    if (!card_names_category(root, legacy_name, &cat)) {
+        json_decref(root);
+        return 0;
+    }
+    char *name = ms_strdup0(cat);
+    if (!name) {
+        json_decref(root);
+        *st = ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
+        return 1;
+    }
+    *st = card_from_json(root, path, card, err); /* it releases root */
+    if (*st == MS_OK && !card->category)
+        card->category = name; /* a legacy card: its task names it */
+    else
+        free(name);
+    return 1;
+}
+
 int ms_card_category(const char *path, const char *legacy_name, ms_card *card, ms_status *st,
                      ms_error *err)
 {
     memset(card, 0, sizeof *card);
     *st = MS_OK;
+    char *data;
+    size_t len;
     ms_error why = {0};
-    json_t *root = card_parse(path, &why);
-    if (!root) {
+    if (ms_read_regular_file(path, CARD_MAX_BYTES, &data, &len, &why) != MS_OK) {
         /* no card: not a category's directory; a card that is there but
          * cannot be read or parsed is a broken model, said, never skipped
          * (its language's comments would go unscored without a word) */
@@ -494,28 +745,11 @@ int ms_card_category(const char *path, const char *legacy_name, ms_card *card, m
             *err = why;
         return 1;
     }
-    const char *cat = json_string_value(json_object_get(root, "category"));
-    const char *task = json_string_value(json_object_get(root, "task"));
-    if (!cat && !json_object_get(root, "category") && legacy_name && task &&
-        strcmp(task, legacy_name) == 0 &&
-        (strcmp(task, "hostility") == 0 || strcmp(task, "off_topic") == 0))
-        cat = task;
-    if (!cat) {
-        json_decref(root);
-        return 0;
-    }
-    char *name = ms_strdup0(cat);
-    if (!name) {
-        json_decref(root);
-        *st = ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
-        return 1;
-    }
-    *st = card_from_json(root, path, card, err);
-    if (*st == MS_OK && !card->category)
-        card->category = name; /* a legacy card: its task names it */
-    else
-        free(name);
-    return 1;
+    int r = card_bin_category(path, data, len, legacy_name, card);
+    if (r < 0)
+        r = card_category_json(path, data, len, legacy_name, card, st, err);
+    free(data);
+    return r;
 }
 
 ms_status ms_card_check_lexicon(const ms_card *card, const ms_lexicon *lx, int full,

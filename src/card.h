@@ -87,6 +87,12 @@ ms_status ms_card_read(const char *path, ms_card *card, ms_error *err);
 int ms_card_category(const char *path, const char *legacy_name, ms_card *card, ms_status *st,
                      ms_error *err);
 
+/* Writes dir/card.bin, the compiled form of dir/card.json that
+ * ms_card_category reads in its place (when compiled from the same text
+ * by the same card reader; see card.c), atomically. A card that names no
+ * category gets none (MS_OK). MS_ERR_MODEL when the card is invalid. */
+ms_status ms_card_compile(const char *dir, ms_error *err);
+
 /* A category name: 1 to 64 bytes of [a-z0-9_], starting with a letter,
  * and not "deny" or "sentiment" (which reports use). (card.c) */
 int ms_category_name_valid(const char *s, size_t n);

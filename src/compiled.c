@@ -4,6 +4,7 @@
 #include "compiled.h"
 
 #include "card.h"
+#include "lexicon.h"
 #include "spans.h"
 
 #include "util.h"
@@ -24,46 +25,6 @@
 /* Same caps as the loaders of the text forms. */
 #define MAX_DIM ((int32_t)1 << 26)
 #define MAX_BYTES ((size_t)1 << 30)
-
-/* ------------------------------------------------------------- hashing */
-
-#define P1 0x9E3779B185EBCA87ULL
-#define P2 0xC2B2AE3D27D4EB4FULL
-#define P3 0x165667B19E3779F9ULL
-
-static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-static uint64_t rd64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-static uint64_t lane(uint64_t acc, uint64_t v) { return rotl(acc + v * P2, 31) * P1; }
-
-uint64_t ms_hash64_fast(const void *data, size_t len, uint64_t seed)
-{
-    /* four independent lanes (xxHash64's round), so the multiplies
-     * overlap: about 8 bytes a cycle instead of FNV's byte every 4 */
-    const unsigned char *p = data;
-    uint64_t a = seed + P1 + P2, b = seed + P2, c = seed, d = seed - P1;
-    size_t i = 0;
-    for (; i + 32 <= len; i += 32) {
-        a = lane(a, rd64(p + i));
-        b = lane(b, rd64(p + i + 8));
-        c = lane(c, rd64(p + i + 16));
-        d = lane(d, rd64(p + i + 24));
-    }
-    uint64_t h = rotl(a, 1) + rotl(b, 7) + rotl(c, 12) + rotl(d, 18) + (uint64_t)len;
-    for (; i + 8 <= len; i += 8)
-        h = rotl(h ^ lane(0, rd64(p + i)), 27) * P1 + P3;
-    for (; i < len; i++)
-        h = rotl(h ^ (p[i] * P3), 11) * P1;
-    h ^= h >> 33;
-    h *= P2;
-    h ^= h >> 29;
-    h *= P3;
-    return h ^ (h >> 32);
-}
 
 static int little_endian(void)
 {
@@ -315,11 +276,21 @@ out:
 
 ms_status ms_model_compile(const char *model_dir, ms_error *err)
 {
+    /* a lexicon directory (models/lexicons): its lists' hash table */
+    ms_buf vader = {0};
+    if (ms_buf_printf(&vader, "%s/vader_lexicon.txt", model_dir) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, model_dir, 0, 0, "out of memory");
+    int is_lexicon = access(vader.data, F_OK) == 0;
+    ms_buf_free(&vader);
+    if (is_lexicon)
+        return ms_lexicon_compile(model_dir, err);
     /* a scoring category has an idf table; the reason-spans model has none */
     ms_buf idf = {0};
     if (ms_buf_printf(&idf, "%s/idf.bin", model_dir) != MS_OK)
         return ms_fail(err, MS_ERR_NOMEM, model_dir, 0, 0, "out of memory");
     int has_idf = access(idf.data, F_OK) == 0;
     ms_buf_free(&idf);
-    return has_idf ? ms_compiled_write_dir(model_dir, err) : ms_spans_compile(model_dir, err);
+    ms_status st = has_idf ? ms_compiled_write_dir(model_dir, err)
+                           : ms_spans_compile(model_dir, err);
+    return st == MS_OK ? ms_card_compile(model_dir, err) : st;
 }

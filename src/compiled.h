@@ -45,6 +45,7 @@
 #include "featurize.h"
 #include "model.h"
 #include "modscore.h"
+#include "util.h" /* ms_hash64_fast, the checksum model.bin uses */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -81,7 +82,5 @@ ms_status ms_compiled_load(const char *path, uint64_t model_hash, uint64_t idf_h
                            ms_compiled_map *map, ms_error *err);
 void ms_compiled_unmap(ms_compiled_map *map);
 
-/* The checksum model.bin uses: 64-bit, eight bytes at a time. */
-uint64_t ms_hash64_fast(const void *data, size_t len, uint64_t seed);
 
 #endif

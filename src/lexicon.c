@@ -10,15 +10,25 @@
  * (":D", "XD"); folding them would change its scores. The other lists are
  * ASCII-lowercased on load, since lookups are made with case-folded words.
  */
+#define _GNU_SOURCE
 #include "lexicon.h"
 #include "util.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define LEX_MAX_FILE_BYTES (64u * 1024u * 1024u) /* per list file */
 #define LEX_MAX_KEY_BYTES 1024u                  /* one entry */
+/* lexicon.bin (see lexbin_map) */
+#define LEXBIN_MAGIC "MSLEXBIN"
+#define LEXBIN_VERSION 1u
+#define LEXBIN_HEADER 80u
+#define LEXBIN_MAX_CAP ((uint64_t)1 << 26)
 
 enum {
     F_VADER = 1u,
@@ -27,28 +37,36 @@ enum {
     F_INSULT = 8u
 };
 
+/* A slot of the table, in memory and in lexicon.bin alike (fixed-size
+ * fields, 40 bytes, no padding inside). */
 typedef struct entry {
     uint64_t hash;
-    size_t off; /* key bytes in lx->keys */
-    size_t len;
+    uint32_t off; /* key bytes in keys */
+    uint32_t len;
     double vader;
     double afinn;
-    unsigned flags; /* 0: an empty slot */
+    uint32_t flags; /* 0: an empty slot */
+    uint32_t pad;
 } entry;
 
 struct ms_lexicon {
-    entry *slots;
-    size_t mask; /* capacity - 1; capacity is a power of two */
+    const entry *slots; /* slots_own, or inside the mapping */
+    size_t mask;        /* capacity - 1; capacity is a power of two */
     size_t count;
-    char *keys;
+    const char *keys;   /* keys_own, or inside the mapping */
     size_t keys_len, keys_cap;
+    entry *slots_own;
+    char *keys_own;
+    void *map; /* lexicon.bin, when the table is its */
+    size_t map_len;
     /* the files as read, kept for ms_lexicon_hash: hashing 470 KB at every
      * load would cost more than the rest of `modscore check`, and only
-     * training asks for the hash */
+     * training asks for the hash; a compiled lexicon records it */
     char *data[4];
     size_t len[4];
+    size_t bytes;
+    uint64_t fnv; /* ms_lexicon_hash when compiled (0: compute it) */
 };
-
 static const char *const FILES[4] = {"vader_lexicon.txt", "AFINN-en-165.txt", "profanity.txt",
                                      "insults.txt"};
 
@@ -59,13 +77,18 @@ static const entry *find(const ms_lexicon *lx, const char *w, size_t n)
     if (!lx || !lx->slots || (!w && n))
         return NULL;
     uint64_t h = key_hash(w, n);
-    for (size_t i = (size_t)h & lx->mask;; i = (i + 1) & lx->mask) {
+    /* bounded, and a key checked against the arena: a damaged lexicon.bin
+     * gives wrong answers, never a fault */
+    size_t i = (size_t)h & lx->mask;
+    for (size_t probes = 0; probes <= lx->mask; probes++, i = (i + 1) & lx->mask) {
         const entry *e = &lx->slots[i];
         if (!e->flags)
             return NULL;
-        if (e->hash == h && e->len == n && memcmp(lx->keys + e->off, w, n) == 0)
+        if (e->hash == h && e->len == n && (size_t)e->off + n <= lx->keys_len &&
+            memcmp(lx->keys + e->off, w, n) == 0)
             return e;
     }
+    return NULL;
 }
 
 /* Finds or adds the entry for key; NULL when the table is full (cannot
@@ -75,14 +98,14 @@ static entry *upsert(ms_lexicon *lx, const char *w, size_t n)
     uint64_t h = key_hash(w, n);
     size_t i = (size_t)h & lx->mask;
     for (size_t probes = 0; probes <= lx->mask; probes++, i = (i + 1) & lx->mask) {
-        entry *e = &lx->slots[i];
+        entry *e = &lx->slots_own[i];
         if (!e->flags) {
             if (lx->keys_len + n > lx->keys_cap)
                 return NULL;
-            memcpy(lx->keys + lx->keys_len, w, n);
+            memcpy(lx->keys_own + lx->keys_len, w, n);
             e->hash = h;
-            e->off = lx->keys_len;
-            e->len = n;
+            e->off = (uint32_t)lx->keys_len;
+            e->len = (uint32_t)n;
             lx->keys_len += n;
             lx->count++;
             return e;
@@ -254,63 +277,243 @@ static size_t count_lines(const char *s, size_t n)
     return k;
 }
 
-ms_status ms_lexicon_load(const char *dir, ms_lexicon **out, ms_error *err)
+/* The four files of dir, read. OUT: files (free each path and data). */
+static ms_status read_files(const char *dir, list_file files[4], ms_error *err)
+{
+    for (int i = 0; i < 4; i++) {
+        ms_buf b = {0};
+        if (ms_buf_printf(&b, "%s/%s", dir, FILES[i]) != MS_OK)
+            return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+        files[i].path = b.data;
+        ms_status st = ms_read_regular_file(files[i].path, LEX_MAX_FILE_BYTES, &files[i].data,
+                                            &files[i].len, err);
+        if (st != MS_OK) {
+            if (err && st == MS_ERR_NOT_FOUND)
+                snprintf(err->message, sizeof err->message, "lexicon file %s not found",
+                         FILES[i]);
+            return st;
+        }
+    }
+    return MS_OK;
+}
+
+/* What a lexicon.bin records of the files it was compiled from: a hash
+ * of their names and bytes (ms_hash64_fast: a fraction of parsing them). */
+static uint64_t sources_hash(const list_file files[4])
+{
+    uint64_t h = LEXBIN_VERSION;
+    for (int i = 0; i < 4; i++) {
+        h = ms_hash64_fast(FILES[i], strlen(FILES[i]), h);
+        h = ms_hash64_fast(files[i].data, files[i].len, h);
+    }
+    return h;
+}
+
+/* The table from the text of the files (taking their data). */
+static ms_status parse_files(const char *dir, list_file files[4], ms_lexicon *lx, ms_error *err)
+{
+    size_t total_bytes = 0, total_lines = 0;
+    for (int i = 0; i < 4; i++) {
+        total_bytes += files[i].len;
+        total_lines += count_lines(files[i].data, files[i].len);
+    }
+    size_t cap = 16;
+    while (cap < 2 * total_lines)
+        cap *= 2;
+    lx->slots = lx->slots_own = calloc(cap, sizeof *lx->slots_own);
+    lx->keys_cap = total_bytes;
+    lx->keys = lx->keys_own = malloc(total_bytes ? total_bytes : 1);
+    if (!lx->slots_own || !lx->keys_own)
+        return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    lx->mask = cap - 1;
+    for (int i = 0; i < 4; i++) {
+        ms_status st = parse_file(lx, i, &files[i], err);
+        if (st != MS_OK)
+            return st;
+        lx->data[i] = files[i].data;
+        lx->len[i] = files[i].len;
+        files[i].data = NULL;
+    }
+    return MS_OK;
+}
+
+/* ------------------------------------------------------ lexicon.bin
+ * The table as built by parse_files, written by ms_lexicon_compile and
+ * mapped by ms_lexicon_open in place of parsing the files (their parse
+ * was a third of `modscore check`). Layout (little-endian):
+ *   0 "MSLEXBIN"  8 u32 version  12 u32 header bytes (LEXBIN_HEADER)
+ *   16 u64 hash of the sources (sources_hash)  24 u64 ms_lexicon_hash
+ *   32 u64 the sources' bytes  40 u64 capacity  48 u64 count
+ *   56 u64 key bytes  64 u64 data checksum (bytes LEXBIN_HEADER to the end)
+ *   72 u64 header checksum (bytes 0 to 72), both ms_hash64_fast
+ *   LEXBIN_HEADER: entry slots[capacity], then the keys.
+ * It is used only when the files it was compiled from are the ones in the
+ * directory, byte for byte (their hash is checked at every load). */
+
+static ms_status lexicon_load(const char *dir, int use_compiled, unsigned flags,
+                              ms_lexicon **out, ms_error *err);
+
+static ms_status bin_path(const char *dir, ms_buf *b, ms_error *err)
+{
+    if (ms_buf_printf(b, "%s/lexicon.bin", dir) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    return MS_OK;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Maps dir/lexicon.bin into lx when it was compiled from files of hash
+ * src and size bytes: OUT: *mapped 1; absent or compiled from other files
+ * (stale): MS_OK with *mapped 0; damaged: MS_ERR_MODEL naming it. The data
+ * checksum is checked unless flags has MS_LEXICON_TRUST_COMPILED. */
+static ms_status lexbin_map(const char *dir, uint64_t src, size_t bytes, unsigned flags,
+                            ms_lexicon *lx, int *mapped, ms_error *err)
+{
+    *mapped = 0;
+    ms_buf path = {0};
+    ms_status st = bin_path(dir, &path, err);
+    int fd = -1;
+    if (st != MS_OK || (fd = open(path.data, O_RDONLY | O_CLOEXEC)) < 0) {
+        ms_buf_free(&path);
+        return st;
+    }
+    struct stat sb;
+    void *p = MAP_FAILED;
+    const char *why = NULL;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < (off_t)LEXBIN_HEADER)
+        why = "too short to be a compiled lexicon";
+    else if ((p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
+        why = "cannot be mapped";
+    close(fd);
+    const unsigned char *h = p;
+    size_t len = (size_t)sb.st_size;
+    if (!why && (memcmp(h, LEXBIN_MAGIC, 8) != 0 ||
+                 get64(h + 72) != ms_hash64_fast(h, 72, 0)))
+        why = "not a compiled lexicon, or its header is damaged";
+    uint32_t version, hsize;
+    if (!why) {
+        memcpy(&version, h + 8, 4);
+        memcpy(&hsize, h + 12, 4);
+    }
+    if (!why && (version != LEXBIN_VERSION || hsize != LEXBIN_HEADER ||
+                 get64(h + 16) != src || get64(h + 32) != bytes)) {
+        munmap(p, len); /* another version, or other files: stale */
+        ms_buf_free(&path);
+        return MS_OK;
+    }
+    uint64_t cap = why ? 0 : get64(h + 40), count = why ? 0 : get64(h + 48),
+             keys = why ? 0 : get64(h + 56);
+    if (!why && (cap < 16 || cap > LEXBIN_MAX_CAP || (cap & (cap - 1)) || count >= cap ||
+                 keys > bytes || LEXBIN_HEADER + cap * sizeof(entry) + keys != len))
+        why = "sizes in its header do not add up";
+    if (!why && !(flags & MS_LEXICON_TRUST_COMPILED) &&
+        get64(h + 64) != ms_hash64_fast(h + LEXBIN_HEADER, len - LEXBIN_HEADER, 0))
+        why = "checksum mismatch: the file is damaged";
+    if (why) {
+        if (p != MAP_FAILED)
+            munmap(p, len);
+        st = ms_fail(err, MS_ERR_MODEL, path.data, 0, 0, "%s (modscore compile %s makes it again)",
+                     why, dir);
+        ms_buf_free(&path);
+        return st;
+    }
+    ms_buf_free(&path);
+    lx->map = p;
+    lx->map_len = len;
+    lx->slots = (const entry *)(h + LEXBIN_HEADER);
+    lx->mask = (size_t)cap - 1;
+    lx->count = (size_t)count;
+    lx->keys = (const char *)(h + LEXBIN_HEADER + cap * sizeof(entry));
+    lx->keys_len = lx->keys_cap = (size_t)keys;
+    lx->fnv = get64(h + 24);
+    *mapped = 1;
+    return MS_OK;
+}
+
+static int little_endian(void)
+{
+    const uint16_t one = 1;
+    unsigned char c;
+    memcpy(&c, &one, 1);
+    return c == 1;
+}
+
+ms_status ms_lexicon_compile(const char *dir, ms_error *err)
+{
+    if (!little_endian())
+        return ms_fail(err, MS_ERR_ARG, dir, 0, 0, "lexicon.bin is little-endian only");
+    ms_lexicon *lx = NULL, *back = NULL;
+    ms_buf path = {0};
+    list_file files[4] = {{0}};
+    unsigned char *b = NULL;
+    ms_status st = lexicon_load(dir, 0, 0, &lx, err);
+    if (st == MS_OK)
+        st = read_files(dir, files, err);
+    if (st == MS_OK)
+        st = bin_path(dir, &path, err);
+    size_t cap = lx ? lx->mask + 1 : 0, slots = cap * sizeof(entry),
+           size = LEXBIN_HEADER + slots + (lx ? lx->keys_len : 0);
+    if (st == MS_OK && !(b = calloc(1, size)))
+        st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    if (st == MS_OK) {
+        uint32_t v = LEXBIN_VERSION, hs = LEXBIN_HEADER;
+        uint64_t f[6] = {sources_hash(files), ms_lexicon_hash(lx), lx->bytes, cap, lx->count,
+                         lx->keys_len};
+        memcpy(b, LEXBIN_MAGIC, 8);
+        memcpy(b + 8, &v, 4);
+        memcpy(b + 12, &hs, 4);
+        memcpy(b + 16, f, sizeof f);
+        memcpy(b + LEXBIN_HEADER, lx->slots, slots);
+        memcpy(b + LEXBIN_HEADER + slots, lx->keys, lx->keys_len);
+        uint64_t sum = ms_hash64_fast(b + LEXBIN_HEADER, size - LEXBIN_HEADER, 0);
+        memcpy(b + 64, &sum, 8);
+        sum = ms_hash64_fast(b, 72, 0);
+        memcpy(b + 72, &sum, 8);
+        st = ms_write_file_atomic(path.data, (const char *)b, size, err);
+    }
+    /* read back what was written, verified, as the text's twin */
+    if (st == MS_OK && (st = lexicon_load(dir, 1, 0, &back, err)) == MS_OK &&
+        (!back->map || back->mask != lx->mask || back->keys_len != lx->keys_len ||
+         memcmp(back->slots, lx->slots, slots) != 0 ||
+         memcmp(back->keys, lx->keys, lx->keys_len) != 0))
+        st = ms_fail(err, MS_ERR_INTERNAL, path.data, 0, 0, "lexicon.bin does not read back");
+    for (int i = 0; i < 4; i++) {
+        free(files[i].path);
+        free(files[i].data);
+    }
+    free(b);
+    ms_buf_free(&path);
+    ms_lexicon_free(back);
+    ms_lexicon_free(lx);
+    return st;
+}
+
+/* use_compiled: map dir/lexicon.bin when it was compiled from these files
+ * (flags as ms_lexicon_open's), else parse them. */
+static ms_status lexicon_load(const char *dir, int use_compiled, unsigned flags,
+                              ms_lexicon **out, ms_error *err)
 {
     if (!out)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0, "no output pointer");
     *out = NULL;
     if (!dir)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0, "no lexicon directory");
-
     list_file files[4] = {{0}};
-    ms_lexicon *lx = NULL;
-    ms_status st = MS_OK;
-    size_t total_bytes = 0, total_lines = 0;
-    for (int i = 0; i < 4; i++) {
-        ms_buf b = {0};
-        if (ms_buf_printf(&b, "%s/%s", dir, FILES[i]) != MS_OK) {
-            st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
-            goto done;
-        }
-        files[i].path = b.data;
-        st = ms_read_regular_file(files[i].path, LEX_MAX_FILE_BYTES, &files[i].data,
-                                  &files[i].len, err);
-        if (st != MS_OK) {
-            if (err && st == MS_ERR_NOT_FOUND)
-                snprintf(err->message, sizeof err->message, "lexicon file %s not found",
-                         FILES[i]);
-            goto done;
-        }
-        total_bytes += files[i].len;
-        total_lines += count_lines(files[i].data, files[i].len);
-    }
-
-    lx = calloc(1, sizeof *lx);
-    if (!lx) {
-        st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
-        goto done;
-    }
-    size_t cap = 16;
-    while (cap < 2 * total_lines)
-        cap *= 2;
-    lx->slots = calloc(cap, sizeof *lx->slots);
-    lx->keys_cap = total_bytes;
-    lx->keys = malloc(total_bytes ? total_bytes : 1);
-    if (!lx->slots || !lx->keys) {
-        st = ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
-        goto done;
-    }
-    lx->mask = cap - 1;
-
-    for (int i = 0; i < 4; i++) {
-        if ((st = parse_file(lx, i, &files[i], err)) != MS_OK)
-            goto done;
-        lx->data[i] = files[i].data;
-        lx->len[i] = files[i].len;
-        files[i].data = NULL;
-    }
-
-done:
+    ms_lexicon *lx = calloc(1, sizeof *lx);
+    ms_status st = lx ? read_files(dir, files, err)
+                      : ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    for (int i = 0; st == MS_OK && i < 4; i++)
+        lx->bytes += files[i].len;
+    int mapped = 0; /* absent or stale: the text is the truth */
+    if (st == MS_OK && use_compiled)
+        st = lexbin_map(dir, sources_hash(files), lx->bytes, flags, lx, &mapped, err);
+    if (st == MS_OK && !mapped)
+        st = parse_files(dir, files, lx, err);
     for (int i = 0; i < 4; i++) {
         free(files[i].path);
         free(files[i].data);
@@ -323,12 +526,24 @@ done:
     return MS_OK;
 }
 
+ms_status ms_lexicon_open(const char *dir, unsigned flags, ms_lexicon **out, ms_error *err)
+{
+    return lexicon_load(dir, 1, flags, out, err);
+}
+
+ms_status ms_lexicon_load(const char *dir, ms_lexicon **out, ms_error *err)
+{
+    return lexicon_load(dir, 1, 0, out, err);
+}
+
 void ms_lexicon_free(ms_lexicon *lx)
 {
     if (!lx)
         return;
-    free(lx->slots);
-    free(lx->keys);
+    free(lx->slots_own);
+    free(lx->keys_own);
+    if (lx->map)
+        munmap(lx->map, lx->map_len);
     for (int i = 0; i < 4; i++)
         free(lx->data[i]);
     free(lx);
@@ -368,18 +583,14 @@ int ms_lexicon_insult(const ms_lexicon *lx, const char *w, size_t n)
 
 int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n) { return find(lx, w, n) != NULL; }
 
-size_t ms_lexicon_bytes(const ms_lexicon *lx)
-{
-    size_t n = 0;
-    for (int i = 0; lx && i < 4; i++)
-        n += lx->len[i];
-    return n;
-}
+size_t ms_lexicon_bytes(const ms_lexicon *lx) { return lx ? lx->bytes : 0; }
 
 uint64_t ms_lexicon_hash(const ms_lexicon *lx)
 {
     if (!lx)
         return 0;
+    if (lx->fnv)
+        return lx->fnv;
     uint64_t h = 0;
     for (int i = 0; i < 4; i++) {
         h = ms_hash64(FILES[i], strlen(FILES[i]) + 1, h);

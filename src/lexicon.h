@@ -15,6 +15,20 @@ typedef struct ms_lexicon ms_lexicon;
 ms_status ms_lexicon_load(const char *dir, ms_lexicon **out, ms_error *err);
 void ms_lexicon_free(ms_lexicon *lx);
 
+/* ms_lexicon_load, which maps dir/lexicon.bin (the lists compiled into
+ * their hash table by ms_lexicon_compile) instead of parsing the files
+ * when it was compiled from these very files (their bytes are hashed at
+ * each load: a stale or absent one is passed over, and the files parsed);
+ * a damaged one is MS_ERR_MODEL naming it. Its data checksum is verified
+ * unless flags has MS_LEXICON_TRUST_COMPILED (then a flipped bit inside
+ * it gives wrong values, never a fault: as MS_LOAD_TRUST_COMPILED). */
+#define MS_LEXICON_TRUST_COMPILED 1u
+ms_status ms_lexicon_open(const char *dir, unsigned flags, ms_lexicon **out, ms_error *err);
+
+/* Writes dir/lexicon.bin from the four files (atomically, then maps it
+ * back verified and compares it with the parsed table). */
+ms_status ms_lexicon_compile(const char *dir, ms_error *err);
+
 /* Lookups take a case-folded word (bytes, not NUL-terminated). Each
  * returns 1 and writes *value when the word is listed, else 0. */
 int ms_lexicon_vader(const ms_lexicon *lx, const char *w, size_t n, double *value);

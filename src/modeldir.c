@@ -19,7 +19,8 @@
 
 #define MARKER ".modscore-tmp"
 
-static const char *const model_files[] = {"card.json", "model.svm", "idf.bin", "model.bin"};
+static const char *const model_files[] = {"card.json", "model.svm", "idf.bin", "model.bin",
+                                          "card.bin"};
 
 /* 1 when name is a model file, or (with temps) the temporary ms_outfile
  * makes for one ("model.svm.tmp.XXXXXX"). */

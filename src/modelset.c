@@ -130,7 +130,7 @@ static void model_clear(loaded_model *lm)
     memset(lm, 0, sizeof *lm);
 }
 
-static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
+static ms_models *models_with_lexicon(const char *lexicon_dir, unsigned flags, ms_error *err)
 {
     ms_models *m = calloc(1, sizeof *m);
     if (m)
@@ -140,7 +140,8 @@ static ms_models *models_with_lexicon(const char *lexicon_dir, ms_error *err)
         ms_fail(err, MS_ERR_NOMEM, lexicon_dir, 0, 0, "out of memory");
         return NULL;
     }
-    if (ms_lexicon_load(lexicon_dir, &m->lx, err) != MS_OK) {
+    unsigned lx_flags = flags & MS_LOAD_TRUST_COMPILED ? MS_LEXICON_TRUST_COMPILED : 0;
+    if (ms_lexicon_open(lexicon_dir, lx_flags, &m->lx, err) != MS_OK) {
         free(m->m);
         free(m);
         return NULL;
@@ -414,7 +415,7 @@ ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out,
     ms_buf path = {0};
     if (ms_buf_printf(&path, "%s/lexicons", dir) != MS_OK)
         return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
-    ms_models *m = models_with_lexicon(path.data, err);
+    ms_models *m = models_with_lexicon(path.data, flags, err);
     if (!m) {
         ms_buf_free(&path);
         return err ? err->code : MS_ERR_NOT_FOUND;
@@ -490,7 +491,7 @@ ms_status ms_models_load_single(const char *lexicon_dir, const char *model_dir, 
                                                                   : "off_topic");
     *cat = card.features.context ? MS_CAT_OFF_TOPIC : MS_CAT_HOSTILITY;
     ms_card_clear(&card);
-    ms_models *m = name ? models_with_lexicon(lexicon_dir, err) : NULL;
+    ms_models *m = name ? models_with_lexicon(lexicon_dir, 0, err) : NULL;
     if (!m) {
         free(name);
         return err ? err->code : MS_ERR_NOT_FOUND;

@@ -467,6 +467,8 @@ static ms_status write_model_dir(const char *out_dir, const ms_linear *lin, cons
     }
     if (st == MS_OK)
         st = ms_compiled_write_dir(tmp, err);
+    if (st == MS_OK)
+        st = ms_card_compile(tmp, err);
     ms_buf_free(&path);
     return ms_modeldir_finish(tmp, out_dir, st, err);
 }

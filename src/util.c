@@ -563,3 +563,42 @@ double ms_now(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
+
+/* ms_hash64_fast: xxHash64-like, see util.h */
+#define P1 0x9E3779B185EBCA87ULL
+#define P2 0xC2B2AE3D27D4EB4FULL
+#define P3 0x165667B19E3779F9ULL
+
+static uint64_t rotl(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+static uint64_t rd64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+static uint64_t lane(uint64_t acc, uint64_t v) { return rotl(acc + v * P2, 31) * P1; }
+
+uint64_t ms_hash64_fast(const void *data, size_t len, uint64_t seed)
+{
+    /* four independent lanes (xxHash64's round), so the multiplies
+     * overlap: about 8 bytes a cycle instead of FNV's byte every 4 */
+    const unsigned char *p = data;
+    uint64_t a = seed + P1 + P2, b = seed + P2, c = seed, d = seed - P1;
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32) {
+        a = lane(a, rd64(p + i));
+        b = lane(b, rd64(p + i + 8));
+        c = lane(c, rd64(p + i + 16));
+        d = lane(d, rd64(p + i + 24));
+    }
+    uint64_t h = rotl(a, 1) + rotl(b, 7) + rotl(c, 12) + rotl(d, 18) + (uint64_t)len;
+    for (; i + 8 <= len; i += 8)
+        h = rotl(h ^ lane(0, rd64(p + i)), 27) * P1 + P3;
+    for (; i < len; i++)
+        h = rotl(h ^ (p[i] * P3), 11) * P1;
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    h *= P3;
+    return h ^ (h >> 32);
+}

@@ -135,6 +135,9 @@ uint64_t ms_random_next(uint64_t *state);
 
 /* 64-bit FNV-1a, for content hashes in model cards. */
 uint64_t ms_hash64(const void *data, size_t len, uint64_t seed);
+/* A faster 64-bit hash, eight bytes at a time (not FNV: the compiled
+ * files' checksums, never a card's recorded hash). */
+uint64_t ms_hash64_fast(const void *data, size_t len, uint64_t seed);
 
 /* Seconds on a monotonic clock. */
 double ms_now(void);

@@ -153,6 +153,66 @@ static void test_language_mismatch(void **state)
     }
 }
 
+/* The card at dir/card.json as the loader reads it. OUT: card. */
+static int category_at(const char *dir, ms_card *card)
+{
+    char path[96];
+    ms_status st;
+    snprintf(path, sizeof path, "%s/card.json", dir);
+    int r = ms_card_category(path, "hostility", card, &st, NULL);
+    assert_int_equal(st, MS_OK);
+    return r;
+}
+
+static void sh(const char *fmt, const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, fmt, dir, dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_compiled_card(void **state)
+{
+    /* card.bin gives the card its card.json gives, and only for that text:
+     * an edited card.json or a damaged card.bin is read from the JSON */
+    (void)state;
+    char dir[] = "/tmp/modscore-test-cardbin-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    sh("cp '" MS_MODELS_DIR "/hostility/card.json' '%s'/", dir);
+    ms_card want, got;
+    assert_int_equal(category_at(dir, &want), 1);
+    assert_int_equal(ms_card_compile(dir, NULL), MS_OK);
+    sh("test -s '%s'/card.bin", dir);
+    assert_int_equal(category_at(dir, &got), 1);
+    assert_string_equal(got.version, want.version);
+    assert_string_equal(got.category, want.category);
+    assert_string_equal(got.task, want.task);
+    assert_string_equal(got.language, want.language);
+    assert_string_equal(got.perspective_attribute, want.perspective_attribute);
+    assert_memory_equal(&got.features, &want.features, sizeof want.features);
+    assert_memory_equal(&got.scale, &want.scale, sizeof want.scale);
+    assert_true(got.model_hash == want.model_hash && got.idf_hash == want.idf_hash &&
+                got.lexicon_hash == want.lexicon_hash && got.n_includes == want.n_includes);
+    ms_card_clear(&got);
+    /* card.json edited after compiling: its new version is read */
+    sh("sed -i 's/\"version\": *\"/&x/' '%s'/card.json; grep -q '\"version\": *\"x' '%s'/card.json",
+       dir);
+    assert_int_equal(category_at(dir, &got), 1);
+    assert_int_equal(got.version[0], 'x');
+    assert_string_equal(got.version + 1, want.version);
+    ms_card_clear(&got);
+    /* card.bin damaged (a byte of a string): the JSON is read */
+    assert_int_equal(ms_card_compile(dir, NULL), MS_OK);
+    sh("printf 'Q' | dd of='%s'/card.bin bs=1 seek=$(($(stat -c %%s '%s'/card.bin) - 12)) "
+       "conv=notrunc status=none", dir);
+    assert_int_equal(category_at(dir, &got), 1);
+    assert_int_equal(got.version[0], 'x');
+    assert_string_equal(got.language, want.language);
+    ms_card_clear(&got);
+    ms_card_clear(&want);
+    sh("rm -rf '%s'; test ! -e '%s'", dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_intent_setting),
         cmocka_unit_test(test_unread_members_passed_over),
         cmocka_unit_test(test_language_mismatch),
+        cmocka_unit_test(test_compiled_card),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

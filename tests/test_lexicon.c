@@ -233,6 +233,89 @@ static void test_shipped_lists_are_clean(void **state)
     }
 }
 
+/* A copy of the mini lists in a temporary directory (OUT: dir). */
+static void mini_copy(char dir[32])
+{
+    strcpy(dir, "/tmp/ms_lex.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "cp '%s'/*.txt '%s'", FIX("mini"), dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void rm_dir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Flips one byte of path at offset off (from the end when negative). */
+static void flip(const char *path, long off)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, off, off < 0 ? SEEK_END : SEEK_SET), 0);
+    int c = fgetc(f);
+    assert_int_equal(fseek(f, -1, SEEK_CUR), 0);
+    fputc(c ^ 0x20, f);
+    fclose(f);
+}
+
+static void test_compiled_lexicon(void **state)
+{
+    /* lexicon.bin answers as the lists do, is used only for the lists it
+     * was compiled from, and a damaged one is refused, never read */
+    (void)state;
+    char dir[32], bin[64], ins[64];
+    mini_copy(dir);
+    snprintf(bin, sizeof bin, "%s/lexicon.bin", dir);
+    snprintf(ins, sizeof ins, "%s/insults.txt", dir);
+    ms_lexicon *lx = NULL;
+    assert_int_equal(ms_lexicon_load(dir, &lx, NULL), MS_OK);
+    uint64_t text_hash = ms_lexicon_hash(lx);
+    ms_lexicon_free(lx);
+    assert_int_equal(ms_lexicon_compile(dir, NULL), MS_OK);
+    assert_int_equal(ms_lexicon_load(dir, &lx, NULL), MS_OK);
+    double v = 0;
+    assert_true(ms_lexicon_vader(lx, S(":D"), &v));
+    assert_true(v == 2.3);
+    assert_true(ms_lexicon_afinn(lx, S("can't stand"), &v));
+    assert_true(v == -3);
+    assert_true(ms_lexicon_insult(lx, S("idiot")));
+    assert_true(ms_lexicon_profane(lx, S("shit")));
+    assert_false(ms_lexicon_known(lx, S("thanks")));
+    assert_true(ms_lexicon_hash(lx) == text_hash); /* recorded, not recomputed */
+    ms_lexicon_free(lx);
+    /* a list edited after compiling: lexicon.bin is stale, passed over */
+    FILE *f = fopen(ins, "a");
+    assert_non_null(f);
+    fputs("nitwit\n", f);
+    fclose(f);
+    assert_int_equal(ms_lexicon_load(dir, &lx, NULL), MS_OK);
+    assert_true(ms_lexicon_insult(lx, S("nitwit")));
+    assert_true(ms_lexicon_hash(lx) != text_hash);
+    ms_lexicon_free(lx);
+    /* damaged inside its table: refused by a verifying load, naming it;
+     * a trusting one reads it without faulting */
+    assert_int_equal(ms_lexicon_compile(dir, NULL), MS_OK);
+    flip(bin, -3);
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ms_lexicon_load(dir, &lx, &err), MS_ERR_MODEL);
+    assert_null(lx);
+    assert_non_null(strstr(err.source, "lexicon.bin"));
+    assert_non_null(strstr(err.message, "modscore compile"));
+    assert_int_equal(ms_lexicon_open(dir, MS_LEXICON_TRUST_COMPILED, &lx, NULL), MS_OK);
+    ms_lexicon_known(lx, S("idiot"));
+    ms_lexicon_free(lx);
+    /* a damaged header is refused by both */
+    assert_int_equal(ms_lexicon_compile(dir, NULL), MS_OK);
+    flip(bin, 44);
+    assert_int_equal(ms_lexicon_open(dir, MS_LEXICON_TRUST_COMPILED, &lx, NULL), MS_ERR_MODEL);
+    rm_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_malformed_afinn_line),
         cmocka_unit_test(test_malformed_term_line),
         cmocka_unit_test(test_shipped_lists_are_clean),
+        cmocka_unit_test(test_compiled_lexicon),
     };
     return cmocka_run_group_tests(tests, lexicon_setup, lexicon_teardown);
 }

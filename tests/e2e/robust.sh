@@ -140,7 +140,7 @@ import json, os, sys
 d = sys.argv[1]
 card = json.load(open(os.path.join(d, "card.json")))
 assert card.get("model_hash") and card.get("idf_hash"), card
-assert sorted(os.listdir(d)) == ["card.json", "idf.bin", "model.bin", "model.svm"], os.listdir(d)
+assert sorted(os.listdir(d)) == ["card.bin", "card.json", "idf.bin", "model.bin", "model.svm"], os.listdir(d)
 PY
     echo "note: killed after publishing: the new model is in place"
     (cd "$tmp/m/hostility" && sha256sum ./* >"$tmp/before.sha")
@@ -210,7 +210,7 @@ done
 "$bin" train -q --task hostility --data "$tmp/eval.jsonl" --out "$f/m" \
   --models "$models" --folds 2 --c 1 --hash-bits 16 >/dev/null 2>"$f/err"
 status $? 0 "train --out over a model directory"
-[ "$(ls -A "$f/m" | tr '\n' ' ')" = "card.json idf.bin model.bin model.svm " ] && ok ||
+[ "$(ls -A "$f/m" | tr '\n' ' ')" = "card.bin card.json idf.bin model.bin model.svm " ] && ok ||
   bad "the replaced model directory holds: $(ls -A "$f/m")"
 # stale temporaries: a user's OUT.tmp.N survives, a marked one of a dead
 # process goes, and so does an empty one (a run killed before its marker)

@@ -40,7 +40,7 @@ for round in $(seq 1 $rounds); do
 done
 [ "$failed" = 0 ] && ok ||
   bad "$failed of $((runs * rounds)) concurrent runs failed: $(sort "$tmp/err" | uniq -c | head -5)"
-[ "$(ls -A "$tmp/out" | tr '\n' ' ')" = "card.json idf.bin model.bin model.svm " ] && ok ||
+[ "$(ls -A "$tmp/out" | tr '\n' ' ')" = "card.bin card.json idf.bin model.bin model.svm " ] && ok ||
   bad "the model directory holds: $(ls -A "$tmp/out")"
 "$bin" eval --model "$tmp/out" --models "$models" --data "$tmp/d.jsonl" >/dev/null 2>"$tmp/eval.err" &&
   ok || bad "the model does not load: $(head -c 300 "$tmp/eval.err")"
