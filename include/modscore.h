@@ -804,7 +804,17 @@ typedef struct ms_train_options {
      * its row of features while adapting (about 1.5 KB with hostility's),
      * so this bounds the memory and the time. */
     size_t max_decisions;
+    /* Identity terms as one placeholder (the lexicons' identity_terms.txt):
+     * MS_GROUP_TERMS_ADD also counts each word 1-3-gram holding a term with
+     * the term replaced ("<group> are vermin"), so what is learnt of one
+     * group holds for every group; MS_GROUP_TERMS_REPLACE counts terms only
+     * so. 0 (MS_GROUP_TERMS_OFF) is off, the default for every task. The
+     * card records the list's hash, and the model loads only beside it. */
+    int group_terms;
 } ms_train_options;
+
+/* ms_train_options.group_terms */
+enum { MS_GROUP_TERMS_OFF = 0, MS_GROUP_TERMS_ADD = 1, MS_GROUP_TERMS_REPLACE = 2 };
 
 /* ms_train_options.max_decisions' default: a site's latest 100,000
  * decisions (about 150 MB of rows). */

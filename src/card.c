@@ -126,6 +126,13 @@ static int read_lexicon_fields(json_t *root, ms_card *card)
     if (mb && (!json_is_integer(mb) || json_integer_value(mb) < 1))
         return -1;
     card->model_bytes = mb ? (uint64_t)json_integer_value(mb) : 0;
+    /* identity terms: a card that uses them names their list, and only such a card */
+    json_t *gh = json_object_get(root, "group_terms_hash");
+    if (!card->features.group_terms != !gh ||
+        (gh && (!json_is_string(gh) ||
+                ms_parse_hex64(json_string_value(gh), &card->group_terms_hash) ||
+                !card->group_terms_hash)))
+        return -1;
     return 0;
 }
 
@@ -287,6 +294,10 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
         ms_fail(err, st, path, 0, 0,
                 "card's \"intent\" is not an integer in [0, %d] (a newer modscore's model?)",
                 MS_INTENT_VERSION);
+    } else if (json_object_get(feat, "group_terms") &&
+               get_int(feat, "group_terms", 0, MS_GROUP_TERMS_REPLACE, &f->group_terms)) {
+        ms_fail(err, st, path, 0, 0, "card's \"group_terms\" is not an integer in [0, %d]",
+                MS_GROUP_TERMS_REPLACE);
     } else if (read_fold(feat, &f->fold)) {
         ms_fail(err, st, path, 0, 0,
                 "card's \"fold\" is not a list of fold rules this modscore knows (a newer "
@@ -320,7 +331,8 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
     if (st == MS_OK && read_lexicon_fields(root, card) != 0)
         st = ms_fail(err, MS_ERR_MODEL, path, 0, 0,
                      "card's \"lexicon_hash\" is not 16 hex digits, or \"lexicon_bytes\" or "
-                     "\"model_bytes\" not a size");
+                     "\"model_bytes\" not a size, or \"group_terms_hash\" is not 16 hex "
+                     "digits where features.group_terms is on (or there where it is off)");
     if (st == MS_OK && read_scale(root, card) != 0)
         st = ms_fail(err, MS_ERR_MODEL, path, 0, 0,
                      "card's \"perspective_scale\" is not {\"score\":[...],\"share\":[...]} "
@@ -755,6 +767,12 @@ int ms_card_category(const char *path, const char *legacy_name, ms_card *card, m
 ms_status ms_card_check_lexicon(const ms_card *card, const ms_lexicon *lx, int full,
                                 uint64_t *hash, const char *lexicon_dir, ms_error *err)
 {
+    if (card->features.group_terms && ms_lexicon_group_hash(lx) != card->group_terms_hash)
+        return ms_fail(err, MS_ERR_MODEL, lexicon_dir, 0, 0,
+                       "model %s reads identity terms, and %s is %s: restore it or retrain",
+                       card->version, "identity_terms.txt",
+                       ms_lexicon_group_hash(lx) ? "not the list it was trained with"
+                                                 : "missing");
     if (!card->has_lexicon_hash)
         return MS_OK;
     size_t bytes = ms_lexicon_bytes(lx);

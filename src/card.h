@@ -54,6 +54,9 @@ typedef struct ms_card {
     uint64_t lexicon_hash;   /* ms_lexicon_hash of them */
     uint64_t lexicon_bytes;  /* their size (ms_lexicon_bytes); 0 when not recorded */
     uint64_t model_bytes;    /* model.svm's size; 0 when not recorded */
+    uint64_t group_terms_hash; /* ms_lexicon_group_hash of the identity terms the
+                                  model was trained with (features.group_terms
+                                  on); 0 when it uses none */
     /* "perspective_scale": {"score":[...],"share":[...]}, the model's
      * score to Perspective's scale; 0 knots: the card has none, and
      * Perspective gets the score itself. */
@@ -117,7 +120,9 @@ void ms_hex64(uint64_t v, char out[17]);
 int ms_parse_hex64(const char *s, uint64_t *v);
 
 /* MS_OK when lx is the lexicon set the card's model was trained with (a
- * card without "lexicon_hash" predates the check: MS_OK). With full, its
+ * card without "lexicon_hash" predates the check: MS_OK), and, for a card
+ * that uses identity terms (features.group_terms), when lx has the list it
+ * names by "group_terms_hash" (always compared: hashed at load). With full, its
  * hash is compared (the lexicon's bytes are hashed once per load, about
  * 4 ms); without, only its size ("lexicon_bytes", when the card has it):
  * for short-lived processes, as MS_LOAD_TRUST_COMPILED. Else MS_ERR_MODEL

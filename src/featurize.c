@@ -38,6 +38,7 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
      * after "you" only of 2..1000 tokens gave 0.9216..0.9233. */
     cfg->you_window = task == MS_TASK_HOSTILITY ? 4 : 0;
     cfg->group_window = 0;
+    cfg->group_terms = 0;
     cfg->fold = 0;
     cfg->intent = 0;
 }
@@ -49,7 +50,7 @@ int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config
            a->lexicon == b->lexicon && a->context == b->context &&
            a->char_weight == b->char_weight && a->you_window == b->you_window &&
            a->group_window == b->group_window && a->fold == b->fold &&
-           a->intent == b->intent;
+           a->intent == b->intent && a->group_terms == b->group_terms;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -69,7 +70,8 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
         cfg->char_ngram_max > 8 || cfg->word_ngram_max < 1 || cfg->word_ngram_max > 2 ||
         cfg->you_window < 0 || cfg->you_window > MS_YOU_WINDOW_MAX || cfg->group_window < 0 ||
         cfg->group_window > MS_YOU_WINDOW_MAX || cfg->intent < 0 ||
-        cfg->intent > MS_INTENT_VERSION)
+        cfg->intent > MS_INTENT_VERSION || cfg->group_terms < 0 ||
+        cfg->group_terms > MS_GROUP_TERMS_REPLACE)
         return MS_ERR_ARG;
     ms_featurizer *f = calloc(1, sizeof *f);
     if (!f)
@@ -99,6 +101,9 @@ void ms_featurizer_free(ms_featurizer *f)
     free(f->article_vec);
     free(f->contrib);
     free(f->buckets);
+    free(f->grp);
+    free(f->units);
+    free(f->grams);
     free(f);
 }
 
@@ -213,11 +218,6 @@ static inline ms_status table_add(ms_featurizer *f, uint32_t bucket, int block, 
 
 /* ------------------------------------------------------------ n-grams */
 
-static int skipped(const ms_featurizer *f, const ms_tokens *t, size_t i)
-{
-    return f->skip && f->skip(f->skip_ud, ms_token_text(t, i), t->tok[i].fold_len);
-}
-
 /* A second-person word: what an insult is aimed with. */
 static int is_you(const char *w, size_t n)
 {
@@ -253,13 +253,13 @@ static int is_group(const char *w, size_t n)
 
 static int is_group_token(const ms_featurizer *f, const ms_tokens *t, size_t i)
 {
-    return !skipped(f, t, i) && is_group(ms_token_text(t, i), t->tok[i].fold_len);
+    return !fz_skipped(f, t, i) && is_group(ms_token_text(t, i), t->tok[i].fold_len);
 }
 
 /* Whether token i is a second-person word that features may use. */
 static int is_you_token(const ms_featurizer *f, const ms_tokens *t, size_t i)
 {
-    return !skipped(f, t, i) && is_you(ms_token_text(t, i), t->tok[i].fold_len);
+    return !fz_skipped(f, t, i) && is_you(ms_token_text(t, i), t->tok[i].fold_len);
 }
 
 /* Upper bound of table entries for tokens t. */
@@ -267,7 +267,7 @@ static size_t expected_entries(const ms_featurizer *f, const ms_tokens *t)
 {
     size_t span = (size_t)(f->cfg->char_ngram_max - f->cfg->char_ngram_min + 1);
     size_t e = t->n * (size_t)(f->cfg->word_ngram_max + (f->cfg->you_window > 0) +
-                               (f->cfg->group_window > 0));
+                               (f->cfg->group_window > 0) + 6 * (f->cfg->group_terms > 0));
     for (size_t i = 0; i < t->n; i++) {
         size_t n = t->tok[i].fold_len;
         e += ((n < CHAR_SPAN_MAX ? n : CHAR_SPAN_MAX) + 2) * span;
@@ -275,10 +275,37 @@ static size_t expected_entries(const ms_featurizer *f, const ms_tokens *t)
     return e + 16;
 }
 
+/* Counts one occurrence of bucket in the word block made by tokens first
+ * .. last: once, recorded for each of them while attributing. */
+static ms_status add_spanning(ms_featurizer *f, uint32_t bucket, uint32_t first, uint32_t last)
+{
+    if (table_add(f, bucket, BLOCK_WORD, first) != MS_OK)
+        return MS_ERR_NOMEM;
+    for (uint32_t tk = first + 1; f->recording && tk <= last; tk++) {
+        if (table_add(f, bucket, BLOCK_WORD, tk) != MS_OK)
+            return MS_ERR_NOMEM;
+        f->counts[f->occ[f->n_occ - 1].slot] -= 1;
+    }
+    return MS_OK;
+}
+
+/* Adds the placeholder n-grams of the identity terms (group_terms). */
+static ms_status add_group_grams(ms_featurizer *f)
+{
+    for (size_t g = 0; g < f->n_grams; g++)
+        if (add_spanning(f, f->grams[g].bucket, f->grams[g].first, f->grams[g].last) != MS_OK)
+            return MS_ERR_NOMEM;
+    return MS_OK;
+}
+
 /* Adds every hashed n-gram of tokens t to the table. */
 static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
 {
     const ms_feature_config *c = f->cfg;
+    if (fz_group_terms(f, t) != MS_OK)
+        return MS_ERR_NOMEM;
+    /* identity terms counted only as the placeholder */
+    const uint8_t *replaced = c->group_terms == MS_GROUP_TERMS_REPLACE ? f->grp : NULL;
     uint32_t prev = 0;
     int have_prev = 0;
     size_t win = (size_t)c->you_window;
@@ -305,7 +332,7 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
                     break;
                 }
         }
-        if (skipped(f, t, i)) {
+        if (fz_skipped(f, t, i) || (replaced && replaced[i])) {
             have_prev = 0;
             continue;
         }
@@ -359,7 +386,7 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
             }
         }
     }
-    return MS_OK;
+    return add_group_grams(f);
 }
 
 ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
@@ -413,7 +440,7 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
     double afinn_neg = 0, afinn_pos = 0, profane = 0, insult = 0, you_are = 0, obf = 0;
     size_t vader_neg = 0, second = 0, counted = 0;
     for (size_t i = 0; i < t->n; i++) {
-        if (skipped(f, t, i))
+        if (fz_skipped(f, t, i))
             continue;
         counted++;
         const char *w = ms_token_text(t, i);
@@ -454,7 +481,7 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
                word_is(t, j, "total") || word_is(t, j, "complete") || word_is(t, j, "really") ||
                word_is(t, j, "fucking") || word_is(t, j, "stupid"))
             j++;
-        if (j < t->n && j <= i + 5 && !skipped(f, t, j) &&
+        if (j < t->n && j <= i + 5 && !fz_skipped(f, t, j) &&
             is_attack_word(lx, ms_token_text(t, j), t->tok[j].fold_len)) {
             you_are++;
             if (fz_dense_hit(f, MS_DENSE_YOU_ARE, j) != MS_OK || fz_dense_hit(f, MS_DENSE_YOU_ARE, i))
@@ -462,7 +489,7 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
         } else if (word_is(t, i, "your")) {
             for (size_t k = i + 2; k < t->n && k <= i + 4; k++) {
                 if ((word_is(t, k - 1, "is") || word_is(t, k - 1, "are")) &&
-                    !skipped(f, t, k) &&
+                    !fz_skipped(f, t, k) &&
                     is_attack_word(lx, ms_token_text(t, k), t->tok[k].fold_len)) {
                     you_are++;
                     if (fz_dense_hit(f, MS_DENSE_YOU_ARE, k) != MS_OK)
@@ -497,7 +524,7 @@ static void style_block(ms_featurizer *f)
     const ms_tokens *t = &f->tok;
     double obf = 0;
     for (size_t i = 0; i < t->n; i++)
-        obf += !skipped(f, t, i) && (t->tok[i].flags & MS_TOK_OBFUSCATED);
+        obf += !fz_skipped(f, t, i) && (t->tok[i].flags & MS_TOK_OBFUSCATED);
     double *d = f->dense;
     memset(d, 0, MS_DENSE_LEXICON_COUNT * sizeof *d);
     f->sentiment = 0;

@@ -37,6 +37,16 @@ typedef struct ms_feature_config {
                            as "group-aimed", a third hashed copy: hate is aimed
                            at a group (identity_attack 4; card "group_window",
                            absent = 0 = off) */
+    int group_terms;    /* identity terms (the lexicons' identity_terms.txt:
+                           "women", "muslims", "native americans", ...) as one
+                           placeholder: MS_GROUP_TERMS_ADD also counts every
+                           word 1-3-gram holding one with the term replaced
+                           ("<group> are vermin", "all <group> should"), so
+                           what is learnt of one group holds for every group;
+                           MS_GROUP_TERMS_REPLACE counts the term only so (its
+                           own word and character n-grams left out). Card
+                           "group_terms", absent = 0 = off; a card that sets it
+                           names the list's hash ("group_terms_hash") */
     unsigned fold;      /* MS_FOLD_* rules a language adds to the folding
                            (card "fold": a list of rule names; absent = none) */
     int intent;         /* the violent-intent block (featurize_intent.c) and

@@ -58,7 +58,20 @@ struct ms_featurizer {
     uint32_t *buckets;
     size_t buckets_cap;
     const ms_input *last;
+    /* identity terms (group_terms; featurize_group.c) */
+    uint8_t *grp;            /* per token: FZ_GRP_* */
+    size_t grp_cap;
+    struct fz_unit *units;   /* the comment as words and placeholders */
+    size_t units_cap;
+    struct fz_gram *grams;   /* the placeholder n-grams of the last prepare */
+    size_t n_grams, grams_cap;
 };
+
+/* Whether token i is left out of every feature (a policy's allow term). */
+static inline int fz_skipped(const ms_featurizer *f, const ms_tokens *t, size_t i)
+{
+    return f->skip && f->skip(f->skip_ud, ms_token_text(t, i), t->tok[i].fold_len);
+}
 
 /* ------------------------------------------------------------ hashing */
 
@@ -110,6 +123,28 @@ static inline ms_status fz_dense_hit(ms_featurizer *f, int feature, size_t token
     f->dense_tok[f->n_dense_tok++] = (uint32_t)feature << 24 | (uint32_t)token;
     return MS_OK;
 }
+/* ------------------------------------------------------------ identity terms */
+
+enum {
+    FZ_GRP_NONE = 0,
+    FZ_GRP_FIRST = 1, /* the first word of an identity term */
+    FZ_GRP_MORE = 2   /* a later word of one ("native americans") */
+};
+
+/* A word n-gram of the comment with its identity terms as one placeholder:
+ * its hashed bucket and the tokens it spans. */
+typedef struct fz_gram {
+    uint32_t bucket;
+    uint32_t first, last;
+} fz_gram;
+
+/* Marks the tokens of t that form identity terms (f->grp, one FZ_GRP_* per
+ * token) and lists the placeholder n-grams (f->grams, f->n_grams): every
+ * word 1-3-gram with a term counted as one word "<group>" that holds one.
+ * Off (nothing marked, no n-grams) unless the settings' group_terms is
+ * on. MS_ERR_NOMEM. (featurize_group.c) */
+ms_status fz_group_terms(ms_featurizer *f, const ms_tokens *t);
+
 /* The context block of the dense features (featurize_context.c). */
 ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in);
 

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "lexicon.h"
+#include "termset.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -66,6 +67,10 @@ struct ms_lexicon {
     size_t len[4];
     size_t bytes;
     uint64_t fnv; /* ms_lexicon_hash when compiled (0: compute it) */
+    /* identity_terms.txt, when there: apart from the four lists (not in
+     * the table, lexicon.bin or ms_lexicon_hash), so that only the models
+     * whose cards read it (features.group_terms) depend on it */
+    ms_termset *groups;
 };
 static const char *const FILES[4] = {"vader_lexicon.txt", "AFINN-en-165.txt", "profanity.txt",
                                      "insults.txt"};
@@ -493,6 +498,24 @@ ms_status ms_lexicon_compile(const char *dir, ms_error *err)
     return st;
 }
 
+/* dir/identity_terms.txt into lx->groups, when there (a small list: parsed
+ * at each load). */
+static ms_status load_groups(const char *dir, ms_lexicon *lx, ms_error *err)
+{
+    ms_buf path = {0};
+    if (ms_buf_printf(&path, "%s/identity_terms.txt", dir) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
+    ms_error e2;
+    ms_status st = ms_termset_load(path.data, &lx->groups, err ? err : &e2);
+    if (st == MS_ERR_NOT_FOUND) {
+        st = MS_OK;
+        if (err)
+            memset(err, 0, sizeof *err);
+    }
+    ms_buf_free(&path);
+    return st;
+}
+
 /* use_compiled: map dir/lexicon.bin when it was compiled from these files
  * (flags as ms_lexicon_open's), else parse them. */
 static ms_status lexicon_load(const char *dir, int use_compiled, unsigned flags,
@@ -514,6 +537,8 @@ static ms_status lexicon_load(const char *dir, int use_compiled, unsigned flags,
         st = lexbin_map(dir, sources_hash(files), lx->bytes, flags, lx, &mapped, err);
     if (st == MS_OK && !mapped)
         st = parse_files(dir, files, lx, err);
+    if (st == MS_OK)
+        st = load_groups(dir, lx, err);
     for (int i = 0; i < 4; i++) {
         free(files[i].path);
         free(files[i].data);
@@ -546,6 +571,7 @@ void ms_lexicon_free(ms_lexicon *lx)
         munmap(lx->map, lx->map_len);
     for (int i = 0; i < 4; i++)
         free(lx->data[i]);
+    ms_termset_free(lx->groups);
     free(lx);
 }
 
@@ -582,6 +608,13 @@ int ms_lexicon_insult(const ms_lexicon *lx, const char *w, size_t n)
 }
 
 int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n) { return find(lx, w, n) != NULL; }
+
+int ms_lexicon_group(const ms_lexicon *lx, const char *w, size_t n)
+{
+    return lx && ms_termset_has(lx->groups, w, n);
+}
+
+uint64_t ms_lexicon_group_hash(const ms_lexicon *lx) { return lx ? ms_termset_hash(lx->groups) : 0; }
 
 size_t ms_lexicon_bytes(const ms_lexicon *lx) { return lx ? lx->bytes : 0; }
 

@@ -1,5 +1,6 @@
 /* lexicon.h - word lists: VADER and AFINN valence, profanity and insult
- * terms. Loaded once from a directory, then read-only (thread-safe). */
+ * terms, and identity terms. Loaded once from a directory, then read-only
+ * (thread-safe). */
 #ifndef MS_LEXICON_H
 #define MS_LEXICON_H
 
@@ -9,8 +10,9 @@
 
 typedef struct ms_lexicon ms_lexicon;
 
-/* Loads dir/vader_lexicon.txt, dir/AFINN-en-165.txt, dir/profanity.txt and
- * dir/insults.txt. OUT: *out, free with ms_lexicon_free. A missing file is
+/* Loads dir/vader_lexicon.txt, dir/AFINN-en-165.txt, dir/profanity.txt,
+ * dir/insults.txt and, when there, dir/identity_terms.txt. OUT: *out,
+ * free with ms_lexicon_free. A missing file (of the first four) is
  * MS_ERR_NOT_FOUND naming it; a malformed line MS_ERR_PARSE with its line. */
 ms_status ms_lexicon_load(const char *dir, ms_lexicon **out, ms_error *err);
 void ms_lexicon_free(ms_lexicon *lx);
@@ -40,6 +42,17 @@ int ms_lexicon_insult(const ms_lexicon *lx, const char *w, size_t n);
 /* 1 when the word is in any list: the dictionary obfuscation folding checks
  * its guesses against (sh1t -> shit, stuuupid -> stupid). */
 int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n);
+
+/* 1 when the words (one to three case-folded words joined by single
+ * spaces) name an identity group: the optional identity_terms.txt, which
+ * only models whose card sets features.group_terms read. Not "known" to
+ * the folding, and not in ms_lexicon_hash or ms_lexicon_bytes, so adding
+ * or changing the list leaves every other model as it was. */
+int ms_lexicon_group(const ms_lexicon *lx, const char *w, size_t n);
+/* identity_terms.txt's content hash (computed at load; the file is small
+ * and parsed at each load, never compiled into lexicon.bin), 0 when the
+ * directory has none: what a card's "group_terms_hash" names. */
+uint64_t ms_lexicon_group_hash(const ms_lexicon *lx);
 
 /* A content hash of the loaded lists, for model cards: computed at each
  * call (about a millisecond), not at load. */

@@ -167,6 +167,8 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
         d->cfg.group_window = o->group_window;
     if (o->intent > 0)
         d->cfg.intent = o->intent;
+    if (o->group_terms > 0)
+        d->cfg.group_terms = o->group_terms;
     if (o->lexicon_block == MS_LEXICON_BLOCK_NONE)
         d->cfg.lexicon = 0;
     else if (o->lexicon_block == MS_LEXICON_BLOCK_STYLE)
@@ -649,12 +651,17 @@ static ms_status describe_card(json_t *card, const ms_train_options *o, const ch
                             json_integer((json_int_t)ms_lexicon_bytes(lx))))
         return MS_ERR_NOMEM;
     json_t *feat = json_object_get(card, "features"), *tr = json_object_get(card, "training");
+    char gh[17]; /* the identity terms' list, for a model that reads them */
+    ms_hex64(ms_lexicon_group_hash(lx), gh);
     if (json_object_set_new(feat, "char_weight", json_real(d->cfg.char_weight)) ||
         json_object_set_new(feat, "you_window", json_integer(d->cfg.you_window)) ||
         (d->cfg.fold && json_object_set_new(feat, "fold", fold_json(d->cfg.fold))) ||
         (d->cfg.group_window &&
          json_object_set_new(feat, "group_window", json_integer(d->cfg.group_window))) ||
         (d->cfg.intent && json_object_set_new(feat, "intent", json_integer(d->cfg.intent))) ||
+        (d->cfg.group_terms &&
+         (json_object_set_new(feat, "group_terms", json_integer(d->cfg.group_terms)) ||
+          json_object_set_new(card, "group_terms_hash", json_string(gh)))) ||
         json_object_set_new(tr, "loss",
                             json_string(o->loss == MS_LOSS_LOGISTIC ? "logistic" : "hinge")) ||
         json_object_set_new(tr, "nb_scale", json_real(o->nb_scale)) ||
@@ -688,6 +695,9 @@ static ms_status check_training(const ms_dataset *set, const ms_train_options *o
                        "fold rules \"%s\": each one of umlaut_e, dotless_i, arabic, "
                        "devanagari, roman_vowels, enye",
                        o->fold);
+    if (o->group_terms < MS_GROUP_TERMS_OFF || o->group_terms > MS_GROUP_TERMS_REPLACE)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0, "group_terms %d: expected 0 (off), 1 (add) "
+                       "or 2 (replace)", o->group_terms);
     return MS_OK;
 }
 
@@ -714,6 +724,11 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
     ms_status st = ms_lexicon_load(o->lexicon_dir ? o->lexicon_dir : "models/lexicons", &lx, err);
     if (st != MS_OK)
         return st;
+    if (o->group_terms && !ms_lexicon_group_hash(lx)) {
+        ms_lexicon_free(lx);
+        return ms_fail(err, MS_ERR_NOT_FOUND, o->lexicon_dir ? o->lexicon_dir : "models/lexicons",
+                       0, 0, "identity terms asked for, and identity_terms.txt is not there");
+    }
     featured d = {0};
     report(o, "features", 0, k, 0, 0, 0, t0, 0);
     st = build_features(set, o, lx, &d);

@@ -213,6 +213,43 @@ static void test_compiled_card(void **state)
     sh("rm -rf '%s'; test ! -e '%s'", dir);
 }
 
+/* A card that reads identity terms names their list, and only such a card
+ * (a hash without the setting is a card written wrong); it loads beside
+ * that list alone, and a card without the setting beside any lexicons. */
+static void test_group_terms(void **state)
+{
+    (void)state;
+    ms_card card;
+    assert_int_equal(read_card(",\"lexicon\":1,\"group_terms\":2}, "
+                               "\"group_terms_hash\":\"00000000000000ab\",\"x\":{", &card),
+                     MS_OK);
+    assert_int_equal(card.features.group_terms, MS_GROUP_TERMS_REPLACE);
+    assert_true(card.group_terms_hash == 0xab);
+    ms_lexicon *lx = NULL, *mini = NULL;
+    ms_error err = {0};
+    uint64_t hash = 0;
+    assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
+    assert_int_equal(ms_lexicon_load(MS_TEST_DATA "/lexicon/mini", &mini, NULL), MS_OK);
+    assert_int_equal(ms_card_check_lexicon(&card, lx, 1, &hash, "lexicons", &err), MS_ERR_MODEL);
+    assert_non_null(strstr(err.message, "identity_terms.txt is not the list"));
+    assert_int_equal(ms_card_check_lexicon(&card, mini, 0, &hash, "mini", &err), MS_ERR_MODEL);
+    assert_non_null(strstr(err.message, "identity_terms.txt is missing"));
+    card.group_terms_hash = ms_lexicon_group_hash(lx);
+    assert_int_equal(ms_card_check_lexicon(&card, lx, 1, &hash, "lexicons", &err), MS_OK);
+    card.features.group_terms = 0;
+    assert_int_equal(ms_card_check_lexicon(&card, mini, 1, &hash, "mini", &err), MS_OK);
+    ms_card_clear(&card);
+    /* the setting without the hash, the hash without the setting, a bad value */
+    assert_int_equal(read_card(",\"lexicon\":1,\"group_terms\":1", &card), MS_ERR_MODEL);
+    assert_int_equal(read_card(",\"lexicon\":1}, \"group_terms_hash\":\"00000000000000ab\","
+                               "\"x\":{", &card), MS_ERR_MODEL);
+    assert_int_equal(read_card(",\"lexicon\":1,\"group_terms\":3}, "
+                               "\"group_terms_hash\":\"00000000000000ab\",\"x\":{", &card),
+                     MS_ERR_MODEL);
+    ms_lexicon_free(lx);
+    ms_lexicon_free(mini);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_unread_members_passed_over),
         cmocka_unit_test(test_language_mismatch),
         cmocka_unit_test(test_compiled_card),
+        cmocka_unit_test(test_group_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

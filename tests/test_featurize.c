@@ -2,7 +2,8 @@
  * copies of words near a second-person word (you_window) and the
  * "group-aimed" ones near a word naming an identity group (group_window);
  * which settings let models share a pass; a language's fold rules and the
- * language-independent lexicon block; the violent-intent block (intent). */
+ * language-independent lexicon block; the violent-intent block (intent);
+ * identity terms as one placeholder (group_terms). */
 #include "featurize.h"
 #include "featurize_int.h"
 
@@ -308,6 +309,35 @@ static void test_intent_attribution(void **state)
     ms_lexicon_free(lx);
 }
 
+/* A made-up model over 2^bits buckets: idf (OUT, free idf->idf) and the
+ * weights it returns (nb + 1 of them, libsvm indices; free them). */
+static double *made_up_model(int bits, ms_idf *idf)
+{
+    size_t nb = (size_t)1 << bits;
+    *idf = (ms_idf){.idf = malloc(nb * sizeof(float)), .bits = bits, .n_docs = 1};
+    double *w = malloc((nb + 1) * sizeof *w);
+    assert_non_null(idf->idf);
+    assert_non_null(w);
+    for (size_t i = 0; i < nb; i++)
+        idf->idf[i] = 1 + (float)(i % 7) / 7;
+    for (size_t i = 0; i <= nb; i++)
+        w[i] = (double)((i * 2654435761u) % 1000) / 1000 - 0.5;
+    return w;
+}
+
+/* The last prepared comment's words' contributions add up to its w.x. */
+static void assert_contributions_add_up(ms_featurizer *f, const ms_idf *idf, const double *w,
+                                        int32_t dim, double dot)
+{
+    const struct ms_tokens *t;
+    const double *contrib;
+    assert_int_equal(ms_features_attribute(f, idf, w, dim, &t, &contrib), MS_OK);
+    double sum = 0;
+    for (size_t i = 0; i < t->n; i++)
+        sum += contrib[i];
+    assert_true(fabs(sum - dot) <= 1e-9 * (1 + fabs(dot)));
+}
+
 /* A long comment's table is sized by its distinct n-grams, not by its
  * occurrences (issue 23: 128 MB of table for a 250 KB comment, per
  * scorer), and growing it keeps every count and every occurrence's slot:
@@ -320,14 +350,8 @@ static void test_long_comment_table(void **state)
     ms_featurizer *f;
     assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
     size_t nb = (size_t)1 << cfg.hash_bits;
-    ms_idf idf = {.idf = malloc(nb * sizeof(float)), .bits = cfg.hash_bits, .n_docs = 1};
-    double *w = malloc((nb + 1) * sizeof *w);
-    assert_non_null(idf.idf);
-    assert_non_null(w);
-    for (size_t i = 0; i < nb; i++)
-        idf.idf[i] = 1 + (float)(i % 7) / 7;
-    for (size_t i = 0; i <= nb; i++)
-        w[i] = (double)((i * 2654435761u) % 1000) / 1000 - 0.5;
+    ms_idf idf;
+    double *w = made_up_model(cfg.hash_bits, &idf);
     /* 200 KB of ten words, then 150 KB of 20,000 distinct ones */
     size_t cap = 400000, len = 0;
     char *text = malloc(cap);
@@ -348,17 +372,107 @@ static void test_long_comment_table(void **state)
     assert_int_equal(ms_features_dot(f, &idf, w, (int32_t)nb + 1, &dot), MS_OK);
     assert_true(f->table_cap > (size_t)1 << 16); /* grown past its first size */
     assert_true(f->table_cap <= (size_t)1 << 21);
-    const struct ms_tokens *t;
-    const double *contrib;
-    assert_int_equal(ms_features_attribute(f, &idf, w, (int32_t)nb + 1, &t, &contrib), MS_OK);
-    double sum = 0;
-    for (size_t i = 0; i < t->n; i++)
-        sum += contrib[i];
-    assert_true(fabs(sum - dot) <= 1e-9 * (1 + fabs(dot)));
+    assert_contributions_add_up(f, &idf, w, (int32_t)nb + 1, dot);
     free(text);
     free(w);
     free(idf.idf);
     ms_featurizer_free(f);
+}
+
+/* The sorted distinct buckets of text with identity terms as mode
+ * (MS_GROUP_TERMS_*) and the shipped lexicons. OUT: b (at most cap). */
+static size_t group_buckets(const char *text, int mode, uint32_t *b, size_t cap)
+{
+    ms_lexicon *lx = NULL;
+    assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.group_terms = mode;
+    ms_featurizer *f;
+    assert_int_equal(ms_featurizer_new(&cfg, lx, &f), MS_OK);
+    const uint32_t *got;
+    size_t n = 0;
+    assert_int_equal(ms_features_buckets(f, text, strlen(text), &got, &n), MS_OK);
+    assert_true(n <= cap);
+    memcpy(b, got, n * sizeof *b);
+    for (size_t i = 1; i < n; i++) /* insertion sort: a few hundred */
+        for (size_t j = i; j > 0 && b[j - 1] > b[j]; j--) {
+            uint32_t x = b[j];
+            b[j] = b[j - 1];
+            b[j - 1] = x;
+        }
+    ms_featurizer_free(f);
+    ms_lexicon_free(lx);
+    return n;
+}
+
+static int same_buckets(const char *a, const char *b, int mode)
+{
+    uint32_t x[512], y[512];
+    size_t nx = group_buckets(a, mode, x, 512), ny = group_buckets(b, mode, y, 512);
+    return nx == ny && memcmp(x, y, nx * sizeof *x) == 0;
+}
+
+static size_t placeholder_grams(const char *text)
+{
+    uint32_t b[512];
+    return group_buckets(text, MS_GROUP_TERMS_ADD, b, 512) -
+           group_buckets(text, MS_GROUP_TERMS_OFF, b, 512);
+}
+
+/* Identity terms as one placeholder (group_terms): replaced, two sentences
+ * that differ only in the group they attack are one vector; added, each
+ * term adds its word 1-3-grams with the placeholder; a two-word term is one
+ * placeholder; a word that only starts a term is not one. */
+static void test_group_terms_placeholder(void **state)
+{
+    (void)state;
+    assert_true(same_buckets("Latinos are vermin", "jews are VERMIN", MS_GROUP_TERMS_REPLACE));
+    assert_true(same_buckets("Latinos are vermin", "Native Americans are vermin",
+                             MS_GROUP_TERMS_REPLACE));
+    assert_false(same_buckets("Latinos are vermin", "jews are vermin", MS_GROUP_TERMS_ADD));
+    assert_false(same_buckets("Latinos are vermin", "jews are vermin", MS_GROUP_TERMS_OFF));
+    assert_false(same_buckets("Latinos are vermin", "idiots are vermin", MS_GROUP_TERMS_REPLACE));
+    /* <g>, <g> are, <g> are vermin */
+    assert_int_equal(placeholder_grams("latinos are vermin"), 3);
+    /* <g>, all <g>, <g> should, all <g> should, <g> should go */
+    assert_int_equal(placeholder_grams("all native americans should go"), 5);
+    assert_int_equal(placeholder_grams("native speakers are here"), 0);
+    ms_feature_config on, bad;
+    ms_feature_config_default(&on, MS_TASK_HOSTILITY);
+    bad = on;
+    on.group_terms = MS_GROUP_TERMS_ADD;
+    bad.group_terms = MS_GROUP_TERMS_REPLACE + 1;
+    assert_setting_apart(&on, &bad);
+}
+
+/* A placeholder n-gram is counted once and its contribution shared by the
+ * tokens it spans: the reasons' contributions still add up to w.x. */
+static void test_group_terms_attribution(void **state)
+{
+    (void)state;
+    ms_lexicon *lx = NULL;
+    assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.hash_bits = 16;
+    cfg.group_terms = MS_GROUP_TERMS_ADD;
+    ms_featurizer *f;
+    assert_int_equal(ms_featurizer_new(&cfg, lx, &f), MS_OK);
+    size_t nb = (size_t)1 << cfg.hash_bits;
+    ms_idf idf;
+    double *w = made_up_model(cfg.hash_bits, &idf);
+    const char *text = "all native americans and mentally ill people should go, said the muslims";
+    ms_input in = {.text = text, .len = strlen(text)};
+    unsigned notes = 0;
+    double dot;
+    assert_int_equal(ms_features_prepare(f, &in, &notes), MS_OK);
+    assert_int_equal(ms_features_dot(f, &idf, w, (int32_t)nb + 1, &dot), MS_OK);
+    assert_contributions_add_up(f, &idf, w, (int32_t)nb + 1, dot);
+    free(w);
+    free(idf.idf);
+    ms_featurizer_free(f);
+    ms_lexicon_free(lx);
 }
 
 int main(void)
@@ -374,6 +488,8 @@ int main(void)
         cmocka_unit_test(test_long_comment_table),
         cmocka_unit_test(test_intent_block),
         cmocka_unit_test(test_intent_attribution),
+        cmocka_unit_test(test_group_terms_placeholder),
+        cmocka_unit_test(test_group_terms_attribution),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

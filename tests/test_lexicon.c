@@ -316,6 +316,40 @@ static void test_compiled_lexicon(void **state)
     rm_dir(dir);
 }
 
+/* The identity terms (identity_terms.txt): optional, one to three words,
+ * not words the folding may guess, and outside the hash the cards of every
+ * other model name, so adding or changing the list changes no model. */
+static void test_identity_terms(void **state)
+{
+    const ms_lexicon *lx = *state;
+    assert_true(ms_lexicon_group(lx, S("muslims")));
+    assert_true(ms_lexicon_group(lx, S("native americans")));
+    assert_true(ms_lexicon_group(lx, S("mentally ill")));
+    assert_false(ms_lexicon_group(lx, S("native")));
+    assert_false(ms_lexicon_group(lx, S("idiot")));
+    assert_false(ms_lexicon_group(NULL, S("muslims")));
+    /* not "known": the folding's guesses are checked against the other lists */
+    assert_false(ms_lexicon_known(lx, S("latinos")));
+    assert_true(ms_lexicon_group_hash(lx) != 0);
+    assert_true(ms_lexicon_group_hash(NULL) == 0);
+    /* a directory without the list loads; it has no group hash, and the lists
+     * it has hash as they did (test_hash_is_stable_and_content_based: the
+     * shipped cards' lexicon_hash, from before the list, still matches) */
+    ms_lexicon *mini = NULL, *with = NULL;
+    ms_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(ms_lexicon_load(FIX("mini"), &mini, &err), MS_OK);
+    assert_true(ms_lexicon_group_hash(mini) == 0);
+    assert_false(ms_lexicon_group(mini, S("muslims")));
+    /* bad_group is mini with a list whose fourth line is not lower case */
+    assert_int_equal(ms_lexicon_load(FIX("bad_group"), &with, &err), MS_ERR_PARSE);
+    assert_null(with);
+    assert_non_null(strstr(err.source, "bad_group/identity_terms.txt"));
+    assert_int_equal(err.line, 4);
+    assert_non_null(strstr(err.message, "lower case"));
+    ms_lexicon_free(mini);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_malformed_term_line),
         cmocka_unit_test(test_shipped_lists_are_clean),
         cmocka_unit_test(test_compiled_lexicon),
+        cmocka_unit_test(test_identity_terms),
     };
     return cmocka_run_group_tests(tests, lexicon_setup, lexicon_teardown);
 }

@@ -22,6 +22,11 @@ static const char train_usage[] =
     "                          \"should\", \"i will\", \"hope someone\"..., aimed at a\n"
     "                          person), version N of their word lists: 1 (default\n"
     "                          0, off)\n"
+    "      --group-terms M     identity terms (the lexicons' identity_terms.txt)\n"
+    "                          as one placeholder: add (also count each word\n"
+    "                          1-3-gram with the term replaced: \"<group> are\n"
+    "                          vermin\"), replace (count terms only so) or off\n"
+    "                          (default)\n"
     "      --data FILE         JSON Lines (text, label; or a modscore record with a\n"
     "                          moderator's decision) or CSV; repeatable, '-' is stdin\n"
     "      --out DIR           the model directory to write\n"
@@ -270,6 +275,15 @@ static int feature_option(ms_train_options *o, int opt, const char *arg)
         o->intent = (int)v;
         return 1;
     }
+    case OPT_GROUPT:
+        if (!strcmp(arg, "off") || !strcmp(arg, "add") || !strcmp(arg, "replace")) {
+            o->group_terms = !strcmp(arg, "add")       ? MS_GROUP_TERMS_ADD
+                             : !strcmp(arg, "replace") ? MS_GROUP_TERMS_REPLACE
+                                                       : MS_GROUP_TERMS_OFF;
+            return 1;
+        }
+        cli_errorf("--group-terms is add, replace or off");
+        return -1;
     case OPT_NOCTX: o->no_context = 1; return 1;
     case OPT_LANG: o->language = arg; return 1;
     case OPT_FOLD: o->fold = arg; return 1;
@@ -406,6 +420,7 @@ int train_args_parse(int argc, char **argv, train_args *a)
         {"perspective-attribute", required_argument, NULL, OPT_PATTR},
         {"group-window", required_argument, NULL, OPT_GROUPW},
         {"intent", required_argument, NULL, OPT_INTENT},
+        {"group-terms", required_argument, NULL, OPT_GROUPT},
         {"language", required_argument, NULL, OPT_LANG},
         {"lexicon-block", required_argument, NULL, OPT_LEXB},
         {"fold", required_argument, NULL, OPT_FOLD},

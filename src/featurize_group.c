@@ -1,0 +1,112 @@
+/* featurize_group.c - identity terms as one placeholder (the settings'
+ * group_terms): which tokens of a comment name an identity group, from the
+ * lexicons' identity_terms.txt (one to three words: "muslims", "native
+ * americans", "mentally ill"), and the comment's word n-grams with each
+ * such term replaced by one placeholder word. A model then learns "<group>
+ * are vermin" from whichever groups its training data attacks and reads it
+ * for every group: the groups a model missed were those with few hateful
+ * training rows. featurize.c adds the n-grams to its table. */
+#include "featurize_int.h"
+#include "termset.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define TERM_WORDS MS_TERMSET_MAX_WORDS
+#define TERM_BYTES MS_TERMSET_MAX_BYTES
+#define GRAM_MAX 3     /* placeholder n-grams of 1..GRAM_MAX units */
+#define SEED_PLACEHOLDER 0x68e31da4u
+#define UNIT_BREAK 0u           /* a skipped token: no n-gram spans it */
+#define UNIT_GROUP 0x3c67723eu  /* the placeholder word "<group>" */
+
+/* One word of the comment, or one identity term, in the placeholder
+ * stream: its hash (UNIT_GROUP, UNIT_BREAK or the word's) and tokens. */
+struct fz_unit {
+    uint32_t hash;
+    uint32_t first, last;
+};
+
+/* The number of tokens (1..TERM_WORDS) of the identity term that starts at
+ * token i, 0 for none; the longest listed term wins. */
+static size_t term_at(const ms_featurizer *f, const ms_tokens *t, size_t i)
+{
+    char buf[TERM_BYTES];
+    size_t len = 0, found = 0;
+    for (size_t k = 0; k < TERM_WORDS && i + k < t->n && !fz_skipped(f, t, i + k); k++) {
+        size_t n = t->tok[i + k].fold_len;
+        if (len + (k > 0) + n > sizeof buf)
+            break;
+        if (k > 0)
+            buf[len++] = ' ';
+        memcpy(buf + len, ms_token_text(t, i + k), n);
+        len += n;
+        if (ms_lexicon_group(f->lx, buf, len))
+            found = k + 1;
+    }
+    return found;
+}
+
+/* Fills f->units with the comment as units (words, identity terms and
+ * breaks) and marks the terms' tokens in f->grp; returns how many. */
+static size_t make_units(ms_featurizer *f, const ms_tokens *t)
+{
+    size_t u = 0;
+    for (size_t i = 0; i < t->n;) {
+        struct fz_unit *un = &f->units[u++];
+        size_t k = 1;
+        if (fz_skipped(f, t, i)) {
+            un->hash = UNIT_BREAK;
+        } else if ((k = term_at(f, t, i)) > 0) {
+            un->hash = UNIT_GROUP;
+            f->grp[i] = FZ_GRP_FIRST;
+            for (size_t j = 1; j < k; j++)
+                f->grp[i + j] = FZ_GRP_MORE;
+        } else {
+            k = 1;
+            un->hash = fmix(hash_bytes(SEED_WORD1, ms_token_text(t, i), t->tok[i].fold_len));
+            if (un->hash == UNIT_BREAK || un->hash == UNIT_GROUP)
+                un->hash ^= 1u;
+        }
+        un->first = (uint32_t)i;
+        un->last = (uint32_t)(i + k - 1);
+        i += k;
+    }
+    return u;
+}
+
+ms_status fz_group_terms(ms_featurizer *f, const ms_tokens *t)
+{
+    f->n_grams = 0;
+    if (!f->cfg->group_terms || !t->n)
+        return MS_OK;
+    if (ms_grow((void **)&f->grp, &f->grp_cap, t->n, sizeof *f->grp) != MS_OK ||
+        ms_grow((void **)&f->units, &f->units_cap, t->n, sizeof *f->units) != MS_OK)
+        return MS_ERR_NOMEM;
+    memset(f->grp, FZ_GRP_NONE, t->n * sizeof *f->grp);
+    size_t n_units = make_units(f, t);
+    for (size_t u = 0; u < n_units; u++) {
+        /* the n-grams that end at unit u, shortest first, while no break is
+         * inside; each counted when it holds a placeholder */
+        uint32_t h = SEED_PLACEHOLDER;
+        int holds = 0;
+        for (size_t n = 1; n <= GRAM_MAX && n <= u + 1; n++) {
+            const struct fz_unit *s = &f->units[u + 1 - n];
+            if (s->hash == UNIT_BREAK)
+                break;
+            holds |= s->hash == UNIT_GROUP;
+            /* the hash reads the units right to left: the same n-gram gets the
+             * same hash wherever it stands */
+            h = fmix(h * 31u ^ s->hash);
+            if (!holds)
+                continue;
+            if (ms_grow((void **)&f->grams, &f->grams_cap, f->n_grams + 1, sizeof *f->grams) !=
+                MS_OK)
+                return MS_ERR_NOMEM;
+            fz_gram *g = &f->grams[f->n_grams++];
+            g->bucket = fmix(h + (uint32_t)n) & f->mask;
+            g->first = s->first;
+            g->last = f->units[u].last;
+        }
+    }
+    return MS_OK;
+}
