@@ -719,15 +719,39 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
     return MS_OK;
 }
 
-ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack, int k,
-                                 const double *const *w, const int32_t *dim, double *out)
+_Static_assert(sizeof(ms_pack_slot) == 32, "a pack slot is half a cache line");
+
+int16_t ms_pack_weight(double w)
 {
+    double k = nearbyint(w * MS_PACK_WEIGHT_SCALE);
+    if (!(fabs(k) <= INT16_MAX) || k / MS_PACK_WEIGHT_SCALE != w)
+        return MS_PACK_WEIGHT_ESCAPE;
+    return (int16_t)k;
+}
+
+ms_status ms_pack_weight_table(double **table)
+{
+    double *t = malloc(MS_PACK_TABLE_SIZE * sizeof *t);
+    if (!t)
+        return MS_ERR_NOMEM;
+    for (int k = 0; k < MS_PACK_TABLE_SIZE; k++)
+        t[k] = (k - MS_PACK_TABLE_SIZE / 2) / MS_PACK_WEIGHT_SCALE;
+    *table = t;
+    return MS_OK;
+}
+
+ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack,
+                                 const double *table, int k, const double *const *w,
+                                 const int32_t *dim, double *out)
+{
+    table += MS_PACK_TABLE_SIZE / 2;
     if (!f->prepared || f->recording || f->cfg->context || k < 1 || k > MS_PACK_MODELS)
         return MS_ERR_ARG;
-    /* the same sums, in the same order per model, as ms_features_dot: a
+    /* the same sums, in the same order per model, as ms_features_dot, of
+     * the same doubles (k / 10^4 is the double the trimmed weight is): a
      * dropped bucket (idf 0) and a weight past a model's dim (0 in the pack)
-     * add exact zeros, so the loop needs no branch and runs over every slot
-     * of the pack (unused ones are zero) */
+     * add exact zeros, so the loop runs over every slot of the pack (unused
+     * ones are zero); an escaped weight (rare) is read from w */
     double norm[2][MS_PACK_MODELS] = {{0}}, dot[2][MS_PACK_MODELS] = {{0}};
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s], b = key >> 1, blk = key & 1;
@@ -736,8 +760,11 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack, int
         double *nb = norm[blk], *db = dot[blk];
         for (int m = 0; m < MS_PACK_MODELS; m++) {
             double x = p->idf[m] * tf;
+            double wm = table[p->w[m]];
+            if (__builtin_expect(p->w[m] == MS_PACK_WEIGHT_ESCAPE, 0))
+                wm = w[m][b + 1];
             nb[m] += x * x;
-            db[m] += p->w[m] * x;
+            db[m] += wm * x;
         }
     }
     int32_t base = (int32_t)(1u << f->cfg->hash_bits) + 1;

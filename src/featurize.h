@@ -173,24 +173,45 @@ ms_status ms_features_weigh(ms_featurizer *f, const ms_idf *idf, int sorted, ms_
 ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, int32_t dim,
                           double *out);
 
-/* Several models' weights side by side, one cache line per bucket: scoring
- * K models that share a pass reads one line per hashed feature instead of
- * 2K (each model's idf and w arrays are 12 MB apart; the lookups were what
- * an extra model cost). Bucket b holds each model's idf[b] and w[b + 1]
- * (its libsvm index; 0 past the model's dim). */
+/* Several models' weights side by side, half a cache line per bucket:
+ * scoring K models that share a pass reads one line per hashed feature
+ * instead of 2K (each model's idf and w arrays are 12 MB apart; the
+ * lookups were what an extra model cost). Bucket b holds each model's
+ * idf[b] and w[b + 1] (its libsvm index; 0 past the model's dim), the
+ * weight as k, a 16-bit integer, for k / MS_PACK_WEIGHT_SCALE: exactly the
+ * double a trimmed model stores (weights are written to
+ * MS_WEIGHT_DECIMALS places: ms_linear_trim), so nothing is lost; a weight
+ * that is not such a k (above 3.2767, or an untrimmed model's) is
+ * MS_PACK_WEIGHT_ESCAPE there and read from the model's own w. 32 bytes
+ * a bucket where 64 held doubles: 32 MB for five 2^20-bucket models. */
 #define MS_PACK_MODELS 5
+#define MS_PACK_WEIGHT_SCALE 10000.0
+#define MS_PACK_WEIGHT_ESCAPE INT16_MIN
 typedef struct ms_pack_slot {
     float idf[MS_PACK_MODELS];
-    float pad;
-    double w[MS_PACK_MODELS];
+    int16_t w[MS_PACK_MODELS];
+    int16_t pad;
 } ms_pack_slot;
 
+/* The pack's integer for weight w: MS_PACK_WEIGHT_ESCAPE when w is not
+ * k / MS_PACK_WEIGHT_SCALE for a k that fits. */
+int16_t ms_pack_weight(double w);
+
+/* The doubles the pack's integers stand for: table[k + 32768] is
+ * k / MS_PACK_WEIGHT_SCALE (a lookup instead of a division per model and
+ * feature; 512 KB, mostly the few lines of small k). OUT: *table (free
+ * it), or MS_ERR_NOMEM. */
+#define MS_PACK_TABLE_SIZE 65536
+ms_status ms_pack_weight_table(double **table);
+
 /* ms_features_dot for k (<= MS_PACK_MODELS) models at once, from pack
- * (1 << hash_bits slots) for the hashed features and w[m] (dim[m] entries)
+ * (1 << hash_bits slots, its weights read through table, as made by
+ * ms_pack_weight_table) for the hashed features and w[m] (dim[m] entries)
  * for the dense ones: out[m] is exactly what ms_features_dot gives model
  * m. MS_ERR_ARG as ms_features_dot. */
-ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack, int k,
-                                 const double *const *w, const int32_t *dim, double *out);
+ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack,
+                                 const double *table, int k, const double *const *w,
+                                 const int32_t *dim, double *out);
 
 /* Whether two models' settings give the same prepared counts and weighing
  * (every setting but min_df, which only training uses). */

@@ -207,7 +207,7 @@ static int cmp_model(const void *a, const void *b)
 
 /* Groups the comment-only models of the first level (the default
  * language's) of each group that has two or more into packs, five to a
- * pack; a pack's slots (64 bytes a bucket: 64 MB for five 2^20-bucket
+ * pack; a pack's slots (32 bytes a bucket: 32 MB for five 2^20-bucket
  * models) are filled when a comment first needs every member
  * (ms_models_pack_ready). Made for processes that score many comments;
  * `check` (MS_LOAD_TRUST_COMPILED) scores one and goes without. */
@@ -252,8 +252,8 @@ static int pack_fill(ms_models *m, model_pack *pk)
     size_t bytes = nb * sizeof *pk->slots, huge = (size_t)2 << 20;
     bytes = (bytes + huge - 1) / huge * huge;
     pk->slots = aligned_alloc(huge, bytes);
-    if (!pk->slots)
-        return -1;
+    if (!pk->slots || ms_pack_weight_table(&pk->table) != MS_OK)
+        return -1; /* ms_models_free frees what there is */
 #ifdef MADV_HUGEPAGE
     madvise(pk->slots, bytes, MADV_HUGEPAGE);
 #endif
@@ -264,7 +264,8 @@ static int pack_fill(ms_models *m, model_pack *pk)
         pk->dim[j] = lm->linear->dim;
         for (size_t b = 0; b < nb; b++) {
             pk->slots[b].idf[j] = lm->idf.idf[b];
-            pk->slots[b].w[j] = (int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0;
+            pk->slots[b].w[j] =
+                ms_pack_weight((int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0);
         }
         /* the pack now serves its buckets: the mapping's pages, all read
          * by the copy, leave this process (the page cache keeps them) and
@@ -533,8 +534,10 @@ void ms_models_free(ms_models *m)
         return;
     for (size_t i = 0; m->m && i < m->n; i++)
         model_clear(&m->m[i]);
-    for (size_t i = 0; i < m->n_packs; i++)
+    for (size_t i = 0; i < m->n_packs; i++) {
         free(m->packs[i].slots);
+        free(m->packs[i].table);
+    }
     free(m->m);
     ms_spans_free(m->spans);
     ms_lexicon_free(m->lx);

@@ -40,6 +40,7 @@ typedef struct loaded_model {
  * side by side (see ms_pack_slot), filled when first needed. */
 typedef struct model_pack {
     ms_pack_slot *slots; /* 1 << hash_bits, once filled */
+    double *table;       /* ms_pack_weight_table's, once filled */
     int state;           /* 0 not filled yet, 1 filled, -1 cannot be (atomic) */
     int k;
     size_t model[MS_PACK_MODELS];

@@ -433,7 +433,7 @@ static ms_status decision_packed(ms_scorer *s, pass *p, const loaded_model *lm, 
     const model_pack *pk = &s->models->packs[lm->pack];
     ms_status st = MS_OK;
     if (!p->packed[lm->pack]) {
-        st = ms_features_dot_packed(s->fz[lm->group], pk->slots, pk->k, pk->w, pk->dim,
+        st = ms_features_dot_packed(s->fz[lm->group], pk->slots, pk->table, pk->k, pk->w, pk->dim,
                                     p->pack_dot[lm->pack]);
         p->packed[lm->pack] = 1;
     }

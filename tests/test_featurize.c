@@ -338,6 +338,59 @@ static void assert_contributions_add_up(ms_featurizer *f, const ms_idf *idf, con
     assert_true(fabs(sum - dot) <= 1e-9 * (1 + fabs(dot)));
 }
 
+/* The pack's 16-bit weights are the trimmed doubles themselves, and a
+ * weight that is not one (too large, or untrimmed) is read from the
+ * model's own vector: the packed pass gives ms_features_dot's value
+ * exactly, escapes included. */
+static void test_packed_weights_are_exact(void **state)
+{
+    (void)state;
+    for (int k = -32767; k <= 32767; k += 7)
+        assert_int_equal(ms_pack_weight(k / MS_PACK_WEIGHT_SCALE), k);
+    assert_int_equal(ms_pack_weight(0), 0);
+    assert_int_equal(ms_pack_weight(3.2768), MS_PACK_WEIGHT_ESCAPE);
+    assert_int_equal(ms_pack_weight(-19.8183), MS_PACK_WEIGHT_ESCAPE);
+    assert_int_equal(ms_pack_weight(0.12345), MS_PACK_WEIGHT_ESCAPE);
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.hash_bits = 8;
+    uint32_t df[256];
+    for (int b = 0; b < 256; b++)
+        df[b] = (uint32_t)(b % 7 + 1);
+    ms_idf idf;
+    assert_int_equal(ms_idf_from_df(df, 8, 10, 1, &idf), MS_OK);
+    int32_t dim = 257;
+    double w[2][257];
+    static ms_pack_slot pack[256];
+    memset(pack, 0, sizeof pack);
+    for (int m = 0; m < 2; m++)
+        for (int b = 0; b < 256; b++) {
+            /* model 1: every third weight escapes (too large or untrimmed) */
+            int k = (b * 37 + m * 11) % 20001 - 10000;
+            w[m][b + 1] = m == 1 && b % 3 == 0 ? (b % 2 ? 7.25 : 0.123456) : k / 1e4;
+            pack[b].idf[m] = idf.idf[b];
+            pack[b].w[m] = ms_pack_weight(w[m][b + 1]);
+        }
+    ms_featurizer *f;
+    assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
+    const char *text = "you are such an idiot, read the article before you comment";
+    ms_input in = {.text = text, .len = strlen(text)};
+    assert_int_equal(ms_features_prepare(f, &in, NULL), MS_OK);
+    const double *ws[2] = {w[0], w[1]};
+    int32_t dims[2] = {dim, dim};
+    double packed[2], alone, *table;
+    assert_int_equal(ms_pack_weight_table(&table), MS_OK);
+    assert_int_equal(ms_features_dot_packed(f, pack, table, 2, ws, dims, packed), MS_OK);
+    free(table);
+    for (int m = 0; m < 2; m++) {
+        assert_int_equal(ms_features_dot(f, &idf, w[m], dim, &alone), MS_OK);
+        assert_true(alone != 0);
+        assert_memory_equal(&packed[m], &alone, sizeof alone);
+    }
+    free(idf.idf);
+    ms_featurizer_free(f);
+}
+
 /* A long comment's table is sized by its distinct n-grams, not by its
  * occurrences (issue 23: 128 MB of table for a 250 KB comment, per
  * scorer), and growing it keeps every count and every occurrence's slot:
@@ -486,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_fold_rules_in_settings),
         cmocka_unit_test(test_style_block_has_no_english_lists),
         cmocka_unit_test(test_long_comment_table),
+        cmocka_unit_test(test_packed_weights_are_exact),
         cmocka_unit_test(test_intent_block),
         cmocka_unit_test(test_intent_attribution),
         cmocka_unit_test(test_group_terms_placeholder),
