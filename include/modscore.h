@@ -725,7 +725,13 @@ typedef enum ms_loss {
 #define MS_TRAIN_JOBS_MAX 64
 
 /* ms_train_options.lexicon_block */
-enum { MS_LEXICON_BLOCK_DEFAULT = 0, MS_LEXICON_BLOCK_NONE = 1, MS_LEXICON_BLOCK_STYLE = 2 };
+enum {
+    MS_LEXICON_BLOCK_DEFAULT = 0,
+    MS_LEXICON_BLOCK_NONE = 1,
+    MS_LEXICON_BLOCK_STYLE = 2,
+    MS_LEXICON_BLOCK_LIST = 3 /* style and the language's own profanity list,
+                                 lexicon_dir/LANGUAGE/profanity.txt */
+};
 
 typedef struct ms_train_options {
     ms_task task;
@@ -791,7 +797,9 @@ typedef struct ms_train_options {
     /* The dense lexicon block: MS_LEXICON_BLOCK_DEFAULT (the task's: the
      * lexicons', which are English), _NONE, or _STYLE (only what holds in
      * any language: capitals, '!', disguised words; VADER, AFINN and the
-     * English insult lists mean nothing on other text). */
+     * English insult lists mean nothing on other text), or _LIST (style and
+     * hits on the language's own profanity list, lexicon_dir/LANGUAGE/
+     * profanity.txt, whose hash the card records as "list_hash"). */
     int lexicon_block;
     /* Fold rules a language adds to the text folding, comma-separated
      * (umlaut_e, dotless_i, arabic, devanagari, roman_vowels; NULL or ""

@@ -264,6 +264,7 @@ typedef struct base_model {
     ms_linear *lin;
     ms_idf idf;
     ms_lexicon *lx;
+    ms_lexicon *list; /* MS_LEXICON_LIST: its language's own list */
 } base_model;
 
 static void base_clear(base_model *b)
@@ -273,6 +274,7 @@ static void base_clear(base_model *b)
     ms_linear_free(b->lin);
     free(b->idf.idf);
     ms_lexicon_free(b->lx);
+    ms_lexicon_free(b->list);
     memset(b, 0, sizeof *b);
 }
 
@@ -366,6 +368,9 @@ static ms_status load_base(const char *dir, const ms_train_options *o, base_mode
                          "its features cannot be reproduced",
                          lh, lexicon_dir ? lexicon_dir : "models/lexicons", hex);
     }
+    if (st == MS_OK && b->info.features.lexicon == MS_LEXICON_LIST)
+        st = ms_lexicon_load_for(lexicon_dir ? lexicon_dir : "models/lexicons",
+                                 b->info.language, b->info.list_hash, &b->list, err);
     if (st == MS_OK) {
         path.len = 0;
         ms_buf_printf(&path, "%s/model.svm", dir);
@@ -430,6 +435,7 @@ static ms_status build_rows(const ms_dataset *set, const unsigned char *keep, si
     ms_status st = map && r->ptr && r->z && r->y ? MS_OK : MS_ERR_NOMEM;
     if (st == MS_OK)
         st = ms_featurizer_new(&b->info.features, b->lx, &fz);
+    ms_featurizer_set_list(fz, b->list);
     for (int32_t j = 0; map && j < map_n; j++)
         map[j] = -1;
     ms_fvec x = {0};

@@ -133,6 +133,11 @@ static int read_lexicon_fields(json_t *root, ms_card *card)
                 ms_parse_hex64(json_string_value(gh), &card->group_terms_hash) ||
                 !card->group_terms_hash)))
         return -1;
+    /* a language's list: its hash is required, as the list is the model's */
+    json_t *ll = json_object_get(root, "list_hash");
+    if ((ll || card->features.lexicon == MS_LEXICON_LIST) &&
+        (!json_is_string(ll) || ms_parse_hex64(json_string_value(ll), &card->list_hash)))
+        return -1;
     return 0;
 }
 
@@ -276,7 +281,7 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
                get_int(feat, "char_ngram_min", 1, 8, &f->char_ngram_min) ||
                get_int(feat, "char_ngram_max", f->char_ngram_min, 8, &f->char_ngram_max) ||
                get_int(feat, "min_df", 0, 1 << 30, &f->min_df) ||
-               get_int(feat, "lexicon", 0, MS_LEXICON_STYLE, &f->lexicon) ||
+               get_int(feat, "lexicon", 0, MS_LEXICON_LIST, &f->lexicon) ||
                get_int(feat, "context", 0, 1, &f->context)) {
         ms_fail(err, st, path, 0, 0, "card's \"features\" are missing or out of range");
     } else if (get_weight(feat, "char_weight", &f->char_weight)) {
@@ -331,8 +336,9 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
     if (st == MS_OK && read_lexicon_fields(root, card) != 0)
         st = ms_fail(err, MS_ERR_MODEL, path, 0, 0,
                      "card's \"lexicon_hash\" is not 16 hex digits, or \"lexicon_bytes\" or "
-                     "\"model_bytes\" not a size, or \"group_terms_hash\" is not 16 hex "
-                     "digits where features.group_terms is on (or there where it is off)");
+                     "\"model_bytes\" not a size, \"group_terms_hash\" is not 16 hex "
+                     "digits where features.group_terms is on (or there where it is off), or "
+                     "\"list_hash\" (lexicon 3: required) not 16 hex digits");
     if (st == MS_OK && read_scale(root, card) != 0)
         st = ms_fail(err, MS_ERR_MODEL, path, 0, 0,
                      "card's \"perspective_scale\" is not {\"score\":[...],\"share\":[...]} "

@@ -57,6 +57,9 @@ typedef struct ms_card {
     uint64_t group_terms_hash; /* ms_lexicon_group_hash of the identity terms the
                                   model was trained with (features.group_terms
                                   on); 0 when it uses none */
+    uint64_t list_hash;      /* features.lexicon MS_LEXICON_LIST: "list_hash",
+                                ms_lexicon_hash of the language's own list
+                                (lexicons/LANG, ms_lexicon_load_language) */
     /* "perspective_scale": {"score":[...],"share":[...]}, the model's
      * score to Perspective's scale; 0 knots: the card has none, and
      * Perspective gets the score itself. */

@@ -83,6 +83,12 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
     return MS_OK;
 }
 
+void ms_featurizer_set_list(ms_featurizer *f, const ms_lexicon *list)
+{
+    if (f)
+        f->list = list;
+}
+
 void ms_featurizer_free(ms_featurizer *f)
 {
     if (!f)
@@ -533,6 +539,24 @@ static void style_block(ms_featurizer *f)
     d[MS_DENSE_OBFUSCATED] = squash(obf, 1);
 }
 
+/* MS_LEXICON_LIST: the style block and hits on the language's own list. */
+static ms_status list_block(ms_featurizer *f)
+{
+    const ms_tokens *t = &f->tok;
+    double profane = 0;
+    style_block(f);
+    for (size_t i = 0; f->list && i < t->n; i++) {
+        if (fz_skipped(f, t, i) ||
+            !ms_lexicon_profane(f->list, ms_token_text(t, i), t->tok[i].fold_len))
+            continue;
+        profane++;
+        if (fz_dense_hit(f, MS_DENSE_PROFANE, i) != MS_OK)
+            return MS_ERR_NOMEM;
+    }
+    f->dense[MS_DENSE_PROFANE] = squash(profane, 1);
+    return MS_OK;
+}
+
 
 /* ------------------------------------------------------------ vector */
 
@@ -560,6 +584,8 @@ static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
     }
     if (f->cfg->lexicon == MS_LEXICON_STYLE)
         style_block(f);
+    else if (f->cfg->lexicon == MS_LEXICON_LIST)
+        return list_block(f);
     else if (f->cfg->lexicon && lexicon_block(f, in) != MS_OK)
         return MS_ERR_NOMEM;
     if (f->cfg->intent && fz_intent_block(f) != MS_OK)

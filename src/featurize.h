@@ -60,6 +60,13 @@ typedef struct ms_feature_config {
 
 #define MS_YOU_WINDOW_MAX 16
 #define MS_LEXICON_STYLE 2
+/* The style block and a language's own profanity list (MS_DENSE_PROFANE,
+ * from the featurizer's list: ms_featurizer_set_list), nothing English:
+ * card "lexicon": 3, the list models/lexicons/LANG/profanity.txt whose
+ * hash the card's "list_hash" records. */
+#define MS_LEXICON_LIST 3
+/* 1 when the lexicon setting reads no English list: no VADER sentiment. */
+#define MS_LEXICON_LANGUAGE(l) ((l) == MS_LEXICON_STYLE || (l) == MS_LEXICON_LIST)
 
 void ms_feature_config_default(ms_feature_config *cfg, ms_task task);
 
@@ -134,6 +141,9 @@ typedef struct ms_featurizer ms_featurizer;
 ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
                             ms_featurizer **out);
 void ms_featurizer_free(ms_featurizer *f);
+/* The language's list a MS_LEXICON_LIST block counts hits of (borrowed;
+ * NULL: none, the block's list feature is 0). */
+void ms_featurizer_set_list(ms_featurizer *f, const ms_lexicon *list);
 
 /* Words for which skip() returns 1 are left out of every feature (a
  * policy's allow terms). skip gets a case-folded word. */

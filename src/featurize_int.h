@@ -19,6 +19,7 @@ typedef struct occurrence {
 struct ms_featurizer {
     const ms_feature_config *cfg;
     const ms_lexicon *lx;
+    const ms_lexicon *list; /* MS_LEXICON_LIST: the language's own list */
     int (*skip)(void *ud, const char *w, size_t n);
     void *skip_ud;
     uint32_t mask;

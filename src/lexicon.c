@@ -282,10 +282,16 @@ static size_t count_lines(const char *s, size_t n)
     return k;
 }
 
-/* The four files of dir, read. OUT: files (free each path and data). */
-static ms_status read_files(const char *dir, list_file files[4], ms_error *err)
+/* All four files. */
+#define ALL_FILES 0xfu
+
+/* The files of dir whose bit (1 << i) is in want, read; the others are
+ * left empty (data NULL). OUT: files (free each path and data). */
+static ms_status read_files(const char *dir, unsigned want, list_file files[4], ms_error *err)
 {
     for (int i = 0; i < 4; i++) {
+        if (!(want & (1u << i)))
+            continue;
         ms_buf b = {0};
         if (ms_buf_printf(&b, "%s/%s", dir, FILES[i]) != MS_OK)
             return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
@@ -320,7 +326,7 @@ static ms_status parse_files(const char *dir, list_file files[4], ms_lexicon *lx
     size_t total_bytes = 0, total_lines = 0;
     for (int i = 0; i < 4; i++) {
         total_bytes += files[i].len;
-        total_lines += count_lines(files[i].data, files[i].len);
+        total_lines += files[i].data ? count_lines(files[i].data, files[i].len) : 0;
     }
     size_t cap = 16;
     while (cap < 2 * total_lines)
@@ -332,7 +338,7 @@ static ms_status parse_files(const char *dir, list_file files[4], ms_lexicon *lx
         return ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
     lx->mask = cap - 1;
     for (int i = 0; i < 4; i++) {
-        ms_status st = parse_file(lx, i, &files[i], err);
+        ms_status st = files[i].data ? parse_file(lx, i, &files[i], err) : MS_OK;
         if (st != MS_OK)
             return st;
         lx->data[i] = files[i].data;
@@ -355,7 +361,7 @@ static ms_status parse_files(const char *dir, list_file files[4], ms_lexicon *lx
  * It is used only when the files it was compiled from are the ones in the
  * directory, byte for byte (their hash is checked at every load). */
 
-static ms_status lexicon_load(const char *dir, int use_compiled, unsigned flags,
+static ms_status lexicon_load(const char *dir, unsigned want, int use_compiled, unsigned flags,
                               ms_lexicon **out, ms_error *err);
 
 static ms_status bin_path(const char *dir, ms_buf *b, ms_error *err)
@@ -456,9 +462,9 @@ ms_status ms_lexicon_compile(const char *dir, ms_error *err)
     ms_buf path = {0};
     list_file files[4] = {{0}};
     unsigned char *b = NULL;
-    ms_status st = lexicon_load(dir, 0, 0, &lx, err);
+    ms_status st = lexicon_load(dir, ALL_FILES, 0, 0, &lx, err);
     if (st == MS_OK)
-        st = read_files(dir, files, err);
+        st = read_files(dir, ALL_FILES, files, err);
     if (st == MS_OK)
         st = bin_path(dir, &path, err);
     size_t cap = lx ? lx->mask + 1 : 0, slots = cap * sizeof(entry),
@@ -482,7 +488,7 @@ ms_status ms_lexicon_compile(const char *dir, ms_error *err)
         st = ms_write_file_atomic(path.data, (const char *)b, size, err);
     }
     /* read back what was written, verified, as the text's twin */
-    if (st == MS_OK && (st = lexicon_load(dir, 1, 0, &back, err)) == MS_OK &&
+    if (st == MS_OK && (st = lexicon_load(dir, ALL_FILES, 1, 0, &back, err)) == MS_OK &&
         (!back->map || back->mask != lx->mask || back->keys_len != lx->keys_len ||
          memcmp(back->slots, lx->slots, slots) != 0 ||
          memcmp(back->keys, lx->keys, lx->keys_len) != 0))
@@ -516,9 +522,10 @@ static ms_status load_groups(const char *dir, ms_lexicon *lx, ms_error *err)
     return st;
 }
 
-/* use_compiled: map dir/lexicon.bin when it was compiled from these files
- * (flags as ms_lexicon_open's), else parse them. */
-static ms_status lexicon_load(const char *dir, int use_compiled, unsigned flags,
+/* The files of dir in want (the others empty); use_compiled: map
+ * dir/lexicon.bin when it was compiled from these files (flags as
+ * ms_lexicon_open's), else parse them. */
+static ms_status lexicon_load(const char *dir, unsigned want, int use_compiled, unsigned flags,
                               ms_lexicon **out, ms_error *err)
 {
     if (!out)
@@ -528,7 +535,7 @@ static ms_status lexicon_load(const char *dir, int use_compiled, unsigned flags,
         return ms_fail(err, MS_ERR_ARG, "", 0, 0, "no lexicon directory");
     list_file files[4] = {{0}};
     ms_lexicon *lx = calloc(1, sizeof *lx);
-    ms_status st = lx ? read_files(dir, files, err)
+    ms_status st = lx ? read_files(dir, want, files, err)
                       : ms_fail(err, MS_ERR_NOMEM, dir, 0, 0, "out of memory");
     for (int i = 0; st == MS_OK && i < 4; i++)
         lx->bytes += files[i].len;
@@ -553,12 +560,40 @@ static ms_status lexicon_load(const char *dir, int use_compiled, unsigned flags,
 
 ms_status ms_lexicon_open(const char *dir, unsigned flags, ms_lexicon **out, ms_error *err)
 {
-    return lexicon_load(dir, 1, flags, out, err);
+    return lexicon_load(dir, ALL_FILES, 1, flags, out, err);
 }
 
 ms_status ms_lexicon_load(const char *dir, ms_lexicon **out, ms_error *err)
 {
-    return lexicon_load(dir, 1, 0, out, err);
+    return lexicon_load(dir, ALL_FILES, 1, 0, out, err);
+}
+
+ms_status ms_lexicon_load_language(const char *dir, ms_lexicon **out, ms_error *err)
+{
+    return lexicon_load(dir, 1u << 2, 0, 0, out, err); /* profanity.txt, a few KB: parsed */
+}
+
+ms_status ms_lexicon_load_for(const char *lexicon_dir, const char *lang, uint64_t want,
+                              ms_lexicon **out, ms_error *err)
+{
+    *out = NULL;
+    ms_buf path = {0};
+    if (!lang || !*lang || strchr(lang, '/') || strchr(lang, '.'))
+        return ms_fail(err, MS_ERR_MODEL, lexicon_dir, 0, 0,
+                       "a language list needs the card's language, a code such as \"pt\"");
+    if (ms_buf_printf(&path, "%s/%s", lexicon_dir, lang) != MS_OK)
+        return ms_fail(err, MS_ERR_NOMEM, lexicon_dir, 0, 0, "out of memory");
+    ms_status st = ms_lexicon_load_language(path.data, out, err);
+    if (st == MS_OK && want && ms_lexicon_hash(*out) != want) {
+        st = ms_fail(err, MS_ERR_MODEL, path.data, 0, 0,
+                     "language list hash %016llx, but the %s models were trained with %016llx: "
+                     "retrain them or restore the list",
+                     (unsigned long long)ms_lexicon_hash(*out), lang, (unsigned long long)want);
+        ms_lexicon_free(*out);
+        *out = NULL;
+    }
+    ms_buf_free(&path);
+    return st;
 }
 
 void ms_lexicon_free(ms_lexicon *lx)

@@ -15,6 +15,16 @@ typedef struct ms_lexicon ms_lexicon;
  * free with ms_lexicon_free. A missing file (of the first four) is
  * MS_ERR_NOT_FOUND naming it; a malformed line MS_ERR_PARSE with its line. */
 ms_status ms_lexicon_load(const char *dir, ms_lexicon **out, ms_error *err);
+/* A language's own list (models/lexicons/LANG, MS_LEXICON_LIST): only
+ * dir/profanity.txt, its terms as ms_lexicon_profane's; the other lists are
+ * empty. Errors as ms_lexicon_load's. */
+ms_status ms_lexicon_load_language(const char *dir, ms_lexicon **out, ms_error *err);
+/* The list of language lang beside the shared lexicons, lexicon_dir/lang
+ * (lang a code such as "pt"), checked against want (its ms_lexicon_hash; 0:
+ * not checked): MS_ERR_MODEL naming it when it differs. OUT: *out, free
+ * with ms_lexicon_free. */
+ms_status ms_lexicon_load_for(const char *lexicon_dir, const char *lang, uint64_t want,
+                              ms_lexicon **out, ms_error *err);
 void ms_lexicon_free(ms_lexicon *lx);
 
 /* ms_lexicon_load, which maps dir/lexicon.bin (the lists compiled into

@@ -310,8 +310,9 @@ static void models_finish(ms_models *m)
         lm->pack = -1;
         size_t g = 0;
         while (g < m->n_groups &&
-               !ms_feature_config_shared(&m->m[m->group_first[g]].card.features,
-                                         &lm->card.features))
+               (!ms_feature_config_shared(&m->m[m->group_first[g]].card.features,
+                                          &lm->card.features) ||
+                m->m[m->group_first[g]].list != lm->list))
             g++;
         if (g == m->n_groups)
             m->group_first[m->n_groups++] = i;
@@ -407,7 +408,7 @@ static ms_status check_lexicons(const ms_models *m, unsigned flags, const char *
     for (size_t i = 0; st == MS_OK && i < m->n; i++)
         st = ms_card_check_lexicon(&m->m[i].card, m->lx, !(flags & MS_LOAD_TRUST_COMPILED), &hash,
                                    lexicon_dir, err);
-    return st;
+    return st == MS_OK ? ms_models_load_lists((ms_models *)m, lexicon_dir, err) : st;
 }
 
 ms_status ms_models_load_flags(const char *dir, unsigned flags, ms_models **out, ms_error *err)
@@ -541,6 +542,8 @@ void ms_models_free(ms_models *m)
     free(m->m);
     ms_spans_free(m->spans);
     ms_lexicon_free(m->lx);
+    for (size_t i = 0; i < m->n_lists; i++)
+        ms_lexicon_free(m->lists[i].lx);
     pthread_mutex_destroy(&m->map_lock);
     free(m);
 }

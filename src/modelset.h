@@ -34,7 +34,16 @@ typedef struct loaded_model {
     ms_error map_error;  /* and its message */
     int legacy;          /* the ms_category whose legacy fields it fills
                             (ms_category_name's table), or -1 */
+    const ms_lexicon *list; /* MS_LEXICON_LIST: its language's own list (one
+                               of ms_models.lists), else NULL */
 } loaded_model;
+
+/* A language's own word list (lexicons/LANG), loaded once for the models
+ * of that language whose lexicon block reads it. */
+typedef struct lang_list {
+    char lang[8];
+    ms_lexicon *lx;
+} lang_list;
 
 /* Up to MS_PACK_MODELS comment-only models of one group with their weights
  * side by side (see ms_pack_slot), filled when first needed. */
@@ -54,6 +63,8 @@ typedef struct model_pack {
  * counts once per model. */
 struct ms_models {
     ms_lexicon *lx;
+    lang_list lists[MS_MAX_CATEGORIES]; /* n_lists of them */
+    size_t n_lists;
     loaded_model *m; /* n of them: hostility, off_topic, then by name */
     size_t n;
     size_t n_groups;
@@ -71,6 +82,13 @@ struct ms_models {
 /* 1 when model i of m scores a comment in the languages codes[0, n): its
  * card names one of them; with n == 0 (language undecided), when it is of
  * the default language, that of the first-level hostility model. */
+/* Each MS_LEXICON_LIST model's language list, lexicon_dir/LANG (loaded once
+ * per language), checked against its card's list_hash: MS_ERR_MODEL naming
+ * the list when it is not the one the model was trained with, or the
+ * loader's error. Before models_finish, which groups by list too.
+ * (modelset_lists.c) */
+ms_status ms_models_load_lists(ms_models *m, const char *lexicon_dir, ms_error *err);
+
 int ms_models_applies(const ms_models *m, size_t i, const char (*codes)[8], size_t n);
 
 /* Maps model i's weights if a comment has not needed them before (a

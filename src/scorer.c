@@ -72,8 +72,10 @@ ms_status ms_scorer_new(const ms_models *models, const ms_policy *policy, ms_sco
     for (size_t g = 0; st == MS_OK && g < models->n_groups; g++) {
         st = ms_featurizer_new(&models->m[models->group_first[g]].card.features, models->lx,
                                &s->fz[g]);
-        if (st == MS_OK)
+        if (st == MS_OK) {
             ms_featurizer_set_skip(s->fz[g], allowed, (void *)policy);
+            ms_featurizer_set_list(s->fz[g], models->m[models->group_first[g]].list);
+        }
     }
     /* Deny terms are folded the way comments are, so "f*ck" in a comment
      * matches "fuck" on the list. */
@@ -548,8 +550,8 @@ static ms_status sentiment_and_deny(ms_scorer *s, const pass *p, const ms_input 
     }
     ms_featurizer *f = s->fz[m->m[i].group];
     int lexicon = m->m[i].card.features.lexicon;
-    if (lexicon == MS_LEXICON_STYLE) {
-        /* a language's models (lexicon block "style"): VADER is English,
+    if (MS_LEXICON_LANGUAGE(lexicon)) {
+        /* a language's models (lexicon block "style" or "list"): VADER is English,
          * and a neutral 0 would say what nothing measured */
         r->sentiment = NAN;
         r->notes |= MS_NOTE_NO_SENTIMENT;

@@ -82,6 +82,7 @@ typedef struct featured {
     int8_t *y;
     size_t n;
     int32_t dim;
+    ms_lexicon *list; /* MS_LEXICON_LIST: the language's own list */
 } featured;
 
 static void featured_clear(featured *d)
@@ -91,6 +92,7 @@ static void featured_clear(featured *d)
     free(d->x);
     free(d->y);
     free(d->idf.idf);
+    ms_lexicon_free(d->list);
     memset(d, 0, sizeof *d);
 }
 
@@ -173,6 +175,8 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
         d->cfg.lexicon = 0;
     else if (o->lexicon_block == MS_LEXICON_BLOCK_STYLE)
         d->cfg.lexicon = MS_LEXICON_STYLE;
+    else if (o->lexicon_block == MS_LEXICON_BLOCK_LIST)
+        d->cfg.lexicon = MS_LEXICON_LIST;
     ms_status st = fold_rules(o->fold, &d->cfg.fold);
     if (st != MS_OK)
         return st;
@@ -180,6 +184,7 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
     st = ms_featurizer_new(&d->cfg, lx, &fz);
     if (st != MS_OK)
         return st;
+    ms_featurizer_set_list(fz, d->list);
     size_t nb = (size_t)1 << d->cfg.hash_bits;
     uint32_t *df = calloc(nb, sizeof *df);
     if (!df) {
@@ -650,6 +655,10 @@ static ms_status describe_card(json_t *card, const ms_train_options *o, const ch
         json_object_set_new(card, "lexicon_bytes",
                             json_integer((json_int_t)ms_lexicon_bytes(lx))))
         return MS_ERR_NOMEM;
+    char list_hash[17];
+    ms_hex64(ms_lexicon_hash(d->list), list_hash);
+    if (d->list && json_object_set_new(card, "list_hash", json_string(list_hash)))
+        return MS_ERR_NOMEM;
     json_t *feat = json_object_get(card, "features"), *tr = json_object_get(card, "training");
     char gh[17]; /* the identity terms' list, for a model that reads them */
     ms_hex64(ms_lexicon_group_hash(lx), gh);
@@ -730,6 +739,13 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
                        0, 0, "identity terms asked for, and identity_terms.txt is not there");
     }
     featured d = {0};
+    if (o->lexicon_block == MS_LEXICON_BLOCK_LIST)
+        st = ms_lexicon_load_for(o->lexicon_dir ? o->lexicon_dir : "models/lexicons",
+                                 o->language, 0, &d.list, err);
+    if (st != MS_OK) {
+        ms_lexicon_free(lx);
+        return st;
+    }
     report(o, "features", 0, k, 0, 0, 0, t0, 0);
     st = build_features(set, o, lx, &d);
     if (st != MS_OK) {

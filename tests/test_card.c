@@ -58,6 +58,8 @@ static void test_fold_and_lexicon_block(void **state)
     assert_int_equal(read_card(",\"lexicon\":1,\"fold\":[\"umlaut_e\",\"klingon\"]", &card),
                      MS_ERR_MODEL);
     assert_int_equal(read_card(",\"lexicon\":1,\"fold\":\"umlaut_e\"", &card), MS_ERR_MODEL);
+    assert_int_equal(read_card(",\"lexicon\":4", &card), MS_ERR_MODEL);
+    /* lexicon 3, a language's own list: its hash is required */
     assert_int_equal(read_card(",\"lexicon\":3", &card), MS_ERR_MODEL);
 }
 
@@ -115,6 +117,29 @@ static void test_unread_members_passed_over(void **state)
     /* not JSON: the error is the file's, at its line */
     assert_int_equal(read_text("{\"format\": 1,\n\"training\": }\n", &card, &err), MS_ERR_MODEL);
     assert_int_equal(err.line, 2);
+}
+
+/* A card whose lexicon block reads a language's own list (lexicon 3)
+ * records the list's hash, "list_hash". */
+static void test_list_hash(void **state)
+{
+    (void)state;
+    char json[1024];
+    snprintf(json, sizeof json,
+             "{\"format\":%d,\"task\":\"hostility\",\"category\":\"hostility\","
+             "\"language\":\"pt\",\"version\":\"v\",\"model_hash\":\"0123456789abcdef\","
+             "\"idf_hash\":\"0123456789abcdef\",\"list_hash\":\"00000000000000ff\","
+             "\"features\":{\"hash_bits\":18,\"word_ngram_max\":2,\"char_ngram_min\":2,"
+             "\"char_ngram_max\":5,\"min_df\":2,\"context\":0,\"lexicon\":3}}",
+             MS_CARD_FORMAT);
+    ms_card card;
+    assert_int_equal(read_text(json, &card, NULL), MS_OK);
+    assert_int_equal(card.features.lexicon, MS_LEXICON_LIST);
+    assert_true(card.list_hash == 0xff);
+    ms_card_clear(&card);
+    char *h = strstr(json, "00000000000000ff");
+    memcpy(h, "not-hex-digits!!", 16);
+    assert_int_equal(read_text(json, &card, NULL), MS_ERR_MODEL);
 }
 
 /* "language_mismatch" (an off-topic card's score for a comment in another
@@ -259,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_language_mismatch),
         cmocka_unit_test(test_compiled_card),
         cmocka_unit_test(test_group_terms),
+        cmocka_unit_test(test_list_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

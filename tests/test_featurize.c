@@ -167,12 +167,16 @@ static void test_fold_rules_in_settings(void **state)
 
 /* The dense block of text under lexicon setting lexicon and intent setting
  * intent (idf dropping every hashed n-gram, so only the dense features are
- * left). OUT: d (MS_DENSE_COUNT), *sentiment. */
-static void dense_blocks(const char *text, int lexicon, int intent, double *d,
-                         double *sentiment)
+ * left), with the shipped list of language lang (NULL: none). OUT: d
+ * (MS_DENSE_COUNT), *sentiment. */
+static void dense_blocks_list(const char *text, int lexicon, int intent, const char *lang,
+                              double *d, double *sentiment)
 {
-    ms_lexicon *lx;
+    ms_lexicon *lx, *list = NULL;
     assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
+    if (lang)
+        assert_int_equal(ms_lexicon_load_for(MS_MODELS_DIR "/lexicons", lang, 0, &list, NULL),
+                         MS_OK);
     ms_feature_config cfg;
     ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
     cfg.hash_bits = 8;
@@ -183,6 +187,7 @@ static void dense_blocks(const char *text, int lexicon, int intent, double *d,
     assert_int_equal(ms_idf_from_df(df, 8, 1, 2, &idf), MS_OK);
     ms_featurizer *f;
     assert_int_equal(ms_featurizer_new(&cfg, lx, &f), MS_OK);
+    ms_featurizer_set_list(f, list);
     ms_input in = {.text = text, .len = strlen(text)};
     ms_fvec v = {0};
     unsigned notes = 0;
@@ -200,6 +205,35 @@ static void dense_blocks(const char *text, int lexicon, int intent, double *d,
     free(idf.idf);
     ms_featurizer_free(f);
     ms_lexicon_free(lx);
+    ms_lexicon_free(list);
+}
+
+static void dense_blocks(const char *text, int lexicon, int intent, double *d,
+                         double *sentiment)
+{
+    dense_blocks_list(text, lexicon, intent, NULL, d, sentiment);
+}
+
+/* MS_LEXICON_LIST is the style block and hits on the language's own list
+ * (models/lexicons/pt), nothing from the English lists: "merda" counts,
+ * "idiot" and "shit" do not, and there is no sentiment. Without a list
+ * the list feature is 0. */
+static void test_list_block_reads_the_language_list(void **state)
+{
+    (void)state;
+    double style[MS_DENSE_COUNT], list[MS_DENSE_COUNT], s;
+    const char *pt = "QUE MERDA, seu idiot shit!!!";
+    dense_blocks(pt, MS_LEXICON_STYLE, 0, style, &s);
+    dense_blocks_list(pt, MS_LEXICON_LIST, 0, "pt", list, &s);
+    assert_true(list[MS_DENSE_PROFANE] > 0);
+    for (int k = 0; k < MS_DENSE_LEXICON_COUNT; k++)
+        if (k != MS_DENSE_PROFANE)
+            assert_true(list[k] == style[k]);
+    assert_true(s == 0);
+    dense_blocks_list("seu idiot shit!!!", MS_LEXICON_LIST, 0, "pt", list, &s);
+    assert_true(list[MS_DENSE_PROFANE] == 0);
+    dense_blocks_list(pt, MS_LEXICON_LIST, 0, NULL, list, &s);
+    assert_true(list[MS_DENSE_PROFANE] == 0);
 }
 
 /* MS_LEXICON_STYLE keeps what holds in any language (capitals, '!') and
@@ -538,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_words_near_groups_are_group_aimed),
         cmocka_unit_test(test_fold_rules_in_settings),
         cmocka_unit_test(test_style_block_has_no_english_lists),
+        cmocka_unit_test(test_list_block_reads_the_language_list),
         cmocka_unit_test(test_long_comment_table),
         cmocka_unit_test(test_packed_weights_are_exact),
         cmocka_unit_test(test_intent_block),

@@ -467,6 +467,37 @@ static void test_language_card_broken(void **state)
     assert_load_refused(dir, "de/hostility/card.json");
 }
 
+/* A language's models whose lexicon block reads its own list
+ * (models/lexicons/pt/profanity.txt) refuse to load with a list other than
+ * the one they were trained with, naming it: the list is part of what the
+ * model learned. With the list back, they load. */
+static void test_language_list_changed(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ms_lang_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "set -e; cd %s; ln -s %s/hostility hostility; mkdir lexicons pt; "
+             "ln -s %s/lexicons/* lexicons/; rm lexicons/pt; mkdir lexicons/pt; "
+             "cp %s/lexicons/pt/profanity.txt lexicons/pt/; echo babaca >> lexicons/pt/profanity.txt; "
+             "ln -s %s/pt/hostility pt/hostility",
+             dir, MS_MODELS_DIR, MS_MODELS_DIR, MS_MODELS_DIR, MS_MODELS_DIR);
+    assert_int_equal(system(cmd), 0);
+    ms_models *m = NULL;
+    ms_error err = {0};
+    assert_int_equal(ms_models_load(dir, &m, &err), MS_ERR_MODEL);
+    assert_null(m);
+    assert_non_null(strstr(err.source, "lexicons/pt"));
+    assert_non_null(strstr(err.message, "trained with"));
+    snprintf(cmd, sizeof cmd, "cp %s/lexicons/pt/profanity.txt %s/lexicons/pt/", MS_MODELS_DIR,
+             dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(ms_models_load(dir, &m, &err), MS_OK);
+    ms_models_free(m);
+    remove_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -487,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_default_hostility_required),
         cmocka_unit_test(test_language_model_damaged),
         cmocka_unit_test(test_language_card_broken),
+        cmocka_unit_test(test_language_list_changed),
     };
     return cmocka_run_group_tests(tests, scoring_setup, scoring_teardown);
 }

@@ -350,6 +350,33 @@ static void test_identity_terms(void **state)
     ms_lexicon_free(mini);
 }
 
+/* A language's own list (models/lexicons/LANG/profanity.txt): its terms
+ * are profane, nothing else is listed; the hash a card records is checked
+ * (a list changed since training is refused, naming it); a language
+ * without a list, or a code that is a path, is an error. */
+static void test_language_list(void **state)
+{
+    (void)state;
+    ms_lexicon *pt = NULL, *again = NULL;
+    ms_error err;
+    assert_int_equal(ms_lexicon_load_for(LEX_DIR, "pt", 0, &pt, &err), MS_OK);
+    assert_true(ms_lexicon_profane(pt, S("merda")));
+    assert_false(ms_lexicon_profane(pt, S("shit")));
+    assert_false(ms_lexicon_vader(pt, S("good"), NULL));
+    assert_false(ms_lexicon_insult(pt, S("idiot")));
+    uint64_t h = ms_lexicon_hash(pt);
+    assert_int_equal(ms_lexicon_load_for(LEX_DIR, "pt", h, &again, &err), MS_OK);
+    ms_lexicon_free(again);
+    assert_int_equal(ms_lexicon_load_for(LEX_DIR, "pt", h ^ 1, &again, &err), MS_ERR_MODEL);
+    assert_null(again);
+    assert_non_null(strstr(err.source, "lexicons/pt"));
+    assert_int_equal(ms_lexicon_load_for(LEX_DIR, "xx", 0, &again, &err), MS_ERR_NOT_FOUND);
+    assert_int_equal(ms_lexicon_load_for(LEX_DIR, "../lexicons", 0, &again, &err),
+                     MS_ERR_MODEL);
+    assert_int_equal(ms_lexicon_load_for(LEX_DIR, NULL, 0, &again, &err), MS_ERR_MODEL);
+    ms_lexicon_free(pt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_shipped_lists_are_clean),
         cmocka_unit_test(test_compiled_lexicon),
         cmocka_unit_test(test_identity_terms),
+        cmocka_unit_test(test_language_list),
     };
     return cmocka_run_group_tests(tests, lexicon_setup, lexicon_teardown);
 }

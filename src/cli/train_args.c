@@ -79,7 +79,8 @@ static const char train_usage2[] =
     "      --language L        the language the card names (default en)\n"
     "      --lexicon-block B   all (default: the lexicons', which are English),\n"
     "                          style (only capitals, '!' and disguised words: any\n"
-    "                          language) or none\n"
+    "                          language), list (style and the language's own\n"
+    "                          profanity list, lexicons/LANG/profanity.txt) or none\n"
     "      --fold RULES        fold rules the language adds, comma-separated:\n"
     "                          umlaut_e (ä -> ae), dotless_i (Turkish I/İ),\n"
     "                          arabic (tatweel, alef maksura, teh marbuta),\n"
@@ -294,8 +295,10 @@ static int feature_option(ms_train_options *o, int opt, const char *arg)
             o->lexicon_block = MS_LEXICON_BLOCK_STYLE;
         else if (strcmp(arg, "none") == 0)
             o->lexicon_block = MS_LEXICON_BLOCK_NONE;
+        else if (strcmp(arg, "list") == 0)
+            o->lexicon_block = MS_LEXICON_BLOCK_LIST;
         else {
-            cli_errorf("--lexicon-block is all, style or none");
+            cli_errorf("--lexicon-block is all, style, list or none");
             return -1;
         }
         return 1;
