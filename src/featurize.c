@@ -593,14 +593,42 @@ static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
     return MS_OK;
 }
 
+/* One model's weights as the featurizer reads them: idf and w, or for a
+ * packed model its slot of the pack (idf and w of the hashed buckets; w
+ * for the escaped weights and the dense block). */
+typedef struct weights {
+    const ms_idf *idf;
+    const double *w;
+    int32_t dim;
+    const ms_pack *pack; /* NULL: idf and w alone */
+    int slot;
+} weights;
+
+static double pack_escape(const ms_pack *p, uint32_t b, uint32_t slot);
+
+static double idf_of(const weights *v, uint32_t b)
+{
+    return v->pack ? v->pack->slots[b].idf[v->slot] : v->idf->idf[b];
+}
+
+/* w[idx] of a hashed bucket's index (idx = bucket + 1) */
+static double w_of(const weights *v, int32_t idx)
+{
+    if (!v->pack)
+        return v->w[idx];
+    int16_t k = v->pack->slots[idx - 1].w[v->slot];
+    return k == MS_PACK_WEIGHT_ESCAPE ? pack_escape(v->pack, (uint32_t)idx - 1, (uint32_t)v->slot)
+                                      : v->pack->table[k + MS_PACK_TABLE_SIZE / 2];
+}
+
 /* One model's part: weighs the counts with its idf, leaving the values in
- * the table, and its context block. */
-static ms_status weigh(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
+ * the table, and its context block (v->idf's: a packed model has none). */
+static ms_status weigh_with(ms_featurizer *f, const weights *v, const ms_input *in)
 {
     double norm[2] = {0, 0};
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s];
-        double w = idf->idf[key >> 1];
+        double w = idf_of(v, key >> 1);
         double v = w > 0 ? f->tf[s] * w : 0;
         f->values[s] = v;
         norm[key & 1] += v * v;
@@ -611,17 +639,23 @@ static ms_status weigh(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
         uint32_t s = f->used[i];
         f->values[s] *= norm[f->keys[s] & 1];
     }
-    if (f->cfg->context && fz_context_block(f, idf, in) != MS_OK)
-        return MS_ERR_NOMEM;
+    if (f->cfg->context && (v->pack || fz_context_block(f, v->idf, in) != MS_OK))
+        return v->pack ? MS_ERR_ARG : MS_ERR_NOMEM;
     return MS_OK;
 }
 
+static ms_status weigh(ms_featurizer *f, const ms_idf *idf, const ms_input *in)
+{
+    weights v = {.idf = idf};
+    return weigh_with(f, &v, in);
+}
+
 /* Tokenises, counts and weighs the input; leaves values in the table. */
-static ms_status compute(ms_featurizer *f, const ms_idf *idf, const ms_input *in,
+static ms_status compute(ms_featurizer *f, const weights *v, const ms_input *in,
                          unsigned *notes)
 {
     ms_status st = prepare(f, in, notes);
-    return st == MS_OK ? weigh(f, idf, in) : st;
+    return st == MS_OK ? weigh_with(f, v, in) : st;
 }
 
 /* Dense feature k as it goes into the vector. */
@@ -766,18 +800,33 @@ ms_status ms_pack_weight_table(double **table)
     return MS_OK;
 }
 
-ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack,
-                                 const double *table, int k, const double *const *w,
-                                 const int32_t *dim, double *out)
+/* The escaped weight of slot at bucket b (0 when none: cannot happen). */
+static double pack_escape(const ms_pack *p, uint32_t b, uint32_t slot)
 {
-    table += MS_PACK_TABLE_SIZE / 2;
+    size_t lo = 0, hi = p->n_esc;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const ms_pack_escape *e = &p->esc[mid];
+        if (e->bucket < b || (e->bucket == b && e->slot < slot))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->n_esc && p->esc[lo].bucket == b && p->esc[lo].slot == slot ? p->esc[lo].w : 0;
+}
+
+ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
+                                 const double *const *w, const int32_t *dim, double *out)
+{
+    const ms_pack_slot *pack = pk->slots;
+    const double *table = pk->table + MS_PACK_TABLE_SIZE / 2;
     if (!f->prepared || f->recording || f->cfg->context || k < 1 || k > MS_PACK_MODELS)
         return MS_ERR_ARG;
     /* the same sums, in the same order per model, as ms_features_dot, of
      * the same doubles (k / 10^4 is the double the trimmed weight is): a
      * dropped bucket (idf 0) and a weight past a model's dim (0 in the pack)
      * add exact zeros, so the loop runs over every slot of the pack (unused
-     * ones are zero); an escaped weight (rare) is read from w */
+     * ones are zero); an escaped weight (rare) is looked up apart */
     double norm[2][MS_PACK_MODELS] = {{0}}, dot[2][MS_PACK_MODELS] = {{0}};
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s], b = key >> 1, blk = key & 1;
@@ -788,7 +837,7 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack,
             double x = p->idf[m] * tf;
             double wm = table[p->w[m]];
             if (__builtin_expect(p->w[m] == MS_PACK_WEIGHT_ESCAPE, 0))
-                wm = w[m][b + 1];
+                wm = pack_escape(pk, b, (uint32_t)m);
             nb[m] += x * x;
             db[m] += wm * x;
         }
@@ -812,16 +861,18 @@ double ms_features_sentiment(const ms_featurizer *f) { return f->sentiment; }
 
 const ms_tokens *ms_featurizer_tokens(const ms_featurizer *f) { return &f->tok; }
 
-ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const double *w,
-                                int32_t dim, const ms_tokens **tokens, const double **contrib)
+static ms_status attribute(ms_featurizer *f, const weights *v, const ms_tokens **tokens,
+                           const double **contrib)
 {
     const ms_input *in = f->last;
     unsigned notes = 0;
+    const double *w = v->w;
+    int32_t dim = v->dim;
     if (!in)
         return MS_ERR_ARG;
     f->recording = 1;
     f->prepared = 0; /* the counts are reused below: weigh needs a new prepare */
-    ms_status st = compute(f, idf, in, &notes);
+    ms_status st = compute(f, v, in, &notes);
     f->recording = 0;
     if (st != MS_OK)
         return st;
@@ -838,7 +889,7 @@ ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const doubl
         uint32_t s = f->occ[i].slot;
         int32_t idx = (int32_t)(f->keys[s] >> 1) + 1;
         if (idx < dim)
-            f->contrib[f->occ[i].token] += w[idx] * f->values[s] / f->counts[s];
+            f->contrib[f->occ[i].token] += w_of(v, idx) * f->values[s] / f->counts[s];
     }
     int32_t base = (int32_t)(1u << f->cfg->hash_bits) + 1;
     size_t hits[MS_DENSE_COUNT] = {0};
@@ -852,6 +903,23 @@ ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const doubl
     *tokens = t;
     *contrib = f->contrib;
     return MS_OK;
+}
+
+ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const double *w,
+                                int32_t dim, const ms_tokens **tokens, const double **contrib)
+{
+    weights v = {.idf = idf, .w = w, .dim = dim};
+    return attribute(f, &v, tokens, contrib);
+}
+
+ms_status ms_features_attribute_packed(ms_featurizer *f, const ms_pack *pack, int slot,
+                                       const double *w, int32_t dim, const ms_tokens **tokens,
+                                       const double **contrib)
+{
+    if (slot < 0 || slot >= MS_PACK_MODELS)
+        return MS_ERR_ARG;
+    weights v = {.w = w, .dim = dim, .pack = pack, .slot = slot};
+    return attribute(f, &v, tokens, contrib);
 }
 
 /* ------------------------------------------------------------ idf */

@@ -192,7 +192,7 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
  * double a trimmed model stores (weights are written to
  * MS_WEIGHT_DECIMALS places: ms_linear_trim), so nothing is lost; a weight
  * that is not such a k (above 3.2767, or an untrimmed model's) is
- * MS_PACK_WEIGHT_ESCAPE there and read from the model's own w. 32 bytes
+ * MS_PACK_WEIGHT_ESCAPE there and kept apart (ms_pack). 32 bytes
  * a bucket where 64 held doubles: 32 MB for five 2^20-bucket models. */
 #define MS_PACK_MODELS 5
 #define MS_PACK_WEIGHT_SCALE 10000.0
@@ -207,6 +207,24 @@ typedef struct ms_pack_slot {
  * k / MS_PACK_WEIGHT_SCALE for a k that fits. */
 int16_t ms_pack_weight(double w);
 
+/* An escaped weight of a pack: model slot's w at bucket. */
+typedef struct ms_pack_escape {
+    uint32_t bucket;
+    uint32_t slot;
+    double w;
+} ms_pack_escape;
+
+/* A pack as scoring reads it: its slots (1 << hash_bits), the table of
+ * ms_pack_weight_table and the escaped weights, sorted by bucket then
+ * slot (a few hundred: kept apart so that a lookup never touches the
+ * model's own 12 MB, where each read maps 64 KB around it). */
+typedef struct ms_pack {
+    const ms_pack_slot *slots;
+    const double *table;
+    const ms_pack_escape *esc;
+    size_t n_esc;
+} ms_pack;
+
 /* The doubles the pack's integers stand for: table[k + 32768] is
  * k / MS_PACK_WEIGHT_SCALE (a lookup instead of a division per model and
  * feature; 512 KB, mostly the few lines of small k). OUT: *table (free
@@ -215,13 +233,20 @@ int16_t ms_pack_weight(double w);
 ms_status ms_pack_weight_table(double **table);
 
 /* ms_features_dot for k (<= MS_PACK_MODELS) models at once, from pack
- * (1 << hash_bits slots, its weights read through table, as made by
- * ms_pack_weight_table) for the hashed features and w[m] (dim[m] entries)
+ * for the hashed features and w[m] (dim[m] entries)
  * for the dense ones: out[m] is exactly what ms_features_dot gives model
  * m. MS_ERR_ARG as ms_features_dot. */
-ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack_slot *pack,
-                                 const double *table, int k, const double *const *w,
-                                 const int32_t *dim, double *out);
+ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pack, int k,
+                                 const double *const *w, const int32_t *dim, double *out);
+
+/* ms_features_attribute for the model in slot slot of pack (its idf and
+ * hashed weights read from there, as ms_features_dot_packed reads them;
+ * w, of dim entries, for the dense block): the
+ * same contributions, without touching the pages of the model's own
+ * arrays. MS_ERR_ARG for a context model (never packed). */
+ms_status ms_features_attribute_packed(ms_featurizer *f, const ms_pack *pack, int slot,
+                                       const double *w, int32_t dim, const ms_tokens **tokens,
+                                       const double **contrib);
 
 /* Whether two models' settings give the same prepared counts and weighing
  * (every setting but min_df, which only training uses). */

@@ -236,6 +236,14 @@ static void models_pack(ms_models *m)
 
 static ms_status map_locked(ms_models *m, size_t i);
 
+static int cmp_escape(const void *a, const void *b)
+{
+    const ms_pack_escape *x = a, *y = b;
+    if (x->bucket != y->bucket)
+        return x->bucket < y->bucket ? -1 : 1;
+    return (x->slot > y->slot) - (x->slot < y->slot);
+}
+
 /* Fills pack pk's slots from its members' weights, mapping them. Returns
  * 1, or -1 when a member cannot be mapped (it then fails where it is
  * scored alone) or memory runs out. Under map_lock. */
@@ -263,9 +271,14 @@ static int pack_fill(ms_models *m, model_pack *pk)
         pk->w[j] = lm->linear->w;
         pk->dim[j] = lm->linear->dim;
         for (size_t b = 0; b < nb; b++) {
+            double w = (int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0;
             pk->slots[b].idf[j] = lm->idf.idf[b];
-            pk->slots[b].w[j] =
-                ms_pack_weight((int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0);
+            pk->slots[b].w[j] = ms_pack_weight(w);
+            if (pk->slots[b].w[j] != MS_PACK_WEIGHT_ESCAPE)
+                continue;
+            if (ms_grow((void **)&pk->esc, &pk->esc_cap, pk->n_esc + 1, sizeof *pk->esc) != MS_OK)
+                return -1;
+            pk->esc[pk->n_esc++] = (ms_pack_escape){(uint32_t)b, (uint32_t)j, w};
         }
         /* the pack now serves its buckets: the mapping's pages, all read
          * by the copy, leave this process (the page cache keeps them) and
@@ -273,6 +286,9 @@ static int pack_fill(ms_models *m, model_pack *pk)
         if (lm->map.base)
             madvise(lm->map.base, lm->map.len, MADV_DONTNEED);
     }
+    if (pk->n_esc > 1)
+        qsort(pk->esc, pk->n_esc, sizeof *pk->esc, cmp_escape);
+    pk->view = (ms_pack){pk->slots, pk->table, pk->esc, pk->n_esc};
     return 1;
 }
 
@@ -538,6 +554,7 @@ void ms_models_free(ms_models *m)
     for (size_t i = 0; i < m->n_packs; i++) {
         free(m->packs[i].slots);
         free(m->packs[i].table);
+        free(m->packs[i].esc);
     }
     free(m->m);
     ms_spans_free(m->spans);

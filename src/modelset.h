@@ -50,6 +50,9 @@ typedef struct lang_list {
 typedef struct model_pack {
     ms_pack_slot *slots; /* 1 << hash_bits, once filled */
     double *table;       /* ms_pack_weight_table's, once filled */
+    ms_pack_escape *esc; /* the escaped weights, sorted */
+    size_t n_esc, esc_cap;
+    ms_pack view;        /* the three, as scoring reads them */
     int state;           /* 0 not filled yet, 1 filled, -1 cannot be (atomic) */
     int k;
     size_t model[MS_PACK_MODELS];

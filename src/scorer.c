@@ -200,6 +200,8 @@ static ms_status span_reasons(ms_scorer *s, const char *category, const ms_input
     return st;
 }
 
+static int use_pack(const ms_scorer *s, const loaded_model *lm);
+
 /* The words that pushed model i's decision value up, strongest first: the
  * spans model's spans of words a moderator would mark when it is loaded,
  * else the strongest words. A flagged category always gets at least one. */
@@ -209,8 +211,15 @@ static ms_status word_reasons(ms_scorer *s, size_t i, const ms_input *in, ms_res
     const loaded_model *lm = &s->models->m[i];
     const ms_tokens *t;
     const double *contrib;
-    ms_status st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w,
-                                         lm->linear->dim, &t, &contrib);
+    ms_status st;
+    if (use_pack(s, lm)) { /* the pack's pages, not the model's own 12 MB */
+        const model_pack *pk = &s->models->packs[lm->pack];
+        st = ms_features_attribute_packed(s->fz[lm->group], &pk->view, lm->pack_slot,
+                                          lm->linear->w, lm->linear->dim, &t, &contrib);
+    } else {
+        st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w, lm->linear->dim,
+                                   &t, &contrib);
+    }
     if (st != MS_OK)
         return st;
     size_t n = 0;
@@ -435,7 +444,7 @@ static ms_status decision_packed(ms_scorer *s, pass *p, const loaded_model *lm, 
     const model_pack *pk = &s->models->packs[lm->pack];
     ms_status st = MS_OK;
     if (!p->packed[lm->pack]) {
-        st = ms_features_dot_packed(s->fz[lm->group], pk->slots, pk->table, pk->k, pk->w, pk->dim,
+        st = ms_features_dot_packed(s->fz[lm->group], &pk->view, pk->k, pk->w, pk->dim,
                                     p->pack_dot[lm->pack]);
         p->packed[lm->pack] = 1;
     }

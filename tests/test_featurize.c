@@ -395,16 +395,24 @@ static void test_packed_weights_are_exact(void **state)
     assert_int_equal(ms_idf_from_df(df, 8, 10, 1, &idf), MS_OK);
     int32_t dim = 257;
     double w[2][257];
-    static ms_pack_slot pack[256];
-    memset(pack, 0, sizeof pack);
-    for (int m = 0; m < 2; m++)
-        for (int b = 0; b < 256; b++) {
+    static ms_pack_slot slots[256];
+    ms_pack_escape esc[256 * 2];
+    size_t n_esc = 0;
+    memset(slots, 0, sizeof slots);
+    for (int b = 0; b < 256; b++)
+        for (int m = 0; m < 2; m++) {
             /* model 1: every third weight escapes (too large or untrimmed) */
             int k = (b * 37 + m * 11) % 20001 - 10000;
             w[m][b + 1] = m == 1 && b % 3 == 0 ? (b % 2 ? 7.25 : 0.123456) : k / 1e4;
-            pack[b].idf[m] = idf.idf[b];
-            pack[b].w[m] = ms_pack_weight(w[m][b + 1]);
+            slots[b].idf[m] = idf.idf[b];
+            slots[b].w[m] = ms_pack_weight(w[m][b + 1]);
+            if (slots[b].w[m] == MS_PACK_WEIGHT_ESCAPE)
+                esc[n_esc++] = (ms_pack_escape){(uint32_t)b, (uint32_t)m, w[m][b + 1]};
         }
+    assert_true(n_esc > 50);
+    double *table;
+    assert_int_equal(ms_pack_weight_table(&table), MS_OK);
+    ms_pack pack = {slots, table, esc, n_esc};
     ms_featurizer *f;
     assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
     const char *text = "you are such an idiot, read the article before you comment";
@@ -412,15 +420,27 @@ static void test_packed_weights_are_exact(void **state)
     assert_int_equal(ms_features_prepare(f, &in, NULL), MS_OK);
     const double *ws[2] = {w[0], w[1]};
     int32_t dims[2] = {dim, dim};
-    double packed[2], alone, *table;
-    assert_int_equal(ms_pack_weight_table(&table), MS_OK);
-    assert_int_equal(ms_features_dot_packed(f, pack, table, 2, ws, dims, packed), MS_OK);
-    free(table);
+    double packed[2], alone;
+    assert_int_equal(ms_features_dot_packed(f, &pack, 2, ws, dims, packed), MS_OK);
     for (int m = 0; m < 2; m++) {
         assert_int_equal(ms_features_dot(f, &idf, w[m], dim, &alone), MS_OK);
         assert_true(alone != 0);
         assert_memory_equal(&packed[m], &alone, sizeof alone);
+        /* the reasons read the pack too: the same contributions */
+        const struct ms_tokens *t;
+        const double *c;
+        assert_int_equal(ms_features_attribute(f, &idf, w[m], dim, &t, &c), MS_OK);
+        size_t n = t->n;
+        double *want = malloc(n * sizeof *want);
+        assert_non_null(want);
+        memcpy(want, c, n * sizeof *want);
+        assert_int_equal(ms_features_attribute_packed(f, &pack, m, w[m], dim, &t, &c), MS_OK);
+        assert_int_equal(t->n, n);
+        assert_memory_equal(c, want, n * sizeof *want);
+        free(want);
+        assert_int_equal(ms_features_prepare(f, &in, NULL), MS_OK);
     }
+    free(table);
     free(idf.idf);
     ms_featurizer_free(f);
 }
