@@ -87,6 +87,10 @@ typedef struct ms_server_config {
     const char *api_keys_path; /* one key a line: every scoring request must
                                   carry one (?key= or X-Goog-Api-Key); reread
                                   on reload. NULL: no key is checked */
+    int lazy;                 /* 1: map each model when the first request
+                                 needs it; 0 (default): the policies'
+                                 categories are mapped at start and by a
+                                 reload before it serves (srv_gen_warm) */
     int reuse_port;           /* share the address with other servers started
                                  with it (SO_REUSEPORT, server_listen.h);
                                  0: an address in use is refused */

@@ -123,6 +123,38 @@ static void find_unknown_categories(const ms_server_config *cfg, generation *g)
                      g->comm[i].id, name);
 }
 
+/* One comment scored with policy p (its default selection, its
+ * language): ms_score maps what it needs. */
+static ms_status warm_policy(const ms_models *m, const ms_policy *p)
+{
+    static const char text[] = "you are a stupid idiot";
+    ms_scorer *sc;
+    ms_status st = ms_scorer_new(m, p, &sc);
+    if (st != MS_OK)
+        return st;
+    ms_input in = {.text = text, .len = sizeof text - 1, .language = ms_policy_language(p)};
+    ms_result r;
+    st = ms_score(sc, &in, &r);
+    if (st == MS_OK)
+        ms_result_clear(&r);
+    ms_scorer_free(sc);
+    return st;
+}
+
+void srv_gen_warm(const ms_server_config *cfg, generation *g, ms_status *failed)
+{
+    *failed = MS_OK;
+    if (cfg->lazy)
+        return;
+    ms_status st = warm_policy(g->models, g->policy);
+    for (size_t i = 0; i < g->n_comm; i++) {
+        ms_status c = warm_policy(g->models, g->comm[i].policy);
+        if (st == MS_OK)
+            st = c;
+    }
+    *failed = st;
+}
+
 ms_status srv_gen_build(const ms_server_config *cfg, unsigned long serial, atomic_int *live,
                         generation **out, ms_error *err)
 {
@@ -330,6 +362,10 @@ ms_status ms_server_reload(ms_server *s, ms_error *err)
     pthread_mutex_unlock(&s->m.lock);
     if (st != MS_OK)
         return st;
+    ms_status warm; /* before it serves: the old set answers meanwhile */
+    srv_gen_warm(&s->cfg, g, &warm);
+    if (warm != MS_OK)
+        ms_server_logf(s, "warning: warming the models up: %s", ms_strerror(warm));
     pthread_mutex_lock(&s->lock);
     generation *old = s->current;
     s->current = g;

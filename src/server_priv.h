@@ -171,6 +171,13 @@ typedef struct reply {
 ms_status srv_gen_build(const ms_server_config *cfg, unsigned long serial, atomic_int *live,
                         generation **out, ms_error *err);
 void srv_gen_release(generation *g);
+/* Maps what g's policies score before g serves (cfg.lazy: nothing): a
+ * comment scored with each policy (the default and every community's) maps
+ * its categories' models in its language and fills their packs, so the
+ * first request after a start or a reload does not pay for it. A model that
+ * fails to map is left for the request that needs it to report; OUT:
+ * *failed, its status (MS_OK when none failed). */
+void srv_gen_warm(const ms_server_config *cfg, generation *g, ms_status *failed);
 generation *srv_gen_acquire(ms_server *s);
 int srv_valid_community_id(const char *id, size_t n);
 int srv_comm_cmp(const void *a, const void *b);

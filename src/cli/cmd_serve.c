@@ -38,7 +38,10 @@ static const char usage[] =
     "POST bodies must be Content-Type: application/json (else 415); a request from a\n"
     "page on another site (Origin, Sec-Fetch-Site) is 403 unless --cors-origin lets\n"
     "its origin in.\n"
-    "\n"
+    "\n";
+
+/* The options (a string of its own: one would pass C99's 4095 bytes). */
+static const char usage_options[] =
     "      --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
     "                          picks a free one, printed on stderr). An address\n"
     "                          another process listens on is refused (exit 69)\n"
@@ -47,6 +50,9 @@ static const char usage[] =
     "                          kernel spreads connections between them, each with\n"
     "                          its own models, policies and keys. For a handover\n"
     "                          between two versions only\n"
+    "      --lazy              map each model when the first request needs it; by\n"
+    "                          default the categories the policies score are\n"
+    "                          mapped at start and by each reload, before it serves\n"
     "      --models DIR        model directory (default: the shipped models)\n"
     "      --policy FILE       default community standards (default: DIR/policy.json)\n"
     "      --threshold SPEC    override a default threshold: hostility=0.8\n"
@@ -98,7 +104,8 @@ enum serve_option {
     OPT_FEEDBACK,
     OPT_API_KEYS,
     OPT_CORS_ORIGIN,
-    OPT_REUSE_PORT
+    OPT_REUSE_PORT,
+    OPT_LAZY
 };
 
 static const struct option longopts[] = {
@@ -116,6 +123,7 @@ static const struct option longopts[] = {
     {"api-keys", required_argument, NULL, OPT_API_KEYS},
     {"cors-origin", required_argument, NULL, OPT_CORS_ORIGIN},
     {"reuse-port", no_argument, NULL, OPT_REUSE_PORT},
+    {"lazy", no_argument, NULL, OPT_LAZY},
     {"help", no_argument, NULL, 'h'},
     CLI_COMMON_LONG_OPTIONS,
     {NULL, 0, NULL, 0},
@@ -188,6 +196,7 @@ static int serve_option(serve_opts *o, int opt, const char *arg)
     case OPT_FEEDBACK: o->cfg.feedback_path = arg; break;
     case OPT_API_KEYS: o->cfg.api_keys_path = arg; break;
     case OPT_REUSE_PORT: o->cfg.reuse_port = 1; break;
+    case OPT_LAZY: o->cfg.lazy = 1; break;
     case OPT_CORS_ORIGIN:
         if (o->cfg.n_cors_origins == sizeof o->origins / sizeof *o->origins || !*arg) {
             cli_errorf("bad --cors-origin '%s' (at most 64 of them)", arg);
@@ -196,7 +205,7 @@ static int serve_option(serve_opts *o, int opt, const char *arg)
         o->origins[o->cfg.n_cors_origins++] = arg;
         o->cfg.cors_origins = o->origins;
         break;
-    case 'h': fputs(usage, stdout); return 1;
+    case 'h': fputs(usage, stdout); fputs(usage_options, stdout); return 1;
     default: return -2;
     }
     return 0;

@@ -216,6 +216,7 @@ int start(fixture *fx, unsigned timeout_s, int log_text)
     }
     cfg.log_text = log_text;
     cfg.log = fx->log;
+    cfg.lazy = !fx->warm;
     static const char *const origins[] = {"https://forum.example"};
     if (fx->persp) {
         snprintf(fx->feedback, sizeof fx->feedback, "%s/feedback.jsonl", fx->dir);
@@ -304,6 +305,16 @@ int setup_persp(void **state)
     fixture *fx = *state;
     ms_server_stop(fx->srv, 0); /* again, with the paths in its directory */
     fx->persp = 1;
+    return start(fx, 5, 0);
+}
+/* the default of `modscore serve`: the policies' categories mapped at
+ * start and by each reload */
+int setup_warm(void **state)
+{
+    setup_opts(state, 5, 0, NULL, 0);
+    fixture *fx = *state;
+    ms_server_stop(fx->srv, 0);
+    fx->warm = 1;
     return start(fx, 5, 0);
 }
 /* Discourse's keep-alive pattern with a short --timeout: 4 s */

@@ -53,6 +53,9 @@ typedef struct fixture {
     ms_server_config over; /* its non-zero fields override start()'s */
     struct gate *gate;     /* holds scoring requests on cue, when set */
     int persp;             /* --feedback, --api-keys and --cors-origin below */
+    int warm;              /* the server's warm-up at start and reload (off:
+                              --lazy, so that a test sees what each request
+                              maps) */
     char feedback[160];
     char keys[160];
 } fixture;
@@ -92,6 +95,7 @@ int setup_slowloris(void **state);
 int setup_small_limits(void **state);
 int setup_keepalive(void **state);
 int setup_persp(void **state);
+int setup_warm(void **state);
 int setup_idle4(void **state);
 int setup_gate(void **state);
 int teardown(void **state);

@@ -117,7 +117,15 @@ static void test_analyze_toxicity(void **state)
 /* GET /healthz now: the mapped flag of category name in its "installed"
  * list (its first-level model), -1 when it is not listed; with name NULL,
  * the length of the list. */
+static int installed_mapped_in(fixture *fx, const char *name, const char *lang);
+
 static int installed_mapped(fixture *fx, const char *name)
+{
+    return installed_mapped_in(fx, name, NULL);
+}
+
+/* The same for category name's model of language lang (NULL: the first). */
+static int installed_mapped_in(fixture *fx, const char *name, const char *lang)
 {
     resp r = http(fx->port, "GET", "/healthz", NULL, NULL, 0);
     assert_int_equal(r.status, 200);
@@ -126,7 +134,8 @@ static int installed_mapped(fixture *fx, const char *name)
     int got = name ? -1 : (int)json_array_size(a);
     for (size_t i = 0; name && got < 0 && i < json_array_size(a); i++) {
         json_t *x = json_array_get(a, i);
-        if (strcmp(json_string_value(json_object_get(x, "category")), name) == 0) {
+        if (strcmp(json_string_value(json_object_get(x, "category")), name) == 0 &&
+            (!lang || strcmp(json_string_value(json_object_get(x, "language")), lang) == 0)) {
             assert_non_null(json_string_value(json_object_get(x, "version")));
             got = json_is_true(json_object_get(x, "mapped"));
         }
@@ -265,6 +274,36 @@ static void test_policy_scope(void **state)
     write_file(path, "{\"perspective_includes\":{\"hostility\":[\"severe_toxcity\"]}}\n");
     assert_int_equal(ms_server_reload(fx->srv, &err), MS_ERR_POLICY);
     assert_non_null(strstr(err.message, "\"severe_toxcity\""));
+}
+
+/* `modscore serve` maps what its policies score before it serves (at start
+ * and by each reload), so that the first request does not pay for mapping
+ * and filling the pack: the default policy's categories (every one, in its
+ * language) at start; after a reload, a policy's "categories" alone, and a
+ * community's language. */
+static void test_warm_up(void **state)
+{
+    fixture *fx = *state;
+    assert_int_equal(installed_mapped(fx, "hostility"), 1);
+    assert_int_equal(installed_mapped(fx, "insult"), 1);
+    assert_int_equal(installed_mapped(fx, "threat"), 1);
+    assert_int_equal(installed_mapped(fx, "off_topic"), 0); /* needs an article */
+    assert_int_equal(installed_mapped_in(fx, "hostility", "de"), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/policy.json", fx->models);
+    write_file(path, "{\"categories\":[\"hostility\",\"threat\"]}\n");
+    for (const char *const *c = (const char *const[]){"strict", "gardening-forum", NULL}; *c; c++) {
+        snprintf(path, sizeof path, "%s/%s.json", fx->policies, *c);
+        assert_int_equal(unlink(path), 0);
+    }
+    snprintf(path, sizeof path, "%s/de-forum.json", fx->policies);
+    write_file(path, "{\"language\":\"de\",\"categories\":[\"hostility\"]}\n");
+    ms_error err = {0};
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
+    assert_int_equal(installed_mapped(fx, "hostility"), 1);
+    assert_int_equal(installed_mapped(fx, "threat"), 1);
+    assert_int_equal(installed_mapped(fx, "insult"), 0);
+    assert_int_equal(installed_mapped_in(fx, "hostility", "de"), 1);
 }
 
 static void test_analyze_errors(void **state)
@@ -1122,6 +1161,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_analyze_severe_toxicity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_analyze_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_scope, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_warm_up, setup_warm, teardown),
         cmocka_unit_test_setup_teardown(test_perspective_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_bad_requests_affect_no_one, setup,
                                         teardown),
