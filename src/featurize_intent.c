@@ -44,7 +44,8 @@ static const char *const violent_v1[] = {
     "bashed", "stomp", "stomped", "torch", "torched", "poison", "poisoned", "assassinate",
     "assassinated", "shank", "knife", "knifed", "die", "dies", "dead", "death", "hunt",
     "hunted", "whip", "whipped", "castrate", "castrated", "skin", "skinned", "crucify",
-    "crucified", "electrocute", "electrocuted"};
+    "crucified", "electrocute", "electrocuted", "gut", "gutted", "bullet", "bullets", "smash",
+    "firebomb", "firebombed"};
 
 /* An intent or call: what comes before a violent word in a threat ("i
  * will", "we're gonna", "should", "let's", "hope someone", "deserve to",
