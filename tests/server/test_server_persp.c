@@ -234,11 +234,12 @@ static void test_policy_scope(void **state)
     snprintf(path, sizeof path, "%s/nokinds.json", fx->policies);
     write_file(path, "{\"perspective_includes\":{\"hostility\":[]}}\n");
     snprintf(path, sizeof path, "%s/narrow.json", fx->policies);
-    write_file(path, "{\"categories\":[\"hostility\",\"threat\"]}\n");
+    write_file(path, "{\"categories\":[\"hostility\",\"severe_toxicity\"]}\n");
     ms_error err = {0};
     assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
-    /* a threat: TOXICITY counts the threat model's reading by default */
-    const char *text = "I am going to find where you live and kill you and your family.";
+    /* a threat: TOXICITY counts the severe_toxicity model's reading by default
+     * (the threat model's reads under 0.7 on TOXICITY's scale and is left out) */
+    const char *text = "I hope someone burns down the mayor's house";
     ms_input in = {.text = text, .len = strlen(text)};
     ms_result res;
     assert_int_equal(ms_score(fx->scorer_ref, &in, &res), MS_OK);
@@ -248,8 +249,8 @@ static void test_policy_scope(void **state)
     double with_kinds = toxicity_for(fx, NULL, text);
     assert_true(with_kinds > alone);
     assert_true(toxicity_for(fx, "nokinds", text) == alone);
-    assert_true(toxicity_for(fx, "narrow", text) == with_kinds); /* threat is scored */
-    /* narrow: INSULT is switched off; a check scores hostility and threat */
+    assert_true(toxicity_for(fx, "narrow", text) == with_kinds); /* severe is scored */
+    /* narrow: INSULT is switched off; a check scores hostility and severe_toxicity */
     assert_int_equal(installed_mapped(fx, "insult"), 0);
     post_expect(fx->port, "/v1alpha1/comments:analyze",
                 "{\"comment\":{\"text\":\"you idiot\"},\"communityId\":\"narrow\","
@@ -261,7 +262,7 @@ static void test_policy_scope(void **state)
     json_t *j = body_json(&r);
     json_t *scores = json_object_get(j, "scores");
     assert_non_null(json_object_get(scores, "hostility"));
-    assert_non_null(json_object_get(scores, "threat"));
+    assert_non_null(json_object_get(scores, "severe_toxicity"));
     assert_null(json_object_get(scores, "insult"));
     json_decref(j);
     resp_free(&r);
