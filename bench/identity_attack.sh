@@ -49,6 +49,7 @@ row() { # row NAME MODEL: the model's ROC AUC on each held-out set
 echo "identity_attack.sh: modscore train (same recipe as train/build.sh)" >&2
 # shellcheck disable=SC2046
 "$bin" train --task identity_attack --seed 1 -q --c 1,2,3 --min-df 5 --models "$here/models" --out "$tmp/model" \
+  --group-terms replace \
   $(for f in $train; do printf ' --data %s' "$f"; done) $(for f in $aug; do printf ' --augment %s' "$f"; done)
 echo "identity_attack.sh: scikit-learn" >&2
 # shellcheck disable=SC2086

@@ -5,10 +5,12 @@
 #
 # What users rely on, with bounds a little under what the shipped models measured (the
 # figures are in README's "Measured" table; bench/hatecheck_report.py prints the table):
-#   - identity_attack ranks hateful cases above non-hateful ones: ROC AUC >= 0.66
-#     (measured 0.692 with the model trained on Civil Comments spans, Stormfront,
-#     HateXplain, HatEval and CAD, 0.617 before them; per group from 0.43 (Asian people)
-#     to 0.95 (Jews): still short of issue 22's 0.75, hence a bound below the figure);
+#   - identity_attack ranks hateful cases above non-hateful ones: ROC AUC >= 0.70, and
+#     each group's hateful cases above every non-hateful case: >= 0.58 (measured 0.726,
+#     per group 0.61 (mentally ill people) to 0.79 (Jews, Muslims), with group names read
+#     as one placeholder word (--group-terms replace); 0.692 and 0.43 (Asian people) to
+#     0.95 (Jews) without; 0.617 before HateXplain, HatEval and CAD: still short of issue
+#     22's 0.75 and 0.70 per group, hence bounds below the figures);
 #   - identity_attack flags (>= 0.5) at most 5% of civil mentions of a group (measured
 #     3 of 112) and at most 10% of abuse aimed at non-protected targets (measured 0 of 12);
 #   - hostility, the TOXICITY model, flags at least a third of the abuse aimed at
@@ -36,7 +38,7 @@ trap 'rm -f "$tmp"' EXIT INT TERM
 cases=$src/tests/data/hatecheck/cases.jsonl
 "$bin" score --models "$src/models" --format jsonl --output jsonl "$cases" >"$tmp"
 exec python3 "$src/bench/hatecheck_report.py" "$cases" "$tmp" --models "$src/models" \
-  --min-auc identity_attack=0.66 \
+  --min-auc identity_attack=0.70 --min-group-auc identity_attack=0.58 \
   --min-acc identity_attack:civil_mention=0.95 \
   --min-acc identity_attack:abuse_non_protected=0.9 \
   --min-acc hostility:abuse_non_protected=0.33 \

@@ -419,7 +419,10 @@ static void test_reasons_follow_the_attribute(void **state)
         if (!x->term)
             continue;
         if (strcmp(x->category, "identity_attack") == 0) {
-            group |= strcmp(x->term, "Immigrants") == 0;
+            /* the group, alone or in the phrase that calls it something (the
+             * model reads group names as one placeholder word since
+             * --group-terms: "Immigrants are parasites" is one reason) */
+            group |= strncmp(x->term, "Immigrants", 10) == 0;
             insult |= strstr(x->term, "moron") != NULL;
         } else if (strcmp(x->category, "hostility") == 0) {
             hostility_moron |= strstr(x->term, "moron") != NULL;
