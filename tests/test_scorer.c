@@ -515,6 +515,15 @@ static void test_categories_map_what_is_asked(void **state)
     ms_models_free(m);
 }
 
+/* The shipped models (MS_MODELS_DIR), loaded. */
+static ms_models *shipped_models(void)
+{
+    ms_models *m = NULL;
+    ms_error err;
+    assert_int_equal(ms_models_load(MS_MODELS_DIR, &m, &err), MS_OK);
+    return m;
+}
+
 /* A policy's "categories" is a scorer's default selection (issue 20 item
  * 3): a check of a site that scores hostility and threat maps those two
  * alone; an explicit selection overrides it, and clearing that goes back
@@ -522,11 +531,10 @@ static void test_categories_map_what_is_asked(void **state)
 static void test_policy_categories_select(void **state)
 {
     (void)state;
-    ms_models *m;
+    ms_models *m = shipped_models();
     ms_policy *p;
     ms_scorer *sc;
     ms_error err;
-    assert_int_equal(ms_models_load(MS_MODELS_DIR, &m, &err), MS_OK);
     int insult = ms_models_category_find(m, "insult");
     int threat = ms_models_category_find(m, "threat");
     int hostility = ms_models_category_find(m, "hostility");
@@ -558,6 +566,46 @@ static void test_policy_categories_select(void **state)
     ms_models_free(m);
 }
 
+/* The shipped threat model and policy (issue 22 items 2 and 5): a threat
+ * with no insult in it is flagged and held for review, and its reasons are
+ * the threat model's own words (the violent word first); a violent word in
+ * an idiom is published. */
+static void test_shipped_threat_held_with_its_words(void **state)
+{
+    (void)state;
+    ms_models *m = shipped_models();
+    int threat = ms_models_category_find(m, "threat");
+    if (threat < 0)
+        skip();
+    ms_error err;
+    ms_policy *p;
+    assert_int_equal(ms_policy_load(MS_MODELS_DIR "/policy.json", &p, &err), MS_OK);
+    ms_scorer *sc;
+    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    const char *t = "Somebody should drag him out of the town hall and hang him";
+    ms_input in = {.text = t, .len = strlen(t), .language = "en"};
+    ms_result r;
+    assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+    assert_true(r.scores[threat].flagged);
+    assert_true(r.hostility < 0.5); /* held for the threat, not for hostility */
+    assert_int_equal(r.action, MS_ACTION_REVIEW);
+    const ms_reason *top = NULL;
+    for (size_t i = 0; i < r.n_reasons; i++)
+        if (!strcmp(r.reasons[i].category, "threat") && (!top || r.reasons[i].weight > top->weight))
+            top = &r.reasons[i];
+    assert_non_null(top);
+    assert_string_equal(top->term, "hang");
+    ms_result_clear(&r);
+    const char *idiom = "The traffic on the bridge is killing me";
+    ms_input in2 = {.text = idiom, .len = strlen(idiom), .language = "en"};
+    assert_int_equal(ms_score(sc, &in2, &r), MS_OK);
+    assert_int_equal(r.action, MS_ACTION_PUBLISH);
+    ms_result_clear(&r);
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -571,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_trust_declared_language),
         cmocka_unit_test(test_categories_map_what_is_asked),
         cmocka_unit_test(test_policy_categories_select),
+        cmocka_unit_test(test_shipped_threat_held_with_its_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
