@@ -779,7 +779,7 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
     return MS_OK;
 }
 
-_Static_assert(sizeof(ms_pack_slot) == 32, "a pack slot is half a cache line");
+_Static_assert(sizeof(ms_pack_slot) == 36, "a pack slot is 36 bytes");
 
 int16_t ms_pack_weight(double w)
 {

@@ -183,7 +183,7 @@ ms_status ms_features_weigh(ms_featurizer *f, const ms_idf *idf, int sorted, ms_
 ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, int32_t dim,
                           double *out);
 
-/* Several models' weights side by side, half a cache line per bucket:
+/* Several models' weights side by side, 36 bytes a bucket:
  * scoring K models that share a pass reads one line per hashed feature
  * instead of 2K (each model's idf and w arrays are 12 MB apart; the
  * lookups were what an extra model cost). Bucket b holds each model's
@@ -192,15 +192,17 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
  * double a trimmed model stores (weights are written to
  * MS_WEIGHT_DECIMALS places: ms_linear_trim), so nothing is lost; a weight
  * that is not such a k (above 3.2767, or an untrimmed model's) is
- * MS_PACK_WEIGHT_ESCAPE there and kept apart (ms_pack). 32 bytes
- * a bucket where 64 held doubles: 32 MB for five 2^20-bucket models. */
-#define MS_PACK_MODELS 5
+ * MS_PACK_WEIGHT_ESCAPE there and kept apart (ms_pack). Six models (the
+ * English comment-only ones: one more was scored alone, its own 12 MB
+ * read) in 36 bytes where five took 64 with doubles: 36 MB for 2^20
+ * buckets; a bucket may straddle two cache lines (0.44 more a lookup),
+ * which costs less than the sixth model's own two lines did. */
+#define MS_PACK_MODELS 6
 #define MS_PACK_WEIGHT_SCALE 10000.0
 #define MS_PACK_WEIGHT_ESCAPE INT16_MIN
 typedef struct ms_pack_slot {
     float idf[MS_PACK_MODELS];
     int16_t w[MS_PACK_MODELS];
-    int16_t pad;
 } ms_pack_slot;
 
 /* The pack's integer for weight w: MS_PACK_WEIGHT_ESCAPE when w is not

@@ -206,8 +206,8 @@ static int cmp_model(const void *a, const void *b)
 }
 
 /* Groups the comment-only models of the first level (the default
- * language's) of each group that has two or more into packs, five to a
- * pack; a pack's slots (32 bytes a bucket: 32 MB for five 2^20-bucket
+ * language's) of each group that has two or more into packs, six to a
+ * pack; a pack's slots (36 bytes a bucket: 36 MB for six 2^20-bucket
  * models) are filled when a comment first needs every member
  * (ms_models_pack_ready). Made for processes that score many comments;
  * `check` (MS_LOAD_TRUST_COMPILED) scores one and goes without. */
