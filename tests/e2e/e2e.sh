@@ -179,6 +179,17 @@ has "$tmp/out" '"language":"de"'
 # no sentiment number for a language VADER does not read, and a note saying so
 if grep -q '"sentiment"' "$tmp/out"; then bad "a German comment has a sentiment number: $(cat "$tmp/out")"; else ok; fi
 has "$tmp/out" 'sentiment_missing: no sentiment lexicon reads the comment'
+# on a one-language site, a comment in another language than its article is
+# off-topic with a reason (issue 21 item 5); without the site's language not
+printf '{"language":"en"}' >"$tmp/site-en.json"
+printf '{"article":{"title":"Council approves the new budget for the schools","body":"The city council voted on Tuesday to raise the schools budget by four percent after a long debate about pay."}}' >"$tmp/article-en.json"
+echo "Ich finde das Wetter heute sehr schön und gehe gleich mit dem Hund spazieren." >"$tmp/de.txt"
+"$bin" check --policy "$tmp/site-en.json" --article "$tmp/article-en.json" <"$tmp/de.txt" >"$tmp/out"
+[ $? = 1 ] && ok || bad "German under an English article was not held: $(cat "$tmp/out")"
+has "$tmp/out" 'written in German, the article is in English'
+"$bin" check --article "$tmp/article-en.json" <"$tmp/de.txt" >"$tmp/out"
+[ $? = 0 ] && ok || bad "German under an English article, no site language, was held: $(cat "$tmp/out")"
+if grep -q 'written in German' "$tmp/out"; then bad "a mismatch without a site language"; else ok; fi
 # check --language: what a comment too short to detect is written in
 "$bin" check --language de --text "du Idiot" >"$tmp/out"
 [ $? = 2 ] && ok || bad "check --language de did not reject 'du Idiot': $(cat "$tmp/out")"
