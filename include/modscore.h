@@ -881,7 +881,8 @@ typedef struct ms_eval_report {
 MS_API ms_status ms_eval(const ms_models *models, ms_task task, const ms_policy *policy,
                          const ms_dataset *set, ms_eval_report *out, ms_error *err);
 /* ms_eval for a category by name (ms_eval's task names hostility or
- * off_topic). The review and reject thresholds are the policy's for it. */
+ * off_topic). The review and reject thresholds are the policy's for it;
+ * the category is scored whatever the policy's "categories" says. */
 MS_API ms_status ms_eval_category(const ms_models *models, const char *category,
                                   const ms_policy *policy, const ms_dataset *set,
                                   ms_eval_report *out, ms_error *err);

@@ -860,8 +860,10 @@ ms_status ms_eval_category(const ms_models *models, const char *category,
     if (st != MS_OK)
         return ms_fail(err, st, "", 0, 0, "%s", ms_strerror(st));
     /* labelled data for a model is taken to be in the model's language,
-     * whatever CLD2 makes of a short row */
+     * whatever CLD2 makes of a short row; the category under test is
+     * scored whatever the policy's "categories" says (and alone) */
     ms_scorer_trust_declared(s, 1);
+    st = ms_scorer_set_categories(s, &category, 1);
     double *p = malloc((set->n + 1) * sizeof *p);
     int8_t *y = malloc(set->n + 1);
     if (!p || !y)

@@ -606,6 +606,35 @@ static void test_shipped_threat_held_with_its_words(void **state)
     ms_models_free(m);
 }
 
+/* ms_eval_category measures the category it is asked for, whatever the
+ * policy's "categories" leave out (a site's policy scoring threat alone
+ * made every example "has no hostility score"). */
+static void test_eval_ignores_policy_categories(void **state)
+{
+    (void)state;
+    ms_models *m;
+    ms_policy *p;
+    ms_error err;
+    assert_int_equal(ms_models_load(MS_MODELS_DIR, &m, &err), MS_OK);
+    if (ms_models_category_find(m, "threat") < 0)
+        skip();
+    const char *policy = "{\"categories\": [\"threat\"]}";
+    assert_int_equal(ms_policy_parse(policy, strlen(policy), "site", &p, &err), MS_OK);
+    const char *rows = "{\"text\":\"you are an idiot\",\"label\":1}\n"
+                       "{\"text\":\"lovely garden, thanks\",\"label\":0}\n";
+    ms_dataset set = {0};
+    assert_int_equal(ms_dataset_read(rows, strlen(rows), MS_FORMAT_JSONL, NULL, "rows", &set, &err),
+                     MS_OK);
+    ms_eval_report r;
+    ms_status st = ms_eval_category(m, "hostility", p, &set, &r, &err);
+    if (st != MS_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(r.n, 2);
+    ms_dataset_clear(&set);
+    ms_policy_free(p);
+    ms_models_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_categories_map_what_is_asked),
         cmocka_unit_test(test_policy_categories_select),
         cmocka_unit_test(test_shipped_threat_held_with_its_words),
+        cmocka_unit_test(test_eval_ignores_policy_categories),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
