@@ -3,8 +3,8 @@
 
 Usage: bench/identity_groups.py [--modscore BIN] [--data DIR] [--config NAME=ARGS]...
 ToxiGen's statements (../shared/data/toxigen-prompts: implicit hate and neutral statements
-about sixteen groups) are split by group into two halves (the groups in name order,
-alternately); each half is held out in turn: identity_attack is trained with train/build.sh's
+about sixteen groups; the trans file's are all in other files too, so 15 count) are split by
+group into two halves (the groups in name order, alternately); each half is held out in turn: identity_attack is trained with train/build.sh's
 recipe and the other half's statements (as --augment), and the held-out half is scored. Per
 group: ROC AUC of its hateful statements against every neutral statement of its half (as the
 functional set's per-group figure). Printed per configuration: the pooled ROC AUC, the mean
