@@ -608,7 +608,7 @@ static double pack_escape(const ms_pack *p, uint32_t b, uint32_t slot);
 
 static double idf_of(const weights *v, uint32_t b)
 {
-    return v->pack ? v->pack->slots[b].idf[v->slot] : v->idf->idf[b];
+    return v->pack ? ms_pack_idf(v->pack, b)[v->slot] : v->idf->idf[b];
 }
 
 /* w[idx] of a hashed bucket's index (idx = bucket + 1) */
@@ -616,7 +616,7 @@ static double w_of(const weights *v, int32_t idx)
 {
     if (!v->pack)
         return v->w[idx];
-    int16_t k = v->pack->slots[idx - 1].w[v->slot];
+    int16_t k = ms_pack_w(v->pack, (size_t)idx - 1)[v->slot];
     return k == MS_PACK_WEIGHT_ESCAPE ? pack_escape(v->pack, (uint32_t)idx - 1, (uint32_t)v->slot)
                                       : v->pack->table[k + MS_PACK_TABLE_SIZE / 2];
 }
@@ -779,8 +779,6 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
     return MS_OK;
 }
 
-_Static_assert(sizeof(ms_pack_slot) == 36, "a pack slot is 36 bytes");
-
 int16_t ms_pack_weight(double w)
 {
     double k = nearbyint(w * MS_PACK_WEIGHT_SCALE);
@@ -818,25 +816,25 @@ static double pack_escape(const ms_pack *p, uint32_t b, uint32_t slot)
 ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
                                  const double *const *w, const int32_t *dim, double *out)
 {
-    const ms_pack_slot *pack = pk->slots;
     const double *table = pk->table + MS_PACK_TABLE_SIZE / 2;
-    if (!f->prepared || f->recording || f->cfg->context || k < 1 || k > MS_PACK_MODELS)
+    if (!f->prepared || f->recording || f->cfg->context || k < 1 || k > MS_PACK_MODELS ||
+        k != pk->k)
         return MS_ERR_ARG;
     /* the same sums, in the same order per model, as ms_features_dot, of
      * the same doubles (k / 10^4 is the double the trimmed weight is): a
      * dropped bucket (idf 0) and a weight past a model's dim (0 in the pack)
-     * add exact zeros, so the loop runs over every slot of the pack (unused
-     * ones are zero); an escaped weight (rare) is looked up apart */
+     * add exact zeros; an escaped weight (rare) is looked up apart */
     double norm[2][MS_PACK_MODELS] = {{0}}, dot[2][MS_PACK_MODELS] = {{0}};
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s], b = key >> 1, blk = key & 1;
-        const ms_pack_slot *p = &pack[b];
+        const float *pi = ms_pack_idf(pk, b);
+        const int16_t *pw = ms_pack_w(pk, b);
         double tf = f->tf[s];
         double *nb = norm[blk], *db = dot[blk];
-        for (int m = 0; m < MS_PACK_MODELS; m++) {
-            double x = p->idf[m] * tf;
-            double wm = table[p->w[m]];
-            if (__builtin_expect(p->w[m] == MS_PACK_WEIGHT_ESCAPE, 0))
+        for (int m = 0; m < k; m++) {
+            double x = pi[m] * tf;
+            double wm = table[pw[m]];
+            if (__builtin_expect(pw[m] == MS_PACK_WEIGHT_ESCAPE, 0))
                 wm = pack_escape(pk, b, (uint32_t)m);
             nb[m] += x * x;
             db[m] += wm * x;
@@ -916,7 +914,7 @@ ms_status ms_features_attribute_packed(ms_featurizer *f, const ms_pack *pack, in
                                        const double *w, int32_t dim, const ms_tokens **tokens,
                                        const double **contrib)
 {
-    if (slot < 0 || slot >= MS_PACK_MODELS)
+    if (slot < 0 || slot >= pack->k)
         return MS_ERR_ARG;
     weights v = {.w = w, .dim = dim, .pack = pack, .slot = slot};
     return attribute(f, &v, tokens, contrib);

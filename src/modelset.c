@@ -207,8 +207,8 @@ static int cmp_model(const void *a, const void *b)
 
 /* Groups the comment-only models of the first level (the default
  * language's) of each group that has two or more into packs, six to a
- * pack; a pack's slots (36 bytes a bucket: 36 MB for six 2^20-bucket
- * models) are filled when a comment first needs every member
+ * pack; a pack's slots (6 bytes a model and bucket: 36 MB for six
+ * 2^20-bucket models, 12 MB for two) are filled when a comment first needs every member
  * (ms_models_pack_ready). Made for processes that score many comments;
  * `check` (MS_LOAD_TRUST_COMPILED) scores one and goes without. */
 static void models_pack(ms_models *m)
@@ -257,7 +257,7 @@ static int pack_fill(ms_models *m, model_pack *pk)
     /* 2 MB pages where the kernel gives them (transparent huge pages on
      * madvise): the lookups are random over 64 MB, and with 4 kB pages
      * nearly every one also missed the TLB */
-    size_t bytes = nb * sizeof *pk->slots, huge = (size_t)2 << 20;
+    size_t stride = ms_pack_stride(pk->k), bytes = nb * stride, huge = (size_t)2 << 20;
     bytes = (bytes + huge - 1) / huge * huge;
     pk->slots = aligned_alloc(huge, bytes);
     if (!pk->slots || ms_pack_weight_table(&pk->table) != MS_OK)
@@ -266,15 +266,17 @@ static int pack_fill(ms_models *m, model_pack *pk)
     madvise(pk->slots, bytes, MADV_HUGEPAGE);
 #endif
     memset(pk->slots, 0, bytes);
+    pk->view = (ms_pack){pk->slots, stride, pk->k, pk->table, NULL, 0};
     for (int j = 0; j < pk->k; j++) {
         loaded_model *lm = &m->m[pk->model[j]];
         pk->w[j] = lm->linear->w;
         pk->dim[j] = lm->linear->dim;
         for (size_t b = 0; b < nb; b++) {
             double w = (int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0;
-            pk->slots[b].idf[j] = lm->idf.idf[b];
-            pk->slots[b].w[j] = ms_pack_weight(w);
-            if (pk->slots[b].w[j] != MS_PACK_WEIGHT_ESCAPE)
+            int16_t *pw = ms_pack_w(&pk->view, b);
+            ms_pack_idf(&pk->view, b)[j] = lm->idf.idf[b];
+            pw[j] = ms_pack_weight(w);
+            if (pw[j] != MS_PACK_WEIGHT_ESCAPE)
                 continue;
             if (ms_grow((void **)&pk->esc, &pk->esc_cap, pk->n_esc + 1, sizeof *pk->esc) != MS_OK)
                 return -1;
@@ -288,7 +290,8 @@ static int pack_fill(ms_models *m, model_pack *pk)
     }
     if (pk->n_esc > 1)
         qsort(pk->esc, pk->n_esc, sizeof *pk->esc, cmp_escape);
-    pk->view = (ms_pack){pk->slots, pk->table, pk->esc, pk->n_esc};
+    pk->view.esc = pk->esc;
+    pk->view.n_esc = pk->n_esc;
     return 1;
 }
 

@@ -46,9 +46,9 @@ typedef struct lang_list {
 } lang_list;
 
 /* Up to MS_PACK_MODELS comment-only models of one group with their weights
- * side by side (see ms_pack_slot), filled when first needed. */
+ * side by side (see ms_pack), filled when first needed. */
 typedef struct model_pack {
-    ms_pack_slot *slots; /* 1 << hash_bits, once filled */
+    unsigned char *slots; /* 1 << hash_bits buckets (ms_pack), once filled */
     double *table;       /* ms_pack_weight_table's, once filled */
     ms_pack_escape *esc; /* the escaped weights, sorted */
     size_t n_esc, esc_cap;

@@ -395,24 +395,28 @@ static void test_packed_weights_are_exact(void **state)
     assert_int_equal(ms_idf_from_df(df, 8, 10, 1, &idf), MS_OK);
     int32_t dim = 257;
     double w[2][257];
-    static ms_pack_slot slots[256];
+    static unsigned char slots[256 * 12];
     ms_pack_escape esc[256 * 2];
     size_t n_esc = 0;
     memset(slots, 0, sizeof slots);
+    double *table;
+    assert_int_equal(ms_pack_weight_table(&table), MS_OK);
+    assert_int_equal(ms_pack_stride(2), 12);
+    assert_int_equal(ms_pack_stride(3), 20);
+    ms_pack pack = {slots, ms_pack_stride(2), 2, table, esc, 0};
     for (int b = 0; b < 256; b++)
         for (int m = 0; m < 2; m++) {
             /* model 1: every third weight escapes (too large or untrimmed) */
             int k = (b * 37 + m * 11) % 20001 - 10000;
             w[m][b + 1] = m == 1 && b % 3 == 0 ? (b % 2 ? 7.25 : 0.123456) : k / 1e4;
-            slots[b].idf[m] = idf.idf[b];
-            slots[b].w[m] = ms_pack_weight(w[m][b + 1]);
-            if (slots[b].w[m] == MS_PACK_WEIGHT_ESCAPE)
+            ms_pack_idf(&pack, (size_t)b)[m] = idf.idf[b];
+            int16_t *pw = ms_pack_w(&pack, (size_t)b);
+            pw[m] = ms_pack_weight(w[m][b + 1]);
+            if (pw[m] == MS_PACK_WEIGHT_ESCAPE)
                 esc[n_esc++] = (ms_pack_escape){(uint32_t)b, (uint32_t)m, w[m][b + 1]};
         }
     assert_true(n_esc > 50);
-    double *table;
-    assert_int_equal(ms_pack_weight_table(&table), MS_OK);
-    ms_pack pack = {slots, table, esc, n_esc};
+    pack.n_esc = n_esc;
     ms_featurizer *f;
     assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
     const char *text = "you are such an idiot, read the article before you comment";
