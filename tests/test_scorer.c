@@ -606,6 +606,37 @@ static void test_shipped_threat_held_with_its_words(void **state)
     ms_models_free(m);
 }
 
+/* The shipped policy holds an attack on a group that hostility misses for
+ * review (identity_attack from 0.7), and publishes a civil sentence about
+ * the same group. */
+static void test_shipped_identity_attack_held(void **state)
+{
+    (void)state;
+    ms_models *m = shipped_models();
+    int ia = ms_models_category_find(m, "identity_attack");
+    if (ia < 0)
+        skip();
+    ms_error err;
+    ms_policy *p;
+    assert_int_equal(ms_policy_load(MS_MODELS_DIR "/policy.json", &p, &err), MS_OK);
+    ms_scorer *sc;
+    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    const char *texts[] = {"Latinos are parasites", "I am a Latino and proud of it."};
+    const ms_action want[] = {MS_ACTION_REVIEW, MS_ACTION_PUBLISH};
+    for (size_t i = 0; i < 2; i++) {
+        ms_input in = {.text = texts[i], .len = strlen(texts[i]), .language = "en"};
+        ms_result r;
+        assert_int_equal(ms_score(sc, &in, &r), MS_OK);
+        assert_int_equal(r.action, want[i]);
+        if (i == 0)
+            assert_true(r.hostility < 0.5 && r.scores[ia].flagged);
+        ms_result_clear(&r);
+    }
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+}
+
 /* ms_eval_category measures the category it is asked for, whatever the
  * policy's "categories" leave out (a site's policy scoring threat alone
  * made every example "has no hostility score"). */
@@ -649,6 +680,7 @@ int main(void)
         cmocka_unit_test(test_categories_map_what_is_asked),
         cmocka_unit_test(test_policy_categories_select),
         cmocka_unit_test(test_shipped_threat_held_with_its_words),
+        cmocka_unit_test(test_shipped_identity_attack_held),
         cmocka_unit_test(test_eval_ignores_policy_categories),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

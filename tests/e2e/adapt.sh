@@ -66,10 +66,10 @@ status $? 0 "eval of the adapted model"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['roc_auc'] > 0.9, r" \
   "$tmp/eval" && ok || bad "eval: $(cat "$tmp/eval")"
 head -1 "$tmp/site/model.svm" | grep -q '^svm_type c_svc' && ok || bad "model.svm is not libsvm's"
-# (threat too: the shipped policy names it, and a reload refuses a policy naming a category
+# (threat and identity_attack too: the shipped policy names them, and a reload refuses a policy naming a category
 # no model of the set scores)
 mkdir -p "$tmp/set" && cp -r "$models/lexicons" "$models/policy.json" "$tmp/set/" &&
-  cp -r "$tmp/site" "$tmp/set/hostility" && cp -r "$models/off_topic" "$models/threat" "$tmp/set/"
+  cp -r "$tmp/site" "$tmp/set/hostility" && cp -r "$models/off_topic" "$models/threat" "$models/identity_attack" "$tmp/set/"
 echo "The mayor: free crypto giveaway, click my profile" |
   "$bin" check --models "$tmp/set" >"$tmp/verdict" 2>&1
 rc=$?
