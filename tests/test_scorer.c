@@ -566,6 +566,23 @@ static void test_policy_categories_select(void **state)
     ms_models_free(m);
 }
 
+/* A scorer of the shipped models m under the shipped policy (*p). */
+static ms_scorer *shipped_scorer(ms_models *m, ms_policy **p)
+{
+    ms_error err;
+    assert_int_equal(ms_policy_load(MS_MODELS_DIR "/policy.json", p, &err), MS_OK);
+    ms_scorer *sc;
+    assert_int_equal(ms_scorer_new(m, *p, &sc), MS_OK);
+    return sc;
+}
+
+static void shipped_free(ms_scorer *sc, ms_policy *p, ms_models *m)
+{
+    ms_scorer_free(sc);
+    ms_policy_free(p);
+    ms_models_free(m);
+}
+
 /* The shipped threat model and policy (issue 22 items 2 and 5): a threat
  * with no insult in it is flagged and held for review, and its reasons are
  * the threat model's own words (the violent word first); a violent word in
@@ -577,11 +594,8 @@ static void test_shipped_threat_held_with_its_words(void **state)
     int threat = ms_models_category_find(m, "threat");
     if (threat < 0)
         skip();
-    ms_error err;
     ms_policy *p;
-    assert_int_equal(ms_policy_load(MS_MODELS_DIR "/policy.json", &p, &err), MS_OK);
-    ms_scorer *sc;
-    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    ms_scorer *sc = shipped_scorer(m, &p);
     const char *t = "Somebody should drag him out of the town hall and hang him";
     ms_input in = {.text = t, .len = strlen(t), .language = "en"};
     ms_result r;
@@ -601,9 +615,7 @@ static void test_shipped_threat_held_with_its_words(void **state)
     assert_int_equal(ms_score(sc, &in2, &r), MS_OK);
     assert_int_equal(r.action, MS_ACTION_PUBLISH);
     ms_result_clear(&r);
-    ms_scorer_free(sc);
-    ms_policy_free(p);
-    ms_models_free(m);
+    shipped_free(sc, p, m);
 }
 
 /* The shipped policy holds an attack on a group that hostility misses for
@@ -616,11 +628,8 @@ static void test_shipped_identity_attack_held(void **state)
     int ia = ms_models_category_find(m, "identity_attack");
     if (ia < 0)
         skip();
-    ms_error err;
     ms_policy *p;
-    assert_int_equal(ms_policy_load(MS_MODELS_DIR "/policy.json", &p, &err), MS_OK);
-    ms_scorer *sc;
-    assert_int_equal(ms_scorer_new(m, p, &sc), MS_OK);
+    ms_scorer *sc = shipped_scorer(m, &p);
     const char *texts[] = {"Latinos are parasites", "I am a Latino and proud of it."};
     const ms_action want[] = {MS_ACTION_REVIEW, MS_ACTION_PUBLISH};
     for (size_t i = 0; i < 2; i++) {
@@ -632,9 +641,7 @@ static void test_shipped_identity_attack_held(void **state)
             assert_true(r.hostility < 0.5 && r.scores[ia].flagged);
         ms_result_clear(&r);
     }
-    ms_scorer_free(sc);
-    ms_policy_free(p);
-    ms_models_free(m);
+    shipped_free(sc, p, m);
 }
 
 /* ms_eval_category measures the category it is asked for, whatever the
