@@ -50,7 +50,7 @@ int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config
            a->lexicon == b->lexicon && a->context == b->context &&
            a->char_weight == b->char_weight && a->you_window == b->you_window &&
            a->group_window == b->group_window && a->fold == b->fold &&
-           a->intent == b->intent && a->group_terms == b->group_terms;
+           (a->intent == b->intent || (!a->context && (!a->intent || !b->intent))) && a->group_terms == b->group_terms;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -673,6 +673,11 @@ static int n_dense(const ms_feature_config *cfg)
            : cfg->context ? MS_DENSE_INTENT_FIRST
            : cfg->lexicon ? MS_DENSE_LEXICON_COUNT
                           : 0;
+}
+
+int32_t ms_feature_dim(const ms_feature_config *cfg)
+{
+    return (int32_t)(1u << cfg->hash_bits) + 1 + n_dense(cfg);
 }
 
 ms_status ms_features_prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)

@@ -257,9 +257,19 @@ ms_status ms_features_attribute_packed(ms_featurizer *f, const ms_pack *pack, in
                                        const double *w, int32_t dim, const ms_tokens **tokens,
                                        const double **contrib);
 
-/* Whether two models' settings give the same prepared counts and weighing
- * (every setting but min_df, which only training uses). */
+/* Whether two models' settings give the same prepared counts and weighing:
+ * every setting but min_df, which only training uses, and intent, a dense
+ * block added on top of the same counts (a featurizer with it on serves a
+ * model without it when the model's dot products and attributions stop at
+ * ms_feature_dim of its own settings). Two intent versions do not share,
+ * nor do settings with a context block that differ in intent (a whole
+ * vector is built there, with the featurizer's blocks). */
 int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b);
+
+/* The libsvm indices a vector of these settings has (1 + the largest
+ * index): the hashed buckets and the dense blocks that are on. A model's
+ * dim past it holds only weights of features its settings never give. */
+int32_t ms_feature_dim(const ms_feature_config *cfg);
 
 /* The comment's tokens as the last build saw them (the featurizer's). */
 const ms_tokens *ms_featurizer_tokens(const ms_featurizer *f);

@@ -270,7 +270,7 @@ static int pack_fill(ms_models *m, model_pack *pk)
     for (int j = 0; j < pk->k; j++) {
         loaded_model *lm = &m->m[pk->model[j]];
         pk->w[j] = lm->linear->w;
-        pk->dim[j] = lm->linear->dim;
+        pk->dim[j] = ms_models_dim(lm);
         for (size_t b = 0; b < nb; b++) {
             double w = (int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0;
             int16_t *pw = ms_pack_w(&pk->view, b);
@@ -310,6 +310,12 @@ int ms_models_pack_ready(const ms_models *cm, int p)
     return state > 0;
 }
 
+int32_t ms_models_dim(const loaded_model *lm)
+{
+    int32_t own = ms_feature_dim(&lm->card.features);
+    return lm->linear->dim < own ? lm->linear->dim : own;
+}
+
 /* Orders the models, fills their info and groups them by feature settings. */
 static void models_finish(ms_models *m)
 {
@@ -329,12 +335,15 @@ static void models_finish(ms_models *m)
         lm->pack = -1;
         size_t g = 0;
         while (g < m->n_groups &&
-               (!ms_feature_config_shared(&m->m[m->group_first[g]].card.features,
-                                          &lm->card.features) ||
+               (!ms_feature_config_shared(&m->group_cfg[g], &lm->card.features) ||
                 m->m[m->group_first[g]].list != lm->list))
             g++;
-        if (g == m->n_groups)
-            m->group_first[m->n_groups++] = i;
+        if (g == m->n_groups) {
+            m->group_first[m->n_groups] = i;
+            m->group_cfg[m->n_groups++] = lm->card.features;
+        }
+        if (lm->card.features.intent > m->group_cfg[g].intent)
+            m->group_cfg[g].intent = lm->card.features.intent;
         lm->group = g;
     }
 }

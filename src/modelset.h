@@ -72,6 +72,9 @@ struct ms_models {
     size_t n;
     size_t n_groups;
     size_t group_first[MS_MAX_CATEGORIES]; /* a model of each group */
+    ms_feature_config group_cfg[MS_MAX_CATEGORIES]; /* each group's featurizer's
+                                 settings: its models', with every dense block
+                                 that one of them has (ms_feature_config_shared) */
     model_pack packs[MS_MAX_CATEGORIES];
     size_t n_packs;
     ms_spans_model *spans; /* models/spans, when present: reason spans */
@@ -81,6 +84,11 @@ struct ms_models {
                                  hostility gives the spans trainer its
                                  contributions) */
 };
+
+/* The libsvm indices model lm's dot products and attributions read (its
+ * weights mapped): its own settings' (ms_feature_dim), not those of the
+ * group's featurizer, which may add a dense block the model never had. */
+int32_t ms_models_dim(const loaded_model *lm);
 
 /* 1 when model i of m scores a comment in the languages codes[0, n): its
  * card names one of them; with n == 0 (language undecided), when it is of

@@ -70,8 +70,7 @@ ms_status ms_scorer_new(const ms_models *models, const ms_policy *policy, ms_sco
     s->policy = policy;
     ms_status st = MS_OK;
     for (size_t g = 0; st == MS_OK && g < models->n_groups; g++) {
-        st = ms_featurizer_new(&models->m[models->group_first[g]].card.features, models->lx,
-                               &s->fz[g]);
+        st = ms_featurizer_new(&models->group_cfg[g], models->lx, &s->fz[g]);
         if (st == MS_OK) {
             ms_featurizer_set_skip(s->fz[g], allowed, (void *)policy);
             ms_featurizer_set_list(s->fz[g], models->m[models->group_first[g]].list);
@@ -215,9 +214,9 @@ static ms_status word_reasons(ms_scorer *s, size_t i, const ms_input *in, ms_res
     if (use_pack(s, lm)) { /* the pack's pages, not the model's own 12 MB */
         const model_pack *pk = &s->models->packs[lm->pack];
         st = ms_features_attribute_packed(s->fz[lm->group], &pk->view, lm->pack_slot,
-                                          lm->linear->w, lm->linear->dim, &t, &contrib);
+                                          lm->linear->w, ms_models_dim(lm), &t, &contrib);
     } else {
-        st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w, lm->linear->dim,
+        st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w, ms_models_dim(lm),
                                    &t, &contrib);
     }
     if (st != MS_OK)
@@ -469,7 +468,7 @@ static int use_pack(const ms_scorer *s, const loaded_model *lm)
 /* A comment-only model: w.x in one pass over the shared counts. */
 static ms_status decision_plain(ms_scorer *s, const loaded_model *lm, double *dec)
 {
-    ms_status st = ms_features_dot(s->fz[lm->group], &lm->idf, lm->linear->w, lm->linear->dim,
+    ms_status st = ms_features_dot(s->fz[lm->group], &lm->idf, lm->linear->w, ms_models_dim(lm),
                                    dec);
     *dec -= lm->linear->rho;
     return st;
@@ -757,8 +756,8 @@ ms_status ms_scorer_contrib(ms_scorer *s, const char *text, size_t len, const ms
     if (st == MS_OK)
         st = ms_features_prepare(s->fz[lm->group], &in, &notes);
     if (st == MS_OK)
-        st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w, lm->linear->dim, t,
-                                   contrib);
+        st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w, ms_models_dim(lm),
+                                   t, contrib);
     return st;
 }
 

@@ -299,7 +299,20 @@ static void test_intent_block(void **state)
     bad = on;
     on.intent = 1;
     bad.intent = MS_INTENT_VERSION + 1;
-    assert_setting_apart(&on, &bad);
+    ms_featurizer *f = NULL;
+    assert_int_equal(ms_featurizer_new(&bad, NULL, &f), MS_ERR_ARG);
+    /* the block comes on top of the same counts: a model with it shares a
+     * pass with one without (issue 20), and reads further than the other */
+    ms_feature_config off = on;
+    off.intent = 0;
+    assert_true(ms_feature_config_shared(&off, &on));
+    assert_int_equal(ms_feature_dim(&on) - ms_feature_dim(&off),
+                     MS_DENSE_COUNT - MS_DENSE_LEXICON_COUNT);
+    /* but not where a whole vector is built with the featurizer's blocks */
+    ms_feature_config_default(&off, MS_TASK_OFF_TOPIC);
+    on = off;
+    on.intent = 1;
+    assert_false(ms_feature_config_shared(&off, &on));
 }
 
 /* A threat's reasons name its words: the intent block's weight goes to the

@@ -20,6 +20,7 @@
 #include "featurize.h"
 #include "lexicon.h"
 #include "modscore.h"
+#include "modelset.h"
 #include "util.h"
 
 typedef struct fixture {
@@ -395,6 +396,111 @@ static void test_packed_models_score_the_same(void **state)
     ms_models_free(plain);
 }
 
+/* The reasons of category cat in r, as "term weight" lines. */
+static void reasons_of(const ms_result *r, const char *cat, ms_buf *out)
+{
+    out->len = 0;
+    for (size_t i = 0; i < r->n_reasons; i++)
+        if (!strcmp(r->reasons[i].category, cat))
+            assert_int_equal(ms_buf_printf(out, "%s %.17g\n",
+                                           r->reasons[i].term ? r->reasons[i].term : "-",
+                                           r->reasons[i].weight),
+                             MS_OK);
+}
+
+/* Models whose settings differ only in the violent-intent block share one
+ * tokenising pass (issue 20: threat and severe_toxicity took the block, and
+ * a comment paid three passes instead of one), and each scores, flags and
+ * explains exactly as it does alone: threat with the block, hostility
+ * without it though its group's featurizer computes it. identity_attack's
+ * group terms change its n-grams: a pass of its own. */
+static void test_intent_shares_a_pass(void **state)
+{
+    fixture *fx = *state;
+    const ms_models *m = fx->sc.models;
+    int threat = ms_models_category_find(m, "threat");
+    int hostility = ms_models_category_find(m, "hostility");
+    int ia = ms_models_category_find(m, "identity_attack");
+    if (threat < 0 || hostility < 0 || ia < 0)
+        skip();
+    assert_int_equal(m->m[threat].card.features.intent, 1);
+    assert_int_equal(m->m[hostility].card.features.intent, 0);
+    assert_int_equal(m->m[threat].group, m->m[hostility].group);
+    assert_int_not_equal(m->m[ia].group, m->m[hostility].group);
+    /* the shared set without the reason-spans model (alone has none) */
+    char tmp[] = "/tmp/ms_intentXXXXXX", link[600], to[600];
+    assert_non_null(mkdtemp(tmp));
+    static const char *const shared[] = {"lexicons", "hostility", "threat", "identity_attack"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(link, sizeof link, "%s/%s", tmp, shared[i]);
+        snprintf(to, sizeof to, "%s/%s", MS_MODELS_DIR, shared[i]);
+        assert_int_equal(symlink(to, link), 0);
+    }
+    ms_models *set;
+    ms_error err;
+    assert_int_equal(ms_models_load(tmp, &set, &err), MS_OK);
+    threat = ms_models_category_find(set, "threat");
+    hostility = ms_models_category_find(set, "hostility");
+    assert_int_equal(set->n_groups, 2);
+    ms_scorer *full;
+    assert_int_equal(ms_scorer_new(set, fx->sc.policy, &full), MS_OK);
+    ms_scorer_set_reasons(full, MS_REASONS_ALL);
+    static const char *const extra[] = {"I will kill you and burn down your house",
+                                        "somebody should hang him", "you are an idiot",
+                                        "nobody should kill anyone, you fool"};
+    const char *const names[2] = {"threat", "hostility"};
+    ms_buf ra = {0}, rb = {0};
+    size_t compared = 0;
+    for (int c = 0; c < 2; c++) {
+        char dir[512];
+        snprintf(dir, sizeof dir, "%s/%s", MS_MODELS_DIR, names[c]);
+        ms_models *alone;
+        ms_category cat;
+        ms_scorer *s;
+        assert_int_equal(ms_models_load_single(MS_MODELS_DIR "/lexicons", dir, &alone, &cat, &err),
+                         MS_OK);
+        assert_int_equal(ms_scorer_new(alone, fx->sc.policy, &s), MS_OK);
+        ms_scorer_set_reasons(s, MS_REASONS_ALL);
+        size_t k = (size_t)(c ? hostility : threat);
+        for (size_t i = 0; i < fx->docs[0]->n_comments + 4; i++) {
+            const ms_comment *cm =
+                i < fx->docs[0]->n_comments ? &fx->docs[0]->comments[i] : NULL;
+            const char *text = cm ? cm->text : extra[i - fx->docs[0]->n_comments];
+            ms_input in = {.text = text, .len = cm ? cm->text_len : strlen(text),
+                           .language = "en"};
+            ms_result a, b;
+            assert_int_equal(ms_score(full, &in, &a), MS_OK);
+            assert_int_equal(ms_score(s, &in, &b), MS_OK);
+            assert_int_equal(b.n_scores, 1);
+            assert_true(a.scores[k].has_score && b.scores[0].has_score);
+            if (a.scores[k].score != b.scores[0].score)
+                fail_msg("%s, \"%.40s\": shared %.17g, alone %.17g", names[c], text,
+                         a.scores[k].score, b.scores[0].score);
+            assert_int_equal(a.scores[k].flagged, b.scores[0].flagged);
+            reasons_of(&a, names[c], &ra);
+            reasons_of(&b, names[c], &rb);
+            if (ra.len != rb.len || (ra.len && strcmp(ra.data, rb.data)))
+                fail_msg("%s, \"%.40s\": reasons shared\n%s alone\n%s", names[c], text,
+                         ra.len ? ra.data : "", rb.len ? rb.data : "");
+            compared++;
+            ms_result_clear(&a);
+            ms_result_clear(&b);
+        }
+        ms_scorer_free(s);
+        ms_models_free(alone);
+    }
+    assert_true(compared >= 2 * 8);
+    ms_buf_free(&ra);
+    ms_buf_free(&rb);
+    ms_scorer_free(full);
+    ms_models_free(set);
+    for (int i = 0; i < 4; i++) {
+        snprintf(link, sizeof link, "%s/%s", tmp, shared[i]);
+        unlink(link);
+    }
+    rmdir(tmp);
+}
+
 /* Reasons follow the attribute (issue 22 item 5): an identity_attack flag
  * names the words behind identity_attack's score (the group and what it is
  * called), not hostility's insult. */
@@ -682,6 +788,7 @@ int main(void)
         cmocka_unit_test(test_deny_and_allow_terms),
         cmocka_unit_test(test_categories_are_data),
         cmocka_unit_test(test_packed_models_score_the_same),
+        cmocka_unit_test(test_intent_shares_a_pass),
         cmocka_unit_test(test_reasons_follow_the_attribute),
         cmocka_unit_test(test_trust_declared_language),
         cmocka_unit_test(test_categories_map_what_is_asked),
