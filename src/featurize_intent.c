@@ -79,11 +79,19 @@ typedef struct intent_lists {
 static const intent_lists lists_v1 = {LIST(violent_v1), LIST(intent_v1), LIST(negation_v1),
                                       LIST(target_v1), LIST(passive_v1)};
 
+/* Whether w (n bytes) is one of l's words. Compared byte by byte, most
+ * words failing at the first: a strlen and a memcmp per listed word were a
+ * tenth of `score`'s CPU (130 violent words for every token). */
 static int listed(const word_list *l, const char *w, size_t n)
 {
-    for (size_t k = 0; k < l->n; k++)
-        if (strlen(l->w[k]) == n && memcmp(l->w[k], w, n) == 0)
+    for (size_t k = 0; k < l->n; k++) {
+        const char *e = l->w[k];
+        size_t j = 0;
+        while (j < n && e[j] && e[j] == w[j])
+            j++;
+        if (j == n && !e[j])
             return 1;
+    }
     return 0;
 }
 
