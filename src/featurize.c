@@ -45,12 +45,14 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
 
 int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b)
 {
+    /* see featurize.h: intent on one side only is shared, but not with context */
+    int intent_shared = a->intent == b->intent || (!a->context && (!a->intent || !b->intent));
     return a->hash_bits == b->hash_bits && a->word_ngram_max == b->word_ngram_max &&
            a->char_ngram_min == b->char_ngram_min && a->char_ngram_max == b->char_ngram_max &&
            a->lexicon == b->lexicon && a->context == b->context &&
            a->char_weight == b->char_weight && a->you_window == b->you_window &&
            a->group_window == b->group_window && a->fold == b->fold &&
-           (a->intent == b->intent || (!a->context && (!a->intent || !b->intent))) && a->group_terms == b->group_terms;
+           intent_shared && a->group_terms == b->group_terms;
 }
 
 void ms_fvec_free(ms_fvec *v)
