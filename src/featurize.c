@@ -401,6 +401,7 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
                               const uint32_t **buckets, size_t *n)
 {
     unsigned notes = 0;
+    f->has_tokens = 0;
     if (ms_tokenize_fold(text, len, f->lx, f->cfg->fold, &f->tok, &notes) != MS_OK ||
         table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
@@ -568,29 +569,55 @@ static int cmp_entry(const void *a, const void *b)
     return (*x > *y) - (*x < *y);
 }
 
-/* The shared part: tokenises and counts the input's n-grams, and the
- * lexicon block. */
-static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
+/* Counts the n-grams of f->tok (the input's tokens) and their sublinear
+ * tf, the same for every model that weighs these counts. */
+static ms_status count(ms_featurizer *f)
 {
-    f->last = in;
-    f->n_dense_tok = 0;
-    memset(f->dense, 0, sizeof f->dense);
-    memset(&f->stats, 0, sizeof f->stats);
-    if (ms_tokenize_fold(in->text, in->len, f->lx, f->cfg->fold, &f->tok, notes) != MS_OK ||
-        table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
+    if (table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
-    /* sublinear tf, the same for every model that weighs these counts */
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i];
         f->tf[s] = 1 + log(f->counts[s]);
     }
+    return MS_OK;
+}
+
+/* The lexicon block of f->tok, as the settings have it. */
+static ms_status lexicon_blocks(ms_featurizer *f, const ms_input *in)
+{
     if (f->cfg->lexicon == MS_LEXICON_STYLE)
         style_block(f);
     else if (f->cfg->lexicon == MS_LEXICON_LIST)
         return list_block(f);
     else if (f->cfg->lexicon && lexicon_block(f, in) != MS_OK)
         return MS_ERR_NOMEM;
-    if (f->cfg->intent && fz_intent_block(f) != MS_OK)
+    return MS_OK;
+}
+
+/* Forgets the last input's dense features and context statistics. */
+static void prepare_reset(ms_featurizer *f, const ms_input *in)
+{
+    f->last = in;
+    f->has_tokens = 0;
+    f->n_dense_tok = 0;
+    memset(f->dense, 0, sizeof f->dense);
+    memset(&f->stats, 0, sizeof f->stats);
+}
+
+/* The shared part: tokenises and counts the input's n-grams, and the
+ * lexicon block. */
+static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
+{
+    prepare_reset(f, in);
+    f->tok_notes = 0;
+    if (ms_tokenize_fold(in->text, in->len, f->lx, f->cfg->fold, &f->tok, &f->tok_notes) != MS_OK)
+        return MS_ERR_NOMEM;
+    *notes |= f->tok_notes;
+    f->has_tokens = 1;
+    if (count(f) != MS_OK || lexicon_blocks(f, in) != MS_OK)
+        return MS_ERR_NOMEM;
+    /* (list_block's MS_LEXICON_LIST never has the intent block: English only) */
+    if (f->cfg->lexicon != MS_LEXICON_LIST && f->cfg->intent && fz_intent_block(f) != MS_OK)
         return MS_ERR_NOMEM;
     return MS_OK;
 }
@@ -690,6 +717,62 @@ ms_status ms_features_prepare(ms_featurizer *f, const ms_input *in, unsigned *no
     ms_status st = prepare(f, in, notes ? notes : &local);
     f->prepared = st == MS_OK;
     return st;
+}
+
+int ms_featurizer_tokens_shared(const ms_featurizer *a, const ms_featurizer *b)
+{
+    return a->lx == b->lx && a->cfg->fold == b->cfg->fold;
+}
+
+/* Whether b's lexicon block (and, for the same version, intent block) is
+ * a's on the same tokens: the same lists, settings and skipped words. */
+static int dense_shared(const ms_featurizer *a, const ms_featurizer *b)
+{
+    return a->cfg->lexicon == b->cfg->lexicon && a->skip == b->skip &&
+           a->skip_ud == b->skip_ud && (a->cfg->lexicon != MS_LEXICON_LIST || a->list == b->list);
+}
+
+/* The dense blocks of f from src's of the same tokens where they are the
+ * same computation, else computed. */
+static ms_status dense_from(ms_featurizer *f, const ms_featurizer *src, const ms_input *in)
+{
+    int shared = dense_shared(f, src);
+    if (shared) {
+        memcpy(f->dense, src->dense, MS_DENSE_LEXICON_COUNT * sizeof *f->dense);
+        f->sentiment = src->sentiment;
+    } else if (lexicon_blocks(f, in) != MS_OK) {
+        return MS_ERR_NOMEM;
+    }
+    if (!f->cfg->intent || f->cfg->lexicon == MS_LEXICON_LIST)
+        return MS_OK;
+    if (shared && src->cfg->intent == f->cfg->intent) {
+        memcpy(f->dense + MS_DENSE_INTENT_FIRST, src->dense + MS_DENSE_INTENT_FIRST,
+               (MS_DENSE_COUNT - MS_DENSE_INTENT_FIRST) * sizeof *f->dense);
+        return MS_OK;
+    }
+    return fz_intent_block(f);
+}
+
+ms_status ms_features_prepare_from(ms_featurizer *f, const ms_featurizer *src,
+                                   const ms_input *in, unsigned *notes)
+{
+    if (!ms_featurizer_tokens_shared(f, src))
+        return ms_features_prepare(f, in, notes);
+    if (src == f || !src->has_tokens || src->last != in)
+        return MS_ERR_ARG;
+    f->recording = 0;
+    f->prepared = 0;
+    prepare_reset(f, in);
+    if (ms_tokens_copy(&f->tok, &src->tok) != MS_OK)
+        return MS_ERR_NOMEM;
+    f->tok_notes = src->tok_notes;
+    if (notes)
+        *notes |= f->tok_notes;
+    f->has_tokens = 1;
+    if (count(f) != MS_OK || dense_from(f, src, in) != MS_OK)
+        return MS_ERR_NOMEM;
+    f->prepared = 1;
+    return MS_OK;
 }
 
 ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input *in,

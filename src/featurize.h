@@ -175,6 +175,22 @@ ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input 
 ms_status ms_features_prepare(ms_featurizer *f, const ms_input *in, unsigned *notes);
 ms_status ms_features_weigh(ms_featurizer *f, const ms_idf *idf, int sorted, ms_fvec *out);
 
+/* Whether a and b tokenise and fold a text alike (the same lexicon and
+ * fold rules): then one's tokens serve the other. */
+int ms_featurizer_tokens_shared(const ms_featurizer *a, const ms_featurizer *b);
+
+/* ms_features_prepare for in, with the tokens of src, which the caller
+ * prepared for the same in since (the scorer's pass over the groups):
+ * copied into f's own buffers, not tokenised and folded again, and src's
+ * lexicon and intent blocks copied where both settings compute them alike
+ * (the same lexicon setting, skip function and list; the same intent
+ * version); f's own n-grams are counted. Exactly what ms_features_prepare
+ * gives. When the two do not tokenise alike (ms_featurizer_tokens_shared)
+ * it is ms_features_prepare. MS_ERR_ARG when src is f or holds no tokens
+ * of in; MS_ERR_NOMEM. src is only read. */
+ms_status ms_features_prepare_from(ms_featurizer *f, const ms_featurizer *src,
+                                   const ms_input *in, unsigned *notes);
+
 /* w.x for the prepared input's vector as ms_features_weigh would build it
  * with idf (w of dim entries, libsvm indices), in one pass without
  * building it: what scoring a model needs (the same value up to rounding

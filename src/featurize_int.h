@@ -25,6 +25,8 @@ struct ms_featurizer {
     uint32_t mask;
 
     ms_tokens tok;          /* the comment */
+    int has_tokens;         /* tok holds the tokens of last (prepare_from's source) */
+    unsigned tok_notes;     /* MS_NOTE_* the tokenising of last gave */
     ms_tokens ctx_tok;      /* article or parent, for context features */
     /* n-gram accumulation: open addressing keyed by bucket * 2 + block */
     uint32_t *keys;

@@ -22,6 +22,25 @@ void ms_tokens_free(ms_tokens *t)
     memset(t, 0, sizeof *t);
 }
 
+ms_status ms_tokens_copy(ms_tokens *dst, const ms_tokens *src)
+{
+    if (ms_grow((void **)&dst->tok, &dst->cap, src->n ? src->n : 1, sizeof *dst->tok) != MS_OK ||
+        ms_grow((void **)&dst->fold, &dst->fold_cap, src->fold_len ? src->fold_len : 1,
+                sizeof *dst->fold) != MS_OK)
+        return MS_ERR_NOMEM;
+    if (src->n)
+        memcpy(dst->tok, src->tok, src->n * sizeof *dst->tok);
+    if (src->fold_len)
+        memcpy(dst->fold, src->fold, src->fold_len);
+    dst->n = src->n;
+    dst->fold_len = src->fold_len;
+    dst->n_cps = 0;
+    dst->letters = src->letters;
+    dst->upper_letters = src->upper_letters;
+    dst->exclaims = src->exclaims;
+    return MS_OK;
+}
+
 /* Words people mask with '*' ("f*ck", "sh**"); matched by length and the
  * letters that are left. */
 static const char *const masked_words[] = {

@@ -85,6 +85,10 @@ ms_status ms_tokenize(const char *text, size_t len, const ms_lexicon *lx, ms_tok
 ms_status ms_tokenize_fold(const char *text, size_t len, const ms_lexicon *lx, unsigned fold,
                            ms_tokens *out, unsigned *notes);
 void ms_tokens_free(ms_tokens *t);
+/* dst becomes a copy of src's tokens and folded texts (not its scratch),
+ * in dst's own arrays (reused, grown as needed). MS_ERR_NOMEM, dst then
+ * unchanged in content. */
+ms_status ms_tokens_copy(ms_tokens *dst, const ms_tokens *src);
 
 /* A token's folded text. */
 static inline const char *ms_token_text(const ms_tokens *t, size_t i)

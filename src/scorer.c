@@ -489,7 +489,14 @@ static ms_status score_model(ms_scorer *s, pass *p, size_t i, const ms_input *in
         return st;
     size_t g = lm->group;
     if (!p->prepared[g]) {
-        st = ms_features_prepare(s->fz[g], in, &r->notes);
+        /* a group already prepared that tokenises alike lends its tokens
+         * (identity_attack's group terms change only its n-grams) */
+        size_t h = 0;
+        while (h < s->models->n_groups &&
+               (!p->prepared[h] || !ms_featurizer_tokens_shared(s->fz[g], s->fz[h])))
+            h++;
+        st = h < s->models->n_groups ? ms_features_prepare_from(s->fz[g], s->fz[h], in, &r->notes)
+                                     : ms_features_prepare(s->fz[g], in, &r->notes);
         if (st != MS_OK)
             return st;
         p->prepared[g] = 1;

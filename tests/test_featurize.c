@@ -3,7 +3,8 @@
  * "group-aimed" ones near a word naming an identity group (group_window);
  * which settings let models share a pass; a language's fold rules and the
  * language-independent lexicon block; the violent-intent block (intent);
- * identity terms as one placeholder (group_terms). */
+ * identity terms as one placeholder (group_terms); one featurizer's
+ * tokens lent to another's prepare (ms_features_prepare_from). */
 #include "featurize.h"
 #include "featurize_int.h"
 
@@ -599,6 +600,99 @@ static void test_group_terms_attribution(void **state)
     ms_lexicon_free(lx);
 }
 
+static int skip_idiot(void *ud, const char *w, size_t n)
+{
+    (void)ud;
+    return n == 5 && memcmp(w, "idiot", 5) == 0;
+}
+
+/* x and y weigh their prepared inputs with idf into the same sorted
+ * vector, bit for bit (a and b: scratch). */
+static void assert_same_vector(ms_featurizer *x, ms_featurizer *y, const ms_idf *idf, ms_fvec *a,
+                               ms_fvec *b, const char *text)
+{
+    assert_int_equal(ms_features_weigh(x, idf, 1, a), MS_OK);
+    assert_int_equal(ms_features_weigh(y, idf, 1, b), MS_OK);
+    if (a->n != b->n || memcmp(a->idx, b->idx, a->n * sizeof *a->idx) ||
+        memcmp(a->val, b->val, a->n * sizeof *a->val))
+        fail_msg("\"%s\": prepare_from differs from prepare", text);
+}
+
+/* ms_features_prepare_from with a source prepared for the same input
+ * gives what ms_features_prepare gives, bit for bit (vector, notes,
+ * sentiment, tokens): for settings that take the source's lexicon and
+ * intent blocks and for those that must compute their own (another
+ * lexicon setting, intent version or skipped word; other fold rules take
+ * nothing). A source without the input's tokens is refused. */
+static void test_prepare_from_is_prepare(void **state)
+{
+    (void)state;
+    ms_lexicon *lx = NULL;
+    assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
+    ms_feature_config src_cfg, cfg[6];
+    ms_feature_config_default(&src_cfg, MS_TASK_HOSTILITY);
+    src_cfg.hash_bits = 16;
+    src_cfg.intent = 1;
+    for (int k = 0; k < 6; k++)
+        cfg[k] = src_cfg;
+    cfg[0].group_terms = MS_GROUP_TERMS_REPLACE; /* identity_attack's */
+    cfg[0].intent = 0;
+    cfg[1].group_terms = MS_GROUP_TERMS_ADD;     /* intent copied */
+    cfg[2].lexicon = MS_LEXICON_STYLE;           /* lexicon block computed */
+    /* cfg[3] the same settings, but it skips "idiot": computed */
+    cfg[4].fold = MS_FOLD_UMLAUT_E;              /* tokenised again */
+    cfg[5].lexicon = 0;
+    ms_featurizer *src, *from[6], *ref[6];
+    assert_int_equal(ms_featurizer_new(&src_cfg, lx, &src), MS_OK);
+    for (int k = 0; k < 6; k++) {
+        assert_int_equal(ms_featurizer_new(&cfg[k], lx, &from[k]), MS_OK);
+        assert_int_equal(ms_featurizer_new(&cfg[k], lx, &ref[k]), MS_OK);
+    }
+    ms_featurizer_set_skip(from[3], skip_idiot, NULL);
+    ms_featurizer_set_skip(ref[3], skip_idiot, NULL);
+    ms_idf idf;
+    double *w = made_up_model(src_cfg.hash_bits, &idf);
+    static const char *const texts[] = {
+        "I will kill you and burn down your house, idiot",
+        "Muslims are VERMIN!!! you are an idiot and native americans too",
+        "bad \xff bytes, sh1t f*ck, stuuupid gr\xc3\xbc\xc3\x9f" "e", "", "all women should go"};
+    ms_fvec a = {0}, b = {0};
+    assert_int_equal(ms_features_prepare_from(from[0], src, &(ms_input){.text = "x", .len = 1},
+                                              NULL),
+                     MS_ERR_ARG);
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        ms_input in = {.text = texts[t], .len = strlen(texts[t])}, other = in;
+        unsigned ns = 0;
+        assert_int_equal(ms_features_prepare(src, &in, &ns), MS_OK);
+        assert_int_equal(ms_features_prepare_from(from[0], src, &other, NULL), MS_ERR_ARG);
+        assert_int_equal(ms_features_prepare_from(from[0], from[0], &in, NULL), MS_ERR_ARG);
+        for (int k = 0; k < 6; k++) {
+            unsigned nf = 0, nr = 0;
+            assert_int_equal(ms_featurizer_tokens_shared(from[k], src), k != 4);
+            assert_int_equal(ms_features_prepare_from(from[k], src, &in, &nf), MS_OK);
+            assert_int_equal(ms_features_prepare(ref[k], &in, &nr), MS_OK);
+            assert_int_equal(nf, nr);
+            assert_int_equal(nf, ns);
+            assert_true(ms_features_sentiment(from[k]) == ms_features_sentiment(ref[k]));
+            assert_int_equal(ms_featurizer_tokens(from[k])->n, ms_featurizer_tokens(ref[k])->n);
+            assert_same_vector(from[k], ref[k], &idf, &a, &b, texts[t]);
+        }
+        /* from a source without the intent block (itself lent its tokens) */
+        assert_int_equal(ms_features_prepare_from(from[1], from[0], &in, NULL), MS_OK);
+        assert_same_vector(from[1], ref[1], &idf, &a, &b, texts[t]);
+    }
+    ms_fvec_free(&a);
+    ms_fvec_free(&b);
+    free(w);
+    free(idf.idf);
+    ms_featurizer_free(src);
+    for (int k = 0; k < 6; k++) {
+        ms_featurizer_free(from[k]);
+        ms_featurizer_free(ref[k]);
+    }
+    ms_lexicon_free(lx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -616,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_intent_attribution),
         cmocka_unit_test(test_group_terms_placeholder),
         cmocka_unit_test(test_group_terms_attribution),
+        cmocka_unit_test(test_prepare_from_is_prepare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -413,7 +413,9 @@ static void reasons_of(const ms_result *r, const char *cat, ms_buf *out)
  * a comment paid three passes instead of one), and each scores, flags and
  * explains exactly as it does alone: threat with the block, hostility
  * without it though its group's featurizer computes it. identity_attack's
- * group terms change its n-grams: a pass of its own. */
+ * group terms change its n-grams: a group of its own, which counts them on
+ * the tokens of hostility's (ms_features_prepare_from), and it too scores,
+ * flags and explains exactly as alone. */
 static void test_intent_shares_a_pass(void **state)
 {
     fixture *fx = *state;
@@ -441,6 +443,7 @@ static void test_intent_shares_a_pass(void **state)
     assert_int_equal(ms_models_load(tmp, &set, &err), MS_OK);
     threat = ms_models_category_find(set, "threat");
     hostility = ms_models_category_find(set, "hostility");
+    ia = ms_models_category_find(set, "identity_attack");
     assert_int_equal(set->n_groups, 2);
     ms_scorer *full;
     assert_int_equal(ms_scorer_new(set, fx->sc.policy, &full), MS_OK);
@@ -448,10 +451,10 @@ static void test_intent_shares_a_pass(void **state)
     static const char *const extra[] = {"I will kill you and burn down your house",
                                         "somebody should hang him", "you are an idiot",
                                         "nobody should kill anyone, you fool"};
-    const char *const names[2] = {"threat", "hostility"};
+    const char *const names[3] = {"threat", "hostility", "identity_attack"};
     ms_buf ra = {0}, rb = {0};
     size_t compared = 0;
-    for (int c = 0; c < 2; c++) {
+    for (int c = 0; c < 3; c++) {
         char dir[512];
         snprintf(dir, sizeof dir, "%s/%s", MS_MODELS_DIR, names[c]);
         ms_models *alone;
@@ -461,7 +464,7 @@ static void test_intent_shares_a_pass(void **state)
                          MS_OK);
         assert_int_equal(ms_scorer_new(alone, fx->sc.policy, &s), MS_OK);
         ms_scorer_set_reasons(s, MS_REASONS_ALL);
-        size_t k = (size_t)(c ? hostility : threat);
+        size_t k = (size_t)(c == 0 ? threat : c == 1 ? hostility : ia);
         for (size_t i = 0; i < fx->docs[0]->n_comments + 4; i++) {
             const ms_comment *cm =
                 i < fx->docs[0]->n_comments ? &fx->docs[0]->comments[i] : NULL;
@@ -489,7 +492,7 @@ static void test_intent_shares_a_pass(void **state)
         ms_scorer_free(s);
         ms_models_free(alone);
     }
-    assert_true(compared >= 2 * 8);
+    assert_true(compared >= 3 * 8);
     ms_buf_free(&ra);
     ms_buf_free(&rb);
     ms_scorer_free(full);
