@@ -5,6 +5,7 @@
 #ifndef MS_FEATURIZE_H
 #define MS_FEATURIZE_H
 
+#include "idf.h"
 #include "lexicon.h"
 #include "normalise.h"
 #include "modscore.h"
@@ -117,13 +118,6 @@ enum {
     MS_DENSE_VIOLENT_BOTH,    /* one that is both: "i will kill you" */
     MS_DENSE_COUNT
 };
-
-/* Inverse document frequencies per hashed bucket (0 = dropped bucket). */
-typedef struct ms_idf {
-    float *idf;   /* 1 << bits entries, index = bucket (0-based) */
-    int bits;
-    uint64_t n_docs;
-} ms_idf;
 
 /* A sparse vector; idx 1-based and strictly ascending. */
 typedef struct ms_fvec {
@@ -315,14 +309,5 @@ typedef struct ms_context_stats {
 } ms_context_stats;
 
 const ms_context_stats *ms_features_context(const ms_featurizer *f);
-
-/* Builds an idf table from document frequencies: idf = ln((1+N)/(1+df))+1
- * for buckets with df >= min_df, else 0. OUT: idf->idf (free with free()). */
-ms_status ms_idf_from_df(const uint32_t *df, int bits, uint64_t n_docs, int min_df,
-                         ms_idf *idf);
-
-/* Reads/writes an idf table file (binary, versioned, checksummed). */
-ms_status ms_idf_write(const ms_idf *idf, const char *path, ms_error *err);
-ms_status ms_idf_read(const char *path, ms_idf *idf, ms_error *err);
 
 #endif
