@@ -256,6 +256,46 @@ double ms_card_perspective(const ms_card *card, double score)
     return ms_scale_apply(&card->scale, score);
 }
 
+/* The card's "features" object feat into *f; a failure names path. */
+static ms_status read_features(json_t *feat, ms_feature_config *f, const char *path,
+                               ms_error *err)
+{
+    const ms_status st = MS_ERR_MODEL;
+    if (!json_is_object(feat) || get_int(feat, "hash_bits", 8, 26, &f->hash_bits) ||
+        get_int(feat, "word_ngram_max", 1, 2, &f->word_ngram_max) ||
+        get_int(feat, "char_ngram_min", 1, 8, &f->char_ngram_min) ||
+        get_int(feat, "char_ngram_max", f->char_ngram_min, 8, &f->char_ngram_max) ||
+        get_int(feat, "min_df", 0, 1 << 30, &f->min_df) ||
+        get_int(feat, "lexicon", 0, MS_LEXICON_LIST, &f->lexicon) ||
+        get_int(feat, "context", 0, 1, &f->context))
+        return ms_fail(err, st, path, 0, 0, "card's \"features\" are missing or out of range");
+    if (get_weight(feat, "char_weight", &f->char_weight))
+        return ms_fail(err, st, path, 0, 0, "card's \"char_weight\" is not a number in (0, 100]");
+    if (json_object_get(feat, "you_window") &&
+        get_int(feat, "you_window", 0, MS_YOU_WINDOW_MAX, &f->you_window))
+        return ms_fail(err, st, path, 0, 0, "card's \"you_window\" is not an integer in [0, %d]",
+                       MS_YOU_WINDOW_MAX);
+    if (json_object_get(feat, "group_window") &&
+        get_int(feat, "group_window", 0, MS_YOU_WINDOW_MAX, &f->group_window))
+        return ms_fail(err, st, path, 0, 0,
+                       "card's \"group_window\" is not an integer in [0, %d]", MS_YOU_WINDOW_MAX);
+    if (json_object_get(feat, "intent") &&
+        get_int(feat, "intent", 0, MS_INTENT_VERSION, &f->intent))
+        return ms_fail(err, st, path, 0, 0,
+                       "card's \"intent\" is not an integer in [0, %d] (a newer modscore's model?)",
+                       MS_INTENT_VERSION);
+    if (json_object_get(feat, "group_terms") &&
+        get_int(feat, "group_terms", 0, MS_GROUP_TERMS_REPLACE, &f->group_terms))
+        return ms_fail(err, st, path, 0, 0, "card's \"group_terms\" is not an integer in [0, %d]",
+                       MS_GROUP_TERMS_REPLACE);
+    if (read_fold(feat, &f->fold))
+        return ms_fail(err, st, path, 0, 0,
+                       "card's \"fold\" is not a list of fold rules this modscore knows (a newer "
+                       "modscore's model?)");
+    return MS_OK;
+}
+
+
 /* ms_card_read's checks on a parsed card, which it releases. */
 static ms_status card_from_json(json_t *root, const char *path, ms_card *card, ms_error *err)
 {
@@ -267,7 +307,6 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
     const char *mh = json_string_value(json_object_get(root, "model_hash"));
     const char *ih = json_string_value(json_object_get(root, "idf_hash"));
     const char *cat = json_string_value(json_object_get(root, "category"));
-    ms_feature_config *f = &card->features;
     if (get_int(root, "format", 0, 1000, &card->format) != 0) {
         ms_fail(err, st, path, 0, 0, "card has no \"format\"");
     } else if (card->format != MS_CARD_FORMAT) {
@@ -276,37 +315,8 @@ static ms_status card_from_json(json_t *root, const char *path, ms_card *card, m
                 card->format, MS_CARD_FORMAT);
     } else if (!task || !version || !mh || !ih) {
         ms_fail(err, st, path, 0, 0, "card lacks task, version, model_hash or idf_hash");
-    } else if (!json_is_object(feat) || get_int(feat, "hash_bits", 8, 26, &f->hash_bits) ||
-               get_int(feat, "word_ngram_max", 1, 2, &f->word_ngram_max) ||
-               get_int(feat, "char_ngram_min", 1, 8, &f->char_ngram_min) ||
-               get_int(feat, "char_ngram_max", f->char_ngram_min, 8, &f->char_ngram_max) ||
-               get_int(feat, "min_df", 0, 1 << 30, &f->min_df) ||
-               get_int(feat, "lexicon", 0, MS_LEXICON_LIST, &f->lexicon) ||
-               get_int(feat, "context", 0, 1, &f->context)) {
-        ms_fail(err, st, path, 0, 0, "card's \"features\" are missing or out of range");
-    } else if (get_weight(feat, "char_weight", &f->char_weight)) {
-        ms_fail(err, st, path, 0, 0, "card's \"char_weight\" is not a number in (0, 100]");
-    } else if (json_object_get(feat, "you_window") &&
-               get_int(feat, "you_window", 0, MS_YOU_WINDOW_MAX, &f->you_window)) {
-        ms_fail(err, st, path, 0, 0, "card's \"you_window\" is not an integer in [0, %d]",
-                MS_YOU_WINDOW_MAX);
-    } else if (json_object_get(feat, "group_window") &&
-               get_int(feat, "group_window", 0, MS_YOU_WINDOW_MAX, &f->group_window)) {
-        ms_fail(err, st, path, 0, 0, "card's \"group_window\" is not an integer in [0, %d]",
-                MS_YOU_WINDOW_MAX);
-    } else if (json_object_get(feat, "intent") &&
-               get_int(feat, "intent", 0, MS_INTENT_VERSION, &f->intent)) {
-        ms_fail(err, st, path, 0, 0,
-                "card's \"intent\" is not an integer in [0, %d] (a newer modscore's model?)",
-                MS_INTENT_VERSION);
-    } else if (json_object_get(feat, "group_terms") &&
-               get_int(feat, "group_terms", 0, MS_GROUP_TERMS_REPLACE, &f->group_terms)) {
-        ms_fail(err, st, path, 0, 0, "card's \"group_terms\" is not an integer in [0, %d]",
-                MS_GROUP_TERMS_REPLACE);
-    } else if (read_fold(feat, &f->fold)) {
-        ms_fail(err, st, path, 0, 0,
-                "card's \"fold\" is not a list of fold rules this modscore knows (a newer "
-                "modscore's model?)");
+    } else if (read_features(feat, &card->features, path, err) != MS_OK) {
+        /* read_features named what is wrong */
     } else if (ms_parse_hex64(mh, &card->model_hash) || ms_parse_hex64(ih, &card->idf_hash)) {
         ms_fail(err, st, path, 0, 0, "card's hashes are not 16 hex digits");
     } else if (!optional_string(root, "category") || !optional_string(root, "language") ||

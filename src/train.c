@@ -710,6 +710,42 @@ static ms_status check_training(const ms_dataset *set, const ms_train_options *o
     return MS_OK;
 }
 
+/* The word lists training reads: the shared lexicon into *lx (with the
+ * identity terms where o asks for them) and, for the list block, the
+ * language's own list into *list. Nothing is left loaded on a failure. */
+static ms_status load_lexicons(const ms_train_options *o, ms_lexicon **lx, ms_lexicon **list,
+                               ms_error *err)
+{
+    const char *dir = o->lexicon_dir ? o->lexicon_dir : "models/lexicons";
+    ms_status st = ms_lexicon_load(dir, lx, err);
+    if (st == MS_OK && o->group_terms && !ms_lexicon_group_hash(*lx))
+        st = ms_fail(err, MS_ERR_NOT_FOUND, dir, 0, 0,
+                     "identity terms asked for, and identity_terms.txt is not there");
+    if (st == MS_OK && o->lexicon_block == MS_LEXICON_BLOCK_LIST)
+        st = ms_lexicon_load_for(dir, o->language, 0, list, err);
+    if (st != MS_OK) {
+        ms_lexicon_free(*lx);
+        *lx = NULL;
+    }
+    return st;
+}
+
+/* The C values cross-validation tries: o's own, else the loss's default;
+ * their number in *n. */
+static const double *c_grid(const ms_train_options *o, size_t *n)
+{
+    if (o->c_grid && o->n_c) {
+        *n = o->n_c;
+        return o->c_grid;
+    }
+    if (o->loss == MS_LOSS_LOGISTIC) {
+        *n = sizeof logistic_grid / sizeof *logistic_grid;
+        return logistic_grid;
+    }
+    *n = sizeof default_grid / sizeof *default_grid;
+    return default_grid;
+}
+
 ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const char *out_dir,
                    ms_error *err)
 {
@@ -730,22 +766,10 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
     if (cst != MS_OK)
         return cst;
     ms_lexicon *lx = NULL;
-    ms_status st = ms_lexicon_load(o->lexicon_dir ? o->lexicon_dir : "models/lexicons", &lx, err);
+    featured d = {0};
+    ms_status st = load_lexicons(o, &lx, &d.list, err);
     if (st != MS_OK)
         return st;
-    if (o->group_terms && !ms_lexicon_group_hash(lx)) {
-        ms_lexicon_free(lx);
-        return ms_fail(err, MS_ERR_NOT_FOUND, o->lexicon_dir ? o->lexicon_dir : "models/lexicons",
-                       0, 0, "identity terms asked for, and identity_terms.txt is not there");
-    }
-    featured d = {0};
-    if (o->lexicon_block == MS_LEXICON_BLOCK_LIST)
-        st = ms_lexicon_load_for(o->lexicon_dir ? o->lexicon_dir : "models/lexicons",
-                                 o->language, 0, &d.list, err);
-    if (st != MS_OK) {
-        ms_lexicon_free(lx);
-        return st;
-    }
     report(o, "features", 0, k, 0, 0, 0, t0, 0);
     st = build_features(set, o, lx, &d);
     if (st != MS_OK) {
@@ -753,12 +777,8 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
         featured_clear(&d);
         return ms_fail(err, st, "", 0, 0, "feature extraction failed: %s", ms_strerror(st));
     }
-    const double *grid = o->c_grid && o->n_c               ? o->c_grid
-                         : o->loss == MS_LOSS_LOGISTIC ? logistic_grid
-                                                       : default_grid;
-    size_t n_grid = o->c_grid && o->n_c               ? o->n_c
-                    : o->loss == MS_LOSS_LOGISTIC ? sizeof logistic_grid / sizeof *logistic_grid
-                                                  : sizeof default_grid / sizeof *default_grid;
+    size_t n_grid;
+    const double *grid = c_grid(o, &n_grid);
     ms_problem prob = {d.x, d.y, d.n, d.dim};
     ms_fit_params fp = fit_params(o, d.n, pos);
     int *fold = malloc(d.n * sizeof *fold);
