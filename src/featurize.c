@@ -81,6 +81,10 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
     f->cfg = cfg;
     f->lx = lx;
     f->mask = (1u << cfg->hash_bits) - 1;
+    if (cfg->intent && fz_intent_index_new(cfg->intent, &f->intent_ix) != MS_OK) {
+        free(f);
+        return MS_ERR_NOMEM;
+    }
     *out = f;
     return MS_OK;
 }
@@ -112,6 +116,8 @@ void ms_featurizer_free(ms_featurizer *f)
     free(f->grp);
     free(f->units);
     free(f->grams);
+    fz_intent_index_free(f->intent_ix);
+    free(f->intent_bits);
     free(f);
 }
 

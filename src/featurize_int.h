@@ -68,6 +68,10 @@ struct ms_featurizer {
     size_t units_cap;
     struct fz_gram *grams;   /* the placeholder n-grams of the last prepare */
     size_t n_grams, grams_cap;
+    /* the violent-intent block (cfg->intent; featurize_intent.c) */
+    struct fz_intent_index *intent_ix; /* its word lists, NULL when off */
+    uint8_t *intent_bits;    /* per token: the lists that hold it */
+    size_t intent_bits_cap;
 };
 
 /* Whether token i is left out of every feature (a policy's allow term). */
@@ -152,7 +156,21 @@ ms_status fz_group_terms(ms_featurizer *f, const ms_tokens *t);
 ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in);
 
 /* The violent-intent block (featurize_intent.c), from the tokens of the
- * last prepare. */
+ * last prepare. MS_ERR_ARG without the index (a featurizer made without
+ * the block). */
 ms_status fz_intent_block(ms_featurizer *f);
+
+/* The block's word lists of a version: violent words, intent, negation,
+ * target and passive words (list 0..FZ_INTENT_LISTS-1). NULL and *n 0 for
+ * a version or list that does not exist. */
+#define FZ_INTENT_LISTS 5
+const char *const *fz_intent_word_list(int version, int list, size_t *n);
+
+/* The lists of a version as one lookup: which of them (bit 1 << list) hold
+ * a word. OUT: *out (fz_intent_index_free), or MS_ERR_NOMEM. */
+typedef struct fz_intent_index fz_intent_index;
+ms_status fz_intent_index_new(int version, fz_intent_index **out);
+void fz_intent_index_free(fz_intent_index *ix);
+unsigned fz_intent_lists_of(const fz_intent_index *ix, const char *w, size_t n);
 
 #endif

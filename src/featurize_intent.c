@@ -14,6 +14,8 @@
 #include "featurize_int.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* How many tokens before a violent word an intent phrase may be, inside
  * its sentence ("somebody should drag him out of the town hall and hang
@@ -79,20 +81,84 @@ typedef struct intent_lists {
 static const intent_lists lists_v1 = {LIST(violent_v1), LIST(intent_v1), LIST(negation_v1),
                                       LIST(target_v1), LIST(passive_v1)};
 
-/* Whether w (n bytes) is one of l's words. Compared byte by byte, most
- * words failing at the first: a strlen and a memcmp per listed word were a
- * tenth of `score`'s CPU (130 violent words for every token). */
-static int listed(const word_list *l, const char *w, size_t n)
+/* The lists as fz_intent_word_lists gives them: list k is bit 1 << k of a
+ * word's entry in the index and of a token's in f->intent_bits. */
+enum { L_VIOLENT = 1, L_INTENT = 2, L_NEGATION = 4, L_TARGET = 8, L_PASSIVE = 16 };
+
+const char *const *fz_intent_word_list(int version, int list, size_t *n)
 {
-    for (size_t k = 0; k < l->n; k++) {
-        const char *e = l->w[k];
-        size_t j = 0;
-        while (j < n && e[j] && e[j] == w[j])
-            j++;
-        if (j == n && !e[j])
-            return 1;
+    const intent_lists *L = &lists_v1;
+    const word_list *l[FZ_INTENT_LISTS] = {&L->violent, &L->intent, &L->negation, &L->target,
+                                           &L->passive};
+    if (version != 1 || list < 0 || list >= FZ_INTENT_LISTS) {
+        *n = 0;
+        return NULL;
     }
-    return 0;
+    *n = l[list]->n;
+    return l[list]->w;
+}
+
+/* Which lists hold a word: an open-addressing table of the version's words
+ * (200 in 512 slots), one hash and a probe or two a token where a scan
+ * of the lists compared each token with up to 200 words (a tenth of `score`'s
+ * instructions, issue 20). */
+#define INDEX_SLOTS 512u
+
+typedef struct index_slot {
+    const char *w; /* NULL: empty */
+    uint32_t len;
+    uint32_t lists;
+} index_slot;
+
+struct fz_intent_index {
+    index_slot slot[INDEX_SLOTS];
+};
+
+static uint32_t index_hash(const char *w, size_t n)
+{
+    return fmix(hash_bytes(SEED_WORD1, w, n)) & (INDEX_SLOTS - 1);
+}
+
+static index_slot *index_find(fz_intent_index *ix, const char *w, size_t n)
+{
+    uint32_t s = index_hash(w, n);
+    while (ix->slot[s].w && (ix->slot[s].len != n || memcmp(ix->slot[s].w, w, n) != 0))
+        s = (s + 1) & (INDEX_SLOTS - 1);
+    return &ix->slot[s];
+}
+
+ms_status fz_intent_index_new(int version, fz_intent_index **out)
+{
+    *out = NULL;
+    fz_intent_index *ix = calloc(1, sizeof *ix);
+    if (!ix)
+        return MS_ERR_NOMEM;
+    for (int k = 0; k < FZ_INTENT_LISTS; k++) {
+        size_t n;
+        const char *const *w = fz_intent_word_list(version, k, &n);
+        for (size_t i = 0; i < n; i++) {
+            index_slot *e = index_find(ix, w[i], strlen(w[i]));
+            e->w = w[i];
+            e->len = (uint32_t)strlen(w[i]);
+            e->lists |= 1u << k;
+        }
+    }
+    *out = ix;
+    return MS_OK;
+}
+
+void fz_intent_index_free(fz_intent_index *ix) { free(ix); }
+
+unsigned fz_intent_lists_of(const fz_intent_index *ix, const char *w, size_t n)
+{
+    uint32_t s = index_hash(w, n);
+    for (;; s = (s + 1) & (INDEX_SLOTS - 1)) {
+        const index_slot *e = &ix->slot[s];
+        if (!e->w)
+            return 0;
+        if (e->len == n && memcmp(e->w, w, n) == 0)
+            return e->lists;
+    }
 }
 
 static int usable(const ms_featurizer *f, const ms_tokens *t, size_t i)
@@ -100,10 +166,11 @@ static int usable(const ms_featurizer *f, const ms_tokens *t, size_t i)
     return !(f->skip && f->skip(f->skip_ud, ms_token_text(t, i), t->tok[i].fold_len));
 }
 
-static int is_in(const ms_featurizer *f, const word_list *l, size_t i)
+/* Whether token i is a usable word of the lists in bits (f->intent_bits,
+ * filled by fz_intent_block for the last tokens). */
+static int is_in(const ms_featurizer *f, unsigned bits, size_t i)
 {
-    const ms_tokens *t = &f->tok;
-    return i < t->n && usable(f, t, i) && listed(l, ms_token_text(t, i), t->tok[i].fold_len);
+    return i < f->tok.n && (f->intent_bits[i] & bits);
 }
 
 /* Whether a sentence ends between tokens i and i + 1 (. ! ? ; or a line
@@ -129,25 +196,25 @@ static int is_past(const ms_tokens *t, size_t v)
            word_is(t, v, "hung") || word_is(t, v, "burnt") || word_is(t, v, "beaten");
 }
 
-static int passive(const ms_featurizer *f, const intent_lists *L, size_t v)
+static int passive(const ms_featurizer *f, size_t v)
 {
-    return (v >= 1 && is_in(f, &L->passive, v - 1)) || (v >= 2 && is_in(f, &L->passive, v - 2));
+    return (v >= 1 && is_in(f, L_PASSIVE, v - 1)) || (v >= 2 && is_in(f, L_PASSIVE, v - 2));
 }
 
 /* The intent token before violent word v (SIZE_MAX: none): the nearest
  * within INTENT_WINDOW in its sentence, with no negation from two tokens
  * before it up to v ("no one should", "i would never"). */
-static size_t intent_before(const ms_featurizer *f, const intent_lists *L, size_t v)
+static size_t intent_before(const ms_featurizer *f, size_t v)
 {
-    if (is_past(&f->tok, v) && !passive(f, L, v))
+    if (is_past(&f->tok, v) && !passive(f, v))
         return SIZE_MAX;
     size_t from = v > INTENT_WINDOW ? v - INTENT_WINDOW : 0;
     for (size_t i = v; i-- > from;) {
-        if (sentence_ends(f, i) || is_in(f, &L->negation, i))
+        if (sentence_ends(f, i) || is_in(f, L_NEGATION, i))
             return SIZE_MAX;
-        if (is_in(f, &L->intent, i)) {
+        if (is_in(f, L_INTENT, i)) {
             for (size_t k = i >= 2 ? i - 2 : 0; k < i; k++)
-                if (is_in(f, &L->negation, k))
+                if (is_in(f, L_NEGATION, k))
                     return SIZE_MAX;
             return i;
         }
@@ -158,33 +225,41 @@ static size_t intent_before(const ms_featurizer *f, const intent_lists *L, size_
 /* A person violent word v is aimed at (SIZE_MAX: none): a target word in
  * the AIM_WINDOW tokens after it or an insult naming one ("the bastard"),
  * or v itself when it is passive ("be shot": the subject is the target). */
-static size_t aimed_at(const ms_featurizer *f, const intent_lists *L, size_t v)
+static size_t aimed_at(const ms_featurizer *f, size_t v)
 {
     const ms_tokens *t = &f->tok;
     for (size_t k = v + 1; k < t->n && k <= v + AIM_WINDOW; k++) {
-        if (is_in(f, &L->target, k) ||
+        if (is_in(f, L_TARGET, k) ||
             (usable(f, t, k) &&
              (ms_lexicon_insult(f->lx, ms_token_text(t, k), t->tok[k].fold_len) ||
               ms_lexicon_profane(f->lx, ms_token_text(t, k), t->tok[k].fold_len))))
             return k;
     }
-    return passive(f, L, v) ? v : SIZE_MAX;
+    return passive(f, v) ? v : SIZE_MAX;
 }
 
 ms_status fz_intent_block(ms_featurizer *f)
 {
     const ms_tokens *t = &f->tok;
-    const intent_lists *L = &lists_v1; /* the only version so far */
+    if (!f->intent_ix)
+        return MS_ERR_ARG;
+    if (ms_grow((void **)&f->intent_bits, &f->intent_bits_cap, t->n, sizeof *f->intent_bits) !=
+        MS_OK)
+        return MS_ERR_NOMEM;
+    for (size_t i = 0; i < t->n; i++) {
+        unsigned bits = fz_intent_lists_of(f->intent_ix, ms_token_text(t, i), t->tok[i].fold_len);
+        f->intent_bits[i] = (uint8_t)(bits && usable(f, t, i) ? bits : 0);
+    }
     double violent = 0, intent = 0, aimed = 0, both = 0;
     for (size_t v = 0; v < t->n; v++) {
-        if (!is_in(f, &L->violent, v))
+        if (!is_in(f, L_VIOLENT, v))
             continue;
         violent++;
-        size_t it = intent_before(f, L, v), at = aimed_at(f, L, v);
+        size_t it = intent_before(f, v), at = aimed_at(f, v);
         /* a target between the intent and the act: "hope you die", "want
          * them dead" */
         for (size_t k = it + 1; it != SIZE_MAX && at == SIZE_MAX && k < v; k++)
-            if (is_in(f, &L->target, k))
+            if (is_in(f, L_TARGET, k))
                 at = k;
         /* "death to X" calls for it and names its target */
         if (word_is(t, v, "death") && word_is(t, v + 1, "to"))

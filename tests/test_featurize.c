@@ -316,6 +316,57 @@ static void test_intent_block(void **state)
     assert_false(ms_feature_config_shared(&off, &on));
 }
 
+/* The intent block's index answers for every word what a scan of the
+ * lists would: each listed word in the lists that hold it, and the words
+ * near them (a letter less or more, capitalised) only where listed too. */
+static unsigned scan_lists(const char *w, size_t n)
+{
+    unsigned bits = 0;
+    for (int k = 0; k < FZ_INTENT_LISTS; k++) {
+        size_t m;
+        const char *const *l = fz_intent_word_list(MS_INTENT_VERSION, k, &m);
+        for (size_t i = 0; i < m; i++)
+            if (strlen(l[i]) == n && memcmp(l[i], w, n) == 0)
+                bits |= 1u << k;
+    }
+    return bits;
+}
+
+static void test_intent_index(void **state)
+{
+    (void)state;
+    fz_intent_index *ix = NULL;
+    assert_int_equal(fz_intent_index_new(MS_INTENT_VERSION, &ix), MS_OK);
+    size_t words = 0;
+    for (int k = 0; k < FZ_INTENT_LISTS; k++) {
+        size_t m;
+        const char *const *l = fz_intent_word_list(MS_INTENT_VERSION, k, &m);
+        assert_true(m > 0);
+        for (size_t i = 0; i < m; i++, words++) {
+            char w[64];
+            size_t n = strlen(l[i]);
+            assert_true(n + 2 < sizeof w);
+            memcpy(w, l[i], n);
+            assert_true(fz_intent_lists_of(ix, w, n) & (1u << k));
+            const size_t len[] = {n, n - 1, n + 1};
+            for (int v = 0; v < 3; v++) {
+                w[n] = 's';
+                w[0] = l[i][0];
+                if (fz_intent_lists_of(ix, w, len[v]) != scan_lists(w, len[v]))
+                    fail_msg("\"%.*s\": index and lists differ", (int)len[v], w);
+                w[0] = (char)(w[0] - 'a' + 'A');
+                assert_int_equal(fz_intent_lists_of(ix, w, len[v]), 0);
+            }
+        }
+    }
+    assert_int_equal(words, 121 + 25 + 19 + 28 + 7);
+    assert_int_equal(fz_intent_lists_of(ix, "", 0), 0);
+    fz_intent_index_free(ix);
+    size_t m = 1;
+    assert_null(fz_intent_word_list(MS_INTENT_VERSION + 1, 0, &m));
+    assert_int_equal(m, 0);
+}
+
 /* A threat's reasons name its words: the intent block's weight goes to the
  * violent word and the intent word, not to the others. */
 static void test_intent_attribution(void **state)
@@ -707,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_long_comment_table),
         cmocka_unit_test(test_packed_weights_are_exact),
         cmocka_unit_test(test_intent_block),
+        cmocka_unit_test(test_intent_index),
         cmocka_unit_test(test_intent_attribution),
         cmocka_unit_test(test_group_terms_placeholder),
         cmocka_unit_test(test_group_terms_attribution),
