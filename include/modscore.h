@@ -355,6 +355,14 @@ typedef struct ms_models ms_models;
  * shipped policy names off_topic for sets without its model. */
 MS_API const char *ms_policy_unknown_category(const ms_policy *p, const ms_models *m, size_t i);
 
+/* The i-th (from 0) kind the policy's "perspective_includes" lists for a
+ * category whose cards never include it (an "insult" under hostility,
+ * whose TOXICITY reads threat, severe_toxicity and identity_attack): the
+ * entry does nothing. *category names the category. NULL past the last;
+ * names no model scores are ms_policy_unknown_category's, not these. */
+MS_API const char *ms_policy_stray_kind(const ms_policy *p, const ms_models *m, size_t i,
+                                        const char **category);
+
 /* Whether the site scores category: the policy's "categories" names it,
  * or the policy has no "categories" (every loaded category is scored). A
  * scorer made with the policy scores only these (ms_scorer_new). */
@@ -599,6 +607,9 @@ MS_API double ms_models_perspective_answer(const ms_models *m, size_t i, const m
  * Returns how many. A scorer asked for category i alone
  * (ms_scorer_set_categories) must be asked for these too. */
 MS_API size_t ms_models_perspective_kinds(const ms_models *m, size_t i, size_t *out, size_t max);
+/* Whether any model of category (by name) reads kind's scores in its
+ * Perspective answer (ms_models_perspective_kinds). */
+MS_API int ms_models_includes_kind(const ms_models *m, const char *category, const char *kind);
 /* As ms_models_perspective_answer, counting only the kinds in kinds[0, n)
  * (indices as ms_models_perspective_kinds gives them): those a site's
  * policy counts (ms_policy_counts_kind). */

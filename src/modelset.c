@@ -626,6 +626,20 @@ size_t ms_models_perspective_kinds(const ms_models *m, size_t i, size_t *out, si
     return n;
 }
 
+int ms_models_includes_kind(const ms_models *m, const char *category, const char *kind)
+{
+    size_t kinds[MS_MAX_CATEGORIES];
+    for (size_t i = 0; m && category && kind && i < m->n; i++) {
+        if (strcmp(m->m[i].card.category, category) != 0)
+            continue;
+        size_t n = ms_models_perspective_kinds(m, i, kinds, MS_MAX_CATEGORIES);
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(m->m[kinds[k]].card.category, kind) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 double ms_models_perspective_answer_of(const ms_models *m, size_t i, const ms_result *r,
                                        const size_t *kinds, size_t n)
 {

@@ -342,6 +342,19 @@ const char *ms_policy_unknown_category(const ms_policy *p, const ms_models *m, s
     return NULL;
 }
 
+const char *ms_policy_stray_kind(const ms_policy *p, const ms_models *m, size_t i,
+                                 const char **category)
+{
+    const char *kind, *cat;
+    for (size_t j = 0; p && (kind = policy_scope_kind(p->scope, j, &cat)) != NULL; j++)
+        if (ms_models_category_find(m, cat) >= 0 && ms_models_category_find(m, kind) >= 0 &&
+            !ms_models_includes_kind(m, cat, kind) && i-- == 0) {
+            *category = cat;
+            return kind;
+        }
+    return NULL;
+}
+
 int ms_policy_scores(const ms_policy *p, const char *category)
 {
     return policy_scope_scores(p ? p->scope : NULL, category);

@@ -175,6 +175,18 @@ const char *policy_scope_name(const policy_scope *s, size_t i)
     return NULL;
 }
 
+const char *policy_scope_kind(const policy_scope *s, size_t j, const char **category)
+{
+    for (size_t k = 0; s && k < s->n_inc; k++) {
+        if (j < s->inc[k].kinds.n) {
+            *category = s->inc[k].category;
+            return s->inc[k].kinds.v[j];
+        }
+        j -= s->inc[k].kinds.n;
+    }
+    return NULL;
+}
+
 int policy_scope_scores(const policy_scope *s, const char *category)
 {
     return !s || !s->has_categories || (category && list_has(&s->categories, category));

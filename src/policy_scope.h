@@ -28,6 +28,11 @@ void policy_scope_free(policy_scope *s);
  * perspective_includes' categories), NULL past the last; s may be NULL. */
 const char *policy_scope_name(const policy_scope *s, size_t i);
 
+/* The j-th kind "perspective_includes" lists, counting through every
+ * category's list in order, with *category its category; NULL past the
+ * last. s may be NULL. */
+const char *policy_scope_kind(const policy_scope *s, size_t j, const char **category);
+
 /* Whether category is scored: "categories" names it, or is not given. */
 int policy_scope_scores(const policy_scope *s, const char *category);
 

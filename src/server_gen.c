@@ -107,20 +107,35 @@ static const char *unknown_category(const ms_policy *p, const ms_models *m)
     return ms_policy_unknown_category(p, m, 0);
 }
 
-/* g->unknown: the default policy's or a community's unknown category. */
+/* What policy p names that does nothing with models m, said into buf
+ * (whose, e.g. "the default policy (policy.json)"); 0 when nothing. */
+static int policy_does_nothing(const ms_policy *p, const ms_models *m, const char *whose,
+                               char *buf, size_t n)
+{
+    const char *name = unknown_category(p, m), *cat;
+    if (name)
+        snprintf(buf, n, "%s names \"%s\", but no loaded model scores it", whose, name);
+    else if ((name = ms_policy_stray_kind(p, m, 0, &cat)) != NULL)
+        snprintf(buf, n,
+                 "%s's perspective_includes lists \"%s\" for \"%s\", whose Perspective answer "
+                 "never reads it",
+                 whose, name, cat);
+    return name != NULL;
+}
+
+/* g->unknown: what the default policy or a community's names that does
+ * nothing (an unknown category, a kind its category never reads). */
 static void find_unknown_categories(const ms_server_config *cfg, generation *g)
 {
-    const char *name = unknown_category(g->policy, g->models);
-    if (name)
-        snprintf(g->unknown, sizeof g->unknown,
-                 "the default policy (%s) names \"%s\", but no loaded model scores it",
-                 cfg->policy_path ? cfg->policy_path : "policy.json or --threshold", name);
-    for (size_t i = 0; !name && i < g->n_comm; i++)
-        if ((name = unknown_category(g->comm[i].policy, g->models)) != NULL)
-            snprintf(g->unknown, sizeof g->unknown,
-                     "the policy of community %s names \"%s\", but no loaded model "
-                     "scores it",
-                     g->comm[i].id, name);
+    char whose[300];
+    snprintf(whose, sizeof whose, "the default policy (%s)",
+             cfg->policy_path ? cfg->policy_path : "policy.json or --threshold");
+    int found = policy_does_nothing(g->policy, g->models, whose, g->unknown, sizeof g->unknown);
+    for (size_t i = 0; !found && i < g->n_comm; i++) {
+        snprintf(whose, sizeof whose, "the policy of community %s", g->comm[i].id);
+        found = policy_does_nothing(g->comm[i].policy, g->models, whose, g->unknown,
+                                    sizeof g->unknown);
+    }
 }
 
 /* One comment scored with policy p (its default selection, its

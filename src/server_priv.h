@@ -44,9 +44,10 @@ typedef struct generation {
     size_t n_comm;
     srv_keys keys; /* --api-keys; n == 0: none checked */
     int check_keys;
-    char unknown[320]; /* a category a policy names and no model scores, said
-                          in full; "" when none (warned at start, refused by
-                          a reload) */
+    char unknown[640]; /* what a policy names that does nothing (a category
+                          no model scores, a kind its category never reads),
+                          said in full; "" when none (warned at start,
+                          refused by a reload) */
 } generation;
 
 /* ------------------------------------------------------------ endpoints */

@@ -139,6 +139,19 @@ static void test_scope_keys(void **state)
     assert_string_equal(ms_policy_unknown_category(p, m, 1), "hostilty");
     assert_string_equal(ms_policy_unknown_category(p, m, 2), "severe_toxcity");
     assert_null(ms_policy_unknown_category(p, m, 3));
+    const char *cat = NULL;
+    assert_null(ms_policy_stray_kind(p, m, 0, &cat)); /* unknown names are not strays */
+    ms_policy_free(p);
+    /* real categories, but hostility's TOXICITY never reads insult or
+     * profanity: the entries would do nothing */
+    p = parse_ok("{\"perspective_includes\":{\"hostility\":[\"severe_toxicity\",\"insult\"],"
+                 "\"threat\":[],\"insult\":[\"profanity\"]}}");
+    assert_null(ms_policy_unknown_category(p, m, 0));
+    assert_string_equal(ms_policy_stray_kind(p, m, 0, &cat), "insult");
+    assert_string_equal(cat, "hostility");
+    assert_string_equal(ms_policy_stray_kind(p, m, 1, &cat), "profanity");
+    assert_string_equal(cat, "insult");
+    assert_null(ms_policy_stray_kind(p, m, 2, &cat));
     ms_policy_free(p);
     ms_models_free(m);
     ms_error e = parse_bad("{\"categories\":[]}", MS_ERR_POLICY);

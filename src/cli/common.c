@@ -219,6 +219,11 @@ int cli_load(const cli_common *c, ms_models **models, ms_policy **policy)
         cli_errorf("warning: the policy names \"%s\" (thresholds, categories or "
                    "perspective_includes), but no model in %s scores it",
                    name, cli_models_dir(c));
+    const char *cat;
+    for (size_t i = 0; (name = ms_policy_stray_kind(*policy, *models, i, &cat)); i++)
+        cli_errorf("warning: the policy's perspective_includes lists \"%s\" for \"%s\", whose "
+                   "Perspective answer never reads it (see the card's perspective_includes)",
+                   name, cat);
     return 0;
 }
 

@@ -212,6 +212,11 @@ printf '{"categories":["hostility","threat"],"perspective_includes":{"hostility"
 has "$tmp/out" '"threat":'
 grep -q '"insult":' "$tmp/out" && bad "a policy without insult in its categories scored insult" || ok
 has "$tmp/err" 'warning: the policy names "thraet"'
+# a real category listed for one whose answer never reads it does nothing: warned of too
+printf '{"perspective_includes":{"hostility":["insult"]}}' >"$tmp/scope.json"
+"$bin" check --policy "$tmp/scope.json" --text "you are a worthless idiot" >"$tmp/out" 2>"$tmp/err"
+[ $? -lt 64 ] && ok || bad "check with a stray kind failed: $(cat "$tmp/err")"
+has "$tmp/err" 'lists "insult" for "hostility", whose Perspective answer never reads it'
 
 # --- help and version
 expect 0 "$bin" --version

@@ -275,6 +275,10 @@ static void test_policy_scope(void **state)
     write_file(path, "{\"perspective_includes\":{\"hostility\":[\"severe_toxcity\"]}}\n");
     assert_int_equal(ms_server_reload(fx->srv, &err), MS_ERR_POLICY);
     assert_non_null(strstr(err.message, "\"severe_toxcity\""));
+    /* a real category, but not one TOXICITY reads: the entry would do nothing */
+    write_file(path, "{\"perspective_includes\":{\"hostility\":[\"insult\"]}}\n");
+    assert_int_equal(ms_server_reload(fx->srv, &err), MS_ERR_POLICY);
+    assert_non_null(strstr(err.message, "lists \"insult\" for \"hostility\""));
 }
 
 /* `modscore serve` maps what its policies score before it serves (at start
