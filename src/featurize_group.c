@@ -40,8 +40,11 @@ static size_t term_at(const ms_featurizer *f, const ms_tokens *t, size_t i)
             buf[len++] = ' ';
         memcpy(buf + len, ms_token_text(t, i + k), n);
         len += n;
-        if (ms_lexicon_group(f->lx, buf, len))
+        unsigned hit = ms_lexicon_group_lookup(f->lx, buf, len);
+        if (hit & MS_TERMSET_TERM)
             found = k + 1;
+        if (!(hit & MS_TERMSET_LONGER)) /* no longer term starts so */
+            break;
     }
     return found;
 }

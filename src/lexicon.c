@@ -695,6 +695,11 @@ int ms_lexicon_group(const ms_lexicon *lx, const char *w, size_t n)
     return lx && ms_termset_has(lx->groups, w, n);
 }
 
+unsigned ms_lexicon_group_lookup(const ms_lexicon *lx, const char *w, size_t n)
+{
+    return lx ? ms_termset_lookup(lx->groups, w, n) : 0;
+}
+
 uint64_t ms_lexicon_group_hash(const ms_lexicon *lx) { return lx ? ms_termset_hash(lx->groups) : 0; }
 
 size_t ms_lexicon_bytes(const ms_lexicon *lx) { return lx ? lx->bytes : 0; }

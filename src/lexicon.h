@@ -59,6 +59,9 @@ int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n);
  * the folding, and not in ms_lexicon_hash or ms_lexicon_bytes, so adding
  * or changing the list leaves every other model as it was. */
 int ms_lexicon_group(const ms_lexicon *lx, const char *w, size_t n);
+/* The same and whether a longer identity term starts with these words:
+ * MS_TERMSET_TERM | MS_TERMSET_LONGER (termset.h). */
+unsigned ms_lexicon_group_lookup(const ms_lexicon *lx, const char *w, size_t n);
 /* identity_terms.txt's content hash (computed at load; the file is small
  * and parsed at each load, never compiled into lexicon.bin), 0 when the
  * directory has none: what a card's "group_terms_hash" names. */

@@ -126,4 +126,30 @@ int ms_termset_has(const ms_termset *s, const char *w, size_t n)
     return bsearch(&key, s->terms, s->n, sizeof *s->terms, cmp_terms) != NULL;
 }
 
+unsigned ms_termset_lookup(const ms_termset *s, const char *w, size_t n)
+{
+    if (!s || !s->n || (!w && n))
+        return 0;
+    /* the first term not below w: w itself if it is one; the terms that
+     * start with w and a space come right after w, since no byte a term
+     * may hold sorts before the space (bad_term refuses control bytes) */
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_bytes(s->terms[mid].w, s->terms[mid].len, w, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    unsigned found = 0;
+    if (lo < s->n && s->terms[lo].len == n && memcmp(s->terms[lo].w, w, n) == 0) {
+        found = MS_TERMSET_TERM;
+        lo++;
+    }
+    if (lo < s->n && s->terms[lo].len > n && s->terms[lo].w[n] == ' ' &&
+        memcmp(s->terms[lo].w, w, n) == 0)
+        found |= MS_TERMSET_LONGER;
+    return found;
+}
+
 uint64_t ms_termset_hash(const ms_termset *s) { return s ? s->hash : 0; }

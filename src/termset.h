@@ -24,6 +24,14 @@ void ms_termset_free(ms_termset *s);
 /* 1 when w[0, n) is one of the terms (0 for a NULL set). */
 int ms_termset_has(const ms_termset *s, const char *w, size_t n);
 
+/* Both questions a reader of a term word by word asks, in one search:
+ * MS_TERMSET_TERM when w[0, n) is a term, MS_TERMSET_LONGER when a term
+ * starts with w[0, n) and a space (a longer term may follow: "native" of
+ * "native americans"). 0 for a NULL set. */
+#define MS_TERMSET_TERM 1u
+#define MS_TERMSET_LONGER 2u
+unsigned ms_termset_lookup(const ms_termset *s, const char *w, size_t n);
+
 /* A hash of the file's name and bytes, never 0; 0 for a NULL set. */
 uint64_t ms_termset_hash(const ms_termset *s);
 

@@ -12,6 +12,7 @@
 
 #include "card.h"
 #include "lexicon.h"
+#include "termset.h"
 #include "util.h"
 
 #define LEX_DIR MS_MODELS_DIR "/lexicons"
@@ -328,6 +329,22 @@ static void test_identity_terms(void **state)
     assert_false(ms_lexicon_group(lx, S("native")));
     assert_false(ms_lexicon_group(lx, S("idiot")));
     assert_false(ms_lexicon_group(NULL, S("muslims")));
+    /* one search says whether a term ends here and whether a longer one
+     * goes on, as a reader of the comment's words asks (featurize_group.c):
+     * "native" only starts terms, "african american" is one and is not
+     * the start of "african americans" */
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("native")), MS_TERMSET_LONGER);
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("native americans")), MS_TERMSET_TERM);
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("mentally")), MS_TERMSET_LONGER);
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("asian")),
+                     MS_TERMSET_TERM | MS_TERMSET_LONGER);
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("african american")), MS_TERMSET_TERM);
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("muslims")), MS_TERMSET_TERM);
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("natives")), 0);
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("nativ")), 0);
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("zzz")), 0);
+    assert_int_equal(ms_lexicon_group_lookup(lx, S("")), 0);
+    assert_int_equal(ms_lexicon_group_lookup(NULL, S("native")), 0);
     /* not "known": the folding's guesses are checked against the other lists */
     assert_false(ms_lexicon_known(lx, S("latinos")));
     assert_true(ms_lexicon_group_hash(lx) != 0);
