@@ -205,12 +205,11 @@ static ms_status table_grow(ms_featurizer *f)
     return MS_OK;
 }
 
-/* Counts one occurrence of (bucket, block) made by token tk. */
-static inline ms_status table_add(ms_featurizer *f, uint32_t bucket, int block, uint32_t tk)
+/* The slot of key, added (count 0, last in used) when new. OUT: *slot. */
+static inline ms_status table_slot(ms_featurizer *f, uint32_t key, size_t *slot)
 {
     if (f->n_used * 2 >= f->table_cap && table_grow(f) != MS_OK)
         return MS_ERR_NOMEM;
-    uint32_t key = bucket * 2 + (uint32_t)block;
     size_t m = f->table_cap - 1, s = fmix(key) & m;
     while (f->stamp[s] == f->gen && f->keys[s] != key)
         s = (s + 1) & m;
@@ -220,6 +219,16 @@ static inline ms_status table_add(ms_featurizer *f, uint32_t bucket, int block, 
         f->counts[s] = 0;
         f->used[f->n_used++] = (uint32_t)s;
     }
+    *slot = s;
+    return MS_OK;
+}
+
+/* Counts one occurrence of (bucket, block) made by token tk. */
+static inline ms_status table_add(ms_featurizer *f, uint32_t bucket, int block, uint32_t tk)
+{
+    size_t s;
+    if (table_slot(f, bucket * 2 + (uint32_t)block, &s) != MS_OK)
+        return MS_ERR_NOMEM;
     f->counts[s] += 1;
     if (f->recording) {
         if (ms_grow((void **)&f->occ, &f->occ_cap, f->n_occ + 1, sizeof *f->occ) != MS_OK)
@@ -312,12 +321,11 @@ static ms_status add_group_grams(ms_featurizer *f)
     return MS_OK;
 }
 
-/* Adds every hashed n-gram of tokens t to the table. */
+/* Adds every hashed n-gram of tokens t to the table (their identity
+ * terms found: fz_group_terms). */
 static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
 {
     const ms_feature_config *c = f->cfg;
-    if (fz_group_terms(f, t) != MS_OK)
-        return MS_ERR_NOMEM;
     /* identity terms counted only as the placeholder */
     const uint8_t *replaced = c->group_terms == MS_GROUP_TERMS_REPLACE ? f->grp : NULL;
     uint32_t prev = 0;
@@ -403,13 +411,22 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
     return add_group_grams(f);
 }
 
+/* The table's counts of the n-grams of f->tok. */
+static ms_status ngrams(ms_featurizer *f)
+{
+    if (fz_group_terms(f, &f->tok) != MS_OK ||
+        table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
+        return MS_ERR_NOMEM;
+    return MS_OK;
+}
+
 ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
                               const uint32_t **buckets, size_t *n)
 {
     unsigned notes = 0;
     f->has_tokens = 0;
     if (ms_tokenize_fold(text, len, f->lx, f->cfg->fold, &f->tok, &notes) != MS_OK ||
-        table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
+        ngrams(f) != MS_OK)
         return MS_ERR_NOMEM;
     if (ms_grow((void **)&f->buckets, &f->buckets_cap, f->n_used, sizeof *f->buckets) != MS_OK)
         return MS_ERR_NOMEM;
@@ -575,15 +592,66 @@ static int cmp_entry(const void *a, const void *b)
     return (*x > *y) - (*x < *y);
 }
 
+/* The sublinear tf of the counts in the table. */
+static void count_tf(ms_featurizer *f)
+{
+    for (size_t i = 0; i < f->n_used; i++) {
+        uint32_t s = f->used[i];
+        f->tf[s] = 1 + log(f->counts[s]);
+    }
+}
+
 /* Counts the n-grams of f->tok (the input's tokens) and their sublinear
  * tf, the same for every model that weighs these counts. */
 static ms_status count(ms_featurizer *f)
 {
-    if (table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
+    if (ngrams(f) != MS_OK)
         return MS_ERR_NOMEM;
-    for (size_t i = 0; i < f->n_used; i++) {
-        uint32_t s = f->used[i];
-        f->tf[s] = 1 + log(f->counts[s]);
+    count_tf(f);
+    return MS_OK;
+}
+
+/* Whether src's counts (prepared for the same tokens) are f's, with f's
+ * identity terms found (fz_group_terms): the same n-gram settings and
+ * skipped words, and no identity term in the comment for either (the
+ * placeholder setting is the one they may differ in: it changes nothing
+ * where no term occurs). */
+static int counts_shared(const ms_featurizer *f, const ms_featurizer *src)
+{
+    const ms_feature_config *a = f->cfg, *b = src->cfg;
+    return src->prepared && !src->recording && f->n_grams == 0 &&
+           (!b->group_terms || src->n_grams == 0) && a->hash_bits == b->hash_bits &&
+           a->word_ngram_max == b->word_ngram_max && a->char_ngram_min == b->char_ngram_min &&
+           a->char_ngram_max == b->char_ngram_max && a->you_window == b->you_window &&
+           a->group_window == b->group_window && f->skip == src->skip &&
+           f->skip_ud == src->skip_ud;
+}
+
+/* count for f->tok, a copy of src's tokens: src's counts and tf where
+ * they are f's (counts_shared; identity_attack's group on the many
+ * comments that name no group), entered in src's order, which is the
+ * order the sums of a dot product take, so the result is count's to the
+ * bit; else counted. */
+static ms_status count_from(ms_featurizer *f, const ms_featurizer *src)
+{
+    if (fz_group_terms(f, &f->tok) != MS_OK)
+        return MS_ERR_NOMEM;
+    if (!counts_shared(f, src)) {
+        if (table_reset(f, expected_entries(f, &f->tok)) != MS_OK ||
+            add_ngrams(f, &f->tok) != MS_OK)
+            return MS_ERR_NOMEM;
+        count_tf(f);
+        return MS_OK;
+    }
+    if (table_reset(f, src->n_used) != MS_OK)
+        return MS_ERR_NOMEM;
+    for (size_t i = 0; i < src->n_used; i++) {
+        uint32_t from = src->used[i];
+        size_t s;
+        if (table_slot(f, src->keys[from], &s) != MS_OK)
+            return MS_ERR_NOMEM;
+        f->counts[s] = src->counts[from];
+        f->tf[s] = src->tf[from];
     }
     return MS_OK;
 }
@@ -775,7 +843,7 @@ ms_status ms_features_prepare_from(ms_featurizer *f, const ms_featurizer *src,
     if (notes)
         *notes |= f->tok_notes;
     f->has_tokens = 1;
-    if (count(f) != MS_OK || dense_from(f, src, in) != MS_OK)
+    if (count_from(f, src) != MS_OK || dense_from(f, src, in) != MS_OK)
         return MS_ERR_NOMEM;
     f->prepared = 1;
     return MS_OK;
