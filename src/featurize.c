@@ -707,21 +707,18 @@ typedef struct weights {
     int slot;
 } weights;
 
-static double pack_escape(const ms_pack *p, uint32_t b, uint32_t slot);
-
 static double idf_of(const weights *v, uint32_t b)
 {
-    return v->pack ? ms_pack_idf(v->pack, b)[v->slot] : v->idf->idf[b];
+    if (!v->pack)
+        return v->idf->idf[b];
+    const unsigned char *slot = ms_pack_slot(v->pack, b);
+    return slot ? ms_pack_idf(slot)[v->slot] : 0;
 }
 
 /* w[idx] of a hashed bucket's index (idx = bucket + 1) */
 static double w_of(const weights *v, int32_t idx)
 {
-    if (!v->pack)
-        return v->w[idx];
-    int16_t k = ms_pack_w(v->pack, (size_t)idx - 1)[v->slot];
-    return k == MS_PACK_WEIGHT_ESCAPE ? pack_escape(v->pack, (uint32_t)idx - 1, (uint32_t)v->slot)
-                                      : v->pack->table[k + MS_PACK_TABLE_SIZE / 2];
+    return v->pack ? ms_pack_weight_at(v->pack, (size_t)idx - 1, v->slot) : v->w[idx];
 }
 
 /* One model's part: weighs the counts with its idf, leaving the values in
@@ -943,40 +940,6 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
     return MS_OK;
 }
 
-int16_t ms_pack_weight(double w)
-{
-    double k = nearbyint(w * MS_PACK_WEIGHT_SCALE);
-    if (!(fabs(k) <= INT16_MAX) || k / MS_PACK_WEIGHT_SCALE != w)
-        return MS_PACK_WEIGHT_ESCAPE;
-    return (int16_t)k;
-}
-
-ms_status ms_pack_weight_table(double **table)
-{
-    double *t = malloc(MS_PACK_TABLE_SIZE * sizeof *t);
-    if (!t)
-        return MS_ERR_NOMEM;
-    for (int k = 0; k < MS_PACK_TABLE_SIZE; k++)
-        t[k] = (k - MS_PACK_TABLE_SIZE / 2) / MS_PACK_WEIGHT_SCALE;
-    *table = t;
-    return MS_OK;
-}
-
-/* The escaped weight of slot at bucket b (0 when none: cannot happen). */
-static double pack_escape(const ms_pack *p, uint32_t b, uint32_t slot)
-{
-    size_t lo = 0, hi = p->n_esc;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const ms_pack_escape *e = &p->esc[mid];
-        if (e->bucket < b || (e->bucket == b && e->slot < slot))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < p->n_esc && p->esc[lo].bucket == b && p->esc[lo].slot == slot ? p->esc[lo].w : 0;
-}
-
 ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
                                  const double *const *w, const int32_t *dim, double *out)
 {
@@ -991,15 +954,18 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
     double norm[2][MS_PACK_MODELS] = {{0}}, dot[2][MS_PACK_MODELS] = {{0}};
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s], b = key >> 1, blk = key & 1;
-        const float *pi = ms_pack_idf(pk, b);
-        const int16_t *pw = ms_pack_w(pk, b);
+        const unsigned char *slot = ms_pack_slot(pk, b);
+        if (!slot) /* no member weighs it: its x is 0 in each, adding 0s */
+            continue;
+        const float *pi = ms_pack_idf(slot);
+        const int16_t *pw = ms_pack_w(pk, slot);
         double tf = f->tf[s];
         double *nb = norm[blk], *db = dot[blk];
         for (int m = 0; m < k; m++) {
             double x = pi[m] * tf;
             double wm = table[pw[m]];
             if (__builtin_expect(pw[m] == MS_PACK_WEIGHT_ESCAPE, 0))
-                wm = pack_escape(pk, b, (uint32_t)m);
+                wm = ms_pack_escaped(pk, b, (uint32_t)m);
             nb[m] += x * x;
             db[m] += wm * x;
         }

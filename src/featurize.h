@@ -8,6 +8,7 @@
 #include "idf.h"
 #include "lexicon.h"
 #include "normalise.h"
+#include "pack.h"
 #include "modscore.h"
 
 #include <stdint.h>
@@ -192,64 +193,6 @@ ms_status ms_features_prepare_from(ms_featurizer *f, const ms_featurizer *src,
  * the settings have a context block (build the vector for those). */
 ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, int32_t dim,
                           double *out);
-
-/* Several models' weights side by side: scoring K models that share a
- * pass reads one line per hashed feature instead of 2K (each model's idf
- * and w arrays are 12 MB apart; the lookups were what an extra model
- * cost). Bucket b of a pack of k models holds float idf[k] (each model's
- * idf[b]) then int16_t w[k] (each one's w[b + 1], its libsvm index; 0 past
- * the model's dim), ms_pack_stride(k) bytes: a bucket is as wide as its
- * pack (12 bytes for two models, 36 for six), not as the widest. The
- * weight is k, a 16-bit integer, for k / MS_PACK_WEIGHT_SCALE: exactly the
- * double a trimmed model stores (weights are written to
- * MS_WEIGHT_DECIMALS places: ms_linear_trim), so nothing is lost; a weight
- * that is not such a k (above 3.2767, or an untrimmed model's) is
- * MS_PACK_WEIGHT_ESCAPE there and kept apart (ms_pack). */
-#define MS_PACK_MODELS 6
-#define MS_PACK_WEIGHT_SCALE 10000.0
-#define MS_PACK_WEIGHT_ESCAPE INT16_MIN
-static inline size_t ms_pack_stride(int k) { return ((size_t)k * 6 + 3) & ~(size_t)3; }
-
-/* The pack's integer for weight w: MS_PACK_WEIGHT_ESCAPE when w is not
- * k / MS_PACK_WEIGHT_SCALE for a k that fits. */
-int16_t ms_pack_weight(double w);
-
-/* An escaped weight of a pack: model slot's w at bucket. */
-typedef struct ms_pack_escape {
-    uint32_t bucket;
-    uint32_t slot;
-    double w;
-} ms_pack_escape;
-
-/* A pack as scoring reads it: its slots (1 << hash_bits), the table of
- * ms_pack_weight_table and the escaped weights, sorted by bucket then
- * slot (a few hundred: kept apart so that a lookup never touches the
- * model's own 12 MB, where each read maps 64 KB around it). */
-typedef struct ms_pack {
-    const unsigned char *slots; /* 1 << hash_bits buckets of stride bytes */
-    size_t stride;              /* ms_pack_stride(k) */
-    int k;                      /* its models */
-    const double *table;
-    const ms_pack_escape *esc;
-    size_t n_esc;
-} ms_pack;
-
-/* Bucket b's idf[k] and w[k] of pack p (also for filling one). */
-static inline float *ms_pack_idf(const ms_pack *p, size_t b)
-{
-    return (float *)(void *)(uintptr_t)(p->slots + b * p->stride);
-}
-static inline int16_t *ms_pack_w(const ms_pack *p, size_t b)
-{
-    return (int16_t *)(void *)(uintptr_t)(p->slots + b * p->stride + 4 * (size_t)p->k);
-}
-
-/* The doubles the pack's integers stand for: table[k + 32768] is
- * k / MS_PACK_WEIGHT_SCALE (a lookup instead of a division per model and
- * feature; 512 KB, mostly the few lines of small k). OUT: *table (free
- * it), or MS_ERR_NOMEM. */
-#define MS_PACK_TABLE_SIZE 65536
-ms_status ms_pack_weight_table(double **table);
 
 /* ms_features_dot for k (<= MS_PACK_MODELS) models at once, from pack
  * for the hashed features and w[m] (dim[m] entries)

@@ -207,8 +207,8 @@ static int cmp_model(const void *a, const void *b)
 
 /* Groups the comment-only models of the first level (the default
  * language's) of each group that has two or more into packs, six to a
- * pack; a pack's slots (6 bytes a model and bucket: 36 MB for six
- * 2^20-bucket models, 12 MB for two) are filled when a comment first needs every member
+ * pack; a pack's slots (6 bytes a model and bucket some member weighs:
+ * 11 MB for today's six English 2^20-bucket models) are filled when a comment first needs every member
  * (ms_models_pack_ready). Made for processes that score many comments;
  * `check` (MS_LOAD_TRUST_COMPILED) scores one and goes without. */
 static void models_pack(ms_models *m)
@@ -236,62 +236,40 @@ static void models_pack(ms_models *m)
 
 static ms_status map_locked(ms_models *m, size_t i);
 
-static int cmp_escape(const void *a, const void *b)
+/* Lets model lm's mapped pages go: the pack serves its buckets, and its
+ * pages (the page cache keeps them) come back one by one where reasons or
+ * dense features read them. */
+static void pages_go(const loaded_model *lm)
 {
-    const ms_pack_escape *x = a, *y = b;
-    if (x->bucket != y->bucket)
-        return x->bucket < y->bucket ? -1 : 1;
-    return (x->slot > y->slot) - (x->slot < y->slot);
+    if (lm->map.base)
+        madvise(lm->map.base, lm->map.len, MADV_DONTNEED);
 }
 
-/* Fills pack pk's slots from its members' weights, mapping them. Returns
- * 1, or -1 when a member cannot be mapped (it then fails where it is
- * scored alone) or memory runs out. Under map_lock. */
+/* Fills pack pk's slots from its members' weights, mapping them, one
+ * member's pages in this process at a time. Returns 1, or -1 when a
+ * member cannot be mapped (it then fails where it is scored alone) or
+ * memory runs out. Under map_lock. */
 static int pack_fill(ms_models *m, model_pack *pk)
 {
-    for (int j = 0; j < pk->k; j++)
+    const float *idf[MS_PACK_MODELS];
+    for (int j = 0; j < pk->k; j++) {
         if (map_locked(m, pk->model[j]) != MS_OK)
             return -1;
+        idf[j] = m->m[pk->model[j]].idf.idf;
+    }
     int bits = m->m[pk->model[0]].card.features.hash_bits;
-    size_t nb = (size_t)1 << bits;
-    /* 2 MB pages where the kernel gives them (transparent huge pages on
-     * madvise): the lookups are random over 64 MB, and with 4 kB pages
-     * nearly every one also missed the TLB */
-    size_t stride = ms_pack_stride(pk->k), bytes = nb * stride, huge = (size_t)2 << 20;
-    bytes = (bytes + huge - 1) / huge * huge;
-    pk->slots = aligned_alloc(huge, bytes);
-    if (!pk->slots || ms_pack_weight_table(&pk->table) != MS_OK)
-        return -1; /* ms_models_free frees what there is */
-#ifdef MADV_HUGEPAGE
-    madvise(pk->slots, bytes, MADV_HUGEPAGE);
-#endif
-    memset(pk->slots, 0, bytes);
-    pk->view = (ms_pack){pk->slots, stride, pk->k, pk->table, NULL, 0};
+    if (ms_pack_begin(&pk->pack, pk->k, bits, idf) != MS_OK)
+        return -1;
+    for (int j = 0; j < pk->k; j++)
+        pages_go(&m->m[pk->model[j]]);
     for (int j = 0; j < pk->k; j++) {
         loaded_model *lm = &m->m[pk->model[j]];
         pk->w[j] = lm->linear->w;
         pk->dim[j] = ms_models_dim(lm);
-        for (size_t b = 0; b < nb; b++) {
-            double w = (int64_t)b + 1 < lm->linear->dim ? lm->linear->w[b + 1] : 0.0;
-            int16_t *pw = ms_pack_w(&pk->view, b);
-            ms_pack_idf(&pk->view, b)[j] = lm->idf.idf[b];
-            pw[j] = ms_pack_weight(w);
-            if (pw[j] != MS_PACK_WEIGHT_ESCAPE)
-                continue;
-            if (ms_grow((void **)&pk->esc, &pk->esc_cap, pk->n_esc + 1, sizeof *pk->esc) != MS_OK)
-                return -1;
-            pk->esc[pk->n_esc++] = (ms_pack_escape){(uint32_t)b, (uint32_t)j, w};
-        }
-        /* the pack now serves its buckets: the mapping's pages, all read
-         * by the copy, leave this process (the page cache keeps them) and
-         * come back one by one where reasons or dense features read them */
-        if (lm->map.base)
-            madvise(lm->map.base, lm->map.len, MADV_DONTNEED);
+        if (ms_pack_add(&pk->pack, j, lm->idf.idf, lm->linear->w, lm->linear->dim) != MS_OK)
+            return -1; /* ms_models_free frees what there is */
+        pages_go(lm);
     }
-    if (pk->n_esc > 1)
-        qsort(pk->esc, pk->n_esc, sizeof *pk->esc, cmp_escape);
-    pk->view.esc = pk->esc;
-    pk->view.n_esc = pk->n_esc;
     return 1;
 }
 
@@ -564,9 +542,7 @@ void ms_models_free(ms_models *m)
     for (size_t i = 0; m->m && i < m->n; i++)
         model_clear(&m->m[i]);
     for (size_t i = 0; i < m->n_packs; i++) {
-        free(m->packs[i].slots);
-        free(m->packs[i].table);
-        free(m->packs[i].esc);
+        ms_pack_free(&m->packs[i].pack);
     }
     free(m->m);
     ms_spans_free(m->spans);

@@ -48,11 +48,7 @@ typedef struct lang_list {
 /* Up to MS_PACK_MODELS comment-only models of one group with their weights
  * side by side (see ms_pack), filled when first needed. */
 typedef struct model_pack {
-    unsigned char *slots; /* 1 << hash_bits buckets (ms_pack), once filled */
-    double *table;       /* ms_pack_weight_table's, once filled */
-    ms_pack_escape *esc; /* the escaped weights, sorted */
-    size_t n_esc, esc_cap;
-    ms_pack view;        /* the three, as scoring reads them */
+    ms_pack pack;        /* once filled */
     int state;           /* 0 not filled yet, 1 filled, -1 cannot be (atomic) */
     int k;
     size_t model[MS_PACK_MODELS];

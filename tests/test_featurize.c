@@ -456,32 +456,38 @@ static void test_packed_weights_are_exact(void **state)
     uint32_t df[256];
     for (int b = 0; b < 256; b++)
         df[b] = (uint32_t)(b % 7 + 1);
-    ms_idf idf;
-    assert_int_equal(ms_idf_from_df(df, 8, 10, 1, &idf), MS_OK);
+    /* min_df 2: model 0 drops the buckets of b % 7 == 0 (df 1), model 1
+     * those and b % 7 == 1: the buckets neither weighs get no slot (the
+     * comment's n-grams fall in some), those only model 0 weighs one */
+    ms_idf idf, idf1;
+    assert_int_equal(ms_idf_from_df(df, 8, 10, 2, &idf), MS_OK);
+    for (int b = 0; b < 256; b++)
+        df[b] = b % 7 == 1 ? 1 : (uint32_t)(b % 7 + 1);
+    assert_int_equal(ms_idf_from_df(df, 8, 10, 2, &idf1), MS_OK);
     int32_t dim = 257;
     double w[2][257];
-    static unsigned char slots[256 * 12];
-    ms_pack_escape esc[256 * 2];
-    size_t n_esc = 0;
-    memset(slots, 0, sizeof slots);
-    double *table;
-    assert_int_equal(ms_pack_weight_table(&table), MS_OK);
     assert_int_equal(ms_pack_stride(2), 12);
     assert_int_equal(ms_pack_stride(3), 20);
-    ms_pack pack = {slots, ms_pack_stride(2), 2, table, esc, 0};
     for (int b = 0; b < 256; b++)
         for (int m = 0; m < 2; m++) {
             /* model 1: every third weight escapes (too large or untrimmed) */
             int k = (b * 37 + m * 11) % 20001 - 10000;
             w[m][b + 1] = m == 1 && b % 3 == 0 ? (b % 2 ? 7.25 : 0.123456) : k / 1e4;
-            ms_pack_idf(&pack, (size_t)b)[m] = idf.idf[b];
-            int16_t *pw = ms_pack_w(&pack, (size_t)b);
-            pw[m] = ms_pack_weight(w[m][b + 1]);
-            if (pw[m] == MS_PACK_WEIGHT_ESCAPE)
-                esc[n_esc++] = (ms_pack_escape){(uint32_t)b, (uint32_t)m, w[m][b + 1]};
         }
-    assert_true(n_esc > 50);
-    pack.n_esc = n_esc;
+    const ms_idf *idfs[2] = {&idf, &idf1};
+    const float *pidf[2] = {idf.idf, idf1.idf};
+    ms_pack pack;
+    assert_int_equal(ms_pack_begin(&pack, 2, 8, pidf), MS_OK);
+    assert_int_equal(pack.n_slots, 256 - 256 / 7 - 1); /* b % 7 == 0: 37 buckets */
+    for (int m = 0; m < 2; m++)
+        assert_int_equal(ms_pack_add(&pack, m, pidf[m], w[m], dim), MS_OK);
+    assert_true(pack.n_esc > 40);
+    for (int b = 0; b < 256; b++)
+        for (int m = 0; m < 2; m++) {
+            assert_int_equal(ms_pack_slot(&pack, (size_t)b) == NULL, b % 7 == 0);
+            if (b % 7)
+                assert_true(ms_pack_weight_at(&pack, (size_t)b, m) == w[m][b + 1]);
+        }
     ms_featurizer *f;
     assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
     const char *text = "you are such an idiot, read the article before you comment";
@@ -492,13 +498,13 @@ static void test_packed_weights_are_exact(void **state)
     double packed[2], alone;
     assert_int_equal(ms_features_dot_packed(f, &pack, 2, ws, dims, packed), MS_OK);
     for (int m = 0; m < 2; m++) {
-        assert_int_equal(ms_features_dot(f, &idf, w[m], dim, &alone), MS_OK);
+        assert_int_equal(ms_features_dot(f, idfs[m], w[m], dim, &alone), MS_OK);
         assert_true(alone != 0);
         assert_memory_equal(&packed[m], &alone, sizeof alone);
         /* the reasons read the pack too: the same contributions */
         const struct ms_tokens *t;
         const double *c;
-        assert_int_equal(ms_features_attribute(f, &idf, w[m], dim, &t, &c), MS_OK);
+        assert_int_equal(ms_features_attribute(f, idfs[m], w[m], dim, &t, &c), MS_OK);
         size_t n = t->n;
         double *want = malloc(n * sizeof *want);
         assert_non_null(want);
@@ -509,8 +515,9 @@ static void test_packed_weights_are_exact(void **state)
         free(want);
         assert_int_equal(ms_features_prepare(f, &in, NULL), MS_OK);
     }
-    free(table);
+    ms_pack_free(&pack);
     free(idf.idf);
+    free(idf1.idf);
     ms_featurizer_free(f);
 }
 

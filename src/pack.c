@@ -1,0 +1,147 @@
+/* pack.c - several models' hashed weights side by side; see pack.h. */
+#include "pack.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+int16_t ms_pack_weight(double w)
+{
+    double k = nearbyint(w * MS_PACK_WEIGHT_SCALE);
+    if (!(fabs(k) <= INT16_MAX) || k / MS_PACK_WEIGHT_SCALE != w)
+        return MS_PACK_WEIGHT_ESCAPE;
+    return (int16_t)k;
+}
+
+ms_status ms_pack_weight_table(double **table)
+{
+    double *t = malloc(MS_PACK_TABLE_SIZE * sizeof *t);
+    if (!t)
+        return MS_ERR_NOMEM;
+    for (int k = 0; k < MS_PACK_TABLE_SIZE; k++)
+        t[k] = (k - MS_PACK_TABLE_SIZE / 2) / MS_PACK_WEIGHT_SCALE;
+    *table = t;
+    return MS_OK;
+}
+
+void ms_pack_free(ms_pack *p)
+{
+    if (!p)
+        return;
+    free(p->slots);
+    free(p->present);
+    free(p->before);
+    free(p->table);
+    free(p->esc);
+    memset(p, 0, sizeof *p);
+}
+
+/* The slots' memory: 2 MB pages where the kernel gives them (transparent
+ * huge pages on madvise) for a pack of megabytes, whose lookups are
+ * random and with 4 kB pages nearly all missed the TLB too. */
+static unsigned char *slots_alloc(size_t bytes)
+{
+    size_t huge = (size_t)2 << 20;
+    if (bytes < huge)
+        return calloc(bytes ? bytes : 1, 1);
+    bytes = (bytes + huge - 1) / huge * huge;
+    unsigned char *s = aligned_alloc(huge, bytes);
+    if (!s)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(s, bytes, MADV_HUGEPAGE);
+#endif
+    memset(s, 0, bytes);
+    return s;
+}
+
+static int cmp_escape(const void *a, const void *b)
+{
+    const ms_pack_escape *x = a, *y = b;
+    if (x->bucket != y->bucket)
+        return x->bucket < y->bucket ? -1 : 1;
+    return (x->slot > y->slot) - (x->slot < y->slot);
+}
+
+ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf)
+{
+    memset(p, 0, sizeof *p);
+    if (k < 1 || k > MS_PACK_MODELS || bits < 6 || bits > 26)
+        return MS_ERR_ARG;
+    size_t nb = (size_t)1 << bits, words = nb / 64;
+    p->k = k;
+    p->bits = bits;
+    p->stride = ms_pack_stride(k);
+    p->present = calloc(words, sizeof *p->present);
+    p->before = malloc(words * sizeof *p->before);
+    if (!p->present || !p->before || ms_pack_weight_table(&p->table) != MS_OK) {
+        ms_pack_free(p);
+        return MS_ERR_NOMEM;
+    }
+    for (int m = 0; m < k; m++)
+        for (size_t b = 0; b < nb; b++)
+            if (idf[m][b] != 0)
+                p->present[b >> 6] |= (uint64_t)1 << (b & 63);
+    size_t n = 0;
+    for (size_t i = 0; i < words; i++) {
+        p->before[i] = (uint32_t)n;
+        n += (size_t)__builtin_popcountll(p->present[i]);
+    }
+    p->n_slots = n;
+    p->slots = slots_alloc(n * p->stride);
+    if (!p->slots) {
+        ms_pack_free(p);
+        return MS_ERR_NOMEM;
+    }
+    return MS_OK;
+}
+
+ms_status ms_pack_add(ms_pack *p, int m, const float *idf, const double *w, int32_t dim)
+{
+    if (m < 0 || m >= p->k)
+        return MS_ERR_ARG;
+    size_t nb = (size_t)1 << p->bits;
+    for (size_t b = 0; b < nb; b++) {
+        unsigned char *slot = (unsigned char *)(uintptr_t)ms_pack_slot(p, b);
+        if (!slot)
+            continue;
+        double wb = (int64_t)b + 1 < dim ? w[b + 1] : 0.0;
+        int16_t *pw = (int16_t *)(void *)(slot + 4 * (size_t)p->k);
+        ((float *)(void *)slot)[m] = idf[b];
+        pw[m] = ms_pack_weight(wb);
+        if (pw[m] != MS_PACK_WEIGHT_ESCAPE)
+            continue;
+        if (ms_grow((void **)&p->esc, &p->esc_cap, p->n_esc + 1, sizeof *p->esc) != MS_OK)
+            return MS_ERR_NOMEM;
+        p->esc[p->n_esc++] = (ms_pack_escape){(uint32_t)b, (uint32_t)m, wb};
+    }
+    if (p->n_esc > 1)
+        qsort(p->esc, p->n_esc, sizeof *p->esc, cmp_escape);
+    return MS_OK;
+}
+
+double ms_pack_escaped(const ms_pack *p, uint32_t b, uint32_t m)
+{
+    size_t lo = 0, hi = p->n_esc;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const ms_pack_escape *e = &p->esc[mid];
+        if (e->bucket < b || (e->bucket == b && e->slot < m))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < p->n_esc && p->esc[lo].bucket == b && p->esc[lo].slot == m ? p->esc[lo].w : 0;
+}
+
+double ms_pack_weight_at(const ms_pack *p, size_t b, int m)
+{
+    const unsigned char *slot = ms_pack_slot(p, b);
+    if (!slot)
+        return 0;
+    int16_t k = ms_pack_w(p, slot)[m];
+    return k == MS_PACK_WEIGHT_ESCAPE ? ms_pack_escaped(p, (uint32_t)b, (uint32_t)m)
+                                      : p->table[k + MS_PACK_TABLE_SIZE / 2];
+}

@@ -1,0 +1,108 @@
+/* pack.h - several models' hashed weights side by side, as scoring reads
+ * them: scoring K models that share a pass reads one line per hashed
+ * feature instead of 2K (each model's idf and w arrays are megabytes
+ * apart; the lookups were what an extra model cost).
+ *
+ * A pack holds a slot only for the buckets some member weighs (an idf
+ * other than 0: the rest add exact zeros to every sum), found through a
+ * bitmap of the buckets and the count of slots before each 64 of them: a
+ * third of the 2^20 buckets for today's English models, so a pack of six
+ * is 11 MB where one slot a bucket took 36 MB (issue 20). A slot of a
+ * pack of k models holds float idf[k] (each member's idf[b]) then int16_t
+ * w[k] (each one's w[b + 1], its libsvm index; 0 past the model's dim),
+ * ms_pack_stride(k) bytes. The weight is k, a 16-bit integer, for
+ * k / MS_PACK_WEIGHT_SCALE: exactly the double a trimmed model stores
+ * (weights are written to MS_WEIGHT_DECIMALS places: ms_linear_trim), so
+ * nothing is lost; a weight that is not such a k (above 3.2767, or an
+ * untrimmed model's) is MS_PACK_WEIGHT_ESCAPE there and kept apart. */
+#ifndef MS_PACK_H
+#define MS_PACK_H
+
+#include "modscore.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MS_PACK_MODELS 6
+#define MS_PACK_WEIGHT_SCALE 10000.0
+#define MS_PACK_WEIGHT_ESCAPE INT16_MIN
+static inline size_t ms_pack_stride(int k) { return ((size_t)k * 6 + 3) & ~(size_t)3; }
+
+/* The pack's integer for weight w: MS_PACK_WEIGHT_ESCAPE when w is not
+ * k / MS_PACK_WEIGHT_SCALE for a k that fits. */
+int16_t ms_pack_weight(double w);
+
+/* An escaped weight of a pack: model slot's w at bucket. */
+typedef struct ms_pack_escape {
+    uint32_t bucket;
+    uint32_t slot;
+    double w;
+} ms_pack_escape;
+
+/* The doubles the pack's integers stand for: table[k + 32768] is
+ * k / MS_PACK_WEIGHT_SCALE (a lookup instead of a division per model and
+ * feature; 512 KB, mostly the few lines of small k). OUT: *table (free
+ * it), or MS_ERR_NOMEM. */
+#define MS_PACK_TABLE_SIZE 65536
+ms_status ms_pack_weight_table(double **table);
+
+/* A pack: its slots, the bitmap that finds them, the table of
+ * ms_pack_weight_table and the escaped weights, sorted by bucket then
+ * model (a few hundred: kept apart so that a lookup never touches the
+ * model's own arrays). Read-only once built: any number of threads read
+ * it. */
+typedef struct ms_pack {
+    unsigned char *slots; /* n_slots slots of stride bytes */
+    size_t n_slots;
+    size_t stride;        /* ms_pack_stride(k) */
+    int k;                /* its models */
+    int bits;             /* 1 << bits buckets */
+    uint64_t *present;    /* bit b % 64 of word b / 64: bucket b has a slot */
+    uint32_t *before;     /* slots of the buckets before word b / 64 */
+    double *table;
+    ms_pack_escape *esc;
+    size_t n_esc, esc_cap;
+} ms_pack;
+
+/* Builds a pack of k (1..MS_PACK_MODELS) models of 1 << bits buckets in
+ * two steps, so that a caller can let each member's pages go before it
+ * reads the next: ms_pack_begin finds the buckets from every member's idf
+ * (idf[m]: 1 << bits floats) and allocates the slots; ms_pack_add then
+ * fills member m's column from its idf and w (dim doubles, libsvm
+ * indices), once for each m. OUT: *p (free with ms_pack_free, also after
+ * a failed add; a failed begin leaves nothing to free). MS_ERR_ARG for a
+ * k, bits or m out of range, MS_ERR_NOMEM. */
+ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf);
+ms_status ms_pack_add(ms_pack *p, int m, const float *idf, const double *w, int32_t dim);
+void ms_pack_free(ms_pack *p);
+
+/* Bucket b's slot, NULL when no member weighs it. */
+static inline const unsigned char *ms_pack_slot(const ms_pack *p, size_t b)
+{
+    uint64_t word = p->present[b >> 6], bit = (uint64_t)1 << (b & 63);
+    if (!(word & bit))
+        return NULL;
+    size_t i = p->before[b >> 6] + (size_t)__builtin_popcountll(word & (bit - 1));
+    return p->slots + i * p->stride;
+}
+
+/* A slot's idf[k] and w[k]. */
+static inline const float *ms_pack_idf(const unsigned char *slot)
+{
+    return (const float *)(const void *)slot;
+}
+static inline const int16_t *ms_pack_w(const ms_pack *p, const unsigned char *slot)
+{
+    return (const int16_t *)(const void *)(slot + 4 * (size_t)p->k);
+}
+
+/* The weight of model m at bucket b as the pack has it: the double of its
+ * integer, or its escaped weight; 0 for a bucket without a slot (whose
+ * feature values are 0 in every member). */
+double ms_pack_weight_at(const ms_pack *p, size_t b, int m);
+
+/* The escaped weight of model m at bucket b (0 when none: cannot happen
+ * for an entry that is MS_PACK_WEIGHT_ESCAPE). */
+double ms_pack_escaped(const ms_pack *p, uint32_t b, uint32_t m);
+
+#endif
