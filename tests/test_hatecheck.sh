@@ -18,18 +18,21 @@
 #   - severe_toxicity (Perspective's SEVERE_TOXICITY) ranks threats, dehumanisation and
 #     slurs above friendly swearing ("Fuck yeah, great game!"): ROC AUC >= 0.85 (measured
 #     0.888; hostility, the TOXICITY model, 0.317);
-#   - threat ranks the threats above the non-hateful cases: ROC AUC >= 0.87 (measured
-#     0.896 with the violent-intent block and train/threat/augment.jsonl, 0.788 before them,
-#     0.763 before issue 22; the issue's target is 0.90);
+#   - threat ranks the threats above the non-hateful cases: ROC AUC >= 0.90, issue 22's
+#     target (measured 0.920 with the group-aimed rows of train/threat/augment_groups.jsonl
+#     and group names as one placeholder; 0.896 with the violent-intent block and
+#     train/threat/augment.jsonl alone, 0.788 before them, 0.763 before issue 22);
 #   - at the shipped threat threshold (models/policy.json's flag, 0.3, chosen on
-#     train/threat/dev.jsonl) threat flags at least 45 % of the threats (measured 52 of 106;
-#     4 % at 0.5 before), no civil mention of a group (measured 0 of 112) and at most 2 of
-#     the 8 violent words in civil use (measured 2).
+#     train/threat/dev.jsonl) threat flags at least half of the threats, the issue's target
+#     (measured 55 of 106; 52 before the group rows, 4 % at 0.5 before the block), no civil
+#     mention of a group (measured 0 of 112) and at most 2 of the 8 violent words in civil
+#     use (measured 2).
 # No model is trained on these cases. Settings are chosen on each source's held-out split,
 # except threat's first recipe (issue 22: the intent rule for hate posts, ToxiGen's
 # statements as 0), which was also compared here. The violent-intent block, the template
-# augmentation and the 0.3 threshold were chosen on train/threat/dev.jsonl (our own
-# sentences) and the Civil Comments test split, then measured here once.
+# augmentation, the group-aimed rows and the 0.3 threshold were chosen on
+# train/threat/dev.jsonl and dev2.jsonl (our own sentences) and the Civil Comments test
+# split, then measured here once.
 set -eu
 bin=${1:?usage: test_hatecheck.sh MODSCORE SOURCE_DIR}
 src=${2:?usage: test_hatecheck.sh MODSCORE SOURCE_DIR}
@@ -43,5 +46,5 @@ exec python3 "$src/bench/hatecheck_report.py" "$cases" "$tmp" --models "$src/mod
   --min-acc identity_attack:abuse_non_protected=0.9 \
   --min-acc hostility:abuse_non_protected=0.33 \
   --min-rank severe_toxicity=0.85 \
-  --min-threat-auc 0.87 --threshold threat=0.3 --min-threat-flagged 0.45 \
+  --min-threat-auc 0.90 --threshold threat=0.3 --min-threat-flagged 0.50 \
   --min-acc threat:civil_mention=1 --min-acc threat:violent_words_civil=0.75

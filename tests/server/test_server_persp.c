@@ -237,8 +237,8 @@ static void test_policy_scope(void **state)
     write_file(path, "{\"categories\":[\"hostility\",\"severe_toxicity\"]}\n");
     ms_error err = {0};
     assert_int_equal(ms_server_reload(fx->srv, &err), MS_OK);
-    /* a threat: TOXICITY counts the severe_toxicity model's reading by default
-     * (the threat model's reads under 0.7 on TOXICITY's scale and is left out) */
+    /* a threat: TOXICITY counts the kinds' readings (threat's, severe_toxicity's)
+     * by default; narrow scores severe_toxicity but not threat */
     const char *text = "I hope someone burns down the mayor's house";
     ms_input in = {.text = text, .len = strlen(text)};
     ms_result res;
@@ -249,7 +249,8 @@ static void test_policy_scope(void **state)
     double with_kinds = toxicity_for(fx, NULL, text);
     assert_true(with_kinds > alone);
     assert_true(toxicity_for(fx, "nokinds", text) == alone);
-    assert_true(toxicity_for(fx, "narrow", text) == with_kinds); /* severe is scored */
+    double narrow = toxicity_for(fx, "narrow", text);
+    assert_true(narrow > alone && narrow <= with_kinds); /* severe is scored, threat is not */
     /* narrow: INSULT is switched off; a check scores hostility and severe_toxicity */
     assert_int_equal(installed_mapped(fx, "insult"), 0);
     post_expect(fx->port, "/v1alpha1/comments:analyze",

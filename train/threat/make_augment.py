@@ -11,7 +11,15 @@ shape is taught, not a group's name. The sentences are our own; tests/data/hatec
 functional set) and train/threat/dev.jsonl (the dev set the choices were made on) share no
 template with them.
 
-Usage: train/threat/make_augment.py OUT.jsonl   (deterministic: seed 1, every row written)
+Usage: train/threat/make_augment.py OUT.jsonl [GROUPS.jsonl]   (deterministic: seeds 1-3, every
+row written)
+  OUT.jsonl     train/threat/augment.jsonl (threat's and severe_toxicity's augmentation)
+  GROUPS.jsonl  train/threat/augment_groups.jsonl: the same shapes aimed at protected groups,
+                threat's alone, which reads group names as one placeholder (--group-terms
+                replace). 200 draws of each (threats 194 unique, not 198) were chosen on the dev
+                sets (train/threat/dev.jsonl, dev2.jsonl) and the Civil Comments test split
+                against 400 and 800 (mean of the pooled dev and Civil Comments ROC AUC: 0.807,
+                0.805, 0.805; none 0.801)
 """
 import json
 import random
@@ -74,7 +82,23 @@ NOT = [
     "the general ordered the prisoners shot in 1942, the historian writes",
 ]
 
-
+# GROUPS.jsonl: protected groups as targets (as identity_attack, a model trained on these reads
+# their names as one placeholder word: --group-terms replace)
+GROUPS = ["muslims", "jews", "immigrants", "refugees", "black people", "gay people",
+          "trans people", "women", "asians", "latinos", "arabs", "hindus", "sikhs", "migrants",
+          "disabled people", "lesbians", "mexicans", "christians", "catholics", "foreigners"]
+NOT_GROUP = [
+    "nobody should {a} {g}", "no one should ever {a} {g}", "we will never let anyone {a} {g}",
+    "people who want to {a} {g} belong in prison", "saying we should {a} {g} is hateful",
+    "he was jailed for posting that {g} should be {pp}",
+    "the police are investigating threats to {a} {g}", "{g} were {pp} in the pogrom, the museum says",
+    "I would never {a} {g}, that is monstrous", "calls to {a} {g} have no place here",
+    "{g} fear being {pp} after the attacks", "the report says {g} were {pp} during the war",
+    "{g} deserve to live in peace", "{g} should be welcome here", "I hope {g} feel safe in our town",
+    "we want {g} to thrive", "{g} will vote next week", "I will visit {g} at the festival",
+    "let's invite {g} to the dinner", "someone should talk to {g} about the plan",
+]
+GROUP_ROWS = 200
 SUBJECT = {"him": "he", "her": "she", "them": "they"}
 NEUTRAL_TAILS = ["", "", " yesterday", " this week", " apparently", " again", " I think",
                  " or so I hear", " in my opinion", " honestly"]
@@ -127,16 +151,45 @@ def not_threats(rng):
     return out
 
 
-def main():
-    rng = random.Random(1)
-    pos = sorted(set(threats(rng)))
-    rng2 = random.Random(2)
-    neg = sorted(set(not_threats(rng2)))
-    with open(sys.argv[1], "w", encoding="utf-8") as f:
+def group_rows(rng, n):
+    """The same shapes aimed at protected groups: threats, and the groups named
+    beside the same violent words in sentences that are not threats (negated calls, counter-
+    speech, reports). Balanced, so that with --group-terms replace the placeholder itself
+    carries no weight either way."""
+    pos, neg = [], []
+    for _ in range(n):
+        g = rng.choice(GROUPS)
+        a = rng.choice(ACTS)
+        kind = rng.randrange(4)
+        if kind == 0:
+            s = rng.choice(FIRST + CALL).format(a=a, t="all the " + g)
+        elif kind == 1:
+            s = rng.choice(WISH).replace("{as}", third(a)).format(a=a, t="the " + g)
+        elif kind == 2:
+            s = rng.choice(PASS).format(T="The " + g, t="the " + g, p=rng.choice(PASSIVE))
+        else:
+            s = rng.choice(DIE).format(T="The " + g, t="the " + g)
+        pos.append(cap(s + rng.choice(TAILS)))
+        g = rng.choice(GROUPS)
+        s = rng.choice(NOT_GROUP).format(g=g, a=rng.choice(ACTS), pp=rng.choice(PASSIVE))
+        neg.append(cap(s + rng.choice(NEUTRAL_TAILS)))
+    return pos, neg
+
+
+def write(path, pos, neg):
+    pos = sorted(set(pos))
+    neg = sorted(set(neg))
+    with open(path, "w", encoding="utf-8") as f:
         for label, rows in ((1, pos), (0, neg)):
             for s in rows:
                 f.write(json.dumps({"text": s, "label": label}) + "\n")
-    print(f"{len(pos)} threats, {len(neg)} not", file=sys.stderr)
+    print(f"{path}: {len(pos)} threats, {len(neg)} not", file=sys.stderr)
+
+
+def main():
+    write(sys.argv[1], threats(random.Random(1)), not_threats(random.Random(2)))
+    if len(sys.argv) > 2:
+        write(sys.argv[2], *group_rows(random.Random(3), GROUP_ROWS))
 
 
 if __name__ == "__main__":
