@@ -705,6 +705,7 @@ typedef struct weights {
     int32_t dim;
     const ms_pack *pack; /* NULL: idf and w alone */
     int slot;
+    const double *dense; /* a packed model's dense weights (w is NULL) */
 } weights;
 
 static double idf_of(const weights *v, uint32_t b)
@@ -941,7 +942,7 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
 }
 
 ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
-                                 const double *const *w, const int32_t *dim, double *out)
+                                 const double *const *dense, const int32_t *dim, double *out)
 {
     const double *table = pk->table + MS_PACK_TABLE_SIZE / 2;
     if (!f->prepared || f->recording || f->cfg->context || k < 1 || k > MS_PACK_MODELS ||
@@ -979,7 +980,7 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
             sum += dot[1][m] * (f->cfg->char_weight / sqrt(norm[1][m]));
         for (int d = 0; d < n_dense(f->cfg); d++)
             if (f->dense[d] != 0 && base + d < dim[m])
-                sum += w[m][base + d] * dense_value(f, d);
+                sum += dense[m][d] * dense_value(f, d);
         out[m] = sum;
     }
     return MS_OK;
@@ -1025,8 +1026,9 @@ static ms_status attribute(ms_featurizer *f, const weights *v, const ms_tokens *
         hits[f->dense_tok[i] >> 24]++;
     for (size_t i = 0; i < f->n_dense_tok; i++) {
         uint32_t k = f->dense_tok[i] >> 24, tk = f->dense_tok[i] & 0xFFFFFF;
+        double wk = base + (int32_t)k >= dim ? 0 : v->dense ? v->dense[k] : w[base + (int32_t)k];
         if (base + (int32_t)k < dim)
-            f->contrib[tk] += w[base + (int32_t)k] * dense_value(f, (int)k) / (double)hits[k];
+            f->contrib[tk] += wk * dense_value(f, (int)k) / (double)hits[k];
     }
     *tokens = t;
     *contrib = f->contrib;
@@ -1041,11 +1043,11 @@ ms_status ms_features_attribute(ms_featurizer *f, const ms_idf *idf, const doubl
 }
 
 ms_status ms_features_attribute_packed(ms_featurizer *f, const ms_pack *pack, int slot,
-                                       const double *w, int32_t dim, const ms_tokens **tokens,
-                                       const double **contrib)
+                                       const double *dense, int32_t dim,
+                                       const ms_tokens **tokens, const double **contrib)
 {
     if (slot < 0 || slot >= pack->k)
         return MS_ERR_ARG;
-    weights v = {.w = w, .dim = dim, .pack = pack, .slot = slot};
+    weights v = {.dim = dim, .pack = pack, .slot = slot, .dense = dense};
     return attribute(f, &v, tokens, contrib);
 }

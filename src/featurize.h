@@ -195,20 +195,23 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
                           double *out);
 
 /* ms_features_dot for k (<= MS_PACK_MODELS) models at once, from pack
- * for the hashed features and w[m] (dim[m] entries)
- * for the dense ones: out[m] is exactly what ms_features_dot gives model
- * m. MS_ERR_ARG as ms_features_dot. */
+ * for the hashed features and dense[m] for the dense ones (MS_DENSE_COUNT
+ * entries: model m's weight of dense feature d, libsvm index
+ * 2^hash_bits + 1 + d, read where that index is below dim[m]): out[m] is
+ * exactly what ms_features_dot gives model m with its own w of dim[m]
+ * entries. Nothing of the models' own arrays is read. MS_ERR_ARG as
+ * ms_features_dot. */
 ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pack, int k,
-                                 const double *const *w, const int32_t *dim, double *out);
+                                 const double *const *dense, const int32_t *dim, double *out);
 
 /* ms_features_attribute for the model in slot slot of pack (its idf and
  * hashed weights read from there, as ms_features_dot_packed reads them;
- * w, of dim entries, for the dense block): the
- * same contributions, without touching the pages of the model's own
- * arrays. MS_ERR_ARG for a context model (never packed). */
+ * dense, as there, for the dense block): the same contributions, without
+ * touching the pages of the model's own arrays. MS_ERR_ARG for a context
+ * model (never packed). */
 ms_status ms_features_attribute_packed(ms_featurizer *f, const ms_pack *pack, int slot,
-                                       const double *w, int32_t dim, const ms_tokens **tokens,
-                                       const double **contrib);
+                                       const double *dense, int32_t dim,
+                                       const ms_tokens **tokens, const double **contrib);
 
 /* Whether two models' settings give the same prepared counts and weighing:
  * every setting but min_df, which only training uses, and intent, a dense

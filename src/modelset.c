@@ -205,32 +205,47 @@ static int cmp_model(const void *a, const void *b)
     return c ? c : strcmp(x->card.language, y->card.language);
 }
 
-/* Groups the comment-only models of the first level (the default
- * language's) of each group that has two or more into packs, six to a
- * pack; a pack's slots (6 bytes a model and bucket some member weighs:
- * 11 MB for today's six English 2^20-bucket models) are filled when a comment first needs every member
- * (ms_models_pack_ready). Made for processes that score many comments;
- * `check` (MS_LOAD_TRUST_COMPILED) scores one and goes without. */
+/* The language a model reads ("en" when its card names none). */
+static const char *model_language(const loaded_model *lm)
+{
+    return lm->card.language ? lm->card.language : "en";
+}
+
+/* Whether models a and b can share a pack: comment-only, of one feature
+ * group and one language (a comment routed to one language scores all
+ * of the pack, never half of it). */
+static int pack_mates(const loaded_model *a, const loaded_model *b)
+{
+    return !a->card.features.context && !b->card.features.context && a->group == b->group &&
+           a->nested == b->nested && ms_language_same(model_language(a), model_language(b));
+}
+
+/* Packs the comment-only models, those of a group and language together,
+ * six to a pack, a model alone in one of its own: a pack's slots (6 bytes
+ * a model and bucket some member weighs: 11 MB for today's five English
+ * 2^20-bucket models with one shared pass, 1 MB for identity_attack alone)
+ * are filled when a comment first needs every member
+ * (ms_models_pack_ready), and a model's own mapping (12 MB of random reads
+ * for a 2^20-bucket model) is then left alone. Made for processes that
+ * score many comments; `check` (MS_LOAD_TRUST_COMPILED) scores one and
+ * goes without. */
 static void models_pack(ms_models *m)
 {
-    for (size_t g = 0; g < m->n_groups; g++) {
-        size_t members[MS_MAX_CATEGORIES], n = 0;
-        for (size_t i = 0; i < m->n; i++)
-            if (m->m[i].group == g && !m->m[i].card.features.context && !m->m[i].nested)
-                members[n++] = i;
-        for (size_t at = 0; n >= 2 && at < n; at += MS_PACK_MODELS) {
-            size_t k = n - at < MS_PACK_MODELS ? n - at : MS_PACK_MODELS;
-            if (k < 2)
-                break; /* a model alone gains nothing */
-            model_pack *pk = &m->packs[m->n_packs];
-            pk->k = (int)k;
-            for (size_t j = 0; j < k; j++) {
-                pk->model[j] = members[at + j];
-                m->m[members[at + j]].pack = (int)m->n_packs;
-                m->m[members[at + j]].pack_slot = (int)j;
-            }
-            m->n_packs++;
+    int packed[MS_MAX_CATEGORIES] = {0};
+    for (size_t i = 0; i < m->n; i++) {
+        if (packed[i] || m->m[i].card.features.context)
+            continue;
+        model_pack *pk = &m->packs[m->n_packs];
+        pk->k = 0;
+        for (size_t j = i; j < m->n && pk->k < MS_PACK_MODELS; j++) {
+            if (packed[j] || !pack_mates(&m->m[i], &m->m[j]))
+                continue;
+            packed[j] = 1;
+            pk->model[pk->k] = j;
+            m->m[j].pack = (int)m->n_packs;
+            m->m[j].pack_slot = pk->k++;
         }
+        m->n_packs++;
     }
 }
 
@@ -262,10 +277,13 @@ static int pack_fill(ms_models *m, model_pack *pk)
         return -1;
     for (int j = 0; j < pk->k; j++)
         pages_go(&m->m[pk->model[j]]);
+    int32_t base = (int32_t)((size_t)1 << bits) + 1;
     for (int j = 0; j < pk->k; j++) {
         loaded_model *lm = &m->m[pk->model[j]];
-        pk->w[j] = lm->linear->w;
         pk->dim[j] = ms_models_dim(lm);
+        for (int d = 0; d < MS_DENSE_COUNT; d++)
+            pk->dense[j][d] = base + d < lm->linear->dim ? lm->linear->w[base + d] : 0;
+        pk->dense_of[j] = pk->dense[j];
         if (ms_pack_add(&pk->pack, j, lm->idf.idf, lm->linear->w, lm->linear->dim) != MS_OK)
             return -1; /* ms_models_free frees what there is */
         pages_go(lm);

@@ -45,15 +45,18 @@ typedef struct lang_list {
     ms_lexicon *lx;
 } lang_list;
 
-/* Up to MS_PACK_MODELS comment-only models of one group with their weights
- * side by side (see ms_pack), filled when first needed. */
+/* Up to MS_PACK_MODELS comment-only models of one group and language with
+ * their weights side by side (see ms_pack), filled when first needed; with
+ * their dense weights copied, scoring them reads nothing of their own
+ * mappings, whose pages leave the process once the pack is filled. */
 typedef struct model_pack {
     ms_pack pack;        /* once filled */
     int state;           /* 0 not filled yet, 1 filled, -1 cannot be (atomic) */
     int k;
     size_t model[MS_PACK_MODELS];
-    const double *w[MS_PACK_MODELS];
-    int32_t dim[MS_PACK_MODELS];
+    double dense[MS_PACK_MODELS][MS_DENSE_COUNT]; /* each one's dense weights */
+    const double *dense_of[MS_PACK_MODELS];       /* dense[m], as the calls take it */
+    int32_t dim[MS_PACK_MODELS];                  /* ms_models_dim of each */
 } model_pack;
 
 /* Categories are data (DESIGN.md): every model directory whose card names

@@ -102,21 +102,21 @@ ms_status ms_pack_add(ms_pack *p, int m, const float *idf, const double *w, int3
 {
     if (m < 0 || m >= p->k)
         return MS_ERR_ARG;
-    size_t nb = (size_t)1 << p->bits;
-    for (size_t b = 0; b < nb; b++) {
-        unsigned char *slot = (unsigned char *)(uintptr_t)ms_pack_slot(p, b);
-        if (!slot)
-            continue;
-        double wb = (int64_t)b + 1 < dim ? w[b + 1] : 0.0;
-        int16_t *pw = (int16_t *)(void *)(slot + 4 * (size_t)p->k);
-        ((float *)(void *)slot)[m] = idf[b];
-        pw[m] = ms_pack_weight(wb);
-        if (pw[m] != MS_PACK_WEIGHT_ESCAPE)
-            continue;
-        if (ms_grow((void **)&p->esc, &p->esc_cap, p->n_esc + 1, sizeof *p->esc) != MS_OK)
-            return MS_ERR_NOMEM;
-        p->esc[p->n_esc++] = (ms_pack_escape){(uint32_t)b, (uint32_t)m, wb};
-    }
+    size_t words = ((size_t)1 << p->bits) / 64;
+    unsigned char *slot = p->slots; /* the slots in bucket order */
+    for (size_t i = 0; i < words; i++)
+        for (uint64_t rest = p->present[i]; rest; rest &= rest - 1, slot += p->stride) {
+            size_t b = i * 64 + (size_t)__builtin_ctzll(rest);
+            double wb = (int64_t)b + 1 < dim ? w[b + 1] : 0.0;
+            int16_t *pw = (int16_t *)(void *)(slot + 4 * (size_t)p->k);
+            ((float *)(void *)slot)[m] = idf[b];
+            pw[m] = ms_pack_weight(wb);
+            if (pw[m] != MS_PACK_WEIGHT_ESCAPE)
+                continue;
+            if (ms_grow((void **)&p->esc, &p->esc_cap, p->n_esc + 1, sizeof *p->esc) != MS_OK)
+                return MS_ERR_NOMEM;
+            p->esc[p->n_esc++] = (ms_pack_escape){(uint32_t)b, (uint32_t)m, wb};
+        }
     if (p->n_esc > 1)
         qsort(p->esc, p->n_esc, sizeof *p->esc, cmp_escape);
     return MS_OK;

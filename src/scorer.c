@@ -214,7 +214,8 @@ static ms_status word_reasons(ms_scorer *s, size_t i, const ms_input *in, ms_res
     if (use_pack(s, lm)) { /* the pack's pages, not the model's own 12 MB */
         const model_pack *pk = &s->models->packs[lm->pack];
         st = ms_features_attribute_packed(s->fz[lm->group], &pk->pack, lm->pack_slot,
-                                          lm->linear->w, ms_models_dim(lm), &t, &contrib);
+                                          pk->dense_of[lm->pack_slot], ms_models_dim(lm), &t,
+                                          &contrib);
     } else {
         st = ms_features_attribute(s->fz[lm->group], &lm->idf, lm->linear->w, ms_models_dim(lm),
                                    &t, &contrib);
@@ -443,7 +444,7 @@ static ms_status decision_packed(ms_scorer *s, pass *p, const loaded_model *lm, 
     const model_pack *pk = &s->models->packs[lm->pack];
     ms_status st = MS_OK;
     if (!p->packed[lm->pack]) {
-        st = ms_features_dot_packed(s->fz[lm->group], &pk->pack, pk->k, pk->w, pk->dim,
+        st = ms_features_dot_packed(s->fz[lm->group], &pk->pack, pk->k, pk->dense_of, pk->dim,
                                     p->pack_dot[lm->pack]);
         p->packed[lm->pack] = 1;
     }

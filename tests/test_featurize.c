@@ -464,8 +464,12 @@ static void test_packed_weights_are_exact(void **state)
     for (int b = 0; b < 256; b++)
         df[b] = b % 7 == 1 ? 1 : (uint32_t)(b % 7 + 1);
     assert_int_equal(ms_idf_from_df(df, 8, 10, 2, &idf1), MS_OK);
-    int32_t dim = 257;
-    double w[2][257];
+    /* model 0 weighs every dense feature, model 1 the first three */
+    int32_t dims[2] = {257 + MS_DENSE_COUNT, 257 + 3};
+    double w[2][257 + MS_DENSE_COUNT];
+    for (int d = 0; d < MS_DENSE_COUNT; d++)
+        w[0][257 + d] = w[1][257 + d] = 0.5 + d / 8.0;
+    const double *dense[2] = {&w[0][257], &w[1][257]};
     assert_int_equal(ms_pack_stride(2), 12);
     assert_int_equal(ms_pack_stride(3), 20);
     for (int b = 0; b < 256; b++)
@@ -480,7 +484,7 @@ static void test_packed_weights_are_exact(void **state)
     assert_int_equal(ms_pack_begin(&pack, 2, 8, pidf), MS_OK);
     assert_int_equal(pack.n_slots, 256 - 256 / 7 - 1); /* b % 7 == 0: 37 buckets */
     for (int m = 0; m < 2; m++)
-        assert_int_equal(ms_pack_add(&pack, m, pidf[m], w[m], dim), MS_OK);
+        assert_int_equal(ms_pack_add(&pack, m, pidf[m], w[m], dims[m]), MS_OK);
     assert_true(pack.n_esc > 40);
     for (int b = 0; b < 256; b++)
         for (int m = 0; m < 2; m++) {
@@ -493,23 +497,22 @@ static void test_packed_weights_are_exact(void **state)
     const char *text = "you are such an idiot, read the article before you comment";
     ms_input in = {.text = text, .len = strlen(text)};
     assert_int_equal(ms_features_prepare(f, &in, NULL), MS_OK);
-    const double *ws[2] = {w[0], w[1]};
-    int32_t dims[2] = {dim, dim};
     double packed[2], alone;
-    assert_int_equal(ms_features_dot_packed(f, &pack, 2, ws, dims, packed), MS_OK);
+    assert_int_equal(ms_features_dot_packed(f, &pack, 2, dense, dims, packed), MS_OK);
     for (int m = 0; m < 2; m++) {
-        assert_int_equal(ms_features_dot(f, idfs[m], w[m], dim, &alone), MS_OK);
+        assert_int_equal(ms_features_dot(f, idfs[m], w[m], dims[m], &alone), MS_OK);
         assert_true(alone != 0);
         assert_memory_equal(&packed[m], &alone, sizeof alone);
         /* the reasons read the pack too: the same contributions */
         const struct ms_tokens *t;
         const double *c;
-        assert_int_equal(ms_features_attribute(f, idfs[m], w[m], dim, &t, &c), MS_OK);
+        assert_int_equal(ms_features_attribute(f, idfs[m], w[m], dims[m], &t, &c), MS_OK);
         size_t n = t->n;
         double *want = malloc(n * sizeof *want);
         assert_non_null(want);
         memcpy(want, c, n * sizeof *want);
-        assert_int_equal(ms_features_attribute_packed(f, &pack, m, w[m], dim, &t, &c), MS_OK);
+        assert_int_equal(ms_features_attribute_packed(f, &pack, m, dense[m], dims[m], &t, &c),
+                         MS_OK);
         assert_int_equal(t->n, n);
         assert_memory_equal(c, want, n * sizeof *want);
         free(want);

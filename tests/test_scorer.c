@@ -408,6 +408,90 @@ static void reasons_of(const ms_result *r, const char *cat, ms_buf *out)
                              MS_OK);
 }
 
+/* Every comment-only model is packed, of one group and language together
+ * or alone (issue 20: identity_attack and the languages' models read their
+ * own 12 MB mappings at random before, resident once a stream had touched
+ * them), and each scores, flags and explains exactly as it does unpacked
+ * (MS_LOAD_TRUST_COMPILED, which `check` uses, packs nothing): English
+ * comments, and Spanish and Portuguese ones routed to those models. */
+static void reasons_all(const ms_result *r, ms_buf *out)
+{
+    out->len = 0;
+    for (size_t i = 0; i < r->n_reasons; i++) {
+        const ms_reason *e = &r->reasons[i];
+        assert_int_equal(ms_buf_printf(out, "%s %s %zu %zu %.17g\n", e->category,
+                                       e->term ? e->term : "-", e->start, e->end, e->weight),
+                         MS_OK);
+    }
+}
+
+static void test_packed_is_unpacked(void **state)
+{
+    fixture *fx = *state;
+    ms_models *packed, *unpacked;
+    ms_error err;
+    assert_int_equal(ms_models_load(MS_MODELS_DIR, &packed, &err), MS_OK);
+    assert_int_equal(ms_models_load_flags(MS_MODELS_DIR, MS_LOAD_TRUST_COMPILED, &unpacked, &err),
+                     MS_OK);
+    assert_int_equal(packed->n, unpacked->n);
+    size_t alone = 0, nested = 0;
+    for (size_t i = 0; i < packed->n; i++) {
+        const loaded_model *lm = &packed->m[i];
+        assert_int_equal(lm->pack >= 0, !lm->card.features.context);
+        assert_int_equal(unpacked->m[i].pack, -1);
+        alone += lm->pack >= 0 && packed->packs[lm->pack].k == 1;
+        nested += lm->pack >= 0 && lm->nested;
+    }
+    assert_true(alone > 0 && nested > 0);
+    ms_scorer *a, *b;
+    assert_int_equal(ms_scorer_new(packed, fx->sc.policy, &a), MS_OK);
+    assert_int_equal(ms_scorer_new(unpacked, fx->sc.policy, &b), MS_OK);
+    ms_scorer_set_reasons(a, MS_REASONS_ALL);
+    ms_scorer_set_reasons(b, MS_REASONS_ALL);
+    static const struct {
+        const char *text, *lang;
+    } extra[] = {{"I will kill you, muslims are vermin, you idiot", "en"},
+                 {"eres un idiota y un imbécil, cállate", "es"},
+                 {"los inmigrantes son basura, fuera de aquí", "es"},
+                 {"você é um idiota e um otário, cala a boca", "pt"}};
+    size_t n_doc = fx->docs[1]->n_comments, n = n_doc + sizeof extra / sizeof *extra;
+    ms_buf ra = {0}, rb = {0};
+    size_t nested_scored = 0, flagged = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ms_comment *cm = i < n_doc ? &fx->docs[1]->comments[i] : NULL;
+        const char *text = cm ? cm->text : extra[i - n_doc].text;
+        ms_input in = {.text = text, .len = cm ? cm->text_len : strlen(text),
+                       .language = cm ? "en" : extra[i - n_doc].lang};
+        ms_result x, y;
+        assert_int_equal(ms_score(a, &in, &x), MS_OK);
+        assert_int_equal(ms_score(b, &in, &y), MS_OK);
+        assert_int_equal(x.n_scores, y.n_scores);
+        for (size_t k = 0; k < x.n_scores; k++) {
+            assert_int_equal(x.scores[k].has_score, y.scores[k].has_score);
+            if (memcmp(&x.scores[k].score, &y.scores[k].score, sizeof x.scores[k].score))
+                fail_msg("%s, \"%.40s\": packed %.17g, unpacked %.17g", packed->m[k].card.category,
+                         text, x.scores[k].score, y.scores[k].score);
+            assert_int_equal(x.scores[k].flagged, y.scores[k].flagged);
+            nested_scored += x.scores[k].has_score && packed->m[k].nested;
+            flagged += x.scores[k].flagged;
+        }
+        reasons_all(&x, &ra);
+        reasons_all(&y, &rb);
+        if (ra.len != rb.len || (ra.len && strcmp(ra.data, rb.data)))
+            fail_msg("\"%.40s\": reasons packed\n%s unpacked\n%s", text, ra.len ? ra.data : "",
+                     rb.len ? rb.data : "");
+        ms_result_clear(&x);
+        ms_result_clear(&y);
+    }
+    assert_true(nested_scored >= 4 && flagged > 0);
+    ms_buf_free(&ra);
+    ms_buf_free(&rb);
+    ms_scorer_free(a);
+    ms_scorer_free(b);
+    ms_models_free(packed);
+    ms_models_free(unpacked);
+}
+
 /* Models whose settings differ only in the violent-intent block share one
  * tokenising pass (issue 20: threat and severe_toxicity took the block, and
  * a comment paid three passes instead of one), and each scores, flags and
@@ -800,6 +884,7 @@ int main(void)
         cmocka_unit_test(test_categories_are_data),
         cmocka_unit_test(test_packed_models_score_the_same),
         cmocka_unit_test(test_intent_shares_a_pass),
+        cmocka_unit_test(test_packed_is_unpacked),
         cmocka_unit_test(test_reasons_follow_the_attribute),
         cmocka_unit_test(test_trust_declared_language),
         cmocka_unit_test(test_categories_map_what_is_asked),
