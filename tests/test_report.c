@@ -7,12 +7,14 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "policy.h"
+#include "report_priv.h"
 
 /* ---- fixtures: comments and results built by hand ---- */
 
@@ -193,6 +195,46 @@ static void test_json_escaping(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "author")), "q\"uote\\");
     json_decref(j);
     ms_free(s);
+}
+
+/* The writer's pieces: runs of plain bytes are copied whole and the bytes
+ * between escaped per mode, with the text table's display width counted
+ * across both; integers written by hand, the extremes included. */
+static void w_expect(esc_mode mode, const char *in, const char *want, size_t want_width)
+{
+    wbuf w = {0};
+    size_t width = w_clean(&w, in, strlen(in), mode);
+    char *got = w_take(&w);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    if (mode == ESC_TEXT)
+        assert_int_equal(width, want_width);
+    free(got);
+}
+
+static void test_writer_runs_and_integers(void **state)
+{
+    (void)state;
+    const char *in = "plain run \"q\" back\\slash\ttab\x01 caf\xc3\xa9\xff end";
+    w_expect(ESC_JSON, in,
+             "plain run \\\"q\\\" back\\\\slash\\ttab\\u0001 caf\xc3\xa9\xef\xbf\xbd end", 0);
+    w_expect(ESC_CSV, in, "plain run \"\"q\"\" back\\slash\ttab\xef\xbf\xbd caf\xc3\xa9\xef\xbf\xbd end",
+             0);
+    w_expect(ESC_TEXT, in, "plain run \"q\" back\\slash tab\xef\xbf\xbd caf\xc3\xa9\xef\xbf\xbd end",
+             strlen("plain run \"q\" back\\slash tab? cafe? end"));
+    w_expect(ESC_JSON, "", "", 0);
+    static const struct {
+        long long v;
+        const char *s;
+    } ints[] = {{0, "0"}, {7, "7"}, {-1, "-1"}, {1234567890123LL, "1234567890123"},
+                {LLONG_MAX, "9223372036854775807"}, {LLONG_MIN, "-9223372036854775808"}};
+    for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
+        wbuf w = {0};
+        w_fmt_int(&w, ints[i].v);
+        char *got = w_take(&w);
+        assert_string_equal(got, ints[i].s);
+        free(got);
+    }
 }
 
 static void test_json_document_summary(void **state)
@@ -443,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_jsonl_one_line_per_call),
         cmocka_unit_test(test_records_buffered_off_a_terminal),
         cmocka_unit_test(test_json_escaping),
+        cmocka_unit_test(test_writer_runs_and_integers),
         cmocka_unit_test(test_json_document_summary),
         cmocka_unit_test(test_json_empty_document),
         cmocka_unit_test(test_csv_quoting),
