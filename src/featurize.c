@@ -592,12 +592,13 @@ static int cmp_entry(const void *a, const void *b)
     return (*x > *y) - (*x < *y);
 }
 
-/* The sublinear tf of the counts in the table. */
+/* The sublinear tf of the counts in the table: 1 + log(count), which is 1
+ * exactly for the count most n-grams have (log(1) is 0), without the call. */
 static void count_tf(ms_featurizer *f)
 {
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i];
-        f->tf[s] = 1 + log(f->counts[s]);
+        f->tf[s] = f->counts[s] == 1 ? 1.0 : 1 + log(f->counts[s]);
     }
 }
 

@@ -87,7 +87,7 @@ ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf)
     size_t n = 0;
     for (size_t i = 0; i < words; i++) {
         p->before[i] = (uint32_t)n;
-        n += (size_t)__builtin_popcountll(p->present[i]);
+        n += ms_pack_popcount(p->present[i]);
     }
     p->n_slots = n;
     p->slots = slots_alloc(n * p->stride);

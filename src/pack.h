@@ -76,13 +76,24 @@ ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf);
 ms_status ms_pack_add(ms_pack *p, int m, const float *idf, const double *w, int32_t dim);
 void ms_pack_free(ms_pack *p);
 
+/* The set bits of x, inline: without a CPU flag that promises the
+ * instruction (Debian builds for any x86-64), __builtin_popcountll is a
+ * call into libgcc, and each lookup makes one. */
+static inline unsigned ms_pack_popcount(uint64_t x)
+{
+    x -= (x >> 1) & 0x5555555555555555u;
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+    return (unsigned)((x * 0x0101010101010101u) >> 56);
+}
+
 /* Bucket b's slot, NULL when no member weighs it. */
 static inline const unsigned char *ms_pack_slot(const ms_pack *p, size_t b)
 {
     uint64_t word = p->present[b >> 6], bit = (uint64_t)1 << (b & 63);
     if (!(word & bit))
         return NULL;
-    size_t i = p->before[b >> 6] + (size_t)__builtin_popcountll(word & (bit - 1));
+    size_t i = p->before[b >> 6] + ms_pack_popcount(word & (bit - 1));
     return p->slots + i * p->stride;
 }
 

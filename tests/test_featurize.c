@@ -470,6 +470,13 @@ static void test_packed_weights_are_exact(void **state)
     for (int d = 0; d < MS_DENSE_COUNT; d++)
         w[0][257 + d] = w[1][257 + d] = 0.5 + d / 8.0;
     const double *dense[2] = {&w[0][257], &w[1][257]};
+    for (uint64_t x = 1, i = 0; i < 200; i++, x = x * 6364136223846793005u + 1442695040888963407u) {
+        unsigned bits = 0;
+        for (int j = 0; j < 64; j++)
+            bits += (unsigned)(x >> j) & 1;
+        assert_int_equal(ms_pack_popcount(x), bits);
+    }
+    assert_int_equal(ms_pack_popcount(~(uint64_t)0), 64);
     assert_int_equal(ms_pack_stride(2), 12);
     assert_int_equal(ms_pack_stride(3), 20);
     for (int b = 0; b < 256; b++)
