@@ -152,6 +152,15 @@ typedef struct fz_gram {
  * on. MS_ERR_NOMEM. (featurize_group.c) */
 ms_status fz_group_terms(ms_featurizer *f, const ms_tokens *t);
 
+/* The lexicon block of f->tok as the settings have it: the English lists',
+ * the style block or the language's own list (featurize_lexicon.c).
+ * MS_ERR_NOMEM. */
+ms_status fz_lexicon_blocks(ms_featurizer *f, const ms_input *in);
+
+/* A second-person word (you, your, u, ur, ...): what an insult is aimed
+ * with (featurize_lexicon.c). */
+int fz_is_you(const char *w, size_t n);
+
 /* The context block of the dense features (featurize_context.c). */
 ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in);
 
