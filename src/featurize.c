@@ -530,10 +530,16 @@ static void prepare_reset(ms_featurizer *f, const ms_input *in)
  * lexicon block. */
 static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
 {
+    /* attributing explains the last build again: its tokens are still
+     * there (the input is borrowed until the next build) */
+    int again = f->recording && f->has_tokens && f->last == in;
     prepare_reset(f, in);
-    f->tok_notes = 0;
-    if (ms_tokenize_fold(in->text, in->len, f->lx, f->cfg->fold, &f->tok, &f->tok_notes) != MS_OK)
-        return MS_ERR_NOMEM;
+    if (!again) {
+        f->tok_notes = 0;
+        if (ms_tokenize_fold(in->text, in->len, f->lx, f->cfg->fold, &f->tok, &f->tok_notes) !=
+            MS_OK)
+            return MS_ERR_NOMEM;
+    }
     *notes |= f->tok_notes;
     f->has_tokens = 1;
     if (count(f) != MS_OK || fz_lexicon_blocks(f, in) != MS_OK)
