@@ -531,6 +531,49 @@ static void test_packed_weights_are_exact(void **state)
     ms_featurizer_free(f);
 }
 
+/* Attributing explains the last prepared comment, on its tokens, which it
+ * does not tokenise again (issue 20), but not on tokens something else left
+ * since: ms_features_buckets of another text tokenises into the same
+ * buffer. The contributions are a fresh featurizer's, bit for bit. */
+static void test_attribute_explains_the_last_prepare(void **state)
+{
+    (void)state;
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.hash_bits = 12;
+    ms_idf idf;
+    double *w = made_up_model(cfg.hash_bits, &idf);
+    int32_t dim = (int32_t)(1u << cfg.hash_bits) + 1;
+    ms_featurizer *f, *fresh;
+    assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
+    assert_int_equal(ms_featurizer_new(&cfg, NULL, &fresh), MS_OK);
+    const char *a = "you are such an idiot, go away", *b = "a much longer text of other words here";
+    ms_input in = {.text = a, .len = strlen(a)};
+    const struct ms_tokens *t;
+    const double *c, *want;
+    assert_int_equal(ms_features_prepare(fresh, &in, NULL), MS_OK);
+    assert_int_equal(ms_features_attribute(fresh, &idf, w, dim, &t, &want), MS_OK);
+    size_t n = t->n;
+    for (int buckets = 0; buckets < 2; buckets++) {
+        assert_int_equal(ms_features_prepare(f, &in, NULL), MS_OK);
+        if (buckets) {
+            const uint32_t *bk;
+            size_t nb;
+            assert_int_equal(ms_features_buckets(f, b, strlen(b), &bk, &nb), MS_OK);
+        }
+        /* twice: the second explains the same build again */
+        for (int again = 0; again < 2; again++) {
+            assert_int_equal(ms_features_attribute(f, &idf, w, dim, &t, &c), MS_OK);
+            assert_int_equal(t->n, n);
+            assert_memory_equal(c, want, n * sizeof *c);
+        }
+    }
+    ms_featurizer_free(f);
+    ms_featurizer_free(fresh);
+    free(w);
+    free(idf.idf);
+}
+
 /* A long comment's table is sized by its distinct n-grams, not by its
  * occurrences (issue 23: 128 MB of table for a 250 KB comment, per
  * scorer), and growing it keeps every count and every occurrence's slot:
@@ -787,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_packed_weights_are_exact),
         cmocka_unit_test(test_intent_block),
         cmocka_unit_test(test_intent_index),
+        cmocka_unit_test(test_attribute_explains_the_last_prepare),
         cmocka_unit_test(test_intent_attribution),
         cmocka_unit_test(test_group_terms_placeholder),
         cmocka_unit_test(test_group_terms_attribution),
