@@ -830,10 +830,20 @@ typedef struct ms_train_options {
      * so. 0 (MS_GROUP_TERMS_OFF) is off, the default for every task. The
      * card records the list's hash, and the model loads only beside it. */
     int group_terms;
+    /* With group_terms, in a sentence naming a group: each word and
+     * placeholder after a negation ("not", "dont"), after a verb of saying
+     * ("say", "claims", "calling") in its clause, or inside double quotes,
+     * marked by that scope ("<group> are not parasites", "stop saying
+     * <group> are ..."): MS_GROUP_SCOPE_ADD counts it also so,
+     * MS_GROUP_SCOPE_REPLACE only so (its own n-grams left out). 0
+     * (MS_GROUP_SCOPE_OFF) is off, the default. English. */
+    int group_scope;
 } ms_train_options;
 
 /* ms_train_options.group_terms */
 enum { MS_GROUP_TERMS_OFF = 0, MS_GROUP_TERMS_ADD = 1, MS_GROUP_TERMS_REPLACE = 2 };
+/* ms_train_options.group_scope */
+enum { MS_GROUP_SCOPE_OFF = 0, MS_GROUP_SCOPE_ADD = 1, MS_GROUP_SCOPE_REPLACE = 2 };
 
 /* ms_train_options.max_decisions' default: a site's latest 100,000
  * decisions (about 150 MB of rows). */

@@ -288,6 +288,13 @@ static ms_status read_features(json_t *feat, ms_feature_config *f, const char *p
         get_int(feat, "group_terms", 0, MS_GROUP_TERMS_REPLACE, &f->group_terms))
         return ms_fail(err, st, path, 0, 0, "card's \"group_terms\" is not an integer in [0, %d]",
                        MS_GROUP_TERMS_REPLACE);
+    if (json_object_get(feat, "group_scope") &&
+        (get_int(feat, "group_scope", 0, MS_GROUP_SCOPE_REPLACE, &f->group_scope) ||
+         (f->group_scope && !f->group_terms)))
+        return ms_fail(err, st, path, 0, 0,
+                       "card's \"group_scope\" is not an integer in [0, %d] with \"group_terms\" "
+                       "on (a newer modscore's model?)",
+                       MS_GROUP_SCOPE_REPLACE);
     if (read_fold(feat, &f->fold))
         return ms_fail(err, st, path, 0, 0,
                        "card's \"fold\" is not a list of fold rules this modscore knows (a newer "

@@ -40,6 +40,7 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
     cfg->group_terms = 0;
     cfg->fold = 0;
     cfg->intent = 0;
+    cfg->group_scope = 0;
 }
 
 int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b)
@@ -51,7 +52,8 @@ int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config
            a->lexicon == b->lexicon && a->context == b->context &&
            a->char_weight == b->char_weight && a->you_window == b->you_window &&
            a->group_window == b->group_window && a->fold == b->fold &&
-           intent_shared && a->group_terms == b->group_terms;
+           intent_shared && a->group_terms == b->group_terms &&
+           a->group_scope == b->group_scope;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -72,7 +74,8 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
         cfg->you_window < 0 || cfg->you_window > MS_YOU_WINDOW_MAX || cfg->group_window < 0 ||
         cfg->group_window > MS_YOU_WINDOW_MAX || cfg->intent < 0 ||
         cfg->intent > MS_INTENT_VERSION || cfg->group_terms < 0 ||
-        cfg->group_terms > MS_GROUP_TERMS_REPLACE)
+        cfg->group_terms > MS_GROUP_TERMS_REPLACE || cfg->group_scope < 0 ||
+        cfg->group_scope > MS_GROUP_SCOPE_REPLACE || (cfg->group_scope && !cfg->group_terms))
         return MS_ERR_ARG;
     ms_featurizer *f = calloc(1, sizeof *f);
     if (!f)
@@ -278,7 +281,8 @@ static size_t expected_entries(const ms_featurizer *f, const ms_tokens *t)
 {
     size_t span = (size_t)(f->cfg->char_ngram_max - f->cfg->char_ngram_min + 1);
     size_t e = t->n * (size_t)(f->cfg->word_ngram_max + (f->cfg->you_window > 0) +
-                               (f->cfg->group_window > 0) + 6 * (f->cfg->group_terms > 0));
+                               (f->cfg->group_window > 0) + 6 * (f->cfg->group_terms > 0) +
+                               3 * (f->cfg->group_scope > 0));
     for (size_t i = 0; i < t->n; i++) {
         size_t n = t->tok[i].fold_len;
         e += ((n < CHAR_SPAN_MAX ? n : CHAR_SPAN_MAX) + 2) * span;
@@ -314,8 +318,11 @@ static ms_status add_group_grams(ms_featurizer *f)
 static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
 {
     const ms_feature_config *c = f->cfg;
-    /* identity terms counted only as the placeholder */
-    const uint8_t *replaced = c->group_terms == MS_GROUP_TERMS_REPLACE ? f->grp : NULL;
+    /* identity terms counted only as the placeholder, scoped words only
+     * marked, where the settings replace them */
+    uint8_t replace = (uint8_t)((c->group_terms == MS_GROUP_TERMS_REPLACE ? FZ_GRP_TERM : 0) |
+                                (c->group_scope == MS_GROUP_SCOPE_REPLACE ? FZ_GRP_SCOPED : 0));
+    const uint8_t *replaced = replace ? f->grp : NULL;
     uint32_t prev = 0;
     int have_prev = 0;
     size_t win = (size_t)c->you_window;
@@ -342,7 +349,7 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
                     break;
                 }
         }
-        if (fz_skipped(f, t, i) || (replaced && replaced[i])) {
+        if (fz_skipped(f, t, i) || (replaced && (replaced[i] & replace))) {
             have_prev = 0;
             continue;
         }
@@ -413,6 +420,8 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
 {
     unsigned notes = 0;
     f->has_tokens = 0;
+    f->text = text;
+    f->text_len = len;
     if (ms_tokenize_fold(text, len, f->lx, f->cfg->fold, &f->tok, &notes) != MS_OK ||
         ngrams(f) != MS_OK)
         return MS_ERR_NOMEM;
@@ -520,6 +529,8 @@ static ms_status count_from(ms_featurizer *f, const ms_featurizer *src)
 static void prepare_reset(ms_featurizer *f, const ms_input *in)
 {
     f->last = in;
+    f->text = in->text;
+    f->text_len = in->len;
     f->has_tokens = 0;
     f->n_dense_tok = 0;
     memset(f->dense, 0, sizeof f->dense);

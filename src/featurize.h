@@ -54,6 +54,19 @@ typedef struct ms_feature_config {
     int intent;         /* the violent-intent block (featurize_intent.c) and
                            the version of its built-in word lists: 0 off, 1
                            (card "intent", absent = 0); English only */
+    int group_scope;    /* scope-marked words beside the identity terms
+                           (featurize_scope.c; needs group_terms): in a
+                           sentence naming a group, each word and placeholder
+                           after a negation ("not", "dont", "never") or a
+                           verb of saying ("say", "claims", "calling") up to
+                           the clause's end, or inside double quotes, counted
+                           marked by its scope ("<group> are not parasites",
+                           "stop saying <group> are ..."): MS_GROUP_SCOPE_ADD
+                           also so, MS_GROUP_SCOPE_REPLACE only so (card
+                           "group_scope", absent = 0 = off; a card naming a
+                           value this build does not know is refused); the
+                           cue lists are compiled in, and a changed list is a
+                           new value. English only */
 } ms_feature_config;
 
 /* The newest version of the violent-intent block's word lists; a card

@@ -16,15 +16,6 @@
 #define TERM_BYTES MS_TERMSET_MAX_BYTES
 #define GRAM_MAX 3     /* placeholder n-grams of 1..GRAM_MAX units */
 #define SEED_PLACEHOLDER 0x68e31da4u
-#define UNIT_BREAK 0u           /* a skipped token: no n-gram spans it */
-#define UNIT_GROUP 0x3c67723eu  /* the placeholder word "<group>" */
-
-/* One word of the comment, or one identity term, in the placeholder
- * stream: its hash (UNIT_GROUP, UNIT_BREAK or the word's) and tokens. */
-struct fz_unit {
-    uint32_t hash;
-    uint32_t first, last;
-};
 
 /* The number of tokens (1..TERM_WORDS) of the identity term that starts at
  * token i, 0 for none; the longest listed term wins. */
@@ -55,19 +46,19 @@ static size_t make_units(ms_featurizer *f, const ms_tokens *t)
 {
     size_t u = 0;
     for (size_t i = 0; i < t->n;) {
-        struct fz_unit *un = &f->units[u++];
+        fz_unit *un = &f->units[u++];
         size_t k = 1;
         if (fz_skipped(f, t, i)) {
-            un->hash = UNIT_BREAK;
+            un->hash = FZ_UNIT_BREAK;
         } else if ((k = term_at(f, t, i)) > 0) {
-            un->hash = UNIT_GROUP;
+            un->hash = FZ_UNIT_GROUP;
             f->grp[i] = FZ_GRP_FIRST;
             for (size_t j = 1; j < k; j++)
                 f->grp[i + j] = FZ_GRP_MORE;
         } else {
             k = 1;
             un->hash = fmix(hash_bytes(SEED_WORD1, ms_token_text(t, i), t->tok[i].fold_len));
-            if (un->hash == UNIT_BREAK || un->hash == UNIT_GROUP)
+            if (un->hash == FZ_UNIT_BREAK || un->hash == FZ_UNIT_GROUP)
                 un->hash ^= 1u;
         }
         un->first = (uint32_t)i;
@@ -87,28 +78,28 @@ ms_status fz_group_terms(ms_featurizer *f, const ms_tokens *t)
         return MS_ERR_NOMEM;
     memset(f->grp, FZ_GRP_NONE, t->n * sizeof *f->grp);
     size_t n_units = make_units(f, t);
+    /* scope marks first: replacing, they take their units from the n-grams */
+    if (f->cfg->group_scope && fz_group_scope(f, t, n_units) != MS_OK)
+        return MS_ERR_NOMEM;
     for (size_t u = 0; u < n_units; u++) {
-        /* the n-grams that end at unit u, shortest first, while no break is
-         * inside; each counted when it holds a placeholder */
+        /* the n-grams that end at unit u, shortest first, while no break
+         * (or unit a scope replaced) is inside; each counted when it holds
+         * a placeholder */
         uint32_t h = SEED_PLACEHOLDER;
         int holds = 0;
         for (size_t n = 1; n <= GRAM_MAX && n <= u + 1; n++) {
-            const struct fz_unit *s = &f->units[u + 1 - n];
-            if (s->hash == UNIT_BREAK)
+            const fz_unit *s = &f->units[u + 1 - n];
+            if (s->hash == FZ_UNIT_BREAK || (f->grp[s->first] & FZ_GRP_SCOPED))
                 break;
-            holds |= s->hash == UNIT_GROUP;
+            holds |= s->hash == FZ_UNIT_GROUP;
             /* the hash reads the units right to left: the same n-gram gets the
              * same hash wherever it stands */
             h = fmix(h * 31u ^ s->hash);
             if (!holds)
                 continue;
-            if (ms_grow((void **)&f->grams, &f->grams_cap, f->n_grams + 1, sizeof *f->grams) !=
+            if (fz_add_gram(f, fmix(h + (uint32_t)n) & f->mask, s->first, f->units[u].last) !=
                 MS_OK)
                 return MS_ERR_NOMEM;
-            fz_gram *g = &f->grams[f->n_grams++];
-            g->bucket = fmix(h + (uint32_t)n) & f->mask;
-            g->first = s->first;
-            g->last = f->units[u].last;
         }
     }
     return MS_OK;

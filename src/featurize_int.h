@@ -67,6 +67,8 @@ struct ms_featurizer {
     struct fz_unit *units;   /* the comment as words and placeholders */
     size_t units_cap;
     struct fz_gram *grams;   /* the placeholder n-grams of the last prepare */
+    const char *text;        /* the text tok was made of (group_scope reads */
+    size_t text_len;         /* its punctuation and quotes) */
     size_t n_grams, grams_cap;
     /* the violent-intent block (cfg->intent; featurize_intent.c) */
     struct fz_intent_index *intent_ix; /* its word lists, NULL when off */
@@ -135,8 +137,20 @@ static inline ms_status fz_dense_hit(ms_featurizer *f, int feature, size_t token
 enum {
     FZ_GRP_NONE = 0,
     FZ_GRP_FIRST = 1, /* the first word of an identity term */
-    FZ_GRP_MORE = 2   /* a later word of one ("native americans") */
+    FZ_GRP_MORE = 2,  /* a later word of one ("native americans") */
+    FZ_GRP_TERM = FZ_GRP_FIRST | FZ_GRP_MORE,
+    FZ_GRP_SCOPED = 4 /* in a scope that replaces its words (group_scope) */
 };
+
+/* One word of the comment, or one identity term, in the placeholder
+ * stream: its hash (FZ_UNIT_GROUP, FZ_UNIT_BREAK or the word's) and tokens. */
+typedef struct fz_unit {
+    uint32_t hash;
+    uint32_t first, last;
+} fz_unit;
+
+#define FZ_UNIT_BREAK 0u          /* a skipped token: no n-gram spans it */
+#define FZ_UNIT_GROUP 0x3c67723eu /* the placeholder word "<group>" */
 
 /* A word n-gram of the comment with its identity terms as one placeholder:
  * its hashed bucket and the tokens it spans. */
@@ -145,11 +159,26 @@ typedef struct fz_gram {
     uint32_t first, last;
 } fz_gram;
 
+/* Appends a gram of bucket spanning tokens first..last to f->grams.
+ * MS_ERR_NOMEM. */
+static inline ms_status fz_add_gram(ms_featurizer *f, uint32_t bucket, uint32_t first,
+                                    uint32_t last)
+{
+    if (ms_grow((void **)&f->grams, &f->grams_cap, f->n_grams + 1, sizeof *f->grams) != MS_OK)
+        return MS_ERR_NOMEM;
+    fz_gram *g = &f->grams[f->n_grams++];
+    g->bucket = bucket;
+    g->first = first;
+    g->last = last;
+    return MS_OK;
+}
+
 /* Marks the tokens of t that form identity terms (f->grp, one FZ_GRP_* per
  * token) and lists the placeholder n-grams (f->grams, f->n_grams): every
- * word 1-3-gram with a term counted as one word "<group>" that holds one.
- * Off (nothing marked, no n-grams) unless the settings' group_terms is
- * on. MS_ERR_NOMEM. (featurize_group.c) */
+ * word 1-3-gram with a term counted as one word "<group>" that holds one,
+ * and with group_scope the scope-marked units (fz_group_scope). t is the
+ * tokens of f->text. Off (nothing marked, no n-grams) unless the
+ * settings' group_terms is on. MS_ERR_NOMEM. (featurize_group.c) */
 ms_status fz_group_terms(ms_featurizer *f, const ms_tokens *t);
 
 /* The lexicon block of f->tok as the settings have it: the English lists',
@@ -160,6 +189,13 @@ ms_status fz_lexicon_blocks(ms_featurizer *f, const ms_input *in);
 /* A second-person word (you, your, u, ur, ...): what an insult is aimed
  * with (featurize_lexicon.c). */
 int fz_is_you(const char *w, size_t n);
+
+/* Appends to f->grams a marked copy of each of the n_units units of
+ * f->units that lies in a negation's, a verb of saying's or a quotation's
+ * scope in f->text (t its tokens); replacing (MS_GROUP_SCOPE_REPLACE), also
+ * marks their tokens FZ_GRP_SCOPED in f->grp. MS_ERR_NOMEM.
+ * (featurize_scope.c) */
+ms_status fz_group_scope(ms_featurizer *f, const ms_tokens *t, size_t n_units);
 
 /* The context block of the dense features (featurize_context.c). */
 ms_status fz_context_block(ms_featurizer *f, const ms_idf *idf, const ms_input *in);

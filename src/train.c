@@ -171,6 +171,8 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
         d->cfg.intent = o->intent;
     if (o->group_terms > 0)
         d->cfg.group_terms = o->group_terms;
+    if (o->group_scope > 0)
+        d->cfg.group_scope = o->group_scope;
     if (o->lexicon_block == MS_LEXICON_BLOCK_NONE)
         d->cfg.lexicon = 0;
     else if (o->lexicon_block == MS_LEXICON_BLOCK_STYLE)
@@ -671,6 +673,8 @@ static ms_status describe_card(json_t *card, const ms_train_options *o, const ch
         (d->cfg.group_terms &&
          (json_object_set_new(feat, "group_terms", json_integer(d->cfg.group_terms)) ||
           json_object_set_new(card, "group_terms_hash", json_string(gh)))) ||
+        (d->cfg.group_scope &&
+         json_object_set_new(feat, "group_scope", json_integer(d->cfg.group_scope))) ||
         json_object_set_new(tr, "loss",
                             json_string(o->loss == MS_LOSS_LOGISTIC ? "logistic" : "hinge")) ||
         json_object_set_new(tr, "nb_scale", json_real(o->nb_scale)) ||
@@ -707,6 +711,11 @@ static ms_status check_training(const ms_dataset *set, const ms_train_options *o
     if (o->group_terms < MS_GROUP_TERMS_OFF || o->group_terms > MS_GROUP_TERMS_REPLACE)
         return ms_fail(err, MS_ERR_ARG, "", 0, 0, "group_terms %d: expected 0 (off), 1 (add) "
                        "or 2 (replace)", o->group_terms);
+    if (o->group_scope < 0 || o->group_scope > MS_GROUP_SCOPE_REPLACE ||
+        (o->group_scope && !o->group_terms))
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "group_scope %d: expected 0 (off), 1 (add) or 2 (replace), with "
+                       "group_terms on", o->group_scope);
     return MS_OK;
 }
 

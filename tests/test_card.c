@@ -275,6 +275,32 @@ static void test_group_terms(void **state)
     ms_lexicon_free(mini);
 }
 
+/* The scope marks beside identity terms (group_scope): absent is off (every
+ * model trained before it scores as it did); a version this build does
+ * not know (a newer modscore's model) and the setting without identity
+ * terms are refused. */
+static void test_group_scope(void **state)
+{
+    (void)state;
+    ms_card card;
+    const char *terms = ",\"lexicon\":1,\"group_terms\":2%s}, "
+                        "\"group_terms_hash\":\"00000000000000ab\",\"x\":{";
+    char buf[256];
+    snprintf(buf, sizeof buf, terms, "");
+    assert_int_equal(read_card(buf, &card), MS_OK);
+    assert_int_equal(card.features.group_scope, 0);
+    ms_card_clear(&card);
+    snprintf(buf, sizeof buf, terms, ",\"group_scope\":1");
+    assert_int_equal(read_card(buf, &card), MS_OK);
+    assert_int_equal(card.features.group_scope, 1);
+    ms_card_clear(&card);
+    snprintf(buf, sizeof buf, terms, ",\"group_scope\":3");
+    assert_int_equal(read_card(buf, &card), MS_ERR_MODEL);
+    snprintf(buf, sizeof buf, terms, ",\"group_scope\":\"yes\"");
+    assert_int_equal(read_card(buf, &card), MS_ERR_MODEL);
+    assert_int_equal(read_card(",\"lexicon\":1,\"group_scope\":1", &card), MS_ERR_MODEL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_language_mismatch),
         cmocka_unit_test(test_compiled_card),
         cmocka_unit_test(test_group_terms),
+        cmocka_unit_test(test_group_scope),
         cmocka_unit_test(test_list_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -616,14 +616,16 @@ static void test_long_comment_table(void **state)
 }
 
 /* The sorted distinct buckets of text with identity terms as mode
- * (MS_GROUP_TERMS_*) and the shipped lexicons. OUT: b (at most cap). */
-static size_t group_buckets(const char *text, int mode, uint32_t *b, size_t cap)
+ * (MS_GROUP_TERMS_*), group_scope scope and the shipped lexicons. OUT: b
+ * (at most cap). */
+static size_t scope_buckets(const char *text, int mode, int scope, uint32_t *b, size_t cap)
 {
     ms_lexicon *lx = NULL;
     assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
     ms_feature_config cfg;
     ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
     cfg.group_terms = mode;
+    cfg.group_scope = scope;
     ms_featurizer *f;
     assert_int_equal(ms_featurizer_new(&cfg, lx, &f), MS_OK);
     const uint32_t *got;
@@ -640,6 +642,11 @@ static size_t group_buckets(const char *text, int mode, uint32_t *b, size_t cap)
     ms_featurizer_free(f);
     ms_lexicon_free(lx);
     return n;
+}
+
+static size_t group_buckets(const char *text, int mode, uint32_t *b, size_t cap)
+{
+    return scope_buckets(text, mode, 0, b, cap);
 }
 
 static int same_buckets(const char *a, const char *b, int mode)
@@ -682,6 +689,72 @@ static void test_group_terms_placeholder(void **state)
     assert_setting_apart(&on, &bad);
 }
 
+/* The scope-marked units group_scope adds to text (identity terms
+ * replaced). */
+static size_t scope_marks(const char *text)
+{
+    uint32_t b[512];
+    return scope_buckets(text, MS_GROUP_TERMS_REPLACE, 1, b, 512) -
+           scope_buckets(text, MS_GROUP_TERMS_REPLACE, 0, b, 512);
+}
+
+/* group_scope (added): the words and placeholders after a negation or a verb of
+ * saying, to the clause's end or SCOPE_MAX units, and inside double quotes
+ * (plain or typographic), each counted again marked by its scope, in a
+ * sentence that names a group; the cue itself is not; an attack with no
+ * cue has no mark. It needs identity terms,
+ * and a version this build does not know is refused. */
+static void test_group_scope_marks(void **state)
+{
+    (void)state;
+    assert_int_equal(scope_marks("latinos are parasites"), 0);
+    assert_int_equal(scope_marks("Latinos are not parasites"), 1);       /* parasites */
+    assert_int_equal(scope_marks("I don't hate Latinos"), 2);            /* hate, <g> */
+    assert_int_equal(scope_marks("I don't know, Latinos are parasites"), 1); /* know */
+    assert_int_equal(scope_marks("I do not care but Latinos are parasites"), 2); /* care, but */
+    assert_int_equal(scope_marks("not one two three four latinos six seven"), 5); /* SCOPE_MAX */
+    /* a sentence without a group is not marked */
+    assert_int_equal(scope_marks("I don't know. Latinos are parasites"), 0);
+    assert_int_equal(scope_marks("Latinos, I don't know!"), 1);
+    /* said: <g>, are, parasites; quoted: the same three */
+    assert_int_equal(scope_marks("he wrote \"Latinos are parasites\""), 6);
+    assert_int_equal(scope_marks("\xe2\x80\x9cLatinos are parasites\xe2\x80\x9d he said"), 3);
+    /* saying says <g>, are, parasites; not negates the same four as saying */
+    assert_int_equal(scope_marks("stop saying latinos are parasites"), 3);
+    assert_int_equal(scope_marks("not saying latinos are parasites"), 7);
+    /* "no" starts more attacks than denials: not a cue */
+    assert_int_equal(scope_marks("no more latinos here"), 0);
+    /* a negated and a plain attack differ by their marks alone */
+    assert_false(same_buckets("Latinos are not parasites", "Latinos are parasites not",
+                              MS_GROUP_TERMS_REPLACE) &&
+                 scope_marks("Latinos are parasites not") == 0);
+    /* replacing, a scoped word is only its mark: no word, bigram or
+     * character n-gram of its own, no placeholder n-gram through it */
+    uint32_t b[512];
+    size_t (*count)(const char *, int, int, uint32_t *, size_t) = scope_buckets;
+    int r = MS_GROUP_TERMS_REPLACE, sr = MS_GROUP_SCOPE_REPLACE;
+    assert_int_equal(count("latinos are not parasites", r, sr, b, 512),
+                     count("latinos are not", r, sr, b, 512) + 1);
+    assert_int_equal(count("i dont hate latinos", r, sr, b, 512),
+                     count("i dont", r, sr, b, 512) + 2);
+    assert_int_equal(count("latinos are parasites", r, sr, b, 512),
+                     count("latinos are parasites", r, 0, b, 512));
+    ms_feature_config on, bad, off;
+    ms_feature_config_default(&on, MS_TASK_HOSTILITY);
+    on.group_terms = MS_GROUP_TERMS_REPLACE;
+    off = on;
+    on.group_scope = 1;
+    bad = on;
+    bad.group_scope = MS_GROUP_SCOPE_REPLACE + 1;
+    assert_setting_apart(&on, &bad);
+    assert_false(ms_feature_config_shared(&on, &off));
+    bad = on;
+    bad.group_terms = MS_GROUP_TERMS_OFF; /* scope without identity terms */
+    ms_featurizer *f = NULL;
+    assert_int_equal(ms_featurizer_new(&bad, NULL, &f), MS_ERR_ARG);
+    assert_null(f);
+}
+
 /* A placeholder n-gram is counted once and its contribution shared by the
  * tokens it spans: the reasons' contributions still add up to w.x. */
 static void test_group_terms_attribution(void **state)
@@ -693,12 +766,14 @@ static void test_group_terms_attribution(void **state)
     ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
     cfg.hash_bits = 16;
     cfg.group_terms = MS_GROUP_TERMS_ADD;
+    cfg.group_scope = MS_GROUP_SCOPE_REPLACE; /* and the scope marks, spanning their units */
     ms_featurizer *f;
     assert_int_equal(ms_featurizer_new(&cfg, lx, &f), MS_OK);
     size_t nb = (size_t)1 << cfg.hash_bits;
     ms_idf idf;
     double *w = made_up_model(cfg.hash_bits, &idf);
-    const char *text = "all native americans and mentally ill people should go, said the muslims";
+    const char *text = "all native americans and mentally ill people should go, said the muslims; "
+                       "\"native americans are not vermin\"";
     ms_input in = {.text = text, .len = strlen(text)};
     unsigned notes = 0;
     double dot;
@@ -751,8 +826,10 @@ static void test_prepare_from_is_prepare(void **state)
     for (int k = 0; k < N; k++)
         cfg[k] = src_cfg;
     cfg[0].group_terms = MS_GROUP_TERMS_REPLACE; /* identity_attack's */
+    cfg[0].group_scope = MS_GROUP_SCOPE_REPLACE;
     cfg[0].intent = 0;
     cfg[1].group_terms = MS_GROUP_TERMS_ADD;     /* intent copied */
+    cfg[1].group_scope = MS_GROUP_SCOPE_ADD;
     cfg[2].lexicon = MS_LEXICON_STYLE;           /* lexicon block computed */
     /* cfg[3] the same settings, but it skips "idiot": computed */
     cfg[4].fold = MS_FOLD_UMLAUT_E;              /* tokenised again */
@@ -777,7 +854,8 @@ static void test_prepare_from_is_prepare(void **state)
     static const char *const texts[] = {
         "I will kill you and burn down your house, idiot",
         "Muslims are VERMIN!!! you are an idiot and native americans too",
-        "bad \xff bytes, sh1t f*ck, stuuupid gr\xc3\xbc\xc3\x9f" "e", "", "all women should go"};
+        "bad \xff bytes, sh1t f*ck, stuuupid gr\xc3\xbc\xc3\x9f" "e", "", "all women should go",
+        "stop saying \"women are not people\""};
     ms_fvec a = {0}, b = {0};
     assert_int_equal(ms_features_prepare_from(from[0], src, &(ms_input){.text = "x", .len = 1},
                                               NULL),
@@ -833,6 +911,7 @@ int main(void)
         cmocka_unit_test(test_attribute_explains_the_last_prepare),
         cmocka_unit_test(test_intent_attribution),
         cmocka_unit_test(test_group_terms_placeholder),
+        cmocka_unit_test(test_group_scope_marks),
         cmocka_unit_test(test_group_terms_attribution),
         cmocka_unit_test(test_prepare_from_is_prepare),
     };

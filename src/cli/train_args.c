@@ -27,6 +27,11 @@ static const char train_usage[] =
     "                          1-3-gram with the term replaced: \"<group> are\n"
     "                          vermin\"), replace (count terms only so) or off\n"
     "                          (default)\n"
+    "      --group-scope M     with --group-terms, in a sentence naming a group:\n"
+    "                          words after a negation or a verb of saying in\n"
+    "                          their clause, or in quotes, marked (\"<group> are\n"
+    "                          not vermin\"): add (also counted so), replace (only\n"
+    "                          so) or off (default)\n"
     "      --data FILE         JSON Lines (text, label; or a modscore record with a\n"
     "                          moderator's decision) or CSV; repeatable, '-' is stdin\n"
     "      --out DIR           the model directory to write\n"
@@ -225,6 +230,24 @@ static int solver_option(ms_train_options *o, double *grid, int opt, const char 
 }
 
 /* The feature options, as solver_option. */
+
+/* An off / add / replace setting (--group-terms, --group-scope: their
+ * MS_GROUP_TERMS_* and MS_GROUP_SCOPE_* values are 0, 1 and 2) into *mode:
+ * 1, or -1 with the error said. */
+_Static_assert(MS_GROUP_TERMS_ADD == 1 && MS_GROUP_TERMS_REPLACE == 2 &&
+                   MS_GROUP_SCOPE_ADD == 1 && MS_GROUP_SCOPE_REPLACE == 2,
+               "add_replace's values");
+static int add_replace(const char *arg, const char *opt, int *mode)
+{
+    static const char *const names[] = {"off", "add", "replace"};
+    for (int k = 0; k < 3; k++)
+        if (!strcmp(arg, names[k])) {
+            *mode = k;
+            return 1;
+        }
+    cli_errorf("%s is add, replace or off", opt);
+    return -1;
+}
 static int feature_option(ms_train_options *o, int opt, const char *arg)
 {
     switch (opt) {
@@ -276,15 +299,10 @@ static int feature_option(ms_train_options *o, int opt, const char *arg)
         o->intent = (int)v;
         return 1;
     }
+    case OPT_GROUPS:
+        return add_replace(arg, "--group-scope", &o->group_scope);
     case OPT_GROUPT:
-        if (!strcmp(arg, "off") || !strcmp(arg, "add") || !strcmp(arg, "replace")) {
-            o->group_terms = !strcmp(arg, "add")       ? MS_GROUP_TERMS_ADD
-                             : !strcmp(arg, "replace") ? MS_GROUP_TERMS_REPLACE
-                                                       : MS_GROUP_TERMS_OFF;
-            return 1;
-        }
-        cli_errorf("--group-terms is add, replace or off");
-        return -1;
+        return add_replace(arg, "--group-terms", &o->group_terms);
     case OPT_NOCTX: o->no_context = 1; return 1;
     case OPT_LANG: o->language = arg; return 1;
     case OPT_FOLD: o->fold = arg; return 1;
@@ -424,6 +442,7 @@ int train_args_parse(int argc, char **argv, train_args *a)
         {"group-window", required_argument, NULL, OPT_GROUPW},
         {"intent", required_argument, NULL, OPT_INTENT},
         {"group-terms", required_argument, NULL, OPT_GROUPT},
+        {"group-scope", required_argument, NULL, OPT_GROUPS},
         {"language", required_argument, NULL, OPT_LANG},
         {"lexicon-block", required_argument, NULL, OPT_LEXB},
         {"fold", required_argument, NULL, OPT_FOLD},
