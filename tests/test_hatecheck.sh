@@ -5,12 +5,15 @@
 #
 # What users rely on, with bounds a little under what the shipped models measured (the
 # figures are in README's "Measured" table; bench/hatecheck_report.py prints the table):
-#   - identity_attack ranks hateful cases above non-hateful ones: ROC AUC >= 0.70, and
-#     each group's hateful cases above every non-hateful case: >= 0.58 (measured 0.726,
-#     per group 0.61 (mentally ill people) to 0.79 (Jews, Muslims), with group names read
-#     as one placeholder word (--group-terms replace); 0.692 and 0.43 (Asian people) to
-#     0.95 (Jews) without; 0.617 before HateXplain, HatEval and CAD: still short of issue
-#     22's 0.75 and 0.70 per group, hence bounds below the figures);
+#   - identity_attack ranks hateful cases above non-hateful ones: ROC AUC >= 0.85, and
+#     each group's hateful cases above every non-hateful case: >= 0.80 (measured 0.903,
+#     per group 0.85 (mentally ill people) to 0.92, with negations and counter-speech
+#     read by their scope (--group-scope replace) and our own templates of them; 0.726
+#     and 0.61-0.79 before them, with group names read as one placeholder word
+#     (--group-terms replace); 0.692 and 0.43 (Asian people) to 0.95 (Jews) without;
+#     0.617 before HateXplain, HatEval and CAD), and takes none of the negations and
+#     counter-speech for hate: at most 5% of each flagged (measured 0 of 84 each; 7 and
+#     14 before the scope);
 #   - identity_attack flags (>= 0.5) at most 5% of civil mentions of a group (measured
 #     3 of 112) and at most 10% of abuse aimed at non-protected targets (measured 0 of 12);
 #   - hostility, the TOXICITY model, flags at least a third of the abuse aimed at
@@ -32,7 +35,9 @@
 # statements as 0), which was also compared here. The violent-intent block, the template
 # augmentation, the group-aimed rows and the 0.3 threshold were chosen on
 # train/threat/dev.jsonl and dev2.jsonl (our own sentences) and the Civil Comments test
-# split, then measured here once.
+# split, then measured here once; so were identity_attack's scope marks and templates
+# (train/identity_attack/dev.jsonl, templates of their own, and the held-out splits of
+# bench/identity_attack.sh).
 set -eu
 bin=${1:?usage: test_hatecheck.sh MODSCORE SOURCE_DIR}
 src=${2:?usage: test_hatecheck.sh MODSCORE SOURCE_DIR}
@@ -41,7 +46,8 @@ trap 'rm -f "$tmp"' EXIT INT TERM
 cases=$src/tests/data/hatecheck/cases.jsonl
 "$bin" score --models "$src/models" --format jsonl --output jsonl "$cases" >"$tmp"
 exec python3 "$src/bench/hatecheck_report.py" "$cases" "$tmp" --models "$src/models" \
-  --min-auc identity_attack=0.70 --min-group-auc identity_attack=0.58 \
+  --min-auc identity_attack=0.85 --min-group-auc identity_attack=0.80 \
+  --min-acc identity_attack:negation=0.95 --min-acc identity_attack:counter_speech=0.95 \
   --min-acc identity_attack:civil_mention=0.95 \
   --min-acc identity_attack:abuse_non_protected=0.9 \
   --min-acc hostility:abuse_non_protected=0.33 \

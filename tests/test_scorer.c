@@ -498,9 +498,12 @@ static void test_packed_is_unpacked(void **state)
  * explains exactly as it does alone. identity_attack's group terms change
  * its n-grams: a group of its own, which counts them on the tokens of
  * hostility's (ms_features_prepare_from). threat reads group names so too
- * (issue 22, third round) and shares identity_attack's group: threat with
- * the block, identity_attack without it though its group's featurizer
- * computes it; each scores, flags and explains exactly as alone. */
+ * (issue 22, third round) and shares identity_attack's group when their
+ * scope marks (group_scope) are the same: threat with the block,
+ * identity_attack without it though its group's featurizer computes it;
+ * identity_attack's scope marks change its counts where a comment names a
+ * group, so with them it has a group of its own, which borrows tokens as
+ * the others do; each scores, flags and explains exactly as alone. */
 static void test_intent_shares_a_pass(void **state)
 {
     fixture *fx = *state;
@@ -519,7 +522,9 @@ static void test_intent_shares_a_pass(void **state)
     }
     assert_int_equal(m->m[ia].card.features.intent, 0);
     assert_int_equal(m->m[threat].card.features.group_terms, m->m[ia].card.features.group_terms);
-    assert_int_equal(m->m[threat].group, m->m[ia].group);
+    int scope_same =
+        m->m[threat].card.features.group_scope == m->m[ia].card.features.group_scope;
+    assert_int_equal(m->m[threat].group == m->m[ia].group, scope_same);
     assert_int_not_equal(m->m[ia].group, m->m[hostility].group);
     /* the shared set without the reason-spans model (alone has none) */
     char tmp[] = "/tmp/ms_intentXXXXXX", link[600], to[600];
@@ -536,13 +541,14 @@ static void test_intent_shares_a_pass(void **state)
     threat = ms_models_category_find(set, "threat");
     hostility = ms_models_category_find(set, "hostility");
     ia = ms_models_category_find(set, "identity_attack");
-    assert_int_equal(set->n_groups, 2);
+    assert_int_equal(set->n_groups, scope_same ? 2 : 3);
     ms_scorer *full;
     assert_int_equal(ms_scorer_new(set, fx->sc.policy, &full), MS_OK);
     ms_scorer_set_reasons(full, MS_REASONS_ALL);
     static const char *const extra[] = {"I will kill you and burn down your house",
                                         "somebody should hang him", "you are an idiot",
-                                        "nobody should kill anyone, you fool"};
+                                        "nobody should kill anyone, you fool",
+                                        "Latinos are not vermin, stop saying \"Jews are rats\""};
     const char *const names[3] = {"threat", "hostility", "identity_attack"};
     ms_buf ra = {0}, rb = {0};
     size_t compared = 0;
@@ -557,7 +563,7 @@ static void test_intent_shares_a_pass(void **state)
         assert_int_equal(ms_scorer_new(alone, fx->sc.policy, &s), MS_OK);
         ms_scorer_set_reasons(s, MS_REASONS_ALL);
         size_t k = (size_t)(c == 0 ? threat : c == 1 ? hostility : ia);
-        for (size_t i = 0; i < fx->docs[0]->n_comments + 4; i++) {
+        for (size_t i = 0; i < fx->docs[0]->n_comments + 5; i++) {
             const ms_comment *cm =
                 i < fx->docs[0]->n_comments ? &fx->docs[0]->comments[i] : NULL;
             const char *text = cm ? cm->text : extra[i - fx->docs[0]->n_comments];
