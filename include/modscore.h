@@ -201,6 +201,9 @@ typedef struct ms_example {
     int train_only;        /* 1: always in the training folds, never scored in
                               cross-validation (augmentation such as
                               template sentences; `modscore train --augment`) */
+    double weight;         /* its weight in the fit, a multiplier of its C and
+                              of its counts in the NB weights (`modscore train
+                              --augment-weight`); 0 is read as 1 */
     /* Where the record came from: its line (CSV: its row's first line) in
      * the set's sources[source]. */
     long line;

@@ -185,6 +185,8 @@ static ms_status check_problem(const ms_problem *p, const size_t *rows, size_t l
             return MS_ERR_ARG;
         if (p->y[i] != 0 && p->y[i] != 1)
             return MS_ERR_ARG;
+        if (p->w && !(p->w[i] > 0 && isfinite(p->w[i])))
+            return MS_ERR_ARG;
         npos += p->y[i] == 1;
         const ms_fvec *x = &p->x[i];
         int32_t prev = 0;
@@ -260,7 +262,7 @@ static ms_status dual_setup(const ms_problem *p, const size_t *rows, size_t l,
         size_t i = rows ? rows[r] : r;
         const ms_fvec *x = d->xs[r] = &p->x[i];
         double y = d->y[r] = p->y[i] == 1 ? 1 : -1;
-        double ub = d->ub[r] = y > 0 ? cp : cn;
+        double ub = d->ub[r] = (y > 0 ? cp : cn) * (p->w ? p->w[i] : 1.0);
         double lo = !interior ? 0 : 0.001 * ub < 1e-8 ? 0.001 * ub : 1e-8;
         double a = warm ? warm->alpha[r] * (params->c / warm->c) : lo;
         a = d->alpha[r] = a < lo ? lo : a > ub - lo ? ub - lo : a;
@@ -294,7 +296,8 @@ static void shuffle(size_t *index, size_t n, uint64_t *rng)
  *
  *   min_a 0.5 a'Qa - e'a,  0 <= a_i <= U_i,  Q_ij = y_i y_j x_i'x_j
  *
- * U_i is C*weight_pos for y=1 and C*weight_neg for y=0. */
+ * U_i is C*weight_pos for y=1 and C*weight_neg for y=0, times the row's
+ * weight (p->w) when there are row weights. */
 static ms_status fit_dcd(const ms_problem *p, const size_t *rows, size_t l,
                          const ms_fit_params *params, ms_linear *m)
 {
@@ -589,8 +592,9 @@ static ms_status fit_scaled(const ms_problem *p, const size_t *rows, size_t l,
     int8_t *ys = malloc(l);
     int32_t *idx = malloc((nnz ? nnz : 1) * sizeof *idx);
     double *val = malloc((nnz ? nnz : 1) * sizeof *val);
-    if (!xs || !ys || !idx || !val) {
-        free(xs), free(ys), free(idx), free(val);
+    double *ws = p->w ? malloc(l * sizeof *ws) : NULL;
+    if (!xs || !ys || !idx || !val || (p->w && !ws)) {
+        free(xs), free(ys), free(idx), free(val), free(ws);
         return MS_ERR_NOMEM;
     }
     size_t at = 0;
@@ -608,15 +612,17 @@ static ms_status fit_scaled(const ms_problem *p, const size_t *rows, size_t l,
         }
         xs[r].cap = xs[r].n;
         ys[r] = p->y[rows ? rows[r] : r];
+        if (ws)
+            ws[r] = p->w[rows ? rows[r] : r];
     }
-    ms_problem sp = {xs, ys, l, p->dim};
+    ms_problem sp = {xs, ys, l, p->dim, ws};
     ms_fit_params sub = *params;
     sub.scale = NULL;
     ms_status st = fit_any(&sp, NULL, l, &sub, m);
     if (st == MS_OK)
         for (int32_t j = 0; j < m->dim && j < p->dim; j++)
             m->w[j] *= params->scale[j];
-    free(xs), free(ys), free(idx), free(val);
+    free(xs), free(ys), free(idx), free(val), free(ws);
     return st;
 }
 
@@ -637,8 +643,8 @@ ms_status ms_linear_fit(const ms_problem *p, const size_t *rows, size_t n_rows,
     m->rho = 0;
     m->prob_a = m->prob_b = 0;
     m->positive_first = 1;
-    if (params->use_libsvm && params->loss == MS_LOSS_LOGISTIC)
-        return MS_ERR_ARG;
+    if (params->use_libsvm && (params->loss == MS_LOSS_LOGISTIC || p->w))
+        return MS_ERR_ARG; /* libsvm's solver has class weights, not row weights */
     if (params->scale)
         return fit_scaled(p, rows, l, params, m);
     return fit_any(p, rows, l, params, m);

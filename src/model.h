@@ -45,6 +45,9 @@ typedef struct ms_problem {
     const int8_t *y;  /* labels 0/1 */
     size_t n;
     int32_t dim;      /* max feature index + 1 */
+    const double *w;  /* n row weights, each a multiplier of the row's C
+                         (finite, > 0), or NULL: all 1; the dual coordinate
+                         descent solvers only */
 } ms_problem;
 
 /* A dual solution carried along a path of C values (warm start): one

@@ -519,7 +519,7 @@ ms_status ms_spans_train(ms_scorer *sc, const ms_lexicon *lx, const ms_spans_set
         pos += r.y[i] == 1;
     say(opt, "spans: %zu posts, %zu tokens (%zu marked), %zu features; %.1f s", set->n, r.n, pos,
         r.pool_n, ms_now() - t0);
-    ms_problem prob_all = {r.x, r.y, r.n, sp_model_dim(bits)};
+    ms_problem prob_all = {r.x, r.y, r.n, sp_model_dim(bits), NULL};
     ms_fit_params fp = {0};
     fp.weight_pos = fp.weight_neg = 1;
     fp.loss = MS_LOSS_LOGISTIC;

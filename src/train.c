@@ -80,6 +80,7 @@ typedef struct featured {
     ms_idf idf;
     ms_fvec *x;
     int8_t *y;
+    double *w;        /* the rows' weights (--augment-weight), or NULL: all 1 */
     size_t n;
     int32_t dim;
     ms_lexicon *list; /* MS_LEXICON_LIST: the language's own list */
@@ -91,9 +92,32 @@ static void featured_clear(featured *d)
         ms_fvec_free(&d->x[i]);
     free(d->x);
     free(d->y);
+    free(d->w);
     free(d->idf.idf);
     ms_lexicon_free(d->list);
     memset(d, 0, sizeof *d);
+}
+
+/* The rows' weights when some row weighs other than 1 (ms_example's
+ * weight, 0 read as 1); d->w stays NULL otherwise, and the fit is the
+ * unweighted one bit for bit. */
+static ms_status row_weights(const ms_dataset *set, featured *d)
+{
+    size_t i = 0;
+    while (i < set->n && (set->items[i].weight == 0 || set->items[i].weight == 1))
+        i++;
+    if (i == set->n)
+        return MS_OK;
+    d->w = malloc(set->n * sizeof *d->w);
+    if (!d->w)
+        return MS_ERR_NOMEM;
+    for (i = 0; i < set->n; i++) {
+        double w = set->items[i].weight == 0 ? 1.0 : set->items[i].weight;
+        if (!(w > 0) || !isfinite(w))
+            return MS_ERR_ARG;
+        d->w[i] = w;
+    }
+    return MS_OK;
 }
 
 static ms_status vectorise(const ms_dataset *set, const ms_lexicon *lx, const ms_idf *idf,
@@ -114,7 +138,7 @@ static ms_status vectorise(const ms_dataset *set, const ms_lexicon *lx, const ms
         d->y[i] = (int8_t)(set->items[i].label ? 1 : 0);
     }
     d->dim = (int32_t)(1u << d->cfg.hash_bits) + 1 + MS_DENSE_COUNT;
-    return MS_OK;
+    return row_weights(set, d);
 }
 
 /* The comma-separated fold rule names in s (NULL: none) as MS_FOLD_* bits.
@@ -272,11 +296,11 @@ static void report(const ms_train_options *o, const char *stage, int fold, int f
  * bucket's NB-SVM weight |r_j|^nb_scale (Wang and Manning 2012), where
  * r_j = log((p_j + 1) / (P + 2)) - log((q_j + 1) / (Q + 2)) with p_j, q_j
  * the positive and negative rows that have the feature and P, Q the
- * positive and negative rows: the log ratio of the feature's document
- * rates in the two classes, from these rows' labels only. OUT: scale (dim
- * entries); count is scratch of 2 * dim. */
+ * positive and negative rows (each row counting its weight): the log ratio
+ * of the feature's document rates in the two classes, from these rows'
+ * labels only. OUT: scale (dim entries); count is scratch of 2 * dim. */
 static void fit_scale(const featured *d, const ms_train_options *o, const size_t *rows,
-                      size_t n, double *scale, uint32_t *count)
+                      size_t n, double *scale, double *count)
 {
     int32_t base = (int32_t)(1u << d->cfg.hash_bits) + 1;
     double lw = o->lexicon_weight;
@@ -290,10 +314,11 @@ static void fit_scale(const featured *d, const ms_train_options *o, const size_t
         size_t i = rows ? rows[r] : r;
         const ms_fvec *x = &d->x[i];
         int c = d->y[i] ? 1 : 0;
-        np += c;
-        nn += !c;
+        double w = d->w ? d->w[i] : 1.0;
+        np += c ? w : 0;
+        nn += c ? 0 : w;
         for (size_t k = 0; k < x->n && x->idx[k] < base; k++)
-            count[2 * (size_t)x->idx[k] + (size_t)c]++;
+            count[2 * (size_t)x->idx[k] + (size_t)c] += w;
     }
     for (int32_t j = 1; j < base; j++) {
         double r = log((count[2 * (size_t)j + 1] + 1.0) / (np + 2.0)) -
@@ -343,7 +368,7 @@ typedef struct cv_run {
 } cv_run;
 
 /* Fits fold f's training rows and scores its held-out rows into dec. */
-static ms_status cv_fold(cv_run *r, int f, size_t *rows, double *scale, uint32_t *count)
+static ms_status cv_fold(cv_run *r, int f, size_t *rows, double *scale, double *count)
 {
     const featured *d = r->d;
     ms_fit_params fp = *r->fp;
@@ -370,7 +395,7 @@ static void *cv_worker(void *arg)
     const featured *d = r->d;
     size_t *rows = malloc(d->n * sizeof *rows);
     double *scale = malloc((size_t)d->dim * sizeof *scale);
-    uint32_t *count = malloc(2 * (size_t)d->dim * sizeof *count);
+    double *count = malloc(2 * (size_t)d->dim * sizeof *count);
     ms_status st = rows && scale && count ? MS_OK : MS_ERR_NOMEM;
     while (st == MS_OK) {
         pthread_mutex_lock(&r->lock);
@@ -424,6 +449,8 @@ static uint64_t data_hash(const ms_dataset *set)
             h = ms_hash64(e->context, strlen(e->context), h);
         if (e->parent_text)
             h = ms_hash64(e->parent_text, strlen(e->parent_text), h);
+        if (e->weight != 0 && e->weight != 1) /* unweighted data hash as before */
+            h = ms_hash64(&e->weight, sizeof e->weight, h);
     }
     return h;
 }
@@ -529,7 +556,7 @@ static ms_status fit_final(const featured *d, const ms_train_options *o,
     ms_status st;
     double a = lin->prob_a, b = lin->prob_b;
     double *scale = malloc((size_t)d->dim * sizeof *scale);
-    uint32_t *count = malloc(2 * (size_t)d->dim * sizeof *count);
+    double *count = malloc(2 * (size_t)d->dim * sizeof *count);
     if (scale && count) {
         fit_scale(d, o, NULL, d->n, scale, count);
         fp->scale = scale;
@@ -640,6 +667,23 @@ static json_t *new_card(const ms_train_options *o, const char *category, const m
     return card;
 }
 
+/* The card's "data" says how many rows weigh other than 1 and what all the
+ * rows weigh together (--augment-weight). */
+static ms_status row_weights_json(json_t *card, const featured *d)
+{
+    size_t other = 0;
+    double total = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        other += d->w[i] != 1;
+        total += d->w[i];
+    }
+    json_t *data = json_object_get(card, "data");
+    if (!data || json_object_set_new(data, "weighted_rows", json_integer((json_int_t)other)) ||
+        json_object_set_new(data, "weight_total", json_real(total)))
+        return MS_ERR_NOMEM;
+    return MS_OK;
+}
+
 /* The card's description of the model beside the figures: its category,
  * Perspective attribute, language, context, and the settings that made it. */
 static ms_status describe_card(json_t *card, const ms_train_options *o, const char *category,
@@ -656,6 +700,8 @@ static ms_status describe_card(json_t *card, const ms_train_options *o, const ch
         json_object_set_new(card, "needs_context", json_boolean(d->cfg.context)) ||
         json_object_set_new(card, "lexicon_bytes",
                             json_integer((json_int_t)ms_lexicon_bytes(lx))))
+        return MS_ERR_NOMEM;
+    if (d->w && row_weights_json(card, d) != MS_OK)
         return MS_ERR_NOMEM;
     char list_hash[17];
     ms_hex64(ms_lexicon_hash(d->list), list_hash);
@@ -788,7 +834,7 @@ ms_status ms_train(const ms_dataset *set, const ms_train_options *opt, const cha
     }
     size_t n_grid;
     const double *grid = c_grid(o, &n_grid);
-    ms_problem prob = {d.x, d.y, d.n, d.dim};
+    ms_problem prob = {d.x, d.y, d.n, d.dim, d.w};
     ms_fit_params fp = fit_params(o, d.n, pos);
     int *fold = malloc(d.n * sizeof *fold);
     double *dec = malloc(d.n * sizeof *dec), *best_dec = malloc(d.n * sizeof *best_dec);

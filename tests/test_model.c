@@ -466,7 +466,7 @@ static void free_problem(synth *p)
 
 static ms_problem as_problem(const synth *s)
 {
-    ms_problem p = {s->x, s->y, s->n, s->dim};
+    ms_problem p = {s->x, s->y, s->n, s->dim, NULL};
     return p;
 }
 
@@ -586,6 +586,81 @@ static void test_class_weights_shift_decision(void **state)
                      p1, m2, m0, m1);
         free(even.w), free(heavy_pos.w), free(heavy_neg.w);
     }
+    free_problem(&s);
+}
+
+/* Row weights (train --augment-weight): a row of weight 2 is the row
+ * counted twice, for both losses (the same primal optimum: the fits agree
+ * to the solvers' tolerance); weights of 1 are the unweighted fit bit for
+ * bit; a weight <= 0, and row weights with libsvm's solver, are refused. */
+static void test_row_weights(void **state)
+{
+    (void)state;
+    synth s;
+    make_problem(&s, 200, 30, 6, 1.0, 0, 21);
+    /* the problem with its first 50 rows twice */
+    ms_fvec x2[250];
+    int8_t y2[250];
+    double w[200];
+    for (size_t i = 0; i < 200; i++) {
+        x2[i] = s.x[i];
+        y2[i] = s.y[i];
+        w[i] = i < 50 ? 2.0 : 1.0;
+    }
+    for (size_t i = 0; i < 50; i++) {
+        x2[200 + i] = s.x[i];
+        y2[200 + i] = s.y[i];
+    }
+    ms_problem weighted = {s.x, s.y, 200, s.dim, w}, twice = {x2, y2, 250, s.dim, NULL};
+    double scale[30];
+    for (int32_t j = 0; j < 30; j++)
+        scale[j] = 0.5 + 0.05 * j;
+    /* both losses, unscaled and through fit_scaled (per-feature weights) */
+    for (int run = 0; run < 4; run++) {
+        int loss = run & 1;
+        ms_fit_params fp = {.c = 1, .weight_pos = 1, .weight_neg = 1,
+                            .loss = loss ? MS_LOSS_LOGISTIC : MS_LOSS_HINGE, .eps = 1e-9,
+                            .seed = 4, .scale = run >= 2 ? scale : NULL};
+        ms_linear a = {0}, b = {0};
+        assert_int_equal(ms_linear_fit(&weighted, NULL, 0, &fp, &a), MS_OK);
+        assert_int_equal(ms_linear_fit(&twice, NULL, 0, &fp, &b), MS_OK);
+        double diff = fabs(a.rho - b.rho), norm = fabs(b.rho);
+        for (int32_t j = 0; j < s.dim; j++) {
+            diff = fmax(diff, fabs(a.w[j] - b.w[j]));
+            norm = fmax(norm, fabs(b.w[j]));
+        }
+        if (!(diff <= 1e-4 * norm))
+            fail_msg("run %d: weighted and duplicated fits differ by %g (largest %g)", run,
+                     diff, norm);
+        /* and not the unweighted fit */
+        ms_problem plain = as_problem(&s);
+        ms_linear c = {0};
+        assert_int_equal(ms_linear_fit(&plain, NULL, 0, &fp, &c), MS_OK);
+        double moved = fabs(c.rho - b.rho);
+        for (int32_t j = 0; j < s.dim; j++)
+            moved = fmax(moved, fabs(c.w[j] - b.w[j]));
+        assert_true(moved > 1e-3 * norm);
+        /* weights of 1: bit for bit the unweighted fit */
+        double ones[200];
+        for (size_t i = 0; i < 200; i++)
+            ones[i] = 1.0;
+        ms_problem one = {s.x, s.y, 200, s.dim, ones};
+        ms_linear d = {0};
+        assert_int_equal(ms_linear_fit(&one, NULL, 0, &fp, &d), MS_OK);
+        assert_int_equal(memcmp(c.w, d.w, (size_t)s.dim * sizeof *c.w), 0);
+        assert_int_equal(memcmp(&c.rho, &d.rho, sizeof c.rho), 0);
+        free(a.w), free(b.w), free(c.w), free(d.w);
+    }
+    ms_fit_params fp = {.c = 1, .weight_pos = 1, .weight_neg = 1, .seed = 4};
+    ms_linear m = {0};
+    w[7] = 0;
+    assert_int_equal(ms_linear_fit(&weighted, NULL, 0, &fp, &m), MS_ERR_ARG);
+    w[7] = -1;
+    assert_int_equal(ms_linear_fit(&weighted, NULL, 0, &fp, &m), MS_ERR_ARG);
+    w[7] = 1;
+    fp.use_libsvm = 1;
+    assert_int_equal(ms_linear_fit(&weighted, NULL, 0, &fp, &m), MS_ERR_ARG);
+    assert_null(m.w);
     free_problem(&s);
 }
 
@@ -892,6 +967,7 @@ int main(void)
         cmocka_unit_test(test_dcd_separable_and_deterministic),
         cmocka_unit_test(test_libsvm_fit_separable),
         cmocka_unit_test(test_class_weights_shift_decision),
+        cmocka_unit_test(test_row_weights),
         cmocka_unit_test(test_fit_rejects_bad_input),
         cmocka_unit_test(test_logistic_fit),
         cmocka_unit_test(test_warm_start),

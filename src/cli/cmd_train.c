@@ -115,11 +115,14 @@ int cmd_train(int argc, char **argv)
         a.o.progress = show_progress;
     ms_dataset set = {0};
     rc = read_data(a.data.files, a.data.n_files, &a.data.csv, &set);
-    size_t n_main = set.n;
-    if (!rc)
-        rc = read_data(a.data.augment, a.data.n_augment, &a.data.csv, &set);
-    for (size_t i = n_main; i < set.n; i++)
-        set.items[i].train_only = 1;
+    for (int f = 0; !rc && f < a.data.n_augment; f++) {
+        size_t before = set.n;
+        rc = read_data(&a.data.augment[f], 1, &a.data.csv, &set);
+        for (size_t i = before; i < set.n; i++) {
+            set.items[i].train_only = 1;
+            set.items[i].weight = a.data.augment_weight[f];
+        }
+    }
     if (!rc)
         rc = select_data(&a, &set);
     if (!rc) {

@@ -95,6 +95,9 @@ static const char train_usage2[] =
     "      --augment FILE      extra training examples that are never held out or\n"
     "                          scored in cross-validation (e.g. template sentences);\n"
     "                          repeatable\n"
+    "      --augment-weight W  the rows of the --augment files named after it weigh\n"
+    "                          W in the fit (a multiplier of their C, and of their\n"
+    "                          counts in the NB weights; default 1)\n"
     "      --models DIR        where the lexicons are (DIR/lexicons)\n"
     "  -j, --jobs N            cross-validation folds on N threads (default: the\n"
     "                          number of processors); each holds a copy of its\n"
@@ -116,7 +119,7 @@ static int parse_range(const char *s, int *lo, int *hi)
     return 0;
 }
 
-/* Handles --data, --augment and the CSV column options: 1 when opt was one
+/* Handles --data, --augment, --augment-weight and the CSV column options: 1 when opt was one
  * of them, -1 on an error (printed), 0 otherwise. */
 int data_option(data_args *d, int opt, const char *arg)
 {
@@ -129,8 +132,20 @@ int data_option(data_args *d, int opt, const char *arg)
             cli_errorf("too many data files (64 at most)");
             return -1;
         }
+        if (opt == OPT_AUGMENT)
+            d->augment_weight[*n] = d->weight > 0 ? d->weight : 1.0;
         list[(*n)++] = arg;
         return 1;
+    case OPT_AUGW: {
+        char *end;
+        double v = strtod(arg, &end);
+        if (end == arg || *end || !(v > 0) || v > 100) {
+            cli_errorf("--augment-weight wants a number in (0, 100]");
+            return -1;
+        }
+        d->weight = v;
+        return 1;
+    }
     case OPT_TEXTCOL: d->csv.text_column = arg; return 1;
     case OPT_LABELCOL: d->csv.label_column = arg; return 1;
     case OPT_POSITIVE: d->csv.positive = arg; return 1;
@@ -379,6 +394,10 @@ static int check_args(train_args *a)
         cli_errorf("--max-decisions goes with --base");
         return EXIT_USAGE;
     }
+    if (a->data.weight > 0 && a->o.use_libsvm_solver) {
+        cli_errorf("--augment-weight needs --solver dcd (libsvm's has class weights only)");
+        return EXIT_USAGE;
+    }
     if (a->base && a->data.n_augment) {
         cli_errorf("--augment cannot be used with --base (adapting sees only the decisions)");
         return EXIT_USAGE;
@@ -427,6 +446,7 @@ int train_args_parse(int argc, char **argv, train_args *a)
         {"hash-bits", required_argument, NULL, OPT_BITS},
         {"no-context", no_argument, NULL, OPT_NOCTX},
         {"augment", required_argument, NULL, OPT_AUGMENT},
+        {"augment-weight", required_argument, NULL, OPT_AUGW},
         {"loss", required_argument, NULL, OPT_LOSS},
         {"nb-scale", required_argument, NULL, OPT_NB},
         {"char-weight", required_argument, NULL, OPT_CHARW},

@@ -13,7 +13,7 @@ enum {
     OPT_C, OPT_SEED, OPT_SOLVER, OPT_MODEL, OPT_JSON, OPT_CHARS, OPT_WORDS, OPT_MINDF, OPT_BITS,
     OPT_NOCTX, OPT_AUGMENT, OPT_LOSS, OPT_NB, OPT_CHARW, OPT_LEXW, OPT_CLASSW,
     OPT_YOUW, OPT_COLD, OPT_BASE, OPT_AMETHOD, OPT_PATTR, OPT_GROUPW, OPT_LATEST, OPT_MAXDEC, OPT_LANG,
-    OPT_LEXB, OPT_FOLD, OPT_INTENT, OPT_GROUPT, OPT_GROUPS
+    OPT_LEXB, OPT_FOLD, OPT_INTENT, OPT_GROUPT, OPT_GROUPS, OPT_AUGW
 };
 
 /* The labelled-data options train and eval share. */
@@ -21,7 +21,10 @@ typedef struct data_args {
     const char *files[64];
     int n_files;
     const char *augment[64];
+    double augment_weight[64]; /* each --augment file's rows' weight in the fit */
     int n_augment;
+    double weight;             /* --augment-weight: for the --augment files after it
+                                  (0: 1) */
     ms_csv_options csv;
 } data_args;
 

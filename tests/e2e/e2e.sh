@@ -121,6 +121,33 @@ for j in 1 3; do
 done
 cmp -s "$tmp/jobs1/model.svm" "$tmp/jobs3/model.svm" && ok || bad "train --jobs 3 differs from --jobs 1"
 expect 64 "$bin" train -q --jobs 0 --task hostility --data "$tmp/noise.jsonl" --out "$tmp/jobs0"
+# --augment-weight: the --augment files named after it weigh W in the fit; the
+# card counts the weighted rows and their total, the data hash moves with the
+# weights, and a weight of 1 is the unweighted model byte for byte
+head -n 100 "$tmp/noise.jsonl" >"$tmp/aug.jsonl"
+expect 0 "$bin" train -q --seed 5 --task hostility --models "$tests/../models" \
+  --data "$tmp/noise.jsonl" --augment "$tmp/aug.jsonl" --out "$tmp/aug1"
+expect 0 "$bin" train -q --seed 5 --task hostility --models "$tests/../models" \
+  --data "$tmp/noise.jsonl" --augment-weight 1 --augment "$tmp/aug.jsonl" --out "$tmp/augw1"
+cmp -s "$tmp/aug1/model.svm" "$tmp/augw1/model.svm" && ok || bad "--augment-weight 1 differs from none"
+expect 0 "$bin" train -q --seed 5 --task hostility --models "$tests/../models" \
+  --augment "$tmp/aug.jsonl" --data "$tmp/noise.jsonl" --augment-weight 0.25 \
+  --augment "$tmp/aug.jsonl" --out "$tmp/augw"
+expect 0 "$bin" train -q --seed 5 --task hostility --models "$tests/../models" \
+  --augment "$tmp/aug.jsonl" --data "$tmp/noise.jsonl" --augment "$tmp/aug.jsonl" --out "$tmp/augw2"
+python3 - "$tmp/augw/card.json" "$tmp/augw2/card.json" <<'PY' && ok || bad "--augment-weight's card"
+import json, sys
+c, u = json.load(open(sys.argv[1]))["data"], json.load(open(sys.argv[2]))["data"]
+# the first --augment file (before the option) weighs 1, the second 0.25
+assert c["augment_examples"] == 200 and c["weighted_rows"] == 100, c
+assert abs(c["weight_total"] - (400 + 100 + 25)) < 1e-9, c
+assert "weighted_rows" not in u and c["hash"] != u["hash"], (c, u)
+PY
+cmp -s "$tmp/augw2/model.svm" "$tmp/augw/model.svm" && bad "--augment-weight 0.25 changed nothing" || ok
+expect 64 "$bin" train -q --task hostility --data "$tmp/noise.jsonl" --augment-weight 0 \
+  --augment "$tmp/aug.jsonl" --out "$tmp/augw0"
+expect 64 "$bin" train -q --task hostility --solver libsvm --data "$tmp/noise.jsonl" \
+  --augment-weight 2 --augment "$tmp/aug.jsonl" --out "$tmp/augw0"
 
 # --- languages: each record says which language it is in; a language with
 # its own models (German, Spanish: issue 21) is scored by them; text no
