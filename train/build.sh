@@ -15,7 +15,15 @@
 #              articles (crowd level >= 2 toxic, <= 1.2 not), HateXplain train
 #              offensive / normal (hatespeech left out: it made "You are a Muslim."
 #              0.67, failing tests/test_bias.sh) and YouToxic train; CAD left out
-#              (OLID test -0.038). Per-set figures: README, "Measured".
+#              (OLID test -0.038). Per-set figures: README, "Measured". Issue 22 (third
+#              round): the violent-intent block (--intent 1) and threat's template
+#              augmentation at a tenth of a row's weight (--augment-weight 0.1), so that a
+#              threat reads as toxic: the weight chosen on dev figures only
+#              (bench/hostility_heldout.sh: CV, the Civil Comments insult train split, never
+#              trained on, and train/threat/dev*.jsonl) as the largest gain on the threat dev
+#              sets that costs the dev figures at most 0.005 (1: -0.009 on Civil Comments
+#              train, 0.5 -0.008, 0.3 -0.007, 0.2 -0.006, 0.1 -0.005; threat dev 0.526 -> 0.696),
+#              then checked once against each source's held-out split (README, "Measured").
 #   off_topic  SemEval-2016 3A (Bad vs Good against the thread's question,
 #              PotentiallyUseful left out) and Globe and Mail comments with
 #              their own / another article, plus train/offtopic/linkbait.jsonl
@@ -128,7 +136,8 @@ refit() { python3 "$here/train/perspective_scale.py" "$build/modscore" "$here/mo
   --data "$prep/impermium-train.jsonl" --data "$prep/impermium-test.jsonl" \
   --data "$prep/olid-train.jsonl" \
   --augment "$here/train/identity/civil_train.jsonl" \
-  --data "$prep/c3-train.jsonl" --data "$prep/hatexplain-off-train.jsonl" --data "$prep/youtoxic-train.jsonl"
+  --data "$prep/c3-train.jsonl" --data "$prep/hatexplain-off-train.jsonl" --data "$prep/youtoxic-train.jsonl" \
+  --intent 1 --augment-weight 0.1 --augment "$here/train/threat/augment.jsonl"
 python3 "$here/train/describe_cards.py" "$here/train/definitions.json" "$here/models" hostility
 refit hostility
 "$build/modscore" train --task off-topic --seed 1 --models "$here/models" --out "$here/models/off_topic" \
