@@ -77,6 +77,14 @@ ms_status fz_group_terms(ms_featurizer *f, const ms_tokens *t)
         ms_grow((void **)&f->units, &f->units_cap, t->n, sizeof *f->units) != MS_OK)
         return MS_ERR_NOMEM;
     memset(f->grp, FZ_GRP_NONE, t->n * sizeof *f->grp);
+    /* most comments name no group: then there is no placeholder and no
+     * scope (fz_group_scope marks only beside a group), so nothing to mark
+     * and no n-gram; the words' hashes are left unmade (issue 20) */
+    size_t i = 0;
+    while (i < t->n && (fz_skipped(f, t, i) || !term_at(f, t, i)))
+        i++;
+    if (i == t->n)
+        return MS_OK;
     size_t n_units = make_units(f, t);
     /* scope marks first: replacing, they take their units from the n-grams */
     if (f->cfg->group_scope && fz_group_scope(f, t, n_units) != MS_OK)
