@@ -102,6 +102,8 @@
 #                      against groups, and 81 hard non-threats) and the Civil Comments test split:
 #                      dev 0.798 -> 0.805, dev2 0.592 -> 0.618, Civil Comments test 0.897 -> 0.891
 #                      (row order alone moves it 0.007); the placeholder alone 0.797 / 0.604 / 0.891
+#                      Then identity_attack's scope marks too (--group-scope replace), so that the
+#                      two share one scoring pass: dev / dev2 / Civil Comments 0.812 / 0.627 / 0.896
 #   severe_toxicity (issue 22) Perspective's SEVERE_TOXICITY, from graded labels
 #              (severe-train: prepare_more.severe has the rule, the card its definition and
 #              rule): C3's crowd level >= 2.5 against <= 1.2, Civil Comments posts with >= 2
@@ -162,7 +164,7 @@ for attr in insult profanity threat identity_attack; do
       --data $prep/hate-threat.jsonl --data $prep/civil-neg.jsonl --augment $prep/ccs-threat-spans.jsonl
       --augment $here/train/identity/civil_train.jsonl --augment $prep/toxigen-not-threat.jsonl --min-df 5
       --intent 1 --augment $here/train/threat/augment.jsonl
-      --group-terms replace --augment $here/train/threat/augment_groups.jsonl" ;;
+      --group-terms replace --group-scope replace --augment $here/train/threat/augment_groups.jsonl" ;;
   esac
   # shellcheck disable=SC2086
   "$build/modscore" train --task "$attr" --seed 1 --models "$here/models" --out "$here/models/$attr" \
