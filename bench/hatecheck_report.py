@@ -15,10 +15,12 @@ identity_attack label; identity_attack's ROC AUC per group (the group's hateful 
 every non-hateful case); threat's ROC AUC (threat cases against the non-hateful ones) and the
 share flagged; and how often threats, dehumanisation and slurs outrank friendly swearing.
 Bounds (exit 1 when one fails): --min-auc CAT=X, --min-acc CAT:FUNC=X, --min-group-auc CAT=X
-(every group), --min-threat-auc X, --min-threat-flagged X, --min-rank CAT=X.
+(every group), --min-threat-auc X, --min-threat-flagged X, --min-rank CAT=X,
+--min-toxicity-rank X (TOXICITY as the Perspective endpoint answers it, with --models).
 Only the Python standard library is used.
 """
 import json
+import os
 import sys
 
 LABEL = {"identity_attack": "identity_attack", "hostility": "hostility", "threat": "threat",
@@ -63,6 +65,23 @@ def perspective(models, cat):
     return f
 
 
+def toxicity_rank(o, cases, scored, hard, soft, failed):
+    """TOXICITY as the Perspective endpoint answers it (hostility's map and the kinds its card
+    includes, bench/persp_combine.py's answer): threats, dehumanisation and slurs above friendly
+    swearing, checked against --min-toxicity-rank."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import persp_combine  # noqa: E402 (it brings train/perspective_scale.py)
+    card = persp_combine.toxicity_card(o["models"])
+    v = [persp_combine.answer(card, s["scores"], True) if card["category"] in s["scores"] else 0
+         for s in scored]
+    r = roc_auc([v[i] for i in hard + soft], [1] * len(hard) + [0] * len(soft))
+    print(f"TOXICITY as answered (with its kinds): threats, dehumanisation and slurs above "
+          f"friendly swearing {r:.3f}")
+    if "min-toxicity-rank" in o and not r >= float(o["min-toxicity-rank"]):
+        failed.append(f"TOXICITY ranks threats etc. above friendly swearing {r:.3f} < "
+                      f"{o['min-toxicity-rank']}")
+
+
 def options(args):
     o = {"min-auc": {}, "min-acc": {}, "min-group-auc": {}, "min-rank": {}, "threshold": {}}
     for k, a in enumerate(args):
@@ -70,7 +89,7 @@ def options(args):
         if name in o:
             key, v = args[k + 1].rsplit("=", 1)
             o[name][key] = float(v)
-        elif name in ("min-threat-auc", "min-threat-flagged", "models"):
+        elif name in ("min-threat-auc", "min-threat-flagged", "min-toxicity-rank", "models"):
             o[name] = args[k + 1]
     return o
 
@@ -150,6 +169,7 @@ def main():
             failed.append(f"{cat} ranks threats etc. above friendly swearing {r:.3f} < "
                           f"{o['min-rank'][cat]}")
     if "models" in o:
+        toxicity_rank(o, cases, scored, hard, soft, failed)
         for f in ("threat", "threat_individual", "dehumanisation", "friendly_profanity",
                   "civil_mention"):
             idx = [i for i, c in enumerate(cases) if c["functionality"] == f]

@@ -20,7 +20,11 @@
 #     non-protected targets (measured 5 of 12: it was trained on insults to a participant);
 #   - severe_toxicity (Perspective's SEVERE_TOXICITY) ranks threats, dehumanisation and
 #     slurs above friendly swearing ("Fuck yeah, great game!"): ROC AUC >= 0.85 (measured
-#     0.888; hostility, the TOXICITY model, 0.317);
+#     0.912; hostility, the TOXICITY model, 0.689);
+#   - TOXICITY as the Perspective endpoint answers it (hostility's map and the kinds its
+#     card includes from 0.7: THREAT, IDENTITY_ATTACK, SEVERE_TOXICITY) ranks them above
+#     friendly swearing too: ROC AUC >= 0.85 (measured 0.928; hostility's score alone 0.689,
+#     the scikit-learn peer on hostility's rows 0.785);
 #   - threat ranks the threats above the non-hateful cases: ROC AUC >= 0.90, issue 22's
 #     target (measured 0.918 (0.920 before the scope marks) with the group-aimed rows of train/threat/augment_groups.jsonl
 #     and group names as one placeholder; 0.896 with the violent-intent block and
@@ -51,6 +55,6 @@ exec python3 "$src/bench/hatecheck_report.py" "$cases" "$tmp" --models "$src/mod
   --min-acc identity_attack:civil_mention=0.95 \
   --min-acc identity_attack:abuse_non_protected=0.9 \
   --min-acc hostility:abuse_non_protected=0.33 \
-  --min-rank severe_toxicity=0.85 \
+  --min-rank severe_toxicity=0.85 --min-toxicity-rank 0.85 \
   --min-threat-auc 0.90 --threshold threat=0.3 --min-threat-flagged 0.50 \
   --min-acc threat:civil_mention=1 --min-acc threat:violent_words_civil=0.75
