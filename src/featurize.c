@@ -109,6 +109,7 @@ void ms_featurizer_free(ms_featurizer *f)
     free(f->values);
     free(f->stamp);
     free(f->used);
+    free(f->slot_of);
     free(f->occ);
     free(f->dense_tok);
     free(f->article_words);
@@ -818,9 +819,19 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
      * dropped bucket (idf 0) and a weight past a model's dim (0 in the pack)
      * add exact zeros; an escaped weight (rare) is looked up apart */
     double norm[2][MS_PACK_MODELS] = {{0}}, dot[2][MS_PACK_MODELS] = {{0}};
+    /* first every slot's address, each fetched as it is found, then the
+     * sums: the pack's lines arrive together instead of one miss at a time */
+    if (ms_grow((void **)&f->slot_of, &f->slot_of_cap, f->n_used + 1, sizeof *f->slot_of) != MS_OK)
+        return MS_ERR_NOMEM;
+    for (size_t i = 0; i < f->n_used; i++) {
+        const unsigned char *slot = ms_pack_slot(pk, f->keys[f->used[i]] >> 1);
+        f->slot_of[i] = slot;
+        if (slot)
+            __builtin_prefetch(slot);
+    }
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s], b = key >> 1, blk = key & 1;
-        const unsigned char *slot = ms_pack_slot(pk, b);
+        const unsigned char *slot = f->slot_of[i];
         if (!slot) /* no member weighs it: its x is 0 in each, adding 0s */
             continue;
         const float *pi = ms_pack_idf(slot);

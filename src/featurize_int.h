@@ -38,6 +38,8 @@ struct ms_featurizer {
     size_t table_cap;
     uint32_t *used;          /* slots in use, in first-seen order */
     size_t n_used, used_cap;
+    const unsigned char **slot_of; /* ms_features_dot_packed: each used slot's pack slot */
+    size_t slot_of_cap;
     occurrence *occ;         /* only while attributing */
     size_t n_occ, occ_cap;
     int recording;
