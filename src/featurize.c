@@ -407,14 +407,7 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
     return add_group_grams(f);
 }
 
-/* The table's counts of the n-grams of f->tok. */
-static ms_status ngrams(ms_featurizer *f)
-{
-    if (fz_group_terms(f, &f->tok) != MS_OK ||
-        table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
-        return MS_ERR_NOMEM;
-    return MS_OK;
-}
+static ms_status count(ms_featurizer *f);
 
 ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
                               const uint32_t **buckets, size_t *n)
@@ -424,7 +417,7 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
     f->text = text;
     f->text_len = len;
     if (ms_tokenize_fold(text, len, f->lx, f->cfg->fold, &f->tok, &notes) != MS_OK ||
-        ngrams(f) != MS_OK)
+        count(f) != MS_OK)
         return MS_ERR_NOMEM;
     if (ms_grow((void **)&f->buckets, &f->buckets_cap, f->n_used, sizeof *f->buckets) != MS_OK)
         return MS_ERR_NOMEM;
@@ -471,14 +464,21 @@ static void count_tf(ms_featurizer *f)
     }
 }
 
-/* Counts the n-grams of f->tok (the input's tokens) and their sublinear
- * tf, the same for every model that weighs these counts. */
-static ms_status count(ms_featurizer *f)
+/* Counts the n-grams of f->tok (the input's tokens), its identity terms
+ * found (fz_group_terms), and their sublinear tf. */
+static ms_status count_found(ms_featurizer *f)
 {
-    if (ngrams(f) != MS_OK)
+    if (table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
     count_tf(f);
     return MS_OK;
+}
+
+/* count_found after finding the identity terms: the counts, the same for
+ * every model that weighs them. */
+static ms_status count(ms_featurizer *f)
+{
+    return fz_group_terms(f, &f->tok) != MS_OK ? MS_ERR_NOMEM : count_found(f);
 }
 
 /* Whether src's counts (prepared for the same tokens) are f's, with f's
@@ -506,13 +506,8 @@ static ms_status count_from(ms_featurizer *f, const ms_featurizer *src)
 {
     if (fz_group_terms(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
-    if (!counts_shared(f, src)) {
-        if (table_reset(f, expected_entries(f, &f->tok)) != MS_OK ||
-            add_ngrams(f, &f->tok) != MS_OK)
-            return MS_ERR_NOMEM;
-        count_tf(f);
-        return MS_OK;
-    }
+    if (!counts_shared(f, src))
+        return count_found(f);
     if (table_reset(f, src->n_used) != MS_OK)
         return MS_ERR_NOMEM;
     for (size_t i = 0; i < src->n_used; i++) {
