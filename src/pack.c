@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,15 +16,19 @@ int16_t ms_pack_weight(double w)
     return (int16_t)k;
 }
 
-ms_status ms_pack_weight_table(double **table)
+static double weight_table[MS_PACK_TABLE_SIZE];
+static pthread_once_t weight_table_once = PTHREAD_ONCE_INIT;
+
+static void fill_weight_table(void)
 {
-    double *t = malloc(MS_PACK_TABLE_SIZE * sizeof *t);
-    if (!t)
-        return MS_ERR_NOMEM;
     for (int k = 0; k < MS_PACK_TABLE_SIZE; k++)
-        t[k] = (k - MS_PACK_TABLE_SIZE / 2) / MS_PACK_WEIGHT_SCALE;
-    *table = t;
-    return MS_OK;
+        weight_table[k] = (k - MS_PACK_TABLE_SIZE / 2) / MS_PACK_WEIGHT_SCALE;
+}
+
+const double *ms_pack_weight_table(void)
+{
+    pthread_once(&weight_table_once, fill_weight_table);
+    return weight_table;
 }
 
 void ms_pack_free(ms_pack *p)
@@ -33,7 +38,6 @@ void ms_pack_free(ms_pack *p)
     free(p->slots);
     free(p->present);
     free(p->before);
-    free(p->table);
     free(p->esc);
     memset(p, 0, sizeof *p);
 }
@@ -76,7 +80,8 @@ ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf)
     p->stride = ms_pack_stride(k);
     p->present = calloc(words, sizeof *p->present);
     p->before = malloc(words * sizeof *p->before);
-    if (!p->present || !p->before || ms_pack_weight_table(&p->table) != MS_OK) {
+    p->table = ms_pack_weight_table();
+    if (!p->present || !p->before) {
         ms_pack_free(p);
         return MS_ERR_NOMEM;
     }

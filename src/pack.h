@@ -39,12 +39,12 @@ typedef struct ms_pack_escape {
     double w;
 } ms_pack_escape;
 
-/* The doubles the pack's integers stand for: table[k + 32768] is
+/* The doubles the packs' integers stand for: table[k + 32768] is
  * k / MS_PACK_WEIGHT_SCALE (a lookup instead of a division per model and
- * feature; 512 KB, mostly the few lines of small k). OUT: *table (free
- * it), or MS_ERR_NOMEM. */
+ * feature; 512 KB, mostly the few lines of small k), one table filled
+ * once for every pack of the process. */
 #define MS_PACK_TABLE_SIZE 65536
-ms_status ms_pack_weight_table(double **table);
+const double *ms_pack_weight_table(void);
 
 /* A pack: its slots, the bitmap that finds them, the table of
  * ms_pack_weight_table and the escaped weights, sorted by bucket then
@@ -59,7 +59,7 @@ typedef struct ms_pack {
     int bits;             /* 1 << bits buckets */
     uint64_t *present;    /* bit b % 64 of word b / 64: bucket b has a slot */
     uint32_t *before;     /* slots of the buckets before word b / 64 */
-    double *table;
+    const double *table; /* ms_pack_weight_table() */
     ms_pack_escape *esc;
     size_t n_esc, esc_cap;
 } ms_pack;
