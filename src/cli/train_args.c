@@ -119,6 +119,20 @@ static int parse_range(const char *s, int *lo, int *hi)
     return 0;
 }
 
+/* arg, a number in (0, 100] (or [0, 100] where zero_ok), into *v: 1, or
+ * -1 with the error said (opt names the option); *v is left alone then. */
+static int parse_weight(const char *arg, const char *opt, int zero_ok, double *v)
+{
+    char *end;
+    double x = strtod(arg, &end);
+    if (end == arg || *end || !(x >= 0) || x > 100 || (!zero_ok && x == 0)) {
+        cli_errorf("%s wants a number in %s100]", opt, zero_ok ? "[0, " : "(0, ");
+        return -1;
+    }
+    *v = x;
+    return 1;
+}
+
 /* Handles --data, --augment, --augment-weight and the CSV column options: 1 when opt was one
  * of them, -1 on an error (printed), 0 otherwise. */
 int data_option(data_args *d, int opt, const char *arg)
@@ -136,16 +150,8 @@ int data_option(data_args *d, int opt, const char *arg)
             d->augment_weight[*n] = d->weight > 0 ? d->weight : 1.0;
         list[(*n)++] = arg;
         return 1;
-    case OPT_AUGW: {
-        char *end;
-        double v = strtod(arg, &end);
-        if (end == arg || *end || !(v > 0) || v > 100) {
-            cli_errorf("--augment-weight wants a number in (0, 100]");
-            return -1;
-        }
-        d->weight = v;
-        return 1;
-    }
+    case OPT_AUGW:
+        return parse_weight(arg, "--augment-weight", 0, &d->weight);
     case OPT_TEXTCOL: d->csv.text_column = arg; return 1;
     case OPT_LABELCOL: d->csv.label_column = arg; return 1;
     case OPT_POSITIVE: d->csv.positive = arg; return 1;
@@ -215,23 +221,16 @@ static int solver_option(ms_train_options *o, double *grid, int opt, const char 
         o->loss = !strcmp(arg, "logistic") ? MS_LOSS_LOGISTIC : MS_LOSS_HINGE;
         return 1;
     case OPT_NB:
-    case OPT_CHARW:
-    case OPT_LEXW: {
-        char *end;
-        double v = strtod(arg, &end);
-        if (end == arg || *end || !(v >= 0) || v > 100 || (opt != OPT_NB && v == 0)) {
-            cli_errorf("--%s wants a number in %s100", opt == OPT_NB ? "nb-scale"
-                       : opt == OPT_CHARW ? "char-weight" : "lexicon-weight",
-                       opt == OPT_NB ? "[0, " : "(0, ");
+        if (parse_weight(arg, "--nb-scale", 1, &o->nb_scale) < 0)
             return -1;
-        }
         /* --nb-scale 0 is off, which the library spells < 0 (0 is "the default") */
-        *(opt == OPT_NB ? &o->nb_scale : opt == OPT_CHARW ? &o->char_weight
-                                                           : &o->lexicon_weight) = v;
-        if (opt == OPT_NB && v == 0)
+        if (o->nb_scale == 0)
             o->nb_scale = -1;
         return 1;
-    }
+    case OPT_CHARW:
+        return parse_weight(arg, "--char-weight", 0, &o->char_weight);
+    case OPT_LEXW:
+        return parse_weight(arg, "--lexicon-weight", 0, &o->lexicon_weight);
     case OPT_CLASSW:
         if (strcmp(arg, "balanced") && strcmp(arg, "none")) {
             cli_errorf("--class-weight is balanced or none");
