@@ -501,9 +501,8 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
     ms_status st = srv_listen(s->listen, s->cfg.reuse_port, &fd, &v6, err);
     if (st == MS_OK)
         st = srv_gen_build(&s->cfg, ++s->serial, &s->generations, &s->current, err);
-    ms_status warm = MS_OK;
     if (st == MS_OK)
-        srv_gen_warm(&s->cfg, s->current, &warm);
+        srv_gen_warm(s, s->current);
     if (st == MS_OK && s->feedback_path)
         st = srv_feedback_open(s->feedback_path, &s->feedback, err);
     if (st == MS_OK && pthread_key_create(&s->tkey, NULL) != 0)
@@ -540,8 +539,6 @@ ms_status ms_server_start(const ms_server_config *cfg, ms_server **out, ms_error
     s->port = srv_listen_port(fd);
     if (s->current->unknown[0])
         ms_server_logf(s, "warning: %s", s->current->unknown);
-    if (warm != MS_OK)
-        ms_server_logf(s, "warning: warming the models up: %s", ms_strerror(warm));
     *out = s;
     return MS_OK;
 }

@@ -156,10 +156,9 @@ static ms_status warm_policy(const ms_models *m, const ms_policy *p)
     return st;
 }
 
-void srv_gen_warm(const ms_server_config *cfg, generation *g, ms_status *failed)
+void srv_gen_warm(ms_server *s, generation *g)
 {
-    *failed = MS_OK;
-    if (cfg->lazy)
+    if (s->cfg.lazy)
         return;
     ms_status st = warm_policy(g->models, g->policy);
     for (size_t i = 0; i < g->n_comm; i++) {
@@ -167,7 +166,8 @@ void srv_gen_warm(const ms_server_config *cfg, generation *g, ms_status *failed)
         if (st == MS_OK)
             st = c;
     }
-    *failed = st;
+    if (st != MS_OK) /* not fatal: a model that fails here fails its requests, each with its error */
+        ms_server_logf(s, "warning: warming the models up: %s", ms_strerror(st));
 }
 
 ms_status srv_gen_build(const ms_server_config *cfg, unsigned long serial, atomic_int *live,
@@ -377,10 +377,7 @@ ms_status ms_server_reload(ms_server *s, ms_error *err)
     pthread_mutex_unlock(&s->m.lock);
     if (st != MS_OK)
         return st;
-    ms_status warm; /* before it serves: the old set answers meanwhile */
-    srv_gen_warm(&s->cfg, g, &warm);
-    if (warm != MS_OK)
-        ms_server_logf(s, "warning: warming the models up: %s", ms_strerror(warm));
+    srv_gen_warm(s, g); /* before it serves: the old set answers meanwhile */
     pthread_mutex_lock(&s->lock);
     generation *old = s->current;
     s->current = g;

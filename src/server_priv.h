@@ -176,9 +176,9 @@ void srv_gen_release(generation *g);
  * comment scored with each policy (the default and every community's) maps
  * its categories' models in its language and fills their packs, so the
  * first request after a start or a reload does not pay for it. A model that
- * fails to map is left for the request that needs it to report; OUT:
- * *failed, its status (MS_OK when none failed). */
-void srv_gen_warm(const ms_server_config *cfg, generation *g, ms_status *failed);
+ * fails to map is left for the request that needs it to report, with a
+ * warning in s's log. */
+void srv_gen_warm(ms_server *s, generation *g);
 generation *srv_gen_acquire(ms_server *s);
 int srv_valid_community_id(const char *id, size_t n);
 int srv_comm_cmp(const void *a, const void *b);
