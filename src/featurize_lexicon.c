@@ -24,9 +24,10 @@ int fz_is_you(const char *w, size_t n)
 /* A word that insults when aimed at someone. */
 static int is_attack_word(const ms_lexicon *lx, const char *w, size_t n)
 {
-    double v;
-    return ms_lexicon_insult(lx, w, n) || ms_lexicon_profane(lx, w, n) ||
-           (ms_lexicon_afinn(lx, w, n, &v) && v <= -2);
+    ms_lexicon_word x;
+    ms_lexicon_word_of(lx, w, n, &x);
+    return (x.lists & (MS_LEXICON_ON_INSULT | MS_LEXICON_ON_PROFANE)) ||
+           ((x.lists & MS_LEXICON_ON_AFINN) && x.afinn <= -2);
 }
 
 static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
@@ -41,24 +42,25 @@ static ms_status lexicon_block(ms_featurizer *f, const ms_input *in)
         counted++;
         const char *w = ms_token_text(t, i);
         size_t n = t->tok[i].fold_len;
-        double v;
-        if (ms_lexicon_afinn(lx, w, n, &v)) {
-            if (v < 0) {
-                afinn_neg -= v;
+        ms_lexicon_word x;
+        ms_lexicon_word_of(lx, w, n, &x);
+        if (x.lists & MS_LEXICON_ON_AFINN) {
+            if (x.afinn < 0) {
+                afinn_neg -= x.afinn;
                 if (fz_dense_hit(f, MS_DENSE_AFINN_NEG, i) != MS_OK)
                     return MS_ERR_NOMEM;
             } else {
-                afinn_pos += v;
+                afinn_pos += x.afinn;
             }
         }
-        if (ms_lexicon_vader(lx, w, n, &v) && v < -1)
+        if ((x.lists & MS_LEXICON_ON_VADER) && x.vader < -1)
             vader_neg++;
-        if (ms_lexicon_profane(lx, w, n)) {
+        if (x.lists & MS_LEXICON_ON_PROFANE) {
             profane++;
             if (fz_dense_hit(f, MS_DENSE_PROFANE, i) != MS_OK)
                 return MS_ERR_NOMEM;
         }
-        if (ms_lexicon_insult(lx, w, n)) {
+        if (x.lists & MS_LEXICON_ON_INSULT) {
             insult++;
             if (fz_dense_hit(f, MS_DENSE_INSULT, i) != MS_OK)
                 return MS_ERR_NOMEM;

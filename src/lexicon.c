@@ -32,10 +32,10 @@
 #define LEXBIN_MAX_CAP ((uint64_t)1 << 26)
 
 enum {
-    F_VADER = 1u,
-    F_AFINN = 2u,
-    F_PROFANE = 4u,
-    F_INSULT = 8u
+    F_VADER = MS_LEXICON_ON_VADER,
+    F_AFINN = MS_LEXICON_ON_AFINN,
+    F_PROFANE = MS_LEXICON_ON_PROFANE,
+    F_INSULT = MS_LEXICON_ON_INSULT
 };
 
 /* A slot of the table, in memory and in lexicon.bin alike (fixed-size
@@ -689,6 +689,14 @@ int ms_lexicon_insult(const ms_lexicon *lx, const char *w, size_t n)
 }
 
 int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n) { return find(lx, w, n) != NULL; }
+
+void ms_lexicon_word_of(const ms_lexicon *lx, const char *w, size_t n, ms_lexicon_word *out)
+{
+    const entry *e = find(lx, w, n);
+    out->lists = e ? e->flags & (F_VADER | F_AFINN | F_PROFANE | F_INSULT) : 0;
+    out->vader = out->lists & F_VADER ? e->vader : 0;
+    out->afinn = out->lists & F_AFINN ? e->afinn : 0;
+}
 
 int ms_lexicon_group(const ms_lexicon *lx, const char *w, size_t n)
 {

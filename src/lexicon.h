@@ -53,6 +53,22 @@ int ms_lexicon_insult(const ms_lexicon *lx, const char *w, size_t n);
  * its guesses against (sh1t -> shit, stuuupid -> stupid). */
 int ms_lexicon_known(const ms_lexicon *lx, const char *w, size_t n);
 
+/* A word's place on the four lists, found in one lookup (scoring asks all
+ * four of every token): lists holds MS_LEXICON_ON_* bits, vader and afinn
+ * the values where their bits are set (else 0). 0 lists for an unlisted
+ * word. */
+enum {
+    MS_LEXICON_ON_VADER = 1u,
+    MS_LEXICON_ON_AFINN = 2u,
+    MS_LEXICON_ON_PROFANE = 4u,
+    MS_LEXICON_ON_INSULT = 8u
+};
+typedef struct ms_lexicon_word {
+    unsigned lists;
+    double vader, afinn;
+} ms_lexicon_word;
+void ms_lexicon_word_of(const ms_lexicon *lx, const char *w, size_t n, ms_lexicon_word *out);
+
 /* 1 when the words (one to three case-folded words joined by single
  * spaces) name an identity group: the optional identity_terms.txt, which
  * only models whose card sets features.group_terms read. Not "known" to

@@ -82,14 +82,15 @@ ms_status sp_token_info(ms_spans_work *w, const ms_lexicon *lx, const char *text
         tok_info *x = &w->info[i];
         const char *s = ms_token_text(t, i);
         size_t n = t->tok[i].fold_len;
-        double v;
+        ms_lexicon_word lw;
+        ms_lexicon_word_of(lx, s, n, &lw);
         x->contrib = contrib[i];
         x->cbin = contrib_bin(x->term);
         x->tbin = contrib_bin(x->contrib);
-        x->afinn = (int8_t)(ms_lexicon_afinn(lx, s, n, &v) ? lrint(v) : 0);
-        x->vader = (int8_t)(ms_lexicon_vader(lx, s, n, &v) ? lrint(v) : 0);
-        x->prof = (uint8_t)ms_lexicon_profane(lx, s, n);
-        x->ins = (uint8_t)ms_lexicon_insult(lx, s, n);
+        x->afinn = (int8_t)lrint(lw.afinn); /* 0 when unlisted */
+        x->vader = (int8_t)lrint(lw.vader);
+        x->prof = (uint8_t)((lw.lists & MS_LEXICON_ON_PROFANE) != 0);
+        x->ins = (uint8_t)((lw.lists & MS_LEXICON_ON_INSULT) != 0);
         x->you = (uint8_t)is_you(s, n);
     }
     /* each sentence's strongest word: the words around it are often
