@@ -414,6 +414,7 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
 {
     unsigned notes = 0;
     f->has_tokens = 0;
+    f->recorded = 0;
     f->text = text;
     f->text_len = len;
     if (ms_tokenize_fold(text, len, f->lx, f->cfg->fold, &f->tok, &notes) != MS_OK ||
@@ -528,6 +529,7 @@ static void prepare_reset(ms_featurizer *f, const ms_input *in)
     f->text = in->text;
     f->text_len = in->len;
     f->has_tokens = 0;
+    f->recorded = 0;
     f->n_dense_tok = 0;
     memset(f->dense, 0, sizeof f->dense);
     memset(&f->stats, 0, sizeof f->stats);
@@ -870,10 +872,14 @@ static ms_status attribute(ms_featurizer *f, const weights *v, const ms_tokens *
     int32_t dim = v->dim;
     if (!in)
         return MS_ERR_ARG;
+    /* a second model of the group explaining the same comment (insult
+     * after hostility) weighs the recording the first one made */
+    int again = f->recorded && f->last == in;
     f->recording = 1;
     f->prepared = 0; /* the counts are reused below: weigh needs a new prepare */
-    ms_status st = compute(f, v, in, &notes);
+    ms_status st = again ? weigh_with(f, v, in) : compute(f, v, in, &notes);
     f->recording = 0;
+    f->recorded = st == MS_OK;
     if (st != MS_OK)
         return st;
     const ms_tokens *t = &f->tok;

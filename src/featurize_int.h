@@ -44,6 +44,9 @@ struct ms_featurizer {
     size_t n_occ, occ_cap;
     int recording;
     int prepared;            /* counts of f->last are in the table: weigh may run */
+    int recorded;            /* the table holds attributing's counts and
+                                occurrences of f->last: another model's
+                                attribution weighs them again */
     /* dense features of the last build, and which tokens drove them */
     double dense[MS_DENSE_COUNT];
     uint32_t *dense_tok;     /* (feature << 24 | token) pairs */
