@@ -43,17 +43,28 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
     cfg->group_scope = 0;
 }
 
-int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b)
+/* The settings both of the two functions below compare: all but min_df,
+ * intent and the identity-term ones. */
+static int counted_alike(const ms_feature_config *a, const ms_feature_config *b)
 {
-    /* see featurize.h: intent on one side only is shared, but not with context */
-    int intent_shared = a->intent == b->intent || (!a->context && (!a->intent || !b->intent));
     return a->hash_bits == b->hash_bits && a->word_ngram_max == b->word_ngram_max &&
            a->char_ngram_min == b->char_ngram_min && a->char_ngram_max == b->char_ngram_max &&
            a->lexicon == b->lexicon && a->context == b->context &&
            a->char_weight == b->char_weight && a->you_window == b->you_window &&
-           a->group_window == b->group_window && a->fold == b->fold &&
-           intent_shared && a->group_terms == b->group_terms &&
+           a->group_window == b->group_window && a->fold == b->fold;
+}
+
+int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b)
+{
+    /* see featurize.h: intent on one side only is shared, but not with context */
+    int intent_shared = a->intent == b->intent || (!a->context && (!a->intent || !b->intent));
+    return counted_alike(a, b) && intent_shared && a->group_terms == b->group_terms &&
            a->group_scope == b->group_scope;
+}
+
+int ms_feature_config_alike_unnamed(const ms_feature_config *a, const ms_feature_config *b)
+{
+    return counted_alike(a, b) && !a->context && a->intent == b->intent;
 }
 
 void ms_fvec_free(ms_fvec *v)
@@ -503,12 +514,14 @@ static int counts_shared(const ms_featurizer *f, const ms_featurizer *src)
  * comments that name no group), entered in src's order, which is the
  * order the sums of a dot product take, so the result is count's to the
  * bit; else counted. */
-static ms_status count_from(ms_featurizer *f, const ms_featurizer *src)
+static ms_status count_from(ms_featurizer *f, const ms_featurizer *src, int *shared)
 {
+    *shared = 0;
     if (fz_group_terms(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
     if (!counts_shared(f, src))
         return count_found(f);
+    *shared = 1;
     if (table_reset(f, src->n_used) != MS_OK)
         return MS_ERR_NOMEM;
     for (size_t i = 0; i < src->n_used; i++) {
@@ -530,6 +543,7 @@ static void prepare_reset(ms_featurizer *f, const ms_input *in)
     f->text_len = in->len;
     f->has_tokens = 0;
     f->recorded = 0;
+    f->same_as = NULL;
     f->n_dense_tok = 0;
     memset(f->dense, 0, sizeof f->dense);
     memset(&f->stats, 0, sizeof f->stats);
@@ -668,10 +682,15 @@ static int dense_shared(const ms_featurizer *a, const ms_featurizer *b)
 }
 
 /* The dense blocks of f from src's of the same tokens where they are the
- * same computation, else computed. */
-static ms_status dense_from(ms_featurizer *f, const ms_featurizer *src, const ms_input *in)
+ * same computation, else computed. OUT: *copied, 1 when every block of f
+ * is src's. */
+static ms_status dense_from(ms_featurizer *f, const ms_featurizer *src, const ms_input *in,
+                            int *copied)
 {
     int shared = dense_shared(f, src);
+    *copied = shared && n_dense(f->cfg) == n_dense(src->cfg) &&
+              (!f->cfg->intent || f->cfg->lexicon == MS_LEXICON_LIST ||
+               src->cfg->intent == f->cfg->intent);
     if (shared) {
         memcpy(f->dense, src->dense, MS_DENSE_LEXICON_COUNT * sizeof *f->dense);
         f->sentiment = src->sentiment;
@@ -704,10 +723,22 @@ ms_status ms_features_prepare_from(ms_featurizer *f, const ms_featurizer *src,
     if (notes)
         *notes |= f->tok_notes;
     f->has_tokens = 1;
-    if (count_from(f, src) != MS_OK || dense_from(f, src, in) != MS_OK)
+    int counts, dense;
+    if (count_from(f, src, &counts) != MS_OK || dense_from(f, src, in, &dense) != MS_OK)
         return MS_ERR_NOMEM;
     f->prepared = 1;
+    if (counts && dense && f->cfg->char_weight == src->cfg->char_weight)
+        f->same_as = src;
     return MS_OK;
+}
+
+int ms_features_same_vector(const ms_featurizer *a, const ms_featurizer *b)
+{
+    if (a == b)
+        return 1;
+    if (!a->prepared || !b->prepared || a->last != b->last)
+        return 0;
+    return a->same_as == b || b->same_as == a;
 }
 
 ms_status ms_features_build(ms_featurizer *f, const ms_idf *idf, const ms_input *in,

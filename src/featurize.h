@@ -199,6 +199,13 @@ int ms_featurizer_tokens_shared(const ms_featurizer *a, const ms_featurizer *b);
 ms_status ms_features_prepare_from(ms_featurizer *f, const ms_featurizer *src,
                                    const ms_input *in, unsigned *notes);
 
+/* 1 when a and b, both prepared for the same input, hold the same vector
+ * for any model's weights: one was prepared from the other sharing its
+ * counts, tf and dense blocks (ms_features_prepare_from on a comment that
+ * names no identity group), so a dot product taken on one is the other's
+ * to the bit; or a is b. */
+int ms_features_same_vector(const ms_featurizer *a, const ms_featurizer *b);
+
 /* w.x for the prepared input's vector as ms_features_weigh would build it
  * with idf (w of dim entries, libsvm indices), in one pass without
  * building it: what scoring a model needs (the same value up to rounding
@@ -234,6 +241,13 @@ ms_status ms_features_attribute_packed(ms_featurizer *f, const ms_pack *pack, in
  * nor do settings with a context block that differ in intent (a whole
  * vector is built there, with the featurizer's blocks). */
 int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b);
+
+/* Whether featurizers of settings a and b (comment-only) give the same
+ * vector for a comment that names no identity group: the settings differ
+ * at most in the identity-term ones (group_terms, group_scope) and min_df.
+ * Then ms_features_prepare_from makes one's vector the other's
+ * (ms_features_same_vector), and models of both can share a pack. */
+int ms_feature_config_alike_unnamed(const ms_feature_config *a, const ms_feature_config *b);
 
 /* The libsvm indices a vector of these settings has (1 + the largest
  * index): the hashed buckets and the dense blocks that are on. A model's

@@ -44,6 +44,9 @@ struct ms_featurizer {
     size_t n_occ, occ_cap;
     int recording;
     int prepared;            /* counts of f->last are in the table: weigh may run */
+    const struct ms_featurizer *same_as; /* prepared from it, with its
+                                counts, tf and dense blocks: the same vector
+                                for the same weights (ms_features_same_vector) */
     int recorded;            /* the table holds attributing's counts and
                                 occurrences of f->last: another model's
                                 attribution weighs them again */

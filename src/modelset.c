@@ -211,19 +211,26 @@ static const char *model_language(const loaded_model *lm)
     return lm->card.language ? lm->card.language : "en";
 }
 
-/* Whether models a and b can share a pack: comment-only, of one feature
- * group and one language (a comment routed to one language scores all
- * of the pack, never half of it). */
-static int pack_mates(const loaded_model *a, const loaded_model *b)
+/* Whether models a and b can share a pack: comment-only, of one language
+ * (a comment routed to one language scores all of the pack, never half of
+ * it), and of one feature group or of two whose vectors are the same for
+ * a comment that names no identity group (hostility's and
+ * identity_attack's: one pass over the pack then serves both; the scorer
+ * takes a second only for a comment that names one). */
+static int pack_mates(const ms_models *m, const loaded_model *a, const loaded_model *b)
 {
-    return !a->card.features.context && !b->card.features.context && a->group == b->group &&
-           a->nested == b->nested && ms_language_same(model_language(a), model_language(b));
+    if (a->card.features.context || b->card.features.context || a->nested != b->nested ||
+        !ms_language_same(model_language(a), model_language(b)))
+        return 0;
+    return a->group == b->group ||
+           (ms_feature_config_alike_unnamed(&m->group_cfg[a->group], &m->group_cfg[b->group]) &&
+            m->m[m->group_first[a->group]].list == m->m[m->group_first[b->group]].list);
 }
 
-/* Packs the comment-only models, those of a group and language together,
- * six to a pack, a model alone in one of its own: a pack's slots (6 bytes
- * a model and bucket some member weighs: 11 MB for today's five English
- * 2^20-bucket models with one shared pass, 1 MB for identity_attack alone)
+/* Packs the comment-only models, those of a language that pack_mates
+ * together, six to a pack, a model alone in one of its own: a pack's slots
+ * (6 bytes a model and bucket some member weighs: 11 MB for today's five
+ * English 2^20-bucket models of hostility's group with one shared pass)
  * are filled when a comment first needs every member
  * (ms_models_pack_ready), and a model's own mapping (12 MB of random reads
  * for a 2^20-bucket model) is then left alone. Made for processes that
@@ -238,7 +245,7 @@ static void models_pack(ms_models *m)
         model_pack *pk = &m->packs[m->n_packs];
         pk->k = 0;
         for (size_t j = i; j < m->n && pk->k < MS_PACK_MODELS; j++) {
-            if (packed[j] || !pack_mates(&m->m[i], &m->m[j]))
+            if (packed[j] || !pack_mates(m, &m->m[i], &m->m[j]))
                 continue;
             packed[j] = 1;
             pk->model[pk->k] = j;
@@ -266,17 +273,17 @@ static void pages_go(const loaded_model *lm)
  * memory runs out. Under map_lock. */
 static int pack_fill(ms_models *m, model_pack *pk)
 {
-    const float *idf[MS_PACK_MODELS];
+    int bits = m->m[pk->model[0]].card.features.hash_bits;
+    if (ms_pack_start(&pk->pack, pk->k, bits) != MS_OK)
+        return -1;
     for (int j = 0; j < pk->k; j++) {
         if (map_locked(m, pk->model[j]) != MS_OK)
-            return -1;
-        idf[j] = m->m[pk->model[j]].idf.idf;
-    }
-    int bits = m->m[pk->model[0]].card.features.hash_bits;
-    if (ms_pack_begin(&pk->pack, pk->k, bits, idf) != MS_OK)
-        return -1;
-    for (int j = 0; j < pk->k; j++)
+            return -1; /* ms_models_free frees what there is */
+        ms_pack_mark(&pk->pack, m->m[pk->model[j]].idf.idf);
         pages_go(&m->m[pk->model[j]]);
+    }
+    if (ms_pack_slots(&pk->pack) != MS_OK)
+        return -1;
     int32_t base = (int32_t)((size_t)1 << bits) + 1;
     for (int j = 0; j < pk->k; j++) {
         loaded_model *lm = &m->m[pk->model[j]];

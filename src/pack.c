@@ -69,12 +69,12 @@ static int cmp_escape(const void *a, const void *b)
     return (x->slot > y->slot) - (x->slot < y->slot);
 }
 
-ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf)
+ms_status ms_pack_start(ms_pack *p, int k, int bits)
 {
     memset(p, 0, sizeof *p);
     if (k < 1 || k > MS_PACK_MODELS || bits < 6 || bits > 26)
         return MS_ERR_ARG;
-    size_t nb = (size_t)1 << bits, words = nb / 64;
+    size_t words = ((size_t)1 << bits) / 64;
     p->k = k;
     p->bits = bits;
     p->stride = ms_pack_stride(k);
@@ -85,11 +85,20 @@ ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf)
         ms_pack_free(p);
         return MS_ERR_NOMEM;
     }
-    for (int m = 0; m < k; m++)
-        for (size_t b = 0; b < nb; b++)
-            if (idf[m][b] != 0)
-                p->present[b >> 6] |= (uint64_t)1 << (b & 63);
-    size_t n = 0;
+    return MS_OK;
+}
+
+void ms_pack_mark(ms_pack *p, const float *idf)
+{
+    size_t nb = (size_t)1 << p->bits;
+    for (size_t b = 0; b < nb; b++)
+        if (idf[b] != 0)
+            p->present[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
+ms_status ms_pack_slots(ms_pack *p)
+{
+    size_t n = 0, words = ((size_t)1 << p->bits) / 64;
     for (size_t i = 0; i < words; i++) {
         p->before[i] = (uint32_t)n;
         n += ms_pack_popcount(p->present[i]);
@@ -101,6 +110,16 @@ ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf)
         return MS_ERR_NOMEM;
     }
     return MS_OK;
+}
+
+ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf)
+{
+    ms_status st = ms_pack_start(p, k, bits);
+    if (st != MS_OK)
+        return st;
+    for (int m = 0; m < k; m++)
+        ms_pack_mark(p, idf[m]);
+    return ms_pack_slots(p);
 }
 
 ms_status ms_pack_add(ms_pack *p, int m, const float *idf, const double *w, int32_t dim)

@@ -73,6 +73,13 @@ typedef struct ms_pack {
  * a failed add; a failed begin leaves nothing to free). MS_ERR_ARG for a
  * k, bits or m out of range, MS_ERR_NOMEM. */
 ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf);
+/* ms_pack_begin in three steps, for a caller that reads one member's idf
+ * at a time: ms_pack_start (errors as ms_pack_begin's), ms_pack_mark for
+ * each member's idf, then ms_pack_slots (MS_ERR_NOMEM; on any failure
+ * there is nothing to free). */
+ms_status ms_pack_start(ms_pack *p, int k, int bits);
+void ms_pack_mark(ms_pack *p, const float *idf);
+ms_status ms_pack_slots(ms_pack *p);
 ms_status ms_pack_add(ms_pack *p, int m, const float *idf, const double *w, int32_t dim);
 void ms_pack_free(ms_pack *p);
 

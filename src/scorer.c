@@ -419,11 +419,20 @@ static ms_status mismatch_reason(const ms_scorer *s, const route *rt, size_t i, 
     return add_reason(r, card->category, NULL, 0, 0, 0, msg, card->mismatch_score);
 }
 
+/* A pack's dot products, taken on up to PACK_TAKEN featurizers' vectors:
+ * a pack may hold models of two groups (ms_models' packs), whose vectors
+ * differ only when the comment names an identity group. */
+#define PACK_TAKEN 2
+typedef struct pack_dots {
+    int n;                                  /* taken so far */
+    const ms_featurizer *on[PACK_TAKEN];    /* whose vector */
+    double dot[PACK_TAKEN][MS_PACK_MODELS];
+} pack_dots;
+
 /* What one comment's pass over the models has done so far. */
 typedef struct pass {
     int prepared[MS_MAX_CATEGORIES]; /* each group's features are prepared */
-    int packed[MS_MAX_CATEGORIES];   /* each pack's dot products are taken */
-    double pack_dot[MS_MAX_CATEGORIES][MS_PACK_MODELS];
+    pack_dots packed[MS_MAX_CATEGORIES]; /* each pack's (n set to 0 only) */
     size_t built_in[MS_MAX_CATEGORIES]; /* the context model whose vector
                                            each group's featurizer holds */
 } pass;
@@ -438,18 +447,27 @@ static ms_status decision_context(ms_scorer *s, pass *p, size_t i, double *dec)
     return st;
 }
 
-/* A packed model: every member's w.x in one pass, on the pack's first. */
+/* A packed model: every member's w.x in one pass, on the pack's first,
+ * again only for a member whose group's vector is not the same (a comment
+ * naming a group: identity_attack's then differs from hostility's). */
 static ms_status decision_packed(ms_scorer *s, pass *p, const loaded_model *lm, double *dec)
 {
     const model_pack *pk = &s->models->packs[lm->pack];
-    ms_status st = MS_OK;
-    if (!p->packed[lm->pack]) {
-        st = ms_features_dot_packed(s->fz[lm->group], &pk->pack, pk->k, pk->dense_of, pk->dim,
-                                    p->pack_dot[lm->pack]);
-        p->packed[lm->pack] = 1;
+    const ms_featurizer *f = s->fz[lm->group];
+    pack_dots *pd = &p->packed[lm->pack];
+    int t = 0;
+    while (t < pd->n && !ms_features_same_vector(f, pd->on[t]))
+        t++;
+    if (t == pd->n) {
+        t = pd->n < PACK_TAKEN ? pd->n++ : PACK_TAKEN - 1;
+        pd->on[t] = f;
+        ms_status st = ms_features_dot_packed(s->fz[lm->group], &pk->pack, pk->k, pk->dense_of,
+                                              pk->dim, pd->dot[t]);
+        if (st != MS_OK)
+            return st;
     }
-    *dec = p->pack_dot[lm->pack][lm->pack_slot] - lm->linear->rho;
-    return st;
+    *dec = pd->dot[t][lm->pack_slot] - lm->linear->rho;
+    return MS_OK;
 }
 
 /* 1 when model i's pack serves this scorer: every member is scored with
@@ -637,9 +655,11 @@ static ms_status score_models(ms_scorer *s, const ms_input *in, route *rt, ms_re
         return MS_ERR_NOMEM;
     r->n_scores = m->n;
     pass p;
-    memset(&p, 0, sizeof p);
-    for (size_t g = 0; g < MS_MAX_CATEGORIES; g++)
+    memset(p.prepared, 0, sizeof p.prepared);
+    for (size_t g = 0; g < MS_MAX_CATEGORIES; g++) {
+        p.packed[g].n = 0;
         p.built_in[g] = SIZE_MAX;
+    }
     ms_status st = MS_OK;
     for (size_t i = 0; st == MS_OK && i < m->n; i++)
         if ((!s->some || s->want[i]) && ms_models_applies(m, i, (const char (*)[8])rt->codes, rt->n))
