@@ -535,8 +535,9 @@ static ms_status count_from(ms_featurizer *f, const ms_featurizer *src, int *sha
     return MS_OK;
 }
 
-/* Forgets the last input's dense features and context statistics. */
-static void prepare_reset(ms_featurizer *f, const ms_input *in)
+/* Forgets the last input's counts, and unless keep_dense (the same input
+ * again) its dense features and their hits; and its context statistics. */
+static void prepare_reset(ms_featurizer *f, const ms_input *in, int keep_dense)
 {
     f->last = in;
     f->text = in->text;
@@ -544,8 +545,10 @@ static void prepare_reset(ms_featurizer *f, const ms_input *in)
     f->has_tokens = 0;
     f->recorded = 0;
     f->same_as = NULL;
-    f->n_dense_tok = 0;
-    memset(f->dense, 0, sizeof f->dense);
+    if (!keep_dense) {
+        f->n_dense_tok = 0;
+        memset(f->dense, 0, sizeof f->dense);
+    }
     memset(&f->stats, 0, sizeof f->stats);
 }
 
@@ -553,10 +556,11 @@ static void prepare_reset(ms_featurizer *f, const ms_input *in)
  * lexicon block. */
 static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
 {
-    /* attributing explains the last build again: its tokens are still
-     * there (the input is borrowed until the next build) */
+    /* attributing explains the last build again: its tokens, dense blocks
+     * and their hits are still there (the input is borrowed until the next
+     * build); only the counts are made again, with their occurrences */
     int again = f->recording && f->has_tokens && f->last == in;
-    prepare_reset(f, in);
+    prepare_reset(f, in, again);
     if (!again) {
         f->tok_notes = 0;
         if (ms_tokenize_fold(in->text, in->len, f->lx, f->cfg->fold, &f->tok, &f->tok_notes) !=
@@ -565,7 +569,11 @@ static ms_status prepare(ms_featurizer *f, const ms_input *in, unsigned *notes)
     }
     *notes |= f->tok_notes;
     f->has_tokens = 1;
-    if (count(f) != MS_OK || fz_lexicon_blocks(f, in) != MS_OK)
+    if (count(f) != MS_OK)
+        return MS_ERR_NOMEM;
+    if (again)
+        return MS_OK;
+    if (fz_lexicon_blocks(f, in) != MS_OK)
         return MS_ERR_NOMEM;
     /* (MS_LEXICON_LIST never has the intent block: English only) */
     if (f->cfg->lexicon != MS_LEXICON_LIST && f->cfg->intent && fz_intent_block(f) != MS_OK)
@@ -681,9 +689,25 @@ static int dense_shared(const ms_featurizer *a, const ms_featurizer *b)
            a->skip_ud == b->skip_ud && (a->cfg->lexicon != MS_LEXICON_LIST || a->list == b->list);
 }
 
-/* The dense blocks of f from src's of the same tokens where they are the
- * same computation, else computed. OUT: *copied, 1 when every block of f
- * is src's. */
+/* Appends src's hits of dense features [lo, hi) to f's, in src's order
+ * (the order computing them gives, which attributing sums in). */
+static ms_status hits_from(ms_featurizer *f, const ms_featurizer *src, uint32_t lo, uint32_t hi)
+{
+    for (size_t i = 0; i < src->n_dense_tok; i++) {
+        uint32_t h = src->dense_tok[i], k = h >> 24;
+        if (k < lo || k >= hi)
+            continue;
+        if (ms_grow((void **)&f->dense_tok, &f->dense_tok_cap, f->n_dense_tok + 1,
+                    sizeof *f->dense_tok) != MS_OK)
+            return MS_ERR_NOMEM;
+        f->dense_tok[f->n_dense_tok++] = h;
+    }
+    return MS_OK;
+}
+
+/* The dense blocks of f, and their hits, from src's of the same tokens
+ * where they are the same computation, else computed. OUT: *copied, 1
+ * when every block of f is src's. */
 static ms_status dense_from(ms_featurizer *f, const ms_featurizer *src, const ms_input *in,
                             int *copied)
 {
@@ -694,6 +718,8 @@ static ms_status dense_from(ms_featurizer *f, const ms_featurizer *src, const ms
     if (shared) {
         memcpy(f->dense, src->dense, MS_DENSE_LEXICON_COUNT * sizeof *f->dense);
         f->sentiment = src->sentiment;
+        if (hits_from(f, src, 0, MS_DENSE_LEXICON_COUNT) != MS_OK)
+            return MS_ERR_NOMEM;
     } else if (fz_lexicon_blocks(f, in) != MS_OK) {
         return MS_ERR_NOMEM;
     }
@@ -702,7 +728,7 @@ static ms_status dense_from(ms_featurizer *f, const ms_featurizer *src, const ms
     if (shared && src->cfg->intent == f->cfg->intent) {
         memcpy(f->dense + MS_DENSE_INTENT_FIRST, src->dense + MS_DENSE_INTENT_FIRST,
                (MS_DENSE_COUNT - MS_DENSE_INTENT_FIRST) * sizeof *f->dense);
-        return MS_OK;
+        return hits_from(f, src, MS_DENSE_INTENT_FIRST, MS_DENSE_COUNT);
     }
     return fz_intent_block(f);
 }
@@ -716,7 +742,7 @@ ms_status ms_features_prepare_from(ms_featurizer *f, const ms_featurizer *src,
         return MS_ERR_ARG;
     f->recording = 0;
     f->prepared = 0;
-    prepare_reset(f, in);
+    prepare_reset(f, in, 0);
     if (ms_tokens_copy(&f->tok, &src->tok) != MS_OK)
         return MS_ERR_NOMEM;
     f->tok_notes = src->tok_notes;

@@ -127,13 +127,11 @@ static inline int word_is(const ms_tokens *t, size_t i, const char *s)
     return i < t->n && t->tok[i].fold_len == strlen(s) && memcmp(ms_token_text(t, i), s, strlen(s)) == 0;
 }
 
-/* Records that token drove dense feature (while attributing). Here, not
- * in featurize.c, so that featurize_context.c, which featurize.c calls,
- * calls nothing back. */
+/* Records that token drove dense feature (for attributing, which then
+ * needs no second pass of the blocks). Here, not in featurize.c, so that
+ * featurize_context.c, which featurize.c calls, calls nothing back. */
 static inline ms_status fz_dense_hit(ms_featurizer *f, int feature, size_t token)
 {
-    if (!f->recording)
-        return MS_OK;
     if (ms_grow((void **)&f->dense_tok, &f->dense_tok_cap, f->n_dense_tok + 1,
                 sizeof *f->dense_tok) != MS_OK)
         return MS_ERR_NOMEM;
