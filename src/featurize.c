@@ -877,11 +877,14 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
      * sums: the pack's lines arrive together instead of one miss at a time */
     if (ms_grow((void **)&f->slot_of, &f->slot_of_cap, f->n_used + 1, sizeof *f->slot_of) != MS_OK)
         return MS_ERR_NOMEM;
+    size_t last = pk->stride - 1; /* a slot (36 bytes for six) may cross a line */
     for (size_t i = 0; i < f->n_used; i++) {
         const unsigned char *slot = ms_pack_slot(pk, f->keys[f->used[i]] >> 1);
         f->slot_of[i] = slot;
-        if (slot)
+        if (slot) {
             __builtin_prefetch(slot);
+            __builtin_prefetch(slot + last);
+        }
     }
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s], b = key >> 1, blk = key & 1;
