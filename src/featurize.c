@@ -180,6 +180,7 @@ static ms_status table_reset(ms_featurizer *f, size_t expected)
     }
     f->n_used = 0;
     f->n_occ = 0;
+    f->borrowed = NULL;
     return ms_grow((void **)&f->used, &f->used_cap, f->table_cap, sizeof *f->used);
 }
 
@@ -511,9 +512,9 @@ static int counts_shared(const ms_featurizer *f, const ms_featurizer *src)
 
 /* count for f->tok, a copy of src's tokens: src's counts and tf where
  * they are f's (counts_shared; identity_attack's group on the many
- * comments that name no group), entered in src's order, which is the
- * order the sums of a dot product take, so the result is count's to the
- * bit; else counted. */
+ * comments that name no group), borrowed (f->borrowed: own_counts copies
+ * them when f's table is first read, which a pass whose packed dot
+ * products serve both never does); else counted. */
 static ms_status count_from(ms_featurizer *f, const ms_featurizer *src, int *shared)
 {
     *shared = 0;
@@ -522,6 +523,22 @@ static ms_status count_from(ms_featurizer *f, const ms_featurizer *src, int *sha
     if (!counts_shared(f, src))
         return count_found(f);
     *shared = 1;
+    f->borrowed = src->borrowed ? src->borrowed : src;
+    return MS_OK;
+}
+
+/* Makes the counts f borrows its own: the lender's counts and tf, entered
+ * in its order, which is the order the sums of a dot product take, so the
+ * result is count's to the bit; counted again from f's tokens when the
+ * lender has moved on (prepared another input, or attributed). */
+static ms_status own_counts(ms_featurizer *f)
+{
+    const ms_featurizer *src = f->borrowed;
+    if (!src)
+        return MS_OK;
+    f->borrowed = NULL;
+    if (!src->prepared || src->last != f->last)
+        return count_found(f);
     if (table_reset(f, src->n_used) != MS_OK)
         return MS_ERR_NOMEM;
     for (size_t i = 0; i < src->n_used; i++) {
@@ -545,6 +562,7 @@ static void prepare_reset(ms_featurizer *f, const ms_input *in, int keep_dense)
     f->has_tokens = 0;
     f->recorded = 0;
     f->same_as = NULL;
+    f->borrowed = NULL;
     if (!keep_dense) {
         f->n_dense_tok = 0;
         memset(f->dense, 0, sizeof f->dense);
@@ -611,6 +629,8 @@ static double w_of(const weights *v, int32_t idx)
  * the table, and its context block (v->idf's: a packed model has none). */
 static ms_status weigh_with(ms_featurizer *f, const weights *v, const ms_input *in)
 {
+    if (own_counts(f) != MS_OK)
+        return MS_ERR_NOMEM;
     double norm[2] = {0, 0};
     for (size_t i = 0; i < f->n_used; i++) {
         uint32_t s = f->used[i], key = f->keys[s];
@@ -834,6 +854,8 @@ ms_status ms_features_dot(ms_featurizer *f, const ms_idf *idf, const double *w, 
 {
     if (!f->prepared || f->recording || f->cfg->context)
         return MS_ERR_ARG;
+    if (own_counts(f) != MS_OK)
+        return MS_ERR_NOMEM;
     /* one pass: each block's squared norm and its dot product with w, then
      * the norms applied to the two sums (the vector's values are tf * idf
      * scaled by their block's norm) */
@@ -868,6 +890,8 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
     if (!f->prepared || f->recording || f->cfg->context || k < 1 || k > MS_PACK_MODELS ||
         k != pk->k)
         return MS_ERR_ARG;
+    if (own_counts(f) != MS_OK)
+        return MS_ERR_NOMEM;
     /* the same sums, in the same order per model, as ms_features_dot, of
      * the same doubles (k / 10^4 is the double the trimmed weight is): a
      * dropped bucket (idf 0) and a weight past a model's dim (0 in the pack)

@@ -195,7 +195,8 @@ int ms_featurizer_tokens_shared(const ms_featurizer *a, const ms_featurizer *b);
  * version); f's own n-grams are counted. Exactly what ms_features_prepare
  * gives. When the two do not tokenise alike (ms_featurizer_tokens_shared)
  * it is ms_features_prepare. MS_ERR_ARG when src is f or holds no tokens
- * of in; MS_ERR_NOMEM. src is only read. */
+ * of in; MS_ERR_NOMEM. src is only read; counts that are src's are read
+ * from src when f first needs them (counted again if src has moved on). */
 ms_status ms_features_prepare_from(ms_featurizer *f, const ms_featurizer *src,
                                    const ms_input *in, unsigned *notes);
 

@@ -47,6 +47,8 @@ struct ms_featurizer {
     const struct ms_featurizer *same_as; /* prepared from it, with its
                                 counts, tf and dense blocks: the same vector
                                 for the same weights (ms_features_same_vector) */
+    const struct ms_featurizer *borrowed; /* the featurizer whose counts
+                                are f's (count_from), not copied yet */
     int recorded;            /* the table holds attributing's counts and
                                 occurrences of f->last: another model's
                                 attribution weighs them again */

@@ -880,6 +880,12 @@ static void test_prepare_from_is_prepare(void **state)
         /* from a source without the intent block (itself lent its tokens) */
         assert_int_equal(ms_features_prepare_from(from[1], from[0], &in, NULL), MS_OK);
         assert_same_vector(from[1], ref[1], &idf, &a, &b, texts[t]);
+        /* a source that has moved on (prepared another input) before the
+         * counts it lent are first read: they are counted again, the same */
+        ms_input next = {.text = "something else entirely", .len = 23};
+        assert_int_equal(ms_features_prepare_from(from[0], src, &in, NULL), MS_OK);
+        assert_int_equal(ms_features_prepare(src, &next, NULL), MS_OK);
+        assert_same_vector(from[0], ref[0], &idf, &a, &b, texts[t]);
     }
     ms_fvec_free(&a);
     ms_fvec_free(&b);
