@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,19 +115,82 @@ ms_status sp_token_info(ms_spans_work *w, const ms_lexicon *lx, const char *text
 }
 
 
-static void key(keyset *k, const char *tag, const char *a, size_t na, const char *b, size_t nb)
+/* The features' tags. A key's hash starts with its tag's, so each tag is
+ * hashed once, and the keys of a tag alone (flags) or of a tag and a small
+ * number (bins, valences, lengths) are hashed whole once: a token's keys
+ * then hash only its words (hashing tags and digits was most of the keys'
+ * cost, issue 20). The hashes are those of key_text(). */
+enum {
+    T_W, T_P1, T_N1, T_P2, T_N2, T_PW, T_WN, T_PRE3, T_SUF3, T_PRE4, T_SUF4, T_LEN, T_UP,
+    T_OBF, T_CAP, T_NUM, T_URL, T_SD, T_TB, T_YOU_BEFORE, T_YOU_AFTER, T_FIRST, T_LAST,
+    T_SIDED /* then each of sided_tags with each of sides */
+};
+enum { S_PROF, S_INS, S_AF, S_VD, S_CB, S_COUNT };
+enum { SIDE_SELF, SIDE_PREV, SIDE_NEXT, SIDE_COUNT };
+#define N_TAGS (T_SIDED + SIDE_COUNT * S_COUNT)
+#define SMALL_MIN (-16) /* numbers with their keys hashed whole */
+#define SMALL_MAX 16
+
+static const char *const tag_names[T_SIDED] = {
+    "w",  "p1",  "n1",  "p2",  "n2", "pw", "wn",  "pre3", "suf3", "pre4", "suf4", "len",
+    "up", "obf", "cap", "num", "url", "sd", "tb", "you<", "you>", "first", "last"};
+static const char *const sided_tags[S_COUNT] = {"prof", "ins", "af", "vd", "cb"};
+static const char *const sides[SIDE_COUNT] = {"", "-1", "+1"};
+
+static struct {
+    uint64_t tag[N_TAGS];  /* each tag's hash, the seed of its keys' */
+    uint64_t bare[N_TAGS]; /* the key of the tag alone */
+    uint64_t small[N_TAGS][SMALL_MAX - SMALL_MIN + 1]; /* the tag and a number */
+} kh;
+static pthread_once_t kh_once = PTHREAD_ONCE_INIT;
+
+static size_t fmt_int(char b[12], int v);
+
+static void kh_build(void)
+{
+    for (size_t t = 0; t < N_TAGS; t++) {
+        char name[16];
+        if (t < T_SIDED) {
+            snprintf(name, sizeof name, "%s", tag_names[t]);
+        } else {
+            size_t j = t - T_SIDED;
+            snprintf(name, sizeof name, "%s%s", sided_tags[j % S_COUNT], sides[j / S_COUNT]);
+        }
+        kh.tag[t] = ms_hash64(name, strlen(name), 0x5eed);
+        kh.bare[t] = ms_hash64("", 0, kh.tag[t]);
+        for (int v = SMALL_MIN; v <= SMALL_MAX; v++) {
+            char b[12];
+            kh.small[t][v - SMALL_MIN] = ms_hash64(b, fmt_int(b, v), kh.tag[t]);
+        }
+    }
+}
+
+/* Adds the key of hash h (value 1). */
+static void key_hash(keyset *k, uint64_t h)
 {
     if (k->n >= MAX_KEYS)
         return;
-    uint64_t h = ms_hash64(tag, strlen(tag), 0x5eed);
-    h = ms_hash64(a, na, h);
+    k->idx[k->n] = (int32_t)(h & k->mask) + 1;
+    k->val[k->n++] = 1;
+}
+
+/* The key of tag and the text a[0, na), and b[0, nb) after a separator
+ * when b is given. */
+static void key_text(keyset *k, int tag, const char *a, size_t na, const char *b, size_t nb)
+{
+    if (k->n >= MAX_KEYS)
+        return;
+    uint64_t h = ms_hash64(a, na, kh.tag[tag]);
     if (b) {
         h = ms_hash64("\x1f", 1, h);
         h = ms_hash64(b, nb, h);
     }
-    k->idx[k->n] = (int32_t)(h & k->mask) + 1;
-    k->val[k->n++] = 1;
+    key_hash(k, h);
 }
+
+static void key(keyset *k, int tag, const char *a, size_t na) { key_text(k, tag, a, na, NULL, 0); }
+
+static void key_bare(keyset *k, int tag) { key_hash(k, kh.bare[tag]); }
 
 /* The decimal digits of v, as "%d" writes them (without snprintf: this
  * runs a dozen times per token). Returns the length. */
@@ -146,33 +210,29 @@ static size_t fmt_int(char b[12], int v)
     return m;
 }
 
-static void keyf(keyset *k, const char *tag, int v)
+/* The key of tag and v's decimal digits. */
+static void keyf(keyset *k, int tag, int v)
 {
+    if (v >= SMALL_MIN && v <= SMALL_MAX) {
+        key_hash(k, kh.small[tag][v - SMALL_MIN]);
+        return;
+    }
     char b[12];
-    key(k, tag, b, fmt_int(b, v), NULL, 0);
+    key(k, tag, b, fmt_int(b, v));
 }
 
-/* tag and side joined ("prof" "-1" -> "prof-1"); both short literals */
-static const char *join(char out[16], const char *tag, const char *side)
+static void info_keys(keyset *k, const tok_info *x, int side)
 {
-    size_t a = strlen(tag), b = strlen(side);
-    memcpy(out, tag, a);
-    memcpy(out + a, side, b + 1);
-    return out;
-}
-
-static void info_keys(keyset *k, const tok_info *x, const char *side)
-{
-    char tag[16];
+    int t = T_SIDED + side * S_COUNT;
     if (x->prof)
-        key(k, join(tag, "prof", side), "", 0, NULL, 0);
+        key_bare(k, t + S_PROF);
     if (x->ins)
-        key(k, join(tag, "ins", side), "", 0, NULL, 0);
+        key_bare(k, t + S_INS);
     if (x->afinn)
-        keyf(k, join(tag, "af", side), x->afinn);
+        keyf(k, t + S_AF, x->afinn);
     if (x->vader)
-        keyf(k, join(tag, "vd", side), x->vader);
-    keyf(k, join(tag, "cb", side), x->cbin);
+        keyf(k, t + S_VD, x->vader);
+    keyf(k, t + S_CB, x->cbin);
 }
 
 /* The features of token i: hashed keys (value 1) and the dense block. */
@@ -185,56 +245,55 @@ void sp_token_keys(const ms_tokens *t, const tok_info *info, size_t i, keyset *k
     size_t np1 = i > 0 ? t->tok[i - 1].fold_len : 1;
     const char *n1 = i + 1 < t->n ? ms_token_text(t, i + 1) : "$";
     size_t nn1 = i + 1 < t->n ? t->tok[i + 1].fold_len : 1;
-    key(k, "w", w, n, NULL, 0);
-    key(k, "p1", p1, np1, NULL, 0);
-    key(k, "n1", n1, nn1, NULL, 0);
-    key(k, "p2", i > 1 ? ms_token_text(t, i - 2) : "^", i > 1 ? t->tok[i - 2].fold_len : 1, NULL, 0);
-    key(k, "n2", i + 2 < t->n ? ms_token_text(t, i + 2) : "$",
-        i + 2 < t->n ? t->tok[i + 2].fold_len : 1, NULL, 0);
-    key(k, "pw", p1, np1, w, n);
-    key(k, "wn", w, n, n1, nn1);
+    key(k, T_W, w, n);
+    key(k, T_P1, p1, np1);
+    key(k, T_N1, n1, nn1);
+    key(k, T_P2, i > 1 ? ms_token_text(t, i - 2) : "^", i > 1 ? t->tok[i - 2].fold_len : 1);
+    key(k, T_N2, i + 2 < t->n ? ms_token_text(t, i + 2) : "$",
+        i + 2 < t->n ? t->tok[i + 2].fold_len : 1);
+    key_text(k, T_PW, p1, np1, w, n);
+    key_text(k, T_WN, w, n, n1, nn1);
     if (n > 3) {
-        key(k, "pre3", w, 3, NULL, 0);
-        key(k, "suf3", w + n - 3, 3, NULL, 0);
+        key(k, T_PRE3, w, 3);
+        key(k, T_SUF3, w + n - 3, 3);
     }
     if (n > 4) {
-        key(k, "pre4", w, 4, NULL, 0);
-        key(k, "suf4", w + n - 4, 4, NULL, 0);
+        key(k, T_PRE4, w, 4);
+        key(k, T_SUF4, w + n - 4, 4);
     }
-    keyf(k, "len", n > 12 ? 12 : (int)n);
+    keyf(k, T_LEN, n > 12 ? 12 : (int)n);
     uint32_t fl = t->tok[i].flags;
     if (fl & MS_TOK_UPPER)
-        key(k, "up", "", 0, NULL, 0);
+        key_bare(k, T_UP);
     if (fl & MS_TOK_OBFUSCATED)
-        key(k, "obf", "", 0, NULL, 0);
+        key_bare(k, T_OBF);
     if (fl & MS_TOK_CAPITALISED)
-        key(k, "cap", "", 0, NULL, 0);
+        key_bare(k, T_CAP);
     if (fl & MS_TOK_NUMBER)
-        key(k, "num", "", 0, NULL, 0);
+        key_bare(k, T_NUM);
     if (fl & MS_TOK_URL)
-        key(k, "url", "", 0, NULL, 0);
+        key_bare(k, T_URL);
     const tok_info *x = &info[i];
-    info_keys(k, x, "");
-    key(k, "sd", (const char[]){(char)('a' + x->dist + 4), (char)('a' + x->sbin + 1)}, 2, NULL,
-        0);
-    keyf(k, "tb", x->tbin);
+    info_keys(k, x, SIDE_SELF);
+    key(k, T_SD, (const char[]){(char)('a' + x->dist + 4), (char)('a' + x->sbin + 1)}, 2);
+    keyf(k, T_TB, x->tbin);
     if (i > 0)
-        info_keys(k, &info[i - 1], "-1");
+        info_keys(k, &info[i - 1], SIDE_PREV);
     if (i + 1 < t->n)
-        info_keys(k, &info[i + 1], "+1");
+        info_keys(k, &info[i + 1], SIDE_NEXT);
     int you_before = 0, you_after = 0;
     for (size_t d = 1; d <= 3; d++) {
         you_before |= d <= i && info[i - d].you;
         you_after |= i + d < t->n && info[i + d].you;
     }
     if (you_before)
-        key(k, "you<", "", 0, NULL, 0);
+        key_bare(k, T_YOU_BEFORE);
     if (you_after)
-        key(k, "you>", "", 0, NULL, 0);
+        key_bare(k, T_YOU_AFTER);
     if (i == 0)
-        key(k, "first", "", 0, NULL, 0);
+        key_bare(k, T_FIRST);
     if (i + 1 == t->n)
-        key(k, "last", "", 0, NULL, 0);
+        key_bare(k, T_LAST);
     /* a word's contribution is its repeats' together: the attribution
      * splits a feature's push evenly over the occurrences that made it */
     double dense[D_COUNT] = {clip2(x->term), clip2(x->contrib),
@@ -277,6 +336,7 @@ void sp_keys_sorted(keyset *k)
 
 void sp_keyset_init(keyset *k, int bits)
 {
+    pthread_once(&kh_once, kh_build);
     k->n = 0;
     k->mask = ((uint32_t)1 << bits) - 1;
     k->dense_base = (int32_t)((uint32_t)1 << bits) + 1;
