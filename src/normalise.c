@@ -485,14 +485,48 @@ ms_status ms_tokenize(const char *text, size_t len, const ms_lexicon *lx, ms_tok
     return ms_tokenize_fold(text, len, lx, 0, t, notes);
 }
 
+/* What fold_cp does to text[i, j), a run of ASCII bytes, when fold has no
+ * rule that reads ASCII (Turkish I, romanised Hindi's vowels): each byte a
+ * code point of its own, lower-cased, counted as step 1 counts it. Most
+ * comments are ASCII: utf8proc and fold_cp per byte was half of
+ * tokenizing (issue 20). */
+static ms_status ascii_run(ms_tokens *t, const char *text, size_t i, size_t j)
+{
+    if (ms_grow((void **)&t->cps, &t->cps_cap, t->n_cps + (j - i), sizeof *t->cps) != MS_OK)
+        return MS_ERR_NOMEM;
+    ms_cp *p = t->cps + t->n_cps;
+    for (; i < j; i++, p++) {
+        int32_t c = (unsigned char)text[i];
+        int upper = c >= 'A' && c <= 'Z';
+        t->letters += upper || (c >= 'a' && c <= 'z');
+        t->upper_letters += upper;
+        t->exclaims += c == '!';
+        p->cp = upper ? c + 32 : c;
+        p->start = (uint32_t)i;
+        p->end = (uint32_t)(i + 1);
+    }
+    t->n_cps = (size_t)(p - t->cps);
+    return MS_OK;
+}
+
 ms_status ms_tokenize_fold(const char *text, size_t len, const ms_lexicon *lx, unsigned fold,
                            ms_tokens *t, unsigned *notes)
 {
     t->n = t->fold_len = t->n_cps = 0;
     t->letters = t->upper_letters = t->exclaims = 0;
+    int ascii_plain = !(fold & (MS_FOLD_DOTLESS_I | MS_FOLD_ROMAN_VOWELS));
     /* 1. Decode, repair and fold each code point, remembering its bytes. */
     size_t i = 0;
     while (i < len) {
+        size_t j = i;
+        while (ascii_plain && j < len && (unsigned char)text[j] < 0x80)
+            j++;
+        if (j > i) {
+            if (ascii_run(t, text, i, j) != MS_OK)
+                return MS_ERR_NOMEM;
+            i = j;
+            continue;
+        }
         utf8proc_int32_t c;
         utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
                                               (utf8proc_ssize_t)(len - i), &c);
