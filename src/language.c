@@ -316,6 +316,11 @@ void ms_language_detect(const char *text, size_t len, ms_language *out)
 
 int ms_language_same(const char *a, const char *b)
 {
+    /* most pairs asked (a model's language and a comment's) differ in
+     * their first letter, which settles it */
+    unsigned char x = (unsigned char)(a[0] | 0x20), y = (unsigned char)(b[0] | 0x20);
+    if (x != y && x >= 'a' && x <= 'z' && y >= 'a' && y <= 'z')
+        return 0;
     size_t n = strcspn(a, "-_");
     return n == strcspn(b, "-_") && strncasecmp(a, b, n) == 0;
 }
