@@ -1,8 +1,11 @@
 /* termset.c - a small set of terms read from a list file; see termset.h.
  *
- * The terms stay in the file's text, which the set keeps; a sorted array of
- * (pointer, length) pairs into it finds one by bsearch. Read-only after
- * ms_termset_load, so lookups are safe from any number of threads. */
+ * The terms stay in the file's text, which the set keeps; a hash table of
+ * (pointer, length) pairs into it holds each term and each of its word
+ * prefixes ("native" of "native americans") with what it is, so that a
+ * lookup, made for every word of every comment a model with identity terms
+ * scores, is one hash and a probe or two. Read-only after ms_termset_load,
+ * so lookups are safe from any number of threads. */
 #include "termset.h"
 #include "util.h"
 
@@ -16,24 +19,55 @@ typedef struct term {
     size_t len;
 } term;
 
+/* A slot of the index: a term or a term's word prefix, with its
+ * MS_TERMSET_* bits (0: an empty slot). */
+typedef struct slot {
+    const char *w;
+    uint32_t len;
+    uint32_t what;
+} slot;
+
 struct ms_termset {
     char *data; /* the file as read */
     size_t len;
-    term *terms; /* sorted by bytes, then length */
+    term *terms; /* in the file's order */
     size_t n;
+    slot *index; /* mask + 1 slots, at most half full */
+    size_t mask;
     uint64_t hash;
 };
 
-static int cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
+static size_t slot_of(const ms_termset *s, const char *w, size_t n)
 {
-    int c = memcmp(a, b, na < nb ? na : nb);
-    return c ? c : (na > nb) - (na < nb);
+    size_t i = (size_t)ms_hash64(w, n, 0) & s->mask;
+    while (s->index[i].what && (s->index[i].len != n || memcmp(s->index[i].w, w, n) != 0))
+        i = (i + 1) & s->mask;
+    return i;
 }
 
-static int cmp_terms(const void *a, const void *b)
+/* Fills the index from the terms: each term, and each run of its words
+ * before a space. */
+static ms_status index_build(ms_termset *s)
 {
-    const term *x = a, *y = b;
-    return cmp_bytes(x->w, x->len, y->w, y->len);
+    size_t cap = 16;
+    while (cap < 2 * s->n * MS_TERMSET_MAX_WORDS)
+        cap *= 2;
+    s->index = calloc(cap, sizeof *s->index);
+    if (!s->index)
+        return MS_ERR_NOMEM;
+    s->mask = cap - 1;
+    for (size_t k = 0; k < s->n; k++) {
+        const term *t = &s->terms[k];
+        for (size_t n = 1; n <= t->len; n++) {
+            if (n < t->len && t->w[n] != ' ')
+                continue;
+            slot *x = &s->index[slot_of(s, t->w, n)];
+            x->w = t->w;
+            x->len = (uint32_t)n;
+            x->what |= n == t->len ? MS_TERMSET_TERM : MS_TERMSET_LONGER;
+        }
+    }
+    return MS_OK;
 }
 
 /* One line's term, checked: 1-3 words of lower case, one space apart, valid
@@ -84,7 +118,6 @@ static ms_status parse(ms_termset *s, const char *path, ms_error *err)
         s->terms[s->n].w = a;
         s->terms[s->n++].len = (size_t)(b - a);
     }
-    qsort(s->terms, s->n, sizeof *s->terms, cmp_terms);
     return MS_OK;
 }
 
@@ -97,6 +130,8 @@ ms_status ms_termset_load(const char *path, ms_termset **out, ms_error *err)
     ms_status st = ms_read_regular_file(path, TERMSET_MAX_FILE_BYTES, &s->data, &s->len, err);
     if (st == MS_OK)
         st = parse(s, path, err);
+    if (st == MS_OK && index_build(s) != MS_OK)
+        st = ms_fail(err, MS_ERR_NOMEM, path, 0, 0, "out of memory");
     if (st != MS_OK) {
         ms_termset_free(s);
         return st;
@@ -115,41 +150,20 @@ void ms_termset_free(ms_termset *s)
         return;
     free(s->data);
     free(s->terms);
+    free(s->index);
     free(s);
 }
 
 int ms_termset_has(const ms_termset *s, const char *w, size_t n)
 {
-    if (!s || !s->n || (!w && n))
-        return 0;
-    term key = {w, n};
-    return bsearch(&key, s->terms, s->n, sizeof *s->terms, cmp_terms) != NULL;
+    return (ms_termset_lookup(s, w, n) & MS_TERMSET_TERM) != 0;
 }
 
 unsigned ms_termset_lookup(const ms_termset *s, const char *w, size_t n)
 {
     if (!s || !s->n || (!w && n))
         return 0;
-    /* the first term not below w: w itself if it is one; the terms that
-     * start with w and a space come right after w, since no byte a term
-     * may hold sorts before the space (bad_term refuses control bytes) */
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (cmp_bytes(s->terms[mid].w, s->terms[mid].len, w, n) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    unsigned found = 0;
-    if (lo < s->n && s->terms[lo].len == n && memcmp(s->terms[lo].w, w, n) == 0) {
-        found = MS_TERMSET_TERM;
-        lo++;
-    }
-    if (lo < s->n && s->terms[lo].len > n && s->terms[lo].w[n] == ' ' &&
-        memcmp(s->terms[lo].w, w, n) == 0)
-        found |= MS_TERMSET_LONGER;
-    return found;
+    return s->index[slot_of(s, w, n)].what;
 }
 
 uint64_t ms_termset_hash(const ms_termset *s) { return s ? s->hash : 0; }
