@@ -13,10 +13,16 @@
 /* A second-person word: what an insult is aimed with. */
 int fz_is_you(const char *w, size_t n)
 {
-    static const char *const you[] = {"you", "your", "youre", "u", "ur", "yours",
-                                      "yourself", "ya", "yall", "thou"};
+    /* with their lengths: asked of every token, twice */
+#define YOU(s) {s, sizeof s - 1}
+    static const struct {
+        const char *w;
+        size_t n;
+    } you[] = {YOU("you"), YOU("your"), YOU("youre"), YOU("u"),    YOU("ur"),
+               YOU("yours"), YOU("yourself"), YOU("ya"), YOU("yall"), YOU("thou")};
+#undef YOU
     for (size_t k = 0; k < sizeof you / sizeof *you; k++)
-        if (strlen(you[k]) == n && memcmp(you[k], w, n) == 0)
+        if (you[k].n == n && memcmp(you[k].w, w, n) == 0)
             return 1;
     return 0;
 }

@@ -98,6 +98,7 @@ static const phrase_value SPECIAL_CASES[] = {
 typedef struct first_index {
     uint16_t start[257];
     uint16_t order[128];
+    uint8_t len[128]; /* len[b]: the length of entry order[b] */
 } first_index;
 
 static first_index IX_BOOSTERS, IX_SPECIAL, IX_NEGATE;
@@ -113,8 +114,11 @@ static void index_build(first_index *ix, const char *(*name)(size_t), size_t n)
         ix->start[c + 1] = (uint16_t)(ix->start[c] + count[c]);
     uint16_t fill[256];
     memcpy(fill, ix->start, sizeof fill);
-    for (size_t k = 0; k < n; k++)
-        ix->order[fill[(unsigned char)name(k)[0]]++] = (uint16_t)k;
+    for (size_t k = 0; k < n; k++) {
+        uint16_t b = fill[(unsigned char)name(k)[0]]++;
+        ix->order[b] = (uint16_t)k;
+        ix->len[b] = (uint8_t)strlen(name(k));
+    }
 }
 
 static const char *booster_name(size_t k) { return BOOSTERS[k].phrase; }
@@ -278,11 +282,9 @@ static int is_negation(const char *p, size_t n)
 {
     if (n) {
         unsigned char c = lower_ascii((unsigned char)p[0]);
-        for (size_t b = IX_NEGATE.start[c]; b < IX_NEGATE.start[c + 1]; b++) {
-            const char *w = NEGATE[IX_NEGATE.order[b]];
-            if (eq_lower(p, n, w, strlen(w)))
+        for (size_t b = IX_NEGATE.start[c]; b < IX_NEGATE.start[c + 1]; b++)
+            if (eq_lower(p, n, NEGATE[IX_NEGATE.order[b]], IX_NEGATE.len[b]))
                 return 1;
-        }
     }
     for (size_t i = 0; i + 3 <= n; i++)
         if (lower_ascii((unsigned char)p[i]) == 'n' && p[i + 1] == '\'' &&
@@ -308,7 +310,7 @@ static void classify(vader *v, token *t)
         for (size_t b = t->n ? IX_BOOSTERS.start[c0] : 0; t->n && b < IX_BOOSTERS.start[c0 + 1];
              b++) {
             size_t k = IX_BOOSTERS.order[b];
-            if (t->n == strlen(BOOSTERS[k].phrase) && memcmp(low, BOOSTERS[k].phrase, t->n) == 0) {
+            if (t->n == IX_BOOSTERS.len[b] && memcmp(low, BOOSTERS[k].phrase, t->n) == 0) {
                 t->is_booster = 1;
                 t->booster = BOOSTERS[k].value;
                 break;
