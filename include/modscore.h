@@ -841,12 +841,21 @@ typedef struct ms_train_options {
      * MS_GROUP_SCOPE_REPLACE only so (its own n-grams left out). 0
      * (MS_GROUP_SCOPE_OFF) is off, the default. English. */
     int group_scope;
+    /* Where the char n-grams come from: MS_CHAR_SOURCE_WORDS (0, the
+     * default) the folded words; _CHUNKS the text's whitespace-separated
+     * chunks, lower-cased, punctuation, emoji and symbols kept
+     * (scikit-learn's char_wb analyser on the raw text); _BOTH both, the
+     * chunks' n-grams as features of their own. The card records it as
+     * "char_chunks". */
+    int char_chunks;
 } ms_train_options;
 
 /* ms_train_options.group_terms */
 enum { MS_GROUP_TERMS_OFF = 0, MS_GROUP_TERMS_ADD = 1, MS_GROUP_TERMS_REPLACE = 2 };
 /* ms_train_options.group_scope */
 enum { MS_GROUP_SCOPE_OFF = 0, MS_GROUP_SCOPE_ADD = 1, MS_GROUP_SCOPE_REPLACE = 2 };
+/* ms_train_options.char_chunks */
+enum { MS_CHAR_SOURCE_WORDS = 0, MS_CHAR_SOURCE_CHUNKS = 1, MS_CHAR_SOURCE_BOTH = 2 };
 
 /* ms_train_options.max_decisions' default: a site's latest 100,000
  * decisions (about 150 MB of rows). */

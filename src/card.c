@@ -295,6 +295,12 @@ static ms_status read_features(json_t *feat, ms_feature_config *f, const char *p
                        "card's \"group_scope\" is not an integer in [0, %d] with \"group_terms\" "
                        "on (a newer modscore's model?)",
                        MS_GROUP_SCOPE_REPLACE);
+    if (json_object_get(feat, "char_chunks") &&
+        get_int(feat, "char_chunks", 0, MS_CHAR_CHUNKS_VERSION, &f->char_chunks))
+        return ms_fail(err, st, path, 0, 0,
+                       "card's \"char_chunks\" is not an integer in [0, %d] (a newer modscore's "
+                       "model?)",
+                       MS_CHAR_CHUNKS_VERSION);
     if (read_fold(feat, &f->fold))
         return ms_fail(err, st, path, 0, 0,
                        "card's \"fold\" is not a list of fold rules this modscore knows (a newer "

@@ -41,6 +41,7 @@ void ms_feature_config_default(ms_feature_config *cfg, ms_task task)
     cfg->fold = 0;
     cfg->intent = 0;
     cfg->group_scope = 0;
+    cfg->char_chunks = 0;
 }
 
 /* The settings both of the two functions below compare: all but min_df,
@@ -51,7 +52,8 @@ static int counted_alike(const ms_feature_config *a, const ms_feature_config *b)
            a->char_ngram_min == b->char_ngram_min && a->char_ngram_max == b->char_ngram_max &&
            a->lexicon == b->lexicon && a->context == b->context &&
            a->char_weight == b->char_weight && a->you_window == b->you_window &&
-           a->group_window == b->group_window && a->fold == b->fold;
+           a->group_window == b->group_window && a->fold == b->fold &&
+           a->char_chunks == b->char_chunks;
 }
 
 int ms_feature_config_shared(const ms_feature_config *a, const ms_feature_config *b)
@@ -86,7 +88,8 @@ ms_status ms_featurizer_new(const ms_feature_config *cfg, const ms_lexicon *lx,
         cfg->group_window > MS_YOU_WINDOW_MAX || cfg->intent < 0 ||
         cfg->intent > MS_INTENT_VERSION || cfg->group_terms < 0 ||
         cfg->group_terms > MS_GROUP_TERMS_REPLACE || cfg->group_scope < 0 ||
-        cfg->group_scope > MS_GROUP_SCOPE_REPLACE || (cfg->group_scope && !cfg->group_terms))
+        cfg->group_scope > MS_GROUP_SCOPE_REPLACE || (cfg->group_scope && !cfg->group_terms) ||
+        cfg->char_chunks < 0 || cfg->char_chunks > MS_CHAR_CHUNKS_VERSION)
         return MS_ERR_ARG;
     ms_featurizer *f = calloc(1, sizeof *f);
     if (!f)
@@ -254,6 +257,12 @@ static inline ms_status table_add(ms_featurizer *f, uint32_t bucket, int block, 
     return MS_OK;
 }
 
+/* fz_add_fn of the char block (featurize_chunks.c calls it back) */
+static ms_status add_char(ms_featurizer *f, uint32_t bucket, uint32_t tk)
+{
+    return table_add(f, bucket, BLOCK_CHAR, tk);
+}
+
 /* ------------------------------------------------------------ n-grams */
 
 /* A word naming an identity group: the groups of the identity-bias test
@@ -399,7 +408,7 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
         }
         prev = fmix(hw);
         have_prev = 1;
-        if (t->tok[i].flags & MS_TOK_URL)
+        if (c->char_chunks == MS_CHAR_SOURCE_CHUNKS || (t->tok[i].flags & MS_TOK_URL))
             continue;
         /* character n-grams of " word " (word-bounded, as sklearn's char_wb) */
         size_t L = n < CHAR_SPAN_MAX ? n : CHAR_SPAN_MAX;
@@ -416,6 +425,8 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
             }
         }
     }
+    if (c->char_chunks && fz_chunk_grams(f, t, replace, add_char) != MS_OK)
+        return MS_ERR_NOMEM;
     return add_group_grams(f);
 }
 
@@ -506,7 +517,8 @@ static int counts_shared(const ms_featurizer *f, const ms_featurizer *src)
            (!b->group_terms || src->n_grams == 0) && a->hash_bits == b->hash_bits &&
            a->word_ngram_max == b->word_ngram_max && a->char_ngram_min == b->char_ngram_min &&
            a->char_ngram_max == b->char_ngram_max && a->you_window == b->you_window &&
-           a->group_window == b->group_window && f->skip == src->skip &&
+           a->group_window == b->group_window && a->char_chunks == b->char_chunks &&
+           f->skip == src->skip &&
            f->skip_ud == src->skip_ud;
 }
 

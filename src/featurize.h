@@ -67,6 +67,14 @@ typedef struct ms_feature_config {
                            value this build does not know is refused); the
                            cue lists are compiled in, and a changed list is a
                            new value. English only */
+    int char_chunks;    /* where the char block's n-grams come from: 0 the
+                           folded words (default); MS_CHAR_SOURCE_CHUNKS the
+                           text's whitespace-separated chunks, case-folded
+                           (NFKC), their punctuation, emoji and symbols kept,
+                           n-grams of code points (scikit-learn's char_wb
+                           analyser; featurize_chunks.c); MS_CHAR_SOURCE_BOTH
+                           both, the chunks' n-grams hashed apart. Card
+                           "char_chunks", absent = 0; a newer value is refused */
 } ms_feature_config;
 
 /* The newest version of the violent-intent block's word lists; a card
@@ -74,6 +82,8 @@ typedef struct ms_feature_config {
 #define MS_INTENT_VERSION 1
 
 #define MS_YOU_WINDOW_MAX 16
+/* The newest char_chunks rule this build knows (MS_CHAR_SOURCE_*). */
+#define MS_CHAR_CHUNKS_VERSION MS_CHAR_SOURCE_BOTH
 #define MS_LEXICON_STYLE 2
 /* The style block and a language's own profanity list (MS_DENSE_PROFANE,
  * from the featurizer's list: ms_featurizer_set_list), nothing English:

@@ -92,6 +92,16 @@ static inline int fz_skipped(const ms_featurizer *f, const ms_tokens *t, size_t 
     return f->skip && f->skip(f->skip_ud, ms_token_text(t, i), t->tok[i].fold_len);
 }
 
+/* Counts one occurrence of a char block bucket, made by token tk (t->n:
+ * by no token; the spare slot of attribution). */
+typedef ms_status (*fz_add_fn)(ms_featurizer *f, uint32_t bucket, uint32_t tk);
+
+/* The char block from the text's whitespace-separated chunks (char_chunks;
+ * featurize_chunks.c), each bucket counted by add: f->text, whose tokens
+ * t are; a chunk holding a link, a skipped word or a word replace's bits
+ * of f->grp mark is left out. */
+ms_status fz_chunk_grams(ms_featurizer *f, const ms_tokens *t, uint8_t replace, fz_add_fn add);
+
 /* ------------------------------------------------------------ hashing */
 
 #define FNV_PRIME 16777619u
@@ -119,6 +129,7 @@ static inline uint32_t hash_bytes(uint32_t h, const char *s, size_t n)
 #define SEED_CHAR 0x5bd1e995u
 #define SEED_AIMED 0x1234567u
 #define SEED_GROUP 0x2545f491u
+#define SEED_CHUNK 0x3c6ef372u
 
 /* ------------------------------------------------------------ dense */
 

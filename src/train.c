@@ -196,6 +196,8 @@ static ms_status build_features(const ms_dataset *set, const ms_train_options *o
         d->cfg.group_terms = o->group_terms;
     if (o->group_scope > 0)
         d->cfg.group_scope = o->group_scope;
+    if (o->char_chunks > 0)
+        d->cfg.char_chunks = o->char_chunks;
     if (o->lexicon_block == MS_LEXICON_BLOCK_NONE)
         d->cfg.lexicon = 0;
     else if (o->lexicon_block == MS_LEXICON_BLOCK_STYLE)
@@ -720,6 +722,8 @@ static ms_status describe_card(json_t *card, const ms_train_options *o, const ch
           json_object_set_new(card, "group_terms_hash", json_string(gh)))) ||
         (d->cfg.group_scope &&
          json_object_set_new(feat, "group_scope", json_integer(d->cfg.group_scope))) ||
+        (d->cfg.char_chunks &&
+         json_object_set_new(feat, "char_chunks", json_integer(d->cfg.char_chunks))) ||
         json_object_set_new(tr, "loss",
                             json_string(o->loss == MS_LOSS_LOGISTIC ? "logistic" : "hinge")) ||
         json_object_set_new(tr, "nb_scale", json_real(o->nb_scale)) ||
@@ -761,6 +765,11 @@ static ms_status check_training(const ms_dataset *set, const ms_train_options *o
         return ms_fail(err, MS_ERR_ARG, "", 0, 0,
                        "group_scope %d: expected 0 (off), 1 (add) or 2 (replace), with "
                        "group_terms on", o->group_scope);
+    if (o->char_chunks < 0 || o->char_chunks > MS_CHAR_CHUNKS_VERSION)
+        return ms_fail(err, MS_ERR_ARG, "", 0, 0,
+                       "char_chunks %d: expected 0 (the words), 1 (the text's chunks) or 2 "
+                       "(both)",
+                       o->char_chunks);
     return MS_OK;
 }
 

@@ -301,6 +301,25 @@ static void test_group_scope(void **state)
     assert_int_equal(read_card(",\"lexicon\":1,\"group_scope\":1", &card), MS_ERR_MODEL);
 }
 
+/* "char_chunks": absent is 0 (the words' char n-grams, as every card
+ * before it); 1 (chunks) and 2 (both) are read; a newer rule is refused. */
+static void test_char_chunks(void **state)
+{
+    (void)state;
+    ms_card card;
+    assert_int_equal(read_card(",\"lexicon\":1", &card), MS_OK);
+    assert_int_equal(card.features.char_chunks, 0);
+    ms_card_clear(&card);
+    assert_int_equal(read_card(",\"lexicon\":1,\"char_chunks\":1", &card), MS_OK);
+    assert_int_equal(card.features.char_chunks, 1);
+    ms_card_clear(&card);
+    assert_int_equal(read_card(",\"lexicon\":1,\"char_chunks\":2", &card), MS_OK);
+    assert_int_equal(card.features.char_chunks, MS_CHAR_SOURCE_BOTH);
+    ms_card_clear(&card);
+    assert_int_equal(read_card(",\"lexicon\":1,\"char_chunks\":3", &card), MS_ERR_MODEL);
+    assert_int_equal(read_card(",\"lexicon\":1,\"char_chunks\":\"yes\"", &card), MS_ERR_MODEL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_group_terms),
         cmocka_unit_test(test_group_scope),
         cmocka_unit_test(test_list_hash),
+        cmocka_unit_test(test_char_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

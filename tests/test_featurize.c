@@ -4,7 +4,8 @@
  * which settings let models share a pass; a language's fold rules and the
  * language-independent lexicon block; the violent-intent block (intent);
  * identity terms as one placeholder (group_terms); one featurizer's
- * tokens lent to another's prepare (ms_features_prepare_from). */
+ * tokens lent to another's prepare (ms_features_prepare_from); the char
+ * block from the text's chunks (char_chunks). */
 #include "featurize.h"
 #include "featurize_int.h"
 
@@ -899,6 +900,92 @@ static void test_prepare_from_is_prepare(void **state)
     ms_lexicon_free(lx);
 }
 
+/* The sorted distinct buckets of text with the hostility defaults and
+ * char_chunks chunks. OUT: b (at most cap). */
+static size_t chunk_buckets(const char *text, int chunks, uint32_t *b, size_t cap)
+{
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.you_window = 0;
+    cfg.char_chunks = chunks;
+    ms_featurizer *f;
+    assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
+    const uint32_t *got;
+    size_t n = 0;
+    assert_int_equal(ms_features_buckets(f, text, strlen(text), &got, &n), MS_OK);
+    assert_true(n <= cap);
+    memcpy(b, got, n * sizeof *b);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && b[j - 1] > b[j]; j--) {
+            uint32_t x = b[j];
+            b[j] = b[j - 1];
+            b[j - 1] = x;
+        }
+    ms_featurizer_free(f);
+    return n;
+}
+
+static int same_chunk_buckets(const char *a, const char *b, int chunks)
+{
+    uint32_t x[512], y[512];
+    size_t nx = chunk_buckets(a, chunks, x, 512), ny = chunk_buckets(b, chunks, y, 512);
+    return nx == ny && memcmp(x, y, nx * sizeof *x) == 0;
+}
+
+/* char_chunks: the char block from the text split at spaces, lower-cased,
+ * its punctuation and emoji kept (the words' char n-grams lose them); a
+ * link's chunk has none, as a link's word has none; the words' block is
+ * the same either way; a chunk of no word counts for the word before it;
+ * both sources side by side. */
+static void test_char_chunks(void **state)
+{
+    (void)state;
+    uint32_t b[512];
+    assert_true(same_chunk_buckets("so ein Mist!", "so ein Mist", 0));
+    assert_false(same_chunk_buckets("so ein Mist!", "so ein Mist", 1));
+    assert_true(same_chunk_buckets("SO EIN MIST!", "so ein mist!", 1));
+    assert_true(same_chunk_buckets("so  ein\tMist!\n", "so ein Mist!", 1));
+    assert_false(same_chunk_buckets("na klar \xF0\x9F\x98\x82", "na klar", 1));
+    assert_true(same_chunk_buckets("na klar \xF0\x9F\x98\x82", "na klar", 0));
+    assert_int_equal(chunk_buckets("\xF0\x9F\x98\x82\xF0\x9F\xA4\xA3", 0, b, 512), 0);
+    /* " 😂🤣 ": 2-grams 3, 3-grams 2, 4-grams 1 */
+    assert_int_equal(chunk_buckets("\xF0\x9F\x98\x82\xF0\x9F\xA4\xA3", 1, b, 512), 6);
+    assert_true(same_chunk_buckets("see http://a.de/xyz", "see https://b.org/q?r=1", 1));
+    assert_true(chunk_buckets("\xFF\xFE ab\xC3", 1, b, 512) > 0); /* invalid bytes */
+    /* the same word n-grams: "a b" has no char n-grams of 2+ bytes but " a" */
+    size_t words = chunk_buckets("aa bb", 0, b, 512), chunked = chunk_buckets("aa bb", 1, b, 512);
+    assert_int_equal(words, chunked);
+    /* both: the words' char n-grams and the chunks', hashed apart */
+    assert_int_equal(chunk_buckets("aa bb", MS_CHAR_SOURCE_BOTH, b, 512), words + 12);
+    assert_false(same_chunk_buckets("so ein Mist!", "so ein Mist", MS_CHAR_SOURCE_BOTH));
+    /* contributions still add up: the chunks of no word count for a word */
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.hash_bits = 12;
+    cfg.char_chunks = 1;
+    ms_idf idf;
+    double *w = made_up_model(cfg.hash_bits, &idf);
+    ms_featurizer *f;
+    assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
+    const char *text = "!!! so ein Mist... \xF0\x9F\x98\x82 http://x.de ?";
+    ms_input in = {.text = text, .len = strlen(text)};
+    double dot;
+    assert_int_equal(ms_features_prepare(f, &in, NULL), MS_OK);
+    assert_int_equal(ms_features_dot(f, &idf, w, (int32_t)(1u << cfg.hash_bits) + 1, &dot), MS_OK);
+    assert_contributions_add_up(f, &idf, w, (int32_t)(1u << cfg.hash_bits) + 1, dot);
+    ms_featurizer_free(f);
+    free(w);
+    free(idf.idf);
+    /* settings: a newer rule refused; models differing in it share no pass */
+    ms_feature_config a, c;
+    ms_feature_config_default(&a, MS_TASK_HOSTILITY);
+    c = a;
+    c.char_chunks = 1;
+    assert_false(ms_feature_config_shared(&a, &c));
+    c.char_chunks = MS_CHAR_CHUNKS_VERSION + 1;
+    assert_int_equal(ms_featurizer_new(&c, NULL, &f), MS_ERR_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -920,6 +1007,7 @@ int main(void)
         cmocka_unit_test(test_group_scope_marks),
         cmocka_unit_test(test_group_terms_attribution),
         cmocka_unit_test(test_prepare_from_is_prepare),
+        cmocka_unit_test(test_char_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

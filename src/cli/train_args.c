@@ -74,6 +74,9 @@ static const char train_usage2[] =
     "                          0.15, off-topic 1)\n"
     "      --class-weight M    balanced (default) or none\n"
     "      --char-ngrams MIN,MAX   character n-gram lengths (default 2,5)\n"
+    "      --char-source S     where char n-grams come from: words (default: the\n"
+    "                          folded words) or chunks (the text split at spaces,\n"
+    "                          lower-cased, punctuation and emoji kept) or both\n"
     "      --word-ngrams N     word n-grams 1..N (default 2)\n"
     "      --min-df N          drop n-grams seen in fewer than N texts (default 2)\n"
     "      --hash-bits B       2^B hashed feature buckets (default 20)\n"
@@ -318,6 +321,18 @@ static int feature_option(ms_train_options *o, int opt, const char *arg)
     case OPT_GROUPT:
         return add_replace(arg, "--group-terms", &o->group_terms);
     case OPT_NOCTX: o->no_context = 1; return 1;
+    case OPT_CHARSRC:
+        if (strcmp(arg, "words") == 0)
+            o->char_chunks = 0;
+        else if (strcmp(arg, "chunks") == 0)
+            o->char_chunks = MS_CHAR_SOURCE_CHUNKS;
+        else if (strcmp(arg, "both") == 0)
+            o->char_chunks = MS_CHAR_SOURCE_BOTH;
+        else {
+            cli_errorf("--char-source must be words, chunks or both");
+            return -1;
+        }
+        return 1;
     case OPT_LANG: o->language = arg; return 1;
     case OPT_FOLD: o->fold = arg; return 1;
     case OPT_LEXB:
@@ -444,6 +459,7 @@ int train_args_parse(int argc, char **argv, train_args *a)
         {"min-df", required_argument, NULL, OPT_MINDF},
         {"hash-bits", required_argument, NULL, OPT_BITS},
         {"no-context", no_argument, NULL, OPT_NOCTX},
+        {"char-source", required_argument, NULL, OPT_CHARSRC},
         {"augment", required_argument, NULL, OPT_AUGMENT},
         {"augment-weight", required_argument, NULL, OPT_AUGW},
         {"loss", required_argument, NULL, OPT_LOSS},
