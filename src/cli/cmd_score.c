@@ -611,12 +611,25 @@ static int out_is_input(const char *out_path, char **inputs, int n_inputs)
     return 0;
 }
 
+/* A report stream that is not a terminal (which the reporter flushes after
+ * each record) writes in 64 KB blocks, not the 4 KB of a file's default
+ * buffer: a write call per ten records was 1.5 % of score's cycles. Before
+ * anything is written to it; one stream a run (glibc takes the size only
+ * with a buffer, which must outlive the stream). */
+static FILE *block_buffered(FILE *f)
+{
+    static char buf[(size_t)1 << 16];
+    if (f && !isatty(fileno(f)))
+        setvbuf(f, buf, _IOFBF, sizeof buf);
+    return f;
+}
+
 /* The report's stream: stdout, or with --out a temporary beside FILE (or
  * FILE itself when it is a device or FIFO). NULL with *rc on failure. */
 static FILE *open_output(const char *out_path, ms_outfile *of, int *rc)
 {
     if (!out_path)
-        return stdout;
+        return block_buffered(stdout);
     ms_error err = {0};
     ms_status st = ms_outfile_open(of, out_path, &err);
     if (st != MS_OK) {
@@ -633,7 +646,7 @@ static FILE *open_output(const char *out_path, ms_outfile *of, int *rc)
         ms_outfile_abort(of);
         *rc = EXIT_IOERR;
     }
-    return out;
+    return block_buffered(out);
 }
 
 /* Closes the report. With --out, the temporary replaces the old report only
