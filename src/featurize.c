@@ -628,7 +628,7 @@ static double idf_of(const weights *v, uint32_t b)
     if (!v->pack)
         return v->idf->idf[b];
     const unsigned char *slot = ms_pack_slot(v->pack, b);
-    return slot ? ms_pack_idf(slot)[v->slot] : 0;
+    return slot ? ms_pack_idf_at(v->pack, slot, v->slot) : 0;
 }
 
 /* w[idx] of a hashed bucket's index (idx = bucket + 1) */
@@ -899,6 +899,7 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
                                  const double *const *dense, const int32_t *dim, double *out)
 {
     const double *table = pk->table + MS_PACK_TABLE_SIZE / 2;
+    float *const *idf_of = pk->idf_of;
     if (!f->prepared || f->recording || f->cfg->context || k < 1 || k > MS_PACK_MODELS ||
         k != pk->k)
         return MS_ERR_ARG;
@@ -913,7 +914,7 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
      * sums: the pack's lines arrive together instead of one miss at a time */
     if (ms_grow((void **)&f->slot_of, &f->slot_of_cap, f->n_used + 1, sizeof *f->slot_of) != MS_OK)
         return MS_ERR_NOMEM;
-    size_t last = pk->stride - 1; /* a slot (36 bytes for six) may cross a line */
+    size_t last = pk->stride - 1; /* a slot (24 bytes for six) may cross a line */
     for (size_t i = 0; i < f->n_used; i++) {
         const unsigned char *slot = ms_pack_slot(pk, f->keys[f->used[i]] >> 1);
         f->slot_of[i] = slot;
@@ -927,12 +928,12 @@ ms_status ms_features_dot_packed(ms_featurizer *f, const ms_pack *pk, int k,
         const unsigned char *slot = f->slot_of[i];
         if (!slot) /* no member weighs it: its x is 0 in each, adding 0s */
             continue;
-        const float *pi = ms_pack_idf(slot);
+        const uint16_t *pi = ms_pack_idf_ix(slot);
         const int16_t *pw = ms_pack_w(pk, slot);
         double tf = f->tf[s];
         double *nb = norm[blk], *db = dot[blk];
         for (int m = 0; m < k; m++) {
-            double x = pi[m] * tf;
+            double x = idf_of[m][pi[m]] * tf;
             double wm = table[pw[m]];
             if (__builtin_expect(pw[m] == MS_PACK_WEIGHT_ESCAPE, 0))
                 wm = ms_pack_escaped(pk, b, (uint32_t)m);

@@ -229,8 +229,7 @@ static int pack_mates(const ms_models *m, const loaded_model *a, const loaded_mo
 
 /* Packs the comment-only models, those of a language that pack_mates
  * together, six to a pack, a model alone in one of its own: a pack's slots
- * (6 bytes a model and bucket some member weighs: 11 MB for today's five
- * English 2^20-bucket models of hostility's group with one shared pass)
+ * (4 bytes a model and bucket some member weighs: ms_pack)
  * are filled when a comment first needs every member
  * (ms_models_pack_ready), and a model's own mapping (12 MB of random reads
  * for a 2^20-bucket model) is then left alone. Made for processes that

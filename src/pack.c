@@ -39,6 +39,8 @@ void ms_pack_free(ms_pack *p)
     free(p->present);
     free(p->before);
     free(p->esc);
+    for (int m = 0; m < MS_PACK_MODELS; m++)
+        free(p->idf_of[m]);
     memset(p, 0, sizeof *p);
 }
 
@@ -122,28 +124,85 @@ ms_status ms_pack_begin(ms_pack *p, int k, int bits, const float *const *idf)
     return ms_pack_slots(p);
 }
 
+/* Finding member m's idf values while its column is filled: an
+ * open-addressing table of their bits (values[] in the order met). */
+typedef struct idf_values {
+    uint32_t *bits;    /* IDF_SLOTS of them */
+    uint16_t *index;   /* of each, into values */
+    unsigned char *used;
+    float *values;
+    size_t n;
+} idf_values;
+
+#define IDF_SLOTS ((size_t)MS_PACK_IDF_VALUES * 2)
+
+/* The index of value v (added when new). -1 when there are too many. */
+static long idf_index(idf_values *iv, float v)
+{
+    uint32_t b;
+    memcpy(&b, &v, sizeof b);
+    size_t s = (size_t)((b * 0x9E3779B1u) >> 15) & (IDF_SLOTS - 1);
+    while (iv->used[s] && iv->bits[s] != b)
+        s = (s + 1) & (IDF_SLOTS - 1);
+    if (!iv->used[s]) {
+        if (iv->n == MS_PACK_IDF_VALUES)
+            return -1;
+        iv->used[s] = 1;
+        iv->bits[s] = b;
+        iv->index[s] = (uint16_t)iv->n;
+        iv->values[iv->n++] = v;
+    }
+    return iv->index[s];
+}
+
+static void idf_values_free(idf_values *iv)
+{
+    free(iv->bits);
+    free(iv->index);
+    free(iv->used);
+    free(iv->values);
+}
+
 ms_status ms_pack_add(ms_pack *p, int m, const float *idf, const double *w, int32_t dim)
 {
     if (m < 0 || m >= p->k)
         return MS_ERR_ARG;
+    idf_values iv = {malloc(IDF_SLOTS * sizeof *iv.bits), malloc(IDF_SLOTS * sizeof *iv.index),
+                     calloc(IDF_SLOTS, 1), malloc(MS_PACK_IDF_VALUES * sizeof *iv.values), 0};
+    ms_status st = iv.bits && iv.index && iv.used && iv.values ? MS_OK : MS_ERR_NOMEM;
     size_t words = ((size_t)1 << p->bits) / 64;
     unsigned char *slot = p->slots; /* the slots in bucket order */
-    for (size_t i = 0; i < words; i++)
+    for (size_t i = 0; st == MS_OK && i < words; i++)
         for (uint64_t rest = p->present[i]; rest; rest &= rest - 1, slot += p->stride) {
             size_t b = i * 64 + (size_t)__builtin_ctzll(rest);
             double wb = (int64_t)b + 1 < dim ? w[b + 1] : 0.0;
-            int16_t *pw = (int16_t *)(void *)(slot + 4 * (size_t)p->k);
-            ((float *)(void *)slot)[m] = idf[b];
+            int16_t *pw = (int16_t *)(void *)(slot + 2 * (size_t)p->k);
+            long ix = idf_index(&iv, idf[b]);
+            if (ix < 0) {
+                st = MS_ERR_UNSUPPORTED;
+                break;
+            }
+            ((uint16_t *)(void *)slot)[m] = (uint16_t)ix;
             pw[m] = ms_pack_weight(wb);
             if (pw[m] != MS_PACK_WEIGHT_ESCAPE)
                 continue;
-            if (ms_grow((void **)&p->esc, &p->esc_cap, p->n_esc + 1, sizeof *p->esc) != MS_OK)
-                return MS_ERR_NOMEM;
+            if (ms_grow((void **)&p->esc, &p->esc_cap, p->n_esc + 1, sizeof *p->esc) != MS_OK) {
+                st = MS_ERR_NOMEM;
+                break;
+            }
             p->esc[p->n_esc++] = (ms_pack_escape){(uint32_t)b, (uint32_t)m, wb};
         }
-    if (p->n_esc > 1)
+    if (st == MS_OK) {
+        free(p->idf_of[m]);
+        p->idf_of[m] = realloc(iv.values, (iv.n ? iv.n : 1) * sizeof *iv.values);
+        p->n_idf[m] = iv.n;
+        iv.values = p->idf_of[m] ? NULL : iv.values;
+        st = p->idf_of[m] ? MS_OK : MS_ERR_NOMEM;
+    }
+    idf_values_free(&iv);
+    if (st == MS_OK && p->n_esc > 1)
         qsort(p->esc, p->n_esc, sizeof *p->esc, cmp_escape);
-    return MS_OK;
+    return st;
 }
 
 double ms_pack_escaped(const ms_pack *p, uint32_t b, uint32_t m)

@@ -478,8 +478,8 @@ static void test_packed_weights_are_exact(void **state)
         assert_int_equal(ms_pack_popcount(x), bits);
     }
     assert_int_equal(ms_pack_popcount(~(uint64_t)0), 64);
-    assert_int_equal(ms_pack_stride(2), 12);
-    assert_int_equal(ms_pack_stride(3), 20);
+    assert_int_equal(ms_pack_stride(2), 8);
+    assert_int_equal(ms_pack_stride(3), 12);
     for (int b = 0; b < 256; b++)
         for (int m = 0; m < 2; m++) {
             /* model 1: every third weight escapes (too large or untrimmed) */
@@ -497,8 +497,13 @@ static void test_packed_weights_are_exact(void **state)
     for (int b = 0; b < 256; b++)
         for (int m = 0; m < 2; m++) {
             assert_int_equal(ms_pack_slot(&pack, (size_t)b) == NULL, b % 7 == 0);
-            if (b % 7)
+            if (b % 7) {
                 assert_true(ms_pack_weight_at(&pack, (size_t)b, m) == w[m][b + 1]);
+                /* each member's idf through its table of values, exactly */
+                const unsigned char *slot = ms_pack_slot(&pack, (size_t)b);
+                assert_memory_equal(&(float){ms_pack_idf_at(&pack, slot, m)}, &pidf[m][b],
+                                    sizeof(float));
+            }
         }
     ms_featurizer *f;
     assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
