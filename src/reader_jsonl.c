@@ -236,6 +236,35 @@ void ms_comment_free(ms_comment *c)
     free(c);
 }
 
+/* A comment without an id is named by its line number. */
+static ms_status default_id(ms_comment *c, long lineno, const char *src, ms_error *err)
+{
+    if (!c->id && !(c->id = rd_number_text((size_t)(lineno > 0 ? lineno : 0))))
+        return ms_fail(err, MS_ERR_NOMEM, src, lineno, 0, "out of memory");
+    return MS_OK;
+}
+
+/* The comment of a line of string fields only, without jansson
+ * (reader_fast.c): 1 when it was one (*st says how it went), 0 when the
+ * line is left to jansson. */
+static int read_fast(const char *line, size_t len, long lineno, const char *src,
+                     ms_comment **out, ms_status *st, ms_error *err)
+{
+    ms_comment *c = malloc(sizeof *c);
+    int r = c ? rd_comment_fast(line, len, lineno, c) : -1;
+    if (r == 0) {
+        free(c);
+        return 0;
+    }
+    *st = r < 0 ? ms_fail(err, MS_ERR_NOMEM, src, lineno, 0, "out of memory")
+                : default_id(c, lineno, src, err);
+    if (*st == MS_OK)
+        *out = c;
+    else
+        ms_comment_free(c);
+    return 1;
+}
+
 ms_status ms_jsonl_reader_line(ms_jsonl_reader *r, const char *line, size_t len, long lineno,
                                ms_comment **out, ms_error *err)
 {
@@ -251,10 +280,13 @@ ms_status ms_jsonl_reader_line(ms_jsonl_reader *r, const char *line, size_t len,
                        "line longer than %u bytes (MS_MAX_LINE_BYTES)", MS_MAX_LINE_BYTES);
     if (rd_all_blank(line, len))
         return ms_fail(err, MS_ERR_PARSE, src, lineno, 0, "empty line");
+    ms_status st;
+    if (read_fast(line, len, lineno, src, out, &st, err))
+        return st;
     scan_info si = {0};
     json_t *o = NULL;
     int repaired = 0;
-    ms_status st = rd_json_prescan(line, len, lineno, src, &si, err);
+    st = rd_json_prescan(line, len, lineno, src, &si, err);
     if (st == MS_OK)
         st = rd_json_load(line, len, lineno, src, &o, &repaired, err);
     if (st != MS_OK)
@@ -284,10 +316,8 @@ ms_status ms_jsonl_reader_line(ms_jsonl_reader *r, const char *line, size_t len,
     }
     if ((st = rd_comment_from_json(o, c, src, lineno, 0, repaired, err)) != MS_OK)
         goto done;
-    if (!c->id && !(c->id = rd_number_text((size_t)(lineno > 0 ? lineno : 0)))) {
-        st = ms_fail(err, MS_ERR_NOMEM, src, lineno, 0, "out of memory");
+    if ((st = default_id(c, lineno, src, err)) != MS_OK)
         goto done;
-    }
     if (art && !json_is_null(art)) {
         art_node *n;
         if ((st = rd_article_from_json(art, &a, src, lineno, err)) != MS_OK)

@@ -54,5 +54,10 @@ ms_status rd_article_from_json(json_t *o, ms_article **out, const char *source, 
                                ms_error *err);
 ms_status rd_comment_from_json(json_t *o, ms_comment *c, const char *source, long line,
                                size_t position, int repaired, ms_error *err);
+/* The comment of a JSON Lines line line[0, len) of string fields only, as
+ * rd_comment_from_json makes it (reader_fast.c), into c: 1 when it was one,
+ * 0 when the line is left to jansson, -1 when out of memory (c is cleared
+ * unless 1). */
+int rd_comment_fast(const char *line, size_t len, long lineno, ms_comment *c);
 
 #endif

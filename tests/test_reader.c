@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reader.h"
+#include "reader_util.h"
 #include "util.h"
 
 #define DATA MS_TEST_DATA "/reader/"
@@ -891,6 +892,95 @@ static void test_jsonl_articles_bounded(void **state)
     ms_comment_free(c2);
 }
 
+static void same_field(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_ptr_equal(a, b);
+    else
+        assert_string_equal(a, b);
+}
+
+/* reader_fast.c's comments are jansson's, field for field; lines it does not
+ * take are left to jansson whole. */
+static void test_jsonl_fast_is_jansson(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *line;
+        int fast;
+    } lines[] = {
+        {"{\"id\":\"1\",\"text\":\"a\\\"b\\\\c\\/d\\n\\te\\b\\f\\r\"}", 1},
+        {"  { \"text\" : \"spaces\" , \"author\":\"bo\" }\t ", 1},
+        {"{\"text\":\"x\",\"parent\":\"p\",\"reply_to\":\"r\",\"created\":\"c\","
+         "\"parent_text\":\"pt\",\"language\":\"fr\"}", 1},
+        {"{\"id\":\"\",\"text\":\"\"}", 1},
+        {"{\"text\":\"caf\xC3\xA9 \x7F\"}", 1},
+        {"{\"id\":5,\"text\":\"x\"}", 0},
+        {"{\"id\":\"\\u0031\",\"text\":\"x\"}", 0},
+        {"{\"text\":\"x\",\"text\":\"y\"}", 0},
+        {"{\"text\":null}", 0},
+        {"{\"text\":\"x\",\"extra\":\"y\"}", 0},
+        {"{\"text\":\"x\",\"article_id\":\"a\"}", 0},
+        {"{\"text\":\"tab\there\"}", 0},
+        {"{\"text\":\"bad \xFF byte\"}", 0},
+        {"{\"text\":\"x\"} x", 0},
+        {"{\"text\":\"x\",}", 0},
+        {"{\"text\":\"\\q\"}", 0},
+        {"{\"id\":\"only\"}", 0},
+        {"{}", 0},
+        {"[\"text\"]", 0},
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        const char *l = lines[i].line;
+        size_t n = strlen(l);
+        ms_comment f, j;
+        assert_int_equal(rd_comment_fast(l, n, 7, &f), lines[i].fast);
+        if (!lines[i].fast) {
+            assert_null(f.text);
+            continue;
+        }
+        json_t *o;
+        int repaired;
+        ms_error err;
+        assert_int_equal(rd_json_load(l, n, 7, "t", &o, &repaired, &err), MS_OK);
+        assert_int_equal(rd_comment_from_json(o, &j, "t", 7, 0, repaired, &err), MS_OK);
+        json_decref(o);
+        same_field(f.id, j.id);
+        same_field(f.author, j.author);
+        same_field(f.parent, j.parent);
+        same_field(f.reply_to, j.reply_to);
+        same_field(f.created, j.created);
+        same_field(f.parent_text, j.parent_text);
+        same_field(f.language, j.language);
+        assert_int_equal(f.text_len, j.text_len);
+        assert_memory_equal(f.text, j.text, j.text_len + 1);
+        assert_int_equal(f.line, j.line);
+        assert_int_equal(f.notes, j.notes);
+        rd_comment_clear(&f);
+        rd_comment_clear(&j);
+    }
+}
+
+/* A text past MS_MAX_COMMENT_BYTES is cut and noted on the fast path too. */
+static void test_jsonl_fast_cuts_long_text(void **state)
+{
+    (void)state;
+    size_t n = MS_MAX_COMMENT_BYTES + 100;
+    char *l = malloc(n + 32);
+    assert_non_null(l);
+    size_t k = (size_t)sprintf(l, "{\"text\":\"");
+    for (size_t i = 0; i < MS_MAX_COMMENT_BYTES / 2 + 40; i++, k += 2)
+        memcpy(l + k, "\xC3\xA9", 2);
+    k += (size_t)sprintf(l + k, "\"}");
+    ms_comment f;
+    assert_int_equal(rd_comment_fast(l, k, 1, &f), 1);
+    assert_int_equal(f.text_len, MS_MAX_COMMENT_BYTES);
+    assert_int_equal(strlen(f.text), MS_MAX_COMMENT_BYTES);
+    assert_true(f.notes & MS_NOTE_TRUNCATED);
+    rd_comment_clear(&f);
+    free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -913,6 +1003,8 @@ int main(void)
         cmocka_unit_test(test_dataset_csv),
         cmocka_unit_test(test_parent_index_matches_scan),
         cmocka_unit_test(test_jsonl_articles_bounded),
+        cmocka_unit_test(test_jsonl_fast_is_jansson),
+        cmocka_unit_test(test_jsonl_fast_cuts_long_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
