@@ -18,7 +18,12 @@
 /* ------------------------------------------------------------------------
  * The reporter. */
 
-/* Writes the buffer and, when flush, flushes the stream. */
+/* A buffer at most this big is kept for the next record (a record's
+ * buffer grew through four reallocations, and was freed, every time). */
+#define SPARE_MAX 65536
+
+/* Writes the buffer and, when flush, flushes the stream. The buffer is
+ * kept, emptied, as r->spare. */
 static ms_status emit(ms_reporter *r, wbuf *w, int flush)
 {
     ms_status st = MS_OK;
@@ -32,11 +37,24 @@ static ms_status emit(ms_reporter *r, wbuf *w, int flush)
         r->io_failed = 1;
     if (ferror(r->f))
         r->io_failed = 1;
+    ms_buf_free(&r->spare);
+    if (w->b.cap <= SPARE_MAX) {
+        r->spare = w->b;
+        r->spare.len = 0;
+        w->b = (ms_buf){0};
+    }
     ms_buf_free(&w->b);
     w->nomem = 0;
     if (st == MS_OK && r->io_failed)
         st = MS_ERR_IO;
     return st;
+}
+
+/* The spare buffer (emptied), for a record that emit() writes. */
+static void take_spare(ms_reporter *r, wbuf *w)
+{
+    w->b = r->spare;
+    r->spare = (ms_buf){0};
 }
 
 static void clear_held(ms_reporter *r)
@@ -110,6 +128,7 @@ void ms_reporter_free(ms_reporter *r)
         return;
     clear_held(r);
     ms_html_free(r->html);
+    ms_buf_free(&r->spare);
     free(r);
 }
 
@@ -238,14 +257,17 @@ ms_status ms_reporter_comment(ms_reporter *r, const ms_comment *c, const ms_resu
     wbuf w = {{0}, 0};
     switch (r->format) {
     case MS_OUTPUT_JSONL:
+        take_spare(r, &w);
         w_record(&w, c, res, 0);
         w_add(&w, "\n", 1);
         return emit(r, &w, r->flush_each);
     case MS_OUTPUT_JSON:
+        take_spare(r, &w);
         w_adds(&w, r->n_in_doc++ ? ",\n    " : "\n    ");
         w_record(&w, c, res, 1);
         return emit(r, &w, 0);
     case MS_OUTPUT_CSV:
+        take_spare(r, &w);
         csv_row(r, &w, c, res);
         return emit(r, &w, r->flush_each);
     case MS_OUTPUT_TEXT: {

@@ -108,6 +108,7 @@ struct ms_reporter {
     held_error *errors;
     size_t n_errors, cap_errors;
     ms_html *html; /* HTML: report_html.c holds and writes everything */
+    ms_buf spare;  /* the last record's buffer, emptied: the next one's */
 };
 
 /* ------------------------------------------------------------------------
