@@ -199,9 +199,14 @@ static const phrase_value *seq_find(const vader *v, size_t first, size_t count,
     if (v->t[first].n == 0)
         return NULL;
     unsigned char c = lower_ascii((unsigned char)v->t[first].p[0]);
-    for (size_t b = ix->start[c]; b < ix->start[c + 1]; b++)
-        if (seq_is(v, first, count, table[ix->order[b]].phrase))
-            return &table[ix->order[b]];
+    size_t joined = count - 1; /* the tokens' length joined by spaces */
+    for (size_t k = 0; k < count; k++)
+        joined += v->t[first + k].n;
+    for (size_t b = ix->start[c]; b < ix->start[c + 1]; b++) {
+        size_t k = ix->order[b];
+        if (ix->len[b] == joined && seq_is(v, first, count, table[k].phrase))
+            return &table[k];
+    }
     return NULL;
 }
 
