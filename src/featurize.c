@@ -184,6 +184,7 @@ static ms_status table_reset(ms_featurizer *f, size_t expected)
     f->n_used = 0;
     f->n_occ = 0;
     f->borrowed = NULL;
+    f->recorded = 0;
     return ms_grow((void **)&f->used, &f->used_cap, f->table_cap, sizeof *f->used);
 }
 
@@ -248,12 +249,11 @@ static inline ms_status table_add(ms_featurizer *f, uint32_t bucket, int block, 
     if (table_slot(f, bucket * 2 + (uint32_t)block, &s) != MS_OK)
         return MS_ERR_NOMEM;
     f->counts[s] += 1;
-    if (f->recording) {
-        if (ms_grow((void **)&f->occ, &f->occ_cap, f->n_occ + 1, sizeof *f->occ) != MS_OK)
-            return MS_ERR_NOMEM;
-        f->occ[f->n_occ].slot = (uint32_t)s;
-        f->occ[f->n_occ++].token = tk;
-    }
+    if (f->n_occ == f->occ_cap &&
+        ms_grow((void **)&f->occ, &f->occ_cap, f->n_occ + 1, sizeof *f->occ) != MS_OK)
+        return MS_ERR_NOMEM;
+    f->occ[f->n_occ].slot = (uint32_t)s;
+    f->occ[f->n_occ++].token = tk;
     return MS_OK;
 }
 
@@ -318,7 +318,7 @@ static ms_status add_spanning(ms_featurizer *f, uint32_t bucket, uint32_t first,
 {
     if (table_add(f, bucket, BLOCK_WORD, first) != MS_OK)
         return MS_ERR_NOMEM;
-    for (uint32_t tk = first + 1; f->recording && tk <= last; tk++) {
+    for (uint32_t tk = first + 1; tk <= last; tk++) {
         if (table_add(f, bucket, BLOCK_WORD, tk) != MS_OK)
             return MS_ERR_NOMEM;
         f->counts[f->occ[f->n_occ - 1].slot] -= 1;
@@ -400,11 +400,10 @@ static ms_status add_ngrams(ms_featurizer *f, const ms_tokens *t)
             uint32_t hb = fmix(fnv_step(prev * 31u + SEED_WORD2, ' ') ^ fmix(hw));
             if (table_add(f, hb & f->mask, BLOCK_WORD, (uint32_t)i) != MS_OK)
                 return MS_ERR_NOMEM;
-            if (f->recording &&
-                table_add(f, hb & f->mask, BLOCK_WORD, (uint32_t)(i - 1)) != MS_OK)
+            if (table_add(f, hb & f->mask, BLOCK_WORD, (uint32_t)(i - 1)) != MS_OK)
                 return MS_ERR_NOMEM;
-            if (f->recording) /* the bigram counted once, recorded for two */
-                f->counts[f->occ[f->n_occ - 1].slot] -= 1;
+            /* the bigram counted once, recorded for two */
+            f->counts[f->occ[f->n_occ - 1].slot] -= 1;
         }
         prev = fmix(hw);
         have_prev = 1;
@@ -443,6 +442,7 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
     if (ms_tokenize_fold(text, len, f->lx, f->cfg->fold, &f->tok, &notes) != MS_OK ||
         count(f) != MS_OK)
         return MS_ERR_NOMEM;
+    f->recorded = 0; /* counts of no prepared input */
     if (ms_grow((void **)&f->buckets, &f->buckets_cap, f->n_used, sizeof *f->buckets) != MS_OK)
         return MS_ERR_NOMEM;
     /* word and char blocks may share a bucket: report each bucket once */
@@ -495,6 +495,7 @@ static ms_status count_found(ms_featurizer *f)
     if (table_reset(f, expected_entries(f, &f->tok)) != MS_OK || add_ngrams(f, &f->tok) != MS_OK)
         return MS_ERR_NOMEM;
     count_tf(f);
+    f->recorded = 1; /* with each occurrence's token: attributing counts nothing again */
     return MS_OK;
 }
 
@@ -969,8 +970,9 @@ static ms_status attribute(ms_featurizer *f, const weights *v, const ms_tokens *
     int32_t dim = v->dim;
     if (!in)
         return MS_ERR_ARG;
-    /* a second model of the group explaining the same comment (insult
-     * after hostility) weighs the recording the first one made */
+    /* the counts of the last prepare, with their occurrences, are still
+     * in the table (also after another model's attribution: only counts,
+     * which the tf no longer needs, are changed below) */
     int again = f->recorded && f->last == in;
     f->recording = 1;
     f->prepared = 0; /* the counts are reused below: weigh needs a new prepare */

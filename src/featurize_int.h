@@ -40,7 +40,7 @@ struct ms_featurizer {
     size_t n_used, used_cap;
     const unsigned char **slot_of; /* ms_features_dot_packed: each used slot's pack slot */
     size_t slot_of_cap;
-    occurrence *occ;         /* only while attributing */
+    occurrence *occ;         /* each n-gram occurrence's slot and token */
     size_t n_occ, occ_cap;
     int recording;
     int prepared;            /* counts of f->last are in the table: weigh may run */
@@ -49,9 +49,9 @@ struct ms_featurizer {
                                 for the same weights (ms_features_same_vector) */
     const struct ms_featurizer *borrowed; /* the featurizer whose counts
                                 are f's (count_from), not copied yet */
-    int recorded;            /* the table holds attributing's counts and
-                                occurrences of f->last: another model's
-                                attribution weighs them again */
+    int recorded;            /* the table holds f->last's counts (tf) and
+                                occurrences, counted here: attribution
+                                weighs them, counting nothing again */
     /* dense features of the last build, and which tokens drove them */
     double dense[MS_DENSE_COUNT];
     uint32_t *dense_tok;     /* (feature << 24 | token) pairs */
