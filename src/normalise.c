@@ -199,8 +199,11 @@ static ms_status add_cp(ms_tokens *t, int32_t c)
 static int is_url_start(const ms_cp *c, size_t n)
 {
     static const char *const pre[] = {"http://", "https://", "www."};
+    static const size_t pre_len[] = {7, 8, 4};
+    if (n == 0 || (c[0].cp != 'h' && c[0].cp != 'w'))
+        return 0;
     for (size_t k = 0; k < 3; k++) {
-        size_t m = strlen(pre[k]);
+        size_t m = pre_len[k];
         if (n < m)
             continue;
         size_t i = 0;
