@@ -450,6 +450,13 @@ void ms_spans_work_free(ms_spans_work *w)
     free(w);
 }
 
+static void prefetch_keys(const ms_linear *lin, const keyset *k)
+{
+    for (size_t j = 0; j < k->n; j++)
+        if (k->idx[j] < lin->dim)
+            __builtin_prefetch(&lin->w[k->idx[j]]);
+}
+
 ms_status ms_spans_find(const ms_spans_model *m, ms_spans_work *w, const ms_lexicon *lx,
                         const char *text, const ms_tokens *t, const double *contrib, const ms_span **spans,
                         size_t *n)
@@ -466,15 +473,25 @@ ms_status ms_spans_find(const ms_spans_model *m, ms_spans_work *w, const ms_lexi
         st = MS_ERR_NOMEM;
     if (st != MS_OK)
         return st;
-    keyset k;
-    sp_keyset_init(&k, m->bits);
+    /* a token's keys are made, and their weights prefetched, while the
+     * token before it is summed: the weights (2^bits doubles) are read at
+     * random, and the sum waited on each miss */
+    keyset k[2];
+    sp_keyset_init(&k[0], m->bits);
+    sp_keyset_init(&k[1], m->bits);
     const ms_linear *lin = m->lin;
+    sp_token_keys(t, w->info, 0, &k[0]);
+    prefetch_keys(lin, &k[0]);
     for (size_t i = 0; i < t->n; i++) {
-        sp_token_keys(t, w->info, i, &k);
+        const keyset *ki = &k[i & 1];
+        if (i + 1 < t->n) {
+            sp_token_keys(t, w->info, i + 1, &k[(i + 1) & 1]);
+            prefetch_keys(lin, &k[(i + 1) & 1]);
+        }
         double dec = -lin->rho;
-        for (size_t j = 0; j < k.n; j++)
-            if (k.idx[j] < lin->dim)
-                dec += lin->w[k.idx[j]] * k.val[j];
+        for (size_t j = 0; j < ki->n; j++)
+            if (ki->idx[j] < lin->dim)
+                dec += lin->w[ki->idx[j]] * ki->val[j];
         w->p[i] = ms_linear_probability(lin, dec);
     }
     size_t cap = w->se_cap;
