@@ -165,7 +165,13 @@ static int eq_lower(const char *p, size_t n, const char *w, size_t wn)
     return 1;
 }
 
-static int is(const vader *v, size_t i, const char *w) { return eq_lower(v->t[i].p, v->t[i].n, w, strlen(w)); }
+static int is_word(const vader *v, size_t i, const char *w, size_t wn)
+{
+    return eq_lower(v->t[i].p, v->t[i].n, w, wn);
+}
+/* 1 when token i is the word lit, a string literal (its length is known:
+ * no strlen, 70 a comment) */
+#define is(v, i, lit) is_word(v, i, lit, sizeof(lit) - 1)
 
 /* 1 when tokens first..first+count-1, lowercased and joined by spaces,
  * equal phrase (Python's "{0} {1}".format(...) in SPECIAL_CASES). */
@@ -229,6 +235,15 @@ static size_t space_len(const unsigned char *s, size_t n)
     if (n >= 3 && c == 0xE3 && s[1] == 0x80 && s[2] == 0x80) /* U+3000 */
         return 3;
     return 0;
+}
+
+/* space_len, with an ASCII byte decided in place (two calls a byte). */
+static size_t sep_len(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+    return space_len(s, n);
 }
 
 /* string.punctuation */
@@ -335,13 +350,13 @@ static void tokenize(vader *v, const char *text, size_t len)
     size_t i = 0;
     v->n = 0;
     while (i < len && v->n < VADER_MAX_TOKENS) {
-        size_t sp = space_len(s + i, len - i);
+        size_t sp = sep_len(s + i, len - i);
         if (sp) {
             i += sp;
             continue;
         }
         size_t start = i;
-        while (i < len && !space_len(s + i, len - i))
+        while (i < len && !sep_len(s + i, len - i))
             i++;
         size_t a = start, b = i;
         while (a < b && is_punct(s[a]))
