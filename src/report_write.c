@@ -21,7 +21,9 @@ void w_add(wbuf *w, const char *s, size_t n)
 
 void w_adds(wbuf *w, const char *s) { w_add(w, s, strlen(s)); }
 
-void w_fmt_int(wbuf *w, long long v)
+/* The decimal digits of v into out (at least 21 bytes). Returns their
+ * length. */
+static size_t fmt_int(char *out, long long v)
 {
     /* by hand: printf's %lld, twice over (the length, then the text), was a
      * fifth of the JSON Lines writer (issue 20) */
@@ -34,7 +36,14 @@ void w_fmt_int(wbuf *w, long long v)
     } while (u);
     if (v < 0)
         digits[--n] = '-';
-    w_add(w, digits + n, sizeof digits - n);
+    memcpy(out, digits + n, sizeof digits - n);
+    return sizeof digits - n;
+}
+
+void w_fmt_int(wbuf *w, long long v)
+{
+    char digits[24];
+    w_add(w, digits, fmt_int(digits, v));
 }
 
 /* Whether byte c is written as it is in every mode: printable ASCII that no
@@ -139,9 +148,27 @@ void w_json_cstr(wbuf *w, const char *s)
         w_adds(w, "null");
 }
 
-/* "key": with the comma that precedes it unless first. */
+/* "key": with the comma that precedes it unless first. A short key of
+ * plain bytes (every key the records write) is added at once. */
 void w_key(wbuf *w, int *first, const char *key)
 {
+    char out[64];
+    size_t n = key ? strlen(key) : 0, i = 0;
+    while (i < n && n + 4 <= sizeof out && plain((unsigned char)key[i]))
+        i++;
+    if (key && i == n && n + 4 <= sizeof out) {
+        size_t k = 0;
+        if (!*first)
+            out[k++] = ',';
+        out[k++] = '"';
+        memcpy(out + k, key, n);
+        k += n;
+        out[k++] = '"';
+        out[k++] = ':';
+        *first = 0;
+        w_add(w, out, k);
+        return;
+    }
     if (!*first)
         w_add(w, ",", 1);
     *first = 0;
@@ -165,24 +192,28 @@ void w_fixed(wbuf *w, double v, int decimals, int trim, int plus, const char *no
     if (a > 1e17) /* far beyond any score or weight; keep llround defined */
         a = 1e17;
     long long q = llround(a);
+    char out[64]; /* sign, 18 digits, '.', decimals (at most 18: 1e17 above) */
+    size_t k = 0;
     if (q != 0 && v < 0)
-        w_add(w, "-", 1);
+        out[k++] = '-';
     else if (q != 0 && plus)
-        w_add(w, "+", 1);
-    w_fmt_int(w, q / scale);
-    if (decimals == 0)
-        return;
-    char digits[24];
-    long long f = q % scale;
-    for (int i = decimals - 1; i >= 0; i--) {
-        digits[i] = (char)('0' + f % 10);
-        f /= 10;
+        out[k++] = '+';
+    k += fmt_int(out + k, q / scale);
+    if (decimals > 0) {
+        char digits[24];
+        long long f = q % scale;
+        for (int i = decimals - 1; i >= 0; i--) {
+            digits[i] = (char)('0' + f % 10);
+            f /= 10;
+        }
+        int nd = decimals;
+        while (trim && nd > 1 && digits[nd - 1] == '0')
+            nd--;
+        out[k++] = '.';
+        memcpy(out + k, digits, (size_t)nd);
+        k += (size_t)nd;
     }
-    int nd = decimals;
-    while (trim && nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    w_add(w, ".", 1);
-    w_add(w, digits, (size_t)nd);
+    w_add(w, out, k);
 }
 
 void w_num(wbuf *w, double v) { w_fixed(w, v, 4, 1, 0, "null"); }
