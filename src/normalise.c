@@ -113,7 +113,12 @@ static int is_mark(int32_t c)
 
 /* A mark is part of a word only where a fold rule kept it (Devanagari's
  * vowel signs); the default folding strips every mark before this. */
-static int is_core(int32_t c) { return is_letter(c) || is_digit(c) || is_mark(c); }
+static inline int is_core(int32_t c)
+{
+    if (c < 128) /* ASCII at once: called for every code point, twice */
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return is_letter(c) || is_digit(c) || is_mark(c);
+}
 
 /* Characters that may sit inside an obfuscated word. */
 static int is_inner(int32_t c)
@@ -292,10 +297,17 @@ static ms_status emit(ms_tokens *t, const ms_lexicon *lx, size_t a, size_t b, ui
         tk->fold_len = (uint32_t)n;
         flags |= MS_TOK_OBFUSCATED;
     } else {
-        /* Plain word: letters and digits as folded, inner symbols dropped. */
-        for (size_t i = a; i < b; i++)
-            if (is_core(t->cps[i].cp) && add_cp(t, t->cps[i].cp) != MS_OK)
+        /* Plain word: letters and digits as folded, inner symbols dropped
+         * (an ASCII one written as its byte, the rest by add_cp) */
+        if (ms_grow((void **)&t->fold, &t->fold_cap, t->fold_len + (b - a) + 1, 1) != MS_OK)
+            return MS_ERR_NOMEM;
+        for (size_t i = a; i < b; i++) {
+            int32_t c = t->cps[i].cp;
+            if (c < 128 && is_core(c))
+                t->fold[t->fold_len++] = (char)c;
+            else if (c >= 128 && is_core(c) && add_cp(t, c) != MS_OK)
                 return MS_ERR_NOMEM;
+        }
         size_t len = t->fold_len - tk->fold_off;
         len = fold_repeats(lx, t->fold + tk->fold_off, len);
         t->fold_len = tk->fold_off + len;
