@@ -443,7 +443,7 @@ ms_status ms_features_buckets(ms_featurizer *f, const char *text, size_t len,
         count(f) != MS_OK)
         return MS_ERR_NOMEM;
     f->recorded = 0; /* counts of no prepared input */
-    if (ms_grow((void **)&f->buckets, &f->buckets_cap, f->n_used, sizeof *f->buckets) != MS_OK)
+    if (ms_grow((void **)&f->buckets, &f->buckets_cap, f->n_used + 1, sizeof *f->buckets) != MS_OK)
         return MS_ERR_NOMEM;
     /* word and char blocks may share a bucket: report each bucket once */
     size_t m = 0;
