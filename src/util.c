@@ -180,6 +180,14 @@ size_t ms_strmap_get(const ms_strmap *m, const char *key)
 int ms_utf8_valid(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
+        if (i + 8 <= n) { /* ASCII eight bytes at a time: most text is */
+            uint64_t eight;
+            memcpy(&eight, s + i, 8);
+            if (!(eight & 0x8080808080808080ull)) {
+                i += 8;
+                continue;
+            }
+        }
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
