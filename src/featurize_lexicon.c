@@ -14,15 +14,12 @@
 int fz_is_you(const char *w, size_t n)
 {
     /* with their lengths: asked of every token, twice */
-#define YOU(s) {s, sizeof s - 1}
-    static const struct {
-        const char *w;
-        size_t n;
-    } you[] = {YOU("you"), YOU("your"), YOU("youre"), YOU("u"),    YOU("ur"),
-               YOU("yours"), YOU("yourself"), YOU("ya"), YOU("yall"), YOU("thou")};
-#undef YOU
+    static const ms_lit you[] = {MS_LIT("you"),   MS_LIT("your"),     MS_LIT("youre"),
+                                 MS_LIT("u"),     MS_LIT("ur"),       MS_LIT("yours"),
+                                 MS_LIT("yourself"), MS_LIT("ya"),    MS_LIT("yall"),
+                                 MS_LIT("thou")};
     for (size_t k = 0; k < sizeof you / sizeof *you; k++)
-        if (you[k].n == n && memcmp(you[k].w, w, n) == 0)
+        if (you[k].n == n && memcmp(you[k].s, w, n) == 0)
             return 1;
     return 0;
 }

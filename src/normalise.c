@@ -203,16 +203,15 @@ static ms_status add_cp(ms_tokens *t, int32_t c)
 
 static int is_url_start(const ms_cp *c, size_t n)
 {
-    static const char *const pre[] = {"http://", "https://", "www."};
-    static const size_t pre_len[] = {7, 8, 4};
+    static const ms_lit pre[] = {MS_LIT("http://"), MS_LIT("https://"), MS_LIT("www.")};
     if (n == 0 || (c[0].cp != 'h' && c[0].cp != 'w'))
         return 0;
-    for (size_t k = 0; k < 3; k++) {
-        size_t m = pre_len[k];
+    for (size_t k = 0; k < sizeof pre / sizeof *pre; k++) {
+        size_t m = pre[k].n;
         if (n < m)
             continue;
         size_t i = 0;
-        while (i < m && c[i].cp == pre[k][i])
+        while (i < m && c[i].cp == pre[k].s[i])
             i++;
         if (i == m)
             return 1;

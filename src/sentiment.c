@@ -221,8 +221,8 @@ static const phrase_value *seq_find(const vader *v, size_t first, size_t count,
 static size_t space_len(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
-    if (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f))
-        return 1;
+    if (c < 0x80) /* decided at once: asked twice a byte */
+        return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
     if (c == 0xC2 && n >= 2 && (s[1] == 0x85 || s[1] == 0xA0))
         return 2;
     if (n >= 3 && c == 0xE1 && s[1] == 0x9A && s[2] == 0x80) /* U+1680 */
@@ -235,15 +235,6 @@ static size_t space_len(const unsigned char *s, size_t n)
     if (n >= 3 && c == 0xE3 && s[1] == 0x80 && s[2] == 0x80) /* U+3000 */
         return 3;
     return 0;
-}
-
-/* space_len, with an ASCII byte decided in place (two calls a byte). */
-static size_t sep_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
-    return space_len(s, n);
 }
 
 /* string.punctuation */
@@ -350,13 +341,13 @@ static void tokenize(vader *v, const char *text, size_t len)
     size_t i = 0;
     v->n = 0;
     while (i < len && v->n < VADER_MAX_TOKENS) {
-        size_t sp = sep_len(s + i, len - i);
+        size_t sp = space_len(s + i, len - i);
         if (sp) {
             i += sp;
             continue;
         }
         size_t start = i;
-        while (i < len && !sep_len(s + i, len - i))
+        while (i < len && !space_len(s + i, len - i))
             i++;
         size_t a = start, b = i;
         while (a < b && is_punct(s[a]))

@@ -45,12 +45,13 @@ static int cmp_ref(const void *a, const void *b)
 
 static int is_you(const char *w, size_t n)
 {
-    static const char *const you[] = {"you", "your", "u", "ur", "youre", "yours", "yourself", "ya"};
-    static const uint8_t you_len[] = {3, 4, 1, 2, 5, 5, 8, 2};
+    static const ms_lit you[] = {MS_LIT("you"),   MS_LIT("your"),  MS_LIT("u"),
+                                 MS_LIT("ur"),    MS_LIT("youre"), MS_LIT("yours"),
+                                 MS_LIT("yourself"), MS_LIT("ya")};
     if (n == 0 || (w[0] != 'y' && w[0] != 'u'))
         return 0;
     for (size_t k = 0; k < sizeof you / sizeof *you; k++)
-        if (you_len[k] == n && memcmp(you[k], w, n) == 0)
+        if (you[k].n == n && memcmp(you[k].s, w, n) == 0)
             return 1;
     return 0;
 }

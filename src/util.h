@@ -18,6 +18,14 @@
 ms_status ms_fail(ms_error *err, ms_status code, const char *source, long line, long column,
                   const char *fmt, ...) MS_PRINTF(6, 7);
 
+/* A string literal with its length, for the short word lists asked of
+ * every token (no strlen per entry per token): MS_LIT("you"). */
+typedef struct ms_lit {
+    const char *s;
+    size_t n;
+} ms_lit;
+#define MS_LIT(lit) {lit, sizeof(lit) - 1}
+
 /* A growable byte buffer; always NUL-terminated once anything is added. */
 typedef struct ms_buf {
     char *data;
