@@ -621,19 +621,13 @@ static void test_long_comment_table(void **state)
     ms_featurizer_free(f);
 }
 
-/* The sorted distinct buckets of text with identity terms as mode
- * (MS_GROUP_TERMS_*), group_scope scope and the shipped lexicons. OUT: b
- * (at most cap). */
-static size_t scope_buckets(const char *text, int mode, int scope, uint32_t *b, size_t cap)
+/* The sorted distinct buckets of text with settings cfg and lexicons lx
+ * (may be NULL). OUT: b (at most cap). */
+static size_t sorted_buckets(const ms_feature_config *cfg, const ms_lexicon *lx, const char *text,
+                             uint32_t *b, size_t cap)
 {
-    ms_lexicon *lx = NULL;
-    assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
-    ms_feature_config cfg;
-    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
-    cfg.group_terms = mode;
-    cfg.group_scope = scope;
     ms_featurizer *f;
-    assert_int_equal(ms_featurizer_new(&cfg, lx, &f), MS_OK);
+    assert_int_equal(ms_featurizer_new(cfg, lx, &f), MS_OK);
     const uint32_t *got;
     size_t n = 0;
     assert_int_equal(ms_features_buckets(f, text, strlen(text), &got, &n), MS_OK);
@@ -646,6 +640,21 @@ static size_t scope_buckets(const char *text, int mode, int scope, uint32_t *b, 
             b[j - 1] = x;
         }
     ms_featurizer_free(f);
+    return n;
+}
+
+/* The sorted distinct buckets of text with identity terms as mode
+ * (MS_GROUP_TERMS_*), group_scope scope and the shipped lexicons. OUT: b
+ * (at most cap). */
+static size_t scope_buckets(const char *text, int mode, int scope, uint32_t *b, size_t cap)
+{
+    ms_lexicon *lx = NULL;
+    assert_int_equal(ms_lexicon_load(MS_MODELS_DIR "/lexicons", &lx, NULL), MS_OK);
+    ms_feature_config cfg;
+    ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
+    cfg.group_terms = mode;
+    cfg.group_scope = scope;
+    size_t n = sorted_buckets(&cfg, lx, text, b, cap);
     ms_lexicon_free(lx);
     return n;
 }
@@ -913,21 +922,7 @@ static size_t chunk_buckets(const char *text, int chunks, uint32_t *b, size_t ca
     ms_feature_config_default(&cfg, MS_TASK_HOSTILITY);
     cfg.you_window = 0;
     cfg.char_chunks = chunks;
-    ms_featurizer *f;
-    assert_int_equal(ms_featurizer_new(&cfg, NULL, &f), MS_OK);
-    const uint32_t *got;
-    size_t n = 0;
-    assert_int_equal(ms_features_buckets(f, text, strlen(text), &got, &n), MS_OK);
-    assert_true(n <= cap);
-    memcpy(b, got, n * sizeof *b);
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && b[j - 1] > b[j]; j--) {
-            uint32_t x = b[j];
-            b[j] = b[j - 1];
-            b[j - 1] = x;
-        }
-    ms_featurizer_free(f);
-    return n;
+    return sorted_buckets(&cfg, NULL, text, b, cap);
 }
 
 static int same_chunk_buckets(const char *a, const char *b, int chunks)
